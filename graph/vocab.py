@@ -1,0 +1,167 @@
+"""The groupkg vocabulary as a Python namespace.
+
+Generated from ``ontology/groupkg.ttl`` (the only place terms are defined); a test fails
+when the two drift apart. A misspelt term raises ``AttributeError`` instead of minting
+a new IRI.
+"""
+
+from rdflib import URIRef
+from rdflib.namespace import DefinedNamespace, Namespace
+
+__all__ = ["GK", "ORG", "PROV", "DCTERMS", "NAMESPACE"]
+
+NAMESPACE = "https://w3id.org/groupkg/ontology#"
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+
+
+class GK(DefinedNamespace):
+    """Terms of the groupkg ontology."""
+
+    _fail = True
+    _NS = Namespace(NAMESPACE)
+
+    AbsorptionMerger: URIRef
+    Actual: URIRef
+    AmendedProvision: URIRef
+    ArticlesAmendment: URIRef
+    Assumed: URIRef
+    Assumption: URIRef
+    AuthorisedShares: URIRef
+    BasicNetIncomePerShare: URIRef
+    Basis: URIRef
+    BranchRelation: URIRef
+    Capital: URIRef
+    Consolidated: URIRef
+    Derived: URIRef
+    DirectConsolidation: URIRef
+    Employees: URIRef
+    Entity: URIRef
+    Event: URIRef
+    Fact: URIRef
+    FactStatus: URIRef
+    FeederRelation: URIRef
+    FigureKind: URIRef
+    FinancialObservation: URIRef
+    Fund: URIRef
+    FundManagementRelation: URIRef
+    GranteeClass: URIRef
+    Holding: URIRef
+    Identifier: URIRef
+    IncomeBeforeIncomeTax: URIRef
+    IndirectInterest: URIRef
+    IssuedShares: URIRef
+    LegalEntity: URIRef
+    Listing: URIRef
+    LockUpAgreement: URIRef
+    Measure: URIRef
+    Merger: URIRef
+    NaturalPerson: URIRef
+    NetIncome: URIRef
+    NetIncomeAttributableToParent: URIRef
+    NonConsolidated: URIRef
+    Observation: URIRef
+    OperatingIncome: URIRef
+    PublicOffering: URIRef
+    ReportedRelation: URIRef
+    Revenue: URIRef
+    SecondaryOffering: URIRef
+    ShareCapitalObservation: URIRef
+    ShareIssuance: URIRef
+    ShareUnit: URIRef
+    ShareholdersEquity: URIRef
+    ShareholdersEquityPerShare: URIRef
+    Source: URIRef
+    SourceSection: URIRef
+    Stated: URIRef
+    StockOptionGrant: URIRef
+    StockSplit: URIRef
+    SubFundRelation: URIRef
+    Target: URIRef
+    ThirdPartyAllotment: URIRef
+    TotalAssets: URIRef
+    TreasuryShares: URIRef
+    TreasuryStockDelivery: URIRef
+    Trust: URIRef
+    UltimateConsolidation: URIRef
+    UnnamedHolders: URIRef
+    absorbed: URIRef
+    address: URIRef
+    alias: URIRef
+    allotmentRatio: URIRef
+    allottee: URIRef
+    amountPerRight: URIRef
+    announcementDate: URIRef
+    article: URIRef
+    asOf: URIRef
+    assumedProperty: URIRef
+    assumptionReason: URIRef
+    basis: URIRef
+    businessDescription: URIRef
+    child: URIRef
+    counterparty: URIRef
+    currency: URIRef
+    derivation: URIRef
+    dissolutionDate: URIRef
+    effectiveDate: URIRef
+    exchange: URIRef
+    factStatus: URIRef
+    figureKind: URIRef
+    fileName: URIRef
+    fiscalYearEnd: URIRef
+    granteeCount: URIRef
+    hasAmendedProvision: URIRef
+    hasAssumption: URIRef
+    hasGranteeClass: URIRef
+    hasIdentifier: URIRef
+    hasListing: URIRef
+    identifierScheme: URIRef
+    identifierValue: URIRef
+    incorporationDate: URIRef
+    interestType: URIRef
+    issuer: URIRef
+    jurisdiction: URIRef
+    legalName: URIRef
+    lei: URIRef
+    listedSince: URIRef
+    locator: URIRef
+    measure: URIRef
+    measurementMethod: URIRef
+    newSharesIssued: URIRef
+    note: URIRef
+    owned: URIRef
+    owner: URIRef
+    parent: URIRef
+    participant: URIRef
+    party: URIRef
+    paymentDate: URIRef
+    percent: URIRef
+    percentMax: URIRef
+    percentMaxExclusive: URIRef
+    percentMin: URIRef
+    percentMinExclusive: URIRef
+    periodDescription: URIRef
+    periodEnd: URIRef
+    periodStart: URIRef
+    relationshipStatus: URIRef
+    representative: URIRef
+    rightsAllotted: URIRef
+    rightsGranted: URIRef
+    seller: URIRef
+    shareClass: URIRef
+    shares: URIRef
+    sharesOffered: URIRef
+    sharesPerRight: URIRef
+    shortFormMerger: URIRef
+    simplifiedMerger: URIRef
+    splitRatio: URIRef
+    subject: URIRef
+    survivor: URIRef
+    ticker: URIRef
+    treasurySharesDelivered: URIRef
+    unit: URIRef
+    validFrom: URIRef
+    validTo: URIRef
+    validationSource: URIRef
+    value: URIRef
