@@ -1,0 +1,32 @@
+# groupkg: the two quick-start commands and the checks.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= out
+
+.PHONY: demo test check install install-test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+## demo: install, then ownership lookups and consolidation paths on the IIJ group
+demo: install
+	@mkdir -p $(OUT)
+	PATH="$(BIN):$$PATH" sh scripts/demo.sh $(OUT)
+
+## test: install what the tests need, then run them all
+test: install-test
+	$(BIN)/python -m pytest
+
+check: install-test
+	$(BIN)/ruff check graph viz tests
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

@@ -1,0 +1,420 @@
+"""The ``groupkg`` command line: a thin layer over :class:`groupkg.graph.group.Group`.
+
+Exit codes: 0 ok; 1 nothing found, or data that fails validation; 2 a usage or input
+error (an unknown or ambiguous name, an impossible date, a file that does not parse).
+A user's mistake is reported in one line on standard error, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from groupkg.graph.dates import parse_date
+from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
+from groupkg.graph.group import Group
+from groupkg.graph.inputs import add_files
+from groupkg.graph.store import OxigraphStore, UnionStore, open_store
+from groupkg.graph.tables import print_table
+
+__all__ = ["main", "cli"]
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+class Settings:
+    """Options that every command accepts, before or after its name."""
+
+    def __init__(self) -> None:
+        self.store = "memory"
+        self.data: list[str] = []
+        self.default_data = True
+        self.as_json = False
+        self.threshold = 50.0
+
+    def group(self) -> Group:
+        store = open_store(self.store, default_data=self.default_data)
+        if self.data:
+            if isinstance(store, OxigraphStore) and store.description == "memory":
+                add_files(store, [Path(p) for p in self.data])
+            else:
+                overlay = OxigraphStore()
+                add_files(overlay, [Path(p) for p in self.data])
+                store = UnionStore(store, overlay)
+        return Group(store, threshold=self.threshold)
+
+
+def _settings() -> Settings:
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
+
+
+def _apply(store: str | None, data: tuple[str, ...], no_default_data: bool,
+           as_json: bool, threshold: float | None) -> Settings:  # fmt: skip
+    settings = _settings()
+    if store:
+        settings.store = store
+    settings.data.extend(data)
+    settings.default_data = settings.default_data and not no_default_data
+    settings.as_json = settings.as_json or as_json
+    if threshold is not None:
+        settings.threshold = threshold
+    return settings
+
+
+def common(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the global options too, so they may follow its name."""
+
+    @click.option("--store", "store_", default=None, help="memory | oxigraph:PATH | sparql:URL")
+    @click.option("--data", "data", multiple=True, help="Add a file (ttl, nt, jsonld, csv...).")
+    @click.option("--no-default-data", is_flag=True, help="Leave the bundled IIJ data out.")
+    @click.option("--json", "as_json", is_flag=True, help="Answer as JSON.")
+    @click.option("--threshold", type=float, default=None, help="Control threshold in percent.")
+    @functools.wraps(command)
+    def wrapper(store_: str | None, data: tuple[str, ...], no_default_data: bool,
+                as_json: bool, threshold: float | None, **kwargs: Any) -> Any:  # fmt: skip
+        _apply(store_, data, no_default_data, as_json, threshold)
+        return command(**kwargs)
+
+    return wrapper
+
+
+def _day(value: str | None, what: str = "--at") -> _dt.date:
+    return parse_date(value, what) if value else _dt.date.today()
+
+
+def _emit(answer: Any, table: Callable[[Any], None], empty: bool = False) -> None:
+    if _settings().as_json:
+        click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
+    else:
+        table(answer)
+    if empty:
+        raise SystemExit(EXIT_NOTHING)
+
+
+class UserError(click.ClickException):
+    """A user's mistake: one line on standard error, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+    def format_message(self) -> str:
+        return f"error: {self.message}"
+
+
+class GroupkgCommands(click.Group):
+    """Turns groupkg's own errors into messages and exit codes for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as exc:
+            click.echo(f"groupkg: {exc}", err=True)
+            ctx.exit(EXIT_NOTHING)
+        except GroupkgError as exc:
+            raise UserError(str(exc)) from None
+
+
+@click.group(cls=GroupkgCommands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", "store_", default=None, help="memory | oxigraph:PATH | sparql:URL")
+@click.option("--data", "data", multiple=True, help="Add a file for this run (repeatable).")
+@click.option("--no-default-data", is_flag=True, help="Leave the bundled IIJ data out.")
+@click.option("--json", "as_json", is_flag=True, help="Answer as JSON.")
+@click.option("--threshold", type=float, default=None, help="Control threshold in percent.")
+@click.version_option(package_name="groupkg")
+def cli(store_: str | None, data: tuple[str, ...], no_default_data: bool, as_json: bool,
+        threshold: float | None) -> None:  # fmt: skip
+    """groupkg: who owns whom in a corporate group, by how much, from when to when."""
+    _apply(store_, data, no_default_data, as_json, threshold)
+
+
+@cli.command()
+@common
+def info() -> None:
+    """Counts, date range and sources of the loaded graph."""
+    answer = _settings().group().info()
+
+    def table(a: dict[str, Any]) -> None:
+        for key in ("store", "triples", "entities", "holdings", "relations", "events",
+                    "observations"):  # fmt: skip
+            click.echo(f"{key:>13}: {a[key]}")
+        if a["date_range"]:
+            click.echo(f"{'date range':>13}: {a['date_range'][0]} .. {a['date_range'][1]}")
+        for source in a["sources"]:
+            click.echo(f"{'source':>13}: {source}")
+
+    _emit(answer, table)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--at", "at", default=None, help="Date YYYY-MM-DD (default: today).")
+@common
+def entity(name: str, at: str | None) -> None:
+    """Facts about one entity at a date."""
+    answer = _settings().group().entity(name, _day(at))
+
+    def table(a: dict[str, Any]) -> None:
+        click.echo(f"{a['entity']['name']}  ({a['entity']['id']})")
+        rows = [
+            ("status on " + a["at"], a["status"]),
+            ("kind", a["kind"]),
+            ("legal name", a["legal_name"]),
+            ("aliases", ", ".join(a["aliases"])),
+            ("identifiers", ", ".join(f"{i['scheme']} {i['value']}" for i in a["identifiers"])),
+            ("listings", "; ".join(a["listings"])),
+            ("incorporated", a["incorporated"]),
+            ("dissolved", a["dissolved"]),
+            ("issued shares", f"{a['issued_shares']:,}" if a["issued_shares"] else "unknown"),
+        ]
+        rows += [(k.replace("_", " "), "; ".join(v)) for k, v in sorted(a["facts"].items())]
+        for key, value in rows:
+            if value:
+                click.echo(f"  {key:>22}: {value}")
+
+    _emit(answer, table)
+
+
+def _stake_table(rows: list[dict[str, Any]], who: str) -> None:
+    print_table(
+        [who, "percent", "shares", "basis", "sources"],
+        [
+            [
+                r["name"],
+                _percent_text(r),
+                f"{r['shares']:,}" if r["shares"] is not None else "",
+                r["basis"],
+                "; ".join(r["sources"]),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _percent_text(row: dict[str, Any]) -> str:
+    if row.get("percent") is not None:
+        text = f"{row['percent']}%"
+    elif row.get("percent_min") is not None or row.get("percent_max") is not None:
+        text = f"{row.get('percent_min') or 0}-{row.get('percent_max') or 100}%"
+    else:
+        text = "unknown"
+    if row.get("consolidated") and row.get("percent") is None:
+        text += " (consolidated)"
+    return text
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--at", "at", default=None, help="Date YYYY-MM-DD (default: today).")
+@common
+def owners(name: str, at: str | None) -> None:
+    """Direct owners of NAME at a date."""
+    answer = _settings().group().owners(name, _day(at))
+
+    def table(a: dict[str, Any]) -> None:
+        click.echo(f"Owners of {a['entity']['name']} on {a['at']} ({a['status']}):")
+        _stake_table(a["owners"], "owner")
+
+    _emit(answer, table, empty=not answer["owners"])
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--at", "at", default=None, help="Date YYYY-MM-DD (default: today).")
+@common
+def holdings(name: str, at: str | None) -> None:
+    """What NAME directly holds at a date."""
+    answer = _settings().group().holdings(name, _day(at))
+
+    def table(a: dict[str, Any]) -> None:
+        click.echo(f"Holdings of {a['entity']['name']} on {a['at']} ({a['status']}):")
+        _stake_table(a["holdings"], "holds")
+
+    _emit(answer, table, empty=not answer["holdings"])
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--at", "at", default=None, help="Date YYYY-MM-DD (default: today).")
+@common
+def paths(name: str, at: str | None) -> None:
+    """Ultimate parent and consolidation paths down to NAME."""
+    answer = _settings().group().paths(name, _day(at))
+
+    def table(a: dict[str, Any]) -> None:
+        click.echo(
+            f"{a['entity']['name']} on {a['at']} ({a['status']}): "
+            f"ultimate parent {a['ultimate_parent']['name']}"
+        )
+        for path in a["paths"]:
+            click.echo("  " + " -> ".join(step["name"] for step in path))
+
+    _emit(answer, table, empty=not answer["paths"])
+
+
+@cli.command()
+@click.argument("owner")
+@click.argument("target")
+@click.option("--at", "at", default=None, help="Date YYYY-MM-DD (default: today).")
+@common
+def effective(owner: str, target: str, at: str | None) -> None:
+    """Integrated (look-through) ownership of OWNER in TARGET."""
+    answer = _settings().group().effective(owner, target, _day(at))
+
+    def table(a: dict[str, Any]) -> None:
+        value = (
+            f"{a['percent']}%"
+            if a["percent"] is not None
+            else f"{a['percent_min']}% to {a['percent_max']}%"
+        )
+        click.echo(
+            f"{a['owner']['name']} in {a['target']['name']} on {a['at']}: {value}"
+        )
+
+    _emit(answer, table, empty=not answer["percent_max"])
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--at", "at", default=None, help="Date YYYY-MM-DD (default: today).")
+@click.option("--affiliate-min", type=float, default=20.0, show_default=True,
+              help="Lowest effective percent of an equity-method affiliate.")  # fmt: skip
+@common
+def perimeter(name: str, at: str | None, affiliate_min: float) -> None:
+    """Subsidiaries and equity-method affiliates of NAME."""
+    answer = _settings().group().perimeter(name, _day(at), affiliate_min=affiliate_min)
+
+    def table(a: dict[str, Any]) -> None:
+        click.echo(f"Perimeter of {a['entity']['name']} on {a['at']}:")
+        print_table(
+            ["entity", "role", "effective %", "control"],
+            [[s["name"], "subsidiary", _range(s), s["control"]] for s in a["subsidiaries"]]
+            + [[s["name"], "affiliate", _range(s), ""] for s in a["affiliates"]],
+        )
+
+    _emit(answer, table, empty=not (answer["subsidiaries"] or answer["affiliates"]))
+
+
+def _range(item: dict[str, Any]) -> str:
+    low, high = item["effective_percent"], item.get("effective_percent_max")
+    return f"{low}" if high in (None, low) else f"{low}-{high}"
+
+
+@cli.command()
+@click.option("--before", "before", default=None, help="First date YYYY-MM-DD.")
+@click.option("--after", "after", default=None, help="Second date YYYY-MM-DD.")
+@click.option("--event", "event", default=None, help="Across one event: its id.")
+@click.option("--root", "root", default=None, help="Only the group around this entity.")
+@common
+def diff(before: str | None, after: str | None, event: str | None, root: str | None) -> None:
+    """Holdings, entities and consolidation paths that changed between two dates."""
+    group = _settings().group()
+    if event:
+        if before or after:
+            raise InputError("give either --event or --before/--after, not both")
+        day1, day2 = group.event_days(event)
+    elif before and after:
+        day1, day2 = parse_date(before, "--before"), parse_date(after, "--after")
+    else:
+        raise InputError("diff needs --before and --after, or --event")
+    answer = group.diff(day1, day2, root)
+
+    def table(a: dict[str, Any]) -> None:
+        click.echo(f"Changes from {a['before']} to {a['after']}:")
+        for key, sign in (("added", "+"), ("removed", "-")):
+            for e in a[key]:
+                click.echo(f"  {sign} {e['owner']['name']} -> {e['owned']['name']}"
+                           f" {_percent_text(e)}")  # fmt: skip
+        for e in a["changed"]:
+            click.echo(f"  ~ {e['owner']['name']} -> {e['owned']['name']} "
+                       f"{e['percent_before']}% => {e['percent']}%")  # fmt: skip
+        for key in ("began", "ended"):
+            for ref in a[key]:
+                click.echo(f"  {key}: {ref['name']}")
+        for change in a["paths_changed"]:
+            click.echo(f"  paths to {change['entity']['name']}:")
+            for label, found in (("before", change["before"]), ("after", change["after"])):
+                for path in found or [[]]:
+                    click.echo(f"    {label}: " + (" -> ".join(s["name"] for s in path) or "none"))
+
+    nothing = not any(answer[k] for k in ("added", "removed", "changed", "began", "ended"))
+    _emit(answer, table, empty=nothing)
+
+
+@cli.command()
+@click.option("--entity", "name", default=None, help="Only events NAME took part in.")
+@click.option("--from", "start", default=None, help="From date YYYY-MM-DD.")
+@click.option("--to", "end", default=None, help="To date YYYY-MM-DD.")
+@common
+def events(name: str | None, start: str | None, end: str | None) -> None:
+    """Dated events (mergers, splits, issues...) with participants and sources."""
+    answer = _settings().group().events(
+        name,
+        parse_date(start, "--from") if start else None,
+        parse_date(end, "--to") if end else None,
+    )
+
+    def table(a: list[dict[str, Any]]) -> None:
+        print_table(
+            ["effective", "announced", "type", "participants", "id"],
+            [
+                [e["date"] or "unknown", e["announced"] or "", e["type"],
+                 ", ".join(p["name"] for p in e["participants"]), e["id"].rsplit("/", 1)[-1]]
+                for e in a
+            ],
+        )  # fmt: skip
+
+    _emit(answer, table, empty=not answer)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "path", type=click.Path(dir_okay=False), default=None,
+              help="Read the query from a .rq file.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]),
+              default="table", show_default=True)  # fmt: skip
+@common
+def sparql(query: str | None, path: str | None, fmt: str) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store."""
+    from groupkg.graph import sparqlcli
+
+    if (query is None) == (path is None):
+        raise InputError("give a query or -f FILE (one of them)")
+    if path is not None:
+        try:
+            query = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{path}: {exc.strerror}") from None
+    assert query is not None
+    found = sparqlcli.run(_settings().group().store, query, fmt)
+    if not found:
+        raise SystemExit(EXIT_NOTHING)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@common
+def validate(files: tuple[str, ...]) -> None:
+    """SHACL and consistency checks: exit 0 conforms, 1 findings, 2 error."""
+    from groupkg.graph.validate import validate_files
+
+    report = validate_files([Path(f) for f in files] if files else None)
+    if _settings().as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report.text())
+    if not report.conforms:
+        raise ValidationFailed(f"{len(report.findings)} finding(s)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line (the ``groupkg`` console script)."""
+    cli.main(args=argv, prog_name="groupkg")

@@ -1,0 +1,298 @@
+"""A loaded group and the questions users ask of it, answered as JSON-ready dicts.
+
+Each method answers one command of the command line (and, later, one API route) in
+exactly the shape DESIGN.md gives; the command line only prints what comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from functools import lru_cache
+from typing import Any
+
+from groupkg.graph import control, effective
+from groupkg.graph.dates import PartialDate, day_before
+from groupkg.graph.diff import diff_snapshots, group_members
+from groupkg.graph.errors import InputError
+from groupkg.graph.loader import load_dataset
+from groupkg.graph.model import Dataset, Event
+from groupkg.graph.names import NameIndex
+from groupkg.graph.store import Store
+from groupkg.graph.timeline import Snapshot, Stake, Timeline
+
+__all__ = ["Group"]
+
+
+def _num(value: float | None) -> float | None:
+    if value is None:
+        return None
+    rounded = round(value, 6)
+    return int(rounded) if rounded == int(rounded) and abs(rounded) < 1e15 else rounded
+
+
+def _pct(fraction: float) -> float | None:
+    return _num(fraction * 100)
+
+
+class Group:
+    """The facts of a store, their time model and the analytics over them."""
+
+    def __init__(self, store: Store, threshold: float = 50.0):
+        self.store = store
+        self.threshold = threshold
+        self.dataset: Dataset = load_dataset(store)
+        self.timeline = Timeline(self.dataset)
+        self.names = NameIndex(self.dataset)
+        self._snapshot = lru_cache(maxsize=32)(self.timeline.snapshot)
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def resolve(self, name: str) -> str:
+        return self.names.resolve(name)
+
+    def snapshot(self, day: _dt.date) -> Snapshot:
+        return self._snapshot(day)
+
+    def ref(self, entity_id: str) -> dict[str, str]:
+        return self.dataset.ref(entity_id).to_json()
+
+    def _sources(self, ids: list[str]) -> list[str]:
+        return [self.dataset.source_label(s) for s in ids]
+
+    def _stake_json(self, stake: Stake, who: str) -> dict[str, Any]:
+        return {
+            **self.ref(who),
+            "percent": _num(stake.percent),
+            "percent_min": _num(stake.percent_min if stake.percent is None else stake.percent),
+            "percent_max": _num(stake.percent_max if stake.percent is None else stake.percent),
+            "shares": stake.shares,
+            "consolidated": stake.consolidated,
+            "basis": "; ".join(stake.basis),
+            "sources": self._sources(stake.sources),
+        }
+
+    # -- answers ---------------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        days = sorted(
+            d.start
+            for e in self.dataset.events
+            for d in (e.announced, e.effective)
+            if isinstance(d, PartialDate)
+        )
+        days += sorted(h.as_of.start for h in self.dataset.holdings if h.as_of)
+        return {
+            "store": self.store.description,
+            "triples": len(self.store),
+            "entities": len(self.dataset.entities),
+            "holdings": len(self.dataset.holdings),
+            "relations": len(self.dataset.relations),
+            "events": len(self.dataset.events),
+            "observations": len(self.dataset.observations),
+            "date_range": [min(days).isoformat(), max(days).isoformat()] if days else None,
+            "sources": sorted(
+                {name for sid, name in self.dataset.sources.items() if "#" not in sid}
+            ),
+        }
+
+    def entity(self, name: str, day: _dt.date) -> dict[str, Any]:
+        entity_id = self.resolve(name)
+        entity = self.dataset.entities[entity_id]
+        return {
+            "entity": self.ref(entity_id),
+            "at": day.isoformat(),
+            "status": self.timeline.status(entity_id, day),
+            "kind": entity.kind,
+            "legal_name": entity.legal_name,
+            "aliases": entity.aliases,
+            "identifiers": [{"scheme": s, "value": v} for s, v in entity.identifiers],
+            "listings": entity.listings,
+            "incorporated": str(entity.incorporated) if entity.incorporated else None,
+            "dissolved": _iso(self.timeline.lifetime(entity_id)[1]),
+            "issued_shares": self.timeline.issued_shares(entity_id, day),
+            "facts": entity.facts,
+            "sources": self._sources(entity.sources),
+        }
+
+    def owners(self, name: str, day: _dt.date) -> dict[str, Any]:
+        entity_id = self.resolve(name)
+        snap = self.snapshot(day)
+        return {
+            "entity": self.ref(entity_id),
+            "at": day.isoformat(),
+            "status": self.timeline.status(entity_id, day),
+            "owners": [self._stake_json(s, s.owner) for s in snap.owners_of(entity_id)],
+        }
+
+    def holdings(self, name: str, day: _dt.date) -> dict[str, Any]:
+        entity_id = self.resolve(name)
+        snap = self.snapshot(day)
+        return {
+            "entity": self.ref(entity_id),
+            "at": day.isoformat(),
+            "status": self.timeline.status(entity_id, day),
+            "holdings": [self._stake_json(s, s.owned) for s in snap.holdings_of(entity_id)],
+        }
+
+    def consolidation_paths(self, snap: Snapshot, entity_id: str) -> list[list[str]]:
+        graph = snap.graph(unnamed=False)
+        if entity_id not in graph:
+            return []
+        return control.consolidation_paths(graph, entity_id, threshold=self.threshold)
+
+    def paths(self, name: str, day: _dt.date) -> dict[str, Any]:
+        entity_id = self.resolve(name)
+        snap = self.snapshot(day)
+        graph = snap.graph(unnamed=False)
+        status = self.timeline.status(entity_id, day)
+        if entity_id in graph:
+            parent = control.ultimate_parent(graph, entity_id, threshold=self.threshold)
+            found = control.consolidation_paths(graph, entity_id, threshold=self.threshold)
+        else:
+            parent, found = entity_id, []
+        return {
+            "entity": self.ref(entity_id),
+            "at": day.isoformat(),
+            "status": status,
+            "ultimate_parent": self.ref(parent),
+            "paths": [[self.ref(e) for e in path] for path in found],
+        }
+
+    def effective(self, owner: str, target: str, day: _dt.date) -> dict[str, Any]:
+        owner_id, target_id = self.resolve(owner), self.resolve(target)
+        graph = self.snapshot(day).graph()
+        if owner_id in graph and target_id in graph and owner_id != target_id:
+            low, high = effective.effective_ownership(graph, owner_id, target_id)
+        else:
+            low = high = 0.0
+        return {
+            "owner": self.ref(owner_id),
+            "target": self.ref(target_id),
+            "at": day.isoformat(),
+            "percent": _pct(low) if _pct(low) == _pct(high) else None,
+            "percent_min": _pct(low),
+            "percent_max": _pct(high),
+        }
+
+    def perimeter(self, name: str, day: _dt.date, affiliate_min: float = 20.0) -> dict[str, Any]:
+        entity_id = self.resolve(name)
+        graph = self.snapshot(day).graph(unnamed=False)
+        result: dict[str, Any] = {
+            "entity": self.ref(entity_id),
+            "at": day.isoformat(),
+            "subsidiaries": [],
+            "affiliates": [],
+        }
+        if entity_id not in graph:
+            return result
+        found = control.perimeter(
+            graph, entity_id, threshold=self.threshold, affiliate_min=affiliate_min
+        )
+        for item in found["subsidiaries"]:
+            result["subsidiaries"].append(
+                {
+                    **self.ref(item["entity"]),
+                    "effective_percent": _pct(item["low"]),
+                    "effective_percent_max": _pct(item["high"]),
+                    "control": item["control"],
+                }
+            )
+        for item in found["affiliates"]:
+            result["affiliates"].append(
+                {
+                    **self.ref(item["entity"]),
+                    "effective_percent": _pct(item["low"]),
+                    "effective_percent_max": _pct(item["high"]),
+                }
+            )
+        return result
+
+    def diff(
+        self, before: _dt.date, after: _dt.date, root: str | None = None
+    ) -> dict[str, Any]:
+        old, new = self.snapshot(before), self.snapshot(after)
+        scope = group_members(old, new, self.resolve(root)) if root else None
+        found = diff_snapshots(old, new, scope, paths=self.consolidation_paths)
+
+        def edge(stake: Stake) -> dict[str, Any]:
+            return {
+                "owner": self.ref(stake.owner),
+                "owned": self.ref(stake.owned),
+                "percent": _num(stake.percent),
+                "consolidated": stake.consolidated,
+            }
+
+        return {
+            "before": before.isoformat(),
+            "after": after.isoformat(),
+            "root": self.ref(self.resolve(root)) if root else None,
+            "added": [edge(s) for s in found.added],
+            "removed": [edge(s) for s in found.removed],
+            "changed": [
+                {**edge(new_s), "percent_before": _num(old_s.percent)}
+                for old_s, new_s in found.changed
+            ],
+            "began": [self.ref(e) for e in found.began],
+            "ended": [self.ref(e) for e in found.ended],
+            "paths_changed": [
+                {
+                    "entity": self.ref(e),
+                    "before": [[self.ref(n) for n in p] for p in old_p],
+                    "after": [[self.ref(n) for n in p] for p in new_p],
+                }
+                for e, old_p, new_p in found.paths_changed
+            ],
+        }
+
+    def event(self, event_id: str) -> Event:
+        """An event by IRI or local id."""
+        for event in self.dataset.events:
+            if event_id in (event.id, event.id.rsplit("/", 1)[-1]):
+                return event
+        raise InputError(f"no event {event_id!r}")
+
+    def event_days(self, event_id: str) -> tuple[_dt.date, _dt.date]:
+        """The last day before an event and its effective day."""
+        event = self.event(event_id)
+        if event.effective is None:
+            raise InputError(f"event {event_id!r} has no known effective date")
+        day = event.effective.start if event.effective.precision == "day" else event.effective.end
+        return day_before(day), day
+
+    def events(
+        self,
+        name: str | None = None,
+        start: _dt.date | None = None,
+        end: _dt.date | None = None,
+    ) -> list[dict[str, Any]]:
+        entity_id = self.resolve(name) if name else None
+        found = []
+        for event in self.dataset.events:
+            when = event.effective or event.announced
+            if entity_id and entity_id not in event.participants:
+                continue
+            if when is not None and start and when.end <= start:
+                continue
+            if when is not None and end and when.start > end:
+                continue
+            if when is None and (start or end):
+                continue
+            found.append(
+                {
+                    "id": event.id,
+                    "type": event.type,
+                    "label": event.label,
+                    "date": str(event.effective) if event.effective else None,
+                    "announced": str(event.announced) if event.announced else None,
+                    "participants": [self.ref(p) for p in event.participants],
+                    "survivor": self.ref(event.survivor) if event.survivor else None,
+                    "assumed": event.assumed,
+                    "status": event.status,
+                    "sources": self._sources(event.sources),
+                }
+            )
+        return found
+
+
+def _iso(day: _dt.date | None) -> str | None:
+    return day.isoformat() if day else None

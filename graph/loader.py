@@ -1,0 +1,262 @@
+"""Read a :class:`~groupkg.graph.model.Dataset` out of any store, with the named queries.
+
+Each ``facts-*.rq`` query returns one row per triple of one kind of fact; the rows
+are grouped by subject here. That keeps the queries trivial for any SPARQL 1.1
+endpoint and the mapping from RDF to Python in one readable place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from groupkg.graph.dates import PartialDate
+from groupkg.graph.model import Dataset, Entity, Event, Holding, Observation, Relation, local_id
+from groupkg.graph.store import Store, iter_rows
+from groupkg.graph.vocab import NAMESPACE
+
+__all__ = ["load_dataset"]
+
+GK = NAMESPACE
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+ORG = "http://www.w3.org/ns/org#"
+
+_ENTITY_KINDS = {
+    GK + "NaturalPerson": "person",
+    GK + "Trust": "trust",
+    GK + "Fund": "fund",
+    GK + "UnnamedHolders": "unnamed",
+}
+_RELATION_KINDS = {
+    GK + "DirectConsolidation": "direct",
+    GK + "UltimateConsolidation": "ultimate",
+    GK + "BranchRelation": "branch",
+    GK + "FundManagementRelation": "fund-management",
+    GK + "SubFundRelation": "sub-fund",
+    GK + "FeederRelation": "feeder",
+}
+# The most specific type names an event; ORG's ChangeEvent only when nothing else does.
+_EVENT_TYPES = [
+    "AbsorptionMerger", "Merger", "StockSplit", "PublicOffering", "ThirdPartyAllotment",
+    "ShareIssuance", "SecondaryOffering", "TreasuryStockDelivery", "StockOptionGrant",
+    "ArticlesAmendment", "LockUpAgreement", "Event",
+]  # fmt: skip
+_ENTITY_FACTS = {
+    "address": "address",
+    "representative": "representative",
+    "businessDescription": "business",
+    "fiscalYearEnd": "fiscal_year_end",
+    "jurisdiction": "jurisdiction",
+    "lei": "lei",
+}
+
+
+def _by_subject(store: Store, query: str) -> dict[str, dict[str, list[Any]]]:
+    grouped: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for row in iter_rows(store, query):
+        values = grouped[row["s"]][row["p"]]
+        if row["o"] not in values:
+            values.append(row["o"])
+    return grouped
+
+
+def _one(props: dict[str, list[Any]], name: str, base: str = GK) -> Any:
+    values = props.get(base + name)
+    return sorted(values, key=str)[0] if values else None
+
+
+def _date(props: dict[str, list[Any]], name: str) -> PartialDate | None:
+    value = _one(props, name)
+    return value if isinstance(value, PartialDate) else None
+
+
+def _number(props: dict[str, list[Any]], name: str) -> float | None:
+    value = _one(props, name)
+    return float(value) if isinstance(value, int | float | Decimal) else None
+
+
+def _status(props: dict[str, list[Any]]) -> str:
+    value = _one(props, "factStatus")
+    return local_id(value).lower() if value else "stated"
+
+
+def _sources(props: dict[str, list[Any]]) -> list[str]:
+    return sorted(str(s) for s in props.get(PROV_DERIVED, []))
+
+
+def _entities(store: Store) -> dict[str, Entity]:
+    entities: dict[str, Entity] = {}
+    for iri, props in _by_subject(store, "facts-entities").items():
+        types = set(props.get(RDF_TYPE, []))
+        kind = next((k for t, k in _ENTITY_KINDS.items() if t in types), "legal")
+        legal = _one(props, "legalName")
+        label = _one(props, "label", "http://www.w3.org/2000/01/rdf-schema#")
+        entity = Entity(
+            id=iri,
+            label=str(label or legal or local_id(iri)),
+            kind=kind,
+            legal_name=str(legal) if legal else None,
+            aliases=sorted(str(a) for a in props.get(GK + "alias", [])),
+            incorporated=_date(props, "incorporationDate"),
+            dissolved=_date(props, "dissolutionDate"),
+            sources=_sources(props),
+        )
+        for prop, key in _ENTITY_FACTS.items():
+            if GK + prop in props:
+                entity.facts[key] = sorted(str(v) for v in props[GK + prop])
+        entities[iri] = entity
+    for row in iter_rows(store, "facts-entity-details"):
+        entity = entities.get(row["s"])
+        if entity is None:
+            continue
+        if "scheme" in row:
+            entity.identifiers.append((str(row["scheme"]), str(row["value"])))
+        elif "exchange" in row:
+            since = f" since {row['since']}" if "since" in row else ""
+            entity.listings.append(f"{row['exchange']}{since}")
+    for entity in entities.values():
+        entity.identifiers.sort()
+        entity.listings.sort()
+    return entities
+
+
+def _holdings(store: Store) -> list[Holding]:
+    holdings = []
+    for iri, p in _by_subject(store, "facts-holdings").items():
+        owner, owned = _one(p, "owner"), _one(p, "owned")
+        if owner is None or owned is None:
+            continue  # validation reports it; analytics cannot place it
+        shares = _one(p, "shares")
+        holdings.append(
+            Holding(
+                id=iri,
+                owner=owner,
+                owned=owned,
+                percent=_number(p, "percent"),
+                percent_min=_number(p, "percentMin"),
+                percent_max=_number(p, "percentMax"),
+                min_exclusive=_one(p, "percentMinExclusive") is True,
+                max_exclusive=_one(p, "percentMaxExclusive") is True,
+                shares=int(shares) if isinstance(shares, int | Decimal) else None,
+                share_class=_one(p, "shareClass"),
+                interest_type=_one(p, "interestType"),
+                valid_from=_date(p, "validFrom"),
+                valid_to=_date(p, "validTo"),
+                as_of=_date(p, "asOf"),
+                status=_status(p),
+                sources=_sources(p),
+            )
+        )
+    return sorted(holdings, key=lambda h: h.id)
+
+
+def _relations(store: Store) -> list[Relation]:
+    relations = []
+    for iri, p in _by_subject(store, "facts-relations").items():
+        kind = next((k for t, k in _RELATION_KINDS.items() if t in p.get(RDF_TYPE, [])), None)
+        parent, child = _one(p, "parent"), _one(p, "child")
+        if kind is None or parent is None or child is None:
+            continue
+        relations.append(
+            Relation(
+                id=iri,
+                kind=kind,
+                parent=parent,
+                child=child,
+                percent=_number(p, "percent"),
+                valid_from=_date(p, "validFrom"),
+                valid_to=_date(p, "validTo"),
+                as_of=_date(p, "asOf"),
+                status=_status(p),
+                sources=_sources(p),
+            )
+        )
+    return sorted(relations, key=lambda r: r.id)
+
+
+def _events(store: Store) -> list[Event]:
+    events = []
+    for iri, p in _by_subject(store, "facts-events").items():
+        types = {local_id(t) for t in p.get(RDF_TYPE, []) if str(t).startswith(GK)}
+        kind = next((t for t in _EVENT_TYPES if t in types), "Merger")
+        label = _one(p, "label", "http://www.w3.org/2000/01/rdf-schema#")
+        survivor = _one(p, "survivor") or _one(p, "resultingOrganization", ORG)
+        absorbed = sorted(p.get(GK + "absorbed", []))
+        if not absorbed and survivor:
+            absorbed = sorted(o for o in p.get(ORG + "originalOrganization", []) if o != survivor)
+        participants = set(p.get(GK + "participant", []))
+        participants |= set(p.get(ORG + "originalOrganization", []))
+        participants |= set(p.get(GK + "party", []))
+        issuer = _one(p, "issuer")
+        if issuer:
+            participants.add(issuer)
+        ratio = _number(p, "splitRatio")
+        new_shares = _one(p, "newSharesIssued")
+        events.append(
+            Event(
+                id=iri,
+                type=kind,
+                label=str(label) if label else None,
+                announced=_date(p, "announcementDate"),
+                effective=_date(p, "effectiveDate"),
+                participants=sorted(participants),
+                survivor=survivor,
+                absorbed=absorbed,
+                issuer=issuer,
+                split_ratio=ratio,
+                new_shares=int(new_shares) if isinstance(new_shares, int | Decimal) else None,
+                status=_status(p),
+                assumed=sorted(local_id(a) for a in p.get(GK + "assumedProperty", [])),
+                sources=_sources(p),
+            )
+        )
+    return sorted(events, key=_event_order)
+
+
+def _event_order(event: Event) -> tuple[date, str]:
+    when = event.effective or event.announced
+    return (when.start if when else date.max, event.id)
+
+
+def _observations(store: Store) -> list[Observation]:
+    observations = []
+    for iri, p in _by_subject(store, "facts-observations").items():
+        subject, measure, value = _one(p, "subject"), _one(p, "measure"), _number(p, "value")
+        if subject is None or measure is None or value is None:
+            continue
+        basis, kind = _one(p, "basis"), _one(p, "figureKind")
+        observations.append(
+            Observation(
+                id=iri,
+                subject=subject,
+                measure=local_id(measure),
+                value=value,
+                unit=_one(p, "unit"),
+                as_of=_date(p, "asOf"),
+                period_start=_date(p, "periodStart"),
+                period_end=_date(p, "periodEnd"),
+                basis=local_id(basis) if basis else None,
+                kind=local_id(kind) if kind else None,
+                status=_status(p),
+                sources=_sources(p),
+            )
+        )
+    return sorted(observations, key=lambda o: o.id)
+
+
+def load_dataset(store: Store) -> Dataset:
+    """Read every entity, holding, relation, event and observation of ``store``."""
+    dataset = Dataset(
+        entities=_entities(store),
+        holdings=_holdings(store),
+        relations=_relations(store),
+        events=_events(store),
+        observations=_observations(store),
+        sources={row["s"]: str(row["name"]) for row in iter_rows(store, "facts-sources")
+                 if "name" in row},
+    )
+    return dataset

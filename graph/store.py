@@ -1,0 +1,365 @@
+"""Where the triples live: one small interface, three backends.
+
+``memory``
+    A pyoxigraph in-memory store, loaded with the ontology and (unless told not to)
+    the bundled IIJ data. The default.
+``oxigraph:PATH``
+    A persistent pyoxigraph store on disk. A new, empty store is initialised with the
+    ontology (and the bundled data unless ``--no-default-data``) in one transaction.
+``sparql:URL``
+    Any SPARQL 1.1 endpoint. Nothing above this module assumes the data sits in this
+    process: the library asks its questions as SPARQL.
+
+Every backend answers ``select`` with rows of plain Python values (see :func:`to_python`)
+and ``query_raw`` with a serialised SPARQL result, and adds data with ``add_rdf``, which
+adds all of a graph or nothing of it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from groupkg.graph.dates import parse_partial_date
+from groupkg.graph.errors import InputError
+
+__all__ = [
+    "Store",
+    "OxigraphStore",
+    "SparqlStore",
+    "UnionStore",
+    "open_store",
+    "ontology_files",
+    "default_data_files",
+    "named_query",
+    "to_python",
+    "RDF_FORMATS",
+]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC = {
+    XSD + "integer": int,
+    XSD + "int": int,
+    XSD + "long": int,
+    XSD + "nonNegativeInteger": int,
+    XSD + "positiveInteger": int,
+    XSD + "decimal": Decimal,
+    XSD + "double": float,
+    XSD + "float": float,
+}
+_DATES = {XSD + "date", XSD + "gYearMonth", XSD + "gYear", XSD + "dateTime"}
+
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
+    "owl": ox.RdfFormat.RDF_XML,
+}
+
+_MARKER = ox.Triple(
+    ox.NamedNode("https://w3id.org/groupkg/ontology"),
+    ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+    ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology"),
+)
+
+
+def to_python(term: Any) -> Any:
+    """Turn an RDF term into a plain value.
+
+    IRIs become ``str``, blank nodes ``"_:id"``, numbers ``int``/``Decimal``/``float``,
+    booleans ``bool``, dates :class:`~groupkg.graph.dates.PartialDate`, other
+    literals their text.
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        return _literal(term.value, term.datatype.value if term.datatype else None)
+    return str(term)
+
+
+def _literal(text: str, datatype: str | None) -> Any:
+    if datatype in _NUMERIC:
+        try:
+            return _NUMERIC[datatype](text)
+        except (ValueError, ArithmeticError):
+            return text
+    if datatype == XSD + "boolean":
+        return text.strip() in ("true", "1")
+    if datatype in _DATES:
+        try:
+            return parse_partial_date(text)
+        except InputError:
+            return text
+    return text
+
+
+def ontology_files() -> list[Path]:
+    """The ontology's Turtle files, wherever groupkg is installed."""
+    folder = resources.files("groupkg.ontology")
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".ttl"))
+
+
+def default_data_files() -> list[Path]:
+    """The bundled IIJ dataset's Turtle files."""
+    folder = resources.files("groupkg.data").joinpath("iij")
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".ttl"))
+
+
+def named_query(name: str) -> str:
+    """The text of ``ontology/queries/NAME.rq``.
+
+    Raises
+    ------
+    InputError
+        When there is no such query.
+    """
+    path = resources.files("groupkg.ontology").joinpath("queries", f"{name}.rq")
+    if not path.is_file():
+        raise InputError(f"no named query {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+class Store(Protocol):
+    """What the library needs from a triple store."""
+
+    description: str
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        """Rows of a SELECT query as dicts of plain values (unbound variables absent)."""
+
+    def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
+        """Run any query; return the serialised result and its media type."""
+
+    def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
+        """Add every triple of ``data`` or none of them; return how many were added."""
+
+    def __len__(self) -> int: ...
+
+
+class OxigraphStore:
+    """A pyoxigraph store, in memory or on disk."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+        if path is None:
+            self.store = ox.Store()
+            self.description = "memory"
+        else:
+            path = Path(path)
+            try:
+                if read_only:
+                    self.store = ox.Store.read_only(str(path))
+                else:
+                    path.mkdir(parents=True, exist_ok=True)
+                    self.store = ox.Store(str(path))
+            except OSError as exc:
+                raise InputError(f"cannot open the store at {path}: {exc}") from None
+            self.description = f"oxigraph:{path}"
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    @property
+    def initialised(self) -> bool:
+        return _MARKER in self.store
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        result = self._query(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise InputError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [
+            {n: to_python(row[n]) for n in names if row[n] is not None} for row in result
+        ]
+
+    def _query(self, query: str) -> Any:
+        try:
+            return self.store.query(query)
+        except SyntaxError as exc:
+            raise InputError(f"SPARQL syntax error: {exc}") from None
+        except OSError as exc:
+            raise InputError(f"SPARQL query failed: {exc}") from None
+
+    def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
+        result = self._query(query)
+        if isinstance(result, ox.QueryTriples):
+            fmt = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+            return result.serialize(format=fmt) or b"", fmt.media_type
+        fmt = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
+        return result.serialize(format=fmt) or b"", fmt.media_type
+
+    def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
+        before = len(self.store)
+        quads = list(ox.parse(data, format=fmt))
+        # Store.extend runs in one transaction: a failure leaves the store as it was.
+        self.store.extend(
+            ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
+        )
+        return len(self.store) - before
+
+    def update(self, update: str) -> None:
+        try:
+            self.store.update(update)
+        except SyntaxError as exc:
+            raise InputError(f"SPARQL syntax error: {exc}") from None
+
+    def flush(self) -> None:
+        if self.description != "memory":
+            self.store.flush()
+
+
+class SparqlStore:
+    """A remote SPARQL 1.1 endpoint (query URL; updates go to ``update_url``)."""
+
+    def __init__(self, url: str, update_url: str | None = None, timeout: float = 60.0):
+        self.url = url
+        self.update_url = update_url or url
+        self.timeout = timeout
+        self.description = f"sparql:{url}"
+
+    def _post(self, url: str, body: dict[str, str], accept: str) -> tuple[bytes, str]:
+        data = urllib.parse.urlencode(body).encode()
+        request = urllib.request.Request(
+            url,
+            data=data,
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read(), response.headers.get("Content-Type", accept)
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:500]
+            raise InputError(f"{url} answered {exc.code}: {detail}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise InputError(f"cannot reach the SPARQL endpoint {url}: {exc}") from None
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        body, _ = self._post(self.url, {"query": query}, "application/sparql-results+json")
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            raise InputError(f"{self.url} did not answer with SPARQL JSON results") from None
+        return [
+            {k: _json_term(v) for k, v in row.items()} for row in doc["results"]["bindings"]
+        ]
+
+    def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
+        return self._post(self.url, {"query": query}, media_type)
+
+    def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
+        # One INSERT DATA request is one SPARQL Update operation: the endpoint applies
+        # it whole or not at all.
+        nt = io.BytesIO()
+        ox.serialize(ox.parse(data, format=fmt), nt, format=ox.RdfFormat.N_TRIPLES)
+        text = nt.getvalue().decode()
+        self._post(self.update_url, {"update": f"INSERT DATA {{\n{text}\n}}"}, "*/*")
+        return text.count("\n")
+
+    def __len__(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(rows[0]["n"]) if rows else 0
+
+
+def _json_term(term: dict[str, str]) -> Any:
+    if term["type"] == "uri":
+        return term["value"]
+    if term["type"] == "bnode":
+        return "_:" + term["value"]
+    return _literal(term["value"], term.get("datatype"))
+
+
+class UnionStore:
+    """A store seen together with an in-memory overlay of ``--data`` files.
+
+    SELECTs run on each part and their rows are concatenated, which is exact for the
+    fact-reading queries the library runs (each row stands for one triple).
+    """
+
+    def __init__(self, base: Store, overlay: OxigraphStore):
+        self.base = base
+        self.overlay = overlay
+        self.description = f"{base.description} + --data"
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        return self.base.select(query) + self.overlay.select(query)
+
+    def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
+        return self.base.query_raw(query, media_type)
+
+    def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
+        return self.base.add_rdf(data, fmt)
+
+    def __len__(self) -> int:
+        return len(self.base) + len(self.overlay)
+
+
+def _read_files(store: OxigraphStore, files: Iterable[Path]) -> None:
+    for path in files:
+        store.add_rdf(path.read_bytes(), ox.RdfFormat.TURTLE)
+
+
+def open_store(spec: str = "memory", default_data: bool = True) -> Store:
+    """Open the store named by ``spec``: ``memory``, ``oxigraph:PATH`` or ``sparql:URL``.
+
+    Raises
+    ------
+    InputError
+        For an unknown kind of store or one that cannot be opened.
+    """
+    if spec == "memory":
+        store = OxigraphStore()
+        _read_files(store, ontology_files())
+        if default_data:
+            _read_files(store, default_data_files())
+        return store
+    kind, _, where = spec.partition(":")
+    if kind == "oxigraph" and where:
+        store = OxigraphStore(where)
+        if not store.initialised:
+            _initialise(store, default_data)
+        return store
+    if kind == "sparql" and where:
+        return SparqlStore(where)
+    raise InputError(
+        f"--store: {spec!r} is not a store (use memory, oxigraph:PATH or sparql:URL)"
+    )
+
+
+def _initialise(store: OxigraphStore, default_data: bool) -> None:
+    files = ontology_files() + (default_data_files() if default_data else [])
+    quads: list[ox.Quad] = []
+    for path in files:
+        quads.extend(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE))
+    store.store.extend(
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
+    )
+    store.flush()
+
+
+def iter_rows(store: Store, name: str, **params: str) -> Iterator[dict[str, Any]]:
+    """Run a named query with ``$param`` placeholders replaced by IRIs or literals."""
+    text = named_query(name)
+    for key, value in params.items():
+        text = text.replace("$" + key, value)
+    yield from store.select(text)
+

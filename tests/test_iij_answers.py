@@ -1,0 +1,141 @@
+"""The IIJ group answered at the dates its releases make interesting.
+
+Expected values are read off the releases in ../shared/seeds/ (see data/iij/README.md):
+2010-02-04 (IIJ Technology and IIJ Financial Systems, 100% owned, absorbed 2010-04-01),
+2013-07-02 and 2013-11-07 (shares issued; IIJ-Exlayer 99.9% owned, absorbed 2014-01-01;
+major shareholders on 2013-09-30; KS Holdings 810,000 shares, 1.73%, wholly owned by
+Koichi Suzuki).
+"""
+
+import datetime as dt
+
+import pytest
+
+IIJ = "https://w3id.org/groupkg/data/iij/"
+D = dt.date.fromisoformat
+
+
+def ids(rows):
+    return {r["id"][len(IIJ):] for r in rows}
+
+
+def path_ids(answer):
+    return [[step["id"][len(IIJ):] for step in path] for path in answer["paths"]]
+
+
+class TestThe2010Absorption:
+    def test_iij_holds_both_subsidiaries_the_day_before(self, iij):
+        held = {h["id"][len(IIJ):]: h["percent"] for h in iij.holdings("IIJ", D("2010-03-31"))["holdings"]}
+        assert held == {"iij-technology": 100, "iij-financial-systems": 100}
+
+    def test_nothing_is_held_on_the_effective_day(self, iij):
+        answer = iij.holdings("IIJ", D("2010-04-01"))
+        assert answer["holdings"] == []
+        assert iij.owners("IIJ Technology", D("2010-04-01"))["status"] == "dissolved"
+
+    def test_the_holding_is_not_carried_back_before_the_release(self, iij):
+        # stated "as of" the 2010-02-04 release only
+        assert iij.owners("IIJ Technology", D("2010-02-03"))["owners"] == []
+
+    def test_paths_before_and_after(self, iij):
+        before = iij.paths("IIJ Financial Systems", D("2010-03-31"))
+        assert before["ultimate_parent"]["id"] == IIJ + "iij"
+        assert path_ids(before) == [["iij", "iij-financial-systems"]]
+        after = iij.paths("IIJ Financial Systems", D("2010-04-01"))
+        assert after["status"] == "dissolved" and after["paths"] == []
+
+    def test_diff_across_the_merger(self, iij):
+        answer = iij.diff(D("2010-03-31"), D("2010-04-01"), "IIJ")
+        assert ids(answer["ended"]) == {"iij-technology", "iij-financial-systems"}
+        removed = {(e["owner"]["id"][len(IIJ):], e["owned"]["id"][len(IIJ):]) for e in answer["removed"]}
+        assert removed == {("iij", "iij-technology"), ("iij", "iij-financial-systems")}
+        assert answer["added"] == [] and answer["began"] == []
+
+
+class TestThe2014Absorption:
+    def test_owners_of_iij_exlayer_the_day_before(self, iij):
+        owners = {o["id"][len(IIJ):]: (o["percent"], o["shares"]) for o in iij.owners("IIJ-Exlayer", D("2013-12-31"))["owners"]}
+        assert owners["iij"] == (99.9, 3996)
+        assert owners["other-shareholders-iij-exlayer"] == (0.1, 4)
+
+    def test_iij_exlayer_is_dissolved_on_the_effective_day(self, iij):
+        answer = iij.owners("IIJ Exlayer Inc.", D("2014-01-01"))
+        assert answer["status"] == "dissolved" and answer["owners"] == []
+
+    def test_exlayer_usa_path_runs_through_iij_exlayer_before(self, iij):
+        answer = iij.paths("IIJ Exlayer USA", D("2013-12-31"))
+        assert answer["ultimate_parent"]["id"] == IIJ + "iij"
+        assert path_ids(answer) == [["iij", "iij-exlayer", "iij-exlayer-usa"]]
+
+    def test_iij_america_path_after(self, iij):
+        answer = iij.paths("IIJ America", D("2014-01-01"))
+        assert answer["ultimate_parent"]["id"] == IIJ + "iij"
+        assert path_ids(answer) == [["iij", "iij-america"]]
+
+    def test_former_exlayer_holders_hold_104_iij_shares_after(self, iij):
+        owners = {o["id"][len(IIJ):]: o for o in iij.owners("IIJ", D("2014-01-01"))["owners"]}
+        former = owners["other-shareholders-iij-exlayer"]
+        assert former["shares"] == 104
+        # 104 of 46,697,800 issued shares
+        assert former["percent"] == pytest.approx(104 / 46_697_800 * 100, abs=1e-6)
+
+    def test_diff_across_the_merger(self, iij):
+        answer = iij.diff(D("2013-12-31"), D("2014-01-01"), "IIJ")
+        assert {"iij-exlayer", "iij-exlayer-usa"} <= ids(answer["ended"])
+        removed = {(e["owner"]["id"][len(IIJ):], e["owned"]["id"][len(IIJ):]) for e in answer["removed"]}
+        assert ("iij", "iij-exlayer") in removed
+        assert ("iij-exlayer", "iij-exlayer-usa") in removed
+        added = {(e["owner"]["id"][len(IIJ):], e["owned"]["id"][len(IIJ):]) for e in answer["added"]}
+        assert ("other-shareholders-iij-exlayer", "iij") in added
+        changed_paths = ids(c["entity"] for c in answer["paths_changed"])
+        assert "iij-exlayer-usa" in changed_paths
+
+
+class TestShareholders:
+    def test_major_shareholders_on_the_registry_date(self, iij):
+        owners = {o["id"][len(IIJ):]: o["percent"] for o in iij.owners("IIJ", D("2013-09-30"))["owners"]}
+        assert owners["ntt"] == 21.62
+        assert owners["goldman-sachs-reg"] == 4.56
+        assert owners["itochu"] == 4.47
+        assert owners["ntt-communications"] == 4.37
+        assert owners["japan-trustee-services-bank-trust"] == 3.95
+        assert owners["koichi-suzuki"] == 3.86
+        assert owners["ks-holdings"] == 1.73
+
+    def test_koichi_suzuki_look_through_stake(self, iij):
+        # 3.86% directly + 100% x 1.73% through KS Holdings
+        answer = iij.effective("Koichi Suzuki", "IIJ", D("2013-12-31"))
+        assert answer["percent"] == pytest.approx(5.59)
+
+    def test_lock_up_parties_are_shareholders_of_unknown_size(self, iij):
+        owners = {o["id"][len(IIJ):]: o for o in iij.owners("IIJ", D("2013-08-01"))["owners"]}
+        assert set(owners) == {"ntt", "ntt-communications", "koichi-suzuki", "ks-holdings"}
+        assert all(o["percent"] is None for o in owners.values())
+        assert all(o["basis"] == "observed 2013-07-02" for o in owners.values())
+
+
+@pytest.mark.parametrize(
+    "day, issued",
+    [
+        ("2013-06-28", 41_297_800),  # 2013-07-02 release, section 2 of the change table
+        ("2013-07-17", 41_297_800),
+        ("2013-07-18", 45_997_800),  # after the public offering of 4,700,000
+        ("2013-08-04", 45_997_800),
+        ("2013-08-05", 46_697_800),  # after the allotment of 700,000
+        ("2013-09-30", 46_697_800),  # 2013-11-07 release, 4 (7)
+        ("2013-12-31", 46_697_800),  # treasury stock delivery issues nothing
+    ],
+)
+def test_iij_issued_shares_through_2013(iij, day, issued):
+    assert iij.entity("IIJ", D(day))["issued_shares"] == issued
+
+
+def test_issued_shares_unknown_before_the_first_count(iij):
+    assert iij.entity("IIJ", D("2012-12-31"))["issued_shares"] is None
+
+
+def test_unnamed_holders_never_control_even_above_half(iij):
+    # the rest of IIJ's register (55.44%, derived) is many holders, not one parent
+    answer = iij.paths("IIJ", D("2013-12-31"))
+    assert answer["ultimate_parent"]["id"] == IIJ + "iij"
+    assert path_ids(answer) == [["iij"]]
