@@ -18,9 +18,9 @@ import click
 
 from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
-from groupkg.graph.group import Group
+from groupkg.graph.group import Group, store_info
 from groupkg.graph.inputs import add_files
-from groupkg.graph.store import OxigraphStore, UnionStore, open_store
+from groupkg.graph.store import OxigraphStore, Store, UnionStore, open_store
 from groupkg.graph.tables import print_table
 
 __all__ = ["main", "cli"]
@@ -38,7 +38,7 @@ class Settings:
         self.as_json = False
         self.threshold = 50.0
 
-    def group(self) -> Group:
+    def open(self) -> Store:
         store = open_store(self.store, default_data=self.default_data)
         if self.data:
             if isinstance(store, OxigraphStore) and store.description == "memory":
@@ -47,6 +47,15 @@ class Settings:
                 overlay = OxigraphStore()
                 add_files(overlay, [Path(p) for p in self.data])
                 store = UnionStore(store, overlay)
+        return store
+
+    def group(self, *names: str | None) -> Group:
+        """The group a question needs: all of a memory store; of a persistent or
+        remote store, only the neighbourhood of the entities the question names."""
+        store = self.open()
+        named = [n for n in names if n]
+        if named and store.description != "memory":
+            return Group.around(store, named, threshold=self.threshold)
         return Group(store, threshold=self.threshold)
 
 
@@ -140,7 +149,7 @@ def cli(store_: str | None, data: tuple[str, ...], no_default_data: bool, as_jso
 @common
 def info() -> None:
     """Counts, date range and sources of the loaded graph."""
-    answer = _settings().group().info()
+    answer = store_info(_settings().open())
 
     def table(a: dict[str, Any]) -> None:
         for key in ("store", "triples", "entities", "holdings", "relations", "events",
@@ -160,7 +169,7 @@ def info() -> None:
 @common
 def entity(name: str, at: str | None) -> None:
     """Facts about one entity at a date."""
-    answer = _settings().group().entity(name, _day(at))
+    answer = _settings().group(name).entity(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
         click.echo(f"{a['entity']['name']}  ({a['entity']['id']})")
@@ -217,7 +226,7 @@ def _percent_text(row: dict[str, Any]) -> str:
 @common
 def owners(name: str, at: str | None) -> None:
     """Direct owners of NAME at a date."""
-    answer = _settings().group().owners(name, _day(at))
+    answer = _settings().group(name).owners(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
         click.echo(f"Owners of {a['entity']['name']} on {a['at']} ({a['status']}):")
@@ -232,7 +241,7 @@ def owners(name: str, at: str | None) -> None:
 @common
 def holdings(name: str, at: str | None) -> None:
     """What NAME directly holds at a date."""
-    answer = _settings().group().holdings(name, _day(at))
+    answer = _settings().group(name).holdings(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
         click.echo(f"Holdings of {a['entity']['name']} on {a['at']} ({a['status']}):")
@@ -247,7 +256,7 @@ def holdings(name: str, at: str | None) -> None:
 @common
 def paths(name: str, at: str | None) -> None:
     """Ultimate parent and consolidation paths down to NAME."""
-    answer = _settings().group().paths(name, _day(at))
+    answer = _settings().group(name).paths(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
         click.echo(
@@ -267,7 +276,7 @@ def paths(name: str, at: str | None) -> None:
 @common
 def effective(owner: str, target: str, at: str | None) -> None:
     """Integrated (look-through) ownership of OWNER in TARGET."""
-    answer = _settings().group().effective(owner, target, _day(at))
+    answer = _settings().group(owner, target).effective(owner, target, _day(at))
 
     def table(a: dict[str, Any]) -> None:
         value = (
@@ -290,7 +299,7 @@ def effective(owner: str, target: str, at: str | None) -> None:
 @common
 def perimeter(name: str, at: str | None, affiliate_min: float) -> None:
     """Subsidiaries and equity-method affiliates of NAME."""
-    answer = _settings().group().perimeter(name, _day(at), affiliate_min=affiliate_min)
+    answer = _settings().group(name).perimeter(name, _day(at), affiliate_min=affiliate_min)
 
     def table(a: dict[str, Any]) -> None:
         click.echo(f"Perimeter of {a['entity']['name']} on {a['at']}:")
@@ -316,7 +325,7 @@ def _range(item: dict[str, Any]) -> str:
 @common
 def diff(before: str | None, after: str | None, event: str | None, root: str | None) -> None:
     """Holdings, entities and consolidation paths that changed between two dates."""
-    group = _settings().group()
+    group = _settings().group(root)
     if event:
         if before or after:
             raise InputError("give either --event or --before/--after, not both")
@@ -356,7 +365,7 @@ def diff(before: str | None, after: str | None, event: str | None, root: str | N
 @common
 def events(name: str | None, start: str | None, end: str | None) -> None:
     """Dated events (mergers, splits, issues...) with participants and sources."""
-    answer = _settings().group().events(
+    answer = _settings().group(name).events(
         name,
         parse_date(start, "--from") if start else None,
         parse_date(end, "--to") if end else None,
@@ -394,7 +403,7 @@ def sparql(query: str | None, path: str | None, fmt: str) -> None:
         except OSError as exc:
             raise InputError(f"{path}: {exc.strerror}") from None
     assert query is not None
-    found = sparqlcli.run(_settings().group().store, query, fmt)
+    found = sparqlcli.run(_settings().open(), query, fmt)
     if not found:
         raise SystemExit(EXIT_NOTHING)
 

@@ -11,16 +11,16 @@ from functools import lru_cache
 from typing import Any
 
 from groupkg.graph import control, effective
-from groupkg.graph.dates import PartialDate, day_before
+from groupkg.graph.dates import day_before
 from groupkg.graph.diff import diff_snapshots, group_members
 from groupkg.graph.errors import InputError
-from groupkg.graph.loader import load_dataset
+from groupkg.graph.loader import load_dataset, neighbourhood
 from groupkg.graph.model import Dataset, Event
-from groupkg.graph.names import NameIndex
-from groupkg.graph.store import Store
+from groupkg.graph.names import NameIndex, resolve_in_store
+from groupkg.graph.store import Store, iter_rows
 from groupkg.graph.timeline import Snapshot, Stake, Timeline
 
-__all__ = ["Group"]
+__all__ = ["Group", "store_info"]
 
 
 def _num(value: float | None) -> float | None:
@@ -37,13 +37,23 @@ def _pct(fraction: float) -> float | None:
 class Group:
     """The facts of a store, their time model and the analytics over them."""
 
-    def __init__(self, store: Store, threshold: float = 50.0):
+    def __init__(self, store: Store, threshold: float = 50.0, dataset: Dataset | None = None):
         self.store = store
         self.threshold = threshold
-        self.dataset: Dataset = load_dataset(store)
+        self.dataset: Dataset = dataset if dataset is not None else load_dataset(store)
         self.timeline = Timeline(self.dataset)
         self.names = NameIndex(self.dataset)
         self._snapshot = lru_cache(maxsize=32)(self.timeline.snapshot)
+
+    @classmethod
+    def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
+        """The part of ``store`` a question about ``names`` needs: their neighbourhood.
+
+        Names are resolved by the store, then only the facts of the entities linked to
+        them by holdings, relations or mergers are read, in a few queries.
+        """
+        ids = [resolve_in_store(store, name) for name in names]
+        return cls(store, threshold, load_dataset(store, neighbourhood(store, ids)))
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -74,26 +84,7 @@ class Group:
     # -- answers ---------------------------------------------------------------------
 
     def info(self) -> dict[str, Any]:
-        days = sorted(
-            d.start
-            for e in self.dataset.events
-            for d in (e.announced, e.effective)
-            if isinstance(d, PartialDate)
-        )
-        days += sorted(h.as_of.start for h in self.dataset.holdings if h.as_of)
-        return {
-            "store": self.store.description,
-            "triples": len(self.store),
-            "entities": len(self.dataset.entities),
-            "holdings": len(self.dataset.holdings),
-            "relations": len(self.dataset.relations),
-            "events": len(self.dataset.events),
-            "observations": len(self.dataset.observations),
-            "date_range": [min(days).isoformat(), max(days).isoformat()] if days else None,
-            "sources": sorted(
-                {name for sid, name in self.dataset.sources.items() if "#" not in sid}
-            ),
-        }
+        return store_info(self.store)
 
     def entity(self, name: str, day: _dt.date) -> dict[str, Any]:
         entity_id = self.resolve(name)
@@ -292,6 +283,22 @@ class Group:
                 }
             )
         return found
+
+
+def store_info(store: Store) -> dict[str, Any]:
+    """Counts, date range and sources of a whole store, asked of the store."""
+    counts = {str(r["kind"]): int(r["n"]) for r in iter_rows(store, "info-counts")}
+    dates = list(iter_rows(store, "info-dates"))
+    first = dates[0].get("first") if dates else None
+    last = dates[0].get("last") if dates else None
+    return {
+        "store": store.description,
+        "triples": len(store),
+        **{k: counts.get(k, 0) for k in ("entities", "holdings", "relations", "events",
+                                         "observations")},  # fmt: skip
+        "date_range": [str(first)[:10], str(last)[:10]] if first and last else None,
+        "sources": sorted({str(r["title"]) for r in iter_rows(store, "info-sources")}),
+    }
 
 
 def _iso(day: _dt.date | None) -> str | None:

@@ -8,16 +8,17 @@ endpoint and the mapping from RDF to Python in one readable place.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from groupkg.graph.dates import PartialDate
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Observation, Relation, local_id
-from groupkg.graph.store import Store, iter_rows
+from groupkg.graph.store import Store, iter_rows, sparql_iri
 from groupkg.graph.vocab import NAMESPACE
 
-__all__ = ["load_dataset"]
+__all__ = ["load_dataset", "neighbourhood"]
 
 GK = NAMESPACE
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -31,6 +32,10 @@ _ENTITY_KINDS = {
     GK + "Fund": "fund",
     GK + "UnnamedHolders": "unnamed",
 }
+_ENTITY_TYPES = {
+    GK + "Entity", GK + "LegalEntity", GK + "NaturalPerson", GK + "Trust", GK + "Fund",
+    GK + "UnnamedHolders",
+}  # fmt: skip
 _RELATION_KINDS = {
     GK + "DirectConsolidation": "direct",
     GK + "UltimateConsolidation": "ultimate",
@@ -55,9 +60,12 @@ _ENTITY_FACTS = {
 }
 
 
-def _by_subject(store: Store, query: str) -> dict[str, dict[str, list[Any]]]:
+Rows = Iterable[dict[str, Any]]
+
+
+def _by_subject(rows: Rows) -> dict[str, dict[str, list[Any]]]:
     grouped: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for row in iter_rows(store, query):
+    for row in rows:
         values = grouped[row["s"]][row["p"]]
         if row["o"] not in values:
             values.append(row["o"])
@@ -88,10 +96,12 @@ def _sources(props: dict[str, list[Any]]) -> list[str]:
     return sorted(str(s) for s in props.get(PROV_DERIVED, []))
 
 
-def _entities(store: Store) -> dict[str, Entity]:
+def _entities(rows: Rows, details: Rows) -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
-    for iri, props in _by_subject(store, "facts-entities").items():
+    for iri, props in _by_subject(rows).items():
         types = set(props.get(RDF_TYPE, []))
+        if not types & _ENTITY_TYPES:
+            continue
         kind = next((k for t, k in _ENTITY_KINDS.items() if t in types), "legal")
         legal = _one(props, "legalName")
         label = _one(props, "label", "http://www.w3.org/2000/01/rdf-schema#")
@@ -109,7 +119,7 @@ def _entities(store: Store) -> dict[str, Entity]:
             if GK + prop in props:
                 entity.facts[key] = sorted(str(v) for v in props[GK + prop])
         entities[iri] = entity
-    for row in iter_rows(store, "facts-entity-details"):
+    for row in details:
         entity = entities.get(row["s"])
         if entity is None:
             continue
@@ -124,9 +134,11 @@ def _entities(store: Store) -> dict[str, Entity]:
     return entities
 
 
-def _holdings(store: Store) -> list[Holding]:
+def _holdings(rows: Rows) -> list[Holding]:
     holdings = []
-    for iri, p in _by_subject(store, "facts-holdings").items():
+    for iri, p in _by_subject(rows).items():
+        if GK + "Holding" not in p.get(RDF_TYPE, []):
+            continue
         owner, owned = _one(p, "owner"), _one(p, "owned")
         if owner is None or owned is None:
             continue  # validation reports it; analytics cannot place it
@@ -154,9 +166,9 @@ def _holdings(store: Store) -> list[Holding]:
     return sorted(holdings, key=lambda h: h.id)
 
 
-def _relations(store: Store) -> list[Relation]:
+def _relations(rows: Rows) -> list[Relation]:
     relations = []
-    for iri, p in _by_subject(store, "facts-relations").items():
+    for iri, p in _by_subject(rows).items():
         kind = next((k for t, k in _RELATION_KINDS.items() if t in p.get(RDF_TYPE, [])), None)
         parent, child = _one(p, "parent"), _one(p, "child")
         if kind is None or parent is None or child is None:
@@ -178,9 +190,9 @@ def _relations(store: Store) -> list[Relation]:
     return sorted(relations, key=lambda r: r.id)
 
 
-def _events(store: Store) -> list[Event]:
+def _events(rows: Rows) -> list[Event]:
     events = []
-    for iri, p in _by_subject(store, "facts-events").items():
+    for iri, p in _by_subject(rows).items():
         types = {local_id(t) for t in p.get(RDF_TYPE, []) if str(t).startswith(GK)}
         kind = next((t for t in _EVENT_TYPES if t in types), "Merger")
         label = _one(p, "label", "http://www.w3.org/2000/01/rdf-schema#")
@@ -222,9 +234,9 @@ def _event_order(event: Event) -> tuple[date, str]:
     return (when.start if when else date.max, event.id)
 
 
-def _observations(store: Store) -> list[Observation]:
+def _observations(rows: Rows) -> list[Observation]:
     observations = []
-    for iri, p in _by_subject(store, "facts-observations").items():
+    for iri, p in _by_subject(rows).items():
         subject, measure, value = _one(p, "subject"), _one(p, "measure"), _number(p, "value")
         if subject is None or measure is None or value is None:
             continue
@@ -248,15 +260,66 @@ def _observations(store: Store) -> list[Observation]:
     return sorted(observations, key=lambda o: o.id)
 
 
-def load_dataset(store: Store) -> Dataset:
-    """Read every entity, holding, relation, event and observation of ``store``."""
+def load_dataset(store: Store, scope: Iterable[str] | None = None) -> Dataset:
+    """Read the entities, holdings, relations, events and observations of ``store``.
+
+    With ``scope`` (entity IRIs), read only the facts that touch those entities, in a
+    few queries, so a store far larger than memory answers a question about one
+    group quickly; see :func:`neighbourhood`.
+    """
+    if scope is None:
+        dataset = Dataset(
+            entities=_entities(iter_rows(store, "facts-entities"),
+                               iter_rows(store, "facts-entity-details")),
+            holdings=_holdings(iter_rows(store, "facts-holdings")),
+            relations=_relations(iter_rows(store, "facts-relations")),
+            events=_events(iter_rows(store, "facts-events")),
+            observations=_observations(iter_rows(store, "facts-observations")),
+        )  # fmt: skip
+        dataset.sources = _source_names(iter_rows(store, "facts-sources"))
+        return dataset
+    ids = sorted(set(scope))
+    values = _values(ids)
     dataset = Dataset(
-        entities=_entities(store),
-        holdings=_holdings(store),
-        relations=_relations(store),
-        events=_events(store),
-        observations=_observations(store),
-        sources={row["s"]: str(row["name"]) for row in iter_rows(store, "facts-sources")
-                 if "name" in row},
+        holdings=_holdings(iter_rows(store, "scope-holdings", entities=values)),
+        relations=_relations(iter_rows(store, "scope-relations", entities=values)),
+        events=_events(iter_rows(store, "scope-events", entities=values)),
+        observations=_observations(iter_rows(store, "scope-observations", entities=values)),
     )
+    # Facts may name entities beyond the scope (an event's other participants).
+    named = set(ids)
+    for h in dataset.holdings:
+        named |= {h.owner, h.owned}
+    for r in dataset.relations:
+        named |= {r.parent, r.child}
+    for e in dataset.events:
+        named |= set(e.participants)
+    values = _values(sorted(named))
+    dataset.entities = _entities(
+        iter_rows(store, "scope-entities", entities=values),
+        iter_rows(store, "scope-entity-details", entities=values),
+    )
+    cited: set[str] = set()
+    for fact in [*dataset.holdings, *dataset.relations, *dataset.events,
+                 *dataset.observations, *dataset.entities.values()]:  # fmt: skip
+        cited.update(fact.sources)
+    if cited:
+        dataset.sources = _source_names(
+            iter_rows(store, "scope-sources", sources=_values(sorted(cited)))
+        )
     return dataset
+
+
+def neighbourhood(store: Store, entity_ids: Iterable[str]) -> set[str]:
+    """Every entity linked to ``entity_ids`` by holdings, relations or mergers."""
+    ids = sorted(set(entity_ids))
+    found = {row["e"] for row in iter_rows(store, "scope-neighbourhood", entities=_values(ids))}
+    return found | set(ids)
+
+
+def _values(ids: list[str]) -> str:
+    return " ".join(sparql_iri(i) for i in ids if not i.startswith("_:")) or "<urn:groupkg:none>"
+
+
+def _source_names(rows: Rows) -> dict[str, str]:
+    return {row["s"]: str(row["name"]) for row in rows if "name" in row}

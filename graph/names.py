@@ -8,8 +8,9 @@ from collections import defaultdict
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.model import Dataset, local_id
+from groupkg.graph.store import Store, iter_rows, sparql_iri, sparql_string
 
-__all__ = ["NameIndex", "AmbiguousName", "UnknownName"]
+__all__ = ["NameIndex", "AmbiguousName", "UnknownName", "lookup", "resolve_in_store"]
 
 
 class UnknownName(InputError):
@@ -20,9 +21,14 @@ class AmbiguousName(InputError):
     """More than one entity has that name."""
 
 
-_LEGAL_FORMS = re.compile(
-    r"[,.]?\s+(inc|co|corp|corporation|company|ltd|limited|llc|plc|k\.k|ag|gmbh|sa|nv|bv)\.?$"
-)
+_FORM = r"[,.]?\s+(inc|co|corp|corporation|company|ltd|limited|llc|plc|k\.k|ag|gmbh|sa|nv|bv)\.?"
+_LEGAL_FORMS = re.compile(_FORM + "$")
+_REGEX_SPECIALS = set("\\.^$*+?()[]{}|")
+
+
+def _regex_literal(text: str) -> str:
+    """Escape ``text`` for an XPath regular expression (SPARQL REGEX)."""
+    return "".join("\\" + c if c in _REGEX_SPECIALS else c for c in text)
 
 
 def _fold(name: str) -> str:
@@ -82,3 +88,53 @@ class NameIndex:
         labels = sorted({self.dataset.ref(next(iter(self.names[c]))).name for c in close})
         hint = f"; closest: {', '.join(labels)}" if labels else ""
         raise UnknownName(f"no entity is called {name!r}{hint}")
+
+
+def lookup(store: Store, name: str) -> list[str]:
+    """The entities of a store that ``name`` names, asked of the store itself.
+
+    Tries, in order and stopping at the first that finds something: the name as an
+    IRI, an exact label/legal name/alias/LEI/identifier, the same ignoring case, and
+    a local id (the last segment of an IRI). The exact look-ups use the store's
+    indexes; the others scan, which only a name that is not spelled exactly pays for.
+    """
+    if "://" in name or name.startswith("urn:"):
+        try:
+            term = sparql_iri(name)
+        except InputError:
+            return []
+        rows = list(iter_rows(store, "scope-entities", entities=term))
+        return [name] if rows else []
+    literal = sparql_string(name)
+    steps = [
+        ("names-exact", {"name": f"{literal} {literal}@en"}),
+        ("names-folded", {"name": literal}),
+    ]
+    if re.fullmatch(r"[\w.\-~]+", name):
+        steps.append(("names-local-id", {"suffix": sparql_string("/" + name)}))
+    short = _without_legal_form(_fold(name))
+    pattern = "^" + _regex_literal(short) + "(" + _FORM + ")?$"
+    steps.append(("names-short", {"pattern": sparql_string(pattern)}))
+    for query, params in steps:
+        found = sorted({row["e"] for row in iter_rows(store, query, **params)})
+        if found:
+            return found
+    return []
+
+
+def resolve_in_store(store: Store, name: str) -> str:
+    """Like :meth:`NameIndex.resolve`, asking the store instead of a loaded dataset."""
+    found = lookup(store, name)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise AmbiguousName(f"{name!r} names more than one entity: {'; '.join(found)}")
+    hints: set[str] = set()
+    for word in sorted(_fold(name).split(), key=len, reverse=True):
+        for part in (word, word[:4]):
+            if len(part) >= 2 and not hints:
+                rows = iter_rows(store, "names-like", word=sparql_string(part))
+                hints = {str(row["n"]) for row in rows}
+    close = difflib.get_close_matches(_fold(name), sorted(hints), n=5, cutoff=0.3) or sorted(hints)[:5]
+    hint = f"; closest: {', '.join(close)}" if close else ""
+    raise UnknownName(f"no entity is called {name!r}{hint}")

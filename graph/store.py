@@ -42,6 +42,9 @@ __all__ = [
     "ontology_files",
     "default_data_files",
     "named_query",
+    "iter_rows",
+    "sparql_iri",
+    "sparql_string",
     "to_python",
     "RDF_FORMATS",
 ]
@@ -73,10 +76,11 @@ RDF_FORMATS = {
     "owl": ox.RdfFormat.RDF_XML,
 }
 
-_MARKER = ox.Triple(
+_MARKER = ox.Quad(
     ox.NamedNode("https://w3id.org/groupkg/ontology"),
     ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
     ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology"),
+    ox.DefaultGraph(),
 )
 
 
@@ -318,8 +322,12 @@ def _read_files(store: OxigraphStore, files: Iterable[Path]) -> None:
         store.add_rdf(path.read_bytes(), ox.RdfFormat.TURTLE)
 
 
-def open_store(spec: str = "memory", default_data: bool = True) -> Store:
+def open_store(spec: str = "memory", default_data: bool = True, writable: bool = False) -> Store:
     """Open the store named by ``spec``: ``memory``, ``oxigraph:PATH`` or ``sparql:URL``.
+
+    An existing ``oxigraph:`` store opens read-only unless ``writable``, so any number
+    of readers (the command line, a server) can share it; a new one is created and
+    initialised first.
 
     Raises
     ------
@@ -334,10 +342,15 @@ def open_store(spec: str = "memory", default_data: bool = True) -> Store:
         return store
     kind, _, where = spec.partition(":")
     if kind == "oxigraph" and where:
-        store = OxigraphStore(where)
-        if not store.initialised:
-            _initialise(store, default_data)
-        return store
+        path = Path(where)
+        if writable or not path.is_dir() or not any(path.iterdir()):
+            store = OxigraphStore(path)
+            if not store.initialised:
+                _initialise(store, default_data)
+            if writable:
+                return store
+            del store
+        return OxigraphStore(path, read_only=True)
     if kind == "sparql" and where:
         return SparqlStore(where)
     raise InputError(
@@ -356,9 +369,32 @@ def _initialise(store: OxigraphStore, default_data: bool) -> None:
     store.flush()
 
 
-def iter_rows(store: Store, name: str, **params: str) -> Iterator[dict[str, Any]]:
-    """Run a named query with ``$param`` placeholders replaced by IRIs or literals."""
-    text = named_query(name)
+def sparql_iri(iri: str) -> str:
+    """``<iri>`` for a SPARQL query; refuses text that could break out of the brackets.
+
+    >>> sparql_iri("https://example.org/a")
+    '<https://example.org/a>'
+    """
+    if not iri or any(c in iri for c in '<>"{}|^`\\ \n\t'):
+        raise InputError(f"not an IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+def sparql_string(text: str) -> str:
+    """A SPARQL string literal holding ``text`` exactly.
+
+    >>> sparql_string('say "hi"')
+    '"say \\\\"hi\\\\""'
+    """
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    return f'"{escaped}"'
+
+
+def iter_rows(store: Store, query_name: str, **params: str) -> Iterator[dict[str, Any]]:
+    """Run a named query with ``$param`` placeholders replaced by ready SPARQL terms."""
+    text = named_query(query_name)
     for key, value in params.items():
         text = text.replace("$" + key, value)
     yield from store.select(text)

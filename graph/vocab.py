@@ -71,6 +71,7 @@ class GK(DefinedNamespace):
     ShareIssuance: URIRef
     ShareUnit: URIRef
     ShareholdersEquity: URIRef
+    ShareholdersEquityIncrease: URIRef
     ShareholdersEquityPerShare: URIRef
     Source: URIRef
     SourceSection: URIRef
@@ -92,6 +93,7 @@ class GK(DefinedNamespace):
     allotmentRatio: URIRef
     allottee: URIRef
     amountPerRight: URIRef
+    amountPerShare: URIRef
     announcementDate: URIRef
     article: URIRef
     asOf: URIRef
@@ -160,6 +162,7 @@ class GK(DefinedNamespace):
     survivor: URIRef
     ticker: URIRef
     treasurySharesDelivered: URIRef
+    underlyingShares: URIRef
     unit: URIRef
     validFrom: URIRef
     validTo: URIRef
