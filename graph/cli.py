@@ -388,23 +388,43 @@ def events(name: str | None, start: str | None, end: str | None) -> None:
 @click.argument("query", required=False)
 @click.option("-f", "--file", "path", type=click.Path(dir_okay=False), default=None,
               help="Read the query from a .rq file.")  # fmt: skip
+@click.option("--name", "query_name", default=None, help="Run a named query (see --list).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter of the named query (repeatable).")  # fmt: skip
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]),
               default="table", show_default=True)  # fmt: skip
 @common
-def sparql(query: str | None, path: str | None, fmt: str) -> None:
-    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store."""
-    from groupkg.graph import sparqlcli
+def sparql(query: str | None, path: str | None, query_name: str | None,
+           params: tuple[str, ...], list_queries: bool, fmt: str) -> None:  # fmt: skip
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE): text, file or named."""
+    from groupkg.graph import library, sparqlcli
 
-    if (query is None) == (path is None):
-        raise InputError("give a query or -f FILE (one of them)")
+    if list_queries:
+        for named in library.user_queries().values():
+            args = " ".join(f"--param {p}={k.upper()}" for p, k in named.params.items())
+            click.echo(f"{named.name}: {named.description}")
+            click.echo(f"    groupkg sparql --name {named.name} {args}".rstrip())
+        return
+    given = [x for x in (query, path, query_name) if x is not None]
+    if len(given) != 1:
+        raise InputError("give one of: a query, -f FILE or --name NAME")
+    store = _settings().open()
     if path is not None:
         try:
             query = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"{path}: {exc.strerror}") from None
+    elif query_name is not None:
+        values = {}
+        for item in params:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise InputError(f"--param {item!r}: expected KEY=VALUE")
+            values[key.strip()] = value
+        query = library.prepare(store, query_name, values)
     assert query is not None
-    found = sparqlcli.run(_settings().open(), query, fmt)
-    if not found:
+    if not sparqlcli.run(store, query, fmt):
         raise SystemExit(EXIT_NOTHING)
 
 
