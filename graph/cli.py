@@ -7,10 +7,13 @@ A user's mistake is reported in one line on standard error, never as a traceback
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import sys
+import time
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -442,6 +445,106 @@ def validate(files: tuple[str, ...]) -> None:
         click.echo(report.text())
     if not report.conforms:
         raise ValidationFailed(f"{len(report.findings)} finding(s)")
+
+
+@cli.command()
+@click.option("--at", "at", default=None, help="The group on this date.")
+@click.option("--before", "before", default=None, help="Before/after: the first date.")
+@click.option("--after", "after", default=None, help="Before/after: the second date.")
+@click.option("--event", "event", default=None, help="Before/after one event (its id).")
+@click.option("--timeline", is_flag=True, help="One page stepping through every change.")
+@click.option("--root", "root", default=None, help="Only the group around this entity.")
+@click.option("--path", "path_to", default=None, help="Highlight the consolidation paths to NAME.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write.")  # fmt: skip
+@common
+def render(at: str | None, before: str | None, after: str | None, event: str | None,
+           timeline: bool, root: str | None, path_to: str | None, output: str) -> None:  # fmt: skip
+    """Write a self-contained HTML view of the group (no network needed to open it)."""
+    from groupkg.viz.command import render as render_view
+
+    group = _settings().group(root, path_to)
+    written = render_view(
+        group,
+        Path(output),
+        at=parse_date(at, "--at") if at else None,
+        before=parse_date(before, "--before") if before else None,
+        after=parse_date(after, "--after") if after else None,
+        event=event,
+        timeline=timeline,
+        root=root,
+        path=path_to,
+    )
+    click.echo(f"wrote {written}", err=True)
+
+
+@cli.command(name="import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", default=None,
+              help="csv | bods | gleif-rr | ttl | nt | nq | trig | jsonld | rdf (default: by name)")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@common
+def import_(path: str, fmt: str | None, quiet: bool) -> None:
+    """Import a file into the store named by --store, all or nothing."""
+    from groupkg.graph.importer import import_file
+
+    settings = _settings()
+    store = open_store(settings.store, default_data=settings.default_data, writable=True)
+    try:
+        with _progress(quiet, "rows") as tick:
+            count = import_file(store, Path(path), fmt, progress=tick)
+    finally:
+        if isinstance(store, OxigraphStore):
+            store.close()
+    note = "" if store.description != "memory" else " (a memory store keeps nothing: use --store)"
+    click.echo(f"imported {count:,} triples from {path} into {store.description}{note}", err=True)
+
+
+@cli.command()
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["ttl", "nt", "jsonld", "trig", "bods", "csv", "graphml"]))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (default: standard output).")
+@click.option("--at", "at", default=None, help="For graphml: the date (default: today).")
+@common
+def export(fmt: str, output: str | None, at: str | None) -> None:
+    """Export the data (not the ontology) as RDF, BODS, CSV holdings or GraphML."""
+    from groupkg.graph.exporter import export as export_data
+
+    data = export_data(_settings().open(), fmt, _day(at))
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        click.get_binary_stream("stdout").write(data)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool, unit: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress line on a terminal; nothing when piped or with --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    last = [0.0]
+
+    def tick(done: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5:
+            last[0] = now
+            click.echo(f"\r{done:,} {unit}", nl=False, err=True)
+
+    try:
+        yield tick
+    finally:
+        click.echo("", err=True)
+
+
+def _register_extra_commands() -> None:
+    from groupkg.graph.synth import synth
+
+    cli.add_command(synth)
+
+
+_register_extra_commands()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,16 +6,21 @@ transaction: a file with one bad line adds nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.store import RDF_FORMATS, Store
 
-__all__ = ["add_files", "read_rdf", "rdf_format_of"]
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
-_SUFFIXES = {
+__all__ = ["add_files", "read_rdf", "rdf_format_of", "resolver", "RDF_SUFFIXES"]
+
+RDF_SUFFIXES = {
     ".ttl": "ttl",
     ".turtle": "ttl",
     ".nt": "nt",
@@ -29,7 +34,7 @@ _SUFFIXES = {
 
 def rdf_format_of(path: Path, name: str | None = None) -> ox.RdfFormat | None:
     """The RDF syntax of a file, by the format name given or the file's suffix."""
-    key = name or _SUFFIXES.get(path.suffix.lower())
+    key = name or RDF_SUFFIXES.get(path.suffix.lower())
     return RDF_FORMATS.get(key) if key else None
 
 
@@ -62,21 +67,19 @@ def read_rdf(path: Path, fmt: ox.RdfFormat) -> bytes:
 def _csv_ntriples(path: Path, store: Store) -> bytes:
     from groupkg.graph import csvformat
 
-    graph = csvformat.read_csv(path, resolve=_resolver(store))
+    graph = csvformat.read_csv(path, resolve=resolver(store))
     return graph.serialize(format="nt", encoding="utf-8")
 
 
-def _resolver(store: Store):  # noqa: ANN202 - a small closure over the store
-    from groupkg.graph.loader import load_dataset
-    from groupkg.graph.names import NameIndex
+def resolver(store: Store) -> Callable[[str], URIRef | None]:
+    """Look names up in ``store``: the entity a CSV row means, or None for a new one."""
+    from rdflib import URIRef
 
-    index = NameIndex(load_dataset(store))
+    from groupkg.graph.names import lookup
 
-    def resolve(name: str) -> str | None:
-        try:
-            return index.resolve(name)
-        except InputError:
-            return None
+    def resolve(name: str) -> URIRef | None:
+        found = lookup(store, name)
+        return URIRef(found[0]) if len(found) == 1 else None
 
     return resolve
 

@@ -22,6 +22,8 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
+import time
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from importlib import resources
@@ -76,6 +78,8 @@ RDF_FORMATS = {
     "owl": ox.RdfFormat.RDF_XML,
 }
 
+_META = ox.NamedNode("urn:groupkg:meta")
+_COMMITTED = ox.NamedNode("urn:groupkg:committed")
 _MARKER = ox.Quad(
     ox.NamedNode("https://w3id.org/groupkg/ontology"),
     ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
@@ -118,10 +122,18 @@ def _literal(text: str, datatype: str | None) -> Any:
     return text
 
 
-def ontology_files() -> list[Path]:
-    """The ontology's Turtle files, wherever groupkg is installed."""
+def ontology_files(shapes: bool = False) -> list[Path]:
+    """The ontology's Turtle files, wherever groupkg is installed.
+
+    Stores hold the vocabulary and its alignments; the SHACL shapes only with
+    ``shapes=True`` (validation reads them, queries need not see them).
+    """
     folder = resources.files("groupkg.ontology")
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".ttl"))
+    return sorted(
+        Path(str(p))
+        for p in folder.iterdir()
+        if p.name.endswith(".ttl") and (shapes or p.name != "shapes.ttl")
+    )
 
 
 def default_data_files() -> list[Path]:
@@ -158,6 +170,9 @@ class Store(Protocol):
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
         """Add every triple of ``data`` or none of them; return how many were added."""
 
+    def import_ntriples(self, path: Path) -> None:
+        """Add an N-Triples file whole or not at all (see each backend)."""
+
     def __len__(self) -> int: ...
 
 
@@ -179,13 +194,53 @@ class OxigraphStore:
             except OSError as exc:
                 raise InputError(f"cannot open the store at {path}: {exc}") from None
             self.description = f"oxigraph:{path}"
+        self.read_only = read_only
 
     def __len__(self) -> int:
-        return len(self.store)
+        imports = self._imports()
+        if not imports:
+            return len(self.store)
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(rows[0]["n"])
 
     @property
     def initialised(self) -> bool:
         return _MARKER in self.store
+
+    def _imports(self) -> list[ox.NamedNode]:
+        """The named graphs of completed imports, in the order they were made."""
+        found = [
+            (str(q.object.value), q.subject)
+            for q in self.store.quads_for_pattern(None, _COMMITTED, None, _META)
+        ]
+        return [graph for _, graph in sorted(found, key=lambda f: f[0])]
+
+    def discard_unfinished_imports(self) -> int:
+        """Remove the staging graphs of imports that were interrupted; return how many."""
+        done = set(self._imports()) | {_META}
+        stale = [g for g in self.store.named_graphs() if g not in done]
+        for graph in stale:
+            self.store.remove_graph(graph)
+        return len(stale)
+
+    def import_ntriples(self, path: Path) -> None:
+        """Add an N-Triples file in one step that either completes or leaves no trace.
+
+        In memory, one transaction. On disk the file is bulk-loaded (flat memory) into
+        a fresh named graph, which becomes part of the data only when a one-quad
+        transaction marks it committed; readers never see a graph before that, and an
+        import killed half-way leaves a staging graph that the next writer removes.
+        """
+        if self.description == "memory":
+            with path.open("rb") as stream:
+                self.store.load(stream, format=ox.RdfFormat.N_TRIPLES)
+            return
+        graph = ox.NamedNode(f"urn:groupkg:import:{uuid.uuid4()}")
+        self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        self.store.flush()
+        stamp = ox.Literal(f"{time.time_ns():020d}")
+        self.store.add(ox.Quad(graph, _COMMITTED, stamp, _META))
+        self.store.flush()
 
     def select(self, query: str) -> list[dict[str, Any]]:
         result = self._query(query)
@@ -197,7 +252,10 @@ class OxigraphStore:
         ]
 
     def _query(self, query: str) -> Any:
+        imports = self._imports()
         try:
+            if imports:
+                return self.store.query(query, default_graph=[ox.DefaultGraph(), *imports])
             return self.store.query(query)
         except SyntaxError as exc:
             raise InputError(f"SPARQL syntax error: {exc}") from None
@@ -230,6 +288,13 @@ class OxigraphStore:
     def flush(self) -> None:
         if self.description != "memory":
             self.store.flush()
+
+    def close(self) -> None:
+        """Release the store (and the lock of an on-disk one) now, not at collection."""
+        if hasattr(self, "store"):
+            if self.description != "memory" and not self.read_only:
+                self.store.flush()
+            del self.store
 
 
 class SparqlStore:
@@ -279,6 +344,11 @@ class SparqlStore:
         self._post(self.update_url, {"update": f"INSERT DATA {{\n{text}\n}}"}, "*/*")
         return text.count("\n")
 
+    def import_ntriples(self, path: Path) -> None:
+        """Send the file as one SPARQL Update (INSERT DATA): applied whole or not at all."""
+        text = path.read_text(encoding="utf-8")
+        self._post(self.update_url, {"update": f"INSERT DATA {{\n{text}\n}}"}, "*/*")
+
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(rows[0]["n"]) if rows else 0
@@ -312,6 +382,9 @@ class UnionStore:
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
         return self.base.add_rdf(data, fmt)
+
+    def import_ntriples(self, path: Path) -> None:
+        self.base.import_ntriples(path)
 
     def __len__(self) -> int:
         return len(self.base) + len(self.overlay)
@@ -347,9 +420,10 @@ def open_store(spec: str = "memory", default_data: bool = True, writable: bool =
             store = OxigraphStore(path)
             if not store.initialised:
                 _initialise(store, default_data)
+            store.discard_unfinished_imports()
             if writable:
                 return store
-            del store
+            store.close()
         return OxigraphStore(path, read_only=True)
     if kind == "sparql" and where:
         return SparqlStore(where)

@@ -20,3 +20,9 @@ run owners IIJ --at 2013-12-31
 run effective "Koichi Suzuki" IIJ --at 2013-12-31
 run entity IIJ --at 2013-12-31
 run events --entity IIJ
+echo; echo "== Pictures (self-contained HTML, open in any browser)"
+run render --before 2010-03-31 --after 2010-04-01 --root IIJ -o "$out/iij-2010-04-01.html"
+run render --before 2013-12-31 --after 2014-01-01 --root IIJ -o "$out/iij-2014-01-01.html"
+run render --at 2013-12-31 --path "IIJ Exlayer USA" -o "$out/iij-exlayer-usa-paths.html"
+run render --timeline --root IIJ -o "$out/iij-timeline.html"
+echo; echo "Views written to $out/"

@@ -40,3 +40,62 @@ def toy_group() -> Group:
 def iij() -> Group:
     """The bundled IIJ group in the default memory store."""
     return Group(open_store("memory"))
+
+
+@pytest.fixture(scope="session")
+def start_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Start ``groupkg serve`` as a real process on a free 127.0.0.1 port.
+
+    ``start_server(*options, env={...})`` returns the base URL once the server answers;
+    the same options give the same process for the whole session, and every process is
+    stopped (terminated, then killed) at its end.
+    """
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    running: dict[tuple[str, ...], tuple[str, subprocess.Popen[bytes], Path]] = {}
+
+    def start(*options: str, env: dict[str, str] | None = None) -> str:
+        key = options + tuple(f"{k}={v}" for k, v in sorted((env or {}).items()))
+        if key in running:
+            return running[key][0]
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        folder = tmp_path_factory.mktemp("serve")
+        log = folder / "server.log"
+        command = [sys.executable, "-m", "groupkg.graph.server",
+                   "--host", "127.0.0.1", "--port", str(port), *options]  # fmt: skip
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                command, stdout=out, stderr=subprocess.STDOUT, cwd=folder,
+                env={**os.environ, **(env or {})},
+            )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        running[key] = (url, process, log)
+        give_up = time.monotonic() + 120
+        while time.monotonic() < give_up:
+            if process.poll() is not None:
+                pytest.fail(f"groupkg serve exited ({process.returncode}):\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(url + "/api/info", timeout=10) as answer:
+                    if answer.status == 200:
+                        return url
+            except OSError:
+                pass
+            time.sleep(0.1)
+        pytest.fail(f"groupkg serve did not answer within 120 s:\n{log.read_text()}")
+
+    yield start
+    for _, process, _ in running.values():
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -145,7 +145,7 @@ def test_global_options_also_follow_the_command():
         (["diff", "--before", "2020-01-01"], "diff needs"),
         (["diff", "--event", "nope"], "no event"),
         (["sparql", "SELEC * {}"], "SPARQL syntax error"),
-        (["sparql"], "give a query"),
+        (["sparql"], "give one of: a query"),
         (["--store", "nowhere", "info"], "is not a store"),
     ],
 )
@@ -161,8 +161,8 @@ def test_ambiguous_name_lists_the_candidates(tmp_path):
     extra.write_text(
         "@prefix gk: <https://w3id.org/groupkg/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        "<https://example.org/t1> a gk:LegalEntity ; rdfs:label \"Twin\" .\n"
-        "<https://example.org/t2> a gk:LegalEntity ; rdfs:label \"Twin\" .\n"
+        '<https://example.org/t1> a gk:LegalEntity ; rdfs:label "Twin" .\n'
+        '<https://example.org/t2> a gk:LegalEntity ; rdfs:label "Twin" .\n'
     )
     result = run("owners", "twin", "--data", str(extra))
     assert result.exit_code == 2
@@ -190,7 +190,10 @@ def test_sparql_formats():
     assert csv_out[0].strip() == "label" and csv_out[1].strip() == "Xavier"
     tsv_out = run("sparql", query, "--format", "tsv").output
     assert "Xavier" in tsv_out
-    construct = run("sparql", "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/groupkg/ontology#NaturalPerson> ; ?p ?o }")
+    construct = run(
+        "sparql",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/groupkg/ontology#NaturalPerson> ; ?p ?o }",
+    )
     assert construct.exit_code == 0 and "Xavier" in construct.output
 
 

@@ -16,16 +16,19 @@ D = dt.date.fromisoformat
 
 
 def ids(rows):
-    return {r["id"][len(IIJ):] for r in rows}
+    return {r["id"][len(IIJ) :] for r in rows}
 
 
 def path_ids(answer):
-    return [[step["id"][len(IIJ):] for step in path] for path in answer["paths"]]
+    return [[step["id"][len(IIJ) :] for step in path] for path in answer["paths"]]
 
 
 class TestThe2010Absorption:
     def test_iij_holds_both_subsidiaries_the_day_before(self, iij):
-        held = {h["id"][len(IIJ):]: h["percent"] for h in iij.holdings("IIJ", D("2010-03-31"))["holdings"]}
+        held = {
+            h["id"][len(IIJ) :]: h["percent"]
+            for h in iij.holdings("IIJ", D("2010-03-31"))["holdings"]
+        }
         assert held == {"iij-technology": 100, "iij-financial-systems": 100}
 
     def test_nothing_is_held_on_the_effective_day(self, iij):
@@ -47,14 +50,19 @@ class TestThe2010Absorption:
     def test_diff_across_the_merger(self, iij):
         answer = iij.diff(D("2010-03-31"), D("2010-04-01"), "IIJ")
         assert ids(answer["ended"]) == {"iij-technology", "iij-financial-systems"}
-        removed = {(e["owner"]["id"][len(IIJ):], e["owned"]["id"][len(IIJ):]) for e in answer["removed"]}
+        removed = {
+            (e["owner"]["id"][len(IIJ) :], e["owned"]["id"][len(IIJ) :]) for e in answer["removed"]
+        }
         assert removed == {("iij", "iij-technology"), ("iij", "iij-financial-systems")}
         assert answer["added"] == [] and answer["began"] == []
 
 
 class TestThe2014Absorption:
     def test_owners_of_iij_exlayer_the_day_before(self, iij):
-        owners = {o["id"][len(IIJ):]: (o["percent"], o["shares"]) for o in iij.owners("IIJ-Exlayer", D("2013-12-31"))["owners"]}
+        owners = {
+            o["id"][len(IIJ) :]: (o["percent"], o["shares"])
+            for o in iij.owners("IIJ-Exlayer", D("2013-12-31"))["owners"]
+        }
         assert owners["iij"] == (99.9, 3996)
         assert owners["other-shareholders-iij-exlayer"] == (0.1, 4)
 
@@ -73,7 +81,7 @@ class TestThe2014Absorption:
         assert path_ids(answer) == [["iij", "iij-america"]]
 
     def test_former_exlayer_holders_hold_104_iij_shares_after(self, iij):
-        owners = {o["id"][len(IIJ):]: o for o in iij.owners("IIJ", D("2014-01-01"))["owners"]}
+        owners = {o["id"][len(IIJ) :]: o for o in iij.owners("IIJ", D("2014-01-01"))["owners"]}
         former = owners["other-shareholders-iij-exlayer"]
         assert former["shares"] == 104
         # 104 of 46,697,800 issued shares
@@ -82,10 +90,14 @@ class TestThe2014Absorption:
     def test_diff_across_the_merger(self, iij):
         answer = iij.diff(D("2013-12-31"), D("2014-01-01"), "IIJ")
         assert {"iij-exlayer", "iij-exlayer-usa"} <= ids(answer["ended"])
-        removed = {(e["owner"]["id"][len(IIJ):], e["owned"]["id"][len(IIJ):]) for e in answer["removed"]}
+        removed = {
+            (e["owner"]["id"][len(IIJ) :], e["owned"]["id"][len(IIJ) :]) for e in answer["removed"]
+        }
         assert ("iij", "iij-exlayer") in removed
         assert ("iij-exlayer", "iij-exlayer-usa") in removed
-        added = {(e["owner"]["id"][len(IIJ):], e["owned"]["id"][len(IIJ):]) for e in answer["added"]}
+        added = {
+            (e["owner"]["id"][len(IIJ) :], e["owned"]["id"][len(IIJ) :]) for e in answer["added"]
+        }
         assert ("other-shareholders-iij-exlayer", "iij") in added
         changed_paths = ids(c["entity"] for c in answer["paths_changed"])
         assert "iij-exlayer-usa" in changed_paths
@@ -93,7 +105,9 @@ class TestThe2014Absorption:
 
 class TestShareholders:
     def test_major_shareholders_on_the_registry_date(self, iij):
-        owners = {o["id"][len(IIJ):]: o["percent"] for o in iij.owners("IIJ", D("2013-09-30"))["owners"]}
+        owners = {
+            o["id"][len(IIJ) :]: o["percent"] for o in iij.owners("IIJ", D("2013-09-30"))["owners"]
+        }
         assert owners["ntt"] == 21.62
         assert owners["goldman-sachs-reg"] == 4.56
         assert owners["itochu"] == 4.47
@@ -108,7 +122,7 @@ class TestShareholders:
         assert answer["percent"] == pytest.approx(5.59)
 
     def test_lock_up_parties_are_shareholders_of_unknown_size(self, iij):
-        owners = {o["id"][len(IIJ):]: o for o in iij.owners("IIJ", D("2013-08-01"))["owners"]}
+        owners = {o["id"][len(IIJ) :]: o for o in iij.owners("IIJ", D("2013-08-01"))["owners"]}
         assert set(owners) == {"ntt", "ntt-communications", "koichi-suzuki", "ks-holdings"}
         assert all(o["percent"] is None for o in owners.values())
         assert all(o["basis"] == "observed 2013-07-02" for o in owners.values())

@@ -58,8 +58,10 @@ def test_add_rdf_is_all_or_nothing():
     store = OxigraphStore()
     before = len(store)
     with pytest.raises(SyntaxError):
-        store.add_rdf(b"<http://x/a> <http://x/b> <http://x/c> .\n<http://x/a> <http://x/b> ", 
-                      __import__("pyoxigraph").RdfFormat.N_TRIPLES)
+        store.add_rdf(
+            b"<http://x/a> <http://x/b> <http://x/c> .\n<http://x/a> <http://x/b> ",
+            __import__("pyoxigraph").RdfFormat.N_TRIPLES,
+        )
     assert len(store) == before
 
 

@@ -17,7 +17,7 @@ D = dt.date.fromisoformat
 
 def stakes(group, day):
     snap = group.snapshot(D(day))
-    return {(s.owner[len(T):], s.owned[len(T):]): s for s in snap.stakes}
+    return {(s.owner[len(T) :], s.owned[len(T) :]): s for s in snap.stakes}
 
 
 def test_absorbed_company_exists_the_day_before_and_not_on_the_effective_day(toy_group):
