@@ -269,14 +269,18 @@ class Timeline:
 
     def _apply_mergers(self) -> None:
         """Pass what each absorbed company held the day before to the survivor."""
+        by_owner: dict[str, list[Span]] = defaultdict(list)
+        for span in self.spans:
+            by_owner[span.owner].append(span)
         for event in self.events:
             if event.type not in MERGERS or not event.survivor:
                 continue
             day = _effective_day(event)
             assert day is not None
+            eve = day - _dt.timedelta(days=1)
             for absorbed in event.absorbed:
-                for span in list(self.spans):
-                    if span.owner != absorbed or not _covers(span.start, span.natural_end, day - _dt.timedelta(days=1)):
+                for span in list(by_owner.get(absorbed, [])):
+                    if not _covers(span.start, span.natural_end, eve):
                         continue
                     passed = Span(
                         event.survivor,
@@ -291,6 +295,7 @@ class Timeline:
                     clipped = self._clip(passed)
                     if clipped:
                         self.spans.append(clipped)
+                        by_owner[clipped.owner].append(clipped)
 
     # -- share capital ---------------------------------------------------------------
 
