@@ -8,6 +8,7 @@ A user's mistake is reported in one line on standard error, never as a traceback
 from __future__ import annotations
 
 import contextlib
+import importlib
 import datetime as _dt
 import sys
 import time
@@ -118,12 +119,26 @@ class UserError(click.ClickException):
 
     exit_code = EXIT_USAGE
 
-    def format_message(self) -> str:
-        return f"error: {self.message}"
 
 
 class GroupkgCommands(click.Group):
-    """Turns groupkg's own errors into messages and exit codes for every command."""
+    """Turns groupkg's own errors into messages and exit codes for every command.
+
+    The server and the generator are imported only when called, so that a plain
+    question does not pay for loading a web stack.
+    """
+
+    lazy = {"serve": "groupkg.graph.server", "synth": "groupkg.graph.synth"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module = importlib.import_module(self.lazy[cmd_name])
+            command: click.Command = getattr(module, cmd_name)
+            return command
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -536,15 +551,6 @@ def _progress(quiet: bool, unit: str) -> Iterator[Callable[[int], None] | None]:
         yield tick
     finally:
         click.echo("", err=True)
-
-
-def _register_extra_commands() -> None:
-    from groupkg.graph.synth import synth
-
-    cli.add_command(synth)
-
-
-_register_extra_commands()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,885 @@
+"""``groupkg serve``: a SPARQL 1.1 Protocol endpoint, the JSON API and the HTML viewer.
+
+Routes
+------
+``/sparql``
+    The SPARQL 1.1 Protocol for queries: ``GET ?query=``, ``POST`` form-encoded
+    (``query=``) and ``POST`` with an ``application/sparql-query`` body. The answer's
+    format follows ``Accept``: SELECT and ASK as SPARQL JSON (the default), XML, CSV or
+    TSV; CONSTRUCT and DESCRIBE as Turtle (the default), N-Triples, JSON-LD or RDF/XML.
+    ``default-graph-uri`` and ``named-graph-uri`` are honoured on Oxigraph stores and
+    refused (400) on others. Updates (``update=`` or ``application/sparql-update``)
+    are refused unless the server was started with ``--allow-update``, and then need
+    ``Authorization: Bearer <token>``.
+``/api/...``
+    The command line's ``--json`` answers, one route a command, plus ``/api/entities``
+    (search as you type), ``/api/queries`` (the named queries of the library) and
+    ``/api/queries/{name}?param=value`` (one of them with its parameters filled in).
+``/view``
+    The picture of the group at a date from :mod:`groupkg.viz`, one self-contained page.
+``/``
+    The viewer: an entity and a date, the picture, owners, holdings, consolidation
+    paths and events around the date, and a SPARQL box.
+
+Status codes
+------------
+400 malformed query, update or parameter (the parser's message); 401 an update
+without the right bearer token; 403 an update on a read-only server; 404 an unknown
+entity name (API) or route; 405 another method; 406 no acceptable answer format;
+413 a request body over ``--max-body``; 415 a POST that is neither form-encoded nor
+SPARQL; 422 a result over ``--max-results`` rows (or triples); 501 an update on a
+store that takes none; 503 a request over ``--timeout``, or every worker busy.
+Errors are ``text/plain`` on ``/sparql`` and ``{"error": message}`` on ``/api``.
+
+Limits
+------
+Every query, update and API call runs in a worker thread, ``max_queries`` SPARQL
+requests and ``max_calls`` API calls at a time. A request that takes longer than the
+timeout is answered 503 at once, but pyoxigraph cannot be interrupted from Python:
+a query still computing its first row (an aggregate, an ORDER BY) or an update goes
+on in the background and keeps its worker slot until it ends, so runaway queries
+cannot pile up beyond ``max_queries``. Rows are counted while they stream, and a
+query stops at the deadline or at the row past the cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import hmac
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import click
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from groupkg.graph import library
+from groupkg.graph.dates import parse_date
+from groupkg.graph.errors import GroupkgError, InputError
+from groupkg.graph.group import Group
+from groupkg.graph.model import Dataset, local_id
+from groupkg.graph.names import UnknownName
+from groupkg.graph.store import Store
+
+__all__ = [
+    "Limits",
+    "Refused",
+    "create_app",
+    "named_queries",
+    "run",
+    "run_query",
+    "search_entities",
+    "serve",
+]
+
+# -- answering a query ------------------------------------------------------------------
+
+RESULT_FORMATS = {  # canonical types first: a wildcard picks the first that fits
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/xml": ox.QueryResultsFormat.XML,
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/json": ox.RdfFormat.JSON_LD,
+    "application/xml": ox.RdfFormat.RDF_XML,
+}
+PREFIXES = {
+    "gk": "https://w3id.org/groupkg/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+}
+_XSD_STRING = PREFIXES["xsd"] + "string"
+# What to ask of a store whose query form is not known yet (a list is fine for a
+# remote endpoint; a local store reads it as "no preference" and gives its default).
+_ANY_ANSWER = "application/sparql-results+json, application/n-triples;q=0.9"
+
+
+class Refused(Exception):
+    """A request the server answers with an error status and a one-line message."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def _timed_out(timeout: float) -> Refused:
+    return Refused(
+        503,
+        f"query exceeded the {timeout:g} s timeout (--timeout); "
+        "narrow it, or ask the server's operator for a longer one",
+    )
+
+
+def negotiate(accept: str | None, offers: dict[str, Any]) -> Any | None:
+    """The format of ``offers`` (media type -> format) that ``accept`` prefers.
+
+    No header or ``*/*`` gives the first offer; ``None`` means nothing offered is
+    acceptable (406).
+
+    Examples
+    --------
+    >>> offers = {"text/csv": "csv", "application/json": "json"}
+    >>> negotiate("application/json;q=0.9, text/*;q=0.5", offers)
+    'json'
+    >>> negotiate("image/png, */*;q=0.1", offers)
+    'csv'
+    >>> negotiate("image/png", offers) is None
+    True
+    """
+    first = next(iter(offers.values()))
+    if not accept or not accept.strip():
+        return first
+    ranges = []
+    for order, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media and quality > 0:
+            ranges.append((-quality, order, media.lower()))
+    for _, _, media in sorted(ranges):
+        if media == "*/*":
+            return first
+        if media.endswith("/*"):
+            for offered, fmt in offers.items():
+                if offered.startswith(media[:-1]):
+                    return fmt
+        elif media in offers:
+            return offers[media]
+    return None
+
+
+def _pick(accept: str | None, offers: dict[str, Any], form: str) -> Any:
+    fmt = negotiate(accept, offers)
+    if fmt is None:
+        raise Refused(406, f"cannot answer {form} as {accept}; acceptable: {', '.join(offers)}")
+    return fmt
+
+
+def _term_json(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        found: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            found["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            found["datatype"] = term.datatype.value
+        return found
+    parts = ("subject", "predicate", "object")
+    return {"type": "triple", "value": {p: _term_json(getattr(term, p)) for p in parts}}
+
+
+class _Budget:
+    """The row cap and the deadline of one query, checked as its rows stream."""
+
+    def __init__(self, max_results: int, deadline: float | None, timeout: float):
+        self.max_results, self.deadline, self.timeout = max_results, deadline, timeout
+
+    def take(self, items: Iterable[Any], what: str) -> list[Any]:
+        kept: list[Any] = []
+        for item in items:
+            if len(kept) >= self.max_results:
+                raise Refused(
+                    422,
+                    f"the result has more than {self.max_results} {what} (--max-results); "
+                    f"narrow the query or add LIMIT {self.max_results}",
+                )
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                raise _timed_out(self.timeout)
+            kept.append(item)
+        return kept
+
+
+def _solutions_body(
+    variables: list[str], rows: Iterable[Any], fmt: ox.QueryResultsFormat, budget: _Budget
+) -> bytes:
+    bindings = [
+        {v: _term_json(row[v]) for v in variables if row[v] is not None}
+        for row in budget.take(rows, "rows")
+    ]
+    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if fmt == ox.QueryResultsFormat.JSON:
+        return body
+    # pyoxigraph writes XML, CSV and TSV from parsed solutions: re-read what was counted.
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=fmt) or b""
+
+
+def _graph_body(triples: Iterable[ox.Triple], fmt: ox.RdfFormat, budget: _Budget) -> bytes:
+    kept = budget.take(triples, "triples")
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return ox.serialize(kept, format=fmt, prefixes=prefixes) or b""
+
+
+def _answer(result: Any, accept: str | None, budget: _Budget) -> tuple[bytes, str]:
+    if isinstance(result, ox.QueryBoolean):
+        fmt = _pick(accept, RESULT_FORMATS, "an ASK query")
+        return result.serialize(format=fmt) or b"", fmt.media_type
+    if isinstance(result, ox.QuerySolutions):
+        fmt = _pick(accept, RESULT_FORMATS, "a SELECT query")
+        variables = [v.value for v in result.variables]
+        return _solutions_body(variables, result, fmt, budget), fmt.media_type
+    fmt = _pick(accept, GRAPH_FORMATS, "a CONSTRUCT or DESCRIBE query")
+    return _graph_body(result, fmt, budget), fmt.media_type
+
+
+def run_query(
+    store: Store,
+    query: str,
+    accept: str | None = None,
+    *,
+    max_results: int = 100_000,
+    deadline: float | None = None,
+    timeout: float = 30.0,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+) -> tuple[bytes, str]:
+    """Run ``query`` on ``store``; return the answer in the format ``accept`` prefers.
+
+    ``deadline`` is a :func:`time.monotonic` instant after which no further row is
+    taken. On an Oxigraph store the rows stream from pyoxigraph and the query stops at
+    the cap; other stores answer in full through ``query_raw`` before being counted.
+
+    Raises
+    ------
+    Refused
+        400 for a malformed query, 406, 422 over the cap, 503 past the deadline.
+    """
+    budget = _Budget(max_results, deadline, timeout)
+    inner = getattr(store, "store", None)
+    if isinstance(inner, ox.Store):
+        graphs: dict[str, Any] = {}
+        try:
+            if default_graphs:
+                graphs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            if named_graphs:
+                graphs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            return _answer(inner.query(query, **graphs), accept, budget)
+        except SyntaxError as exc:
+            raise Refused(400, f"SPARQL syntax error: {exc}") from None
+        except ValueError as exc:
+            raise Refused(400, f"bad query: {exc}") from None
+        except OSError as exc:
+            raise Refused(500, f"the store failed: {exc}") from None
+    if default_graphs or named_graphs:
+        raise Refused(400, f"default-graph-uri and named-graph-uri need an Oxigraph store, "
+                           f"not {store.description}")  # fmt: skip
+    try:
+        body, media = store.query_raw(query, _ANY_ANSWER)
+    except GroupkgError as exc:
+        raise Refused(400, str(exc)) from None
+    base = media.split(";")[0].strip().lower()
+    results = ox.QueryResultsFormat.from_media_type(base)
+    graph = ox.RdfFormat.from_media_type(base)
+    try:
+        if results is not None:
+            return _answer(ox.parse_query_results(body, format=results), accept, budget)
+        if graph is not None:
+            fmt = _pick(accept, GRAPH_FORMATS, "a CONSTRUCT or DESCRIBE query")
+            triples = (quad.triple for quad in ox.parse(body, format=graph))
+            return _graph_body(triples, fmt, budget), fmt.media_type
+    except (SyntaxError, ValueError) as exc:
+        raise Refused(502, f"the store's answer ({media}) does not parse: {exc}") from None
+    raise Refused(502, f"the store answered in {media}, which groupkg cannot read")
+
+
+# -- the library's side: search and named queries --------------------------------------
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _loose(text: str) -> str:
+    """Letters and digits only: ``"IIJ Exlayer"`` finds ``"IIJ-Exlayer"``."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _rank(name: str, wanted: str) -> int | None:
+    folded = _fold(name)
+    if folded == wanted:
+        return 0
+    if folded.startswith(wanted):
+        return 1
+    if any(word.startswith(wanted) for word in folded.split()):
+        return 2
+    if wanted in folded:
+        return 3
+    loose = _loose(wanted)
+    if loose and loose in _loose(name):
+        return 4
+    return None
+
+
+def search_entities(dataset: Dataset, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Entities whose label, legal name, alias or local id contains ``text``.
+
+    Case is ignored; exact names come first, then names that begin with ``text``,
+    then names with a word that does, then names that contain it anywhere (also
+    when spaces and punctuation are left out). An empty ``text`` lists the first
+    ``limit`` entities by name.
+    """
+    wanted = _fold(text)
+    found = []
+    for entity in dataset.entities.values():
+        names = [entity.label, entity.legal_name or "", *entity.aliases, local_id(entity.id)]
+        ranked = [(_rank(n, wanted), n) for n in names if n] if wanted else [(3, entity.label)]
+        hits = [(r, n) for r, n in ranked if r is not None]
+        if hits:
+            rank, name = min(hits, key=lambda hit: hit[0])
+            found.append((rank, entity.label.casefold(), entity.id, name))
+    found.sort()
+    return [
+        {**dataset.ref(e).to_json(), "kind": dataset.entities[e].kind, "matched": name}
+        for _, _, e, name in found[:limit]
+    ]
+
+
+def named_queries() -> list[dict[str, Any]]:
+    """The queries of ``ontology/queries/`` for the SPARQL box: name, description, text.
+
+    ``parameters`` maps each ``$NAME`` placeholder to its kind (entity, date, iri,
+    string); ``role`` is ``example`` for a user's query, ``check`` for a validation
+    check and ``internal`` for one the library runs for itself.
+    """
+    return [
+        {
+            "name": q.name,
+            "description": q.description,
+            "role": "internal"
+            if q.internal
+            else "check"
+            if q.name.startswith("check-")
+            else "example",
+            "parameters": q.params,
+            "text": q.text,
+        }
+        for q in library.named_queries().values()
+    ]
+
+
+# -- the API ------------------------------------------------------------------------
+
+
+def _day(params: QueryParams, key: str = "at", required: bool = False) -> _dt.date:
+    value = params.get(key)
+    if not value:
+        if required:
+            raise InputError(f"{key}: missing (give a date YYYY-MM-DD)")
+        return _dt.date.today()
+    return parse_date(value, key)
+
+
+def _text(params: QueryParams, key: str) -> str:
+    value = params.get(key)
+    if not value:
+        raise InputError(f"{key}: missing")
+    return value
+
+
+def _diff(group: Group, request: Request) -> Any:
+    params = request.query_params
+    if params.get("event"):
+        if params.get("before") or params.get("after"):
+            raise InputError("give either event or before/after, not both")
+        before, after = group.event_days(params["event"])
+    else:
+        before, after = _day(params, "before", True), _day(params, "after", True)
+    return group.diff(before, after, params.get("root") or None)
+
+
+def _perimeter(group: Group, request: Request) -> Any:
+    params = request.query_params
+    try:
+        affiliate_min = float(params.get("affiliate_min", "20"))
+    except ValueError:
+        raise InputError("affiliate_min: not a number") from None
+    return group.perimeter(request.path_params["name"], _day(params), affiliate_min)
+
+
+def _events(group: Group, request: Request) -> Any:
+    params = request.query_params
+    return group.events(
+        params.get("entity") or None,
+        _day(params, "from") if params.get("from") else None,
+        _day(params, "to") if params.get("to") else None,
+    )
+
+
+def _prepared(group: Group, request: Request) -> Any:
+    values = dict(request.query_params)
+    text = library.prepare(group.store, request.path_params["name"], values)
+    return {"name": request.path_params["name"], "parameters": values, "text": text}
+
+
+def _by_name(method: str) -> Callable[[Group, Request], Any]:
+    def answer(group: Group, request: Request) -> Any:
+        return getattr(group, method)(request.path_params["name"], _day(request.query_params))
+
+    return answer
+
+
+_API: dict[str, Callable[[Group, Request], Any]] = {
+    "/api/info": lambda group, request: group.info(),
+    "/api/entity/{name:path}": _by_name("entity"),
+    "/api/owners/{name:path}": _by_name("owners"),
+    "/api/holdings/{name:path}": _by_name("holdings"),
+    "/api/paths/{name:path}": _by_name("paths"),
+    "/api/perimeter/{name:path}": _perimeter,
+    "/api/effective": lambda group, request: group.effective(
+        _text(request.query_params, "owner"),
+        _text(request.query_params, "target"),
+        _day(request.query_params),
+    ),
+    "/api/queries/{name}": _prepared,
+    "/api/diff": _diff,
+    "/api/events": _events,
+    "/api/entities": lambda group, request: {
+        "query": request.query_params.get("q", ""),
+        "entities": search_entities(group.dataset, request.query_params.get("q", "")),
+    },
+}
+
+
+# -- the application ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may cost; ``groupkg serve`` sets the first three."""
+
+    timeout: float = 30.0
+    max_results: int = 100_000
+    max_body: int = 1 << 20
+    max_queries: int = 4  # SPARQL requests running at once (also past their timeout)
+    max_calls: int = 8  # API calls and pictures running at once
+
+
+_ASSETS = {"viewer.js": "text/javascript", "viewer.css": "text/css"}
+_VIEWER_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+# The picture carries its own, stricter policy (script hashes) in a meta element.
+_VIEW_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'self'"
+)
+_FORM = "application/x-www-form-urlencoded"
+
+
+class _Server:
+    """The state one running server shares between requests."""
+
+    def __init__(self, group: Group, allow_update: bool, token: str | None, limits: Limits):
+        if allow_update and not token:
+            raise ValueError("updates need a bearer token")
+        self.group = group
+        self.allow_update = allow_update
+        self.token = token
+        self.limits = limits
+        self.query_slots = asyncio.Semaphore(limits.max_queries)
+        self.call_slots = asyncio.Semaphore(limits.max_calls)
+        # Held by the worker thread, not the request: an update past the timeout still
+        # keeps the next one waiting until it has really finished.
+        self.writing = threading.Lock()
+        folder = resources.files("groupkg.graph").joinpath("server_assets")
+        self.assets = {n: folder.joinpath(n).read_bytes() for n in [*_ASSETS, "index.html"]}
+        self.queries = named_queries()
+
+    async def work(self, slots: asyncio.Semaphore, job: Callable[[], Any]) -> Any:
+        """Run ``job`` in a worker thread within the timeout, holding one of ``slots``.
+
+        A job past the timeout is left to finish in its thread (it cannot be stopped)
+        and gives its slot back only then.
+        """
+        timeout = self.limits.timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        try:
+            await asyncio.wait_for(slots.acquire(), timeout)
+        except TimeoutError:
+            raise Refused(
+                503, "the server is busy (every worker is taken); try again later",
+                {"Retry-After": "5"},
+            ) from None  # fmt: skip
+        task = asyncio.ensure_future(run_in_threadpool(job))
+        task.add_done_callback(lambda done: slots.release())
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), deadline - loop.time())
+        except TimeoutError:
+            # Collect the late job's outcome so that nothing is logged as unretrieved.
+            task.add_done_callback(lambda done: done.cancelled() or done.exception())
+            raise _timed_out(timeout) from None
+
+    # -- /sparql ---------------------------------------------------------------------
+
+    async def sparql(self, request: Request) -> Response:
+        try:
+            return await self._sparql(request)
+        except Refused as refused:
+            return PlainTextResponse(refused.message, refused.status, refused.headers)
+
+    async def _sparql(self, request: Request) -> Response:
+        url = request.query_params
+        if request.method in ("GET", "HEAD"):
+            if "update" in url:
+                raise Refused(400, "an update must be sent with POST")
+            return await self._query(request, _one(url.getlist("query"), "query"), url)
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind == "application/sparql-update":
+            self._check_update(request)
+            return await self._update(_utf8(await self._body(request)), url)
+        if kind == "application/sparql-query":
+            return await self._query(request, _utf8(await self._body(request)), url)
+        if kind != _FORM:
+            raise Refused(
+                415,
+                f"cannot read a POST of {kind or 'no content type'}: send a query as "
+                f"{_FORM} (query=...) or application/sparql-query, an update as "
+                f"update=... or application/sparql-update",
+            )
+        form = QueryParams(_utf8(await self._body(request)))
+        if "update" in form:
+            if "query" in form:
+                raise Refused(400, "give a query or an update, not both")
+            self._check_update(request)
+            return await self._update(_one(form.getlist("update"), "update"), form)
+        merged = QueryParams([*url.multi_items(), *form.multi_items()])
+        return await self._query(request, _one(form.getlist("query"), "query"), merged)
+
+    async def _body(self, request: Request) -> bytes:
+        limit = self.limits.max_body
+        too_big = Refused(413, f"the request body is over the {limit}-byte limit (--max-body)")
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise too_big
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _query(self, request: Request, query: str, params: QueryParams) -> Response:
+        if not query.strip():
+            raise Refused(400, "missing query: give query=... or a SPARQL query as the body")
+        accept, store, limits = request.headers.get("accept"), self.group.store, self.limits
+        deadline = time.monotonic() + limits.timeout
+        body, media = await self.work(
+            self.query_slots,
+            lambda: run_query(
+                store, query, accept, max_results=limits.max_results, deadline=deadline,
+                timeout=limits.timeout, default_graphs=params.getlist("default-graph-uri"),
+                named_graphs=params.getlist("named-graph-uri"),
+            ),
+        )  # fmt: skip
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+    def _check_update(self, request: Request) -> None:
+        if not self.allow_update:
+            raise Refused(403, "updates are disabled: this server is read-only "
+                               "(start it with --allow-update and a --token)")  # fmt: skip
+        given = request.headers.get("authorization", "")
+        scheme, _, credentials = given.partition(" ")
+        assert self.token is not None
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            credentials.strip().encode(), self.token.encode()
+        ):
+            raise Refused(
+                401,
+                "an update needs the header 'Authorization: Bearer <token>' with the "
+                "server's token" + (" (the one given is wrong)" if given else ""),
+                {"WWW-Authenticate": 'Bearer realm="groupkg"'},
+            )
+
+    async def _update(self, update: str, params: QueryParams) -> Response:
+        if not update.strip():
+            raise Refused(400, "missing update")
+        if "using-graph-uri" in params or "using-named-graph-uri" in params:
+            raise Refused(400, "using-graph-uri and using-named-graph-uri are not supported")
+        warning = await self.work(self.query_slots, lambda: self._apply(update))
+        return PlainTextResponse(warning) if warning else Response(status_code=204)
+
+    def _apply(self, update: str) -> str | None:
+        with self.writing:
+            return self._apply_alone(update)
+
+    def _apply_alone(self, update: str) -> str | None:
+        store = self.group.store
+        apply = getattr(store, "update", None)
+        if apply is None:
+            raise Refused(501, f"the store {store.description} takes no updates here")
+        try:
+            apply(update)
+        except GroupkgError as exc:
+            raise Refused(400, str(exc)) from None
+        except OSError as exc:
+            raise Refused(500, f"the store failed: {exc}") from None
+        flush = getattr(store, "flush", None)
+        if flush is not None:
+            flush()
+        try:
+            # The analytics read the store once; read it again so the API sees the update.
+            self.group = Group(store, threshold=self.group.threshold)
+        except GroupkgError as exc:
+            return f"update applied, but the API keeps the data it had: {exc}"
+        return None
+
+    # -- /api, /view and the viewer ----------------------------------------------------
+
+    def api(self, answer: Callable[[Group, Request], Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                found = await self.work(self.call_slots, lambda: answer(self.group, request))
+            except Refused as refused:
+                return JSONResponse({"error": refused.message}, refused.status, refused.headers)
+            except UnknownName as exc:
+                return JSONResponse({"error": str(exc)}, 404)
+            except GroupkgError as exc:
+                return JSONResponse({"error": str(exc)}, 400)
+            return JSONResponse(found)
+
+        return endpoint
+
+    async def named(self, request: Request) -> Response:
+        return JSONResponse(self.queries)
+
+    async def view(self, request: Request) -> Response:
+        params = request.query_params
+
+        def draw() -> str:
+            from groupkg import viz  # the picture is an exporter above the core
+
+            return viz.to_html(viz.view_at(self.group, _day(params), path_to=params.get("entity")))
+
+        try:
+            page = await self.work(self.call_slots, draw)
+        except Refused as refused:
+            return PlainTextResponse(refused.message, refused.status, refused.headers)
+        except UnknownName as exc:
+            return PlainTextResponse(str(exc), 404)
+        except GroupkgError as exc:
+            return PlainTextResponse(str(exc), 400)
+        return HTMLResponse(page, headers={"Content-Security-Policy": _VIEW_POLICY})
+
+    async def index(self, request: Request) -> Response:
+        return HTMLResponse(
+            self.assets["index.html"], headers={"Content-Security-Policy": _VIEWER_POLICY}
+        )
+
+    async def asset(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in _ASSETS:
+            raise HTTPException(404)
+        return Response(self.assets[name], media_type=_ASSETS[name],
+                        headers={"Cache-Control": "no-cache"})  # fmt: skip
+
+
+def _one(values: list[str], what: str) -> str:
+    if not values:
+        raise Refused(400, f"missing {what}: give {what}=...")
+    if len(values) > 1:
+        raise Refused(400, f"give one {what}, not {len(values)}")
+    return values[0]
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(400, f"the request is not UTF-8: {exc}") from None
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": exc.detail}, exc.status_code, exc.headers)
+    return PlainTextResponse(exc.detail, exc.status_code, exc.headers)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    message = f"internal error ({type(exc).__name__}); the server log has the details"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message}, 500)
+    return PlainTextResponse(message, 500)
+
+
+class _CommonHeaders:
+    """Headers every answer carries, whatever route made it."""
+
+    HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, sending if scope["type"] == "http" else send)
+
+
+def create_app(
+    group: Group,
+    *,
+    allow_update: bool = False,
+    token: str | None = None,
+    limits: Limits | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+) -> Starlette:
+    """The ASGI application serving ``group``.
+
+    ``allowed_hosts`` restricts the ``Host`` header (against DNS rebinding); ``None``
+    accepts any.
+
+    Raises
+    ------
+    ValueError
+        When ``allow_update`` is given without a ``token``.
+    """
+    server = _Server(group, allow_update, token, limits or Limits())
+    routes = [
+        Route("/", server.index),
+        Route("/static/{name}", server.asset),
+        Route("/view", server.view),
+        Route("/sparql", server.sparql, methods=["GET", "POST"]),
+        Route("/api/queries", server.named),
+        *(Route(path, server.api(answer)) for path, answer in _API.items()),
+    ]
+    middleware = [Middleware(_CommonHeaders)]
+    if allowed_hosts is not None:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+    )
+    app.state.server = server
+    return app
+
+
+# -- the command --------------------------------------------------------------------
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def run(
+    group_factory: Callable[[], Group],
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    allow_update: bool = False,
+    token: str | None = None,
+    limits: Limits | None = None,
+) -> None:
+    """Load the group, then serve it until interrupted (SIGINT or SIGTERM)."""
+    import uvicorn
+
+    click.echo("groupkg serve: loading the data...", err=True)
+    group = group_factory()
+    # Bound to loopback, only loopback names may address the server: a page whose own
+    # name was rebound to 127.0.0.1 cannot read the data.
+    hosts = [h.strip("[]") for h in _LOOPBACK] if host in _LOOPBACK else None
+    app = create_app(
+        group, allow_update=allow_update, token=token, limits=limits, allowed_hosts=hosts
+    )
+    mode = "updates need the bearer token" if allow_update else "read-only"
+    where = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"groupkg serve: {group.store.description}, {mode}; viewer http://{where}:{port}/, "
+        f"SPARQL http://{where}:{port}/sparql, API http://{where}:{port}/api/info",
+        err=True,
+    )
+    config = uvicorn.Config(app, host=host, port=port, lifespan="off", server_header=False)
+    uvicorn.Server(config).run()
+
+
+@click.command(name="serve", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (with --token).")
+@click.option("--token", envvar="GROUPKG_TOKEN", default=None,
+              help="Bearer token that updates must carry [env GROUPKG_TOKEN].")  # fmt: skip
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds one request may take.")  # fmt: skip
+@click.option("--max-results", type=click.IntRange(min=1), default=100_000,
+              show_default=True, help="Rows (or triples) one query may return.")  # fmt: skip
+@click.option("--max-body", type=click.IntRange(min=1), default=1 << 20,
+              show_default=True, help="Bytes one request body may have.")  # fmt: skip
+@click.option("--store", "store_", default=None, help="memory | oxigraph:PATH | sparql:URL")
+@click.option("--data", "data", multiple=True, help="Add a file for this run (repeatable).")
+@click.option("--no-default-data", is_flag=True, help="Leave the bundled IIJ data out.")
+@click.option("--threshold", type=float, default=None, help="Control threshold in percent.")
+def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: float,
+          max_results: int, max_body: int, store_: str | None, data: tuple[str, ...],
+          no_default_data: bool, threshold: float | None) -> None:  # fmt: skip
+    """SPARQL 1.1 endpoint at /sparql, JSON API at /api, HTML viewer at /.
+
+    Read-only unless --allow-update, and then updates need 'Authorization: Bearer
+    TOKEN'. A request over --timeout is answered 503 (a query pyoxigraph cannot stop
+    finishes in the background), a result over --max-results 422, a body over
+    --max-body 413.
+    """
+    # The store options are the command line's shared settings (given before or after
+    # the command's name); run alone, this command keeps its own.
+    from groupkg.graph.cli import UserError, _apply
+
+    token = token or None
+    if allow_update and token is None:
+        raise UserError("--allow-update needs a bearer token: give --token or set GROUPKG_TOKEN")
+    settings = _apply(store_, data, no_default_data, False, threshold)
+    limits = Limits(timeout=timeout, max_results=max_results, max_body=max_body)
+    try:
+        run(settings.group, host=host, port=port, allow_update=allow_update, token=token,
+            limits=limits)  # fmt: skip
+    except GroupkgError as exc:
+        raise UserError(str(exc)) from None
+
+
+if __name__ == "__main__":
+    serve(prog_name="groupkg serve")

@@ -1,0 +1,441 @@
+// The groupkg viewer. Every string from the server reaches the page through
+// textContent or an attribute set with setAttribute/URLSearchParams, never as markup,
+// so names and sources in the data cannot inject script.
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const state = {
+    entity: null, name: "", suggestions: [], active: -1, asked: 0, queries: null, example: "",
+  };
+
+  function el(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  async function getJSON(path, params) {
+    const url = params ? path + "?" + new URLSearchParams(params) : path;
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new Error((body && body.error) || response.status + " " + response.statusText);
+    }
+    return body;
+  }
+
+  function say(text) {
+    $("message").textContent = text || "";
+  }
+
+  // A table from a header and rows; a cell is text, a Node, or {text, className}.
+  function fill(table, head, rows, empty) {
+    const thead = el("thead");
+    const tr = el("tr");
+    head.forEach((name) => tr.append(el("th", name)));
+    thead.append(tr);
+    const tbody = el("tbody");
+    rows.forEach((row) => {
+      const line = el("tr");
+      row.forEach((cell) => {
+        const td = el("td");
+        if (cell instanceof Node) td.append(cell);
+        else if (cell && typeof cell === "object") {
+          td.textContent = cell.text;
+          td.className = cell.className;
+        } else td.textContent = cell === null || cell === undefined ? "" : String(cell);
+        line.append(td);
+      });
+      tbody.append(line);
+    });
+    if (!rows.length) {
+      const line = el("tr");
+      const td = el("td", empty || "none", "empty");
+      td.colSpan = head.length;
+      line.append(td);
+      tbody.append(line);
+    }
+    table.replaceChildren(thead, tbody);
+  }
+
+  function entityButton(ref) {
+    const button = el("button", ref.name, "link");
+    button.type = "button";
+    button.title = ref.id;
+    button.addEventListener("click", () => choose(ref));
+    return button;
+  }
+
+  function percentText(row) {
+    let text;
+    if (row.percent !== null && row.percent !== undefined) text = row.percent + "%";
+    else if (row.percent_min !== null || row.percent_max !== null) {
+      text = (row.percent_min ?? 0) + "–" + (row.percent_max ?? 100) + "%";
+    } else text = "unknown";
+    if (row.consolidated && (row.percent === null || row.percent === undefined)) {
+      text += " (consolidated)";
+    }
+    return text;
+  }
+
+  // -- search as you type -------------------------------------------------------------
+
+  function hideSuggestions() {
+    $("suggestions").hidden = true;
+    $("search").setAttribute("aria-expanded", "false");
+    state.active = -1;
+  }
+
+  function markActive() {
+    Array.from($("suggestions").children).forEach((li, i) => {
+      li.setAttribute("aria-selected", i === state.active ? "true" : "false");
+      if (i === state.active) {
+        $("search").setAttribute("aria-activedescendant", li.id);
+        li.scrollIntoView({ block: "nearest" });
+      }
+    });
+  }
+
+  function showSuggestions(list) {
+    state.suggestions = list;
+    state.active = list.length ? 0 : -1;
+    const items = list.map((found, i) => {
+      const li = el("li");
+      li.id = "suggestion-" + i;
+      li.setAttribute("role", "option");
+      li.append(el("span", found.name, "name"));
+      if (found.matched && found.matched !== found.name) li.append(el("span", found.matched, "alias"));
+      // mousedown, not click: it comes before the input loses focus.
+      li.addEventListener("mousedown", (event) => {
+        event.preventDefault();
+        choose(found);
+      });
+      return li;
+    });
+    $("suggestions").replaceChildren(...items);
+    $("suggestions").hidden = !items.length;
+    $("search").setAttribute("aria-expanded", items.length ? "true" : "false");
+    markActive();
+  }
+
+  async function suggest() {
+    const text = $("search").value.trim();
+    const asked = ++state.asked;
+    if (!text) {
+      hideSuggestions();
+      return;
+    }
+    try {
+      const found = await getJSON("/api/entities", { q: text });
+      if (asked === state.asked) showSuggestions(found.entities);
+    } catch (error) {
+      say(error.message);
+    }
+  }
+
+  let typing = null;
+  $("search").addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(suggest, 120);
+  });
+  $("search").addEventListener("keydown", (event) => {
+    const count = state.suggestions.length;
+    const open = !$("suggestions").hidden;
+    if (event.key === "ArrowDown" && count) {
+      state.active = (state.active + 1) % count;
+      markActive();
+      event.preventDefault();
+    } else if (event.key === "ArrowUp" && count) {
+      state.active = (state.active - 1 + count) % count;
+      markActive();
+      event.preventDefault();
+    } else if (event.key === "Enter" && open && state.active >= 0) {
+      choose(state.suggestions[state.active]);
+      event.preventDefault();
+    } else if (event.key === "Escape") {
+      hideSuggestions();
+    }
+  });
+  $("search").addEventListener("blur", () => setTimeout(hideSuggestions, 150));
+
+  // -- one entity at one date ---------------------------------------------------------
+
+  function shiftYears(day, years) {
+    const date = new Date(day + "T00:00:00Z");
+    date.setUTCFullYear(date.getUTCFullYear() + years);
+    return date.toISOString().slice(0, 10);
+  }
+
+  function choose(ref) {
+    state.entity = ref.id;
+    state.name = ref.name;
+    $("search").value = ref.name;
+    hideSuggestions();
+    show();
+    refreshExample();
+  }
+
+  async function show() {
+    const at = $("date").value;
+    if (!state.entity) return;
+    if (!at) {
+      say("Choose a date.");
+      return;
+    }
+    say("");
+    history.replaceState(null, "", "?" + new URLSearchParams({ entity: state.entity, at }));
+    $("entity").hidden = false;
+    $("entity-name").textContent = state.name;
+    const name = encodeURIComponent(state.entity);
+    const from = shiftYears(at, -1);
+    const to = shiftYears(at, 1);
+    try {
+      const [facts, owners, holdings, paths, events] = await Promise.all([
+        getJSON("/api/entity/" + name, { at }),
+        getJSON("/api/owners/" + name, { at }),
+        getJSON("/api/holdings/" + name, { at }),
+        getJSON("/api/paths/" + name, { at }),
+        getJSON("/api/events", { entity: state.entity, from, to }),
+      ]);
+      if (at !== $("date").value || facts.entity.id !== state.entity) return; // superseded
+      showPicture(facts);
+      showFacts(facts);
+      showStakes($("owners"), owners.owners, "owner");
+      showStakes($("holdings"), holdings.holdings, "holds");
+      showPaths(paths);
+      $("events-range").textContent = from + " to " + to;
+      showEvents(events);
+    } catch (error) {
+      say(error.message);
+    }
+  }
+
+  // The paths to the entity when it is active on the day; the whole group otherwise.
+  function showPicture(facts) {
+    const active = facts.status === "active";
+    const params = active ? { entity: facts.entity.id, at: facts.at } : { at: facts.at };
+    const src = "/view?" + new URLSearchParams(params);
+    if ($("graph").getAttribute("src") !== src) $("graph").src = src;
+    $("graph-note").textContent = active
+      ? ""
+      : facts.entity.name + " is " + facts.status + " on " + facts.at + ": the whole group is shown.";
+  }
+
+  function showFacts(facts) {
+    const parts = ["status on " + facts.at + ": " + facts.status];
+    if (facts.legal_name && facts.legal_name !== facts.entity.name) parts.push(facts.legal_name);
+    if (facts.incorporated) parts.push("incorporated " + facts.incorporated);
+    if (facts.dissolved) parts.push("dissolved " + facts.dissolved);
+    if (facts.issued_shares) parts.push(facts.issued_shares.toLocaleString("en") + " shares issued");
+    $("entity-facts").textContent = parts.join(" · ");
+  }
+
+  function showStakes(table, rows, who) {
+    fill(
+      table,
+      [who, "percent", "shares", "basis", "sources"],
+      rows.map((row) => [
+        entityButton(row),
+        { text: percentText(row), className: "number" },
+        { text: row.shares === null ? "" : row.shares.toLocaleString("en"), className: "number" },
+        row.basis,
+        row.sources.join("; "),
+      ]),
+    );
+  }
+
+  function showPaths(paths) {
+    $("parent").replaceChildren(
+      document.createTextNode("Ultimate parent: "),
+      entityButton(paths.ultimate_parent),
+    );
+    const items = paths.paths.map((path) => el("li", path.map((step) => step.name).join(" → ")));
+    if (!items.length) items.push(el("li", "no consolidation path", "muted"));
+    $("paths").replaceChildren(...items);
+  }
+
+  function showEvents(events) {
+    fill(
+      $("events"),
+      ["effective", "announced", "type", "event", "participants"],
+      events.map((e) => [
+        e.date || "unknown",
+        e.announced || "",
+        e.type,
+        e.label || e.id.split("/").pop(),
+        e.participants.map((p) => p.name).join(", "),
+      ]),
+      "no event within a year of this date",
+    );
+  }
+
+  // data-loaded names the picture the frame has finished loading (tests wait for it).
+  $("graph").addEventListener("load", () => {
+    const src = $("graph").getAttribute("src");
+    if (src) $("graph").dataset.loaded = src;
+  });
+
+  $("date").addEventListener("change", () => {
+    show();
+    refreshExample();
+  });
+
+  // -- the SPARQL box -----------------------------------------------------------------
+
+  function cellText(term) {
+    if (!term) return "";
+    if (term.type === "bnode") return "_:" + term.value;
+    if (term.type === "triple") {
+      const t = term.value;
+      return "<< " + [t.subject, t.predicate, t.object].map(cellText).join(" ") + " >>";
+    }
+    return term["xml:lang"] ? term.value + "@" + term["xml:lang"] : term.value;
+  }
+
+  function sparqlStatus(text, isError) {
+    $("sparql-status").textContent = text;
+    $("sparql-status").className = isError ? "error" : "";
+  }
+
+  async function runQuery() {
+    const query = $("query").value;
+    const started = performance.now();
+    sparqlStatus("running…", false);
+    $("sparql-result").replaceChildren();
+    try {
+      const response = await fetch("/sparql", {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/sparql-query",
+          Accept: "application/sparql-results+json, text/turtle;q=0.9",
+        },
+        body: query,
+      });
+      const type = response.headers.get("Content-Type") || "";
+      if (!response.ok) {
+        sparqlStatus(response.status + ": " + (await response.text()), true);
+        return;
+      }
+      const took = Math.round(performance.now() - started) + " ms";
+      if (!type.startsWith("application/sparql-results+json")) {
+        $("sparql-result").replaceChildren(el("pre", await response.text()));
+        sparqlStatus("graph in " + took, false);
+        return;
+      }
+      const doc = await response.json();
+      if ("boolean" in doc) {
+        $("sparql-result").replaceChildren(el("p", String(doc.boolean)));
+        sparqlStatus("answer in " + took, false);
+        return;
+      }
+      const vars = doc.head.vars;
+      const rows = doc.results.bindings.map((b) => vars.map((v) => cellText(b[v])));
+      const table = el("table");
+      fill(table, vars, rows, "no rows");
+      $("sparql-result").replaceChildren(table);
+      sparqlStatus(rows.length + (rows.length === 1 ? " row in " : " rows in ") + took, false);
+    } catch (error) {
+      sparqlStatus(error.message, true);
+    }
+  }
+
+  // The value the chosen entity and date give a parameter, or null.
+  function paramValue(name, kind) {
+    const at = $("date").value;
+    if (kind === "entity") return state.entity;
+    if (kind !== "date" || !at) return null;
+    if (name === "from") return shiftYears(at, -1);
+    if (name === "to") return shiftYears(at, 1);
+    return at;
+  }
+
+  // Show the chosen example, its parameters filled in from the entity and date when
+  // every one of them can be; otherwise its text with the placeholders to replace.
+  async function showExample() {
+    const q = state.queries[Number($("examples").value)];
+    const before = $("query").value;
+    if (!q) return;
+    const params = Object.entries(q.parameters);
+    const values = params.map(([name, kind]) => [name, paramValue(name, kind)]);
+    let text = q.text;
+    let note = "";
+    if (params.length && values.every(([, value]) => value)) {
+      try {
+        text = (await getJSON("/api/queries/" + encodeURIComponent(q.name), Object.fromEntries(values))).text;
+        note = " Filled in: " + values.map(([n, v]) => "$" + n + " = " + v).join(", ") + ".";
+      } catch (error) {
+        note = " " + error.message;
+      }
+    } else if (params.length) {
+      note = " Choose an entity and a date to fill in " + params.map(([n]) => "$" + n).join(", ") +
+        ", or replace them.";
+    }
+    if ($("query").value !== before) return; // typed into meanwhile: keep what was typed
+    $("query").value = text;
+    state.example = text;
+    $("example-description").textContent = q.description + note;
+  }
+
+  async function loadExamples() {
+    state.queries = await getJSON("/api/queries");
+    const groups = { example: "examples", check: "validation checks", internal: "used by the library" };
+    const made = {};
+    Object.entries(groups).forEach(([role, label]) => {
+      made[role] = el("optgroup");
+      made[role].label = label;
+    });
+    state.queries.forEach((q, i) => {
+      const option = el("option", q.name);
+      option.value = String(i);
+      made[q.role].append(option);
+    });
+    $("examples").replaceChildren(...Object.values(made).filter((g) => g.children.length));
+    $("examples").addEventListener("change", showExample);
+    if (state.queries.length) {
+      $("examples").value = String(Math.max(0, state.queries.findIndex((q) => q.role === "example")));
+      if (!$("query").value) await showExample();
+    }
+  }
+
+  // A new entity or date refreshes the example, unless the query was edited since.
+  function refreshExample() {
+    if (state.queries && $("query").value === state.example) showExample();
+  }
+
+  $("run").addEventListener("click", runQuery);
+  $("query").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) runQuery();
+  });
+
+  // -- start --------------------------------------------------------------------------
+
+  async function start() {
+    const wanted = new URLSearchParams(location.search);
+    try {
+      const info = await getJSON("/api/info");
+      const range = info.date_range ? ", dates " + info.date_range.join(" to ") : "";
+      $("info").textContent =
+        info.entities + " entities, " + info.holdings + " holdings, " + info.events +
+        " events" + range + " (" + info.store + ")";
+      $("date").value =
+        wanted.get("at") || (info.date_range ? info.date_range[1] : new Date().toISOString().slice(0, 10));
+      if (wanted.get("entity")) {
+        const facts = await getJSON("/api/entity/" + encodeURIComponent(wanted.get("entity")), {
+          at: $("date").value,
+        });
+        choose(facts.entity);
+      }
+    } catch (error) {
+      say(error.message);
+    }
+    try {
+      await loadExamples();
+    } catch (error) {
+      sparqlStatus(error.message, true);
+    }
+  }
+
+  start();
+})();
