@@ -493,6 +493,23 @@ def render(at: str | None, before: str | None, after: str | None, event: str | N
     click.echo(f"wrote {written}", err=True)
 
 
+@cli.command()
+@common
+def init() -> None:
+    """Write the ontology and (unless --no-default-data) the IIJ data into the store.
+
+    A new oxigraph: store does this by itself; use it once for a sparql: store.
+    """
+    from groupkg.graph.store import initialise
+
+    settings = _settings()
+    store = open_store(settings.store, default_data=settings.default_data, writable=True)
+    count = initialise(store, default_data=settings.default_data)
+    if isinstance(store, OxigraphStore):
+        store.close()
+    click.echo(f"wrote {count:,} triples into {store.description}", err=True)
+
+
 @cli.command(name="import")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", default=None,

@@ -194,6 +194,8 @@ def _events(rows: Rows) -> list[Event]:
     events = []
     for iri, p in _by_subject(rows).items():
         types = {local_id(t) for t in p.get(RDF_TYPE, []) if str(t).startswith(GK)}
+        if not types & set(_EVENT_TYPES) and ORG + "ChangeEvent" not in p.get(RDF_TYPE, []):
+            continue
         kind = next((t for t in _EVENT_TYPES if t in types), "Merger")
         label = _one(p, "label", "http://www.w3.org/2000/01/rdf-schema#")
         survivor = _one(p, "survivor") or _one(p, "resultingOrganization", ORG)
@@ -279,12 +281,12 @@ def load_dataset(store: Store, scope: Iterable[str] | None = None) -> Dataset:
         dataset.sources = _source_names(iter_rows(store, "facts-sources"))
         return dataset
     ids = sorted(set(scope))
-    values = _values(ids)
+    facts = list(iter_rows(store, "scope-facts", entities=_values(ids)))
     dataset = Dataset(
-        holdings=_holdings(iter_rows(store, "scope-holdings", entities=values)),
-        relations=_relations(iter_rows(store, "scope-relations", entities=values)),
-        events=_events(iter_rows(store, "scope-events", entities=values)),
-        observations=_observations(iter_rows(store, "scope-observations", entities=values)),
+        holdings=_holdings(facts),
+        relations=_relations(facts),
+        events=_events(facts),
+        observations=_observations(facts),
     )
     # Facts may name entities beyond the scope (an event's other participants).
     named = set(ids)
@@ -294,10 +296,9 @@ def load_dataset(store: Store, scope: Iterable[str] | None = None) -> Dataset:
         named |= {r.parent, r.child}
     for e in dataset.events:
         named |= set(e.participants)
-    values = _values(sorted(named))
+    rows = list(iter_rows(store, "scope-entities", entities=_values(sorted(named))))
     dataset.entities = _entities(
-        iter_rows(store, "scope-entities", entities=values),
-        iter_rows(store, "scope-entity-details", entities=values),
+        (r for r in rows if "p" in r), (r for r in rows if "p" not in r)
     )
     cited: set[str] = set()
     for fact in [*dataset.holdings, *dataset.relations, *dataset.events,

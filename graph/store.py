@@ -6,9 +6,11 @@
 ``oxigraph:PATH``
     A persistent pyoxigraph store on disk. A new, empty store is initialised with the
     ontology (and the bundled data unless ``--no-default-data``) in one transaction.
-``sparql:URL``
+``sparql:URL`` (or ``sparql:URL;update=UPDATE_URL``)
     Any SPARQL 1.1 endpoint. Nothing above this module assumes the data sits in this
-    process: the library asks its questions as SPARQL.
+    process: the library asks its questions as SPARQL. Updates go to UPDATE_URL, by
+    default the query URL itself, or ``.../update`` for a query URL ending in
+    ``/query`` (Oxigraph, Fuseki).
 
 Every backend answers ``select`` with rows of plain Python values (see :func:`to_python`)
 and ``query_raw`` with a serialised SPARQL result, and adds data with ``add_rdf``, which
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -41,6 +44,7 @@ __all__ = [
     "SparqlStore",
     "UnionStore",
     "open_store",
+    "initialise",
     "ontology_files",
     "default_data_files",
     "named_query",
@@ -426,10 +430,35 @@ def open_store(spec: str = "memory", default_data: bool = True, writable: bool =
             store.close()
         return OxigraphStore(path, read_only=True)
     if kind == "sparql" and where:
-        return SparqlStore(where)
+        query_url, _, update = where.partition(";update=")
+        if not update and query_url.endswith("/query"):
+            # Oxigraph and Fuseki answer updates beside queries, at .../update
+            update = query_url[: -len("query")] + "update"
+        return SparqlStore(query_url, update or None)
     raise InputError(
         f"--store: {spec!r} is not a store (use memory, oxigraph:PATH or sparql:URL)"
     )
+
+
+def initialise(store: Store, default_data: bool = True) -> int:
+    """Write the ontology (and the bundled data) into any store; return triples added.
+
+    A new ``oxigraph:`` store does this by itself; a remote store is told to once,
+    with ``groupkg init``.
+    """
+    files = ontology_files() + (default_data_files() if default_data else [])
+    text = b"\n".join(
+        ox.serialize(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE),
+                     format=ox.RdfFormat.N_TRIPLES) or b""
+        for path in files
+    )  # fmt: skip
+    with tempfile.NamedTemporaryFile(suffix=".nt", delete=False) as staged:
+        staged.write(text)
+    try:
+        store.import_ntriples(Path(staged.name))
+    finally:
+        Path(staged.name).unlink(missing_ok=True)
+    return text.count(b"\n")
 
 
 def _initialise(store: OxigraphStore, default_data: bool) -> None:

@@ -461,7 +461,7 @@ def _combine(first: Stake, second: Stake) -> Stake:
     if not second.holding or not first.holding:
         stake, other = (first, second) if first.holding or not second.holding else (second, first)
         stake.consolidated = stake.consolidated or other.consolidated
-        stake.basis = stake.basis + other.basis
+        stake.basis = list(dict.fromkeys(stake.basis + other.basis))
         stake.sources = sorted(set(stake.sources + other.sources))
         stake.facts = stake.facts + other.facts
         return stake
@@ -485,7 +485,7 @@ def _combine(first: Stake, second: Stake) -> Stake:
         else None,
         consolidated=first.consolidated or second.consolidated,
         holding=first.holding or second.holding,
-        basis=first.basis + second.basis,
+        basis=list(dict.fromkeys(first.basis + second.basis)),
         sources=sorted(set(first.sources + second.sources)),
         facts=first.facts + second.facts,
     )
