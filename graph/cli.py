@@ -547,7 +547,7 @@ def export(fmt: str, output: str | None, at: str | None) -> None:
     if output:
         Path(output).write_bytes(data)
     else:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)
 
 
 @contextlib.contextmanager

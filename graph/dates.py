@@ -64,7 +64,7 @@ def parse_date(text: str, what: str = "date") -> _dt.date:
     --------
     >>> parse_date("2013-12-31")
     datetime.date(2013, 12, 31)
-    >>> parse_date("2013-02-30")
+    >>> parse_date("2013-02-30", "--at")
     Traceback (most recent call last):
     ...
     groupkg.graph.errors.InputError: --at: 2013-02-30 is not a real day (day is out of range for month)
@@ -100,10 +100,18 @@ def parse_partial_date(text: str) -> PartialDate:
             return PartialDate(start, nxt, "month")
         start = _dt.date(int(year), 1, 1)
         return PartialDate(start, _dt.date(start.year + 1, 1, 1), "year")
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # 9999-12-31 ends past the last date
         raise InputError(f"{text!r} is not a real date ({exc})") from None
 
 
 def day_before(day: _dt.date) -> _dt.date:
-    """The last day of the old state, for an event effective on ``day``."""
+    """The last day of the old state, for an event effective on ``day``.
+
+    Raises
+    ------
+    InputError
+        For 0001-01-01, which has no day before it.
+    """
+    if day == _dt.date.min:
+        raise InputError(f"there is no day before {day.isoformat()}")
     return day - _dt.timedelta(days=1)

@@ -44,6 +44,7 @@ import datetime as _dt
 import gzip
 import io
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -623,7 +624,7 @@ def _write_chunks(out: io.BufferedIOBase, register: _Register,
 
 def _terminal() -> TextIO | None:
     """Standard error when it is a terminal; a progress bar anywhere else is noise."""
-    stream = click.get_text_stream("stderr")
+    stream = sys.stderr
     return stream if stream.isatty() else None
 
 

@@ -11,6 +11,7 @@ import math
 import random
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -137,6 +138,13 @@ def test_direct_and_indirect_stakes_add_up():
     assert controlled_by(G, "P") == {"X": "certain", "Y": "certain"}
     assert ultimate_parent(G, "Y") == "P"
     assert consolidation_paths(G, "Y") == [["P", "Y"], ["P", "X", "Y"]]
+
+
+def test_paths_follow_holdings_of_unknown_size():
+    # A's stake in C is not known, but it is a holding inside P's group.
+    G = stakes(("P", "A", 0.6), ("P", "C", 0.6))
+    G.add_edge("A", "C", low=0.0, high=0.4)
+    assert consolidation_paths(G, "C") == [["P", "C"], ["P", "A", "C"]]
 
 
 def test_cross_holdings_create_no_control_they_do_not_support():
@@ -270,19 +278,14 @@ def test_perimeter_lists_subsidiaries_and_affiliates():
     G.add_edge("P", "I", low=0.4, high=0.6, low_exclusive=True)  # possibly a subsidiary
     found = perimeter(G, "P")
     assert found["entity"] == "P"
-    subs = [(s["entity"], s["control"], s["low"], s["high"]) for s in found["subsidiaries"]]
-    assert subs == pytest.approx(
-        [("A", "certain", 0.8, 0.8), ("E", "certain", 0.56, 0.56), ("I", "possible", 0.4, 0.6)]
-    )  # E: 0.4 + 0.8 * 0.2
-    affiliates = [(a["entity"], a["influence"], a["low"], a["high"]) for a in found["affiliates"]]
-    assert affiliates == pytest.approx(
-        [
-            ("B", "certain", 0.24, 0.24),
-            ("D", "certain", 0.25, 0.25),
-            ("F", "possible", 0.1, 0.3),
-            ("H", "certain", 0.55, 0.55),
-        ]
-    )
+    subs = [(s["entity"], s["control"]) for s in found["subsidiaries"]]
+    assert subs == [("A", "certain"), ("E", "certain"), ("I", "possible")]
+    bounds = [b for s in found["subsidiaries"] for b in (s["low"], s["high"])]
+    assert bounds == pytest.approx([0.8, 0.8, 0.56, 0.56, 0.4, 0.6])  # E: 0.4 + 0.8 * 0.2
+    affiliates = [(a["entity"], a["influence"]) for a in found["affiliates"]]
+    assert affiliates == [("B", "certain"), ("D", "certain"), ("F", "possible"), ("H", "certain")]
+    bounds = [b for a in found["affiliates"] for b in (a["low"], a["high"])]
+    assert bounds == pytest.approx([0.24, 0.24, 0.25, 0.25, 0.1, 0.3, 0.55, 0.55])
     narrower = perimeter(G, "P", threshold=50, affiliate_min=25)
     assert [a["entity"] for a in narrower["affiliates"]] == ["D", "F", "H"]
 
@@ -467,7 +470,16 @@ def test_unknown_entities_are_rejected():
 
 @pytest.mark.parametrize(
     "attrs",
-    [{"low": 0.7, "high": 0.6}, {"low": -0.2, "high": 0.6}, {"low": 0.2, "high": 1.5}],
+    [
+        {"low": 0.7, "high": 0.6},
+        {"low": -0.2, "high": 0.6},
+        {"low": 0.2, "high": 1.5},
+        {"low": float("nan"), "high": 0.6},
+        {"low": "0.2", "high": 0.6},
+        {"low": 0.5, "high": 0.5, "high_exclusive": True},
+        {"low": 0.5, "high": 0.6, "low_exclusive": 1},
+        {"low": 0.5, "high": 0.6, "holding": None},
+    ],
 )
 def test_bad_edges_are_rejected(attrs):
     G = stakes(("P", "A", 0.6))
@@ -481,6 +493,23 @@ def test_bad_edges_are_rejected(attrs):
     ):
         with pytest.raises(InputError, match="edge 'A' -> 'B'"):
             call()
+
+
+def test_numpy_numbers_and_integers_are_stakes_too():
+    plain = stakes(("P", "A", 0.6), ("A", "B", 1.0), ("Q", "B", 0.0))
+    plain.add_edge("B", "C", low=0.0, high=1.0, consolidated=True)
+    other = nx.DiGraph()
+    other.add_edge("P", "A", low=np.float64(0.6), high=np.float32(0.6))
+    other.add_edge("A", "B", low=1, high=1)
+    other.add_edge("Q", "B", low=0, high=np.int64(0))
+    other.add_edge("B", "C", low=0, high=1, consolidated=np.bool_(True))
+    assert (
+        ultimate_parents(other)
+        == ultimate_parents(plain)
+        == dict.fromkeys("ABCP", "P") | {"Q": "Q"}
+    )
+    assert controllers_of(other, "C") == controllers_of(plain, "C")
+    assert control_cycles(other) == []
 
 
 def test_only_a_directed_graph_is_accepted():
