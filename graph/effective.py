@@ -126,7 +126,7 @@ def _checked_stake(u: Entity, v: Entity, data: Mapping[str, Any]) -> Stake:
 
 def _fraction(u: Entity, v: Entity, name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise InputError(f"edge {u!r} -> {v!r}: {name} must be a number, got {value!r}")
+        raise InputError(f"edge {u!r} -> {v!r}: {name} must be a real number, got {value!r}")
     if not 0.0 <= float(value) <= 1.0:
         raise InputError(
             f"edge {u!r} -> {v!r}: {name} {value!r} is outside [0, 1] "
