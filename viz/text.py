@@ -25,11 +25,13 @@ KIND_NAMES = {
 
 
 def _number(value: float) -> str:
-    """A percentage as people write it: 60, 99.9, 33.33.
+    """A percentage as people write it: 60, 99.9, 33.33; a sliver keeps its digits.
 
-    >>> _number(60.0), _number(99.9), _number(100 / 3)
-    ('60', '99.9', '33.33')
+    >>> _number(60.0), _number(99.9), _number(100 / 3), _number(104 / 46_697_800 * 100)
+    ('60', '99.9', '33.33', '0.000223')
     """
+    if 0 < abs(value) < 0.01:
+        return f"{value:.3g}"
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text if text != "-0" else "0"
 
