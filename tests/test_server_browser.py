@@ -188,3 +188,25 @@ def test_sparql_box_shows_data_as_text_never_as_markup(visit, url):
     assert all("400" in error for error in visit.errors), visit.errors
     visit.errors.clear()
     visit.clean()
+
+
+HOSTILE = str(__import__("pathlib").Path(__file__).parent / "data" / "hostile" / "payloads.ttl")
+
+
+def test_script_payloads_in_names_and_sources_run_nothing(visit, start_server):
+    base = start_server("--no-default-data", "--data", HOSTILE)
+    page = visit.page
+    page.goto(base + "/?" + urllib.parse.urlencode({"entity": "hostile-child", "at": "2020-06-01"}))
+    owner = page.locator("#owners tbody tr").first
+    expect(owner).to_contain_text("Parent <img src=x onerror=")
+    expect(owner).to_contain_text("75")
+    expect(page.locator("#entity-name")).to_contain_text("</script><script>")
+    expect(page.locator("#events")).to_contain_text("2020-02-01")
+    picture_loaded(page)
+    page.locator("#search").fill("")
+    page.locator("#search").press_sequentially("hostile", delay=20)
+    expect(page.locator("#suggestions li").first).to_be_visible()
+    assert page.evaluate("window.__xss") is None
+    assert page.frame_locator("#graph").locator("img, iframe, svg, b").count() == 0
+    assert page.locator("#owners img, #owners script, #owners b").count() == 0
+    visit.clean()
