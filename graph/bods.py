@@ -53,6 +53,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
 import reprlib
@@ -60,7 +61,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -267,6 +268,16 @@ def _semantic_problems(file: str, statements: list[Any], skip: set[int]) -> list
                     + " or ".join(sorted(wanted)),
                 )
         for k, interest in enumerate(details.get("interests") or []):
+            for key, value in (interest.get("share") or {}).items():
+                # Python's JSON reader takes NaN and Infinity, and the schema's bounds
+                # never compare false against NaN.
+                if isinstance(value, float) and not math.isfinite(value):
+                    add(
+                        i,
+                        ["recordDetails", "interests", k, "share", key],
+                        "share",
+                        f"{key} {value} is not a finite number",
+                    )
             low, high = _share_bounds(interest.get("share") or {})
             if (
                 low is not None
@@ -766,6 +777,10 @@ def read_bods(
         ) from None
     except UnicodeDecodeError as exc:
         raise BadInput([ImportProblem(name, 1, "(file)", f"not UTF-8: {exc}")]) from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, arrays nested too deep
+        raise BadInput([ImportProblem(name, 1, "(json)", f"cannot be read: {exc}")]) from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
     return bods_to_graph(statements, file=name, base=base, schema_dir=schema_dir)
 
 
@@ -817,8 +832,14 @@ def _unspecified(text: str) -> dict[str, str]:
     return {"reason": reason, **({"description": description} if description else {})}
 
 
-def _number(value: Node) -> int | float:
-    number = Decimal(str(value))
+def _number(value: Node) -> int | float | None:
+    """A percentage for BODS JSON; None for text that is no finite number ("NaN", "abc")."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
     return int(number) if number == number.to_integral_value() else float(number)
 
 
@@ -945,6 +966,8 @@ class _Exporter:
             interest["details"] = structured["details"]
         share: dict[str, Any] = {}
         percent = _one(g, fact, GK.percent)
+        if percent is not None and _number(percent) is None:
+            percent = None  # no figure: validation reports it, the export leaves it out
         if percent is not None:
             share["exact"] = _number(percent)
         for prop, flag, inclusive, exclusive in (
@@ -952,7 +975,7 @@ class _Exporter:
             (GK.percentMax, GK.percentMaxExclusive, "maximum", "exclusiveMaximum"),
         ):
             bound = _one(g, fact, prop)
-            if bound is not None and percent is None:
+            if bound is not None and percent is None and _number(bound) is not None:
                 exclusive_flag = _one(g, fact, flag)
                 is_exclusive = (
                     isinstance(exclusive_flag, Literal) and exclusive_flag.toPython() is True

@@ -433,6 +433,8 @@ def sparql(query: str | None, path: str | None, query_name: str | None,
             query = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"{path}: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     elif query_name is not None:
         values = {}
         for item in params:

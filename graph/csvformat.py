@@ -137,14 +137,25 @@ def _interest_types() -> frozenset[str]:
     return frozenset(row["code"] for row in csv.DictReader(io.StringIO(text)))
 
 
+class _Unreadable(Exception):
+    """A record the csv module cannot read at all (a field past its size limit)."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+
+
 def _records(stream: TextIO) -> Iterator[tuple[int, list[str]]]:
     """Rows of a CSV stream with the line each starts on (quoted fields may span lines)."""
     reader = csv.reader(stream)
     end = 0
-    for row in reader:
-        start, end = end + 1, reader.line_num
-        if row and any(cell.strip() for cell in row):
-            yield start, row
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if row and any(cell.strip() for cell in row):
+                yield start, row
+    except csv.Error as exc:
+        raise _Unreadable(end + 1, str(exc)) from None
 
 
 class _CsvReader:
@@ -355,7 +366,15 @@ class _CsvReader:
             self.graph.add((holding, prop, value))
 
     def read(self, stream: TextIO) -> Graph:
-        records = _records(stream)
+        try:
+            self._read_records(_records(stream))
+        except _Unreadable as exc:  # nothing after it can be read: report what was found
+            self.problem(exc.line, "(file)", exc.reason)
+        if self.problems:
+            raise BadInput(self.problems)
+        return self.graph
+
+    def _read_records(self, records: Iterator[tuple[int, list[str]]]) -> None:
         first = next(records, None)
         if first is None:
             raise BadInput([ImportProblem(self.name, 1, "header", "the file has no header row")])
@@ -370,9 +389,6 @@ class _CsvReader:
                 )
                 continue
             self.row(line, dict(zip(columns, cells, strict=False)))
-        if self.problems:
-            raise BadInput(self.problems)
-        return self.graph
 
 
 def read_csv(
@@ -429,7 +445,11 @@ def read_csv(
     2: percent: 120 is not a percentage between 0 and 100
     """
     reader = _CsvReader(str(path), resolve, base)
-    with open(path, encoding="utf-8-sig", newline="") as stream:
+    try:
+        stream = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    with stream:
         try:
             return reader.read(stream)
         except UnicodeDecodeError as exc:

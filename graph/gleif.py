@@ -47,6 +47,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -388,21 +389,36 @@ def iter_gleif_triples(
     """
     name = str(path)
     rows_done = 0
-    with _open_csv(path) as stream:
-        rows = _Rows(stream)
-        missing = [c for c in _REQUIRED if c not in rows.fieldnames]
-        if missing:
-            raise BadInput(ImportProblem(name, 1, c, "required column is missing") for c in missing)
-        mapper = _Mapper(name, rows.fieldnames, lei_base, base)
-        batch = mapper.source_triples()
-        for line, row in rows:
-            rows_done += 1
-            mapper.row(line, row, batch)
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-                if progress is not None:
-                    progress(rows_done)
+    rows: _Rows | None = None
+    try:
+        with _open_csv(path) as stream:
+            rows = _Rows(stream)
+            missing = [c for c in _REQUIRED if c not in rows.fieldnames]
+            if missing:
+                raise BadInput(
+                    ImportProblem(name, 1, c, "required column is missing") for c in missing
+                )
+            mapper = _Mapper(name, rows.fieldnames, lei_base, base)
+            batch = mapper.source_triples()
+            for line, row in rows:
+                rows_done += 1
+                mapper.row(line, row, batch)
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+                    if progress is not None:
+                        progress(rows_done)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        # A byte that is not UTF-8, or a field past csv's size limit: the file as a
+        # whole cannot be read, so it is refused with the line the reader had reached.
+        line = rows.end + 1 if rows is not None else 1
+        reason = f"not UTF-8: {exc.reason}" if isinstance(exc, UnicodeDecodeError) else str(exc)
+        raise BadInput([ImportProblem(name, line, "(file)", reason)]) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        problem = ImportProblem(name, 1, "(zip)", f"not a readable zip archive: {exc}")
+        raise BadInput([problem]) from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
     if batch:
         yield batch
     if progress is not None:

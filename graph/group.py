@@ -7,6 +7,7 @@ exactly the shape DESIGN.md gives; the command line only prints what comes back.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +25,7 @@ __all__ = ["Group", "store_info"]
 
 
 def _num(value: float | None) -> float | None:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return None
     rounded = round(value, 6)
     return int(rounded) if rounded == int(rounded) and abs(rounded) < 1e15 else rounded

@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from rdflib import Literal
+
 from groupkg.graph.errors import InputError
 from groupkg.graph.inputs import RDF_SUFFIXES, read_rdf, rdf_format_of
 from groupkg.graph.store import Store
@@ -46,9 +48,23 @@ def _write_lines(out: Path, lines: Iterable[str]) -> int:
     return count
 
 
+def _nt(term) -> str:  # noqa: ANN001 - an rdflib term
+    """A term as N-Triples writes it: rdflib's ``n3()`` puts a literal that holds a line
+    break in triple quotes, which is Turtle, and N-Triples refuses it."""
+    if not isinstance(term, Literal):
+        return term.n3()
+    text = str(term).replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace("\n", "\\n").replace("\r", "\\r")
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype is not None:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
 def _graph_lines(graph) -> Iterable[str]:  # noqa: ANN001 - an rdflib Graph
     for s, p, o in graph:
-        yield f"{s.n3()} {p.n3()} {o.n3()} ."
+        yield f"{_nt(s)} {_nt(p)} {_nt(o)} ."
 
 
 def _gleif_lines(path: Path, progress: Callable[[int], None] | None) -> Iterable[str]:
@@ -56,7 +72,7 @@ def _gleif_lines(path: Path, progress: Callable[[int], None] | None) -> Iterable
 
     for batch in iter_gleif_triples(path, progress=progress):
         for s, p, o in batch:
-            yield f"{s.n3()} {p.n3()} {o.n3()} ."
+            yield f"{_nt(s)} {_nt(p)} {_nt(o)} ."
 
 
 def _to_ntriples(path: Path, fmt: str, store: Store, out: Path,

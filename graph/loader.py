@@ -7,6 +7,7 @@ endpoint and the mapping from RDF to Python in one readable place.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -83,8 +84,23 @@ def _date(props: dict[str, list[Any]], name: str) -> PartialDate | None:
 
 
 def _number(props: dict[str, list[Any]], name: str) -> float | None:
+    """A figure, or None; NaN and infinity are no figure (validation reports them)."""
     value = _one(props, name)
-    return float(value) if isinstance(value, int | float | Decimal) else None
+    if not isinstance(value, int | float | Decimal):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _count(props: dict[str, list[Any]], name: str) -> int | None:
+    """A number of shares, or None for NaN, infinity or more digits than any count has."""
+    value = _one(props, name)
+    if not isinstance(value, int | Decimal) or _number(props, name) is None:
+        return None
+    return int(value)
 
 
 def _status(props: dict[str, list[Any]]) -> str:
@@ -142,7 +158,6 @@ def _holdings(rows: Rows) -> list[Holding]:
         owner, owned = _one(p, "owner"), _one(p, "owned")
         if owner is None or owned is None:
             continue  # validation reports it; analytics cannot place it
-        shares = _one(p, "shares")
         holdings.append(
             Holding(
                 id=iri,
@@ -153,7 +168,7 @@ def _holdings(rows: Rows) -> list[Holding]:
                 percent_max=_number(p, "percentMax"),
                 min_exclusive=_one(p, "percentMinExclusive") is True,
                 max_exclusive=_one(p, "percentMaxExclusive") is True,
-                shares=int(shares) if isinstance(shares, int | Decimal) else None,
+                shares=_count(p, "shares"),
                 share_class=_one(p, "shareClass"),
                 interest_type=_one(p, "interestType"),
                 valid_from=_date(p, "validFrom"),
@@ -209,7 +224,6 @@ def _events(rows: Rows) -> list[Event]:
         if issuer:
             participants.add(issuer)
         ratio = _number(p, "splitRatio")
-        new_shares = _one(p, "newSharesIssued")
         events.append(
             Event(
                 id=iri,
@@ -222,7 +236,7 @@ def _events(rows: Rows) -> list[Event]:
                 absorbed=absorbed,
                 issuer=issuer,
                 split_ratio=ratio,
-                new_shares=int(new_shares) if isinstance(new_shares, int | Decimal) else None,
+                new_shares=_count(p, "newSharesIssued"),
                 status=_status(p),
                 assumed=sorted(local_id(a) for a in p.get(GK + "assumedProperty", [])),
                 sources=_sources(p),

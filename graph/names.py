@@ -21,9 +21,27 @@ class AmbiguousName(InputError):
     """More than one entity has that name."""
 
 
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_GK = "https://w3id.org/groupkg/ontology#"
+_ENTITY_TYPES = {_GK + t for t in ("Entity", "LegalEntity", "NaturalPerson", "Trust", "Fund",
+                                   "UnnamedHolders")}  # fmt: skip
+
+#: No entity is called anything longer; a longer "name" is refused before any look-up,
+#: whose cost grows with the square of its length.
+MAX_NAME_LENGTH = 4096
 _FORM = r"[,.]?\s+(inc|co|corp|corporation|company|ltd|limited|llc|plc|k\.k|ag|gmbh|sa|nv|bv)\.?"
 _LEGAL_FORMS = re.compile(_FORM + "$")
 _REGEX_SPECIALS = set("\\.^$*+?()[]{}|")
+
+
+def _check_length(name: str) -> None:
+    if len(name) > MAX_NAME_LENGTH:
+        raise UnknownName(
+            f"no entity is called {name[:40]!r}... ({len(name):,} characters; "
+            f"a name has at most {MAX_NAME_LENGTH:,})"
+        )
+    if not _encodable(name):
+        raise UnknownName(f"no entity is called {name!r}: it is not valid UTF-8 text")
 
 
 def _regex_literal(text: str) -> str:
@@ -74,6 +92,7 @@ class NameIndex:
         AmbiguousName
             With every entity so called, when more than one is.
         """
+        _check_length(name)
         found = self.names.get(_fold(name)) or self.short.get(
             _without_legal_form(_fold(name)), set()
         )
@@ -98,13 +117,13 @@ def lookup(store: Store, name: str) -> list[str]:
     a local id (the last segment of an IRI). The exact look-ups use the store's
     indexes; the others scan, which only a name that is not spelled exactly pays for.
     """
+    if len(name) > MAX_NAME_LENGTH or not _encodable(name):
+        return []
     if "://" in name or name.startswith("urn:"):
         try:
-            term = sparql_iri(name)
+            return _entities_only(store, [name])
         except InputError:
             return []
-        rows = list(iter_rows(store, "scope-entities", entities=term))
-        return [name] if rows else []
     literal = sparql_string(name)
     steps = [
         ("names-exact", {"name": f"{literal} {literal}@en"}),
@@ -116,14 +135,37 @@ def lookup(store: Store, name: str) -> list[str]:
     pattern = "^" + _regex_literal(short) + "(" + _FORM + ")?$"
     steps.append(("names-short", {"pattern": sparql_string(pattern)}))
     for query, params in steps:
-        found = sorted({row["e"] for row in iter_rows(store, query, **params)})
+        rows = iter_rows(store, query, **params)
+        found = _entities_only(store, sorted({row["e"] for row in rows}))
         if found:
             return found
     return []
 
 
+def _entities_only(store: Store, found: list[str]) -> list[str]:
+    """The entities among ``found``: a label may also name a source, an event or a term
+    of the ontology (``percent``), which no question is about."""
+    named = [f for f in found if not f.startswith("_:")]
+    if not named:
+        return found
+    rows = iter_rows(store, "scope-entities", entities=" ".join(map(sparql_iri, named)))
+    typed = {r["s"] for r in rows if r.get("p") == _RDF_TYPE and r.get("o") in _ENTITY_TYPES}
+    return [f for f in found if f in typed or f.startswith("_:")]
+
+
+def _encodable(text: str) -> bool:
+    """False for text holding lone surrogates: bytes of a command-line argument that
+    were not UTF-8 reach Python as such, and no store can be asked about them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def resolve_in_store(store: Store, name: str) -> str:
     """Like :meth:`NameIndex.resolve`, asking the store instead of a loaded dataset."""
+    _check_length(name)
     found = lookup(store, name)
     if len(found) == 1:
         return found[0]

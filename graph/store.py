@@ -184,6 +184,7 @@ class OxigraphStore:
     """A pyoxigraph store, in memory or on disk."""
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
         if path is None:
             self.store = ox.Store()
             self.description = "memory"
@@ -201,9 +202,10 @@ class OxigraphStore:
         self.read_only = read_only
 
     def __len__(self) -> int:
-        imports = self._imports()
-        if not imports:
+        """The triples a reader sees: the default graph and the committed imports."""
+        if not self._imports() and next(iter(self.store.named_graphs()), None) is None:
             return len(self.store)
+        # An interrupted import leaves a staging graph that readers do not see.
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(rows[0]["n"])
 
@@ -220,11 +222,21 @@ class OxigraphStore:
         return [graph for _, graph in sorted(found, key=lambda f: f[0])]
 
     def discard_unfinished_imports(self) -> int:
-        """Remove the staging graphs of imports that were interrupted; return how many."""
+        """Remove what interrupted imports left behind; return how many staging graphs.
+
+        A staging graph that was never committed is removed; so are the files a bulk
+        load killed before it finished had written into the store's folder (oxigraph
+        names them ``bulk-*.sst`` and moves them into the database only at the end),
+        which nothing would ever read. Only a writer does this, and a store has one
+        writer at a time, so no bulk load can be running meanwhile.
+        """
         done = set(self._imports()) | {_META}
         stale = [g for g in self.store.named_graphs() if g not in done]
         for graph in stale:
             self.store.remove_graph(graph)
+        if self.path is not None and not self.read_only:
+            for leftover in self.path.glob("bulk-*.sst"):
+                leftover.unlink(missing_ok=True)
         return len(stale)
 
     def import_ntriples(self, path: Path) -> None:
@@ -265,6 +277,8 @@ class OxigraphStore:
             raise InputError(f"SPARQL syntax error: {exc}") from None
         except OSError as exc:
             raise InputError(f"SPARQL query failed: {exc}") from None
+        except UnicodeEncodeError:  # a command-line argument whose bytes were not UTF-8
+            raise InputError("the SPARQL query holds text that is not valid UTF-8") from None
 
     def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
         result = self._query(query)
@@ -434,6 +448,9 @@ def open_store(spec: str = "memory", default_data: bool = True, writable: bool =
         if not update and query_url.endswith("/query"):
             # Oxigraph and Fuseki answer updates beside queries, at .../update
             update = query_url[: -len("query")] + "update"
+        for url in filter(None, (query_url, update)):
+            if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+                raise InputError(f"--store: {url!r} is not an http:// or https:// URL")
         return SparqlStore(query_url, update or None)
     raise InputError(
         f"--store: {spec!r} is not a store (use memory, oxigraph:PATH or sparql:URL)"

@@ -85,6 +85,9 @@ _FULL = 10_000  # stakes are counted in hundredths of a percent
 _SUFFIXES = (".nt", ".nt.gz")
 _GZIP_LEVEL = 3  # 16x smaller; about 3x faster than level 6 for 20% more bytes
 _PROGRESS_STEP = 10_000
+# The command line's ceiling: about a billion triples, hours of writing. A number past
+# it is a slip of the keyboard, which would otherwise run until the disk is full.
+_MAX_ENTITIES = 100_000_000
 
 
 def _iri(term: Any) -> str:
@@ -632,9 +635,9 @@ def _terminal() -> TextIO | None:
 @click.option(
     "--entities",
     "-n",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=_MAX_ENTITIES),
     required=True,
-    help="How many entities to write.",
+    help="How many entities to write (at most 100,000,000).",
 )
 @click.option(
     "--seed",

@@ -20,6 +20,7 @@ date takes effect after its period.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -277,6 +278,8 @@ class Timeline:
                 continue
             day = _effective_day(event)
             assert day is not None
+            if day == _dt.date.min:
+                continue  # nothing was held on a day before the first one
             eve = day - _dt.timedelta(days=1)
             for absorbed in event.absorbed:
                 for span in list(by_owner.get(absorbed, [])):
@@ -347,7 +350,7 @@ class Timeline:
                 count *= event.split_ratio
             elif event.new_shares:
                 count += event.new_shares
-        return int(round(count))
+        return _whole(count)
 
     # -- the state on a day ------------------------------------------------------------
 
@@ -388,8 +391,10 @@ class Timeline:
             shares *= self.split_factor(span.owned, stated_on, day)
             issued_then = self.issued_shares(span.owned, stated_on)
             if issued_then is not None:
-                issued_then = int(issued_then * self.split_factor(span.owned, stated_on, day))
-        stake.shares = int(round(shares))
+                issued_then = _whole(issued_then * self.split_factor(span.owned, stated_on, day))
+        stake.shares = _whole(shares)
+        if stake.shares is None:
+            return stake
         issued_now = self.issued_shares(span.owned, day)
         unknown = holding.percent is None and holding.percent_min is None
         if issued_now and (unknown or (issued_then is not None and issued_then != issued_now)):
@@ -414,6 +419,11 @@ class Timeline:
             merged[key] = _combine(merged[key], stake) if key in merged else stake
         unnamed = frozenset(e.id for e in self.dataset.entities.values() if e.kind == "unnamed")
         return Snapshot(day, status, list(merged.values()), reported, unnamed)
+
+
+def _whole(count: float) -> int | None:
+    """A share count as a whole number; None when splits have carried it past any number."""
+    return int(round(count)) if math.isfinite(count) else None
 
 
 def _one_per_start(facts: list, starts: dict[str, _dt.date | None]) -> list:

@@ -11,17 +11,34 @@ cites, so that a user can go back to the document a bad fact came from.
 The shapes run with ``groupkg.ttl`` mixed into the data and no RDFS inference (see
 the header of ``shapes.ttl``). A check returns one row a finding, with the columns
 ``?focus`` and ``?message``, and ``?severity`` set to ``"Warning"`` where the row
-reports a disagreement that the data keeps on purpose. Warnings are reported but do
-not make the data invalid.
+reports a disagreement that the data keeps on purpose; such a finding also names the
+other fact (``?other``) and the sources of both.
+
+Third, :mod:`groupkg.graph.consistency` replays the facts through the time model and
+checks the state of the group on every day where something changes: companies more
+than 100% owned, facts outside a party's lifetime, facts of a company after a merger
+absorbed it, companies that control each other. These see what text comparison
+cannot (stakes passed on in a merger, percentages derived from share counts, partial
+dates); a node a SPARQL check has already reported for the same fault is not
+reported twice. Totals over 100% within :data:`~groupkg.graph.consistency.TOLERANCE_PERCENT`
+(0.01 percentage points, the rounding of published figures) are not reported, by
+either check.
+
+Verdict, as pySHACL's: the data conforms when no finding is a ``"Violation"``.
+Warnings (sources that disagree) are reported but do not make the data invalid, so
+``groupkg validate`` exits 0 when it finds warnings alone, 1 when it finds a
+violation, and 2 when a file cannot be read.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -33,11 +50,18 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
+from groupkg.graph.consistency import TOLERANCE_PERCENT, check_consistency
 from groupkg.graph.errors import InputError
+from groupkg.graph.loader import load_dataset
+from groupkg.graph.store import OxigraphStore
 
 __all__ = ["Finding", "ValidationReport", "parse_rdf_file", "validate_graph", "validate_files"]
 
 _PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_DCTERMS_TITLE = "http://purl.org/dc/terms/title"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+_DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 _SYNTAXES = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -62,8 +86,9 @@ class Finding:
     focus : str
         The node at fault: an IRI, or ``_:id`` for a blank node.
     shape : str
-        The rule it breaks: the IRI of a node shape in ``shapes.ttl``, or the name of a
-        hygiene check such as ``check-holdings-after-dissolution``.
+        The rule it breaks: the IRI of a node shape in ``shapes.ttl``, the name of a
+        hygiene check such as ``check-holdings-after-dissolution``, or of a time-model
+        check of :mod:`groupkg.graph.consistency` such as ``over-100-percent``.
     message : str
         What is wrong, in words.
     severity : str
@@ -188,20 +213,24 @@ def validate_graph(data_graph: Graph, shapes: Graph | None = None) -> Validation
     return _report(sorted(found))
 
 
-def validate_files(paths: Iterable[str | Path] | None = None) -> ValidationReport:
-    """Validate data files (or the bundled datasets) with the shapes and the hygiene checks.
+def validate_files(
+    paths: Iterable[str | Path] | None = None, threshold: float = 50.0
+) -> ValidationReport:
+    """Validate data files (or the bundled datasets): shapes, hygiene checks, time model.
 
     Parameters
     ----------
     paths : iterable of str or Path, optional
-        RDF files, validated together as one graph. Without them, the Turtle files of
-        every bundled dataset (``groupkg.data``) are validated.
+        RDF files, validated together as one graph with the ontology. Without them,
+        the Turtle files of every bundled dataset (``groupkg.data``) are validated.
+    threshold : float
+        The control threshold in percent, for the control-cycle check.
 
     Returns
     -------
     ValidationReport
-        The SHACL findings followed by one finding per row of each ``check-*.rq``
-        query.
+        The SHACL findings, then one finding per row of each ``check-*.rq`` query,
+        then the findings of :func:`groupkg.graph.consistency.check_consistency`.
 
     Raises
     ------
@@ -213,8 +242,10 @@ def validate_files(paths: Iterable[str | Path] | None = None) -> ValidationRepor
         raise InputError("no data files to validate")
     triples = [triple for path in files for triple in _read_triples(path)]
     shacl = validate_graph(_to_rdflib_graph(triples))
-    checks = sorted(set(_hygiene_findings(triples)))
-    return _report(shacl.findings + checks)
+    store = _with_ontology(triples)
+    checks = sorted(set(_hygiene_findings(store.store)))
+    over_time = sorted(set(_consistency_findings(store, checks, threshold)))
+    return _report(shacl.findings + checks + over_time)
 
 
 # ---- bundled files ----
@@ -325,10 +356,26 @@ def _to_rdflib(term: object, blank_nodes: dict[str, BNode]) -> Node:
         if term.datatype.value == str(XSD.string):
             # rdflib reads "abc" as a plain literal; so must we, or sh:in ("abc") misses it.
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        literal = Literal(term.value, datatype=URIRef(term.datatype.value))
+        not_decimal = term.datatype.value == _XSD_DECIMAL and not _DECIMAL_TEXT.match(term.value)
+        if not_decimal or _is_nan(literal.value):
+            # rdflib reads "NaN"^^xsd:decimal as Decimal("NaN"), and a Decimal compared
+            # with a NaN (decimal or double) raises, which breaks the comparisons pySHACL
+            # makes (sh:minInclusive, the SPARQL constraints). No figure of ownership
+            # data is NaN: make it ill-typed and valueless, as rdflib makes text it
+            # cannot read, and the shapes report it.
+            literal._ill_typed = True
+            literal._value = None
+        return literal
     raise TypeError(
         f"not an RDF term groupkg reads: {term!r}"
     )  # quoted triples are refused on reading
+
+
+def _is_nan(value: object) -> bool:
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    return isinstance(value, float) and math.isnan(value)
 
 
 @contextmanager
@@ -371,25 +418,96 @@ def _shacl_finding(results: Graph, result: Node, shapes: Graph, data: Graph) -> 
     )
 
 
-def _hygiene_findings(triples: list[ox.Triple]) -> Iterator[Finding]:
+def _with_ontology(triples: list[ox.Triple]) -> OxigraphStore:
     # The checks walk rdfs:subClassOf (a gk:Holding is a gk:Fact), so they read the
     # data together with the ontology. Oxigraph answers them in milliseconds where
     # rdflib takes seconds.
-    store = ox.Store()
-    store.extend(ox.Quad(*triple) for triple in triples)
-    store.extend(ox.Quad(*triple) for triple in _read_triples(_ontology_path("groupkg.ttl")))
+    store = OxigraphStore()
+    store.store.extend(ox.Quad(*triple) for triple in triples)
+    ontology = _read_triples(_ontology_path("groupkg.ttl"))
+    store.store.extend(ox.Quad(*triple) for triple in ontology)
+    return store
+
+
+def _hygiene_findings(store: ox.Store) -> Iterator[Finding]:
     derived_from = ox.NamedNode(_PROV_DERIVED_FROM)
+
+    def sources_of(node: object) -> tuple[str, ...]:
+        quads = store.quads_for_pattern(node, derived_from, None)  # type: ignore[arg-type]
+        return tuple(sorted(_text(quad.object) for quad in quads))
+
     for name, query in _hygiene_queries().items():
-        for row in store.query(query):  # type: ignore[union-attr]
+        result = store.query(query)
+        assert isinstance(result, ox.QuerySolutions)
+        has_other = any(v.value == "other" for v in result.variables)
+        for row in result:
             focus, severity = row["focus"], row["severity"]
-            sources = store.quads_for_pattern(focus, derived_from, None)
+            if name == "check-over-100-percent" and _within_rounding(row["total"]):
+                continue
+            message = row["message"].value
+            if has_other and row["other"] is not None:
+                # A disagreement is between two facts: name the sources of both.
+                message += (
+                    f" This one cites {_cited(store, sources_of(focus))};"
+                    f" {_text(row['other'])} cites {_cited(store, sources_of(row['other']))}."
+                )
             yield Finding(
                 focus=_text(focus),
                 shape=name,
-                message=row["message"].value,
+                message=message,
                 severity=severity.value if severity is not None else "Violation",
-                sources=tuple(sorted(_text(quad.object) for quad in sources)),
+                sources=sources_of(focus),
             )
+
+
+def _within_rounding(total: object) -> bool:
+    """A total the time model's rounding tolerance accepts (100.009%, say)."""
+    try:
+        value = float(total.value)  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
+    return value <= 100 + TOLERANCE_PERCENT
+
+
+def _cited(store: ox.Store, sources: tuple[str, ...]) -> str:
+    return ", ".join(_source_name(store, source) for source in sources) or "no source"
+
+
+def _source_name(store: ox.Store, source: str) -> str:
+    """A source as a reader knows it: its IRI, with its title or label where it has one."""
+    if source.startswith("_:"):
+        return source
+    node = ox.NamedNode(source)
+    for prop in (_DCTERMS_TITLE, _RDFS_LABEL):
+        for quad in store.quads_for_pattern(node, ox.NamedNode(prop), None):
+            return f'{source} ("{_text(quad.object)}")'
+    return source
+
+
+# Which hygiene check a time-model check refines: a node the query has reported is
+# not reported again for the same fault.
+_REFINES = {
+    "over-100-percent": "check-over-100-percent",
+    "outside-lifetime": "check-holdings-after-dissolution",
+    "merged-away": "check-holdings-after-dissolution",
+}
+
+
+def _consistency_findings(
+    store: OxigraphStore, reported: list[Finding], threshold: float
+) -> Iterator[Finding]:
+    done = {(f.focus, f.shape) for f in reported}
+    for found in check_consistency(load_dataset(store), threshold):
+        if (found.focus, _REFINES.get(found.check)) in done:
+            continue
+        involves = f" Involves: {', '.join(found.related)}." if found.related else ""
+        yield Finding(
+            focus=found.focus,
+            shape=found.check,
+            message=found.message + involves,
+            severity=found.severity,
+            sources=found.sources,
+        )
 
 
 def _text(term: object) -> str:

@@ -1,0 +1,82 @@
+"""Work the harness measures in a process of its own (time and peak memory alone).
+
+``python -m benchmarks.child TASK ARGS...`` prints one JSON line with what it timed:
+
+``load-oxigraph FILE STORE``
+    a new ``oxigraph:STORE`` and the bulk import of FILE, as ``groupkg import`` does
+    once the file is checked (``OxigraphStore.import_ntriples``);
+``register-store STORE``
+    the register of the store read with its SPARQL queries, saved beside it;
+``register-file FILE STORE``
+    the register read from the N-Triples file in one pass and saved as the cache of
+    the store (what an import could do while it has the file);
+``load-rdflib FILE``
+    the peer: an rdflib in-memory ``Graph`` parsing the file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def load_oxigraph(file: str, store_path: str) -> dict[str, float]:
+    from groupkg.graph.store import open_store
+
+    start = time.perf_counter()
+    store = open_store(f"oxigraph:{store_path}", default_data=False, writable=True)
+    opened = time.perf_counter()
+    store.import_ntriples(Path(file))
+    store.close()
+    done = time.perf_counter()
+    return {"seconds": done - start, "open": opened - start, "import": done - opened}
+
+
+def register_store(store_path: str) -> dict[str, float]:
+    from groupkg.graph.register import Register
+    from groupkg.graph.store import OxigraphStore
+
+    start = time.perf_counter()
+    store = OxigraphStore(store_path, read_only=True)
+    register = Register.from_store(store)
+    return {"seconds": time.perf_counter() - start, "entities": len(register),
+            "rows": register.rows}  # fmt: skip
+
+
+def register_file(file: str, store_path: str) -> dict[str, float]:
+    from groupkg.graph.register import Register
+    from groupkg.graph.store import OxigraphStore
+
+    start = time.perf_counter()
+    register = Register.from_ntriples([file])
+    register.attach(OxigraphStore(store_path, read_only=True))
+    return {"seconds": time.perf_counter() - start, "entities": len(register),
+            "rows": register.rows}  # fmt: skip
+
+
+def load_rdflib(file: str) -> dict[str, float]:
+    import rdflib
+
+    start = time.perf_counter()
+    graph = rdflib.Graph()
+    graph.parse(file, format="nt")
+    return {"seconds": time.perf_counter() - start, "triples": len(graph)}
+
+
+TASKS = {
+    "load-oxigraph": load_oxigraph,
+    "register-store": register_store,
+    "register-file": register_file,
+    "load-rdflib": load_rdflib,
+}
+
+
+def main(argv: list[str]) -> None:
+    task, *args = argv
+    print(json.dumps(TASKS[task](*args)), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

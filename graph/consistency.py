@@ -1,0 +1,479 @@
+"""Consistency over time: what only the time model can see in ownership data.
+
+The SHACL shapes look at one node at a time and the ``check-*.rq`` queries compare
+recorded facts as text. These checks replay the facts through
+:class:`~groupkg.graph.timeline.Timeline` (observations carried forward, mergers
+applied, percentages derived from share counts) and look at the state of the group
+on every day where something changes:
+
+``over-100-percent``
+    A company whose owners together hold more than 100% of it on some day, by one
+    kind of interest (shares and votes are counted apart). The day's total adds up
+    each holding in force at its lower bound (the exact figure where there is one,
+    else the range's minimum, else 0), so a total over 100 cannot be explained by
+    any reading of the ranges. A tolerance of :data:`TOLERANCE_PERCENT` (0.01
+    percentage points) absorbs the rounding of published figures (three holders of
+    33.34%). Days checked: every start and end of a holding in the company, every
+    split, issue or observation of its share capital, and the first day of the
+    records where a holding has no start.
+``outside-lifetime``
+    A recorded holding or reported relation whose start (``validFrom``, else
+    ``asOf``) lies wholly before the incorporation of its owner or owned entity, or
+    on or after its dissolution. A partial date counts as every day it may denote:
+    a holding of "2013" is not reported against an incorporation in 2013-06.
+``merged-away``
+    A recorded holding or relation of a company absorbed in a merger (as owner or
+    owned) that starts on or after the merger's effective date, or is recorded to
+    last past it (``validTo`` after it): an absorbed company holds and is held by
+    nobody once the merger takes effect.
+``control-cycle``
+    Companies that control each other (``A`` controls ``B`` and ``B`` controls
+    ``A``, certain control at the threshold, see :mod:`groupkg.graph.control`) on
+    some day. Only cross-holdings can make one, so only the strongly connected
+    parts of the ownership graph are replayed.
+
+Each check yields :class:`Inconsistency` records naming the node at fault, the
+other nodes involved and the sources of every fact the finding rests on. A figure
+the shapes reject (a percentage outside 0-100 or not a number, a negative share
+count, a split by zero) is left out of the computation here: the shapes report it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+import networkx as nx
+
+from groupkg.graph.control import control_cycles, controlled_by
+from groupkg.graph.dates import PartialDate
+from groupkg.graph.model import Dataset, Event, Holding, Observation, Relation
+from groupkg.graph.timeline import MERGERS, Span, Stake, Timeline
+
+__all__ = [
+    "TOLERANCE_PERCENT",
+    "Inconsistency",
+    "check_consistency",
+    "over_owned",
+    "outside_lifetime",
+    "merged_away",
+    "control_cycles_over_time",
+]
+
+#: Percentage points by which a total may pass 100 before it is reported.
+TOLERANCE_PERCENT = 0.01
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Inconsistency:
+    """One inconsistency: the node at fault, the check, why, and what it rests on.
+
+    Attributes
+    ----------
+    focus : str
+        The node at fault: a company (over-owned, in a control cycle) or a fact.
+    check : str
+        ``over-100-percent``, ``outside-lifetime``, ``merged-away`` or ``control-cycle``.
+    message : str
+        What is wrong, naming the day, the figures and the other nodes involved.
+    sources : tuple of str
+        The sources of every fact the finding rests on.
+    related : tuple of str
+        The other nodes involved: the holdings summed, the parties, the other members
+        of a cycle.
+    severity : str
+        ``"Violation"``: each check finds data that cannot all be true.
+    """
+
+    focus: str
+    check: str
+    message: str
+    sources: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    severity: str = "Violation"
+
+
+def check_consistency(dataset: Dataset, threshold: float = 50.0) -> list[Inconsistency]:
+    """Run every check on ``dataset``; the findings in order of focus.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The facts, as :func:`groupkg.graph.loader.load_dataset` reads them.
+    threshold : float
+        The control threshold in percent, for ``control-cycle``.
+
+    Examples
+    --------
+    >>> from groupkg.graph.model import Dataset, Entity, Holding
+    >>> from groupkg.graph.dates import parse_partial_date as d
+    >>> ds = Dataset(
+    ...     entities={e: Entity(e, e.upper()) for e in ("a", "b", "c")},
+    ...     holdings=[Holding("h1", "a", "c", percent=70, as_of=d("2013-03-31")),
+    ...               Holding("h2", "b", "c", percent=40, as_of=d("2013-09-30"))])
+    >>> [f.message for f in check_consistency(ds)]
+    ['C is 110% owned on 2013-09-30 by shares: A 70%, B 40%.']
+    """
+    timeline = Timeline(_plausible(dataset))
+    merged = list(merged_away(timeline))
+    # A company dissolved by the merger that absorbed it: one finding, the merger's.
+    absorbed = {(f.focus, f.related[0]) for f in merged}
+    found = [
+        *over_owned(timeline),
+        *(f for f in outside_lifetime(timeline) if (f.focus, f.related[0]) not in absorbed),
+        *merged,
+        *control_cycles_over_time(timeline, threshold),
+    ]
+    return sorted(set(found))
+
+
+# -- over 100 percent ----------------------------------------------------------------
+
+
+def over_owned(timeline: Timeline,
+               tolerance: float = TOLERANCE_PERCENT) -> Iterator[Inconsistency]:  # fmt: skip
+    """Companies more than 100% owned on some day, one finding a company and interest.
+
+    The finding gives the first such day and its owners, and how many later days
+    (of those where something changes) are over too.
+    """
+    spans: dict[tuple[str, str], list[Span]] = defaultdict(list)
+    for span in timeline.spans:
+        if span.holding is not None:
+            spans[(span.owned, span.holding.interest_type or "shareholding")].append(span)
+    capital = _capital_days(timeline)
+    for (owned, interest), into in sorted(spans.items()):
+        days = _change_days(into) | capital.get(owned, set())
+        over = []
+        for day in sorted(days):
+            stakes = [(span, _stake(timeline, span, day)) for span in into if _covers(span, day)]
+            total = sum(_low(stake) for _, stake in stakes)
+            if total > 100 + tolerance:
+                over.append((day, total, stakes))
+        if not over:
+            continue
+        day, total, stakes = over[0]
+        exact = [s for _, s in stakes if s.percent is not None]
+        parts = ", ".join(
+            f"{_name(timeline, s.owner)} {_figure(s)}" for _, s in sorted(stakes, key=_by_owner)
+        )
+        message = (
+            f"{_name(timeline, owned)} is {_pct(total)}% owned {_on(day)} by "
+            f"{'shares' if interest == 'shareholding' else interest}: {parts}."
+        )
+        if len(exact) < len(stakes):
+            message += f" The exact figures alone add up to {_pct(sum(s.percent for s in exact))}%."
+        if len(over) > 1:
+            message += f" Also over 100% on {len(over) - 1} later day(s) where holdings change."
+        yield Inconsistency(
+            focus=owned,
+            check="over-100-percent",
+            message=message,
+            sources=_sources(span for span, _ in stakes),
+            related=tuple(sorted(span.fact_id for span, _ in stakes)),
+        )
+
+
+def _capital_days(timeline: Timeline) -> dict[str, set[_dt.date]]:
+    """Days a company's share capital changes: derived percentages change with it."""
+    days: dict[str, set[_dt.date]] = defaultdict(set)
+    for event in timeline.events:
+        day = _finish(event.effective)
+        for entity in (event.issuer, event.survivor):
+            if entity and day is not None:
+                days[entity].add(day)
+    for obs in timeline.dataset.observations:
+        if obs.measure == "IssuedShares" and obs.as_of is not None:
+            days[obs.subject].add(obs.as_of.start)
+    return days
+
+
+def _low(stake: Stake) -> float:
+    value = stake.percent if stake.percent is not None else stake.percent_min
+    return float(value) if value is not None and math.isfinite(value) else 0.0
+
+
+def _figure(stake: Stake) -> str:
+    if stake.percent is not None:
+        return f"{_pct(stake.percent)}%"
+    low = _pct(stake.percent_min) if stake.percent_min is not None else "0"
+    high = _pct(stake.percent_max) if stake.percent_max is not None else "100"
+    return f"{low}-{high}%"
+
+
+def _by_owner(pair: tuple[Span, Stake]) -> tuple[float, str]:
+    return (-_low(pair[1]), pair[1].owner)
+
+
+# -- lifetimes ----------------------------------------------------------------------
+
+
+def _facts(dataset: Dataset) -> Iterator[tuple[Holding | Relation, str, str]]:
+    for holding in dataset.holdings:
+        yield holding, holding.owner, holding.owned
+    for relation in dataset.relations:
+        yield relation, relation.parent, relation.child
+
+
+def _start(fact: Holding | Relation) -> PartialDate | None:
+    return fact.valid_from or fact.as_of
+
+
+def outside_lifetime(timeline: Timeline) -> Iterator[Inconsistency]:
+    """Facts that start before a party was incorporated, or on or after its dissolution."""
+    dataset = timeline.dataset
+    for fact, *parties in _facts(dataset):
+        start = _start(fact)
+        if start is None:
+            continue
+        roles = ("owner", "owned entity") if isinstance(fact, Holding) else ("parent", "child")
+        for role, party in zip(roles, parties, strict=True):
+            entity = dataset.entities.get(party)
+            if entity is None:
+                continue
+            born, ended = entity.incorporated, entity.dissolved
+            what = "is dated" if fact.valid_from is None else "starts"
+            if born is not None and start.end <= born.start:
+                reason = f"before its {role} {entity.label} was incorporated ({born})"
+            elif ended is not None and start.start >= _finish(ended):
+                reason = f"on or after the dissolution of its {role} {entity.label} ({ended})"
+            else:
+                continue
+            yield Inconsistency(
+                focus=fact.id,
+                check="outside-lifetime",
+                message=f"The {_kind(fact)} {what} {start}, {reason}.",
+                sources=tuple(sorted({*fact.sources, *entity.sources})),
+                related=(party,),
+            )
+
+
+def merged_away(timeline: Timeline) -> Iterator[Inconsistency]:
+    """Facts of an absorbed company that start, or last, past the merger's effective date."""
+    dataset = timeline.dataset
+    for event in timeline.events:
+        day = _finish(event.effective)
+        if event.type not in MERGERS or not event.survivor or day is None:
+            continue
+        absorbed = set(event.absorbed) - {event.survivor}
+        for fact, *parties in _facts(dataset):
+            party = next((p for p in parties if p in absorbed), None)
+            if party is None:
+                continue
+            start, end = _start(fact), fact.valid_to
+            if start is not None and start.start >= day:
+                how = f"is recorded from {start}"
+            elif end is not None and end.start > day:
+                how = f"is recorded to last until {end}"
+            else:
+                continue
+            yield Inconsistency(
+                focus=fact.id,
+                check="merged-away",
+                message=(
+                    f"The {_kind(fact)} {how}, but {_name(timeline, party)} was absorbed "
+                    f"by {_name(timeline, event.survivor)} on {day} ({_event_name(event)})."
+                ),
+                sources=tuple(sorted({*fact.sources, *event.sources})),
+                related=(party, event.id),
+            )
+
+
+# -- control cycles -----------------------------------------------------------------
+
+
+def control_cycles_over_time(
+    timeline: Timeline, threshold: float = 50.0
+) -> Iterator[Inconsistency]:
+    """Companies that control each other on some day: one finding a member of a cycle.
+
+    Only the companies on a cycle of holdings or consolidations (at any time) can
+    control each other, so only their facts are replayed, day by day.
+    """
+    unnamed = {e.id for e in timeline.dataset.entities.values() if e.kind == "unnamed"}
+    links = [
+        span
+        for span in timeline.spans
+        if span.owner not in unnamed
+        and (span.holding is not None or (span.relation and span.relation.kind == "direct"))
+    ]
+    ever = nx.DiGraph((span.owner, span.owned) for span in links)
+    cyclic = set().union(*(c for c in nx.strongly_connected_components(ever) if len(c) > 1))
+    if not cyclic:
+        return
+    inside = [span for span in links if span.owner in cyclic and span.owned in cyclic]
+    days = _change_days(inside)
+    for event in timeline.events:
+        if {*event.participants, event.survivor, event.issuer} & cyclic:
+            day = _finish(event.effective)
+            if day is not None:
+                days.add(day)
+    seen: dict[frozenset[str], list[tuple[_dt.date, list[Span]]]] = {}
+    for day in sorted(days):
+        graph = nx.DiGraph()
+        graph.add_nodes_from(e for e in cyclic if timeline.status(e, day) == "active")
+        covering = [span for span in inside if _covers(span, day)]
+        for span in covering:
+            _add_edge(graph, _stake(timeline, span, day))
+        for cycle in control_cycles(graph, threshold):
+            members = frozenset(cycle)
+            # The facts the control rests on: those among the members and the
+            # companies they control (a member may control another through them).
+            group = set(members).union(
+                *(
+                    (e for e, how in controlled_by(graph, m, threshold).items() if how == "certain")
+                    for m in members
+                )
+            )
+            used = [s for s in covering if s.owner in group and s.owned in group]
+            seen.setdefault(members, []).append((day, used))
+    for members, days_seen in sorted(seen.items(), key=lambda item: sorted(item[0])):
+        day, used = days_seen[0]
+        names = ", ".join(_name(timeline, m) for m in sorted(members))
+        links_text = "; ".join(
+            f"{_name(timeline, s.owner)} holds {_span_figure(timeline, s, day)} of "
+            f"{_name(timeline, s.owned)}"
+            for s in sorted(used, key=lambda s: (s.owner, s.owned, s.fact_id))
+        )
+        more = f" (and on {len(days_seen) - 1} later day(s) checked)" if len(days_seen) > 1 else ""
+        for member in sorted(members):
+            yield Inconsistency(
+                focus=member,
+                check="control-cycle",
+                message=(
+                    f"{names} control each other {_on(day)}{more}, each holding more than "
+                    f"{_pct(threshold)}% of the other with the companies it controls: {links_text}."
+                ),
+                sources=_sources(used),
+                related=tuple(sorted(members - {member}) + sorted(s.fact_id for s in used)),
+            )
+
+
+def _add_edge(graph: nx.DiGraph, stake: Stake) -> None:
+    """The stake as an edge of the ownership graph, with its figures held to 0-100%."""
+    if stake.owner == stake.owned:
+        return
+    low = min(max(stake.low, 0.0), 1.0)
+    high = min(max(stake.high, low), 1.0)
+    if graph.has_edge(stake.owner, stake.owned):  # e.g. a stake inherited in a merger
+        data = graph.edges[stake.owner, stake.owned]
+        low, high = min(data["low"] + low, 1.0), min(data["high"] + high, 1.0)
+        consolidated = data["consolidated"] or stake.consolidated
+    else:
+        consolidated = stake.consolidated
+    graph.add_edge(stake.owner, stake.owned, low=low, high=high,
+                   consolidated=bool(consolidated), holding=True)  # fmt: skip
+
+
+def _span_figure(timeline: Timeline, span: Span, day: _dt.date) -> str:
+    stake = _stake(timeline, span, day)
+    if stake.percent is None and stake.percent_min is None and stake.consolidated:
+        return "control (a reported consolidation)"
+    return _figure(stake)
+
+
+# -- shared helpers -----------------------------------------------------------------
+
+
+def _stake(timeline: Timeline, span: Span, day: _dt.date) -> Stake:
+    # The stake of one span on one day, as the snapshot of that day would give it
+    # (share counts split, percentages derived), without building the whole snapshot:
+    # the checks look at a few companies on many days.
+    return timeline._stake(span, day)
+
+
+def _covers(span: Span, day: _dt.date) -> bool:
+    return (span.start is None or span.start <= day) and (span.end is None or day < span.end)
+
+
+def _change_days(spans: Iterable[Span]) -> set[_dt.date]:
+    """Every start and end of ``spans``, and the first day where one has no start."""
+    days = set()
+    for span in spans:
+        days.add(span.start if span.start is not None else _dt.date.min)
+        if span.end is not None:
+            days.add(span.end)
+    return days
+
+
+def _finish(date: PartialDate | None) -> _dt.date | None:
+    """The first day without the fact: a partial end takes effect after its period."""
+    if date is None:
+        return None
+    return date.start if date.precision == "day" else date.end
+
+
+def _on(day: _dt.date) -> str:
+    return "from the start of the records" if day == _dt.date.min else f"on {day.isoformat()}"
+
+
+def _pct(value: float) -> str:
+    return f"{round(value, 4):g}"
+
+
+def _name(timeline: Timeline, entity_id: str) -> str:
+    return timeline.dataset.ref(entity_id).name
+
+
+def _kind(fact: Holding | Relation) -> str:
+    return "holding" if isinstance(fact, Holding) else "reported relation"
+
+
+def _event_name(event: Event) -> str:
+    return event.label or event.id
+
+
+def _sources(spans: Iterable[Span]) -> tuple[str, ...]:
+    return tuple(sorted({source for span in spans for source in span.sources}))
+
+
+# -- the figures the computation uses ----------------------------------------------------
+
+
+def _plausible(dataset: Dataset) -> Dataset:
+    """``dataset`` without the figures the shapes reject, which the checks cannot use."""
+    return dataclasses.replace(
+        dataset,
+        holdings=[_plausible_holding(h) for h in dataset.holdings],
+        events=[_plausible_event(e) for e in dataset.events],
+        observations=[o for o in dataset.observations if _plausible_capital(o)],
+    )
+
+
+def _percent_or_none(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value) or not 0 <= value <= 100:
+        return None
+    return value
+
+
+def _plausible_holding(holding: Holding) -> Holding:
+    low, high = _percent_or_none(holding.percent_min), _percent_or_none(holding.percent_max)
+    if low is not None and high is not None and low > high:
+        low = high = None
+    shares = holding.shares if holding.shares is not None and holding.shares >= 0 else None
+    return dataclasses.replace(
+        holding,
+        percent=_percent_or_none(holding.percent),
+        percent_min=low,
+        percent_max=high,
+        min_exclusive=holding.min_exclusive and low is not None,
+        max_exclusive=holding.max_exclusive and high is not None,
+        shares=shares,
+    )
+
+
+def _plausible_event(event: Event) -> Event:
+    ratio = event.split_ratio
+    if ratio is not None and (not math.isfinite(ratio) or ratio <= 0):
+        ratio = None
+    new = event.new_shares if event.new_shares is not None and event.new_shares >= 0 else None
+    return dataclasses.replace(event, split_ratio=ratio, new_shares=new)
+
+
+def _plausible_capital(obs: Observation) -> bool:
+    if obs.measure != "IssuedShares":
+        return True
+    return math.isfinite(obs.value) and obs.value > 0

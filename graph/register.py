@@ -1,0 +1,1563 @@
+"""A whole register in numpy arrays: every holding, when it holds, and the analytics over all.
+
+:class:`~groupkg.graph.group.Group` reads the facts around one entity and lays them
+out in time with :class:`~groupkg.graph.timeline.Timeline`: right for one group, too
+slow for a register of millions of entities. A :class:`Register` keeps the same spans
+-- one row for each holding or direct consolidation and the days it holds, after the
+time model has run (observations superseded by the next record of the same owner and
+owned, ends at dissolutions, mergers passing the absorbed company's stakes to the
+survivor) -- as columns:
+
+``owner``, ``owned``
+    positions in :attr:`Register.ids` (entity IRIs, sorted), int32;
+``start``, ``end``
+    the half-open interval of days ``[start, end)`` as proleptic ordinals
+    (:meth:`datetime.date.toordinal`), int32, with :data:`OPEN_START` and
+    :data:`OPEN_END` for an unknown start or end;
+``low``, ``high``
+    bounds of the fraction held (0 and 1 when unknown), float64;
+``flags``
+    :data:`LOW_EXCLUSIVE`, :data:`HIGH_EXCLUSIVE`, :data:`CONSOLIDATED`, :data:`HOLDING`.
+
+Rows are sorted by owned entity, then owner, then start, with one offset per entity
+(as in a CSR matrix), so the owners of an entity on a day are a slice of a few rows
+and a filter; a second permutation does the same for what an entity holds. The
+answers are those of ``Timeline.snapshot(day)``: stakes of one owner in one entity on
+one day add up (capped at 100%), and a direct consolidation beside a holding marks it
+consolidated. The register leaves out what registers do not carry: percentages
+derived from share counts (splits, issuances), reported relations other than direct
+consolidations (they are not stakes), and the sources and bases of each stake.
+
+Built from a :class:`~groupkg.graph.timeline.Timeline` (:meth:`Register.from_timeline`)
+when the facts fit in memory, or straight from a store with the three
+``register-*.rq`` queries (:meth:`Register.from_store`); beside an ``oxigraph:PATH``
+store it is cached as ``PATH.register.npz``, keyed by the store's committed imports,
+and reopened as memory maps.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import math
+import mmap
+import os
+import re
+import struct
+import uuid
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from groupkg.graph.dates import PartialDate
+from groupkg.graph.errors import InputError
+from groupkg.graph.store import Store, named_query
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import scipy.sparse as sp
+
+    from groupkg.graph.model import Dataset
+    from groupkg.graph.timeline import Timeline
+
+__all__ = [
+    "Register",
+    "DirectStake",
+    "StakeMatrices",
+    "TopStakes",
+    "day_number",
+    "OPEN_START",
+    "OPEN_END",
+    "LOW_EXCLUSIVE",
+    "HIGH_EXCLUSIVE",
+    "CONSOLIDATED",
+    "HOLDING",
+]
+
+OPEN_START = int(np.iinfo(np.int32).min)
+OPEN_END = int(np.iinfo(np.int32).max)
+LOW_EXCLUSIVE, HIGH_EXCLUSIVE, CONSOLIDATED, HOLDING = 1, 2, 4, 8
+_KNOWN, _UNNAMED = 1, 2  # entity flags: has a lifetime record (a node when alive); unnamed
+_FORMAT = "groupkg-register-1"
+_TOLERANCE = 1e-9  # as groupkg.graph.effective.TOLERANCE: percentages carry few decimals
+_SLOTS = 16  # right-hand sides solved at once in effective_from_top_parents
+
+_COLUMNS = ("owner", "owned", "start", "end", "low", "high", "flags")
+_ENTITY_COLUMNS = ("ids", "born", "ended", "kinds")
+
+
+class DirectStake(NamedTuple):
+    """One direct stake on one day: the other party, and bounds of the fraction held."""
+
+    entity: str
+    low: float
+    high: float
+
+
+class StakeMatrices(NamedTuple):
+    """The ownership graph of one day: ``low[i, j]``/``high[i, j]`` bound the fraction of
+    entity ``j`` that entity ``i`` holds (positions in :attr:`Register.ids`). Every stake
+    is stored, a consolidation without a percent as 0 and 1."""
+
+    low: sp.csr_array
+    high: sp.csr_array
+
+
+class TopStakes(NamedTuple):
+    """Effective stakes of the top parents: row ``k`` of ``low``/``high`` is what entity
+    ``tops[k]`` holds, through every chain of holdings, of each entity (a column)."""
+
+    tops: np.ndarray
+    low: sp.csr_array
+    high: sp.csr_array
+
+
+def day_number(day: _dt.date | int) -> int:
+    """The int32 day number of ``day`` (its proleptic ordinal); an int passes through.
+
+    >>> day_number(_dt.date(2014, 1, 1))
+    735234
+    """
+    if isinstance(day, _dt.date):
+        return day.toordinal()
+    if isinstance(day, int | np.integer) and not isinstance(day, bool):
+        return int(day)
+    raise InputError(f"a day must be a date, got {day!r}")
+
+
+def _stake_of_holding(percent: float | None, low: float | None, high: float | None,
+                      low_exclusive: bool, high_exclusive: bool) -> tuple[float, float, int]:  # fmt: skip
+    """Bounds and flags of a recorded holding, as :class:`~groupkg.graph.timeline.Stake` reads it."""
+    if percent is not None:
+        return percent / 100, percent / 100, HOLDING
+    flags = HOLDING | (LOW_EXCLUSIVE if low_exclusive else 0)
+    flags |= HIGH_EXCLUSIVE if high_exclusive else 0
+    return (low or 0.0) / 100, 1.0 if high is None else high / 100, flags
+
+
+class _Rows:
+    """Spans being collected: parallel lists, then arrays."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+
+    def add(self, *values: Any) -> None:
+        for name, value in zip(_COLUMNS, values, strict=True):
+            self.columns[name].append(value)
+
+
+class Register:
+    """Every holding and direct consolidation of a register, laid out in time, as arrays.
+
+    Build one with :meth:`from_store`, :meth:`from_timeline` or :meth:`from_dataset`.
+    Entities are named by IRI in every answer; :attr:`ids` lists them in the order of
+    the positions that the array answers use.
+
+    Examples
+    --------
+    >>> from groupkg.graph.model import Dataset, Entity, Holding
+    >>> from groupkg.graph.dates import parse_partial_date as day
+    >>> facts = Dataset(
+    ...     entities={e: Entity(e, e) for e in ("P", "A", "B")},
+    ...     holdings=[Holding("h1", "P", "A", percent=60.0, valid_from=day("2000-01-01")),
+    ...               Holding("h2", "A", "B", percent=51.0, as_of=day("2010-06-30"))],
+    ... )
+    >>> register = Register.from_dataset(facts)
+    >>> register.owners_at("B", _dt.date(2011, 1, 1))
+    [DirectStake(entity='A', low=0.51, high=0.51)]
+    >>> register.owners_at("B", _dt.date(2010, 6, 29))  # not carried back
+    []
+    >>> [register.ids[i] for i in register.ultimate_parents_at(_dt.date(2011, 1, 1))]
+    ['P', 'P', 'P']
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self._arrays = arrays
+        self._ids: np.ndarray = arrays["ids"]
+        self.born, self.ended, self.kinds = arrays["born"], arrays["ended"], arrays["kinds"]
+        self.owner, self.owned = arrays["owner"], arrays["owned"]
+        self.start, self.end = arrays["start"], arrays["end"]
+        self.low, self.high, self.flags = arrays["low"], arrays["high"], arrays["flags"]
+        self._owned_offsets = arrays["owned_offsets"]
+        self._owner_order = arrays["owner_order"]
+        self._owner_offsets = arrays["owner_offsets"]
+        self._day_edges: dict[int, _Edges] = {}
+        self._id_list: list[str] | None = None
+
+    # -- construction ------------------------------------------------------------------
+
+    @classmethod
+    def _from_columns(cls, ids: list[str], born: dict[str, int], ended: dict[str, int],
+                      known: Iterable[str], unnamed: Iterable[str], rows: _Rows,
+                      index: dict[str, int] | None = None) -> Register:  # fmt: skip
+        """Arrays from entity ids and rows whose ``owner``/``owned`` are positions in ``ids``.
+
+        ``ids`` may be unsorted: positions are renumbered so ids come in sorted order.
+        """
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        position = np.empty(len(ids), dtype=np.int64)
+        position[np.array(order, dtype=np.int64)] = np.arange(len(ids))
+        sorted_ids = [ids[i] for i in order]
+        index = index if index is not None else {e: i for i, e in enumerate(ids)}
+        n = len(sorted_ids)
+        kinds = np.zeros(n, dtype=np.uint8)
+        for flag, members in ((_KNOWN, known), (_UNNAMED, unnamed)):
+            found = np.fromiter((index[e] for e in members if e in index), dtype=np.int64)
+            kinds[position[found]] |= flag
+        columns = rows.columns
+        owner = position[np.array(columns["owner"], dtype=np.int64)].astype(np.int32)
+        owned = position[np.array(columns["owned"], dtype=np.int64)].astype(np.int32)
+        start = np.array(columns["start"], dtype=np.int32)
+        end = np.array(columns["end"], dtype=np.int32)
+        low = np.array(columns["low"], dtype=np.float64)
+        high = np.array(columns["high"], dtype=np.float64)
+        flags = np.array(columns["flags"], dtype=np.uint8)
+        # One canonical order, so two ways of building the same register give equal arrays.
+        order_rows = np.lexsort((flags, high, low, end, start, owner, owned))
+        arrays = {
+            "ids": np.array([e.encode() for e in sorted_ids], dtype=bytes) if n
+            else np.zeros(0, dtype="S1"),
+            "born": np.array([born.get(e, OPEN_START) for e in sorted_ids], dtype=np.int32),
+            "ended": np.array([ended.get(e, OPEN_END) for e in sorted_ids], dtype=np.int32),
+            "kinds": kinds,
+            "owner": owner[order_rows], "owned": owned[order_rows],
+            "start": start[order_rows], "end": end[order_rows],
+            "low": low[order_rows], "high": high[order_rows], "flags": flags[order_rows],
+        }  # fmt: skip
+        _index_rows(arrays, n)
+        return cls(arrays)
+
+    @classmethod
+    def from_timeline(cls, timeline: Timeline) -> Register:
+        """The register of a :class:`~groupkg.graph.timeline.Timeline`: its spans, as they are."""
+        entities = timeline.dataset.entities
+        index: dict[str, int] = {}
+        ids: list[str] = []
+
+        def place(entity: str) -> int:
+            found = index.get(entity)
+            if found is None:
+                found = index[entity] = len(ids)
+                ids.append(entity)
+            return found
+
+        born, ended = {}, {}
+        for entity, (start, end) in timeline.lifetimes.items():
+            place(entity)
+            if start is not None:
+                born[entity] = start.toordinal()
+            if end is not None:
+                ended[entity] = end.toordinal()
+        rows = _Rows()
+        for span in timeline.spans:
+            if span.relation is not None:
+                if span.relation.kind != "direct":
+                    continue  # reported, not a stake
+                low, high, flags = 0.0, 1.0, CONSOLIDATED
+            else:
+                h = span.holding
+                assert h is not None
+                low, high, flags = _stake_of_holding(
+                    h.percent, h.percent_min, h.percent_max, h.min_exclusive, h.max_exclusive
+                )
+            rows.add(
+                place(span.owner),
+                place(span.owned),
+                span.start.toordinal() if span.start else OPEN_START,
+                span.end.toordinal() if span.end else OPEN_END,
+                low,
+                high,
+                flags,
+            )
+        unnamed = [e.id for e in entities.values() if e.kind == "unnamed"]
+        return cls._from_columns(ids, born, ended, timeline.lifetimes, unnamed, rows, index)
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> Register:
+        """The register of facts already loaded (see :func:`~groupkg.graph.loader.load_dataset`)."""
+        from groupkg.graph.timeline import Timeline
+
+        return cls.from_timeline(Timeline(dataset))
+
+    @classmethod
+    def from_store(
+        cls,
+        store: Store,
+        cache: bool | str | os.PathLike[str] = True,
+        progress: Callable[[int], None] | None = None,
+    ) -> Register:
+        """The register of a whole store, read with the ``register-*.rq`` queries.
+
+        Parameters
+        ----------
+        store
+            Any store; an ``oxigraph:PATH`` store gets a cache beside it.
+        cache
+            ``True``: ``PATH.register.npz`` beside an on-disk store (read when its key
+            matches the store's committed imports, else rebuilt and written); a path:
+            that file; ``False``: no cache.
+        progress
+            Called with the number of facts read so far, now and then while building.
+        """
+        path = _cache_path(store, cache)
+        key = _cache_key(store) if path is not None else ""
+        if path is not None and path.is_file():
+            try:
+                found = cls.load(path)
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+                found = None
+            if found is not None and found.key == key:
+                return found
+        register = _read_store(cls, store, progress)
+        if path is not None:
+            try:
+                register.save(path, key)
+            except OSError:
+                pass  # a read-only folder: answer anyway, build again next time
+        return register
+
+    @classmethod
+    def from_ntriples(
+        cls,
+        paths: Iterable[str | os.PathLike[str]],
+        progress: Callable[[int], None] | None = None,
+    ) -> Register:
+        """The register of N-Triples files, read in one streaming pass.
+
+        The same facts as :meth:`from_store` would read from a store holding exactly
+        these files, at a tenth of the cost: an on-disk store pays a lookup for every
+        IRI a query returns. For an import to build the register of what it loads;
+        ``progress`` is called with the triples read, every million.
+        """
+        return _read_ntriples(cls, paths, progress)
+
+    def attach(self, store: Store) -> Path | None:
+        """Save this register as the cache of ``store`` (``PATH.register.npz``), under the
+        key of its current imports; the caller vouches that it holds that store's facts."""
+        path = _cache_path(store, True)
+        if path is None:
+            return None
+        return self.save(path, _cache_key(store))
+
+    # -- persistence -----------------------------------------------------------------
+
+    @property
+    def key(self) -> str:
+        """The cache key this register was saved with ('' when built here)."""
+        key = self._arrays.get("key")
+        return bytes(key[0]).decode() if key is not None and key.size else ""
+
+    def save(self, path: str | os.PathLike[str], key: str = "") -> Path:
+        """Write the arrays to an uncompressed ``.npz`` (so :meth:`load` can map them)."""
+        target = Path(path)
+        partial = target.with_name(f"{target.name}.{uuid.uuid4().hex}.part")
+        arrays = {k: np.asarray(v) for k, v in self._arrays.items() if k != "key"}
+        arrays["key"] = np.array([key.encode() or b"-"], dtype=bytes)
+        try:
+            with open(partial, "wb") as out:
+                np.savez(out, **arrays)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return target
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Register:
+        """Open a saved register; the arrays are memory maps of the file, read on demand."""
+        return cls(_map_npz(Path(path)))
+
+    # -- entities ------------------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[str]:
+        """Entity IRIs in position order (sorted)."""
+        if self._id_list is None:
+            self._id_list = [bytes(e).decode() for e in self._ids]
+        return self._id_list
+
+    def __len__(self) -> int:
+        return int(self._ids.shape[0])
+
+    @property
+    def rows(self) -> int:
+        """How many spans (holdings and consolidations over an interval) there are."""
+        return int(self.owner.shape[0])
+
+    def position(self, entity_id: str) -> int:
+        """The position of ``entity_id`` in :attr:`ids`, or -1 when it has none."""
+        key = entity_id.encode()
+        i = int(np.searchsorted(self._ids, key))
+        if i < self._ids.shape[0] and self._ids[i] == key:
+            return i
+        return -1
+
+    def entity(self, position: int) -> str:
+        return bytes(self._ids[position]).decode()
+
+    def _present(self, day: int, edges: _Edges) -> np.ndarray:
+        """Entities in the control graph of ``day``: known and alive and named, or linked."""
+        present = (self.kinds & (_KNOWN | _UNNAMED)) == _KNOWN
+        present &= (self.born <= day) & (day < self.ended)
+        control = edges.control
+        present[edges.src[control]] = True
+        present[edges.dst[control]] = True
+        return present
+
+    def _present_alone(self, i: int, day: int) -> bool:
+        """Whether entity ``i``, with no named holder on ``day``, is in that day's control graph."""
+        kind = int(self.kinds[i])
+        if kind & _UNNAMED:
+            return False
+        if kind & _KNOWN and self.born[i] <= day < self.ended[i]:
+            return True
+        offsets = self._owner_offsets
+        rows = self._owner_order[int(offsets[i]) : int(offsets[i + 1])]
+        return bool(np.any((self.start[rows] <= day) & (day < self.end[rows])))
+
+    # -- one entity ------------------------------------------------------------------------
+
+    def _stakes(self, rows: np.ndarray | range, day: int, other: np.ndarray) -> list[tuple]:
+        """Combined stakes of the rows valid on ``day``: (party, low, high, flags)."""
+        found: dict[int, list] = {}
+        starts, ends = self.start, self.end
+        for r in rows:
+            if starts[r] <= day < ends[r]:
+                party = int(other[r])
+                low, high, flags = float(self.low[r]), float(self.high[r]), int(self.flags[r])
+                held = found.get(party)
+                if held is None:
+                    found[party] = [low, high, flags, 1 if flags & HOLDING else 0]
+                else:
+                    _add_stake(held, low, high, flags)
+        return [(p, *_final_stake(v)) for p, v in found.items()]
+
+    def _answer(self, stakes: list[tuple]) -> list[DirectStake]:
+        answer = [DirectStake(self.entity(p), low, high) for p, low, high, _ in stakes]
+        return sorted(answer, key=lambda s: (-s.low, s.entity))
+
+    def owners_at(self, entity_id: str, day: _dt.date | int) -> list[DirectStake]:
+        """The direct owners of ``entity_id`` on ``day``, largest stake first.
+
+        A direct consolidation without a holding beside it is the range 0-1.
+        """
+        i = self.position(entity_id)
+        if i < 0:
+            return []
+        offsets = self._owned_offsets
+        rows = range(int(offsets[i]), int(offsets[i + 1]))
+        return self._answer(self._stakes(rows, day_number(day), self.owner))
+
+    def holdings_at(self, entity_id: str, day: _dt.date | int) -> list[DirectStake]:
+        """What ``entity_id`` directly holds on ``day``, largest stake first."""
+        i = self.position(entity_id)
+        if i < 0:
+            return []
+        offsets = self._owner_offsets
+        rows = self._owner_order[int(offsets[i]) : int(offsets[i + 1])].tolist()
+        return self._answer(self._stakes(rows, day_number(day), self.owned))
+
+    def ancestry_at(self, entity_id: str, day: _dt.date | int) -> nx.DiGraph:
+        """The control graph of ``day`` restricted to ``entity_id`` and everyone above it.
+
+        Nodes are positions; edges carry what :mod:`groupkg.graph.control` reads. Holders
+        that are buckets of unnamed holders are left out (they control nobody).
+        """
+        import networkx as nx
+
+        d = day_number(day)
+        graph = nx.DiGraph()
+        i = self.position(entity_id)
+        if i < 0:
+            return graph
+        offsets, unnamed = self._owned_offsets, (self.kinds & _UNNAMED) != 0
+        graph.add_node(i)
+        stack, seen = [i], {i}
+        while stack:
+            v = stack.pop()
+            for u, low, high, flags in self._stakes(
+                range(int(offsets[v]), int(offsets[v + 1])), d, self.owner
+            ):
+                if unnamed[u]:
+                    continue
+                graph.add_edge(u, v, **_edge_data(low, high, flags))
+                if u not in seen:
+                    seen.add(u)
+                    stack.append(u)
+        return graph
+
+    def paths_at(
+        self, entity_id: str, day: _dt.date | int, threshold: float = 50
+    ) -> tuple[str, list[list[str]]]:
+        """The ultimate parent of ``entity_id`` on ``day`` and the consolidation paths to it.
+
+        As :meth:`groupkg.graph.group.Group.paths`: computed by
+        :mod:`groupkg.graph.control` on the entity's ancestry, which holds everything
+        the answer depends on. An entity absent on that day is its own parent, with
+        no path.
+        """
+        from groupkg.graph import control
+
+        d = day_number(day)
+        i = self.position(entity_id)
+        if i < 0:
+            return entity_id, []
+        graph = self.ancestry_at(entity_id, d)
+        if graph.number_of_edges() == 0:
+            return (entity_id, [[entity_id]] if self._present_alone(i, d) else [])
+        top = control.ultimate_parent(graph, i, threshold=threshold)
+        found = control.consolidation_paths(graph, i, threshold=threshold)
+        return self.entity(top), [[self.entity(p) for p in path] for path in found]
+
+    # -- the whole register on one day ---------------------------------------------------
+
+    def edges_at(self, day: _dt.date | int) -> _Edges:
+        """The stakes of ``day``, one per owner and owned (stakes of a pair added up)."""
+        d = day_number(day)
+        edges = self._day_edges.get(d)
+        if edges is None:
+            edges = _Edges.of(self, d)
+            if len(self._day_edges) >= 4:
+                self._day_edges.pop(next(iter(self._day_edges)))
+            self._day_edges[d] = edges
+        return edges
+
+    def graph_at(self, day: _dt.date | int) -> StakeMatrices:
+        """The ownership graph of ``day`` as two sparse matrices, see :class:`StakeMatrices`."""
+        import scipy.sparse as sp
+
+        e = self.edges_at(day)
+        n = len(self)
+        low = sp.csr_array((e.low, (e.src, e.dst)), shape=(n, n))
+        high = sp.csr_array((e.high, (e.src, e.dst)), shape=(n, n))
+        return StakeMatrices(low, high)
+
+    def networkx_at(self, day: _dt.date | int, unnamed: bool = True,
+                    members: np.ndarray | None = None) -> nx.DiGraph:  # fmt: skip
+        """The ownership graph of ``day`` as ``Timeline.snapshot(day).graph(unnamed)`` builds
+        it (nodes are positions): the entities present that day and their stakes, with or
+        without those held by buckets of unnamed holders. ``members`` (a mask) keeps only
+        those entities and the stakes held in them."""
+        d = day_number(day)
+        edges = self.edges_at(d)
+        usable = np.ones(edges.src.size, dtype=bool) if unnamed else edges.control
+        if members is None:
+            members = (self.kinds & _KNOWN != 0) & (self.born <= d) & (d < self.ended)
+            if not unnamed:
+                members &= self.kinds & _UNNAMED == 0
+            members[edges.src[usable]] = True
+            members[edges.dst[usable]] = True
+        return _subgraph(edges, members, usable)
+
+    def ultimate_parents_at(self, day: _dt.date | int, threshold: float = 50) -> np.ndarray:
+        """The ultimate parent of every entity on ``day``, as positions; -1 where absent.
+
+        The definition is that of :func:`groupkg.graph.control.ultimate_parents` on
+        the graph of ``Timeline.snapshot(day).graph(unnamed=False)``, and so are the
+        answers. Most entities have one holder that controls them on its own while
+        the others together could not: their parent pointers are followed to the top
+        by pointer jumping, all at once. The few where control is joint, reported
+        twice, or circular are solved exactly by :mod:`groupkg.graph.control` on the
+        part of the graph above them.
+        """
+        from groupkg.graph.control import ultimate_parents
+
+        t = _fraction(threshold)
+        d = day_number(day)
+        edges = self.edges_at(d)
+        n = len(self)
+        c = edges.control
+        src, dst = edges.src[c], edges.dst[c]
+        anchors = np.arange(n)
+        hard = np.zeros(0, dtype=np.int64)
+        if dst.size:
+            low, lex, cons = edges.low[c], edges.lex[c], edges.cons[c]
+            # Sums over each company's holders: runs of the sorted ``dst``.
+            first = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
+            run = np.cumsum(np.r_[True, dst[1:] != dst[:-1]]) - 1
+            owned = dst[first]
+            kept = cons | lex | (low > 0.0)
+            g_low = np.add.reduceat(np.where(kept, low, 0.0), first)
+            n_lex = np.add.reduceat((kept & lex).astype(np.int64), first)
+            n_cons = np.add.reduceat((kept & cons).astype(np.int64), first)
+            alone = _passes(low, lex, cons, t)
+            n_alone = np.add.reduceat(alone.astype(np.int64), first)
+            # A holder that controls alone, beside others who together could not: a link
+            # of the control forest, and the company has the ultimate parent of that holder.
+            e = np.flatnonzero(alone & (n_alone[run] == 1))
+            r = run[e]
+            others = _passes(g_low[r] - low[e], n_lex[r] - lex[e] > 0, n_cons[r] - cons[e] > 0, t)
+            linked, up = owned[r[~others]], src[e[~others]]
+            anchor, stuck = _climb(linked, up, n)
+            if stuck.size:  # entities controlling each other one to one: for the solver
+                linked, up = _break_cycles(linked, up, anchor[stuck], n)
+                anchor, _ = _climb(linked, up, n)
+            anchors[linked] = anchor
+            forest = np.zeros(n, dtype=bool)
+            forest[linked] = True
+            anyone = np.zeros(n, dtype=bool)
+            anyone[owned] = _passes(g_low, n_lex > 0, n_cons > 0, t)
+            hard = np.flatnonzero(anyone & ~forest)
+        top = np.arange(n)
+        if hard.size:
+            sub = _subgraph(edges, _ancestors(n, src, dst, hard), edges.control)
+            solved = ultimate_parents(sub, threshold=threshold)
+            top[hard] = [solved[h] for h in hard.tolist()]
+        found = top[anchors]
+        found[~self._present(d, edges)] = -1
+        return found
+
+    def effective_from_top_parents(
+        self,
+        day: _dt.date | int,
+        threshold: float = 50,
+        progress: Callable[[int], None] | None = None,
+    ) -> TopStakes:
+        """Effective (look-through) stakes of every top parent on ``day``, exact with cycles.
+
+        A top parent is an entity that is its own ultimate parent (see
+        :meth:`ultimate_parents_at`) and holds something that day. Its stake in ``Y``
+        is ``Ã[X, Y] / (1 + Ã[X, X])`` with ``Ã = (I - A)^-1 A``, the measure of
+        :func:`groupkg.graph.effective.effective_ownership_from`, with the same bounds:
+        upper bounds capped by what the other holders certainly hold, values clamped
+        to ``[0, 1]``, the low bound never above the high one, and only entities with
+        a high bound above zero listed.
+
+        One sparse solve per bound, every top parent a column of the right-hand side:
+        ``(I - Aᵀ) Z = Aᵀ E``. Writing ``A = C + D`` with ``C`` the stakes inside
+        cycles of cross-holdings and ``D`` the rest, ``(I - Aᵀ)^-1 = (I - P Dᵀ)^-1 P``
+        where ``P = (I - Cᵀ)^-1`` is exact and block-diagonal (one small block per
+        cycle) and ``P Dᵀ`` is nilpotent (the groups' holdings between cycles have no
+        cycle), so ``Z`` is a finite sum of sparse products, as long as the deepest
+        chain of holdings. A group with a cycle of stakes holding 100% or more of
+        itself has no finite walk sum: its top parents are answered by the reference
+        implementation on that group alone. ``progress`` is called with the number of
+        top parents done for both bounds.
+        """
+        d = day_number(day)
+        edges = self.edges_at(d)
+        n = len(self)
+        parents = self.ultimate_parents_at(d, threshold)
+        tops = np.flatnonzero((parents == np.arange(n)) & (np.bincount(edges.src, minlength=n) > 0))
+        held_low = np.bincount(edges.dst, weights=edges.low, minlength=n)
+        room = 1.0 - (held_low[edges.dst] - edges.low)
+        high = np.maximum(edges.low, np.minimum(edges.high, room))
+        live = high > 0.0
+        nodes = np.unique(np.concatenate([edges.src[live], edges.dst[live]]))
+        compact = np.full(n, -1, dtype=np.int64)
+        compact[nodes] = np.arange(nodes.size)
+        rows, cols = compact[edges.src[live]], compact[edges.dst[live]]
+        weights = {"low": edges.low[live], "high": high[live]}
+        m = nodes.size
+        odd = np.zeros(m, dtype=bool)  # entities of groups answered by the reference
+        blocks = {name: _Cycles(m, rows, cols, w) for name, w in weights.items()}
+        divergent = blocks["low"].divergent | blocks["high"].divergent
+        if divergent.any():
+            labels = _components(m, rows, cols)
+            odd = np.isin(labels, labels[divergent])
+            keep = ~odd[rows]
+            rows, cols = rows[keep], cols[keep]
+            weights = {name: w[keep] for name, w in weights.items()}
+            blocks = {name: _Cycles(m, rows, cols, w) for name, w in weights.items()}
+        solved = tops[compact[tops] >= 0]
+        solved = solved[~odd[compact[solved]]]
+        row_of = np.full(n, -1, dtype=np.int64)
+        row_of[tops] = np.arange(tops.size)
+        found = {}
+        for done, (name, w) in enumerate(weights.items(), start=1):
+            walks = _walk_sums(blocks[name], rows, cols, w, compact[solved])
+            found[name] = _claims(walks, compact[solved], row_of[solved], nodes, (tops.size, n))
+            if progress is not None:
+                progress(tops.size * done // 2)
+        low, high = _bounded(found["low"], found["high"])
+        odd_tops = tops[compact[tops] >= 0]
+        odd_tops = odd_tops[odd[compact[odd_tops]]]
+        if odd_tops.size:
+            low, high = self._reference_rows(edges, odd_tops, odd, nodes, row_of, low, high)
+        return TopStakes(tops, low, high)
+
+    def _reference_rows(self, edges: _Edges, odd_tops: np.ndarray, odd: np.ndarray,
+                        nodes: np.ndarray, row_of: np.ndarray, low: sp.csr_array,
+                        high: sp.csr_array) -> tuple[sp.csr_array, sp.csr_array]:  # fmt: skip
+        """Rows of top parents in groups whose walk sums diverge, from the reference."""
+        import scipy.sparse as sp
+
+        from groupkg.graph.effective import effective_ownership_from
+
+        members = np.zeros(len(self), dtype=bool)
+        members[nodes[odd]] = True
+        graph = _subgraph(edges, members, np.ones(edges.src.size, dtype=bool))
+        rows, cols, lows, highs = [], [], [], []
+        for top in odd_tops.tolist():
+            for target, (lo, hi) in effective_ownership_from(graph, top).items():
+                rows.append(int(row_of[top]))
+                cols.append(int(target))
+                lows.append(lo)
+                highs.append(hi)
+        shape = low.shape
+        extra_low = sp.csr_array((lows, (rows, cols)), shape=shape)
+        extra_high = sp.csr_array((highs, (rows, cols)), shape=shape)
+        return sp.csr_array(low + extra_low), sp.csr_array(high + extra_high)
+
+
+# -- one day's stakes ----------------------------------------------------------------------
+
+
+class _Edges(NamedTuple):
+    """The stakes of one day, one per (owner, owned), sorted by owned then owner."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    lex: np.ndarray
+    hex: np.ndarray
+    cons: np.ndarray
+    hold: np.ndarray
+    control: np.ndarray  # the owner is not a bucket of unnamed holders
+
+    @classmethod
+    def of(cls, register: Register, day: int) -> _Edges:
+        valid = np.flatnonzero((register.start <= day) & (day < register.end))
+        src = register.owner[valid].astype(np.int64)
+        dst = register.owned[valid].astype(np.int64)
+        low, high = register.low[valid], register.high[valid]
+        flags = register.flags[valid]
+        hold = (flags & HOLDING) != 0
+        lex = (flags & LOW_EXCLUSIVE) != 0
+        hex_ = (flags & HIGH_EXCLUSIVE) != 0
+        cons = (flags & CONSOLIDATED) != 0
+        same = (src[1:] == src[:-1]) & (dst[1:] == dst[:-1])
+        if same.any():
+            # Stakes of one owner in one company add up (Timeline's _combine); a
+            # consolidation beside a holding only marks it consolidated.
+            first = np.flatnonzero(np.r_[True, ~same])
+            held = np.add.reduceat(hold.astype(np.int64), first)
+            low_sum = np.add.reduceat(np.where(hold, low, 0.0), first)
+            high_sum = np.add.reduceat(np.where(hold, high, 0.0), first)
+            one = held == 1
+            lex = one & (np.add.reduceat((lex & hold).astype(np.int64), first) > 0)
+            hex_ = one & (np.add.reduceat((hex_ & hold).astype(np.int64), first) > 0)
+            cons = np.add.reduceat(cons.astype(np.int64), first) > 0
+            low = np.where(held > 0, np.minimum(low_sum, 1.0), 0.0)
+            high = np.where(held > 0, np.minimum(high_sum, 1.0), 1.0)
+            hold = held > 0
+            src, dst = src[first], dst[first]
+        control = (register.kinds[src] & _UNNAMED) == 0
+        return cls(src, dst, low, high, lex, hex_, cons, hold, control)
+
+
+def _add_stake(held: list, low: float, high: float, flags: int) -> None:
+    if flags & HOLDING:
+        held[0] += low
+        held[1] += high
+        held[3] += 1
+    held[2] |= flags
+
+
+def _final_stake(held: list) -> tuple[float, float, int]:
+    low, high, flags, holdings = held
+    if holdings == 0:
+        return 0.0, 1.0, flags & CONSOLIDATED
+    if holdings > 1:
+        flags &= ~(LOW_EXCLUSIVE | HIGH_EXCLUSIVE)
+    return min(low, 1.0), min(high, 1.0), flags | HOLDING
+
+
+def _edge_data(low: float, high: float, flags: int) -> dict[str, Any]:
+    """Edge attributes as ``Snapshot.graph`` writes them."""
+    return {
+        "low": float(low),
+        "high": float(high),
+        "low_exclusive": bool(flags & LOW_EXCLUSIVE),
+        "high_exclusive": bool(flags & HIGH_EXCLUSIVE),
+        "consolidated": bool(flags & CONSOLIDATED),
+        "holding": bool(flags & HOLDING),
+    }
+
+
+def _subgraph(edges: _Edges, members: np.ndarray, usable: np.ndarray) -> nx.DiGraph:
+    """The ``members`` and the usable stakes held in them, as an ownership graph."""
+    import networkx as nx
+
+    chosen = np.flatnonzero(usable & members[edges.dst])
+    graph = nx.DiGraph()
+    graph.add_nodes_from(np.flatnonzero(members).tolist())
+    flags = (
+        np.where(edges.lex[chosen], LOW_EXCLUSIVE, 0)
+        | np.where(edges.hex[chosen], HIGH_EXCLUSIVE, 0)
+        | np.where(edges.cons[chosen], CONSOLIDATED, 0)
+        | np.where(edges.hold[chosen], HOLDING, 0)
+    )
+    graph.add_edges_from(
+        (u, v, _edge_data(lo, hi, f))
+        for u, v, lo, hi, f in zip(
+            edges.src[chosen].tolist(), edges.dst[chosen].tolist(), edges.low[chosen].tolist(),
+            edges.high[chosen].tolist(), flags.tolist(), strict=True,
+        )
+    )  # fmt: skip
+    return graph
+
+
+# -- whole-register helpers -----------------------------------------------------------------
+
+
+def _fraction(threshold: float) -> float:
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not (
+        0.0 <= float(threshold) <= 100.0
+    ):
+        raise InputError(f"threshold must be a percent between 0 and 100, got {threshold!r}")
+    return float(threshold) / 100.0
+
+
+def _passes(low: np.ndarray, lex: np.ndarray, cons: np.ndarray, t: float) -> np.ndarray:
+    """Certain control by a holder or group holding at least ``low`` (see control._passes)."""
+    return cons | (low > t + _TOLERANCE) | ((low >= t - _TOLERANCE) & lex)
+
+
+def _climb(linked: np.ndarray, up: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where each ``linked`` entity's chain of ``up`` pointers leaves the linked ones.
+
+    Pointer jumping on the linked entities only: each round halves what is left of
+    every chain. Returns the anchors and the positions (in ``linked``) still on a
+    chain after enough rounds: those run into a cycle.
+    """
+    position = np.full(n, -1, dtype=np.int64)
+    position[linked] = np.arange(linked.size)
+    anchor = up.copy()
+    pointer = position[up]
+    for _ in range(max(1, int(linked.size).bit_length()) + 1):
+        active = np.flatnonzero(pointer >= 0)
+        if not active.size:
+            break
+        step = pointer[active]
+        anchor[active] = anchor[step]
+        pointer[active] = pointer[step]
+    return anchor, np.flatnonzero(pointer >= 0)
+
+
+def _break_cycles(linked: np.ndarray, up: np.ndarray, on_cycles: np.ndarray, n: int
+                  ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Drop the links of cycles of one-to-one control, walking once round each cycle
+    from ``on_cycles`` (entities on them); the solver decides those entities."""
+    parent = np.full(n, -1, dtype=np.int64)
+    parent[linked] = up
+    in_forest = np.zeros(n, dtype=bool)
+    in_forest[linked] = True
+    for start in np.unique(on_cycles).tolist():
+        z = start
+        while in_forest[z]:
+            in_forest[z] = False
+            z = int(parent[z])
+    keep = in_forest[linked]
+    return linked[keep], up[keep]
+
+
+def _ancestors(n: int, src: np.ndarray, dst: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Mask of ``start`` and every entity with a chain of stakes to one of them.
+
+    ``dst`` is sorted, so the holders of a frontier are found by binary search.
+    """
+    seen = np.zeros(n, dtype=bool)
+    seen[start] = True
+    frontier = start
+    while frontier.size:
+        first = np.searchsorted(dst, frontier, side="left")
+        last = np.searchsorted(dst, frontier, side="right")
+        lengths = last - first
+        total = int(lengths.sum())
+        if total == 0:
+            break
+        picks = np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        holders = src[picks]
+        holders = np.unique(holders[~seen[holders]])
+        seen[holders] = True
+        frontier = holders
+    return seen
+
+
+def _components(m: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Weakly connected components of ``m`` entities linked by ``rows -> cols``."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    graph = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(m, m))
+    return connected_components(graph, directed=True, connection="weak")[1].astype(np.int64)
+
+
+class _Cycles:
+    """The cycles of cross-holdings of a graph of stakes, each solved exactly.
+
+    ``q`` is ``P - I`` with ``P = (I - Cᵀ)^-1`` for the stakes ``C`` inside strongly
+    connected blocks (zero outside them), ``dt`` the transpose of the stakes between
+    blocks, ``divergent`` the entities of blocks whose walk sums have no finite
+    value (spectral radius at least 1, the test of
+    :func:`groupkg.graph.effective._converges`) or that are too large to invert.
+    """
+
+    LARGEST = 2048
+
+    def __init__(self, m: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray):
+        import scipy.sparse as sp
+        from scipy.sparse.csgraph import connected_components
+
+        held = vals > 0.0
+        rows, cols, vals = rows[held], cols[held], vals[held]
+        self.divergent = np.zeros(m, dtype=bool)
+        if m == 0:
+            self.q = self.dt = sp.csr_array((0, 0))
+            return
+        count, scc = connected_components(
+            sp.csr_array((vals, (rows, cols)), shape=(m, m)), directed=True, connection="strong"
+        )
+        sizes = np.bincount(scc, minlength=count)
+        inside = scc[rows] == scc[cols]
+        between = ~inside
+        self.dt = sp.csr_array((vals[between], (cols[between], rows[between])), shape=(m, m))
+        q_rows: list[np.ndarray] = []
+        q_cols: list[np.ndarray] = []
+        q_vals: list[np.ndarray] = []
+        cyclic = np.flatnonzero(sizes > 1)
+        if cyclic.size:
+            members = np.flatnonzero(sizes[scc] > 1)
+            members = members[np.argsort(scc[members], kind="stable")]
+            first = np.searchsorted(scc[members], scc[members])
+            local = np.zeros(m, dtype=np.int64)
+            local[members] = np.arange(members.size) - first
+            for size in np.unique(sizes[cyclic]).tolist():
+                chosen = cyclic[sizes[cyclic] == size]
+                self._invert(size, chosen, members, scc, local, rows[inside], cols[inside],
+                             vals[inside], (q_rows, q_cols, q_vals))  # fmt: skip
+        if q_rows:
+            self.q = sp.csr_array(
+                (np.concatenate(q_vals), (np.concatenate(q_rows), np.concatenate(q_cols))),
+                shape=(m, m),
+            )
+        else:
+            self.q = sp.csr_array((m, m))
+
+    def _invert(self, size: int, chosen: np.ndarray, members: np.ndarray, scc: np.ndarray,
+                local: np.ndarray, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
+                out: tuple[list, list, list]) -> None:  # fmt: skip
+        """``(I - Cᵀ)^-1 - I`` for every block of ``size`` entities at once."""
+        block_of = np.full(int(scc.max()) + 1, -1, dtype=np.int64)
+        block_of[chosen] = np.arange(chosen.size)
+        nodes = members[block_of[scc[members]] >= 0].reshape(chosen.size, size)
+        if size > self.LARGEST:
+            self.divergent[nodes.ravel()] = True
+            return
+        mine = block_of[scc[rows]] >= 0
+        b = block_of[scc[rows[mine]]]
+        system = np.zeros((chosen.size, size, size))
+        system[:, np.arange(size), np.arange(size)] = 1.0
+        np.add.at(system, (b, local[cols[mine]], local[rows[mine]]), -vals[mine])
+        ok = np.ones(chosen.size, dtype=bool)
+        try:
+            inverse = np.linalg.inv(system)
+        except np.linalg.LinAlgError:  # some block is exactly singular: one at a time
+            inverse = np.zeros_like(system)
+            for k in range(chosen.size):
+                try:
+                    inverse[k] = np.linalg.inv(system[k])
+                except np.linalg.LinAlgError:
+                    ok[k] = False
+        z = inverse.sum(axis=2)
+        ok &= np.isfinite(z).all(axis=1) & (z.min(axis=1) > 0.0) & (z.max(axis=1) < 1e12)
+        self.divergent[nodes[~ok].ravel()] = True
+        inverse[:, np.arange(size), np.arange(size)] -= 1.0
+        k, i, j = np.nonzero(inverse * ok[:, None, None])
+        out[0].append(nodes[k, i])
+        out[1].append(nodes[k, j])
+        out[2].append(inverse[k, i, j])
+
+
+def _walk_sums(cycles: _Cycles, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
+               tops: np.ndarray) -> sp.csr_array:  # fmt: skip
+    """``Z = (I - Aᵀ)^-1 Aᵀ E``: column ``j`` holds row ``tops[j]`` of ``Ã``."""
+    import scipy.sparse as sp
+
+    m = cycles.q.shape[0]
+    column = np.full(m, -1, dtype=np.int64)
+    column[tops] = np.arange(tops.size)
+    chosen = (column[rows] >= 0) & (vals > 0.0)
+    step = sp.csr_array((vals[chosen], (cols[chosen], column[rows[chosen]])), shape=(m, tops.size))
+    parts = []
+    for _ in range(m + 1):  # the chains of holdings between cycles are at most m long
+        step = step + cycles.q @ step
+        if step.nnz == 0:
+            break
+        parts.append(step.tocoo())
+        step = cycles.dt @ step
+    if not parts:
+        return sp.csr_array((m, tops.size))
+    return sp.coo_array(
+        (np.concatenate([p.data for p in parts]),
+         (np.concatenate([p.row for p in parts]), np.concatenate([p.col for p in parts]))),
+        shape=(m, tops.size),
+    ).tocsr()  # fmt: skip
+
+
+def _claims(walks: sp.csr_array, tops: np.ndarray, top_rows: np.ndarray, nodes: np.ndarray,
+            shape: tuple[int, int]) -> sp.csr_array:  # fmt: skip
+    """Effective stakes from walk sums: walks that return to the top parent are not its
+    claim, so ``Ã[X, Y]`` is divided by ``1 + Ã[X, X]``; rows are top parents."""
+    import scipy.sparse as sp
+
+    coo = walks.tocoo()
+    held, column, value = coo.row, coo.col, coo.data
+    returns = np.zeros(tops.size)
+    own = held == tops[column]
+    returns[column[own]] = value[own]
+    keep = ~own
+    claims = np.clip(value[keep] / (1.0 + returns[column[keep]]), 0.0, 1.0)
+    return sp.csr_array((claims, (top_rows[column[keep]], nodes[held[keep]])), shape=shape)
+
+
+def _bounded(low: sp.csr_array, high: sp.csr_array) -> tuple[sp.csr_array, sp.csr_array]:
+    """The low bound where the high one is above zero, and never above it."""
+    import scipy.sparse as sp
+
+    high.eliminate_zeros()
+    pattern = high.copy()
+    pattern.data[:] = 1.0
+    low = sp.csr_array(sp.csr_array(low.multiply(pattern)).minimum(high))
+    return low, high
+
+
+# -- reading a store ----------------------------------------------------------------------------
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_TSV = "text/tab-separated-values"
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2)
+        return chr(int(code, 16)) if code else _ECHAR.get(match.group(3), match.group(3))
+
+    return _ESCAPE.sub(one, text)
+
+
+def _term_value(text: str) -> Any:
+    """A term of a SPARQL TSV result as :func:`groupkg.graph.store.to_python` gives it."""
+    import pyoxigraph as ox
+
+    from groupkg.graph.store import to_python
+
+    if text.startswith("<"):
+        return _unescape(text[1:-1])
+    if text.startswith("_:"):
+        return text
+    if text.startswith('"'):
+        if text.endswith(">") and '"^^<' in text:
+            lexical, datatype = text[1:].rsplit('"^^<', 1)
+            return to_python(ox.Literal(_unescape(lexical), datatype=ox.NamedNode(datatype[:-1])))
+        if not text.endswith('"'):  # a language-tagged string: its text
+            return _unescape(text[1 : text.rindex('"@')])
+        return _unescape(text[1:-1])
+    if text in ("true", "false"):
+        kind = "boolean"
+    elif "e" in text or "E" in text:
+        kind = "double"
+    elif "." in text:
+        kind = "decimal"
+    else:
+        kind = "integer"
+    return to_python(ox.Literal(text, datatype=ox.NamedNode(_XSD + kind)))
+
+
+def _fact_rows(store: Store, name: str, tick: Callable[[int], None]
+               ) -> Iterator[tuple[Any, int, Any]]:  # fmt: skip
+    """``(subject, k, object)`` rows of a ``register-*`` query, as plain values.
+
+    Stores that can serialise results (an Oxigraph store, a SPARQL endpoint) answer
+    in TSV, read here with a cache of literal values; others through ``select``.
+    ``tick`` is called with the rows read so far every 100,000 rows and at the end.
+    """
+    from groupkg.graph.store import OxigraphStore, SparqlStore
+
+    query = named_query(name)
+    if isinstance(store, OxigraphStore | SparqlStore):
+        raw, media = store.query_raw(query, _TSV)
+        if media.startswith(_TSV):
+            lines = raw.decode("utf-8").split("\n")
+            del raw
+            values: dict[str, Any] = {}
+            count = 0
+            for line in lines[1:]:
+                if not line:
+                    continue
+                count += 1
+                if count % 100_000 == 0:
+                    tick(count)
+                s, k, o = line.split("\t")
+                subject = s[1:-1] if s[0] == "<" and "\\" not in s else _term_value(s)
+                if not o:
+                    yield subject, int(k), None
+                elif o[0] == "<" and "\\" not in o:
+                    yield subject, int(k), o[1:-1]
+                else:
+                    value = values.get(o)
+                    if value is None:
+                        value = values[o] = _term_value(o)
+                    yield subject, int(k), value
+            tick(count)
+            return
+    count = 0
+    for count, row in enumerate(store.select(query), start=1):
+        if count % 100_000 == 0:
+            tick(count)
+        yield row["s"], int(row["k"]), row.get("o")
+    tick(count)
+
+
+def _least(values: dict[Any, Any], subject: Any, value: Any) -> None:
+    """Keep the least value by ``str`` for ``subject``, as the loader's ``_one`` picks it."""
+    old = values.get(subject)
+    if old is None or str(value) < str(old):
+        values[subject] = value
+
+
+def _begin(value: Any) -> int | None:
+    return value.start.toordinal() if isinstance(value, PartialDate) else None
+
+
+def _finish(value: Any) -> int | None:
+    if not isinstance(value, PartialDate):
+        return None
+    return (value.start if value.precision == "day" else value.end).toordinal()
+
+
+def _number(value: Any) -> float | None:
+    """A figure as the loader reads it: NaN, infinity and overflowing numbers are none."""
+    from decimal import Decimal
+
+    if not isinstance(value, int | float | Decimal):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _precision(percent: Any, low: Any, high: Any, shares: Any) -> int:
+    """As the time model ranks two records of one pair on one day: exact, range, shares."""
+    from decimal import Decimal
+
+    if percent is not None:
+        return 3
+    if low is not None or high is not None:
+        return 2
+    return 1 if isinstance(shares, int | Decimal) and _number(shares) is not None else 0
+
+
+class _Facts:
+    """The facts the register needs, gathered one triple at a time, as the loader reads
+    them: for each subject and property the least value by ``str`` (its ``_one``)."""
+
+    def __init__(self) -> None:
+        self.typed: set[Any] = set()
+        self.unnamed: set[Any] = set()
+        self.born_of: dict[Any, Any] = {}
+        self.ended_of: dict[Any, Any] = {}
+        self.props: list[dict[Any, Any]] = [{} for _ in range(16)]
+        self.kinds: dict[Any, int] = {}
+        self.event_types: dict[Any, int] = {}
+        self.event_facts: list[dict[Any, Any]] = [{} for _ in range(6)]
+        self.event_sets: dict[Any, tuple[set[Any], set[Any]]] = defaultdict(lambda: (set(), set()))
+
+    def entity(self, s: Any, k: int, o: Any) -> None:
+        """A row of ``register-entities.rq``."""
+        if k <= 1:
+            self.typed.add(s)
+            if k == 1:
+                self.unnamed.add(s)
+        else:
+            _least(self.born_of if k == 2 else self.ended_of, s, o)
+
+    def stake(self, s: Any, k: int, o: Any) -> None:
+        """A row of ``register-stakes.rq``."""
+        if k <= 1:
+            self.kinds[s] = self.kinds.get(s, 0) | (1 << k)
+        else:
+            _least(self.props[k], s, o)
+
+    def merger(self, s: Any, k: int, o: Any) -> None:
+        """A row of ``register-mergers.rq``."""
+        if k <= 2:
+            self.event_types[s] = self.event_types.get(s, 0) | (1 << k)
+        elif k <= 5:
+            _least(self.event_facts[k], s, o)
+        else:
+            self.event_sets[s][k - 6].add(o)
+
+
+def _read_store(cls: type[Register], store: Store,
+                progress: Callable[[int], None] | None) -> Register:  # fmt: skip
+    """The facts of a store, read with the three ``register-*.rq`` queries."""
+    before, read = [0], [0]  # rows of the queries done, and in all
+
+    def tick(count: int) -> None:
+        read[0] = before[0] + count
+        if progress is not None:
+            progress(read[0])
+
+    facts = _Facts()
+    for name, add in (("register-entities", facts.entity), ("register-stakes", facts.stake),
+                      ("register-mergers", facts.merger)):  # fmt: skip
+        for s, k, o in _fact_rows(store, name, tick):
+            add(s, k, o)
+        before[0] = read[0]
+    return _assemble(cls, facts)
+
+
+def _read_ntriples(cls: type[Register], paths: Iterable[str | os.PathLike[str]],
+                   progress: Callable[[int], None] | None) -> Register:  # fmt: skip
+    """The facts of N-Triples files, picked out of one streaming pass with the same
+    selection as the ``register-*.rq`` queries."""
+    import pyoxigraph as ox
+
+    from groupkg.graph.store import to_python
+
+    facts = _Facts()
+    by_predicate, by_type = _triple_routes(facts)
+    named, literal = ox.NamedNode, ox.Literal
+    literals: dict[tuple[str, str], Any] = {}
+
+    def value(term: Any) -> Any:
+        if type(term) is named:
+            return term.value
+        if type(term) is literal:  # few distinct values (days, percents): convert once
+            key = (term.value, term.datatype.value)
+            found = literals.get(key)
+            if found is None:
+                found = literals[key] = to_python(term)
+            return found
+        return to_python(term)
+
+    read = 0
+    for path in paths:
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+            read += 1
+            if progress is not None and read % 1_000_000 == 0:
+                progress(read)
+            predicate = triple.predicate.value
+            route = by_predicate.get(predicate)
+            if route is None:
+                if predicate == _RDF_TYPE:
+                    routes = by_type.get(value(triple.object))
+                    if routes:
+                        subject = value(triple.subject)
+                        for add, k in routes:
+                            add(subject, k, None)
+                continue
+            add, k = route
+            add(value(triple.subject), k, value(triple.object))
+    if progress is not None:
+        progress(read)
+    return _assemble(cls, facts)
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _triple_routes(facts: _Facts) -> tuple[dict[str, tuple], dict[str, list[tuple]]]:
+    """Which triples feed which table, with the ``?k`` of the ``register-*`` queries."""
+    gk, org = "https://w3id.org/groupkg/ontology#", "http://www.w3.org/ns/org#"
+    by_predicate: dict[str, tuple] = {
+        gk + "incorporationDate": (facts.entity, 2), gk + "dissolutionDate": (facts.entity, 3),
+        gk + "effectiveDate": (facts.merger, 3), gk + "survivor": (facts.merger, 4),
+        org + "resultingOrganization": (facts.merger, 5), gk + "absorbed": (facts.merger, 6),
+        org + "originalOrganization": (facts.merger, 7),
+    }  # fmt: skip
+    stake_properties = ("owner", "owned", "parent", "child", "percent", "percentMin",
+                        "percentMax", "percentMinExclusive", "percentMaxExclusive", "validFrom",
+                        "validTo", "asOf", "interestType", "shares")  # fmt: skip
+    for k, name in enumerate(stake_properties, start=2):
+        by_predicate[gk + name] = (facts.stake, k)
+    by_type: dict[str, list[tuple]] = defaultdict(list)
+    for name in ("Entity", "LegalEntity", "NaturalPerson", "Trust", "Fund"):
+        by_type[gk + name].append((facts.entity, 0))
+    by_type[gk + "UnnamedHolders"].append((facts.entity, 1))
+    by_type[gk + "Holding"].append((facts.stake, 0))
+    by_type[gk + "DirectConsolidation"].append((facts.stake, 1))
+    for name in ("Merger", "AbsorptionMerger"):
+        by_type[gk + name].append((facts.merger, 0))
+    by_type[org + "ChangeEvent"].append((facts.merger, 1))
+    for name in ("StockSplit", "PublicOffering", "ThirdPartyAllotment", "ShareIssuance",
+                 "SecondaryOffering", "TreasuryStockDelivery", "StockOptionGrant",
+                 "ArticlesAmendment", "LockUpAgreement", "Event"):  # fmt: skip
+        by_type[gk + name].append((facts.merger, 2))
+    return by_predicate, dict(by_type)
+
+
+def _assemble(cls: type[Register], facts: _Facts) -> Register:
+    """Run the time model of :mod:`groupkg.graph.timeline` over the facts, as arrays.
+
+    The same rules, in the same order: lifetimes (incorporation, dissolution, or the
+    first merger that absorbs a company); one record per owner, owned, kind and start
+    (exact before range before share count before unknown, then the smaller id);
+    each record holding until the next one of its pair or its stated end; every span
+    clipped to the lifetimes of both parties; then, merger by merger in order of
+    effective date, the absorbed company's spans running on the eve passed to the
+    survivor from the effective day.
+    """
+    typed, unnamed, props, kinds = facts.typed, facts.unnamed, facts.props, facts.kinds
+    born_of, ended_of = facts.born_of, facts.ended_of
+    event_types, event_facts, event_sets = facts.event_types, facts.event_facts, facts.event_sets
+    lifetimes: dict[Any, tuple[int, int]] = {}
+    for entity in typed:
+        lifetimes[entity] = (
+            _begin(born_of.get(entity)) or OPEN_START,
+            _finish(ended_of.get(entity)) or OPEN_END,
+        )
+    mergers = []
+    for event, bits in event_types.items():
+        # The most specific type names an event; ORG's ChangeEvent only when nothing else does.
+        if not (bits & 1 or (bits & 2 and not bits & 4)):
+            continue
+        when = event_facts[3].get(event)
+        survivor = event_facts[4].get(event) or event_facts[5].get(event)
+        if not isinstance(when, PartialDate) or not survivor:
+            continue
+        absorbed_set, originals = event_sets.get(event, (set(), set()))
+        absorbed = sorted(absorbed_set) or sorted(o for o in originals if o != survivor)
+        mergers.append((when.start, str(event), _finish(when), survivor, absorbed))
+    mergers.sort(key=lambda m: (m[0], m[1]))
+    for _, _, day, _, absorbed in mergers:
+        for entity in absorbed:
+            start, end = lifetimes.get(entity, (OPEN_START, OPEN_END))
+            if end == OPEN_END:  # a stated dissolution date wins over the implied one
+                lifetimes[entity] = (start, day)
+
+    index: dict[Any, int] = {}
+    ids: list[Any] = []
+
+    def place(entity: Any) -> int:
+        found = index.get(entity)
+        if found is None:
+            found = index[entity] = len(ids)
+            ids.append(entity)
+        return found
+
+    for entity in lifetimes:
+        place(entity)
+    for _, _, _, survivor, absorbed in mergers:
+        place(survivor)
+        for entity in absorbed:
+            place(entity)
+    groups: dict[tuple[Any, Any, Any], int] = {}
+    records: dict[str, list[Any]] = {name: [] for name in
+                                     ("group", "owner", "owned", "start", "until", "precision",
+                                      "id", "low", "high", "flags")}  # fmt: skip
+    columns = list(records.values())
+    valid_from, valid_to, as_of = props[11], props[12], props[13]
+
+    def record(fact: Any, owner: Any, owned: Any, kind: Any, stake: tuple[float, float, int],
+               precision: int) -> None:  # fmt: skip
+        start = _begin(valid_from.get(fact))
+        if start is None:
+            start = _begin(as_of.get(fact))
+        until = _finish(valid_to.get(fact))
+        group = groups.setdefault((owner, owned, kind), len(groups))
+        values = (group, place(owner), place(owned), OPEN_START if start is None else start,
+                  OPEN_END if until is None else until, precision, str(fact), *stake)  # fmt: skip
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+
+    for fact, bits in kinds.items():
+        percent = _number(props[6].get(fact))
+        if bits & 1:
+            owner, owned = props[2].get(fact), props[3].get(fact)
+            if owner is not None and owned is not None:
+                low, high = _number(props[7].get(fact)), _number(props[8].get(fact))
+                stake = _stake_of_holding(percent, low, high, props[9].get(fact) is True,
+                                          props[10].get(fact) is True)  # fmt: skip
+                kind = props[14].get(fact) or "shareholding"
+                record(fact, owner, owned, kind, stake,
+                       _precision(percent, low, high, props[15].get(fact)))  # fmt: skip
+        if bits & 2:
+            parent, child = props[4].get(fact), props[5].get(fact)
+            if parent is not None and child is not None:
+                record(fact, parent, child, "relation:direct", (0.0, 1.0, CONSOLIDATED),
+                       _precision(percent, None, None, None))  # fmt: skip
+
+    rows = _spans(records, ids, lifetimes, index, mergers)
+    used = set(lifetimes)
+    for name in ("owner", "owned"):
+        used.update(ids[i] for i in set(rows.columns[name]))
+    keep = [i for i, e in enumerate(ids) if e in used]
+    if len(keep) < len(ids):
+        renumber = {old: new for new, old in enumerate(keep)}
+        for name in ("owner", "owned"):
+            rows.columns[name] = [renumber[i] for i in rows.columns[name]]
+        ids = [ids[i] for i in keep]
+        index = {e: i for i, e in enumerate(ids)}
+    born = {e: b for e, (b, _) in lifetimes.items() if b != OPEN_START}
+    ended = {e: x for e, (_, x) in lifetimes.items() if x != OPEN_END}
+    return cls._from_columns([str(e) for e in ids], born, ended, lifetimes, unnamed, rows,
+                             {str(e): i for e, i in index.items()})  # fmt: skip
+
+
+def _spans(records: dict[str, list[Any]], ids: list[Any], lifetimes: dict[Any, tuple[int, int]],
+           index: dict[Any, int], mergers: list[tuple]) -> _Rows:  # fmt: skip
+    """Spans from records: one per start, ends at the next record, clipped, then merged."""
+    group = np.array(records["group"], dtype=np.int64)
+    start = np.array(records["start"], dtype=np.int64)
+    precision = np.array(records["precision"], dtype=np.int64)
+    fact_ids = records["id"]
+    rank = np.empty(len(fact_ids), dtype=np.int64)
+    rank[np.array(sorted(range(len(fact_ids)), key=fact_ids.__getitem__), dtype=np.int64)] = (
+        np.arange(len(fact_ids))
+    )
+    order = np.lexsort((rank, -precision, start, group))
+    g, s = group[order], start[order]
+    first = np.r_[True, (g[1:] != g[:-1]) | (s[1:] != s[:-1])] if order.size else order
+    chosen = order[first.astype(bool)] if order.size else order
+    g, s = group[chosen], start[chosen]
+    later = np.full(chosen.size, OPEN_END, dtype=np.int64)
+    if chosen.size > 1:
+        same = g[1:] == g[:-1]
+        later[:-1] = np.where(same, s[1:], OPEN_END)
+    until = np.minimum(np.array(records["until"], dtype=np.int64)[chosen], later)
+    owner = np.array(records["owner"], dtype=np.int64)[chosen]
+    owned = np.array(records["owned"], dtype=np.int64)[chosen]
+    born = np.full(len(ids), OPEN_START, dtype=np.int64)
+    ended = np.full(len(ids), OPEN_END, dtype=np.int64)
+    for entity, (b, x) in lifetimes.items():
+        born[index[entity]], ended[index[entity]] = b, x
+    begin = np.maximum(s, np.maximum(born[owner], born[owned]))
+    natural = np.minimum(until, ended[owned])
+    end = np.minimum(natural, ended[owner])
+    kept = (owner != owned) & (begin < end)
+    low = np.array(records["low"])[chosen][kept].tolist()
+    high = np.array(records["high"])[chosen][kept].tolist()
+    flags = np.array(records["flags"])[chosen][kept].tolist()
+    spans = [owner[kept].tolist(), owned[kept].tolist(), begin[kept].tolist(),
+             natural[kept].tolist(), end[kept].tolist(), low, high, flags]  # fmt: skip
+    _pass_to_survivors(spans, mergers, index, born, ended)
+    rows = _Rows()
+    o, d, b, _, e, lo, hi, fl = spans
+    rows.columns.update(owner=o, owned=d, start=b, end=e, low=lo, high=hi, flags=fl)
+    return rows
+
+
+def _pass_to_survivors(spans: list[list[Any]], mergers: list[tuple], index: dict[Any, int],
+                       born: np.ndarray, ended: np.ndarray) -> None:  # fmt: skip
+    """Each merger passes what the absorbed company held on the eve to the survivor."""
+    owner, owned, begin, natural, end = spans[:5]
+    absorbed_all = {index[a] for m in mergers for a in m[4] if a in index}
+    by_owner: dict[int, list[int]] = defaultdict(list)
+    for i, who in enumerate(owner):
+        if who in absorbed_all:
+            by_owner[who].append(i)
+    born_l, ended_l = born.tolist(), ended.tolist()
+    for _, _, day, survivor, absorbed in mergers:
+        if day <= 1:
+            continue  # effective on the first day there is: nothing was held the day before
+        eve = day - 1
+        s = index[survivor]
+        for entity in absorbed:
+            a = index[entity]
+            for i in list(by_owner.get(a, ())):
+                if not begin[i] <= eve < natural[i]:
+                    continue
+                o = owned[i]
+                start = max(day, born_l[s], born_l[o])
+                nat = min(natural[i], ended_l[o])
+                stop = min(nat, ended_l[s])
+                if s == o or start >= stop:
+                    continue
+                for column, value in zip(spans, (s, o, start, nat, stop, spans[5][i],
+                                                 spans[6][i], spans[7][i]), strict=True):  # fmt: skip
+                    column.append(value)
+                if s in absorbed_all:
+                    by_owner[s].append(len(owner) - 1)
+
+
+def _index_rows(arrays: dict[str, np.ndarray], n: int) -> None:
+    """Offsets of each entity's rows as owned (rows are sorted so), and as owner."""
+    positions = np.arange(n + 1)
+    arrays["owned_offsets"] = np.searchsorted(arrays["owned"], positions).astype(np.int64)
+    order = np.lexsort((arrays["start"], arrays["owned"], arrays["owner"]))
+    arrays["owner_order"] = order.astype(np.int64)
+    arrays["owner_offsets"] = np.searchsorted(arrays["owner"][order], positions).astype(np.int64)
+
+
+# -- the cache beside a store ---------------------------------------------------------------
+
+
+def _cache_path(store: Store, cache: bool | str | os.PathLike[str]) -> Path | None:
+    from groupkg.graph.store import OxigraphStore
+
+    if cache is False:
+        return None
+    if cache is not True:
+        return Path(cache)
+    if isinstance(store, OxigraphStore) and store.description.startswith("oxigraph:"):
+        folder = Path(store.description.partition(":")[2])
+        return folder.with_name(folder.name + ".register.npz")
+    return None
+
+
+def _cache_key(store: Store) -> str:
+    """What the register of a store depends on: its committed imports and default graph.
+
+    Imports only ever add a named graph; the default graph holds the ontology and
+    data added when the store was made, so its size tells a changed one apart.
+    """
+    import pyoxigraph as ox
+
+    from groupkg.graph.store import OxigraphStore
+
+    if not isinstance(store, OxigraphStore):
+        return ""
+    imports = [graph.value for graph in store._imports()]
+    default = sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return json.dumps({"format": _FORMAT, "imports": imports, "default": default})
+
+
+def _map_npz(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of an uncompressed ``.npz`` as read-only views of one memory map.
+
+    ``numpy.load`` ignores ``mmap_mode`` for archives; stored members are plain
+    ``.npy`` files inside the zip, so each is mapped where its data begins.
+    """
+    from numpy.lib import format as npy
+
+    with open(path, "rb") as stream:
+        buffer = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    arrays = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED:
+                raise ValueError(f"{path}: {info.filename} is compressed")
+            name_length, extra_length = struct.unpack_from("<HH", buffer, info.header_offset + 26)
+            begin = info.header_offset + 30 + name_length + extra_length
+            header = io.BytesIO(buffer[begin : begin + 65536 + 16])
+            version = npy.read_magic(header)
+            read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+            shape, fortran, dtype = read_header(header)
+            if dtype.hasobject or fortran:
+                raise ValueError(f"{path}: {info.filename} cannot be mapped")
+            count = int(np.prod(shape))
+            offset = begin + header.tell()
+            array = (np.frombuffer(buffer, dtype=dtype, count=count, offset=offset) if count
+                     else np.zeros(shape, dtype=dtype))  # fmt: skip
+            arrays[info.filename.removesuffix(".npy")] = array.reshape(shape)
+    for name in (*_ENTITY_COLUMNS, *_COLUMNS, "owned_offsets", "owner_order", "owner_offsets"):
+        if name not in arrays:
+            raise KeyError(name)
+    return arrays

@@ -1,0 +1,360 @@
+"""The register's fast paths give the answers of the straightforward implementations.
+
+Speed never changes an answer: on random registers (invented here, with the awkward
+cases on purpose: ranges, unknown stakes, observations superseded on the same day and
+later, partial dates, mergers in chains, unnamed holders, one-to-one control cycles,
+joint control, cross-holdings and cycles whose walk sums diverge) and on the synthetic
+GLEIF-like register, at several dates, the :class:`Register` built straight from the
+store equals the one built from :class:`Timeline` spans, and its answers equal
+``Timeline.snapshot`` (owners, holdings), :mod:`groupkg.graph.control` (ultimate
+parents, consolidation paths) and :mod:`groupkg.graph.effective` (effective stakes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from groupkg.graph import control, effective
+from groupkg.graph.cli import cli
+from groupkg.graph.loader import load_dataset
+from groupkg.graph.register import Register
+from groupkg.graph.store import OxigraphStore, open_store
+from groupkg.graph.synth import write_synth
+from groupkg.graph.timeline import Timeline
+from groupkg.graph.vocab import GK, ORG
+
+TESTS = Path(__file__).parent
+BASE = "https://example.org/reg/"
+A = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+# -- random registers ----------------------------------------------------------------------
+
+
+def _iri(term: object) -> str:
+    return f"<{term}>"
+
+
+class RandomRegister:
+    """A small register drawn from ``seed``, as N-Triples lines."""
+
+    def __init__(self, seed: int, entities: int = 36):
+        self.rng = np.random.default_rng(seed)
+        self.n = entities
+        self.lines: list[str] = []
+        self.facts = 0
+        self.days: list[dt.date] = []
+        for i in range(entities):
+            self._entity(i)
+        for _ in range(int(entities * 1.6)):
+            self._holding(*self._pair())
+        for _ in range(entities // 6):
+            self._consolidation(*self._pair())
+        # The awkward shapes, on purpose: one-to-one control both ways, joint control,
+        # a cycle of consolidations (divergent upper bounds), small cross-holdings.
+        e = self.rng.permutation(entities).tolist()
+        self._holding(e[0], e[1], exact=60)
+        self._holding(e[1], e[0], exact=60)
+        self._holding(e[2], e[3], exact=60)
+        self._holding(e[2], e[4], exact=60)
+        self._holding(e[3], e[5], exact=30)
+        self._holding(e[4], e[5], exact=30)
+        self._consolidation(e[6], e[7])
+        self._consolidation(e[7], e[6])
+        self._holding(e[8], e[9], exact=3)
+        self._holding(e[9], e[8], exact=4)
+        for _ in range(entities // 8):
+            self._merger()
+        self._merger(chain=True)
+
+    def entity(self, i: int) -> str:
+        return f"{BASE}e{i:03d}"
+
+    def _date(self, day: dt.date, partial: bool = True) -> str:
+        self.days.append(day)
+        draw = self.rng.random() if partial else 1.0
+        if draw < 0.08:
+            return f'"{day.year}"^^<{XSD}gYear>'
+        if draw < 0.16:
+            return f'"{day.year}-{day.month:02d}"^^<{XSD}gYearMonth>'
+        return f'"{day.isoformat()}"^^<{XSD}date>'
+
+    def _day(self, first: int = 2000, last: int = 2010) -> dt.date:
+        start = dt.date(first, 1, 1).toordinal()
+        return dt.date.fromordinal(int(self.rng.integers(start, dt.date(last, 12, 31).toordinal())))
+
+    def _entity(self, i: int) -> None:
+        e, draw = f"<{self.entity(i)}>", self.rng.random()
+        if draw < 0.06:
+            return  # untyped: it appears only in holdings
+        kind = GK.UnnamedHolders if draw < 0.14 else GK.NaturalPerson if draw < 0.22 else GK.LegalEntity
+        self.lines.append(f"{e} {A} {_iri(kind)} .")
+        self.lines.append(f'{e} <http://www.w3.org/2000/01/rdf-schema#label> "Entity {i}" .')
+        if self.rng.random() < 0.7:
+            born = self._day(1995, 2004)
+            self.lines.append(f"{e} {_iri(GK.incorporationDate)} {self._date(born)} .")
+        if self.rng.random() < 0.12:
+            self.lines.append(f"{e} {_iri(GK.dissolutionDate)} {self._date(self._day(2005))} .")
+
+    def _pair(self) -> tuple[int, int]:
+        owner = int(self.rng.integers(self.n))
+        owned = owner if self.rng.random() < 0.03 else int(self.rng.integers(self.n))
+        return owner, owned
+
+    def _dated(self, fact: str, start: dt.date | None = None) -> None:
+        draw = self.rng.random()
+        start = start or self._day()
+        if draw < 0.45:
+            self.lines.append(f"{fact} {_iri(GK.validFrom)} {self._date(start)} .")
+        elif draw < 0.9:
+            self.lines.append(f"{fact} {_iri(GK.asOf)} {self._date(start)} .")
+        if self.rng.random() < 0.25:
+            end = dt.date.fromordinal(start.toordinal() + int(self.rng.integers(1, 2500)))
+            self.lines.append(f"{fact} {_iri(GK.validTo)} {self._date(end)} .")
+
+    def _holding(self, owner: int, owned: int, exact: float | None = None,
+                 start: dt.date | None = None, again: bool = True) -> None:  # fmt: skip
+        h = f"<{BASE}h{self.facts:04d}>"
+        self.facts += 1
+        o, d = f"<{self.entity(owner)}>", f"<{self.entity(owned)}>"
+        self.lines += [f"{h} {A} {_iri(GK.Holding)} .", f"{h} {_iri(GK.owner)} {o} .",
+                       f"{h} {_iri(GK.owned)} {d} ."]  # fmt: skip
+        draw = self.rng.random()
+        if exact is not None or draw < 0.6:
+            value = exact if exact is not None else self.rng.choice(
+                [5, 10, 25, 30, 49.99, 50, 50.01, 51, 60, 75, 100]
+            )
+            self.lines.append(f'{h} {_iri(GK.percent)} "{value}"^^<{XSD}decimal> .')
+        elif draw < 0.8:
+            low, high = sorted(self.rng.choice([0, 10, 25, 50, 75, 100], 2, replace=False))
+            self.lines.append(f'{h} {_iri(GK.percentMin)} "{low}"^^<{XSD}decimal> .')
+            self.lines.append(f'{h} {_iri(GK.percentMax)} "{high}"^^<{XSD}decimal> .')
+            if self.rng.random() < 0.5:
+                self.lines.append(f'{h} {_iri(GK.percentMinExclusive)} "true"^^<{XSD}boolean> .')
+        elif draw < 0.9:
+            self.lines.append(f'{h} {_iri(GK.shares)} "{int(self.rng.integers(1, 999))}"^^<{XSD}integer> .')
+        if self.rng.random() < 0.04:
+            self.lines.append(f'{h} {_iri(GK.interestType)} "voting-rights" .')
+        self._dated(h, start)
+        if again and self.rng.random() < 0.25:  # a later record, or one on the same day
+            same = self.rng.random() < 0.3
+            when = None if not same else start
+            self._holding(owner, owned, start=when, again=False)
+
+    def _consolidation(self, parent: int, child: int) -> None:
+        r = f"<{BASE}r{self.facts:04d}>"
+        self.facts += 1
+        kind = GK.DirectConsolidation if self.rng.random() < 0.8 else GK.UltimateConsolidation
+        self.lines += [f"{r} {A} {_iri(kind)} .", f"{r} {_iri(GK.parent)} <{self.entity(parent)}> .",
+                       f"{r} {_iri(GK.child)} <{self.entity(child)}> ."]  # fmt: skip
+        self._dated(r)
+
+    def _merger(self, chain: bool = False) -> None:
+        survivor, absorbed = (int(x) for x in self.rng.choice(self.n, 2, replace=False))
+        day = self._day(2003)
+        self._merge(survivor, absorbed, day, plain=self.rng.random() < 0.3)
+        if chain:  # the survivor is absorbed in turn, later
+            self._merge(int(self.rng.integers(self.n)), survivor, day + dt.timedelta(days=400))
+
+    def _merge(self, survivor: int, absorbed: int, day: dt.date, plain: bool = False) -> None:
+        if survivor == absorbed:
+            return
+        m = f"<{BASE}m{self.facts:04d}>"
+        self.facts += 1
+        s, a = f"<{self.entity(survivor)}>", f"<{self.entity(absorbed)}>"
+        if plain:  # an org:ChangeEvent with no groupkg type: still a merger
+            self.lines += [f"{m} {A} {_iri(ORG.ChangeEvent)} .",
+                           f"{m} {_iri(ORG.resultingOrganization)} {s} .",
+                           f"{m} {_iri(ORG.originalOrganization)} {s} .",
+                           f"{m} {_iri(ORG.originalOrganization)} {a} ."]  # fmt: skip
+        else:
+            self.lines += [f"{m} {A} {_iri(GK.AbsorptionMerger)} .", f"{m} {_iri(GK.survivor)} {s} .",
+                           f"{m} {_iri(GK.absorbed)} {a} ."]  # fmt: skip
+        self.lines.append(f"{m} {_iri(GK.effectiveDate)} {self._date(day)} .")
+        self.days += [day - dt.timedelta(days=1), day]
+
+    def store(self) -> OxigraphStore:
+        store = open_store("memory", default_data=False)
+        assert isinstance(store, OxigraphStore)
+        store.add_rdf("\n".join(self.lines).encode(), _ntriples())
+        return store
+
+    def sample_days(self, count: int = 6) -> list[dt.date]:
+        picks = self.rng.choice(len(self.days), min(count, len(self.days)), replace=False)
+        return sorted({self.days[int(i)] for i in picks} | {dt.date(1999, 1, 1)})
+
+
+def _ntriples():  # noqa: ANN202 - a pyoxigraph format
+    import pyoxigraph as ox
+
+    return ox.RdfFormat.N_TRIPLES
+
+
+def _arrays_equal(a: Register, b: Register) -> None:
+    assert a.ids == b.ids
+    for name in ("born", "ended", "kinds", "owner", "owned", "start", "end", "low", "high",
+                 "flags", "owned_offsets", "owner_order", "owner_offsets"):  # fmt: skip
+        assert np.array_equal(a._arrays[name], b._arrays[name]), name
+
+
+def _stakes(stakes) -> list[tuple[str, float, float]]:  # noqa: ANN001
+    return sorted((s[0], round(s[1], 12), round(s[2], 12)) for s in stakes)
+
+
+def _check_day(register: Register, timeline: Timeline, day: dt.date) -> None:
+    snap = timeline.snapshot(day)
+    for entity in register.ids:
+        want = _stakes((s.owner, s.low, s.high) for s in snap.owners_of(entity))
+        assert _stakes(register.owners_at(entity, day)) == want, (entity, day)
+        want = _stakes((s.owned, s.low, s.high) for s in snap.holdings_of(entity))
+        assert _stakes(register.holdings_at(entity, day)) == want, (entity, day)
+    named = snap.graph(unnamed=False)
+    parents = register.ultimate_parents_at(day)
+    found = {register.ids[i]: register.ids[p] for i, p in enumerate(parents.tolist()) if p >= 0}
+    assert found == control.ultimate_parents(named), day
+    # Paths on a sample: every entity with a parent above it, and some without.
+    controlled = sorted(e for e, p in found.items() if e != p and e in named)
+    alone = sorted(e for e, p in found.items() if e == p and e in named)
+    for entity in controlled[:120] + alone[:30]:
+        top, paths = register.paths_at(entity, day)
+        assert top == control.ultimate_parent(named, entity), (entity, day)
+        assert paths == control.consolidation_paths(named, entity), (entity, day)
+    everything = snap.graph()
+    stakes = register.effective_from_top_parents(day)
+    holds = {u for u, v in everything.edges if u != v}
+    assert [register.ids[t] for t in stakes.tops] == sorted(
+        e for e, p in found.items() if e == p and e in holds
+    )
+    for row, top in enumerate(stakes.tops.tolist()):
+        low, high = stakes.low[[row], :].toarray()[0], stakes.high[[row], :].toarray()[0]
+        got = {register.ids[j]: (low[j], high[j]) for j in np.flatnonzero(high)}
+        want = effective.effective_ownership_from(everything, register.ids[top])
+        assert set(got) == set(want), (register.ids[top], day)
+        for target, (lo, hi) in want.items():
+            assert got[target] == pytest.approx((lo, hi), abs=1e-9), (target, day)
+    matrices = register.graph_at(day)
+    for u, v, data in everything.edges(data=True):
+        i, j = register.position(u), register.position(v)
+        assert matrices.low[i, j] == pytest.approx(data["low"], abs=1e-12)
+        assert matrices.high[i, j] == pytest.approx(data["high"], abs=1e-12)
+    assert matrices.high.nnz == everything.number_of_edges()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_registers_answer_as_the_time_model_and_the_analytics(seed):
+    drawn = RandomRegister(seed)
+    store = drawn.store()
+    timeline = Timeline(load_dataset(store))
+    register = Register.from_store(store)
+    _arrays_equal(register, Register.from_timeline(timeline))
+    for day in drawn.sample_days():
+        _check_day(register, timeline, day)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[OxigraphStore, Timeline]:
+    path = tmp_path_factory.mktemp("synth") / "register.nt"
+    write_synth(path, 1200, seed=11)
+    store = open_store("memory", default_data=False)
+    assert isinstance(store, OxigraphStore)
+    store.import_ntriples(path)
+    return store, Timeline(load_dataset(store))
+
+
+@pytest.mark.parametrize("day", ["1996-03-01", "2008-07-01", "2019-12-31", "2024-06-30"])
+def test_synthetic_register_answers_as_the_time_model_and_the_analytics(synthetic, day):
+    store, timeline = synthetic
+    register = Register.from_store(store)
+    _arrays_equal(register, Register.from_timeline(timeline))
+    _check_day(register, timeline, dt.date.fromisoformat(day))
+
+
+def test_the_bundled_data_reads_the_same_from_the_store_and_the_timeline():
+    # Partial dates, mergers, unnamed holders and share counts as real sources give them.
+    store = open_store("memory")
+    _arrays_equal(Register.from_store(store), Register.from_dataset(load_dataset(store)))
+
+
+def test_a_cache_beside_the_store_is_reused_until_an_import_changes_it(tmp_path):
+    first, second = tmp_path / "a.nt", tmp_path / "b.nt"
+    first.write_text("\n".join(RandomRegister(1).lines) + "\n")
+    second.write_text("\n".join(RandomRegister(2).lines).replace(BASE, BASE + "b/") + "\n")
+    store = open_store(f"oxigraph:{tmp_path / 'store'}", default_data=False, writable=True)
+    assert isinstance(store, OxigraphStore)
+    store.import_ntriples(first)
+    built = Register.from_store(store)
+    cache = tmp_path / "store.register.npz"
+    assert cache.is_file()
+    again = Register.from_store(store)
+    assert again.key and not again.owner.flags.writeable  # mapped from the file
+    _arrays_equal(again, built)
+    store.import_ntriples(second)
+    rebuilt = Register.from_store(store)
+    assert len(rebuilt) > len(built) and rebuilt.key != again.key
+    _arrays_equal(rebuilt, Register.from_dataset(load_dataset(store)))
+    store.close()
+
+
+def test_an_entity_with_no_facts_or_no_place_has_no_stakes():
+    register = Register.from_store(RandomRegister(3).store())
+    assert register.owners_at("https://example.org/nobody", dt.date(2005, 1, 1)) == []
+    assert register.holdings_at("https://example.org/nobody", 732000) == []
+    assert register.paths_at("https://example.org/nobody", dt.date(2005, 1, 1)) == (
+        "https://example.org/nobody", [])  # fmt: skip
+
+
+# -- progress ------------------------------------------------------------------------------
+
+
+def test_building_a_register_reports_facts_read(synthetic):
+    store, _ = synthetic
+    seen: list[int] = []
+    Register.from_store(store, progress=seen.append)
+    # entity, stake and merger facts: about five a synthetic entity
+    assert len(seen) >= 3 and seen == sorted(seen) and seen[-1] > 4 * 1200
+
+
+def _import(args: list[str], tty: bool) -> str:
+    """Run ``groupkg import`` with standard error on a pseudo-terminal or a pipe."""
+    code = "import sys; from groupkg.graph.cli import main; main(sys.argv[1:])"
+    command = [sys.executable, "-c", code, *args]
+    if not tty:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=120) == 0
+    return b"".join(chunks).decode()
+
+
+def test_import_shows_progress_on_a_terminal_and_not_when_quiet_or_piped(tmp_path):
+    sample = TESTS / "data" / "gleif" / "sample.csv"
+    args = ["import", str(sample), "--format", "gleif-rr", "--store", "memory",
+            "--no-default-data"]  # fmt: skip
+    assert "\r9 rows" in _import(args, tty=True)
+    quiet = _import([*args, "--quiet"], tty=True)
+    assert "rows" not in quiet and "imported" in quiet
+    piped = CliRunner().invoke(cli, args)  # the runner's standard error is no terminal
+    assert piped.exit_code == 0 and "rows" not in piped.stderr and "imported" in piped.stderr
