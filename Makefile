@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test check install install-test browser bench clean
+.PHONY: demo test check install install-test browser bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ demo: install
 ## test: install what the tests need, then run them all
 test: install-test
 	$(BIN)/python -m pytest
+
+## bench: the benchmark harness at 10k, 100k and 1M entities (big files under /tmp)
+SIZES ?= 10k,100k,1M
+bench: install-test
+	$(BIN)/python -m benchmarks.run --sizes $(SIZES)
+
+## fuzz: the whole fuzz suite (over 10,000 cases; the normal test run takes a sample)
+fuzz: install-test
+	GROUPKG_FUZZ=full $(BIN)/python -m pytest tests/fuzz -q
 
 check: install-test
 	$(BIN)/ruff check graph viz tests

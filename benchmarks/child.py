@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -41,8 +42,11 @@ def register_store(store_path: str) -> dict[str, float]:
     start = time.perf_counter()
     store = OxigraphStore(store_path, read_only=True)
     register = Register.from_store(store)
-    return {"seconds": time.perf_counter() - start, "entities": len(register),
-            "rows": register.rows}  # fmt: skip
+    return {
+        "seconds": time.perf_counter() - start,
+        "entities": len(register),
+        "rows": register.rows,
+    }
 
 
 def register_file(file: str, store_path: str) -> dict[str, float]:
@@ -52,8 +56,11 @@ def register_file(file: str, store_path: str) -> dict[str, float]:
     start = time.perf_counter()
     register = Register.from_ntriples([file])
     register.attach(OxigraphStore(store_path, read_only=True))
-    return {"seconds": time.perf_counter() - start, "entities": len(register),
-            "rows": register.rows}  # fmt: skip
+    return {
+        "seconds": time.perf_counter() - start,
+        "entities": len(register),
+        "rows": register.rows,
+    }
 
 
 def load_rdflib(file: str) -> dict[str, float]:
@@ -65,7 +72,7 @@ def load_rdflib(file: str) -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "triples": len(graph)}
 
 
-TASKS = {
+TASKS: dict[str, Callable[..., dict[str, float]]] = {
     "load-oxigraph": load_oxigraph,
     "register-store": register_store,
     "register-file": register_file,

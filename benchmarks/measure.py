@@ -35,8 +35,9 @@ def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any
     return time.perf_counter() - start, result
 
 
-def latencies(fn: Callable[..., Any], calls: Sequence[tuple], warm: int = 20,
-              budget: float | None = None) -> list[float]:  # fmt: skip
+def latencies(
+    fn: Callable[..., Any], calls: Sequence[tuple], warm: int = 20, budget: float | None = None
+) -> list[float]:
     """Seconds of each call of ``fn(*args)`` after ``warm`` untimed calls (hot caches).
 
     With ``budget`` (seconds) the calls stop once that much time has gone: slow peers
@@ -133,8 +134,11 @@ class LoadSampler:
     def summary(self) -> dict[str, float]:
         if not self.samples:
             return {"min": float("nan"), "mean": float("nan"), "max": float("nan")}
-        return {"min": min(self.samples), "mean": statistics.fmean(self.samples),
-                "max": max(self.samples)}  # fmt: skip
+        return {
+            "min": min(self.samples),
+            "mean": statistics.fmean(self.samples),
+            "max": max(self.samples),
+        }
 
 
 def _cpu_model() -> str:
@@ -173,7 +177,17 @@ def machine() -> dict[str, Any]:
         "memory_gb": round(_memory_bytes() / 2**30, 1),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "libraries": {name: _version(name) for name in (
-            "groupkg", "pyoxigraph", "rdflib", "numpy", "scipy", "networkx", "pyvis", "click",
-        )},  # fmt: skip
+        "libraries": {
+            name: _version(name)
+            for name in (
+                "groupkg",
+                "pyoxigraph",
+                "rdflib",
+                "numpy",
+                "scipy",
+                "networkx",
+                "pyvis",
+                "click",
+            )
+        },
     }

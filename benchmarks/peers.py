@@ -37,9 +37,14 @@ class OwnersDict:
         self.rows: dict[str, list[tuple[str, int, int, float, float]]] = defaultdict(list)
         ids = register.ids
         for owner, owned, start, end, low, high in zip(
-            register.owner.tolist(), register.owned.tolist(), register.start.tolist(),
-            register.end.tolist(), register.low.tolist(), register.high.tolist(), strict=True,
-        ):  # fmt: skip
+            register.owner.tolist(),
+            register.owned.tolist(),
+            register.start.tolist(),
+            register.end.tolist(),
+            register.low.tolist(),
+            register.high.tolist(),
+            strict=True,
+        ):
             self.rows[ids[owned]].append((ids[owner], start, end, low, high))
 
     def owners_at(self, entity: str, day: int) -> list[tuple[str, float, float]]:
@@ -63,8 +68,9 @@ class OwnersIntervals:
         if starts is None:
             return []
         rows = self.rows[entity]
-        return [(o, lo, hi) for o, s, e, lo, hi in rows[: bisect.bisect_right(starts, day)]
-                if day < e]  # fmt: skip
+        return [
+            (o, lo, hi) for o, s, e, lo, hi in rows[: bisect.bisect_right(starts, day)] if day < e
+        ]
 
 
 class RdflibOwners:

@@ -35,7 +35,9 @@ class Other:
         if self.limit:
             return f"groupkg = {ours / self.seconds:.1f}x the limit"
         factor = self.seconds / ours
-        return f"groupkg {factor:.1f}x faster" if factor >= 1 else f"groupkg {1 / factor:.1f}x slower"
+        return (
+            f"groupkg {factor:.1f}x faster" if factor >= 1 else f"groupkg {1 / factor:.1f}x slower"
+        )
 
 
 @dataclass
@@ -77,15 +79,18 @@ TARGETS: dict[str, str] = {
 
 
 def _markdown_rows(figures: list[Figure]) -> list[str]:
-    rows = ["| figure | groupkg | detail | peer / limit | its figure | ratio |",
-            "|---|---:|---|---|---:|---|"]  # fmt: skip
+    rows = [
+        "| figure | groupkg | detail | peer / limit | its figure | ratio |",
+        "|---|---:|---|---|---:|---|",
+    ]
     for f in figures:
         rows.append(f"| {f.name} | {format_seconds(f.seconds)} | {f.detail} | | | |")
         for o in f.others:
             tag = "limit" if o.limit else "peer"
             value = format_seconds(o.seconds) if o.seconds is not None else "-"
-            rows.append(f"| | | | {tag}: {o.name} ({o.detail}) | {value} | "
-                        f"{o.ratio(f.seconds or 0)} |")  # fmt: skip
+            rows.append(
+                f"| | | | {tag}: {o.name} ({o.detail}) | {value} | {o.ratio(f.seconds or 0)} |"
+            )
     return rows
 
 

@@ -4,20 +4,50 @@ The public API is what this module exports; the modules behind it are private in
 all but name and may change.
 """
 
-from groupkg.graph.control import (
-    consolidation_paths,
-    controlled_by,
-    controllers_of,
-    perimeter,
-    ultimate_parent,
-)
-from groupkg.graph.dates import PartialDate, parse_date
-from groupkg.graph.effective import effective_ownership, effective_ownership_from
-from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
-from groupkg.graph.group import Group
-from groupkg.graph.model import Dataset, Entity, EntityRef, Event, Holding, Observation, Relation
-from groupkg.graph.store import OxigraphStore, SparqlStore, Store, open_store
-from groupkg.graph.timeline import Snapshot, Stake, Timeline
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from groupkg.graph.control import (
+        consolidation_paths,
+        controlled_by,
+        controllers_of,
+        perimeter,
+        ultimate_parent,
+    )
+    from groupkg.graph.dates import PartialDate, parse_date
+    from groupkg.graph.effective import effective_ownership, effective_ownership_from
+    from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
+    from groupkg.graph.group import Group
+    from groupkg.graph.model import (
+        Dataset,
+        Entity,
+        EntityRef,
+        Event,
+        Holding,
+        Observation,
+        Relation,
+    )
+    from groupkg.graph.store import OxigraphStore, SparqlStore, Store, open_store
+    from groupkg.graph.timeline import Snapshot, Stake, Timeline
+
+# Where each public name lives. The package imports none of them until one is asked
+# for: a process that needs only the store or the register index (a command-line
+# lookup, a reader of a large register) does not pay for scipy and networkx.
+_HOMES = {
+    "control": ["consolidation_paths", "controlled_by", "controllers_of", "perimeter",
+                "ultimate_parent"],
+    "dates": ["PartialDate", "parse_date"],
+    "effective": ["effective_ownership", "effective_ownership_from"],
+    "errors": ["GroupkgError", "InputError", "ValidationFailed"],
+    "group": ["Group"],
+    "model": ["Dataset", "Entity", "EntityRef", "Event", "Holding", "Observation", "Relation"],
+    "store": ["OxigraphStore", "SparqlStore", "Store", "open_store"],
+    "timeline": ["Snapshot", "Stake", "Timeline"],
+}  # fmt: skip
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "Dataset",
@@ -48,3 +78,16 @@ __all__ = [
     "perimeter",
     "ultimate_parent",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -69,16 +69,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from groupkg.graph.csvformat import BadInput, ImportProblem
-from groupkg.graph.dates import parse_partial_date
-from groupkg.graph.errors import InputError
-from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF
 from rdflib.term import Node
 from referencing import Registry, Resource
+
+from groupkg.graph.csvformat import BadInput, ImportProblem
+from groupkg.graph.dates import parse_partial_date
+from groupkg.graph.errors import InputError
+from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
 __all__ = ["BODS_BASE", "validate_bods", "bods_to_graph", "read_bods", "to_bods", "write_bods"]
 

@@ -8,24 +8,26 @@ A user's mistake is reported in one line on standard error, never as a traceback
 from __future__ import annotations
 
 import contextlib
-import importlib
 import datetime as _dt
+import functools
+import importlib
+import json
 import sys
 import time
-import functools
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
-from groupkg.graph.group import Group, store_info
 from groupkg.graph.inputs import add_files
 from groupkg.graph.store import OxigraphStore, Store, UnionStore, open_store
 from groupkg.graph.tables import print_table
+
+if TYPE_CHECKING:
+    from groupkg.graph.group import Group
 
 __all__ = ["main", "cli"]
 
@@ -56,6 +58,8 @@ class Settings:
     def group(self, *names: str | None) -> Group:
         """The group a question needs: all of a memory store; of a persistent or
         remote store, only the neighbourhood of the entities the question names."""
+        from groupkg.graph.group import Group  # analytics load scipy: only when asked
+
         store = self.open()
         named = [n for n in names if n]
         if named and store.description != "memory":
@@ -167,6 +171,8 @@ def cli(store_: str | None, data: tuple[str, ...], no_default_data: bool, as_jso
 @common
 def info() -> None:
     """Counts, date range and sources of the loaded graph."""
+    from groupkg.graph.group import store_info
+
     answer = store_info(_settings().open())
 
     def table(a: dict[str, Any]) -> None:
@@ -455,7 +461,9 @@ def validate(files: tuple[str, ...]) -> None:
     """SHACL and consistency checks: exit 0 conforms, 1 findings, 2 error."""
     from groupkg.graph.validate import validate_files
 
-    report = validate_files([Path(f) for f in files] if files else None)
+    report = validate_files(
+        [Path(f) for f in files] if files else None, threshold=_settings().threshold
+    )
     if _settings().as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

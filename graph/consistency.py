@@ -133,8 +133,7 @@ def check_consistency(dataset: Dataset, threshold: float = 50.0) -> list[Inconsi
 # -- over 100 percent ----------------------------------------------------------------
 
 
-def over_owned(timeline: Timeline,
-               tolerance: float = TOLERANCE_PERCENT) -> Iterator[Inconsistency]:  # fmt: skip
+def over_owned(timeline: Timeline, tolerance: float = TOLERANCE_PERCENT) -> Iterator[Inconsistency]:
     """Companies more than 100% owned on some day, one finding a company and interest.
 
     The finding gives the first such day and its owners, and how many later days

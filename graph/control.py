@@ -53,8 +53,6 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from groupkg.graph.effective import (
     TOLERANCE,
@@ -361,6 +359,9 @@ class _Index:
                     heads.append(k)
                     if a == k:
                         looped.add(k)
+        import scipy.sparse as sp  # loaded only for entangled groups: a lookup need not pay
+        from scipy.sparse.csgraph import connected_components
+
         m = len(self.complex)
         deps = sp.csr_array((np.ones(len(tails)), (tails, heads)), shape=(m, m))
         count, labels = connected_components(deps, directed=True, connection="strong")

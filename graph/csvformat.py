@@ -33,11 +33,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TextIO
 
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
 from groupkg.graph.dates import PartialDate, parse_partial_date
 from groupkg.graph.errors import GroupkgError, InputError
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.term import Node
 
 __all__ = [
     "ImportProblem",

@@ -67,7 +67,7 @@ def parse_date(text: str, what: str = "date") -> _dt.date:
     >>> parse_date("2013-02-30", "--at")
     Traceback (most recent call last):
     ...
-    groupkg.graph.errors.InputError: --at: 2013-02-30 is not a real day (day is out of range for month)
+    groupkg.graph.errors.InputError: --at: 2013-02-30 is not a real day (day is out of range ...)
     """
     text = text.strip()
     if not _ISO_DAY.match(text):

@@ -50,15 +50,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from numbers import Real
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import splu, spsolve
 
 from groupkg.graph.errors import InputError
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = ["effective_ownership", "effective_ownership_from", "integrated_ownership"]
 
@@ -207,6 +207,9 @@ def _solve_bounded(
     is when ``(I - Mᵀ) z = 1`` has a positive solution; both right-hand sides
     share one factorisation.
     """
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import splu
+
     rhs = np.column_stack([a, np.ones(n)])
     try:
         if n <= _DENSE:
@@ -234,6 +237,9 @@ def _solve_by_blocks(
     (whose fill-in grows much faster than the group). A cycle that holds 100% or
     more of itself gets ``inf``, which flows on to everything it holds.
     """
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
     M = sp.csr_array((vals, (rows, cols)), shape=(n, n))
     count, labels = connected_components(M, directed=True, connection="strong")
     holders = M.T.tocsr()  # row j: the holders of j
@@ -285,6 +291,8 @@ def block_layers(count: int, tails: np.ndarray, heads: np.ndarray) -> list[np.nd
 
 def _divergent_cycles(M: sp.csr_array) -> np.ndarray:
     """Mask of the entities in a cycle of stakes holding 100% or more of itself."""
+    from scipy.sparse.csgraph import connected_components
+
     n = M.shape[0]
     count, labels = connected_components(M, directed=True, connection="strong")
     bad = np.zeros(n, dtype=bool)
@@ -314,6 +322,9 @@ def _converges(C: sp.csr_array) -> bool:
     For an irreducible nonnegative ``C`` the spectral radius is below 1 exactly when
     ``(I - C) z = 1`` has a positive solution (``I - C`` is then an M-matrix).
     """
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import splu
+
     system = (sp.identity(C.shape[0], format="csc") - C).tocsc()
     try:
         z = splu(system).solve(np.ones(C.shape[0]))
@@ -499,6 +510,9 @@ def integrated_ownership(G: nx.DiGraph, weight: str = "low") -> tuple[list[Entit
     >>> At.toarray().round(12).tolist()   # 0.2 / 0.8, 0.5 / 0.8; 0.4 / 0.8, 0.2 / 0.8
     [[0.25, 0.625], [0.5, 0.25]]
     """
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import spsolve
+
     if not isinstance(G, nx.DiGraph) or G.is_multigraph():
         raise InputError(f"the ownership graph must be a networkx.DiGraph, got {type(G).__name__}")
     if weight not in ("low", "high"):

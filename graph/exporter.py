@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import json
+import logging
 from typing import Any
 
 import pyoxigraph as ox
@@ -44,7 +45,15 @@ def _rdflib_graph(store: Store) -> Any:
     import rdflib
 
     graph = rdflib.Graph()
-    graph.parse(data=_data_ntriples(store).decode("utf-8"), format="nt")
+    # rdflib logs a traceback for each literal whose text does not fit its datatype
+    # ("abc"^^xsd:decimal); the export copies such text as it is, and validation
+    # reports it, so the log would only show the user a traceback.
+    logger = logging.getLogger("rdflib.term")
+    was_disabled, logger.disabled = logger.disabled, True
+    try:
+        graph.parse(data=_data_ntriples(store).decode("utf-8"), format="nt")
+    finally:
+        logger.disabled = was_disabled
     return graph
 
 

@@ -55,11 +55,12 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TextIO
 
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
+
 from groupkg.graph.csvformat import BadInput, ImportProblem
 from groupkg.graph.errors import InputError
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.term import Node
 
 __all__ = ["LEI_BASE", "GLEIF_BASE", "RELATIONSHIP_TYPES", "iter_gleif_triples", "read_gleif"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import Literal
 
 from groupkg.graph.errors import InputError
-from groupkg.graph.inputs import RDF_SUFFIXES, read_rdf, rdf_format_of
+from groupkg.graph.inputs import RDF_SUFFIXES, rdf_format_of, read_rdf
 from groupkg.graph.store import Store
 
 __all__ = ["FORMATS", "import_file", "guess_format"]

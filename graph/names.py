@@ -177,6 +177,7 @@ def resolve_in_store(store: Store, name: str) -> str:
             if len(part) >= 2 and not hints:
                 rows = iter_rows(store, "names-like", word=sparql_string(part))
                 hints = {str(row["n"]) for row in rows}
-    close = difflib.get_close_matches(_fold(name), sorted(hints), n=5, cutoff=0.3) or sorted(hints)[:5]
+    ordered = sorted(hints)
+    close = difflib.get_close_matches(_fold(name), ordered, n=5, cutoff=0.3) or ordered[:5]
     hint = f"; closest: {', '.join(close)}" if close else ""
     raise UnknownName(f"no entity is called {name!r}{hint}")

@@ -50,7 +50,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 
@@ -85,7 +85,6 @@ LOW_EXCLUSIVE, HIGH_EXCLUSIVE, CONSOLIDATED, HOLDING = 1, 2, 4, 8
 _KNOWN, _UNNAMED = 1, 2  # entity flags: has a lifetime record (a node when alive); unnamed
 _FORMAT = "groupkg-register-1"
 _TOLERANCE = 1e-9  # as groupkg.graph.effective.TOLERANCE: percentages carry few decimals
-_SLOTS = 16  # right-hand sides solved at once in effective_from_top_parents
 
 _COLUMNS = ("owner", "owned", "start", "end", "low", "high", "flags")
 _ENTITY_COLUMNS = ("ids", "born", "ended", "kinds")
@@ -130,9 +129,14 @@ def day_number(day: _dt.date | int) -> int:
     raise InputError(f"a day must be a date, got {day!r}")
 
 
-def _stake_of_holding(percent: float | None, low: float | None, high: float | None,
-                      low_exclusive: bool, high_exclusive: bool) -> tuple[float, float, int]:  # fmt: skip
-    """Bounds and flags of a recorded holding, as :class:`~groupkg.graph.timeline.Stake` reads it."""
+def _stake_of_holding(
+    percent: float | None,
+    low: float | None,
+    high: float | None,
+    low_exclusive: bool,
+    high_exclusive: bool,
+) -> tuple[float, float, int]:
+    """Bounds and flags of a recorded holding, as the time model's ``Stake`` reads it."""
     if percent is not None:
         return percent / 100, percent / 100, HOLDING
     flags = HOLDING | (LOW_EXCLUSIVE if low_exclusive else 0)
@@ -188,13 +192,21 @@ class Register:
         self._owner_offsets = arrays["owner_offsets"]
         self._day_edges: dict[int, _Edges] = {}
         self._id_list: list[str] | None = None
+        self.__records: np.ndarray | None = None
 
     # -- construction ------------------------------------------------------------------
 
     @classmethod
-    def _from_columns(cls, ids: list[str], born: dict[str, int], ended: dict[str, int],
-                      known: Iterable[str], unnamed: Iterable[str], rows: _Rows,
-                      index: dict[str, int] | None = None) -> Register:  # fmt: skip
+    def _from_columns(
+        cls,
+        ids: list[str],
+        born: dict[str, int],
+        ended: dict[str, int],
+        known: Iterable[str],
+        unnamed: Iterable[str],
+        rows: _Rows,
+        index: dict[str, int] | None = None,
+    ) -> Register:
         """Arrays from entity ids and rows whose ``owner``/``owned`` are positions in ``ids``.
 
         ``ids`` may be unsorted: positions are renumbered so ids come in sorted order.
@@ -220,15 +232,20 @@ class Register:
         # One canonical order, so two ways of building the same register give equal arrays.
         order_rows = np.lexsort((flags, high, low, end, start, owner, owned))
         arrays = {
-            "ids": np.array([e.encode() for e in sorted_ids], dtype=bytes) if n
+            "ids": np.array([e.encode() for e in sorted_ids], dtype=bytes)
+            if n
             else np.zeros(0, dtype="S1"),
             "born": np.array([born.get(e, OPEN_START) for e in sorted_ids], dtype=np.int32),
             "ended": np.array([ended.get(e, OPEN_END) for e in sorted_ids], dtype=np.int32),
             "kinds": kinds,
-            "owner": owner[order_rows], "owned": owned[order_rows],
-            "start": start[order_rows], "end": end[order_rows],
-            "low": low[order_rows], "high": high[order_rows], "flags": flags[order_rows],
-        }  # fmt: skip
+            "owner": owner[order_rows],
+            "owned": owned[order_rows],
+            "start": start[order_rows],
+            "end": end[order_rows],
+            "low": low[order_rows],
+            "high": high[order_rows],
+            "flags": flags[order_rows],
+        }
         _index_rows(arrays, n)
         return cls(arrays)
 
@@ -350,7 +367,8 @@ class Register:
     def key(self) -> str:
         """The cache key this register was saved with ('' when built here)."""
         key = self._arrays.get("key")
-        return bytes(key[0]).decode() if key is not None and key.size else ""
+        text = bytes(key[0]).decode() if key is not None and key.size else ""
+        return "" if text == "-" else text
 
     def save(self, path: str | os.PathLike[str], key: str = "") -> Path:
         """Write the arrays to an uncompressed ``.npz`` (so :meth:`load` can map them)."""
@@ -360,7 +378,7 @@ class Register:
         arrays["key"] = np.array([key.encode() or b"-"], dtype=bytes)
         try:
             with open(partial, "wb") as out:
-                np.savez(out, **arrays)
+                np.savez(out, **cast(dict[str, Any], arrays))
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)
@@ -390,8 +408,8 @@ class Register:
 
     def position(self, entity_id: str) -> int:
         """The position of ``entity_id`` in :attr:`ids`, or -1 when it has none."""
-        key = entity_id.encode()
-        i = int(np.searchsorted(self._ids, key))
+        key = np.bytes_(entity_id.encode())
+        i = int(self._ids.searchsorted(key))
         if i < self._ids.shape[0] and self._ids[i] == key:
             return i
         return -1
@@ -421,24 +439,41 @@ class Register:
 
     # -- one entity ------------------------------------------------------------------------
 
-    def _stakes(self, rows: np.ndarray | range, day: int, other: np.ndarray) -> list[tuple]:
-        """Combined stakes of the rows valid on ``day``: (party, low, high, flags)."""
+    @property
+    def _records(self) -> np.ndarray:
+        """The rows as one record array (saved with the columns; made here for a register
+        saved without it): a slice of it read into Python tuples costs one call, where
+        each column read apart costs one each."""
+        if self.__records is None:
+            self.__records = self._arrays.get("records")
+            if self.__records is None:
+                self.__records = _records_of(self._arrays)
+        return self.__records
+
+    def _stakes(self, records: list[tuple], day: int, side: int) -> list[tuple]:
+        """Combined stakes of the rows valid on ``day``: (party, low, high, flags), the
+        party being the owner (``side`` 0) or the owned (1)."""
         found: dict[int, list] = {}
-        starts, ends = self.start, self.end
-        for r in rows:
-            if starts[r] <= day < ends[r]:
-                party = int(other[r])
-                low, high, flags = float(self.low[r]), float(self.high[r]), int(self.flags[r])
+        for row in records:
+            if row[2] <= day < row[3]:
+                party = row[side]
                 held = found.get(party)
                 if held is None:
-                    found[party] = [low, high, flags, 1 if flags & HOLDING else 0]
-                else:
-                    _add_stake(held, low, high, flags)
+                    held = found[party] = [0.0, 0.0, 0, 0]
+                _add_stake(held, row[4], row[5], row[6])
         return [(p, *_final_stake(v)) for p, v in found.items()]
 
+    def _held_in(self, i: int) -> list[tuple]:
+        """The rows of the stakes held in entity ``i``."""
+        first, last = self._owned_offsets[i : i + 2].tolist()
+        return self._records[first:last].tolist()
+
     def _answer(self, stakes: list[tuple]) -> list[DirectStake]:
-        answer = [DirectStake(self.entity(p), low, high) for p, low, high, _ in stakes]
-        return sorted(answer, key=lambda s: (-s.low, s.entity))
+        ids = self._ids
+        answer = [DirectStake(ids[p].decode(), low, high) for p, low, high, _ in stakes]
+        if len(answer) > 1:
+            answer.sort(key=lambda s: (-s.low, s.entity))
+        return answer
 
     def owners_at(self, entity_id: str, day: _dt.date | int) -> list[DirectStake]:
         """The direct owners of ``entity_id`` on ``day``, largest stake first.
@@ -448,9 +483,7 @@ class Register:
         i = self.position(entity_id)
         if i < 0:
             return []
-        offsets = self._owned_offsets
-        rows = range(int(offsets[i]), int(offsets[i + 1]))
-        return self._answer(self._stakes(rows, day_number(day), self.owner))
+        return self._answer(self._stakes(self._held_in(i), day_number(day), 0))
 
     def holdings_at(self, entity_id: str, day: _dt.date | int) -> list[DirectStake]:
         """What ``entity_id`` directly holds on ``day``, largest stake first."""
@@ -458,8 +491,8 @@ class Register:
         if i < 0:
             return []
         offsets = self._owner_offsets
-        rows = self._owner_order[int(offsets[i]) : int(offsets[i + 1])].tolist()
-        return self._answer(self._stakes(rows, day_number(day), self.owned))
+        rows = self._owner_order[int(offsets[i]) : int(offsets[i + 1])]
+        return self._answer(self._stakes(self._records[rows].tolist(), day_number(day), 1))
 
     def ancestry_at(self, entity_id: str, day: _dt.date | int) -> nx.DiGraph:
         """The control graph of ``day`` restricted to ``entity_id`` and everyone above it.
@@ -474,14 +507,12 @@ class Register:
         i = self.position(entity_id)
         if i < 0:
             return graph
-        offsets, unnamed = self._owned_offsets, (self.kinds & _UNNAMED) != 0
+        unnamed = (self.kinds & _UNNAMED) != 0
         graph.add_node(i)
         stack, seen = [i], {i}
         while stack:
             v = stack.pop()
-            for u, low, high, flags in self._stakes(
-                range(int(offsets[v]), int(offsets[v + 1])), d, self.owner
-            ):
+            for u, low, high, flags in self._stakes(self._held_in(v), d, 0):
                 if unnamed[u]:
                     continue
                 graph.add_edge(u, v, **_edge_data(low, high, flags))
@@ -536,8 +567,9 @@ class Register:
         high = sp.csr_array((e.high, (e.src, e.dst)), shape=(n, n))
         return StakeMatrices(low, high)
 
-    def networkx_at(self, day: _dt.date | int, unnamed: bool = True,
-                    members: np.ndarray | None = None) -> nx.DiGraph:  # fmt: skip
+    def networkx_at(
+        self, day: _dt.date | int, unnamed: bool = True, members: np.ndarray | None = None
+    ) -> nx.DiGraph:
         """The ownership graph of ``day`` as ``Timeline.snapshot(day).graph(unnamed)`` builds
         it (nodes are positions): the entities present that day and their stakes, with or
         without those held by buckets of unnamed holders. ``members`` (a mask) keeps only
@@ -680,9 +712,16 @@ class Register:
             low, high = self._reference_rows(edges, odd_tops, odd, nodes, row_of, low, high)
         return TopStakes(tops, low, high)
 
-    def _reference_rows(self, edges: _Edges, odd_tops: np.ndarray, odd: np.ndarray,
-                        nodes: np.ndarray, row_of: np.ndarray, low: sp.csr_array,
-                        high: sp.csr_array) -> tuple[sp.csr_array, sp.csr_array]:  # fmt: skip
+    def _reference_rows(
+        self,
+        edges: _Edges,
+        odd_tops: np.ndarray,
+        odd: np.ndarray,
+        nodes: np.ndarray,
+        row_of: np.ndarray,
+        low: sp.csr_array,
+        high: sp.csr_array,
+    ) -> tuple[sp.csr_array, sp.csr_array]:
         """Rows of top parents in groups whose walk sums diverge, from the reference."""
         import scipy.sparse as sp
 
@@ -796,10 +835,14 @@ def _subgraph(edges: _Edges, members: np.ndarray, usable: np.ndarray) -> nx.DiGr
     graph.add_edges_from(
         (u, v, _edge_data(lo, hi, f))
         for u, v, lo, hi, f in zip(
-            edges.src[chosen].tolist(), edges.dst[chosen].tolist(), edges.low[chosen].tolist(),
-            edges.high[chosen].tolist(), flags.tolist(), strict=True,
+            edges.src[chosen].tolist(),
+            edges.dst[chosen].tolist(),
+            edges.low[chosen].tolist(),
+            edges.high[chosen].tolist(),
+            flags.tolist(),
+            strict=True,
         )
-    )  # fmt: skip
+    )
     return graph
 
 
@@ -807,8 +850,10 @@ def _subgraph(edges: _Edges, members: np.ndarray, usable: np.ndarray) -> nx.DiGr
 
 
 def _fraction(threshold: float) -> float:
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not (
-        0.0 <= float(threshold) <= 100.0
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not (0.0 <= float(threshold) <= 100.0)
     ):
         raise InputError(f"threshold must be a percent between 0 and 100, got {threshold!r}")
     return float(threshold) / 100.0
@@ -840,8 +885,9 @@ def _climb(linked: np.ndarray, up: np.ndarray, n: int) -> tuple[np.ndarray, np.n
     return anchor, np.flatnonzero(pointer >= 0)
 
 
-def _break_cycles(linked: np.ndarray, up: np.ndarray, on_cycles: np.ndarray, n: int
-                  ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def _break_cycles(
+    linked: np.ndarray, up: np.ndarray, on_cycles: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Drop the links of cycles of one-to-one control, walking once round each cycle
     from ``on_cycles`` (entities on them); the solver decides those entities."""
     parent = np.full(n, -1, dtype=np.int64)
@@ -932,8 +978,17 @@ class _Cycles:
             local[members] = np.arange(members.size) - first
             for size in np.unique(sizes[cyclic]).tolist():
                 chosen = cyclic[sizes[cyclic] == size]
-                self._invert(size, chosen, members, scc, local, rows[inside], cols[inside],
-                             vals[inside], (q_rows, q_cols, q_vals))  # fmt: skip
+                self._invert(
+                    size,
+                    chosen,
+                    members,
+                    scc,
+                    local,
+                    rows[inside],
+                    cols[inside],
+                    vals[inside],
+                    (q_rows, q_cols, q_vals),
+                )
         if q_rows:
             self.q = sp.csr_array(
                 (np.concatenate(q_vals), (np.concatenate(q_rows), np.concatenate(q_cols))),
@@ -942,9 +997,18 @@ class _Cycles:
         else:
             self.q = sp.csr_array((m, m))
 
-    def _invert(self, size: int, chosen: np.ndarray, members: np.ndarray, scc: np.ndarray,
-                local: np.ndarray, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
-                out: tuple[list, list, list]) -> None:  # fmt: skip
+    def _invert(
+        self,
+        size: int,
+        chosen: np.ndarray,
+        members: np.ndarray,
+        scc: np.ndarray,
+        local: np.ndarray,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        vals: np.ndarray,
+        out: tuple[list, list, list],
+    ) -> None:
         """``(I - Cᵀ)^-1 - I`` for every block of ``size`` entities at once."""
         block_of = np.full(int(scc.max()) + 1, -1, dtype=np.int64)
         block_of[chosen] = np.arange(chosen.size)
@@ -971,14 +1035,15 @@ class _Cycles:
         ok &= np.isfinite(z).all(axis=1) & (z.min(axis=1) > 0.0) & (z.max(axis=1) < 1e12)
         self.divergent[nodes[~ok].ravel()] = True
         inverse[:, np.arange(size), np.arange(size)] -= 1.0
-        k, i, j = np.nonzero(inverse * ok[:, None, None])
-        out[0].append(nodes[k, i])
-        out[1].append(nodes[k, j])
-        out[2].append(inverse[k, i, j])
+        block, i, j = np.nonzero(inverse * ok[:, None, None])
+        out[0].append(nodes[block, i])
+        out[1].append(nodes[block, j])
+        out[2].append(inverse[block, i, j])
 
 
-def _walk_sums(cycles: _Cycles, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
-               tops: np.ndarray) -> sp.csr_array:  # fmt: skip
+def _walk_sums(
+    cycles: _Cycles, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, tops: np.ndarray
+) -> sp.csr_array:
     """``Z = (I - Aᵀ)^-1 Aᵀ E``: column ``j`` holds row ``tops[j]`` of ``Ã``."""
     import scipy.sparse as sp
 
@@ -997,14 +1062,21 @@ def _walk_sums(cycles: _Cycles, rows: np.ndarray, cols: np.ndarray, vals: np.nda
     if not parts:
         return sp.csr_array((m, tops.size))
     return sp.coo_array(
-        (np.concatenate([p.data for p in parts]),
-         (np.concatenate([p.row for p in parts]), np.concatenate([p.col for p in parts]))),
+        (
+            np.concatenate([p.data for p in parts]),
+            (np.concatenate([p.row for p in parts]), np.concatenate([p.col for p in parts])),
+        ),
         shape=(m, tops.size),
-    ).tocsr()  # fmt: skip
+    ).tocsr()
 
 
-def _claims(walks: sp.csr_array, tops: np.ndarray, top_rows: np.ndarray, nodes: np.ndarray,
-            shape: tuple[int, int]) -> sp.csr_array:  # fmt: skip
+def _claims(
+    walks: sp.csr_array,
+    tops: np.ndarray,
+    top_rows: np.ndarray,
+    nodes: np.ndarray,
+    shape: tuple[int, int],
+) -> sp.csr_array:
     """Effective stakes from walk sums: walks that return to the top parent are not its
     claim, so ``Ã[X, Y]`` is divided by ``1 + Ã[X, X]``; rows are top parents."""
     import scipy.sparse as sp
@@ -1077,8 +1149,9 @@ def _term_value(text: str) -> Any:
     return to_python(ox.Literal(text, datatype=ox.NamedNode(_XSD + kind)))
 
 
-def _fact_rows(store: Store, name: str, tick: Callable[[int], None]
-               ) -> Iterator[tuple[Any, int, Any]]:  # fmt: skip
+def _fact_rows(
+    store: Store, name: str, tick: Callable[[int], None]
+) -> Iterator[tuple[Any, int, Any]]:
     """``(subject, k, object)`` rows of a ``register-*`` query, as plain values.
 
     Stores that can serialise results (an Oxigraph store, a SPARQL endpoint) answer
@@ -1204,8 +1277,9 @@ class _Facts:
             self.event_sets[s][k - 6].add(o)
 
 
-def _read_store(cls: type[Register], store: Store,
-                progress: Callable[[int], None] | None) -> Register:  # fmt: skip
+def _read_store(
+    cls: type[Register], store: Store, progress: Callable[[int], None] | None
+) -> Register:
     """The facts of a store, read with the three ``register-*.rq`` queries."""
     before, read = [0], [0]  # rows of the queries done, and in all
 
@@ -1215,16 +1289,22 @@ def _read_store(cls: type[Register], store: Store,
             progress(read[0])
 
     facts = _Facts()
-    for name, add in (("register-entities", facts.entity), ("register-stakes", facts.stake),
-                      ("register-mergers", facts.merger)):  # fmt: skip
+    for name, add in (
+        ("register-entities", facts.entity),
+        ("register-stakes", facts.stake),
+        ("register-mergers", facts.merger),
+    ):
         for s, k, o in _fact_rows(store, name, tick):
             add(s, k, o)
         before[0] = read[0]
     return _assemble(cls, facts)
 
 
-def _read_ntriples(cls: type[Register], paths: Iterable[str | os.PathLike[str]],
-                   progress: Callable[[int], None] | None) -> Register:  # fmt: skip
+def _read_ntriples(
+    cls: type[Register],
+    paths: Iterable[str | os.PathLike[str]],
+    progress: Callable[[int], None] | None,
+) -> Register:
     """The facts of N-Triples files, picked out of one streaming pass with the same
     selection as the ``register-*.rq`` queries."""
     import pyoxigraph as ox
@@ -1277,14 +1357,30 @@ def _triple_routes(facts: _Facts) -> tuple[dict[str, tuple], dict[str, list[tupl
     """Which triples feed which table, with the ``?k`` of the ``register-*`` queries."""
     gk, org = "https://w3id.org/groupkg/ontology#", "http://www.w3.org/ns/org#"
     by_predicate: dict[str, tuple] = {
-        gk + "incorporationDate": (facts.entity, 2), gk + "dissolutionDate": (facts.entity, 3),
-        gk + "effectiveDate": (facts.merger, 3), gk + "survivor": (facts.merger, 4),
-        org + "resultingOrganization": (facts.merger, 5), gk + "absorbed": (facts.merger, 6),
+        gk + "incorporationDate": (facts.entity, 2),
+        gk + "dissolutionDate": (facts.entity, 3),
+        gk + "effectiveDate": (facts.merger, 3),
+        gk + "survivor": (facts.merger, 4),
+        org + "resultingOrganization": (facts.merger, 5),
+        gk + "absorbed": (facts.merger, 6),
         org + "originalOrganization": (facts.merger, 7),
-    }  # fmt: skip
-    stake_properties = ("owner", "owned", "parent", "child", "percent", "percentMin",
-                        "percentMax", "percentMinExclusive", "percentMaxExclusive", "validFrom",
-                        "validTo", "asOf", "interestType", "shares")  # fmt: skip
+    }
+    stake_properties = (
+        "owner",
+        "owned",
+        "parent",
+        "child",
+        "percent",
+        "percentMin",
+        "percentMax",
+        "percentMinExclusive",
+        "percentMaxExclusive",
+        "validFrom",
+        "validTo",
+        "asOf",
+        "interestType",
+        "shares",
+    )
     for k, name in enumerate(stake_properties, start=2):
         by_predicate[gk + name] = (facts.stake, k)
     by_type: dict[str, list[tuple]] = defaultdict(list)
@@ -1296,9 +1392,18 @@ def _triple_routes(facts: _Facts) -> tuple[dict[str, tuple], dict[str, list[tupl
     for name in ("Merger", "AbsorptionMerger"):
         by_type[gk + name].append((facts.merger, 0))
     by_type[org + "ChangeEvent"].append((facts.merger, 1))
-    for name in ("StockSplit", "PublicOffering", "ThirdPartyAllotment", "ShareIssuance",
-                 "SecondaryOffering", "TreasuryStockDelivery", "StockOptionGrant",
-                 "ArticlesAmendment", "LockUpAgreement", "Event"):  # fmt: skip
+    for name in (
+        "StockSplit",
+        "PublicOffering",
+        "ThirdPartyAllotment",
+        "ShareIssuance",
+        "SecondaryOffering",
+        "TreasuryStockDelivery",
+        "StockOptionGrant",
+        "ArticlesAmendment",
+        "LockUpAgreement",
+        "Event",
+    ):
         by_type[gk + name].append((facts.merger, 2))
     return by_predicate, dict(by_type)
 
@@ -1334,7 +1439,9 @@ def _assemble(cls: type[Register], facts: _Facts) -> Register:
             continue
         absorbed_set, originals = event_sets.get(event, (set(), set()))
         absorbed = sorted(absorbed_set) or sorted(o for o in originals if o != survivor)
-        mergers.append((when.start, str(event), _finish(when), survivor, absorbed))
+        day = _finish(when)
+        assert day is not None
+        mergers.append((when.start, str(event), day, survivor, absorbed))
     mergers.sort(key=lambda m: (m[0], m[1]))
     for _, _, day, _, absorbed in mergers:
         for entity in absorbed:
@@ -1359,21 +1466,47 @@ def _assemble(cls: type[Register], facts: _Facts) -> Register:
         for entity in absorbed:
             place(entity)
     groups: dict[tuple[Any, Any, Any], int] = {}
-    records: dict[str, list[Any]] = {name: [] for name in
-                                     ("group", "owner", "owned", "start", "until", "precision",
-                                      "id", "low", "high", "flags")}  # fmt: skip
+    records: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "group",
+            "owner",
+            "owned",
+            "start",
+            "until",
+            "precision",
+            "id",
+            "low",
+            "high",
+            "flags",
+        )
+    }
     columns = list(records.values())
     valid_from, valid_to, as_of = props[11], props[12], props[13]
 
-    def record(fact: Any, owner: Any, owned: Any, kind: Any, stake: tuple[float, float, int],
-               precision: int) -> None:  # fmt: skip
+    def record(
+        fact: Any,
+        owner: Any,
+        owned: Any,
+        kind: Any,
+        stake: tuple[float, float, int],
+        precision: int,
+    ) -> None:
         start = _begin(valid_from.get(fact))
         if start is None:
             start = _begin(as_of.get(fact))
         until = _finish(valid_to.get(fact))
         group = groups.setdefault((owner, owned, kind), len(groups))
-        values = (group, place(owner), place(owned), OPEN_START if start is None else start,
-                  OPEN_END if until is None else until, precision, str(fact), *stake)  # fmt: skip
+        values = (
+            group,
+            place(owner),
+            place(owned),
+            OPEN_START if start is None else start,
+            OPEN_END if until is None else until,
+            precision,
+            str(fact),
+            *stake,
+        )
         for column, value in zip(columns, values, strict=True):
             column.append(value)
 
@@ -1383,16 +1516,29 @@ def _assemble(cls: type[Register], facts: _Facts) -> Register:
             owner, owned = props[2].get(fact), props[3].get(fact)
             if owner is not None and owned is not None:
                 low, high = _number(props[7].get(fact)), _number(props[8].get(fact))
-                stake = _stake_of_holding(percent, low, high, props[9].get(fact) is True,
-                                          props[10].get(fact) is True)  # fmt: skip
+                stake = _stake_of_holding(
+                    percent, low, high, props[9].get(fact) is True, props[10].get(fact) is True
+                )
                 kind = props[14].get(fact) or "shareholding"
-                record(fact, owner, owned, kind, stake,
-                       _precision(percent, low, high, props[15].get(fact)))  # fmt: skip
+                record(
+                    fact,
+                    owner,
+                    owned,
+                    kind,
+                    stake,
+                    _precision(percent, low, high, props[15].get(fact)),
+                )
         if bits & 2:
             parent, child = props[4].get(fact), props[5].get(fact)
             if parent is not None and child is not None:
-                record(fact, parent, child, "relation:direct", (0.0, 1.0, CONSOLIDATED),
-                       _precision(percent, None, None, None))  # fmt: skip
+                record(
+                    fact,
+                    parent,
+                    child,
+                    "relation:direct",
+                    (0.0, 1.0, CONSOLIDATED),
+                    _precision(percent, None, None, None),
+                )
 
     rows = _spans(records, ids, lifetimes, index, mergers)
     used = set(lifetimes)
@@ -1407,12 +1553,24 @@ def _assemble(cls: type[Register], facts: _Facts) -> Register:
         index = {e: i for i, e in enumerate(ids)}
     born = {e: b for e, (b, _) in lifetimes.items() if b != OPEN_START}
     ended = {e: x for e, (_, x) in lifetimes.items() if x != OPEN_END}
-    return cls._from_columns([str(e) for e in ids], born, ended, lifetimes, unnamed, rows,
-                             {str(e): i for e, i in index.items()})  # fmt: skip
+    return cls._from_columns(
+        [str(e) for e in ids],
+        born,
+        ended,
+        lifetimes,
+        unnamed,
+        rows,
+        {str(e): i for e, i in index.items()},
+    )
 
 
-def _spans(records: dict[str, list[Any]], ids: list[Any], lifetimes: dict[Any, tuple[int, int]],
-           index: dict[Any, int], mergers: list[tuple]) -> _Rows:  # fmt: skip
+def _spans(
+    records: dict[str, list[Any]],
+    ids: list[Any],
+    lifetimes: dict[Any, tuple[int, int]],
+    index: dict[Any, int],
+    mergers: list[tuple],
+) -> _Rows:
     """Spans from records: one per start, ends at the next record, clipped, then merged."""
     group = np.array(records["group"], dtype=np.int64)
     start = np.array(records["start"], dtype=np.int64)
@@ -1445,8 +1603,16 @@ def _spans(records: dict[str, list[Any]], ids: list[Any], lifetimes: dict[Any, t
     low = np.array(records["low"])[chosen][kept].tolist()
     high = np.array(records["high"])[chosen][kept].tolist()
     flags = np.array(records["flags"])[chosen][kept].tolist()
-    spans = [owner[kept].tolist(), owned[kept].tolist(), begin[kept].tolist(),
-             natural[kept].tolist(), end[kept].tolist(), low, high, flags]  # fmt: skip
+    spans = [
+        owner[kept].tolist(),
+        owned[kept].tolist(),
+        begin[kept].tolist(),
+        natural[kept].tolist(),
+        end[kept].tolist(),
+        low,
+        high,
+        flags,
+    ]
     _pass_to_survivors(spans, mergers, index, born, ended)
     rows = _Rows()
     o, d, b, _, e, lo, hi, fl = spans
@@ -1454,8 +1620,13 @@ def _spans(records: dict[str, list[Any]], ids: list[Any], lifetimes: dict[Any, t
     return rows
 
 
-def _pass_to_survivors(spans: list[list[Any]], mergers: list[tuple], index: dict[Any, int],
-                       born: np.ndarray, ended: np.ndarray) -> None:  # fmt: skip
+def _pass_to_survivors(
+    spans: list[list[Any]],
+    mergers: list[tuple],
+    index: dict[Any, int],
+    born: np.ndarray,
+    ended: np.ndarray,
+) -> None:
     """Each merger passes what the absorbed company held on the eve to the survivor."""
     owner, owned, begin, natural, end = spans[:5]
     absorbed_all = {index[a] for m in mergers for a in m[4] if a in index}
@@ -1480,15 +1651,29 @@ def _pass_to_survivors(spans: list[list[Any]], mergers: list[tuple], index: dict
                 stop = min(nat, ended_l[s])
                 if s == o or start >= stop:
                     continue
-                for column, value in zip(spans, (s, o, start, nat, stop, spans[5][i],
-                                                 spans[6][i], spans[7][i]), strict=True):  # fmt: skip
+                for column, value in zip(
+                    spans,
+                    (s, o, start, nat, stop, spans[5][i], spans[6][i], spans[7][i]),
+                    strict=True,
+                ):
                     column.append(value)
                 if s in absorbed_all:
                     by_owner[s].append(len(owner) - 1)
 
 
+def _records_of(arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """The row columns side by side in one structured array."""
+    kinds = [(name, arrays[name].dtype) for name in _COLUMNS]
+    records = np.empty(arrays["owner"].shape[0], dtype=kinds)
+    for name in _COLUMNS:
+        records[name] = arrays[name]
+    return records
+
+
 def _index_rows(arrays: dict[str, np.ndarray], n: int) -> None:
-    """Offsets of each entity's rows as owned (rows are sorted so), and as owner."""
+    """Offsets of each entity's rows as owned (rows are sorted so), and as owner, and the
+    rows as records for the look-ups of one entity."""
+    arrays["records"] = _records_of(arrays)
     positions = np.arange(n + 1)
     arrays["owned_offsets"] = np.searchsorted(arrays["owned"], positions).astype(np.int64)
     order = np.lexsort((arrays["start"], arrays["owned"], arrays["owner"]))
@@ -1518,14 +1703,14 @@ def _cache_key(store: Store) -> str:
     Imports only ever add a named graph; the default graph holds the ontology and
     data added when the store was made, so its size tells a changed one apart.
     """
-    import pyoxigraph as ox
-
     from groupkg.graph.store import OxigraphStore
 
     if not isinstance(store, OxigraphStore):
         return ""
     imports = [graph.value for graph in store._imports()]
-    default = sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    # Counted by the store: reading the quads out would decode every term.
+    (row,) = store.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    default = int(row["n"].value)
     return json.dumps({"format": _FORMAT, "imports": imports, "default": default})
 
 
@@ -1548,14 +1733,19 @@ def _map_npz(path: Path) -> dict[str, np.ndarray]:
             begin = info.header_offset + 30 + name_length + extra_length
             header = io.BytesIO(buffer[begin : begin + 65536 + 16])
             version = npy.read_magic(header)
-            read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+            read_header = (
+                npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+            )
             shape, fortran, dtype = read_header(header)
             if dtype.hasobject or fortran:
                 raise ValueError(f"{path}: {info.filename} cannot be mapped")
             count = int(np.prod(shape))
             offset = begin + header.tell()
-            array = (np.frombuffer(buffer, dtype=dtype, count=count, offset=offset) if count
-                     else np.zeros(shape, dtype=dtype))  # fmt: skip
+            array = (
+                np.frombuffer(buffer, dtype=dtype, count=count, offset=offset)
+                if count
+                else np.zeros(shape, dtype=dtype)
+            )
             arrays[info.filename.removesuffix(".npy")] = array.reshape(shape)
     for name in (*_ENTITY_COLUMNS, *_COLUMNS, "owned_offsets", "owner_order", "owner_offsets"):
         if name not in arrays:

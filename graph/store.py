@@ -22,11 +22,11 @@ from __future__ import annotations
 import io
 import json
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-import time
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from importlib import resources

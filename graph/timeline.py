@@ -256,7 +256,9 @@ class Timeline:
             for fact in _one_per_start(facts, starts):
                 start = starts[fact.id]
                 # A later record of the same owner and owned supersedes this one.
-                later = [s for s in starts.values() if s is not None and (start is None or s > start)]
+                later = [
+                    s for s in starts.values() if s is not None and (start is None or s > start)
+                ]
                 natural_end = _min_end(_finish(fact.valid_to), min(later) if later else None)
                 span = Span(owner, owned, start, natural_end, natural_end)
                 if isinstance(fact, Holding):
@@ -443,7 +445,7 @@ def _one_per_start(facts: list, starts: dict[str, _dt.date | None]) -> list:
 def _precision(fact: object) -> int:
     if getattr(fact, "percent", None) is not None:
         return 3
-    if getattr(fact, "percent_min", None) is not None or getattr(fact, "percent_max", None) is not None:
+    if any(getattr(fact, bound, None) is not None for bound in ("percent_min", "percent_max")):
         return 2
     return 1 if getattr(fact, "shares", None) is not None else 0
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 from bods_fixtures import list_cases, load
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+
 from groupkg.graph.bods import (
     BODS_BASE,
     bods_to_graph,
@@ -27,7 +29,6 @@ from groupkg.graph.bods import (
 )
 from groupkg.graph.csvformat import BadInput, read_csv
 from groupkg.graph.vocab import DCTERMS, GK, PROV
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 SHARED = Path(__file__).parents[1].parent / "shared"
 BODS = SHARED / "bods-0.4"

@@ -192,7 +192,8 @@ def test_sparql_formats():
     assert "Xavier" in tsv_out
     construct = run(
         "sparql",
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/groupkg/ontology#NaturalPerson> ; ?p ?o }",
+        "CONSTRUCT { ?s ?p ?o } WHERE "
+        "{ ?s a <https://w3id.org/groupkg/ontology#NaturalPerson> ; ?p ?o }",
     )
     assert construct.exit_code == 0 and "Xavier" in construct.output
 

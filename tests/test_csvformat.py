@@ -7,6 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
 from groupkg.graph.csvformat import (
     CSV_COLUMNS,
     LOCAL_BASE,
@@ -17,8 +20,6 @@ from groupkg.graph.csvformat import (
 )
 from groupkg.graph.errors import InputError
 from groupkg.graph.vocab import DCTERMS, GK, PROV
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 
 HEADER = ",".join(CSV_COLUMNS)
 

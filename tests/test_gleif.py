@@ -8,13 +8,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
 from groupkg.graph import gleif
 from groupkg.graph.csvformat import BadInput
 from groupkg.graph.errors import InputError
 from groupkg.graph.gleif import GLEIF_BASE, LEI_BASE, iter_gleif_triples, read_gleif
 from groupkg.graph.vocab import DCTERMS, GK, PROV
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 
 SAMPLE = Path(__file__).parent / "data" / "gleif" / "sample.csv"
 PARENT, SUB_A, SUB_B = "5493000PARENT0GRP062", "5493000SUBSIDIARYA31", "5493000SUBSIDIARYB28"

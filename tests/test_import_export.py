@@ -1,7 +1,6 @@
 """groupkg import and export through the command line: formats, atomicity, round trips."""
 
 import json
-from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox

@@ -127,7 +127,8 @@ def test_gleif_ultimate_parents_from_direct_consolidations(child, day, parent):
 def test_gleif_reported_ultimate_parents_match_the_computed_ones():
     group = imported(GLEIF_SAMPLE, "gleif-rr")
     day = D("2020-06-01")
-    reported = [(r.child, r.parent) for r, _ in group.snapshot(day).reported if r.kind == "ultimate"]
+    snapshot = group.snapshot(day)
+    reported = [(r.child, r.parent) for r, _ in snapshot.reported if r.kind == "ultimate"]
     assert len(reported) == 2
     for child, parent in reported:
         assert group.paths(child, day)["ultimate_parent"]["id"] == parent

@@ -73,6 +73,8 @@ class RandomRegister:
         self._consolidation(e[7], e[6])
         self._holding(e[8], e[9], exact=3)
         self._holding(e[9], e[8], exact=4)
+        self._holding(e[10], e[11], exact=60, start=dt.date(2001, 1, 1))  # and consolidated
+        self._consolidation(e[10], e[11], start=dt.date(2001, 1, 1))
         for _ in range(entities // 8):
             self._merger()
         self._merger(chain=True)
@@ -97,7 +99,13 @@ class RandomRegister:
         e, draw = f"<{self.entity(i)}>", self.rng.random()
         if draw < 0.06:
             return  # untyped: it appears only in holdings
-        kind = GK.UnnamedHolders if draw < 0.14 else GK.NaturalPerson if draw < 0.22 else GK.LegalEntity
+        kind = (
+            GK.UnnamedHolders
+            if draw < 0.14
+            else GK.NaturalPerson
+            if draw < 0.22
+            else GK.LegalEntity
+        )
         self.lines.append(f"{e} {A} {_iri(kind)} .")
         self.lines.append(f'{e} <http://www.w3.org/2000/01/rdf-schema#label> "Entity {i}" .')
         if self.rng.random() < 0.7:
@@ -122,17 +130,28 @@ class RandomRegister:
             end = dt.date.fromordinal(start.toordinal() + int(self.rng.integers(1, 2500)))
             self.lines.append(f"{fact} {_iri(GK.validTo)} {self._date(end)} .")
 
-    def _holding(self, owner: int, owned: int, exact: float | None = None,
-                 start: dt.date | None = None, again: bool = True) -> None:  # fmt: skip
+    def _holding(
+        self,
+        owner: int,
+        owned: int,
+        exact: float | None = None,
+        start: dt.date | None = None,
+        again: bool = True,
+    ) -> None:
         h = f"<{BASE}h{self.facts:04d}>"
         self.facts += 1
         o, d = f"<{self.entity(owner)}>", f"<{self.entity(owned)}>"
-        self.lines += [f"{h} {A} {_iri(GK.Holding)} .", f"{h} {_iri(GK.owner)} {o} .",
-                       f"{h} {_iri(GK.owned)} {d} ."]  # fmt: skip
+        self.lines += [
+            f"{h} {A} {_iri(GK.Holding)} .",
+            f"{h} {_iri(GK.owner)} {o} .",
+            f"{h} {_iri(GK.owned)} {d} .",
+        ]
         draw = self.rng.random()
         if exact is not None or draw < 0.6:
-            value = exact if exact is not None else self.rng.choice(
-                [5, 10, 25, 30, 49.99, 50, 50.01, 51, 60, 75, 100]
+            value = (
+                exact
+                if exact is not None
+                else self.rng.choice([5, 10, 25, 30, 49.99, 50, 50.01, 51, 60, 75, 100])
             )
             self.lines.append(f'{h} {_iri(GK.percent)} "{value}"^^<{XSD}decimal> .')
         elif draw < 0.8:
@@ -142,7 +161,9 @@ class RandomRegister:
             if self.rng.random() < 0.5:
                 self.lines.append(f'{h} {_iri(GK.percentMinExclusive)} "true"^^<{XSD}boolean> .')
         elif draw < 0.9:
-            self.lines.append(f'{h} {_iri(GK.shares)} "{int(self.rng.integers(1, 999))}"^^<{XSD}integer> .')
+            self.lines.append(
+                f'{h} {_iri(GK.shares)} "{int(self.rng.integers(1, 999))}"^^<{XSD}integer> .'
+            )
         if self.rng.random() < 0.04:
             self.lines.append(f'{h} {_iri(GK.interestType)} "voting-rights" .')
         self._dated(h, start)
@@ -151,13 +172,17 @@ class RandomRegister:
             when = None if not same else start
             self._holding(owner, owned, start=when, again=False)
 
-    def _consolidation(self, parent: int, child: int) -> None:
+    def _consolidation(self, parent: int, child: int, start: dt.date | None = None) -> None:
         r = f"<{BASE}r{self.facts:04d}>"
         self.facts += 1
-        kind = GK.DirectConsolidation if self.rng.random() < 0.8 else GK.UltimateConsolidation
-        self.lines += [f"{r} {A} {_iri(kind)} .", f"{r} {_iri(GK.parent)} <{self.entity(parent)}> .",
-                       f"{r} {_iri(GK.child)} <{self.entity(child)}> ."]  # fmt: skip
-        self._dated(r)
+        direct = start is not None or self.rng.random() < 0.8
+        kind = GK.DirectConsolidation if direct else GK.UltimateConsolidation
+        self.lines += [
+            f"{r} {A} {_iri(kind)} .",
+            f"{r} {_iri(GK.parent)} <{self.entity(parent)}> .",
+            f"{r} {_iri(GK.child)} <{self.entity(child)}> .",
+        ]
+        self._dated(r, start)
 
     def _merger(self, chain: bool = False) -> None:
         survivor, absorbed = (int(x) for x in self.rng.choice(self.n, 2, replace=False))
@@ -173,13 +198,18 @@ class RandomRegister:
         self.facts += 1
         s, a = f"<{self.entity(survivor)}>", f"<{self.entity(absorbed)}>"
         if plain:  # an org:ChangeEvent with no groupkg type: still a merger
-            self.lines += [f"{m} {A} {_iri(ORG.ChangeEvent)} .",
-                           f"{m} {_iri(ORG.resultingOrganization)} {s} .",
-                           f"{m} {_iri(ORG.originalOrganization)} {s} .",
-                           f"{m} {_iri(ORG.originalOrganization)} {a} ."]  # fmt: skip
+            self.lines += [
+                f"{m} {A} {_iri(ORG.ChangeEvent)} .",
+                f"{m} {_iri(ORG.resultingOrganization)} {s} .",
+                f"{m} {_iri(ORG.originalOrganization)} {s} .",
+                f"{m} {_iri(ORG.originalOrganization)} {a} .",
+            ]
         else:
-            self.lines += [f"{m} {A} {_iri(GK.AbsorptionMerger)} .", f"{m} {_iri(GK.survivor)} {s} .",
-                           f"{m} {_iri(GK.absorbed)} {a} ."]  # fmt: skip
+            self.lines += [
+                f"{m} {A} {_iri(GK.AbsorptionMerger)} .",
+                f"{m} {_iri(GK.survivor)} {s} .",
+                f"{m} {_iri(GK.absorbed)} {a} .",
+            ]
         self.lines.append(f"{m} {_iri(GK.effectiveDate)} {self._date(day)} .")
         self.days += [day - dt.timedelta(days=1), day]
 
@@ -202,8 +232,21 @@ def _ntriples():  # noqa: ANN202 - a pyoxigraph format
 
 def _arrays_equal(a: Register, b: Register) -> None:
     assert a.ids == b.ids
-    for name in ("born", "ended", "kinds", "owner", "owned", "start", "end", "low", "high",
-                 "flags", "owned_offsets", "owner_order", "owner_offsets"):  # fmt: skip
+    for name in (
+        "born",
+        "ended",
+        "kinds",
+        "owner",
+        "owned",
+        "start",
+        "end",
+        "low",
+        "high",
+        "flags",
+        "owned_offsets",
+        "owner_order",
+        "owner_offsets",
+    ):
         assert np.array_equal(a._arrays[name], b._arrays[name]), name
 
 
@@ -310,7 +353,9 @@ def test_an_entity_with_no_facts_or_no_place_has_no_stakes():
     assert register.owners_at("https://example.org/nobody", dt.date(2005, 1, 1)) == []
     assert register.holdings_at("https://example.org/nobody", 732000) == []
     assert register.paths_at("https://example.org/nobody", dt.date(2005, 1, 1)) == (
-        "https://example.org/nobody", [])  # fmt: skip
+        "https://example.org/nobody",
+        [],
+    )
 
 
 # -- progress ------------------------------------------------------------------------------
@@ -351,8 +396,7 @@ def _import(args: list[str], tty: bool) -> str:
 
 def test_import_shows_progress_on_a_terminal_and_not_when_quiet_or_piped(tmp_path):
     sample = TESTS / "data" / "gleif" / "sample.csv"
-    args = ["import", str(sample), "--format", "gleif-rr", "--store", "memory",
-            "--no-default-data"]  # fmt: skip
+    args = ["import", str(sample), "--format", "gleif-rr", "--store", "memory", "--no-default-data"]
     assert "\r9 rows" in _import(args, tty=True)
     quiet = _import([*args, "--quiet"], tty=True)
     assert "rows" not in quiet and "imported" in quiet

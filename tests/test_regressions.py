@@ -422,3 +422,32 @@ def test_csv_cell_with_a_line_break_imports_into_a_store(tmp_path: Path):
     assert import_file(store, holdings) > 0
     rows = store.select("SELECT ?t WHERE { ?s <http://purl.org/dc/terms/title> ?t }")
     assert {row["t"] for row in rows} == {"Annual report\n2020"}
+
+
+# ---- export ----
+
+ILL_TYPED = """\
+ex:h0 a gk:Holding ; gk:owner ex:b ; gk:owned ex:a ; gk:percent "Infinity"^^xsd:decimal ;
+    gk:asOf "2013-01-01"^^xsd:date .
+ex:h1 a gk:Holding ; gk:owner ex:a ; gk:owned ex:b ; gk:percentMin "NaN"^^xsd:decimal ;
+    gk:percentMax "abc"^^xsd:decimal ; gk:asOf "2013-01-01"^^xsd:date .
+"""
+
+
+def test_bods_export_leaves_out_a_percent_that_is_no_number(tmp_path: Path):
+    result = _answers(tmp_path, ILL_TYPED, "export", "--format", "bods")
+    assert result.exit_code == 0, result.output
+    statements = json.loads(result.stdout)
+    interests = [
+        interest
+        for st in statements
+        if st["recordType"] == "relationship"
+        for interest in st["recordDetails"]["interests"]
+    ]
+    assert len(interests) == 2 and all("share" not in interest for interest in interests)
+
+
+def test_export_of_ill_typed_literals_logs_no_traceback(tmp_path: Path, caplog):
+    result = _answers(tmp_path, ILL_TYPED, "export", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert [r for r in caplog.records if r.exc_info] == []

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -35,8 +34,8 @@ QUESTIONS = [
     ["events", "--entity", "IIJ Exlayer"],
     ["sparql", "--name", "owners-at", "--param", "entity=IIJ Exlayer", "--param", "date=2013-12-31",
      "--format", "csv"],
-    ["sparql", "--name", "dissolved-between", "--param", "from=2010-01-01", "--param", "to=2015-01-01",
-     "--format", "csv"],
+    ["sparql", "--name", "dissolved-between", "--param", "from=2010-01-01",
+     "--param", "to=2015-01-01", "--format", "csv"],
 ]  # fmt: skip
 
 

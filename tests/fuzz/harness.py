@@ -24,8 +24,10 @@ back to Python.)
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
+import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -40,6 +42,7 @@ from groupkg.graph.errors import GroupkgError
 __all__ = [
     "MODE",
     "COUNTS",
+    "SECONDS",
     "Hang",
     "fuzz_settings",
     "fuzz_case",
@@ -65,8 +68,9 @@ settings.register_profile(
 )  # fmt: skip
 settings.register_profile("groupkg-fuzz-full", max_examples=_PER_TARGET["full"], **_COMMON)
 
-#: Cases run so far in this process, by target.
+#: Cases run so far in this process, by target, and the seconds they took.
 COUNTS: Counter[str] = Counter()
+SECONDS: Counter[str] = Counter()
 
 T = TypeVar("T")
 
@@ -91,11 +95,13 @@ def fuzz_case(target: str, seconds: float = 20.0) -> Iterator[None]:
 
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        SECONDS[target] += time.monotonic() - started
 
 
 def ends_cleanly(call: Callable[..., T], *args: Any, **kwargs: Any) -> T | GroupkgError:
@@ -115,13 +121,36 @@ def ends_cleanly(call: Callable[..., T], *args: Any, **kwargs: Any) -> T | Group
 _RUNNER = CliRunner()
 
 
+class _LoggedTracebacks(logging.Handler):
+    """Log records that carry a traceback: a library logging one prints it to the user."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.records.append(record)
+
+
 def run_cli(args: Sequence[str]) -> Result:
     """Run ``groupkg ARGS`` in this process and check that it ended as documented.
 
-    Exit 0, 1 or 2; no traceback on either stream; exit 2 says why on standard error.
-    An exception that escaped the command is raised again, with its own traceback.
+    Exit 0, 1 or 2; no traceback on either stream, nor logged by a library (rdflib
+    logs one for each literal it cannot read); exit 2 says why on standard error. An
+    exception that escaped the command is raised again, with its own traceback.
     """
-    result = _RUNNER.invoke(cli, list(args), catch_exceptions=True)
+    logged = _LoggedTracebacks()
+    root = logging.getLogger()
+    root.addHandler(logged)
+    try:
+        result = _RUNNER.invoke(cli, list(args), catch_exceptions=True)
+    finally:
+        root.removeHandler(logged)
+    for record in logged.records:
+        raise AssertionError(
+            f"groupkg {list(args)!r} logged a traceback ({record.name}): {record.getMessage()}"
+        )
     exc = result.exception
     if exc is not None and not isinstance(exc, SystemExit):
         assert result.exc_info is not None

@@ -280,24 +280,20 @@ def _json_number(text: str) -> object:
 # ---- names ----
 
 
+@pytest.fixture(scope="module")
+def toy_names(toy_store: OxigraphStore) -> NameIndex:
+    return NameIndex(Group(toy_store).dataset)
+
+
 @fuzz_settings(weight=3)
 @given(name=st.one_of(st.sampled_from(TOY_NAMES), nasty_text(), st.text(max_size=60)))
-def test_names_resolve_or_fail_cleanly(toy_store, name: str):
+def test_names_resolve_or_fail_cleanly(toy_store, toy_names: NameIndex, name: str):
     with fuzz_case("names"):
-        index = NameIndex(_toy_group(toy_store).dataset)
-        found = ends_cleanly(index.resolve, name)
+        found = ends_cleanly(toy_names.resolve, name)
         assert isinstance(found, GroupkgError | str)
         listed = ends_cleanly(lookup, toy_store, name)
         assert isinstance(listed, GroupkgError | list)
         resolved = ends_cleanly(resolve_in_store, toy_store, name)
         if isinstance(resolved, str):
-            assert resolved in _toy_group(toy_store).dataset.entities
-
-
-_GROUPS: dict[int, Group] = {}
-
-
-def _toy_group(store: OxigraphStore) -> Group:
-    if id(store) not in _GROUPS:
-        _GROUPS[id(store)] = Group(store)
-    return _GROUPS[id(store)]
+            # The store and the loaded index agree on what a name means.
+            assert resolved in toy_names.dataset.entities
