@@ -561,23 +561,42 @@ def export(fmt: str, output: str | None, at: str | None) -> None:
 
 
 @contextlib.contextmanager
-def _progress(quiet: bool, unit: str) -> Iterator[Callable[[int], None] | None]:
-    """A progress line on a terminal; nothing when piped or with --quiet."""
+def _progress(quiet: bool, unit: str) -> Iterator[Callable[..., None] | None]:
+    """Progress on a terminal, nothing when piped or with --quiet.
+
+    The callback takes ``(done)``, a count of ``unit`` read so far, or ``(done,
+    total)`` in bytes, drawn as a bar with the time taken.
+    """
     if quiet or not sys.stderr.isatty():
         yield None
         return
-    last = [0.0]
+    began = time.monotonic()
+    last = [0.0, -1]
 
-    def tick(done: int) -> None:
+    def tick(done: int, total: int | None = None) -> None:
         now = time.monotonic()
-        if now - last[0] >= 0.5:
-            last[0] = now
-            click.echo(f"\r{done:,} {unit}", nl=False, err=True)
+        finished = total is not None and done >= total
+        if now - last[0] < 0.5 and not (finished and last[1] != done):
+            return
+        last[0], last[1] = now, done
+        elapsed = _elapsed(now - began)
+        if total:
+            share = min(done / total, 1.0)
+            bar = "#" * round(30 * share)
+            line = f"loading [{bar:<30}] {share:4.0%} of {total / 1e6:,.0f} MB  {elapsed}"
+        else:
+            line = f"{done:,} {unit}  {elapsed}"
+        click.echo(f"\r{line}", nl=False, err=True)
 
     try:
         yield tick
     finally:
         click.echo("", err=True)
+
+
+def _elapsed(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes}:{seconds:02d}"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,8 +2,10 @@
 
 Every format is first turned into N-Triples in a temporary file, checking every record
 on the way; only a file with no bad record reaches the store, in one step the store
-applies whole (see :meth:`groupkg.graph.store.OxigraphStore.import_ntriples`). A GLEIF
-file is streamed: memory stays flat however many rows it has.
+applies whole (see :meth:`groupkg.graph.store.OxigraphStore.import_ntriples`). GLEIF
+files and RDF are streamed: memory stays flat however many rows or triples they have.
+An N-Triples file bound for ``oxigraph:PATH`` goes straight to the bulk loader, which
+checks it as it reads: a bad line leaves the store as it was.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from pathlib import Path
 from rdflib import Literal
 
 from groupkg.graph.errors import InputError
-from groupkg.graph.inputs import RDF_SUFFIXES, rdf_format_of, read_rdf
-from groupkg.graph.store import Store
+from groupkg.graph.inputs import RDF_SUFFIXES, convert_rdf, rdf_format_of
+from groupkg.graph.store import OxigraphStore, Store
 
 __all__ = ["FORMATS", "import_file", "guess_format"]
 
@@ -91,14 +93,15 @@ def _to_ntriples(path: Path, fmt: str, store: Store, out: Path,
     rdf = rdf_format_of(path, fmt)
     if rdf is None:
         raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
-    data = read_rdf(path, rdf)
-    out.write_bytes(data)
-    return data.count(b"\n")
+    return convert_rdf(path, rdf, out)
 
 
 def import_file(store: Store, path: Path, fmt: str | None = None,
-                progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
+                progress: Callable[..., None] | None = None) -> int:  # fmt: skip
     """Import ``path`` into ``store``; return the number of triples written.
+
+    ``progress`` is told ``(rows)`` while a file is read, then ``(bytes, total)`` while
+    the store loads it.
 
     Raises
     ------
@@ -111,12 +114,14 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     fmt = fmt or guess_format(path)
     if fmt not in FORMATS:
         raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    if fmt == "nt" and isinstance(store, OxigraphStore) and store.path is not None:
+        return store.import_ntriples(path, progress)
     handle, name = tempfile.mkstemp(prefix="groupkg-import-", suffix=".nt")
     os.close(handle)
     staged = Path(name)
     try:
         count = _to_ntriples(path, fmt, store, staged, progress)
-        store.import_ntriples(staged)
+        store.import_ntriples(staged, progress)
         return count
     finally:
         staged.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ transaction: a file with one bad line adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,15 @@ from groupkg.graph.store import RDF_FORMATS, Store
 if TYPE_CHECKING:
     from rdflib import URIRef
 
-__all__ = ["add_files", "read_rdf", "rdf_format_of", "resolver", "RDF_SUFFIXES"]
+__all__ = [
+    "add_files",
+    "convert_rdf",
+    "read_rdf",
+    "rdf_error",
+    "rdf_format_of",
+    "resolver",
+    "RDF_SUFFIXES",
+]
 
 RDF_SUFFIXES = {
     ".ttl": "ttl",
@@ -52,16 +60,41 @@ def read_rdf(path: Path, fmt: ox.RdfFormat) -> bytes:
         raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
     try:
         quads = list(ox.parse(data, format=fmt))
-    except SyntaxError as exc:
-        where = f"line {exc.lineno}" if exc.lineno else "syntax"
-        reason = str(exc.msg if hasattr(exc, "msg") else exc)
-        raise InputError(f"{path}, {where}: {reason}") from None
-    except ValueError as exc:
-        raise InputError(f"{path}: {exc}") from None
+    except (SyntaxError, ValueError) as exc:
+        raise rdf_error(path, exc) from None
     return ox.serialize(
         [ox.Triple(q.subject, q.predicate, q.object) for q in quads],
         format=ox.RdfFormat.N_TRIPLES,
     ) or b""
+
+
+def convert_rdf(path: Path, fmt: ox.RdfFormat, out: Path) -> int:
+    """Stream ``path`` into ``out`` as N-Triples (graph names dropped); return how many
+    triples. Memory stays flat however large the file; errors as :func:`read_rdf`."""
+    count = 0
+
+    def triples() -> Iterator[ox.Triple]:
+        nonlocal count
+        for quad in ox.parse(path=str(path), format=fmt):
+            count += 1
+            yield ox.Triple(quad.subject, quad.predicate, quad.object)
+
+    try:
+        ox.serialize(triples(), str(out), format=ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError) as exc:
+        raise rdf_error(path, exc) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+    return count
+
+
+def rdf_error(path: Path, exc: SyntaxError | ValueError) -> InputError:
+    """A parser's complaint as the user should read it: the file, then the line."""
+    if isinstance(exc, SyntaxError):
+        where = f"line {exc.lineno}" if exc.lineno else "syntax"
+        reason = str(exc.msg if hasattr(exc, "msg") else exc)
+        return InputError(f"{path}, {where}: {reason}")
+    return InputError(f"{path}: {exc}")
 
 
 def _csv_ntriples(path: Path, store: Store) -> bytes:
