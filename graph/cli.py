@@ -336,6 +336,96 @@ def perimeter(name: str, at: str | None, affiliate_min: float) -> None:
     _emit(answer, table, empty=not (answer["subsidiaries"] or answer["affiliates"]))
 
 
+@cli.command()
+@click.option("--at", "at", default=None, help="Date YYYY-MM-DD (default: today).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+              help="Write every entity and its ultimate parent here as CSV.")  # fmt: skip
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@common
+def parents(at: str | None, output: str | None, quiet: bool) -> None:
+    """The ultimate parent of every entity at a date, for the whole register.
+
+    Worked out on the register index (numpy columns of every stake: recorded
+    percentages, with mergers, dissolutions and supersession applied; percentages
+    that only share counts imply are not used). Beside an ``oxigraph:PATH`` store the
+    index is cached as ``PATH.register.npz`` and rebuilt when the imports change.
+    """
+    import numpy as np
+
+    from groupkg.graph.register import Register
+
+    settings, day = _settings(), _day(at)
+    store = settings.open()
+    with _progress(quiet, "facts read into the register index") as tick:
+        register = Register.from_store(store, progress=tick)
+    found = register.ultimate_parents_at(day, threshold=settings.threshold)
+    present = np.flatnonzero(found >= 0)
+    tops, sizes = np.unique(found[present], return_counts=True)
+    if output:
+        _write_parents(Path(output), register, present, found)
+    largest = np.argsort(-sizes, kind="stable")[:10]
+    names = _labels(store, [register.entity(int(tops[k])) for k in largest])
+    answer: dict[str, Any] = {
+        "at": day.isoformat(),
+        "threshold": settings.threshold,
+        "entities": int(present.size),
+        "ultimate_parents": int(tops.size),
+        "largest_groups": [
+            {"id": (top := register.entity(int(tops[k]))), "name": names.get(top, top),
+             "entities": int(sizes[k])}
+            for k in largest
+        ],
+    }  # fmt: skip
+    if output:
+        answer["written"] = output
+    if settings.as_json and not output:
+        ids = register.ids
+        answer["parents"] = {ids[i]: ids[int(found[i])] for i in present.tolist()}
+
+    def table(a: dict[str, Any]) -> None:
+        click.echo(
+            f"On {a['at']}: {a['entities']:,} entities under {a['ultimate_parents']:,} "
+            f"ultimate parents (control above {a['threshold']:g}%)."
+        )
+        print_table(["largest groups", "entities"],
+                    [[g["name"], f"{g['entities']:,}"] for g in a["largest_groups"]])  # fmt: skip
+        if output:
+            click.echo(f"wrote every entity and its ultimate parent to {output}")
+
+    _emit(answer, table, empty=not answer["entities"])
+
+
+def _write_parents(path: Path, register: Any, present: Any, found: Any) -> None:
+    """``entity,ultimate_parent`` rows, written whole or not at all."""
+    import csv
+
+    partial = path.with_name(path.name + ".part")
+    ids = register.ids
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["entity", "ultimate_parent"])
+            writer.writerows((ids[i], ids[int(found[i])]) for i in present.tolist())
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"-o {path}: cannot write it ({exc.strerror})") from None
+
+
+def _labels(store: Store, ids: list[str]) -> dict[str, str]:
+    """The labels of a few entities, in one query."""
+    from groupkg.graph.store import sparql_iri
+
+    if not ids:
+        return {}
+    values = " ".join(sparql_iri(i) for i in ids)
+    rows = store.select(
+        "SELECT ?e ?name WHERE { VALUES ?e { " + values + " } "
+        "?e <http://www.w3.org/2000/01/rdf-schema#label> ?name }"
+    )
+    return {str(r["e"]): str(r["name"]) for r in rows}
+
+
 def _range(item: dict[str, Any]) -> str:
     low, high = item["effective_percent"], item.get("effective_percent_max")
     return f"{low}" if high in (None, low) else f"{low}-{high}"
