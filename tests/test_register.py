@@ -402,3 +402,14 @@ def test_import_shows_progress_on_a_terminal_and_not_when_quiet_or_piped(tmp_pat
     assert "rows" not in quiet and "imported" in quiet
     piped = CliRunner().invoke(cli, args)  # the runner's standard error is no terminal
     assert piped.exit_code == 0 and "rows" not in piped.stderr and "imported" in piped.stderr
+
+
+def test_an_ntriples_import_draws_a_bar_of_bytes_loaded(tmp_path):
+    source = tmp_path / "synth.nt"
+    write_synth(source, 300, seed=5)
+    store = tmp_path / "store"
+    args = ["import", str(source), "--store", f"oxigraph:{store}", "--no-default-data"]
+    shown = _import(args, tty=True)
+    assert "loading [" in shown and "100% of" in shown and "imported" in shown
+    quiet = _import([*args[:3], f"oxigraph:{tmp_path / 'other'}", *args[4:], "--quiet"], tty=True)
+    assert "loading" not in quiet and "imported" in quiet
