@@ -10,7 +10,8 @@ Routes
     ``default-graph-uri`` and ``named-graph-uri`` are honoured on Oxigraph stores and
     refused (400) on others. Updates (``update=`` or ``application/sparql-update``)
     are refused unless the server was started with ``--allow-update``, and then need
-    ``Authorization: Bearer <token>``.
+    ``Authorization: Bearer <token>``. A SERVICE clause, or LOAD in an update, is
+    refused (403): the server fetches no URL on a client's behalf.
 ``/api/...``
     The command line's ``--json`` answers, one route a command, plus ``/api/entities``
     (search as you type), ``/api/queries`` (the named queries of the library) and
@@ -24,11 +25,12 @@ Routes
 Status codes
 ------------
 400 malformed query, update or parameter (the parser's message); 401 an update
-without the right bearer token; 403 an update on a read-only server; 404 an unknown
-entity name (API) or route; 405 another method; 406 no acceptable answer format;
-413 a request body over ``--max-body``; 415 a POST that is neither form-encoded nor
-SPARQL; 422 a result over ``--max-results`` rows (or triples); 501 an update on a
-store that takes none; 503 a request over ``--timeout``, or every worker busy.
+without the right bearer token; 403 an update on a read-only server, or a query or
+update that would fetch a URL (SERVICE, LOAD); 404 an unknown entity name (API) or
+route; 405 another method; 406 no acceptable answer format; 413 a request body over
+``--max-body``; 415 a POST that is neither form-encoded nor SPARQL; 422 a result over
+``--max-results`` rows (or triples); 501 an update on a store that takes none; 503 a
+request over ``--timeout``, or every worker busy.
 Errors are ``text/plain`` on ``/sparql`` and ``{"error": message}`` on ``/api``.
 
 Limits
@@ -51,7 +53,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -80,6 +82,7 @@ __all__ = [
     "Limits",
     "Refused",
     "create_app",
+    "fetching_keyword",
     "named_queries",
     "run",
     "run_query",
@@ -138,6 +141,117 @@ def _timed_out(timeout: float) -> Refused:
         f"query exceeded the {timeout:g} s timeout (--timeout); "
         "narrow it, or ask the server's operator for a longer one",
     )
+
+
+# -- what a request may reach --------------------------------------------------------
+
+# Oxigraph runs a SERVICE clause by sending its pattern over HTTP to the IRI named, and
+# LOAD fetches the IRI: on a server, either would let any client make it reach any
+# address it can (SSRF). Keywords count only in the query's code, not in its strings,
+# IRIs, comments or variable names; Oxigraph matches them with no word boundary
+# ("1SERVICE<...>", "SERVICESILENT" and "SERVICE:x" all run), so a bare word counts
+# when it holds the keyword anywhere before a colon.
+_LONG_STRING = {q: re.compile(rf"{q * 3}(?:[^{q}\\]|\\.|{q}(?!{q * 2}))*{q * 3}", re.DOTALL)
+                for q in "\"'"}  # fmt: skip
+_SHORT_STRING = {q: re.compile(rf"{q}(?:[^{q}\\\r\n]|\\[^\r\n])*{q}") for q in "\"'"}
+_END_OF_LINE = re.compile(r"[\r\n]|\Z")
+_CODE = re.compile(
+    r"""(?P<skip>\#[^\r\n]*"""  # a comment
+    r"""|<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"""  # an IRI
+    r"""|[?$]\w*)"""  # a variable
+    # A bare word; a prefixed name's escapes belong to it ("ex:a\#" starts no comment).
+    r"""|(?P<word>(?:[\w:%-]|\\[_~.!$&'()*+,;=/?#@%-])+)"""
+)
+_START = re.compile(r"""["'#<?$\w:%\\-]""")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_FETCHING = {False: ("SERVICE",), True: ("SERVICE", "LOAD")}
+
+
+def _code_words(text: str) -> Iterator[str]:
+    """The bare words of SPARQL ``text``: what is left once strings, IRIs, comments
+    and variables are taken out. Linear in the length of ``text``."""
+    no_long: set[str] = set()  # quotes whose long string never ends from here on
+    no_short: dict[str, int] = {}  # quote -> where its unfinished line ends
+    found = _START.search(text)
+    while found is not None:
+        pos = found.start()
+        char = text[pos]
+        if char in "\"'":
+            # As in Oxigraph's parser, an unfinished long string is read as an empty
+            # string and a short one; a quote that starts no string is skipped and
+            # what follows it is still read as code.
+            if char not in no_long and text.startswith(char * 3, pos):
+                string = _LONG_STRING[char].match(text, pos)
+                if string is not None:
+                    found = _START.search(text, string.end())
+                    continue
+                # No later one ends either: whether a quote is escaped does not
+                # depend on where the scan began.
+                no_long.add(char)
+            if pos >= no_short.get(char, -1):
+                string = _SHORT_STRING[char].match(text, pos)
+                if string is not None:
+                    found = _START.search(text, string.end())
+                    continue
+                line_end = _END_OF_LINE.search(text, pos)
+                no_short[char] = line_end.start() if line_end else len(text)
+            found = _START.search(text, pos + 1)
+            continue
+        lexeme = _CODE.match(text, pos)
+        if lexeme is None:  # a lone backslash or "<"
+            found = _START.search(text, pos + 1)
+            continue
+        if lexeme.group("word") is not None:
+            yield lexeme.group("word")
+        found = _START.search(text, lexeme.end())
+
+
+def _codepoints(text: str) -> str:
+    """``text`` with its ``\\u`` escapes decoded everywhere, which SPARQL 1.1 lets a
+    parser do before reading a query (Oxigraph does not; a remote store may)."""
+
+    def decode(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code < 0x110000 else match.group(0)
+
+    return _CODEPOINT.sub(decode, text)
+
+
+def fetching_keyword(text: str, update: bool = False) -> str | None:
+    """The keyword by which SPARQL ``text`` would make the store fetch a URL, if any.
+
+    SERVICE in a query; SERVICE or LOAD in an update (``update=True``). Strings, IRIs,
+    comments and variables are not code. A bare word counts when it holds the keyword
+    before any colon (Oxigraph reads ``1SERVICE<...>`` as ``1 SERVICE <...>``), so
+    an odd prefix such as ``webservice:`` is refused too, and no clause is missed.
+
+    Examples
+    --------
+    >>> fetching_keyword("SELECT * { service <http://10.0.0.1/sparql> { ?s ?p ?o } }")
+    'SERVICE'
+    >>> fetching_keyword('SELECT ?service { ?service ?p "SERVICE <x>" } # SERVICE')
+    >>> fetching_keyword("LOAD <http://10.0.0.1/data.ttl>", update=True)
+    'LOAD'
+    """
+    for variant in dict.fromkeys([text, _codepoints(text)]):
+        for word in _code_words(variant):
+            head = word.partition(":")[0].upper()
+            for keyword in _FETCHING[update]:
+                if keyword in head:
+                    return keyword
+    return None
+
+
+def _refuse_fetching(text: str, update: bool = False) -> None:
+    keyword = fetching_keyword(text, update)
+    if keyword is not None:
+        raise Refused(
+            403,
+            f"{keyword} is refused: this server fetches nothing from other addresses for "
+            f"{'an update' if update else 'a query'} (a SERVICE clause or LOAD could reach "
+            "any URL the server can); run a federated query with 'groupkg sparql' on your "
+            "own machine",
+        )
 
 
 def negotiate(accept: str | None, offers: dict[str, Any]) -> Any | None:
@@ -279,11 +393,16 @@ def run_query(
     taken. On an Oxigraph store the rows stream from pyoxigraph and the query stops at
     the cap; other stores answer in full through ``query_raw`` before being counted.
 
+    A query with a SERVICE clause is refused, whatever the store: it would make the
+    store fetch a URL of the client's choosing (see :func:`fetching_keyword`).
+
     Raises
     ------
     Refused
-        400 for a malformed query, 406, 422 over the cap, 503 past the deadline.
+        400 for a malformed query, 403 for a SERVICE clause, 406, 422 over the cap, 503
+        past the deadline.
     """
+    _refuse_fetching(query)
     budget = _Budget(max_results, deadline, timeout)
     inner = getattr(store, "store", None)
     if isinstance(inner, ox.Store):
@@ -644,6 +763,7 @@ class _Server:
         return PlainTextResponse(warning) if warning else Response(status_code=204)
 
     def _apply(self, update: str) -> str | None:
+        _refuse_fetching(update, update=True)
         with self.writing:
             return self._apply_alone(update)
 
@@ -823,8 +943,9 @@ def run(
     click.echo("groupkg serve: loading the data...", err=True)
     group = group_factory()
     # Bound to loopback, only loopback names may address the server: a page whose own
-    # name was rebound to 127.0.0.1 cannot read the data.
-    hosts = [h.strip("[]") for h in _LOOPBACK] if host in _LOOPBACK else None
+    # name was rebound to 127.0.0.1 cannot read the data. (Starlette reads the name in
+    # "Host: [::1]:8000" as "[::1]", brackets and all.)
+    hosts = list(_LOOPBACK) if host in _LOOPBACK else None
     app = create_app(
         group, allow_update=allow_update, token=token, limits=limits, allowed_hosts=hosts
     )

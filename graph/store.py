@@ -223,6 +223,7 @@ class OxigraphStore:
         found = [
             (str(q.object.value), q.subject)
             for q in self.store.quads_for_pattern(None, _COMMITTED, None, _META)
+            if isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode)
         ]
         return [graph for _, graph in sorted(found, key=lambda f: f[0])]
 
@@ -322,10 +323,10 @@ class OxigraphStore:
     def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
         result = self._query(query)
         if isinstance(result, ox.QueryTriples):
-            fmt = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
-            return result.serialize(format=fmt) or b"", fmt.media_type
-        fmt = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
-        return result.serialize(format=fmt) or b"", fmt.media_type
+            graph = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+            return result.serialize(format=graph) or b"", graph.media_type
+        table = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
+        return result.serialize(format=table) or b"", table.media_type
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
         before = len(self.store)

@@ -673,9 +673,13 @@ def synth(entities: int, seed: int, output: Path, quiet: bool) -> None:  # fmt: 
 
                 counts = write_synth(output, entities, seed, progress=advance)
     except InputError as exc:
-        error = click.ClickException(str(exc))
-        error.exit_code = 2
-        raise error from None
+        raise _UsageError(str(exc)) from None
     click.echo(f"wrote {output}")
     for key, value in counts.items():
         click.echo(f"{key:>10}: {value}")
+
+
+class _UsageError(click.ClickException):
+    """A bad option or an unwritable file: exit 2, as every command's input errors."""
+
+    exit_code = 2
