@@ -19,7 +19,7 @@ from rdflib import Literal
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.inputs import RDF_SUFFIXES, convert_rdf, rdf_format_of
-from groupkg.graph.store import OxigraphStore, Store
+from groupkg.graph.store import STAGING_PREFIX, OxigraphStore, Store
 
 __all__ = ["FORMATS", "import_file", "guess_format"]
 
@@ -116,7 +116,10 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
         raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     if fmt == "nt" and isinstance(store, OxigraphStore) and store.path is not None:
         return store.import_ntriples(path, progress)
-    handle, name = tempfile.mkstemp(prefix="groupkg-import-", suffix=".nt")
+    # Beside an on-disk store, the converted file goes into the store's folder: should
+    # the import be killed, the next writer removes it with the rest of the import.
+    folder = store.path if isinstance(store, OxigraphStore) else None
+    handle, name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=".nt", dir=folder)
     os.close(handle)
     staged = Path(name)
     try:

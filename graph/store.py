@@ -56,6 +56,9 @@ __all__ = [
     "RDF_FORMATS",
 ]
 
+# The N-Triples file an import converts its input to, beside an on-disk store.
+STAGING_PREFIX = "groupkg-import-"
+
 # Told the work done so far and the whole of it (bytes of a file, say).
 Progress = Callable[[int, int], None]
 
@@ -233,16 +236,19 @@ class OxigraphStore:
         A staging graph that was never committed is removed; so are the files a bulk
         load killed before it finished had written into the store's folder (oxigraph
         names them ``bulk-*.sst`` and moves them into the database only at the end),
-        which nothing would ever read. Only a writer does this, and a store has one
-        writer at a time, so no bulk load can be running meanwhile.
+        which nothing would ever read, and the N-Triples an import converts its file to
+        (``groupkg-import-*.nt``, kept in the store's folder for this reason). Only a
+        writer does this, and a store has one writer at a time, so no import can be
+        running meanwhile.
         """
         done = set(self._imports()) | {_META}
         stale = [g for g in self.store.named_graphs() if g not in done]
         for graph in stale:
             self.store.remove_graph(graph)
         if self.path is not None and not self.read_only:
-            for leftover in self.path.glob("bulk-*.sst"):
-                leftover.unlink(missing_ok=True)
+            for pattern in ("bulk-*.sst", f"{STAGING_PREFIX}*.nt"):
+                for leftover in self.path.glob(pattern):
+                    leftover.unlink(missing_ok=True)
         return len(stale)
 
     def import_ntriples(self, path: Path, progress: Progress | None = None) -> int:

@@ -170,3 +170,32 @@ def test_progress_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(terminal, "isatty", lambda: False)
     with cli_module._progress(False, "rows") as piped:
         assert piped is None
+
+
+def test_a_killed_import_leaves_its_converted_file_in_the_store_for_the_next_writer(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "store"
+    store = OxigraphStore(folder)
+    turtle = tmp_path / "one.ttl"
+    turtle.write_text(f'<{EX}a> <{EX}name> "A" .\n', encoding="utf-8")
+    seen: list[list[str]] = []
+    original = store.import_ntriples
+
+    def spy(path: Path, progress=None) -> int:  # noqa: ANN001 - the callback
+        seen.append([path.parent.name, path.name])
+        return original(path, progress)
+
+    store.import_ntriples = spy  # type: ignore[method-assign]
+    assert import_file(store, turtle) == 1
+    assert seen and seen[0][0] == "store" and seen[0][1].startswith(store_module.STAGING_PREFIX)
+    assert not list(folder.glob(f"{store_module.STAGING_PREFIX}*"))
+    store.close()
+
+    # What a SIGKILL between conversion and commit leaves: the next writer removes it.
+    leftover = folder / f"{store_module.STAGING_PREFIX}killed.nt"
+    leftover.write_text(f'<{EX}b> <{EX}name> "B" .\n', encoding="utf-8")
+    reopened = store_module.open_store(f"oxigraph:{folder}", default_data=False, writable=True)
+    assert not leftover.exists()
+    names = {(s, o) for s, p, o in data_quads(reopened) if p == f"{EX}name"}
+    assert names == {(f"{EX}a", "A")}
