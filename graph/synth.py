@@ -307,7 +307,7 @@ class _Register:
         text = [self._person(first) if person else self._company(first, incorporated[0], None)]
         text += [self._company(first + i, incorporated[i], merged.get(i)) for i in range(1, size)]
         text += [self._link(first, link) for link in links]
-        text += self._ultimates(first, links, parent, depth, top)
+        text += self._ultimates(first, links, parent, depth, top, merged)
         text += [self._merger(first + parent[i], first + i, day) for i, day in merged.items()]
         return "".join(text)
 
@@ -452,11 +452,12 @@ class _Register:
         )
 
     def _ultimates(self, first: int, links: list[_Link], parent: list[int], depth: list[int],
-                   top: int) -> list[str]:  # fmt: skip
+                   top: int, merged: dict[int, int]) -> list[str]:  # fmt: skip
         """The top company reported as ultimate parent of some entities two levels down or more.
 
         The relation holds from the last start on the path of parent links to the first
-        disposal on it, if any.
+        disposal on it, if any, and ends when its child is absorbed; none is reported
+        for a child absorbed before the path is complete.
         """
         up = {link.owned: link for link in links if link.owner == parent[link.owned]}
         found = []
@@ -469,6 +470,7 @@ class _Register:
                 start = max(start, link.start)
                 end = min(end, _LAST + 1 if link.end is None else link.end)
                 node = parent[node]
+            end = min(end, merged.get(i, end))
             if start < end:
                 top_iri, child = f"{_E}{first + top}>", f"{_E}{first + i}>"
                 stop = end if end <= _LAST else None

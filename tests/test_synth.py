@@ -358,3 +358,22 @@ def test_command_rejects_a_bad_file_name(tmp_path: Path) -> None:
     assert result.exit_code == 2 and ".nt or .nt.gz" in result.output
     result = CliRunner().invoke(synth, ["-n", "0", "-o", str(tmp_path / "register.nt")])
     assert result.exit_code == 2
+
+
+def test_no_reported_relation_starts_after_its_child_is_absorbed(tmp_path: Path) -> None:
+    """An open end is fine (the dissolution ends the relation); a start on or after
+    the dissolution is a fact about a company that no longer exists."""
+    path = tmp_path / "r.nt"
+    write_synth(path, 5000, seed=3)  # a seed whose ultimate consolidations met this
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    gk = "https://w3id.org/groupkg/ontology#"
+    rows = list(store.query(f"""
+        SELECT ?r WHERE {{
+          ?r <{gk}child> ?c ; <{gk}validFrom> ?from .
+          ?c <{gk}dissolutionDate> ?gone .
+          FILTER(?from >= ?gone)
+        }}"""))
+    assert rows == []
+    absorbed = list(store.query(f"SELECT ?c WHERE {{ ?m <{gk}absorbed> ?c }}"))
+    assert absorbed  # the check above had mergers to look at
