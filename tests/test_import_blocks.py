@@ -199,3 +199,19 @@ def test_a_killed_import_leaves_its_converted_file_in_the_store_for_the_next_wri
     assert not leftover.exists()
     names = {(s, o) for s, p, o in data_quads(reopened) if p == f"{EX}name"}
     assert names == {(f"{EX}a", "A")}
+
+
+def test_a_file_imported_twice_answers_once(tmp_path: Path) -> None:
+    from groupkg.graph import library
+
+    toy = Path(__file__).parent / "data" / "toygroup.ttl"
+    store = OxigraphStore(tmp_path / "store")
+    import_file(store, toy)
+    import_file(store, toy)
+    day = {"date": "2020-01-01"}
+    for name, values in (("owners-at", {"entity": "Alpha", **day}),
+                         ("holdings-at", {"entity": "Parent Co", **day}),
+                         ("sources-of", {"entity": "Alpha"})):  # fmt: skip
+        query = library.prepare(store, name, values)
+        rows = [tuple(sorted(map(str, r.items()))) for r in store.select(query)]
+        assert rows and len(rows) == len(set(rows)), name
