@@ -92,7 +92,8 @@ def _import(register: Path, store: Path, scratch: Path) -> subprocess.Popen[byte
     command = [sys.executable, "-c", "from groupkg.graph.cli import main; main()",
                "import", str(register), "--store", f"oxigraph:{store}", "--quiet",
                "--no-default-data"]  # fmt: skip
-    # The import stages its N-Triples in the temporary folder; a killed one leaves it.
+    # N-Triples go straight to the bulk loader; other formats are converted into the
+    # store's folder first. The temporary folder is the scratch one all the same.
     env = {**os.environ, "TMPDIR": str(scratch)}
     with (scratch / "import.log").open("ab") as log:
         return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -168,6 +169,7 @@ def test_a_killed_import_leaves_the_store_as_it_was(register, empty_store, tmp_p
         named_now, committed_now = _graphs(store)
         assert named_now == committed_now == committed
         assert not list(store.glob("bulk-*.sst"))
+        assert not list(store.glob("groupkg-import-*"))
         assert _state(store) == state
         landed.append({"killed_at_s": round(killed_at, 2), "where": where,
                        "staging_graphs": len(staged)})  # fmt: skip
