@@ -271,28 +271,25 @@ class OxigraphStore:
                 raise _syntax_error(path, exc, 1) from None
             return _count_statements(path)
         graph = ox.NamedNode(f"urn:groupkg:import:{uuid.uuid4()}")
-        statements, whole = 0, False
+
+        def load(first_line: int, **source: Any) -> None:
+            try:
+                self.store.bulk_load(format=ox.RdfFormat.N_TRIPLES, to_graph=graph, **source)
+            except SyntaxError as exc:
+                raise _syntax_error(path, exc, first_line) from None
+
+        statements = 0
         try:
             for block, first_line, done in _ntriples_blocks(path):
-                if b"_:" in block:
-                    whole = True
+                if b"_:" in block:  # start again, the whole file in one call
+                    self.store.remove_graph(graph)
+                    load(1, path=str(path))
+                    statements = _count_statements(path)
                     break
-                try:
-                    self.store.bulk_load(block, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-                except SyntaxError as exc:
-                    raise _syntax_error(path, exc, first_line) from None
+                load(first_line, input=block)
                 statements += _statements(block)
                 if progress is not None:
                     progress(done, total)
-            if whole:
-                self.store.remove_graph(graph)
-                try:
-                    self.store.bulk_load(
-                        path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph
-                    )
-                except SyntaxError as exc:
-                    raise _syntax_error(path, exc, 1) from None
-                statements = _count_statements(path)
         except InputError:
             self.store.remove_graph(graph)
             raise
