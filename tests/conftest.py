@@ -1,7 +1,9 @@
-"""Fixtures shared by the test suite: stores, groups and the shared reference folder."""
+"""Fixtures shared by the test suite: stores, groups, the shared reference folder and
+headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,38 @@ def start_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# Debian's Chromium, driven by Playwright: nothing downloads a browser.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Chromium for the browser tests of the views and of the server's viewer."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(
+            "the browser tests need the playwright package (pip install playwright); "
+            "it drives Debian's chromium, so no browser download is needed"
+        )
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail(
+            "headless Chromium is missing: install Debian's package with "
+            "`apt-get install -y chromium` (the tests launch /usr/bin/chromium)"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()

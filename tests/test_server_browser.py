@@ -5,20 +5,11 @@ request that is not to 127.0.0.1 is blocked, and any console error fails the tes
 """
 
 import re
-import shutil
 import urllib.parse
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 # Generous ceilings for waiting, not timings: the machine may be busy.
 expect.set_options(timeout=30_000)
 PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
@@ -27,19 +18,6 @@ PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 @pytest.fixture(scope="module")
 def url(start_server):
     return start_server()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("headless Chromium is missing: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 class Visit:

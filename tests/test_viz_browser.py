@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import shutil
 import struct
 import time
 import zlib
@@ -20,28 +19,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError as missing:  # pragma: no cover - a setup problem, reported as such
-    raise ImportError(
-        "tests/test_viz_browser.py needs the playwright package (pip install playwright); "
-        "it drives Debian's chromium, so no browser download is needed"
-    ) from missing
-
 from groupkg.graph.group import Group
 from groupkg.graph.inputs import add_files
 from groupkg.graph.store import open_store
 from groupkg.viz import View, view_at, view_diff, view_timeline, write_html
 from groupkg.viz.command import render as render_command
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 FIXTURE = Path(__file__).parent / "data" / "viz" / "merger.ttl"
 V = "https://example.org/viz/"
 BEFORE, AFTER = dt.date(2020, 6, 30), dt.date(2020, 7, 1)
@@ -113,22 +96,6 @@ def pages(tmp_path_factory) -> dict[str, tuple[Path, list[View]]]:
         "large": (write_html(large, folder / "large.html"), [large]),
     }
     return found
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail(
-            "headless Chromium is missing: install Debian's package with "
-            "`apt-get install -y chromium` (the tests launch /usr/bin/chromium)"
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 class Visit:
