@@ -649,3 +649,22 @@ def test_the_cap_holds_without_pyoxigraph(text_only):
     with pytest.raises(Refused) as refused:
         run_query(remote, "SELECT * WHERE { ?s <urn:p> ?o }", default_graphs=["urn:g"])
     assert refused.value.status == 400
+
+
+def test_a_streamed_body_a_little_over_the_limit_always_reads_413(limited):
+    # The client is still sending when the server knows the answer: the server reads
+    # the rest before answering, so the client gets the 413, not a broken connection.
+    for _ in range(5):
+        chunked = urllib.request.Request(
+            limited + "/sparql",
+            # 900 kB: more than the sockets buffer, less than the server drains
+            data=iter([b"#" + b"x" * 1999 for _ in range(450)] + [b"\nASK {}"]),
+            headers={"Content-Type": "application/sparql-query"},
+            method="POST",
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(chunked, timeout=60)
+        with refused.value as error:
+            assert error.code == 413
+    status, _, _ = post_body(limited + "/sparql", "ASK {}")
+    assert status == 200
