@@ -43,6 +43,7 @@ class Settings:
         self.default_data = True
         self.as_json = False
         self.threshold = 50.0
+        self.given: set[str] = set()
 
     def open(self) -> Store:
         store = open_store(self.store, default_data=self.default_data)
@@ -80,12 +81,47 @@ def _apply(store: str | None, data: tuple[str, ...], no_default_data: bool,
     settings = _settings()
     if store:
         settings.store = store
-    settings.data.extend(data)
-    settings.default_data = settings.default_data and not no_default_data
-    settings.as_json = settings.as_json or as_json
+        settings.given.add("--store")
+    if data:
+        settings.data.extend(data)
+        settings.given.add("--data")
+    if no_default_data:
+        settings.default_data = False
+        settings.given.add("--no-default-data")
+    if as_json:
+        settings.as_json = True
+        settings.given.add("--json")
     if threshold is not None:
         settings.threshold = threshold
+        settings.given.add("--threshold")
     return settings
+
+
+# The global options a command has no use for. Given before or after its name, they
+# are refused with a message rather than dropped in silence: a user who asks for
+# --threshold 40 or --data x.csv must not get an answer that quietly ignored it.
+_NOT_FOR = {
+    "info": {"--threshold"},
+    "entity": {"--threshold"},
+    "owners": {"--threshold"},
+    "holdings": {"--threshold"},
+    "effective": {"--threshold"},
+    "events": {"--threshold"},
+    "sparql": {"--threshold"},
+    "export": {"--json", "--threshold"},
+    "render": {"--json"},
+    "init": {"--data", "--threshold"},
+    "import": {"--data", "--threshold"},
+    "serve": {"--json"},
+    "synth": {"--store", "--data", "--no-default-data", "--json", "--threshold"},
+}
+
+
+def refuse_unused_options(command: str) -> None:
+    """Refuse (exit 2) any global option given that ``command`` has no use for."""
+    unused = sorted(_settings().given & _NOT_FOR.get(command, set()))
+    if unused:
+        raise UserError(f"{command}: {', '.join(unused)} does not apply to this command")
 
 
 def common(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -100,6 +136,7 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(store_: str | None, data: tuple[str, ...], no_default_data: bool,
                 as_json: bool, threshold: float | None, **kwargs: Any) -> Any:  # fmt: skip
         _apply(store_, data, no_default_data, as_json, threshold)
+        refuse_unused_options(click.get_current_context().info_name or command.__name__)
         return command(**kwargs)
 
     return wrapper
@@ -165,6 +202,9 @@ def cli(store_: str | None, data: tuple[str, ...], no_default_data: bool, as_jso
         threshold: float | None) -> None:  # fmt: skip
     """groupkg: who owns whom in a corporate group, by how much, from when to when."""
     _apply(store_, data, no_default_data, as_json, threshold)
+    ctx = click.get_current_context()
+    if ctx.invoked_subcommand:
+        refuse_unused_options(ctx.invoked_subcommand)
 
 
 @cli.command()
@@ -507,7 +547,7 @@ def events(name: str | None, start: str | None, end: str | None) -> None:
               help="A parameter of the named query (repeatable).")  # fmt: skip
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]),
-              default="table", show_default=True)  # fmt: skip
+              default=None, help="Result format [default: table; json with --json].")  # fmt: skip
 @common
 def sparql(query: str | None, path: str | None, query_name: str | None,
            params: tuple[str, ...], list_queries: bool, fmt: str) -> None:  # fmt: skip
@@ -523,6 +563,11 @@ def sparql(query: str | None, path: str | None, query_name: str | None,
     given = [x for x in (query, path, query_name) if x is not None]
     if len(given) != 1:
         raise InputError("give one of: a query, -f FILE or --name NAME")
+    if _settings().as_json:
+        if fmt not in (None, "json"):
+            raise InputError(f"--json asks for JSON results, --format for {fmt}: give one")
+        fmt = "json"
+    fmt = fmt or "table"
     store = _settings().open()
     if path is not None:
         try:
@@ -548,13 +593,20 @@ def sparql(query: str | None, path: str | None, query_name: str | None,
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @common
 def validate(files: tuple[str, ...]) -> None:
-    """SHACL and consistency checks: exit 0 conforms, 1 findings, 2 error."""
-    from groupkg.graph.validate import validate_files
+    """SHACL and consistency checks: exit 0 conforms, 1 findings, 2 error.
 
-    report = validate_files(
-        [Path(f) for f in files] if files else None, threshold=_settings().threshold
-    )
-    if _settings().as_json:
+    Checks exactly the data the other commands read with the same --store, --data
+    and --no-default-data. FILES (any format --data takes) are read as --data files
+    are, and leave the bundled IIJ data out: `groupkg validate my.csv` checks my.csv.
+    """
+    from groupkg.graph.validate import validate_store
+
+    settings = _settings()
+    if files:
+        settings.data.extend(files)
+        settings.default_data = False
+    report = validate_store(settings.open(), threshold=settings.threshold)
+    if settings.as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(report.text())
@@ -607,6 +659,8 @@ def init() -> None:
     count = initialise(store, default_data=settings.default_data)
     if isinstance(store, OxigraphStore):
         store.close()
+    if settings.as_json:
+        click.echo(json.dumps({"store": store.description, "triples": count}))
     click.echo(f"wrote {count:,} triples into {store.description}", err=True)
 
 
@@ -629,6 +683,9 @@ def import_(path: str, fmt: str | None, quiet: bool) -> None:
         if isinstance(store, OxigraphStore):
             store.close()
     note = "" if store.description != "memory" else " (a memory store keeps nothing: use --store)"
+    if settings.as_json:
+        answer = {"file": path, "store": store.description, "triples": count}
+        click.echo(json.dumps(answer, ensure_ascii=False))
     click.echo(f"imported {count:,} triples from {path} into {store.description}{note}", err=True)
 
 

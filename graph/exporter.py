@@ -14,18 +14,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
-from groupkg.graph.store import Store
+from groupkg.graph.store import Store, data_only_query
 
 __all__ = ["EXPORT_FORMATS", "export"]
 
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "trig", "bods", "csv", "graphml")
-_DATA_ONLY = """
-CONSTRUCT { ?s ?p ?o } WHERE {
-  ?s ?p ?o .
-  FILTER(!STRSTARTS(STR(?s), "https://w3id.org/groupkg/ontology"))
-  FILTER(!STRSTARTS(STR(?s), "https://w3id.org/groupkg/shapes"))
-}
-"""
 _PREFIXES = {
     "gk": "https://w3id.org/groupkg/ontology#",
     "org": "http://www.w3.org/ns/org#",
@@ -37,7 +30,7 @@ _PREFIXES = {
 
 
 def _data_ntriples(store: Store) -> bytes:
-    body, _ = store.query_raw(_DATA_ONLY, "application/n-triples")
+    body, _ = store.query_raw(data_only_query(), "application/n-triples")
     return body
 
 

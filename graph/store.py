@@ -30,6 +30,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -131,6 +132,34 @@ def _literal(text: str, datatype: str | None) -> Any:
         except InputError:
             return text
     return text
+
+
+_VOCABULARY_NAMESPACES = ("https://w3id.org/groupkg/ontology", "https://w3id.org/groupkg/shapes")
+
+
+@cache
+def data_only_query() -> str:
+    """A CONSTRUCT of every triple but the vocabulary's: what export writes and validate checks.
+
+    The vocabulary is every subject of the ontology files: groupkg's own terms and the
+    outside terms its alignments describe (BODS fields, ORG and FIBO classes).
+    """
+    outside = sorted(
+        {
+            quad.subject.value
+            for path in ontology_files(shapes=True)
+            for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
+            if isinstance(quad.subject, ox.NamedNode)
+            and not quad.subject.value.startswith(_VOCABULARY_NAMESPACES)
+        }
+    )
+    listed = ", ".join(f"<{iri}>" for iri in outside)
+    return (
+        "CONSTRUCT { ?s ?p ?o } WHERE {\n  ?s ?p ?o .\n"
+        + "".join(f'  FILTER(!STRSTARTS(STR(?s), "{ns}"))\n' for ns in _VOCABULARY_NAMESPACES)
+        + (f"  FILTER(?s NOT IN ({listed}))\n" if listed else "")
+        + "}\n"
+    )
 
 
 def ontology_files(shapes: bool = False) -> list[Path]:

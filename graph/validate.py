@@ -53,9 +53,16 @@ from rdflib.term import Node
 from groupkg.graph.consistency import TOLERANCE_PERCENT, check_consistency
 from groupkg.graph.errors import InputError
 from groupkg.graph.loader import load_dataset
-from groupkg.graph.store import OxigraphStore
+from groupkg.graph.store import OxigraphStore, Store, data_only_query
 
-__all__ = ["Finding", "ValidationReport", "parse_rdf_file", "validate_graph", "validate_files"]
+__all__ = [
+    "Finding",
+    "ValidationReport",
+    "parse_rdf_file",
+    "validate_graph",
+    "validate_files",
+    "validate_store",
+]
 
 _PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
 _DCTERMS_TITLE = "http://purl.org/dc/terms/title"
@@ -241,6 +248,40 @@ def validate_files(
     if not files:
         raise InputError("no data files to validate")
     triples = [triple for path in files for triple in _read_triples(path)]
+    return _validate_triples(triples, threshold)
+
+
+def validate_store(store: Store, threshold: float = 50.0) -> ValidationReport:
+    """Validate the data a store holds (not its ontology), as :func:`validate_files` does.
+
+    This is what ``groupkg validate`` checks: exactly the data every other command
+    reads with the same ``--store``, ``--data`` and ``--no-default-data`` options.
+
+    Parameters
+    ----------
+    store : Store
+        A memory, ``oxigraph:`` or ``sparql:`` store, or a union of one with ``--data``
+        files.
+    threshold : float
+        The control threshold in percent, for the control-cycle check.
+
+    Raises
+    ------
+    InputError
+        When the store holds no data, or data groupkg cannot read (RDF 1.2 triple terms).
+    """
+    body, _ = store.query_raw(data_only_query(), "application/n-triples")
+    triples = []
+    for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+        if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+            raise InputError(f"{store.description}: RDF-star quoted triples are not supported")
+        triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    if not triples:
+        raise InputError(f"{store.description}: no data to validate")
+    return _validate_triples(triples, threshold)
+
+
+def _validate_triples(triples: list[ox.Triple], threshold: float) -> ValidationReport:
     shacl = validate_graph(_to_rdflib_graph(triples))
     store = _with_ontology(triples)
     checks = sorted(set(_hygiene_findings(store.store)))

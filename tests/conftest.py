@@ -1,5 +1,5 @@
-"""Fixtures shared by the test suite: stores, groups, the shared reference folder and
-headless Chromium for the browser tests."""
+"""Fixtures shared by the test suite: stores, groups, servers and headless Chromium for the
+browser tests."""
 
 from __future__ import annotations
 
@@ -14,15 +14,6 @@ from groupkg.graph.store import open_store
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """``../shared`` beside the checkout: seeds and format references."""
-    path = REPO.parent / "shared"
-    if not path.is_dir():
-        pytest.fail(f"the shared reference folder is missing: {path}")
-    return path
 
 
 def group_from(*files: Path, default_data: bool = False) -> Group:

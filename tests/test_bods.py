@@ -1,16 +1,17 @@
 """BODS 0.4 import and export, held to the standard's own conformance material.
 
-The material sits in ``shared/bods-0.4`` beside the repository checkout; a further
-input is the ``bods-v04-fixtures`` package (import name ``bods_fixtures``).
+The material is vendored in ``tests/data/bods-0.4`` (origin and licence in its README); a
+further input is the ``bods-v04-fixtures`` package (import name ``bods_fixtures``).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import filecmp
+import hashlib
 import json
 import re
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -30,30 +31,18 @@ from groupkg.graph.bods import (
 from groupkg.graph.csvformat import BadInput, read_csv
 from groupkg.graph.vocab import DCTERMS, GK, PROV
 
-SHARED = Path(__file__).parents[1].parent / "shared"
-BODS = SHARED / "bods-0.4"
+BODS = Path(__file__).parent / "data" / "bods-0.4"
+SCHEMA = Path(__file__).parents[1] / "graph" / "bods_schema"
 PUBLISHED = dt.date(2024, 6, 30)
 
 
 def names(folder: str) -> list[str]:
-    found = sorted(p.name for p in (BODS / folder).glob("*.json"))
-    return found or ["(shared folder missing)"]  # the shared fixture then fails, loudly
+    return sorted(p.name for p in (BODS / folder).glob("*.json"))
 
 
 @pytest.fixture
-def shared() -> Path:
-    """The shared folder beside the repository checkout, with the BODS 0.4 material."""
-    if not (BODS / "schema" / "statement.json").is_file():
-        pytest.fail(
-            f"the BODS 0.4 material is missing: expected {BODS} (the shared/ folder that "
-            "sits beside the repository checkout) with schema/, examples/ and tests/data/"
-        )
-    return SHARED
-
-
-@pytest.fixture
-def bods(shared: Path) -> Path:
-    return shared / "bods-0.4"
+def bods() -> Path:
+    return BODS
 
 
 def statements_of(path: Path) -> Any:
@@ -136,9 +125,9 @@ def test_every_example_imports_with_its_records_and_facts(bods, name):
         assert graph.value(fact, PROV.wasDerivedFrom) is not None
 
 
-@pytest.mark.parametrize("name", names("tests/data/valid-statements"))
+@pytest.mark.parametrize("name", names("valid-statements"))
 def test_every_valid_statement_is_accepted(bods, name):
-    statements = statements_of(bods / "tests/data/valid-statements" / name)
+    statements = statements_of(bods / "valid-statements" / name)
     assert validate_bods(statements, name) == []
     graph = bods_to_graph(statements, file=name)
     for st in statements:
@@ -151,7 +140,7 @@ def test_every_valid_statement_is_accepted(bods, name):
 
 def expected_errors(bods: Path) -> dict[str, tuple[str, str, str]]:
     """expected_errors.csv: file -> (schema rule, JSONPath, field)."""
-    with open(bods / "tests/data/invalid-statements/expected_errors.csv", newline="") as stream:
+    with open(bods / "invalid-statements/expected_errors.csv", newline="") as stream:
         return {row[0]: (row[1], row[2], row[3].strip()) for row in csv.reader(stream) if row}
 
 
@@ -160,9 +149,9 @@ def json_pointer(json_path: str) -> str:
     return "".join("/" + (a or b) for a, b in re.findall(r"\[(\d+)\]|\.([^.\[]+)", json_path))
 
 
-@pytest.mark.parametrize("name", names("tests/data/invalid-statements"))
+@pytest.mark.parametrize("name", names("invalid-statements"))
 def test_every_invalid_statement_is_rejected_naming_the_record_and_the_field(bods, name):
-    path = bods / "tests/data/invalid-statements" / name
+    path = bods / "invalid-statements" / name
     statements = statements_of(path)
     with pytest.raises(BadInput) as caught:
         read_bods(path)
@@ -193,7 +182,7 @@ def test_every_invalid_statement_is_rejected_naming_the_record_and_the_field(bod
 
 def test_every_invalid_statement_file_has_an_expected_error_row(bods):
     listed = set(expected_errors(bods))
-    files = {p.name for p in (bods / "tests/data/invalid-statements").glob("*.json")}
+    files = {p.name for p in (bods / "invalid-statements").glob("*.json")}
     assert files == listed
 
 
@@ -268,19 +257,31 @@ def test_a_file_that_is_not_json_is_reported_with_its_line(tmp_path):
 
 
 def test_the_bundled_schema_is_the_published_one(bods):
-    bundled = Path(__file__).parents[1] / "graph" / "bods_schema"
-    names_ = [p.name for p in (bods / "schema").glob("*.json")]
-    assert sorted(names_) == sorted(p.name for p in bundled.glob("*.json"))
-    match, mismatch, errors = filecmp.cmpfiles(bods / "schema", bundled, names_, shallow=False)
-    assert (mismatch, errors) == ([], [])
-    assert (bundled / "LICENSE").is_file() and (bundled / "README.md").is_file()
+    published = {}
+    for line in (bods / "schema.sha256").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split()
+        published[name] = digest
+    bundled = {
+        str(p.relative_to(SCHEMA)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in [*SCHEMA.glob("*.json"), *SCHEMA.glob("codelists/*.csv")]
+    }
+    assert bundled == published
+    assert (SCHEMA / "LICENSE").is_file() and (SCHEMA / "README.md").is_file()
 
 
-def test_a_schema_folder_can_be_given(bods):
+def test_a_schema_folder_can_be_given(bods, tmp_path):
+    folder = tmp_path / "schema"
+    shutil.copytree(SCHEMA, folder)
     statements = statements_of(bods / "examples" / "joint-ownership.json")
-    assert validate_bods(statements, schema_dir=bods / "schema") == []
+    assert validate_bods(statements, schema_dir=folder) == []
     bad = [{**statements[0], "recordStatus": "reborn"}]
-    assert [p.field for p in validate_bods(bad, schema_dir=bods / "schema")] == ["recordStatus"]
+    assert [p.field for p in validate_bods(bad, schema_dir=folder)] == ["recordStatus"]
+    # the folder given is the one read: without its statement schema, nothing validates
+    other = tmp_path / "incomplete"
+    shutil.copytree(SCHEMA, other)
+    (other / "statement.json").unlink()
+    with pytest.raises(FileNotFoundError, match="no statement.json"):
+        validate_bods(statements, schema_dir=other)
 
 
 # ---- mapping ----

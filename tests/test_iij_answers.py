@@ -1,6 +1,6 @@
 """The IIJ group answered at the dates its releases make interesting.
 
-Expected values are read off the releases in ../shared/seeds/ (see data/iij/README.md):
+Expected values are read off the IIJ releases that data/iij/sources.ttl and data/iij/README.md cite:
 2010-02-04 (IIJ Technology and IIJ Financial Systems, 100% owned, absorbed 2010-04-01),
 2013-07-02 and 2013-11-07 (shares issued; IIJ-Exlayer 99.9% owned, absorbed 2014-01-01;
 major shareholders on 2013-09-30; KS Holdings 810,000 shares, 1.73%, wholly owned by

@@ -1,6 +1,6 @@
 """Owners, paths and effective ownership on imported BODS and GLEIF data.
 
-Expected answers are worked out by hand from each file (../shared/bods-0.4/examples and
+Expected answers are worked out by hand from each file (tests/data/bods-0.4/examples and
 tests/data/gleif/sample.csv); the arithmetic is in the comments.
 """
 
@@ -26,8 +26,8 @@ def imported(path: Path, fmt: str) -> Group:
 
 
 @pytest.fixture(scope="module")
-def examples(shared_dir) -> Path:
-    return shared_dir / "bods-0.4" / "examples"
+def examples() -> Path:
+    return Path(__file__).parent / "data" / "bods-0.4" / "examples"
 
 
 def names(rows):

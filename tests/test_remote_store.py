@@ -8,7 +8,6 @@ into it over SPARQL Update.
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import time
@@ -20,6 +19,7 @@ from click.testing import CliRunner
 from groupkg.graph.cli import cli
 from groupkg.graph.group import Group
 from groupkg.graph.store import SparqlStore, open_store
+from tests.tools import executable
 
 QUESTIONS = [
     ["owners", "IIJ Exlayer", "--at", "2013-12-31"],
@@ -47,9 +47,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    binary = shutil.which("oxigraph")
+    binary = executable("oxigraph")
     if binary is None:
-        pytest.fail("the oxigraph server binary is missing: pip install oxigraph")
+        pytest.fail("the oxigraph server is missing: make install-test installs it")
     port = _free_port()
     folder = tmp_path_factory.mktemp("oxigraph-server")
     log = (folder / "server.log").open("wb")

@@ -39,11 +39,11 @@ pytestmark = pytest.mark.filterwarnings(
 )
 
 TESTS = Path(__file__).resolve().parents[1]
-SHARED = TESTS.parents[1] / "shared"
+BODS_EXAMPLES = TESTS / "data" / "bods-0.4" / "examples"
 TOY = TESTS / "data" / "toygroup.ttl"
 TOY_BYTES = TOY.read_bytes()
 GLEIF = (TESTS / "data" / "gleif" / "sample.csv").read_text(encoding="utf-8")
-BODS = json.loads((SHARED / "bods-0.4" / "examples" / "bods-package.json").read_text("utf-8"))
+BODS = json.loads((BODS_EXAMPLES / "bods-package.json").read_text("utf-8"))
 CSV = """\
 owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source
 Parent Co,Beta,60,,,600,2019-01-01,,Toy register

@@ -49,7 +49,7 @@ pytestmark = pytest.mark.filterwarnings(
 )
 
 TESTS = Path(__file__).resolve().parents[1]
-SHARED = TESTS.parents[1] / "shared"
+BODS_EXAMPLES = TESTS / "data" / "bods-0.4" / "examples"
 TOY = (TESTS / "data" / "toygroup.ttl").read_bytes()
 _TOY_QUADS = list(ox.parse(TOY, format=ox.RdfFormat.TURTLE))
 RDF_SEEDS = {
@@ -68,7 +68,7 @@ New Holder Ltd.,Gamma,20,,,,,,,,,,,
 """
 BODS_SEEDS = {
     path.name: json.loads(path.read_text(encoding="utf-8"))
-    for path in sorted((SHARED / "bods-0.4" / "examples").glob("*.json"))
+    for path in sorted(BODS_EXAMPLES.glob("*.json"))
 }
 GLEIF_SEED = (TESTS / "data" / "gleif" / "sample.csv").read_text(encoding="utf-8")
 TOY_NAMES = ["Parent Co", "P", "Alpha", "Beta", "Gamma", "Xavier", "https://example.org/toy/a",

@@ -1,0 +1,213 @@
+"""The global options, before or after a command's name: honoured, or refused with exit 2.
+
+``--store``, ``--data``, ``--no-default-data``, ``--json`` and ``--threshold`` belong to
+every command. A command that reads data reads exactly what the others read with the
+same options (``validate`` once checked the bundled IIJ data whatever it was given); one
+that has no use for an option says so rather than dropping it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from groupkg.graph.cli import _NOT_FOR, cli
+
+TOY = str(Path(__file__).parent / "data" / "toygroup.ttl")
+GK = "https://w3id.org/groupkg/ontology#"
+
+# Two holders with 60% each of one company: over 100% on 2020-06-30.
+OVER_OWNED_CSV = """\
+owner,owned,percent,start_date,source
+Holder One,Target Co,60,2020-01-01,Register extract
+Holder Two,Target Co,60,2020-01-01,Register extract
+"""
+# An entity with no label: a SHACL violation on https://example.org/bad/nameless.
+NAMELESS_TTL = """\
+@prefix gk: <https://w3id.org/groupkg/ontology#> .
+<https://example.org/bad/nameless> a gk:LegalEntity .
+"""
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def findings(result) -> list[dict]:
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)["findings"]
+
+
+@pytest.fixture
+def over_owned(tmp_path: Path) -> str:
+    path = tmp_path / "holdings.csv"
+    path.write_text(OVER_OWNED_CSV, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def nameless(tmp_path: Path) -> str:
+    path = tmp_path / "nameless.ttl"
+    path.write_text(NAMELESS_TTL, encoding="utf-8")
+    return str(path)
+
+
+def _foci(result) -> set[str]:
+    return {f["focus"] for f in findings(result)}
+
+
+# ---- validate checks what the other commands read ----
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_validate_checks_the_data_files_and_leaves_the_bundled_data_out(nameless, where):
+    options = ["--no-default-data", "--data", nameless, "--json"]
+    result = run(*options, "validate") if where == "before" else run("validate", *options)
+    assert result.exit_code == 1
+    assert _foci(result) == {"https://example.org/bad/nameless"}
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_validate_with_data_adds_it_to_the_bundled_data(nameless, where):
+    options = ["--data", nameless, "--json"]
+    result = run(*options, "validate") if where == "before" else run("validate", *options)
+    foci = _foci(result)
+    assert "https://example.org/bad/nameless" in foci
+    # the IIJ data's own warning (two FY2013/3 income figures) is there too
+    assert any(f.startswith("https://w3id.org/groupkg/data/iij/") for f in foci)
+
+
+def test_validate_without_options_checks_the_bundled_data():
+    result = run("--json", "validate")
+    foci = _foci(result)
+    assert foci and all(not f.startswith("https://example.org/") for f in foci)
+
+
+def test_validate_reads_a_csv_file_given_as_files(over_owned):
+    result = run("--json", "validate", over_owned)
+    assert result.exit_code == 1, result.output
+    over = [f for f in findings(result) if f["severity"] == "Violation"]
+    assert [f["message"].split(" owned")[0] for f in over] == ["Target Co is 120%"]
+    # the CSV names its source by title alone: an unknown date is a warning, not a fault
+    (undated,) = [f for f in findings(result) if f["severity"] == "Warning"]
+    assert "without a date" in undated["message"]
+
+
+def test_validate_reads_the_store_given(tmp_path, over_owned):
+    store = f"oxigraph:{tmp_path / 'store'}"
+    imported = run("--store", store, "--no-default-data", "import", over_owned)
+    assert imported.exit_code == 0, imported.output
+    in_store = run("validate", "--store", store, "--json")
+    assert in_store.exit_code == 1
+    assert any("120% owned" in f["message"] for f in findings(in_store))
+    # the same store without the import conforms: nothing else is read
+    empty = f"oxigraph:{tmp_path / 'empty'}"
+    assert run("--store", empty, "--no-default-data", "init").exit_code == 0
+    assert run("--store", empty, "validate").exit_code == 2  # no data to validate
+
+
+def test_validate_names_a_bad_data_file(tmp_path):
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    result = run("--no-default-data", "--data", str(bad), "validate")
+    assert result.exit_code == 2
+    assert "broken.ttl" in result.stderr and "Traceback" not in result.output
+
+
+# ---- every other command: each global option honoured or refused ----
+
+COMMANDS = {
+    "info": ["info"],
+    "entity": ["entity", "Alpha", "--at", "2020-06-30"],
+    "owners": ["owners", "Gamma", "--at", "2020-06-30"],
+    "holdings": ["holdings", "Alpha", "--at", "2020-06-30"],
+    "paths": ["paths", "Gamma", "--at", "2020-06-30"],
+    "effective": ["effective", "Parent Co", "Gamma", "--at", "2020-06-30"],
+    "perimeter": ["perimeter", "Parent Co", "--at", "2020-06-30"],
+    "parents": ["parents", "--at", "2020-06-30", "--quiet"],
+    "diff": ["diff", "--before", "2020-06-30", "--after", "2020-07-01"],
+    "events": ["events"],
+    "sparql": ["sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ ?h a <{GK}Holding> }}"],
+    "validate": ["validate"],
+    "export": ["export", "--format", "nt"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_data_options_choose_what_every_command_reads(command, where):
+    """Without the bundled data and with the toy group, no IIJ name appears anywhere."""
+    options = ["--no-default-data", "--data", TOY]
+    args = COMMANDS[command]
+    result = run(*options, *args) if where == "before" else run(*args, *options)
+    assert result.exit_code in (0, 1), result.output
+    assert "groupkg/data/iij" not in result.output and "Internet Initiative" not in result.output
+    everything = run(*args)
+    # with the bundled data instead, a command that reads data answers otherwise
+    if command not in ("effective", "owners", "holdings", "entity", "paths", "perimeter"):
+        assert everything.output != result.output
+
+
+@pytest.mark.parametrize("command", sorted(set(COMMANDS) - {"export"}))
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_json_is_honoured_by_every_command_that_answers(command, where):
+    options = ["--no-default-data", "--data", TOY]
+    args = COMMANDS[command]
+    result = (
+        run(*options, "--json", *args) if where == "before" else run(*options, *args, "--json")
+    )
+    assert result.exit_code in (0, 1), result.output
+    json.loads(result.stdout)
+
+
+def test_sparql_json_and_an_other_format_conflict():
+    result = run("sparql", "ASK {}", "--json", "--format", "csv")
+    assert result.exit_code == 2 and "--json" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_threshold_changes_paths(where):
+    # Parent Co holds 60% of Beta on 2020-06-30: controlled at 50, not at 70.
+    base = ["--no-default-data", "--data", TOY]
+    args = ["paths", "Beta", "--at", "2020-06-30", "--json"]
+    at_70 = run(*base, "--threshold", "70", *args) if where == "before" else run(
+        *base, *args, "--threshold", "70"
+    )
+    at_50 = run(*base, *args)
+    assert json.loads(at_50.stdout)["ultimate_parent"]["name"] == "Parent Co"
+    assert json.loads(at_70.stdout)["ultimate_parent"]["name"] == "Beta"
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    sorted((c, o) for c, options in _NOT_FOR.items() for o in options if c in COMMANDS),
+)
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_an_option_a_command_has_no_use_for_is_refused(command, option, where):
+    value = {"--store": ["memory"], "--data": [TOY], "--threshold": ["40"]}.get(option, [])
+    args = COMMANDS[command]
+    given = [option, *value]
+    result = run(*given, *args) if where == "before" else run(*args, *given)
+    assert result.exit_code == 2
+    assert f"{option} does not apply" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--store", "--data", "--no-default-data", "--json"])
+def test_synth_refuses_store_options_given_before_its_name(tmp_path, option):
+    value = {"--store": ["memory"], "--data": [TOY]}.get(option, [])
+    result = run(option, *value, "synth", "--entities", "10", "-o", str(tmp_path / "x.nt"))
+    assert result.exit_code == 2 and f"{option} does not apply" in result.stderr
+    assert not (tmp_path / "x.nt").exists()
+
+
+def test_import_and_init_answer_json(tmp_path, over_owned):
+    store = f"oxigraph:{tmp_path / 'store'}"
+    init = run("--json", "--store", store, "--no-default-data", "init")
+    assert init.exit_code == 0 and json.loads(init.stdout)["triples"] > 0
+    imported = run("--store", store, "import", over_owned, "--json")
+    assert imported.exit_code == 0
+    answer = json.loads(imported.stdout)
+    assert answer["file"] == over_owned and answer["triples"] > 0

@@ -1,0 +1,22 @@
+"""Programs the tests start, found the way a fresh clone has them.
+
+``make test`` runs ``.venv/bin/python -m pytest`` without the virtual environment's
+``bin`` folder on PATH, so a program installed into it (the ``oxigraph`` server from
+the PyPI package of that name) is looked for beside the running interpreter first,
+and only then on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+
+def executable(name: str) -> str | None:
+    """The path of program ``name``: beside ``sys.executable`` first, else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
