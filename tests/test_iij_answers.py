@@ -121,6 +121,27 @@ class TestShareholders:
         answer = iij.effective("Koichi Suzuki", "IIJ", D("2013-12-31"))
         assert answer["percent"] == pytest.approx(5.59)
 
+    def test_koichi_suzuki_look_through_stake_on_the_registry_date(self, iij):
+        # 2013-11-07 release, 4 (10) and note 2, one sentence dated by note 1 (registry of
+        # 2013-09-30): 3.86% directly + 100% of KS Holdings x 1.73%
+        answer = iij.effective("Koichi Suzuki", "IIJ", D("2013-09-30"))
+        assert answer["percent"] == pytest.approx(5.59)
+
+    def test_ks_holdings_has_koichi_suzuki_as_parent_from_the_registry_date(self, iij):
+        # 2013-11-07 release, note 2: "his wholly owned company called KS Holdings"
+        for day in ("2013-09-30", "2013-11-06"):
+            answer = iij.paths("KS Holdings", D(day))
+            assert answer["ultimate_parent"]["id"] == IIJ + "koichi-suzuki", day
+            assert path_ids(answer) == [["koichi-suzuki", "ks-holdings"]]
+
+    def test_iij_exlayer_minority_on_the_registry_date(self, iij):
+        # 2013-11-07 release, 4 (10): IIJ 99.9% of IIJ-Exlayer; the other 0.1% is derived
+        owners = {
+            o["id"][len(IIJ) :]: o["percent"]
+            for o in iij.owners("IIJ-Exlayer", D("2013-09-30"))["owners"]
+        }
+        assert owners == {"iij": 99.9, "other-shareholders-iij-exlayer": 0.1}
+
     def test_lock_up_parties_are_shareholders_of_unknown_size(self, iij):
         owners = {o["id"][len(IIJ) :]: o for o in iij.owners("IIJ", D("2013-08-01"))["owners"]}
         assert set(owners) == {"ntt", "ntt-communications", "koichi-suzuki", "ks-holdings"}
