@@ -88,8 +88,8 @@ def test_dissolved_between_agrees_with_the_time_model(iij_store, group, day):
     start = day - dt.timedelta(days=1)
     found = {r["entity"] for r in select(iij_store, "dissolved-between", **{
         "from": str(start), "to": str(day + dt.timedelta(days=1))})}  # fmt: skip
-    ended = {e for e in group.dataset.entities
-             if (end := group.timeline.lifetime(e)[1]) is not None and start <= end <= day}  # fmt: skip
+    ends = {e: group.timeline.lifetime(e)[1] for e in group.dataset.entities}
+    ended = {e for e, end in ends.items() if end is not None and start <= end <= day}
     assert found == ended
 
 
@@ -105,8 +105,8 @@ def test_ancestors_at_drops_a_dissolved_parent_and_its_later_shareholders(iij_st
 def test_ancestors_at_finds_iij_exlayer_usa_s_parent_on_the_release_eve(iij_store):
     # 2013-11-07 release, 1: IIJ Exlayer USA is a subsidiary of IIJ-Exlayer, IIJ's 99.9%
     # subsidiary on the registry of 2013-09-30; the relation is recorded as of 2013-11-07
-    found = {r["ancestor"] for r in select(iij_store, "ancestors-at",
-                                            entity="IIJ Exlayer USA", date="2013-11-07")}  # fmt: skip
+    rows = select(iij_store, "ancestors-at", entity="IIJ Exlayer USA", date="2013-11-07")
+    found = {r["ancestor"] for r in rows}
     assert {IIJ + "iij-exlayer", IIJ + "iij", IIJ + "ntt"} <= found
     before = select(iij_store, "ancestors-at", entity="IIJ Exlayer USA", date="2013-11-06")
     assert before == []
@@ -115,8 +115,8 @@ def test_ancestors_at_finds_iij_exlayer_usa_s_parent_on_the_release_eve(iij_stor
 def test_dissolved_between_marks_the_assumed_us_merger(iij_store):
     # 2013-11-07 release, 1: the merger of IIJ America and IIJ Exlayer USA names no
     # survivor and no date; IIJ Exlayer's absorption (2 (1), (2)) is stated
-    rows = {r["entity"]: r for r in select(iij_store, "dissolved-between",
-                                           **{"from": "2014-01-01", "to": "2014-01-02"})}  # fmt: skip
+    found = select(iij_store, "dissolved-between", **{"from": "2014-01-01", "to": "2014-01-02"})
+    rows = {r["entity"]: r for r in found}
     assert set(rows) == {IIJ + "iij-exlayer", IIJ + "iij-exlayer-usa"}
     assert str(rows[IIJ + "iij-exlayer-usa"]["assumed"]).lower() == "true"
     assert "not stated" in str(rows[IIJ + "iij-exlayer-usa"]["reason"])
