@@ -237,23 +237,37 @@ def entity(name: str, at: str | None) -> None:
 
     def table(a: dict[str, Any]) -> None:
         click.echo(f"{a['entity']['name']}  ({a['entity']['id']})")
+        assumed = " (assumed)" if a.get("status_assumed") else ""
         rows = [
-            ("status on " + a["at"], a["status"]),
+            ("status on " + a["at"], a["status"] + assumed),
             ("kind", a["kind"]),
             ("legal name", a["legal_name"]),
             ("aliases", ", ".join(a["aliases"])),
             ("identifiers", ", ".join(f"{i['scheme']} {i['value']}" for i in a["identifiers"])),
             ("listings", "; ".join(a["listings"])),
             ("incorporated", a["incorporated"]),
-            ("dissolved", a["dissolved"]),
+            ("dissolved", (a["dissolved"] or "") + (" (assumed)" if a["dissolved_assumed"]
+                                                    and a["dissolved"] else "")),
             ("issued shares", f"{a['issued_shares']:,}" if a["issued_shares"] else "unknown"),
         ]
-        rows += [(k.replace("_", " "), "; ".join(v)) for k, v in sorted(a["facts"].items())]
+        since = a.get("facts_as_of", {})
+        rows += [
+            (k.replace("_", " "), "; ".join(v) + (f" (as of {since[k]})" if k in since else ""))
+            for k, v in sorted(a["facts"].items())
+        ]
         for key, value in rows:
             if value:
                 click.echo(f"  {key:>22}: {value}")
+        _echo_assumptions(a["assumptions"])
 
     _emit(answer, table)
+
+
+def _echo_assumptions(assumptions: list[dict[str, str]]) -> None:
+    """One line per assumption an answer rests on, so no assumption reads as a fact."""
+    for item in assumptions:
+        what = item.get("property") or item.get("fact", "")
+        click.echo(f"  (assumed) {what}: {item['reason']}")
 
 
 def _stake_table(rows: list[dict[str, Any]], who: str) -> None:
@@ -323,12 +337,15 @@ def paths(name: str, at: str | None) -> None:
     answer = _settings().group(name).paths(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
+        dissolved_assumed = any(x.get("fact") == "dissolved" for x in a["assumptions"])
         click.echo(
-            f"{a['entity']['name']} on {a['at']} ({a['status']}): "
+            f"{a['entity']['name']} on {a['at']} ({a['status']}"
+            f"{' (assumed)' if dissolved_assumed else ''}): "
             f"ultimate parent {a['ultimate_parent']['name']}"
         )
         for path in a["paths"]:
             click.echo("  " + " -> ".join(step["name"] for step in path))
+        _echo_assumptions(a["assumptions"])
 
     _emit(answer, table, empty=not answer["paths"])
 
@@ -492,23 +509,27 @@ def diff(before: str | None, after: str | None, event: str | None, root: str | N
 
     def table(a: dict[str, Any]) -> None:
         click.echo(f"Changes from {a['before']} to {a['after']}:")
-        for key, sign in (("added", "+"), ("removed", "-")):
+        signs = (("added", "+"), ("removed", "-"), ("first_recorded", "first recorded:"))
+        for key, sign in signs:
             for e in a[key]:
                 click.echo(f"  {sign} {e['owner']['name']} -> {e['owned']['name']}"
-                           f" {_percent_text(e)}")  # fmt: skip
+                           f" {_percent_text(e)}"
+                           f"{' (assumed)' if e.get('assumed') else ''}")  # fmt: skip
         for e in a["changed"]:
             click.echo(f"  ~ {e['owner']['name']} -> {e['owned']['name']} "
                        f"{e['percent_before']}% => {e['percent']}%")  # fmt: skip
         for key in ("began", "ended"):
             for ref in a[key]:
-                click.echo(f"  {key}: {ref['name']}")
+                click.echo(f"  {key}: {ref['name']}{' (assumed)' if ref.get('assumed') else ''}")
         for change in a["paths_changed"]:
             click.echo(f"  paths to {change['entity']['name']}:")
             for label, found in (("before", change["before"]), ("after", change["after"])):
                 for path in found or [[]]:
                     click.echo(f"    {label}: " + (" -> ".join(s["name"] for s in path) or "none"))
 
-    nothing = not any(answer[k] for k in ("added", "removed", "changed", "began", "ended"))
+    nothing = not any(
+        answer[k] for k in ("added", "removed", "changed", "first_recorded", "began", "ended")
+    )
     _emit(answer, table, empty=nothing)
 
 

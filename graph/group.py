@@ -16,7 +16,7 @@ from groupkg.graph.dates import day_before
 from groupkg.graph.diff import diff_snapshots, group_members
 from groupkg.graph.errors import InputError
 from groupkg.graph.loader import load_dataset, neighbourhood
-from groupkg.graph.model import Dataset, Event
+from groupkg.graph.model import Dataset, Event, Holding
 from groupkg.graph.names import NameIndex, resolve_in_store
 from groupkg.graph.store import Store, iter_rows
 from groupkg.graph.timeline import Snapshot, Stake, Timeline
@@ -79,8 +79,21 @@ class Group:
             "shares": stake.shares,
             "consolidated": stake.consolidated,
             "basis": "; ".join(stake.basis),
+            "status": _status(stake.status),
+            "assumed": stake.assumed,
+            "assumptions": stake.assumptions,
             "sources": self._sources(stake.sources),
         }
+
+    def _end_assumptions(self, entity_id: str, day: _dt.date) -> list[dict[str, str]]:
+        """Why an entity's end (when it has come by ``day``) is assumed, if it is."""
+        end = self.timeline.lifetime(entity_id)[1]
+        if end is None or day < end:
+            return []
+        return [
+            {"fact": "dissolved", "entity": entity_id, "reason": reason}
+            for reason in self.timeline.assumed_ends.get(entity_id, [])
+        ]
 
     # -- answers ---------------------------------------------------------------------
 
@@ -90,19 +103,37 @@ class Group:
     def entity(self, name: str, day: _dt.date) -> dict[str, Any]:
         entity_id = self.resolve(name)
         entity = self.dataset.entities[entity_id]
+        dissolved = self.timeline.lifetime(entity_id)[1]
+        end_reasons = self.timeline.assumed_ends.get(entity_id, [])
+        # A fact with its own date (a listing, the representatives a source names as of a
+        # day) is shown only from that date.
+        listings = [
+            text for text in entity.listings
+            if text not in entity.listed_since or entity.listed_since[text].start <= day
+        ]  # fmt: skip
+        facts = {
+            key: values for key, values in entity.facts.items()
+            if key not in entity.facts_since or entity.facts_since[key].start <= day
+        }  # fmt: skip
         return {
             "entity": self.ref(entity_id),
             "at": day.isoformat(),
             "status": self.timeline.status(entity_id, day),
+            "status_assumed": bool(self._end_assumptions(entity_id, day)),
             "kind": entity.kind,
             "legal_name": entity.legal_name,
             "aliases": entity.aliases,
             "identifiers": [{"scheme": s, "value": v} for s, v in entity.identifiers],
-            "listings": entity.listings,
+            "listings": listings,
             "incorporated": str(entity.incorporated) if entity.incorporated else None,
-            "dissolved": _iso(self.timeline.lifetime(entity_id)[1]),
+            "dissolved": _iso(dissolved),
+            "dissolved_assumed": bool(end_reasons),
+            "assumptions": [
+                {"fact": "dissolved", "entity": entity_id, "reason": r} for r in end_reasons
+            ],
             "issued_shares": self.timeline.issued_shares(entity_id, day),
-            "facts": entity.facts,
+            "facts": facts,
+            "facts_as_of": {k: str(v) for k, v in entity.facts_since.items() if k in facts},
             "sources": self._sources(entity.sources),
         }
 
@@ -142,12 +173,22 @@ class Group:
             found = control.consolidation_paths(graph, entity_id, threshold=self.threshold)
         else:
             parent, found = entity_id, []
+        # The answer rests on what is assumed in the links of its paths and in the end of
+        # the entity, when its status is "dissolved" by an assumed merger.
+        assumptions = self._end_assumptions(entity_id, day)
+        for path in found:
+            for upper, lower in zip(path, path[1:], strict=False):
+                assumptions += graph.edges[upper, lower]["stake"].assumptions
+        unique = list({(a["fact"], a.get("property"), a["reason"]): a
+                       for a in assumptions}.values())  # fmt: skip
         return {
             "entity": self.ref(entity_id),
             "at": day.isoformat(),
             "status": status,
             "ultimate_parent": self.ref(parent),
             "paths": [[self.ref(e) for e in path] for path in found],
+            "assumed": bool(unique),
+            "assumptions": unique,
         }
 
     def effective(self, owner: str, target: str, day: _dt.date) -> dict[str, Any]:
@@ -212,20 +253,32 @@ class Group:
                 "owned": self.ref(stake.owned),
                 "percent": _num(stake.percent),
                 "consolidated": stake.consolidated,
+                "status": _status(stake.status),
+                "assumed": stake.assumed,
+                "assumptions": stake.assumptions,
             }
 
+        def ended(entity_id: str) -> dict[str, Any]:
+            reasons = self._end_assumptions(entity_id, after)
+            return {**self.ref(entity_id), "assumed": bool(reasons), "assumptions": reasons}
+
+        # A pair first recorded between the two days is no acquisition: the sources
+        # simply say nothing of it before (an observation is never carried back).
+        first = [s for s in found.added if self._first_recorded(s, before)]
+        added = [s for s in found.added if s not in first]
         return {
             "before": before.isoformat(),
             "after": after.isoformat(),
             "root": self.ref(self.resolve(root)) if root else None,
-            "added": [edge(s) for s in found.added],
+            "added": [edge(s) for s in added],
+            "first_recorded": [edge(s) for s in first],
             "removed": [edge(s) for s in found.removed],
             "changed": [
                 {**edge(new_s), "percent_before": _num(old_s.percent)}
                 for old_s, new_s in found.changed
             ],
             "began": [self.ref(e) for e in found.began],
-            "ended": [self.ref(e) for e in found.ended],
+            "ended": [ended(e) for e in found.ended],
             "paths_changed": [
                 {
                     "entity": self.ref(e),
@@ -235,6 +288,26 @@ class Group:
                 for e, old_p, new_p in found.paths_changed
             ],
         }
+
+    def _first_recorded(self, stake: Stake, before: _dt.date) -> bool:
+        """Whether every fact behind ``stake`` is an observation of a pair that no record
+        dates on or before ``before``: it appears, it was not acquired."""
+        facts = {f.id: f for f in [*self.dataset.holdings, *self.dataset.relations]}
+        behind = [facts[f] for f in stake.facts if f in facts]
+        if not behind or any(b.startswith("passed") for b in stake.basis):
+            return False
+        for fact in behind:
+            if fact.as_of is None or fact.valid_from is not None:
+                return False
+            owner, owned = (fact.owner, fact.owned) if isinstance(fact, Holding) else (
+                fact.parent, fact.child)  # fmt: skip
+            for other in facts.values():
+                pair = (other.owner, other.owned) if isinstance(other, Holding) else (
+                    other.parent, other.child)  # fmt: skip
+                start = other.valid_from or other.as_of
+                if pair == (owner, owned) and (start is None or start.start <= before):
+                    return False
+        return True
 
     def event(self, event_id: str) -> Event:
         """An event by IRI or local id."""
@@ -300,6 +373,14 @@ def store_info(store: Store) -> dict[str, Any]:
         "date_range": [str(first)[:10], str(last)[:10]] if first and last else None,
         "sources": sorted({str(r["title"]) for r in iter_rows(store, "info-sources")}),
     }
+
+
+def _status(statuses: list[str]) -> str:
+    """One word for how the facts behind an answer are known: the weakest of them."""
+    for word in ("assumed", "derived"):
+        if word in statuses:
+            return word
+    return "stated"
 
 
 def _iso(day: _dt.date | None) -> str | None:

@@ -112,6 +112,21 @@ def _sources(props: dict[str, list[Any]]) -> list[str]:
     return sorted(str(s) for s in props.get(PROV_DERIVED, []))
 
 
+ASSUMED = "urn:groupkg:assumed"
+
+
+def _assumptions(props: dict[str, list[Any]]) -> dict[str, str]:
+    """Assumed property (local name) -> reason; ``"fact"`` when the whole fact is assumed."""
+    found = {}
+    for row in sorted(str(v) for v in props.get(ASSUMED, [])):
+        prop, _, reason = row.partition(" ")
+        found[local_id(prop)] = reason
+    if _status(props) == "assumed":
+        reason = _one(props, "assumptionReason")
+        found["fact"] = str(reason) if reason else ""
+    return found
+
+
 def _entities(rows: Rows, details: Rows) -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
     for iri, props in _by_subject(rows).items():
@@ -134,6 +149,9 @@ def _entities(rows: Rows, details: Rows) -> dict[str, Entity]:
         for prop, key in _ENTITY_FACTS.items():
             if GK + prop in props:
                 entity.facts[key] = sorted(str(v) for v in props[GK + prop])
+        since = _date(props, "representativesAsOf")
+        if since is not None and "representative" in entity.facts:
+            entity.facts_since["representative"] = since
         entities[iri] = entity
     for row in details:
         entity = entities.get(row["s"])
@@ -144,6 +162,8 @@ def _entities(rows: Rows, details: Rows) -> dict[str, Entity]:
         elif "exchange" in row:
             since = f" since {row['since']}" if "since" in row else ""
             entity.listings.append(f"{row['exchange']}{since}")
+            if isinstance(row.get("since"), PartialDate):
+                entity.listed_since[f"{row['exchange']}{since}"] = row["since"]
     for entity in entities.values():
         entity.identifiers.sort()
         entity.listings.sort()
@@ -176,6 +196,7 @@ def _holdings(rows: Rows) -> list[Holding]:
                 as_of=_date(p, "asOf"),
                 status=_status(p),
                 sources=_sources(p),
+                assumptions=_assumptions(p),
             )
         )
     return sorted(holdings, key=lambda h: h.id)
@@ -200,6 +221,7 @@ def _relations(rows: Rows) -> list[Relation]:
                 as_of=_date(p, "asOf"),
                 status=_status(p),
                 sources=_sources(p),
+                assumptions=_assumptions(p),
             )
         )
     return sorted(relations, key=lambda r: r.id)
@@ -240,6 +262,7 @@ def _events(rows: Rows) -> list[Event]:
                 status=_status(p),
                 assumed=sorted(local_id(a) for a in p.get(GK + "assumedProperty", [])),
                 sources=_sources(p),
+                assumptions=_assumptions(p),
             )
         )
     return sorted(events, key=_event_order)

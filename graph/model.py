@@ -60,7 +60,11 @@ class Entity:
     dissolved: PartialDate | None = None
     identifiers: list[tuple[str, str]] = field(default_factory=list)
     listings: list[str] = field(default_factory=list)
+    listed_since: dict[str, PartialDate] = field(default_factory=dict)
+    """Listing text -> the date it starts, for listings that give one."""
     facts: dict[str, list[str]] = field(default_factory=dict)
+    facts_since: dict[str, PartialDate] = field(default_factory=dict)
+    """Fact key -> the date a source states it as of (not shown for earlier days)."""
     sources: list[str] = field(default_factory=list)
 
     @property
@@ -97,6 +101,8 @@ class Holding:
     as_of: PartialDate | None = None
     status: str = "stated"
     sources: list[str] = field(default_factory=list)
+    assumptions: dict[str, str] = field(default_factory=dict)
+    """Assumed property (local name) -> the reason; ``"fact"`` for a wholly assumed fact."""
 
 
 @dataclass
@@ -113,6 +119,7 @@ class Relation:
     as_of: PartialDate | None = None
     status: str = "stated"
     sources: list[str] = field(default_factory=list)
+    assumptions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -133,6 +140,7 @@ class Event:
     status: str = "stated"
     assumed: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    assumptions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -31,6 +31,8 @@ from groupkg.graph.model import Dataset, Event, Holding, Relation
 
 __all__ = ["Span", "Stake", "Snapshot", "Timeline", "status_at"]
 
+# The properties of a merger an absorbed company's end rests on.
+_ENDING = {"absorbed", "survivor", "resultingOrganization", "effectiveDate"}
 SHARE_ISSUES = {"ShareIssuance", "PublicOffering", "ThirdPartyAllotment"}
 MERGERS = {"Merger", "AbsorptionMerger"}
 
@@ -108,6 +110,14 @@ class Stake:
     basis: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    """How the facts behind the stake are known: stated, derived, assumed."""
+    assumptions: list[dict[str, str]] = field(default_factory=list)
+    """What in them is assumed: ``{"fact", "property", "reason"}``."""
+
+    @property
+    def assumed(self) -> bool:
+        return bool(self.assumptions)
 
     @property
     def low(self) -> float:
@@ -198,6 +208,7 @@ class Timeline:
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
         self.events = [e for e in dataset.events if _effective_day(e) is not None]
+        self.assumed_ends: dict[str, list[str]] = {}
         self.lifetimes = self._lifetimes()
         self.spans = self._spans()
         self._apply_mergers()
@@ -214,10 +225,16 @@ class Timeline:
             if event.type not in MERGERS or not event.survivor:
                 continue
             day = _effective_day(event)
+            reasons = [
+                reason for prop, reason in event.assumptions.items()
+                if prop in _ENDING or prop == "fact"
+            ]  # fmt: skip
             for absorbed in event.absorbed:
                 start, end = lifetimes.get(absorbed, (None, None))
                 if end is None:  # a stated dissolution date wins over the implied one
                     lifetimes[absorbed] = (start, day)
+                    if reasons:
+                        self.assumed_ends[absorbed] = reasons
         return lifetimes
 
     def lifetime(self, entity_id: str) -> tuple[_dt.date | None, _dt.date | None]:
@@ -369,6 +386,8 @@ class Timeline:
                 basis=[_basis(span)],
                 sources=span.sources,
                 facts=[span.fact_id],
+                status=[span.relation.status],
+                assumptions=_assumed(span.relation),
             )
         holding = span.holding
         assert holding is not None
@@ -383,6 +402,8 @@ class Timeline:
             basis=[_basis(span)],
             sources=span.sources,
             facts=[span.fact_id],
+            status=[holding.status],
+            assumptions=_assumed(holding),
         )
         if holding.shares is None:
             return stake
@@ -455,14 +476,33 @@ def _event_name(event: Event) -> str:
     return f"{name} ({event.effective})"
 
 
+_PROPERTY_WORDS = {"asOf": "date", "validFrom": "start", "validTo": "end"}
+
+
+def _assumed(fact: Holding | Relation) -> list[dict[str, str]]:
+    return [
+        {"fact": fact.id, "property": prop, "reason": reason}
+        for prop, reason in sorted(fact.assumptions.items())
+    ]
+
+
 def _basis(span: Span) -> str:
+    """How a stake is known: stated and observed, derived or assumed, and what is assumed."""
     fact = span.holding or span.relation
     assert fact is not None
     if span.via:
-        return "passed to the survivor by " + ", then ".join(span.via)
-    if fact.as_of is not None and fact.valid_from is None:
-        return f"observed {fact.as_of}"
-    return fact.status
+        text = "passed to the survivor by " + ", then ".join(span.via)
+    elif fact.as_of is not None and fact.valid_from is None:
+        text = {
+            "stated": f"observed {fact.as_of}",
+            "derived": f"derived, as of {fact.as_of}",
+        }.get(fact.status, f"{fact.status}, as of {fact.as_of}")
+    else:
+        text = fact.status
+    assumed = sorted(_PROPERTY_WORDS.get(p, p) for p in fact.assumptions if p != "fact")
+    if assumed:
+        text += f" ({', '.join(assumed)} assumed)"
+    return text
 
 
 def _combine(first: Stake, second: Stake) -> Stake:
@@ -476,6 +516,8 @@ def _combine(first: Stake, second: Stake) -> Stake:
         stake.basis = list(dict.fromkeys(stake.basis + other.basis))
         stake.sources = sorted(set(stake.sources + other.sources))
         stake.facts = stake.facts + other.facts
+        stake.status = list(dict.fromkeys(stake.status + other.status))
+        stake.assumptions = stake.assumptions + other.assumptions
         return stake
 
     def add(a: float | None, b: float | None) -> float | None:
@@ -500,4 +542,6 @@ def _combine(first: Stake, second: Stake) -> Stake:
         basis=list(dict.fromkeys(first.basis + second.basis)),
         sources=sorted(set(first.sources + second.sources)),
         facts=first.facts + second.facts,
+        status=list(dict.fromkeys(first.status + second.status)),
+        assumptions=first.assumptions + second.assumptions,
     )

@@ -146,8 +146,12 @@ class GK(DefinedNamespace):
     periodDescription: URIRef
     periodEnd: URIRef
     periodStart: URIRef
+    pricingDate: URIRef
+    pricingWindowEnd: URIRef
+    pricingWindowStart: URIRef
     relationshipStatus: URIRef
     representative: URIRef
+    representativesAsOf: URIRef
     rightsAllotted: URIRef
     rightsGranted: URIRef
     seller: URIRef

@@ -365,3 +365,17 @@ ex:o2 a gk:ShareCapitalObservation ; gk:subject ex:a ; gk:measure gk:IssuedShare
         (EX + "o1", "check-conflicting-observations", "Warning", (EX + "s1",)),
         (EX + "o2", "check-conflicting-observations", "Warning", (EX + "s2",)),
     ]
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_iij_net_income_figures_under_two_measures_are_reported(engine: str):
+    # 2013-11-07 release: table 4 (11) gives net income of JPY 5,301 million and the
+    # reference table of section 6 net income attributable to IIJ of JPY 3,641 million
+    # for the year ended 2013-03-31, like the income before tax figures (7,757 / 5,976)
+    rows = ENGINES[engine]("check-conflicting-observations", [ONTOLOGY, *sorted(IIJ.glob("*.ttl"))])
+    focus = {str(row["focus"]).rsplit("/", 1)[-1] for row in rows}
+    assert {"obs-iij-net-income-fy2013-03-t11",
+            "obs-iij-net-income-attributable-fy2013-03-ref",
+            "obs-iij-income-before-tax-fy2013-03-t11",
+            "obs-iij-income-before-tax-fy2013-03-ref"} == focus  # fmt: skip
+    assert all(row["severity"] == "Warning" for row in rows)

@@ -121,6 +121,27 @@ class TestShareholders:
         answer = iij.effective("Koichi Suzuki", "IIJ", D("2013-12-31"))
         assert answer["percent"] == pytest.approx(5.59)
 
+    def test_koichi_suzuki_look_through_stake_on_the_registry_date(self, iij):
+        # 2013-11-07 release, 4 (10) and note 2, one sentence dated by note 1 (registry of
+        # 2013-09-30): 3.86% directly + 100% of KS Holdings x 1.73%
+        answer = iij.effective("Koichi Suzuki", "IIJ", D("2013-09-30"))
+        assert answer["percent"] == pytest.approx(5.59)
+
+    def test_ks_holdings_has_koichi_suzuki_as_parent_from_the_registry_date(self, iij):
+        # 2013-11-07 release, note 2: "his wholly owned company called KS Holdings"
+        for day in ("2013-09-30", "2013-11-06"):
+            answer = iij.paths("KS Holdings", D(day))
+            assert answer["ultimate_parent"]["id"] == IIJ + "koichi-suzuki", day
+            assert path_ids(answer) == [["koichi-suzuki", "ks-holdings"]]
+
+    def test_iij_exlayer_minority_on_the_registry_date(self, iij):
+        # 2013-11-07 release, 4 (10): IIJ 99.9% of IIJ-Exlayer; the other 0.1% is derived
+        owners = {
+            o["id"][len(IIJ) :]: o["percent"]
+            for o in iij.owners("IIJ-Exlayer", D("2013-09-30"))["owners"]
+        }
+        assert owners == {"iij": 99.9, "other-shareholders-iij-exlayer": 0.1}
+
     def test_lock_up_parties_are_shareholders_of_unknown_size(self, iij):
         owners = {o["id"][len(IIJ) :]: o for o in iij.owners("IIJ", D("2013-08-01"))["owners"]}
         assert set(owners) == {"ntt", "ntt-communications", "koichi-suzuki", "ks-holdings"}
@@ -153,3 +174,76 @@ def test_unnamed_holders_never_control_even_above_half(iij):
     answer = iij.paths("IIJ", D("2013-12-31"))
     assert answer["ultimate_parent"]["id"] == IIJ + "iij"
     assert path_ids(answer) == [["iij"]]
+
+
+class TestWhatTheAnswersRestOn:
+    """Every answer says whether a fact behind it is stated, derived or assumed."""
+
+    def test_the_us_merger_end_is_marked_assumed_everywhere(self, iij):
+        # 2013-11-07 release, 1: no survivor and no date for IIJ America / IIJ Exlayer USA
+        entity = iij.entity("IIJ Exlayer USA", D("2014-01-01"))
+        assert entity["dissolved"] == "2014-01-01" and entity["dissolved_assumed"] is True
+        assert entity["status_assumed"] is True and entity["assumptions"]
+        paths = iij.paths("IIJ Exlayer USA", D("2014-01-01"))
+        assert paths["assumed"] is True
+        assert any(a["fact"] == "dissolved" for a in paths["assumptions"])
+        ended = {e["id"][len(IIJ) :]: e for e in
+                 iij.diff(D("2013-12-31"), D("2014-01-01"), "IIJ")["ended"]}  # fmt: skip
+        assert ended["iij-exlayer-usa"]["assumed"] is True
+        assert ended["iij-exlayer"]["assumed"] is False  # 2 (1), (2): stated
+
+    def test_the_day_before_rests_on_nothing_assumed_about_the_end(self, iij):
+        entity = iij.entity("IIJ Exlayer USA", D("2013-12-31"))
+        assert entity["status"] == "active" and entity["status_assumed"] is False
+
+    def test_an_assumed_parent_marks_the_paths(self, iij):
+        # 2013-11-07 release, 1: "a U.S.-based subsidiary of IIJ", directly or not unsaid
+        answer = iij.paths("IIJ America", D("2013-12-31"))
+        assert [a["property"] for a in answer["assumptions"]] == ["parent"]
+
+    def test_derived_holdings_are_not_labelled_observed(self, iij):
+        # 2013-11-07 release: 55.44% (4 (10), remainder) and 4 IIJ-Exlayer shares (2 (3))
+        iij_owners = {o["id"][len(IIJ) :]: o for o in iij.owners("IIJ", D("2013-09-30"))["owners"]}
+        rest = iij_owners["other-shareholders-iij"]
+        assert rest["status"] == "derived" and not rest["basis"].startswith("observed")
+        assert iij_owners["ntt"]["status"] == "stated"
+        assert iij_owners["ntt"]["basis"] == "observed 2013-09-30"
+        exlayer = {o["id"][len(IIJ) :]: o
+                   for o in iij.owners("IIJ-Exlayer", D("2013-12-31"))["owners"]}  # fmt: skip
+        assert exlayer["other-shareholders-iij-exlayer"]["status"] == "derived"
+        assert "derived" in exlayer["other-shareholders-iij-exlayer"]["basis"]
+
+    def test_assumed_readings_show_in_the_basis(self, iij):
+        # note 2: its date and the meaning of "outstanding" are readings, not statements
+        owners = {o["id"][len(IIJ) :]: o for o in iij.owners("IIJ", D("2013-09-30"))["owners"]}
+        assert owners["ks-holdings"]["assumed"] is True
+        assert "assumed" in owners["ks-holdings"]["basis"]
+        assert {a["property"] for a in owners["ks-holdings"]["assumptions"]} == {"asOf", "percent"}
+
+    def test_dated_entity_facts_are_not_carried_back(self, iij):
+        # About IIJ (2013 releases): NASDAQ 1999, TSE First Section 2006; 2013-11-07
+        # release, 4 (3): the representatives
+        early = iij.entity("IIJ", D("1998-06-30"))
+        assert early["listings"] == [] and "representative" not in early["facts"]
+        middle = iij.entity("IIJ", D("2006-12-31"))
+        assert len(middle["listings"]) == 2 and "representative" not in middle["facts"]
+        late = iij.entity("IIJ", D("2013-11-07"))
+        assert len(late["facts"]["representative"]) == 2
+
+    def test_a_first_observation_is_not_an_acquisition(self, iij):
+        # 2013-11-07 release, 4 (10): IIJ's 99.9% of IIJ-Exlayer is first recorded for the
+        # registry of 2013-09-30; nothing says IIJ acquired it that day
+        answer = iij.diff(D("2013-09-29"), D("2013-09-30"), "IIJ")
+        pairs = {(e["owner"]["id"][len(IIJ) :], e["owned"]["id"][len(IIJ) :])
+                 for e in answer["first_recorded"]}  # fmt: skip
+        assert ("iij", "iij-exlayer") in pairs
+        assert answer["added"] == []
+        for key in ("added", "removed", "changed", "began", "ended"):
+            assert isinstance(answer[key], list)
+
+    def test_an_absorption_still_adds_what_it_passes(self, iij):
+        # the treasury shares delivered at the 2014 merger are a holding from its day
+        answer = iij.diff(D("2013-12-31"), D("2014-01-01"), "IIJ")
+        added = {(e["owner"]["id"][len(IIJ) :], e["owned"]["id"][len(IIJ) :])
+                 for e in answer["added"]}  # fmt: skip
+        assert ("other-shareholders-iij-exlayer", "iij") in added

@@ -151,10 +151,22 @@ FACTS = [
         holding("ks-holdings", "iij", "gk:percent", "2013-09-30"),
         [D("1.73")],
     ),
+    # note 2 is one sentence: Suzuki's 100% of KS Holdings shares its date with the stake
     (
-        "Koichi Suzuki wholly owns KS Holdings",
-        holding("koichi-suzuki", "ks-holdings", "gk:percent", "2013-11-07"),
+        "Koichi Suzuki wholly owns KS Holdings, dated like KS Holdings' stake",
+        holding("koichi-suzuki", "ks-holdings", "gk:percent", "2013-09-30"),
         [100],
+    ),
+    (
+        "Koichi Suzuki's ownership of KS Holdings is never dated apart from note 2's stake",
+        "SELECT ?v WHERE { ?h gk:owner iij:koichi-suzuki ; gk:owned iij:ks-holdings ; gk:asOf ?v }",
+        ["2013-09-30"],
+    ),
+    # 2013-11-07 release, 4 (10) IIJ-Exlayer column: the rest of its registry (derived)
+    (
+        "other holders of IIJ-Exlayer hold 0.1% on the registry of 2013-09-30",
+        holding("other-shareholders-iij-exlayer", "iij-exlayer", "gk:percent", "2013-09-30"),
+        [D("0.1")],
     ),
     # 2013-11-07 release, 2 (3) note 1
     (
@@ -431,12 +443,53 @@ FACTS = [
         flow("iij-exlayer", "BasicNetIncomePerShare", *EXLAYER_FY2012),
         [D("-1485.46")],
     ),
-    # 2013-11-07 release, 4 note 3
+    # 2013-11-07 release, 4 note 3: an increase, under the measure for an increase
     (
         "equity up JPY 17,239 million from the 2013 issues",
-        "SELECT ?v WHERE { ?o gk:subject iij:iij ; gk:measure gk:ShareholdersEquity ; "
-        'gk:periodStart "2013-07-18"^^xsd:date ; gk:value ?v }',
+        "SELECT ?v WHERE { ?o gk:subject iij:iij ; gk:measure gk:ShareholdersEquityIncrease ; "
+        'gk:periodStart "2013-07-18"^^xsd:date ; gk:periodEnd "2013-08-05"^^xsd:date ; '
+        "gk:value ?v }",
         [17239],
+    ),
+    (
+        "no shareholders' equity balance of 17,239",
+        "SELECT ?v WHERE { ?o gk:measure gk:ShareholdersEquity ; gk:value ?v . "
+        "FILTER(?v = 17239) }",
+        [],
+    ),
+    # 2013-07-11 release, items 2 and 3
+    (
+        "stock options cover 17,800 shares",
+        prop("ev-stock-options-2013", "gk:underlyingShares"),
+        [17800],
+    ),
+    (
+        "stock options cost JPY 3,235 per share",
+        prop("ev-stock-options-2013", "gk:amountPerShare"),
+        [3235],
+    ),
+    # 2013-07-02 release, 1 (2) and (7); 2 (6); For Reference 4 (2); 2013-11-07 release, note 3
+    (
+        "the pricing date falls in 2013-07-10 to 2013-07-17",
+        "SELECT ?v WHERE { iij:ev-public-offering-2013 gk:pricingWindowStart ?a ; "
+        "gk:pricingWindowEnd ?b . BIND(CONCAT(STR(?a), '/', STR(?b)) AS ?v) }",
+        ["2013-07-10/2013-07-17"],
+    ),
+    (
+        "the pricing date is the fifth business day before the 2013-07-18 payment",
+        prop("ev-public-offering-2013", "gk:pricingDate"),
+        ["2013-07-10"],
+    ),
+    (
+        "the over-allotment is delivered the business day after the 2013-07-18 payment",
+        prop("ev-over-allotment-2013", "gk:effectiveDate"),
+        ["2013-07-19"],
+    ),
+    (
+        "the lock-up runs from the pricing date to 90 days after delivery",
+        "SELECT ?v WHERE { iij:ev-lock-up-2013 gk:validFrom ?a ; gk:validTo ?b . "
+        "BIND(CONCAT(STR(?a), '/', STR(?b)) AS ?v) }",
+        ["2013-07-10/2013-10-18"],
     ),
     # 2013-11-07 release, 4 (6) and (8); 2010-02-04 release, company profiles
     ("IIJ incorporated 1992-12-03", prop("iij", "gk:incorporationDate"), ["1992-12-03"]),
@@ -829,16 +882,73 @@ def test_every_event_has_participants_and_an_announcement(store):
     assert bad == []
 
 
-def test_only_undated_events_lack_an_effective_date(store):
-    # 2013-07-02 release: the lock-up period and the over-allotment delivery are given only
-    # by rules relative to the pricing and payment dates, never as dates
+def test_every_event_has_an_effective_date(store):
+    # 2013-07-02 release: the over-allotment delivery and the lock-up period are given by
+    # rules relative to the pricing and payment dates, which fix them (see the fact table)
     undated = values(
         store,
         """SELECT ?e WHERE { ?e a ?c . ?c rdfs:subClassOf* gk:Event .
         FILTER NOT EXISTS { ?e gk:effectiveDate ?d } }""",
     )
-    assert undated == ["ev-lock-up-2013", "ev-over-allotment-2013"]
+    assert undated == []
     assert values(store, prop("ev-lock-up-2013", "gk:periodDescription")) != []
+
+
+def test_dates_the_releases_fix_follow_their_rules():
+    # 2013-07-02 release: payment on the fifth business day after pricing (1 (7)),
+    # over-allotment delivery the business day after payment (2 (6)), lock-up to the 90th
+    # calendar day after delivery (For Reference 4 (2)); payment 2013-07-18 (2013-11-07,
+    # note 3). Japanese holidays of July 2013: Marine Day, Monday 15 July.
+    import datetime as dt
+
+    holidays = {dt.date(2013, 7, 15)}
+
+    def business(day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in holidays
+
+    def add_business_days(day: dt.date, n: int) -> dt.date:
+        while n:
+            day += dt.timedelta(days=1)
+            n -= business(day)
+        return day
+
+    pricing, payment = dt.date(2013, 7, 10), dt.date(2013, 7, 18)
+    assert add_business_days(pricing, 5) == payment
+    assert add_business_days(dt.date(2013, 7, 9), 5) != payment  # the only pricing day
+    delivery = add_business_days(payment, 1)
+    assert delivery == dt.date(2013, 7, 19)
+    assert delivery + dt.timedelta(days=90) + dt.timedelta(days=1) == dt.date(2013, 10, 18)
+
+
+def test_derived_dates_say_how_and_the_lock_up_end_is_assumed(store):
+    derived = values(
+        store,
+        """SELECT ?e WHERE { VALUES ?e { iij:ev-public-offering-2013 iij:ev-over-allotment-2013
+        iij:ev-lock-up-2013 } ?e gk:derivation ?d }""",
+    )
+    assert derived == ["ev-lock-up-2013", "ev-over-allotment-2013", "ev-public-offering-2013"]
+    assumed = values(
+        store,
+        "SELECT ?p WHERE { iij:ev-lock-up-2013 gk:hasAssumption/gk:assumedProperty ?p }",
+    )
+    assert assumed == [GK + "validTo"]
+
+
+def test_note_2_readings_are_marked_assumed(store):
+    # 2013-11-07 release, 4 (10) and note 2: the text does not say that Koichi Suzuki's
+    # 3.86% leaves out KS Holdings' shares, nor that "outstanding" shares are the issued ones
+    found = rows(
+        store,
+        """SELECT ?owner ?owned ?p WHERE { ?h gk:owner ?owner ; gk:owned ?owned ;
+        gk:asOf "2013-09-30"^^xsd:date ; gk:hasAssumption/gk:assumedProperty ?p }
+        ORDER BY ?owner ?owned ?p""",
+    )
+    assert found == [
+        ("koichi-suzuki", "iij", GK + "percent"),
+        ("koichi-suzuki", "ks-holdings", GK + "asOf"),
+        ("ks-holdings", "iij", GK + "asOf"),
+        ("ks-holdings", "iij", GK + "percent"),
+    ]
 
 
 def test_us_merger_survivor_and_date_are_marked_assumed(store):
