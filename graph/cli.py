@@ -44,9 +44,10 @@ class Settings:
         self.as_json = False
         self.threshold = 50.0
         self.given: set[str] = set()
+        self.writable = False  # open an oxigraph: store for writing (serve --allow-update)
 
     def open(self) -> Store:
-        store = open_store(self.store, default_data=self.default_data)
+        store = open_store(self.store, default_data=self.default_data, writable=self.writable)
         if self.data:
             if isinstance(store, OxigraphStore) and store.description == "memory":
                 add_files(store, [Path(p) for p in self.data])

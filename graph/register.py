@@ -1707,11 +1707,21 @@ def _cache_key(store: Store) -> str:
 
     if not isinstance(store, OxigraphStore):
         return ""
-    imports = [graph.value for graph in store._imports()]
-    # Counted by the store: reading the quads out would decode every term.
-    (row,) = store.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    import pyoxigraph as ox
+
+    imported = store._imports()
+    imports = [graph.value for graph in imported]
+    # Counted by the store: reading the quads out would decode every term. The graphs
+    # an update wrote count with the default graph (they are part of what queries see).
+    written = [g for g in store.visible_graphs() if g not in set(imported)]
+    (row,) = store.store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=[ox.DefaultGraph(), *written]
+    )
     default = int(row["n"].value)
-    return json.dumps({"format": _FORMAT, "imports": imports, "default": default})
+    key: dict[str, Any] = {"format": _FORMAT, "imports": imports, "default": default}
+    if written:
+        key["written"] = sorted(str(g) for g in written)
+    return json.dumps(key)
 
 
 def _map_npz(path: Path) -> dict[str, np.ndarray]:

@@ -76,7 +76,7 @@ from groupkg.graph.errors import GroupkgError, InputError
 from groupkg.graph.group import Group
 from groupkg.graph.model import Dataset, local_id
 from groupkg.graph.names import UnknownName
-from groupkg.graph.store import Store
+from groupkg.graph.store import OxigraphStore, Store, xml_safe
 
 __all__ = [
     "Limits",
@@ -359,13 +359,20 @@ def _solutions_body(
         return body
     # pyoxigraph writes XML, CSV and TSV from parsed solutions: re-read what was counted.
     parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=fmt) or b""
+    return xml_safe(parsed.serialize(format=fmt) or b"", fmt.media_type)
 
 
 def _graph_body(triples: Iterable[ox.Triple], fmt: ox.RdfFormat, budget: _Budget) -> bytes:
     kept = budget.take(triples, "triples")
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(kept, format=fmt, prefixes=prefixes) or b""
+    try:
+        body = ox.serialize(kept, format=fmt, prefixes=prefixes) or b""
+    except OSError as exc:  # an RDF 1.2 triple term, which JSON-LD cannot hold yet
+        raise Refused(
+            406, f"cannot answer as {fmt.media_type}: {exc}; ask for text/turtle or "
+                 "application/n-triples",
+        ) from None  # fmt: skip
+    return xml_safe(body, fmt.media_type)
 
 
 def _answer(result: Any, accept: str | None, budget: _Budget) -> tuple[bytes, str]:
@@ -390,8 +397,13 @@ def run_query(
     timeout: float = 30.0,
     default_graphs: Sequence[str] = (),
     named_graphs: Sequence[str] = (),
+    base_iri: str | None = None,
 ) -> tuple[bytes, str]:
     """Run ``query`` on ``store``; return the answer in the format ``accept`` prefers.
+
+    An Oxigraph store answers over the dataset of
+    :meth:`~groupkg.graph.store.OxigraphStore.query` (``default_graphs`` and
+    ``named_graphs`` replace it), resolving relative IRIs against ``base_iri``.
 
     ``deadline`` is a :func:`time.monotonic` instant after which no further row is
     taken. On an Oxigraph store the rows stream from pyoxigraph and the query stops at
@@ -408,15 +420,13 @@ def run_query(
     """
     _refuse_fetching(query)
     budget = _Budget(max_results, deadline, timeout)
-    inner = getattr(store, "store", None)
-    if isinstance(inner, ox.Store):
-        graphs: dict[str, Any] = {}
+    if isinstance(store, OxigraphStore):
         try:
-            if default_graphs:
-                graphs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-            if named_graphs:
-                graphs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            return _answer(inner.query(query, **graphs), accept, budget)
+            result = store.query(
+                query, default_graphs=default_graphs, named_graphs=named_graphs,
+                base_iri=base_iri,
+            )  # fmt: skip
+            return _answer(result, accept, budget)
         except SyntaxError as exc:
             raise Refused(400, f"SPARQL syntax error: {exc}") from None
         except ValueError as exc:
@@ -693,7 +703,7 @@ class _Server:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind == "application/sparql-update":
             self._check_update(request)
-            return await self._update(_utf8(await self._body(request)), url)
+            return await self._update(request, _utf8(await self._body(request)), url)
         if kind == "application/sparql-query":
             return await self._query(request, _utf8(await self._body(request)), url)
         if kind != _FORM:
@@ -708,7 +718,8 @@ class _Server:
             if "query" in form:
                 raise Refused(400, "give a query or an update, not both")
             self._check_update(request)
-            return await self._update(_one(form.getlist("update"), "update"), form)
+            merged = QueryParams([*url.multi_items(), *form.multi_items()])
+            return await self._update(request, _one(form.getlist("update"), "update"), merged)
         merged = QueryParams([*url.multi_items(), *form.multi_items()])
         return await self._query(request, _one(form.getlist("query"), "query"), merged)
 
@@ -743,7 +754,7 @@ class _Server:
             lambda: run_query(
                 store, query, accept, max_results=limits.max_results, deadline=deadline,
                 timeout=limits.timeout, default_graphs=params.getlist("default-graph-uri"),
-                named_graphs=params.getlist("named-graph-uri"),
+                named_graphs=params.getlist("named-graph-uri"), base_iri=_endpoint(request),
             ),
         )  # fmt: skip
         return Response(body, media_type=media, headers={"Vary": "Accept"})
@@ -765,26 +776,29 @@ class _Server:
                 {"WWW-Authenticate": 'Bearer realm="groupkg"'},
             )
 
-    async def _update(self, update: str, params: QueryParams) -> Response:
+    async def _update(self, request: Request, update: str, params: QueryParams) -> Response:
         if not update.strip():
             raise Refused(400, "missing update")
-        if "using-graph-uri" in params or "using-named-graph-uri" in params:
-            raise Refused(400, "using-graph-uri and using-named-graph-uri are not supported")
-        warning = await self.work(self.query_slots, lambda: self._apply(update))
+        dataset = {
+            "using_graphs": params.getlist("using-graph-uri"),
+            "using_named_graphs": params.getlist("using-named-graph-uri"),
+            "base_iri": _endpoint(request),
+        }
+        warning = await self.work(self.query_slots, lambda: self._apply(update, dataset))
         return PlainTextResponse(warning) if warning else Response(status_code=204)
 
-    def _apply(self, update: str) -> str | None:
+    def _apply(self, update: str, dataset: dict[str, Any]) -> str | None:
         _refuse_fetching(update, update=True)
         with self.writing:
-            return self._apply_alone(update)
+            return self._apply_alone(update, dataset)
 
-    def _apply_alone(self, update: str) -> str | None:
+    def _apply_alone(self, update: str, dataset: dict[str, Any]) -> str | None:
         store = self.group.store
         apply = getattr(store, "update", None)
         if apply is None:
             raise Refused(501, f"the store {store.description} takes no updates here")
         try:
-            apply(update)
+            apply(update, **dataset)
         except GroupkgError as exc:
             raise Refused(400, str(exc)) from None
         except OSError as exc:
@@ -855,6 +869,11 @@ def _one(values: list[str], what: str) -> str:
     if len(values) > 1:
         raise Refused(400, f"give one {what}, not {len(values)}")
     return values[0]
+
+
+def _endpoint(request: Request) -> str:
+    """The endpoint's own URL, the base IRI of the queries and updates sent to it."""
+    return str(request.url.replace(query="", fragment=""))
 
 
 def _utf8(body: bytes) -> str:
@@ -1005,6 +1024,9 @@ def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: 
     if allow_update and token is None:
         raise UserError("--allow-update needs a bearer token: give --token or set GROUPKG_TOKEN")
     settings = _apply(store_, data, no_default_data, False, threshold)
+    # Updates write into the store: an oxigraph: store is opened for writing, and
+    # holds its lock (one writer at a time) while the server runs.
+    settings.writable = allow_update
     limits = Limits(timeout=timeout, max_results=max_results, max_body=max_body)
     try:
         run(settings.group, host=host, port=port, allow_update=allow_update, token=token,

@@ -28,7 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -39,6 +39,7 @@ import pyoxigraph as ox
 
 from groupkg.graph.dates import parse_partial_date
 from groupkg.graph.errors import InputError
+from groupkg.graph.sparqltext import has_dataset_clause, with_using
 
 __all__ = [
     "Store",
@@ -92,12 +93,27 @@ RDF_FORMATS = {
 
 _META = ox.NamedNode("urn:groupkg:meta")
 _COMMITTED = ox.NamedNode("urn:groupkg:committed")
+_IMPORT_GRAPH = "urn:groupkg:import:"  # then a UUID: the graph an import stages into
 _MARKER = ox.Quad(
     ox.NamedNode("https://w3id.org/groupkg/ontology"),
     ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
     ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology"),
     ox.DefaultGraph(),
 )
+
+
+def _staging(graph: Any) -> bool:
+    """Whether a graph is named as an import's (committed or not)."""
+    return isinstance(graph, ox.NamedNode) and graph.value.startswith(_IMPORT_GRAPH)
+
+
+def xml_safe(body: bytes, media_type: str) -> bytes:
+    """An XML answer with each carriage return written ``&#13;``: an XML reader turns a
+    raw one (pyoxigraph writes it so) into a line feed, changing the literal. Only a
+    literal's text can hold one; anything else is returned as it is."""
+    if b"\r" in body and media_type.endswith("xml"):
+        return body.replace(b"\r", b"&#13;")
+    return body
 
 
 def to_python(term: Any) -> Any:
@@ -234,6 +250,12 @@ class OxigraphStore:
                     path.mkdir(parents=True, exist_ok=True)
                     self.store = ox.Store(str(path))
             except OSError as exc:
+                if "lock" in str(exc).lower() and not read_only:
+                    raise InputError(
+                        f"the store at {path} is in use by another writer (a running "
+                        "'groupkg import', or 'groupkg serve --allow-update'); wait for "
+                        "it to finish or stop it, then try again"
+                    ) from None
                 raise InputError(f"cannot open the store at {path}: {exc}") from None
             self.description = f"oxigraph:{path}"
         self.read_only = read_only
@@ -299,7 +321,7 @@ class OxigraphStore:
             except SyntaxError as exc:
                 raise _syntax_error(path, exc, 1) from None
             return _count_statements(path)
-        graph = ox.NamedNode(f"urn:groupkg:import:{uuid.uuid4()}")
+        graph = ox.NamedNode(f"{_IMPORT_GRAPH}{uuid.uuid4()}")
 
         def load(first_line: int, **source: Any) -> None:
             try:
@@ -339,12 +361,61 @@ class OxigraphStore:
             {n: to_python(row[n]) for n in names if row[n] is not None} for row in result
         ]
 
+    def visible_graphs(self) -> list[Any]:
+        """The named graphs queries see: every one but an import not committed yet
+        (or left by an import that was killed) and groupkg's own bookkeeping."""
+        committed = set(self._imports())
+        return [
+            g for g in self.store.named_graphs()
+            if g != _META and (g in committed or not _staging(g))
+        ]  # fmt: skip
+
+    def query(
+        self,
+        query: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> Any:
+        """Run a query over the store's dataset; return pyoxigraph's result.
+
+        The dataset every reader sees (the command line, the library, the named
+        queries, the API and the SPARQL endpoint alike): the default graph is the
+        union of the store's default graph and every committed named graph (an
+        import, or a graph an update wrote), and ``GRAPH ?g`` ranges over the
+        committed named graphs. A staging graph of an import under way or killed, and
+        ``urn:groupkg:meta``, are never seen. A query's own ``FROM``/``FROM NAMED``,
+        or ``default_graphs``/``named_graphs`` (the Protocol's ``default-graph-uri``
+        and ``named-graph-uri``, which take precedence), replace that dataset; a graph
+        part of it leaves out is empty, as is a graph that is not committed.
+
+        Raises
+        ------
+        SyntaxError, OSError, ValueError
+            As :meth:`pyoxigraph.Store.query` does.
+        """
+        options: dict[str, Any] = {"base_iri": base_iri}
+        visible = self.visible_graphs()
+        if default_graphs or named_graphs:
+            shown = set(visible)
+
+            def named(iris: Sequence[str]) -> list[Any]:
+                nodes = [ox.NamedNode(iri) for iri in iris]
+                return [n for n in nodes if n in shown or not _staging(n) and n != _META]
+
+            options["default_graph"] = named(default_graphs)
+            options["named_graphs"] = named(named_graphs)
+        elif has_dataset_clause(query):
+            pass  # the query's own FROM / FROM NAMED
+        elif visible or next(iter(self.store.named_graphs()), None) is not None:
+            options["default_graph"] = [ox.DefaultGraph(), *visible]
+            options["named_graphs"] = visible
+        return self.store.query(query, **options)
+
     def _query(self, query: str) -> Any:
-        imports = self._imports()
         try:
-            if imports:
-                return self.store.query(query, default_graph=[ox.DefaultGraph(), *imports])
-            return self.store.query(query)
+            return self.query(query)
         except SyntaxError as exc:
             raise InputError(f"SPARQL syntax error: {exc}") from None
         except OSError as exc:
@@ -356,9 +427,14 @@ class OxigraphStore:
         result = self._query(query)
         if isinstance(result, ox.QueryTriples):
             graph = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
-            return result.serialize(format=graph) or b"", graph.media_type
+            try:
+                body = result.serialize(format=graph) or b""
+            except OSError as exc:  # e.g. an RDF 1.2 triple term, which JSON-LD cannot hold
+                raise InputError(f"cannot write the result as {graph.name}: {exc}") from None
+            return xml_safe(body, graph.media_type), graph.media_type
         table = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
-        return result.serialize(format=table) or b"", table.media_type
+        body = result.serialize(format=table) or b""
+        return xml_safe(body, table.media_type), table.media_type
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
         before = len(self.store)
@@ -369,11 +445,31 @@ class OxigraphStore:
         )
         return len(self.store) - before
 
-    def update(self, update: str) -> None:
+    def update(
+        self,
+        update: str,
+        *,
+        using_graphs: Sequence[str] = (),
+        using_named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> None:
+        """Apply a SPARQL update, whole or not at all.
+
+        Data written without ``GRAPH`` goes to the store's default graph, which is part
+        of the default graph every query sees. ``using_graphs`` and
+        ``using_named_graphs`` (the Protocol's ``using-graph-uri`` and
+        ``using-named-graph-uri``) act as ``USING`` / ``USING NAMED`` on each operation
+        with a ``WHERE`` clause; without them a ``WHERE`` clause reads the store's own
+        default graph, not the union (name an import's graph with ``GRAPH`` or
+        ``USING``).
+        """
+        text = with_using(update, using_graphs, using_named_graphs)
         try:
-            self.store.update(update)
+            self.store.update(text, base_iri=base_iri)
         except SyntaxError as exc:
             raise InputError(f"SPARQL syntax error: {exc}") from None
+        except UnicodeEncodeError:
+            raise InputError("the SPARQL update holds text that is not valid UTF-8") from None
 
     def flush(self) -> None:
         if self.description != "memory":

@@ -45,6 +45,8 @@ QUESTIONS = {
     "labels": "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
     "SELECT ?label WHERE { ?e rdfs:label ?label } ORDER BY ?label LIMIT 5",
     "classes": "SELECT DISTINCT ?class WHERE { ?x a ?class } ORDER BY ?class",
+    # Named graphs too: a staging graph is no more seen in GRAPH ?g than elsewhere.
+    "in graphs": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
 }
 META = ox.NamedNode("urn:groupkg:meta")
 
@@ -227,3 +229,48 @@ def test_a_reader_never_sees_half_an_import(tmp_path: Path):
     during = [n for t, n in seen if began <= t <= ended]
     assert len(during) >= 3, f"the reader read {len(during)} times while the import ran"
     assert {n for _, n in seen} == {old, new}
+
+
+def test_a_reader_of_named_graphs_never_sees_half_an_import(tmp_path: Path):
+    # The same through GRAPH ?g, by the store and by the endpoint's run_query: only
+    # the committed graphs are named graphs of the dataset.
+    from groupkg.graph.server import run_query
+
+    small = tmp_path / "small.nt"
+    write_synth(small, 6_000, seed=3)
+    store = open_store(f"oxigraph:{tmp_path / 'store'}", default_data=False, writable=True)
+    assert isinstance(store, OxigraphStore)
+    in_graphs = QUESTIONS["in graphs"]
+
+    def counts() -> tuple[int, int]:
+        by_store = int(store.select(in_graphs)[0]["n"])
+        body, _ = run_query(store, in_graphs)
+        by_endpoint = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+        return by_store, by_endpoint
+
+    assert counts() == (0, 0)
+    seen: list[tuple[float, tuple[int, int]]] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            seen.append((time.monotonic(), counts()))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        time.sleep(0.05)
+        began = time.monotonic()
+        store.import_ntriples(small)
+        ended = time.monotonic()
+        time.sleep(0.05)
+    finally:
+        stop.set()
+        reader.join()
+    new = counts()
+    store.close()
+    assert new[0] == new[1] > 0
+    # Each reading is the count before the import or the count after it, never between.
+    assert {c[0] for _, c in seen} == {c[1] for _, c in seen} == {0, new[0]}
+    during = [c for t, c in seen if began <= t <= ended]
+    assert len(during) >= 3, f"the reader read {len(during)} times while the import ran"

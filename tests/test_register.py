@@ -413,3 +413,22 @@ def test_an_ntriples_import_draws_a_bar_of_bytes_loaded(tmp_path):
     assert "loading [" in shown and "100% of" in shown and "imported" in shown
     quiet = _import([*args[:3], f"oxigraph:{tmp_path / 'other'}", *args[4:], "--quiet"], tty=True)
     assert "loading" not in quiet and "imported" in quiet
+
+
+def test_a_cache_beside_the_store_is_not_reused_after_an_update_writes_a_named_graph(tmp_path):
+    # A graph an update wrote is part of what queries (and so the register) read.
+    first, second = tmp_path / "a.nt", tmp_path / "b.nt"
+    first.write_text("\n".join(RandomRegister(1).lines) + "\n")
+    second.write_text("\n".join(RandomRegister(2).lines).replace(BASE, BASE + "b/") + "\n")
+    store = open_store(f"oxigraph:{tmp_path / 'store'}", default_data=False, writable=True)
+    assert isinstance(store, OxigraphStore)
+    store.import_ntriples(first)
+    Register.from_store(store)
+    again = Register.from_store(store)
+    assert again.key  # mapped from the cache
+    text = second.read_text()
+    store.update(f"INSERT DATA {{ GRAPH <https://example.org/written> {{ {text} }} }}")
+    rebuilt = Register.from_store(store)
+    assert len(rebuilt) > len(again) and rebuilt.key != again.key
+    _arrays_equal(rebuilt, Register.from_dataset(load_dataset(store)))
+    store.close()
