@@ -19,6 +19,7 @@ adds all of a graph or nothing of it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -198,14 +199,20 @@ class OxigraphStore:
             self.description = "memory"
         else:
             path = Path(path)
+            if path.is_dir() and not (path / "CURRENT").is_file() and any(path.iterdir()):
+                raise InputError(
+                    f"cannot open the store at {path}: the folder holds files but no "
+                    "oxigraph store (give a new or empty folder for a new store)"
+                )
             try:
                 if read_only:
                     self.store = ox.Store.read_only(str(path))
                 else:
                     path.mkdir(parents=True, exist_ok=True)
                     self.store = ox.Store(str(path))
-            except OSError as exc:
-                raise InputError(f"cannot open the store at {path}: {exc}") from None
+            except (OSError, RuntimeError) as exc:  # RuntimeError: a damaged store
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise InputError(f"cannot open the store at {path}: {reason}") from None
             self.description = f"oxigraph:{path}"
         self.read_only = read_only
 
@@ -306,9 +313,10 @@ class OxigraphStore:
         if not isinstance(result, ox.QuerySolutions):
             raise InputError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [
-            {n: to_python(row[n]) for n in names if row[n] is not None} for row in result
-        ]
+        with _query_failures():  # rows are computed as they are read (SERVICE calls too)
+            return [
+                {n: to_python(row[n]) for n in names if row[n] is not None} for row in result
+            ]
 
     def _query(self, query: str) -> Any:
         imports = self._imports()
@@ -325,11 +333,13 @@ class OxigraphStore:
 
     def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
         result = self._query(query)
-        if isinstance(result, ox.QueryTriples):
-            graph = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
-            return result.serialize(format=graph) or b"", graph.media_type
-        table = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
-        return result.serialize(format=table) or b"", table.media_type
+        with _query_failures():  # rows are computed as they are written (SERVICE calls too)
+            if isinstance(result, ox.QueryTriples):
+                graph = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+                return result.serialize(format=graph) or b"", graph.media_type
+            table = ox.QueryResultsFormat.from_media_type(media_type)
+            table = table or ox.QueryResultsFormat.JSON
+            return result.serialize(format=table) or b"", table.media_type
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
         before = len(self.store)
@@ -356,6 +366,16 @@ class OxigraphStore:
             if self.description != "memory" and not self.read_only:
                 self.store.flush()
             del self.store
+
+
+@contextlib.contextmanager
+def _query_failures() -> Iterator[None]:
+    """A query that fails while its answer is read (a SERVICE endpoint that cannot be
+    reached, say) is an InputError naming the reason."""
+    try:
+        yield
+    except (OSError, RuntimeError) as exc:
+        raise InputError(f"SPARQL query failed: {exc}") from None
 
 
 class SparqlStore:
@@ -387,11 +407,13 @@ class SparqlStore:
         body, _ = self._post(self.url, {"query": query}, "application/sparql-results+json")
         try:
             doc = json.loads(body)
-        except ValueError:
+            return [
+                {k: _json_term(v) for k, v in row.items()} for row in doc["results"]["bindings"]
+            ]
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            # Not JSON (an HTML page), or JSON without the shape of SPARQL results
+            # ({}, [], a binding without a value).
             raise InputError(f"{self.url} did not answer with SPARQL JSON results") from None
-        return [
-            {k: _json_term(v) for k, v in row.items()} for row in doc["results"]["bindings"]
-        ]
 
     def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
         return self._post(self.url, {"query": query}, media_type)
@@ -416,7 +438,10 @@ class SparqlStore:
 
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(rows[0]["n"]) if rows else 0
+        try:
+            return int(rows[0]["n"]) if rows else 0
+        except (KeyError, TypeError, ValueError):
+            raise InputError(f"{self.url} did not answer a count of triples") from None
 
 
 # -- N-Triples in blocks ------------------------------------------------------------
@@ -474,6 +499,8 @@ def _syntax_error(path: Path, exc: SyntaxError, first_line: int) -> InputError:
 
 
 def _json_term(term: dict[str, str]) -> Any:
+    if not isinstance(term["value"], str):
+        raise TypeError("a SPARQL JSON value is a string")
     if term["type"] == "uri":
         return term["value"]
     if term["type"] == "bnode":
