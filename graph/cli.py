@@ -655,6 +655,12 @@ def init() -> None:
     settings = _settings()
     store = open_store(settings.store, default_data=settings.default_data, writable=True)
     count = initialise(store, default_data=settings.default_data)
+    if not count:
+        count = len(store)
+        if isinstance(store, OxigraphStore):
+            store.close()
+        _say(f"{store.description} holds the ontology: {count:,} triples", err=True)
+        return
     if isinstance(store, OxigraphStore):
         store.close()
     _say(f"wrote {count:,} triples into {store.description}", err=True)

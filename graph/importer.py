@@ -129,5 +129,9 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
         count = _to_ntriples(path, fmt, store, staged, progress)
         store.import_ntriples(staged, progress)
         return count
+    except OSError as exc:  # the staging file on a full disk, say
+        raise InputError(
+            f"{path}: the import failed, nothing of it was added ({exc.strerror or exc})"
+        ) from None
     finally:
         staged.unlink(missing_ok=True)

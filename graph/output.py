@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,27 @@ from typing import BinaryIO
 
 from groupkg.graph.errors import InputError
 
-__all__ = ["write_output"]
+__all__ = ["write_output", "xml_safe"]
+
+# What XML 1.0 cannot carry at all, not even as a character reference: C0 controls
+# other than tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with each character XML 1.0 cannot carry written as a visible escape,
+    ``\\xNN`` or ``\\uNNNN`` (``"a\\x1bb"`` for ``"a"``, ESC, ``"b"``), so that a
+    document holding it stays well-formed. Everything else is left as it is.
+
+    >>> print(xml_safe("Acme\\x1b[2J\\x00 Ltd"))
+    Acme\\x1b[2J\\x00 Ltd
+    """
+    return _NOT_XML.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 Writer = Callable[[BinaryIO], None]

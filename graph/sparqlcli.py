@@ -7,6 +7,7 @@ import json
 import click
 
 from groupkg.graph.errors import InputError
+from groupkg.graph.output import xml_safe
 from groupkg.graph.store import Store
 from groupkg.graph.tables import print_table
 
@@ -56,6 +57,8 @@ def _show(body: bytes, media_type: str, fmt: str) -> bool:
         return bool(text.strip())
     if fmt != "table":
         text = body.decode("utf-8")
+        if fmt == "xml":  # names may hold characters an XML document cannot
+            text = xml_safe(text)
         found = len(text.strip().splitlines()) > 1 or fmt == "xml"
         if fmt == "json":
             doc = json.loads(body)

@@ -297,14 +297,21 @@ class OxigraphStore:
                 statements += _statements(block)
                 if progress is not None:
                     progress(done, total)
+            self.store.flush()
+            # The one step that makes the import part of the data.
+            stamp = ox.Literal(f"{time.time_ns():020d}")
+            self.store.add(ox.Quad(graph, _COMMITTED, stamp, _META))
         except InputError:
             self.store.remove_graph(graph)
             raise
+        except (OSError, RuntimeError) as exc:  # a full disk, say: the store stays as it was
+            with contextlib.suppress(OSError, RuntimeError):
+                self.store.remove_graph(graph)
+            raise InputError(
+                f"{path}: the import failed, nothing of it was added ({exc})"
+            ) from None
         if progress is not None:
             progress(total, total)
-        self.store.flush()
-        stamp = ox.Literal(f"{time.time_ns():020d}")
-        self.store.add(ox.Quad(graph, _COMMITTED, stamp, _META))
         self.store.flush()
         return statements
 
@@ -589,8 +596,12 @@ def initialise(store: Store, default_data: bool = True) -> int:
     """Write the ontology (and the bundled data) into any store; return triples added.
 
     A new ``oxigraph:`` store does this by itself; a remote store is told to once,
-    with ``groupkg init``.
+    with ``groupkg init``. A store that holds the ontology already is left as it is
+    (0 triples added): writing it again would count every triple twice.
     """
+    marker = f"ASK {{ <{_MARKER.subject.value}> a <{_MARKER.object.value}> }}"  # type: ignore[union-attr]
+    if _holds(store, marker):
+        return 0
     files = ontology_files() + (default_data_files() if default_data else [])
     text = b"\n".join(
         ox.serialize(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE),
@@ -604,6 +615,14 @@ def initialise(store: Store, default_data: bool = True) -> int:
     finally:
         Path(staged.name).unlink(missing_ok=True)
     return text.count(b"\n")
+
+
+def _holds(store: Store, ask: str) -> bool:
+    body, _ = store.query_raw(ask, "application/sparql-results+json")
+    try:
+        return json.loads(body).get("boolean") is True
+    except (ValueError, AttributeError):
+        return False
 
 
 def _initialise(store: OxigraphStore, default_data: bool) -> None:
