@@ -77,6 +77,8 @@ def check_rdf(path: Path, fmt: ox.RdfFormat) -> None:
             _check_json(path)
         else:
             _check_triple_terms(path, fmt)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read it ({exc.strerror or exc})") from None
 
