@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import functools
 import importlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +26,7 @@ from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
 from groupkg.graph.inputs import add_files
 from groupkg.graph.store import OxigraphStore, Store, UnionStore, open_store
-from groupkg.graph.tables import print_table
+from groupkg.graph.tables import print_table, terminal_text
 
 if TYPE_CHECKING:
     from groupkg.graph.group import Group
@@ -156,10 +158,35 @@ def _emit(answer: Any, table: Callable[[Any], None], empty: bool = False) -> Non
         raise SystemExit(EXIT_NOTHING)
 
 
+def _say(text: str, err: bool = False, lines: bool = False) -> None:
+    """Print text for a person: control characters in names shown, not acted on."""
+    click.echo(terminal_text(text, lines=lines), err=err)
+
+
 class UserError(click.ClickException):
     """A user's mistake: one line on standard error, exit 2."""
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: str):
+        super().__init__(terminal_text(message, lines=True))
+
+
+def _usage_error(exc: click.UsageError) -> UserError:
+    """click's usage error in one line (click prints the usage and a hint besides)."""
+    command = exc.ctx.command_path if exc.ctx is not None else "groupkg"
+    message = " ".join(exc.format_message().split())
+    return UserError(f"{message} (see {command} --help)")
+
+
+def _os_error(exc: OSError) -> UserError:
+    """A failure of the system (a full disk, standard output closed) in one line."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is not None:
+        return UserError(f"{exc.filename}: {reason}")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+        return UserError(f"cannot write the output: {reason}")
+    return UserError(reason)
 
 
 
@@ -182,14 +209,30 @@ class GroupkgCommands(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _usage_error(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ValidationFailed as exc:
-            click.echo(f"groupkg: {exc}", err=True)
+            _say(f"groupkg: {exc}", err=True)
             ctx.exit(EXIT_NOTHING)
         except GroupkgError as exc:
             raise UserError(str(exc)) from None
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _usage_error(exc) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # click ends quietly when the reader goes away
+                raise
+            raise _os_error(exc) from None
 
 
 @click.group(cls=GroupkgCommands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -219,11 +262,11 @@ def info() -> None:
     def table(a: dict[str, Any]) -> None:
         for key in ("store", "triples", "entities", "holdings", "relations", "events",
                     "observations"):  # fmt: skip
-            click.echo(f"{key:>13}: {a[key]}")
+            _say(f"{key:>13}: {a[key]}")
         if a["date_range"]:
-            click.echo(f"{'date range':>13}: {a['date_range'][0]} .. {a['date_range'][1]}")
+            _say(f"{'date range':>13}: {a['date_range'][0]} .. {a['date_range'][1]}")
         for source in a["sources"]:
-            click.echo(f"{'source':>13}: {source}")
+            _say(f"{'source':>13}: {source}")
 
     _emit(answer, table)
 
@@ -237,7 +280,7 @@ def entity(name: str, at: str | None) -> None:
     answer = _settings().group(name).entity(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
-        click.echo(f"{a['entity']['name']}  ({a['entity']['id']})")
+        _say(f"{a['entity']['name']}  ({a['entity']['id']})")
         assumed = " (assumed)" if a.get("status_assumed") else ""
         rows = [
             ("status on " + a["at"], a["status"] + assumed),
@@ -258,7 +301,7 @@ def entity(name: str, at: str | None) -> None:
         ]
         for key, value in rows:
             if value:
-                click.echo(f"  {key:>22}: {value}")
+                _say(f"  {key:>22}: {value}")
         _echo_assumptions(a["assumptions"])
 
     _emit(answer, table)
@@ -308,7 +351,7 @@ def owners(name: str, at: str | None) -> None:
     answer = _settings().group(name).owners(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
-        click.echo(f"Owners of {a['entity']['name']} on {a['at']} ({a['status']}):")
+        _say(f"Owners of {a['entity']['name']} on {a['at']} ({a['status']}):")
         _stake_table(a["owners"], "owner")
 
     _emit(answer, table, empty=not answer["owners"])
@@ -323,7 +366,7 @@ def holdings(name: str, at: str | None) -> None:
     answer = _settings().group(name).holdings(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
-        click.echo(f"Holdings of {a['entity']['name']} on {a['at']} ({a['status']}):")
+        _say(f"Holdings of {a['entity']['name']} on {a['at']} ({a['status']}):")
         _stake_table(a["holdings"], "holds")
 
     _emit(answer, table, empty=not answer["holdings"])
@@ -339,13 +382,13 @@ def paths(name: str, at: str | None) -> None:
 
     def table(a: dict[str, Any]) -> None:
         dissolved_assumed = any(x.get("fact") == "dissolved" for x in a["assumptions"])
-        click.echo(
+        _say(
             f"{a['entity']['name']} on {a['at']} ({a['status']}"
             f"{' (assumed)' if dissolved_assumed else ''}): "
             f"ultimate parent {a['ultimate_parent']['name']}"
         )
         for path in a["paths"]:
-            click.echo("  " + " -> ".join(step["name"] for step in path))
+            _say("  " + " -> ".join(step["name"] for step in path))
         _echo_assumptions(a["assumptions"])
 
     _emit(answer, table, empty=not answer["paths"])
@@ -366,7 +409,7 @@ def effective(owner: str, target: str, at: str | None) -> None:
             if a["percent"] is not None
             else f"{a['percent_min']}% to {a['percent_max']}%"
         )
-        click.echo(
+        _say(
             f"{a['owner']['name']} in {a['target']['name']} on {a['at']}: {value}"
         )
 
@@ -384,7 +427,7 @@ def perimeter(name: str, at: str | None, affiliate_min: float) -> None:
     answer = _settings().group(name).perimeter(name, _day(at), affiliate_min=affiliate_min)
 
     def table(a: dict[str, Any]) -> None:
-        click.echo(f"Perimeter of {a['entity']['name']} on {a['at']}:")
+        _say(f"Perimeter of {a['entity']['name']} on {a['at']}:")
         print_table(
             ["entity", "role", "effective %", "control"],
             [[s["name"], "subsidiary", _range(s), s["control"]] for s in a["subsidiaries"]]
@@ -441,14 +484,14 @@ def parents(at: str | None, output: str | None, quiet: bool) -> None:
         answer["parents"] = {ids[i]: ids[int(found[i])] for i in present.tolist()}
 
     def table(a: dict[str, Any]) -> None:
-        click.echo(
+        _say(
             f"On {a['at']}: {a['entities']:,} entities under {a['ultimate_parents']:,} "
             f"ultimate parents (control above {a['threshold']:g}%)."
         )
         print_table(["largest groups", "entities"],
                     [[g["name"], f"{g['entities']:,}"] for g in a["largest_groups"]])  # fmt: skip
         if output:
-            click.echo(f"wrote every entity and its ultimate parent to {output}")
+            _say(f"wrote every entity and its ultimate parent to {output}")
 
     _emit(answer, table, empty=not answer["entities"])
 
@@ -456,18 +499,25 @@ def parents(at: str | None, output: str | None, quiet: bool) -> None:
 def _write_parents(path: Path, register: Any, present: Any, found: Any) -> None:
     """``entity,ultimate_parent`` rows, written whole or not at all."""
     import csv
+    import io
 
-    partial = path.with_name(path.name + ".part")
+    from groupkg.graph.csvformat import spreadsheet_safe
+    from groupkg.graph.output import write_output
+
     ids = register.ids
-    try:
-        with partial.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(["entity", "ultimate_parent"])
-            writer.writerows((ids[i], ids[int(found[i])]) for i in present.tolist())
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise InputError(f"-o {path}: cannot write it ({exc.strerror})") from None
+
+    def write(stream: Any) -> None:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        writer = csv.writer(text)
+        writer.writerow(["entity", "ultimate_parent"])
+        writer.writerows(
+            (spreadsheet_safe(ids[i]), spreadsheet_safe(ids[int(found[i])]))
+            for i in present.tolist()
+        )
+        text.flush()
+        text.detach()
+
+    write_output(path, write)
 
 
 def _labels(store: Store, ids: list[str]) -> dict[str, str]:
@@ -509,24 +559,24 @@ def diff(before: str | None, after: str | None, event: str | None, root: str | N
     answer = group.diff(day1, day2, root)
 
     def table(a: dict[str, Any]) -> None:
-        click.echo(f"Changes from {a['before']} to {a['after']}:")
+        _say(f"Changes from {a['before']} to {a['after']}:")
         signs = (("added", "+"), ("removed", "-"), ("first_recorded", "first recorded:"))
         for key, sign in signs:
             for e in a[key]:
-                click.echo(f"  {sign} {e['owner']['name']} -> {e['owned']['name']}"
+                _say(f"  {sign} {e['owner']['name']} -> {e['owned']['name']}"
                            f" {_percent_text(e)}"
                            f"{' (assumed)' if e.get('assumed') else ''}")  # fmt: skip
         for e in a["changed"]:
-            click.echo(f"  ~ {e['owner']['name']} -> {e['owned']['name']} "
+            _say(f"  ~ {e['owner']['name']} -> {e['owned']['name']} "
                        f"{e['percent_before']}% => {e['percent']}%")  # fmt: skip
         for key in ("began", "ended"):
             for ref in a[key]:
-                click.echo(f"  {key}: {ref['name']}{' (assumed)' if ref.get('assumed') else ''}")
+                _say(f"  {key}: {ref['name']}{' (assumed)' if ref.get('assumed') else ''}")
         for change in a["paths_changed"]:
-            click.echo(f"  paths to {change['entity']['name']}:")
+            _say(f"  paths to {change['entity']['name']}:")
             for label, found in (("before", change["before"]), ("after", change["after"])):
                 for path in found or [[]]:
-                    click.echo(f"    {label}: " + (" -> ".join(s["name"] for s in path) or "none"))
+                    _say(f"    {label}: " + (" -> ".join(s["name"] for s in path) or "none"))
 
     nothing = not any(
         answer[k] for k in ("added", "removed", "changed", "first_recorded", "began", "ended")
@@ -579,8 +629,8 @@ def sparql(query: str | None, path: str | None, query_name: str | None,
     if list_queries:
         for named in library.user_queries().values():
             args = " ".join(f"--param {p}={k.upper()}" for p, k in named.params.items())
-            click.echo(f"{named.name}: {named.description}")
-            click.echo(f"    groupkg sparql --name {named.name} {args}".rstrip())
+            _say(f"{named.name}: {named.description}")
+            _say(f"    groupkg sparql --name {named.name} {args}".rstrip())
         return
     given = [x for x in (query, path, query_name) if x is not None]
     if len(given) != 1:
@@ -631,7 +681,7 @@ def validate(files: tuple[str, ...]) -> None:
     if settings.as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
-        click.echo(report.text())
+        _say(report.text(), lines=True)
     if not report.conforms:
         raise ValidationFailed(f"{len(report.findings)} finding(s)")
 
@@ -664,7 +714,7 @@ def render(at: str | None, before: str | None, after: str | None, event: str | N
         root=root,
         path=path_to,
     )
-    click.echo(f"wrote {written}", err=True)
+    _say(f"wrote {written}", err=True)
 
 
 @cli.command()
@@ -679,11 +729,17 @@ def init() -> None:
     settings = _settings()
     store = open_store(settings.store, default_data=settings.default_data, writable=True)
     count = initialise(store, default_data=settings.default_data)
+    if not count:
+        count = len(store)
+        if isinstance(store, OxigraphStore):
+            store.close()
+        _say(f"{store.description} holds the ontology: {count:,} triples", err=True)
+        return
     if isinstance(store, OxigraphStore):
         store.close()
     if settings.as_json:
         click.echo(json.dumps({"store": store.description, "triples": count}))
-    click.echo(f"wrote {count:,} triples into {store.description}", err=True)
+    _say(f"wrote {count:,} triples into {store.description}", err=True)
 
 
 @cli.command(name="import")
@@ -708,7 +764,7 @@ def import_(path: str, fmt: str | None, quiet: bool) -> None:
     if settings.as_json:
         answer = {"file": path, "store": store.description, "triples": count}
         click.echo(json.dumps(answer, ensure_ascii=False))
-    click.echo(f"imported {count:,} triples from {path} into {store.description}{note}", err=True)
+    _say(f"imported {count:,} triples from {path} into {store.description}{note}", err=True)
 
 
 @cli.command()
@@ -724,7 +780,9 @@ def export(fmt: str, output: str | None, at: str | None) -> None:
 
     data = export_data(_settings().open(), fmt, _day(at))
     if output:
-        Path(output).write_bytes(data)
+        from groupkg.graph.output import write_output
+
+        write_output(output, data)
     else:
         click.echo(data, nl=False)
 
@@ -769,5 +827,27 @@ def _elapsed(seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the command line (the ``groupkg`` console script)."""
-    cli.main(args=argv, prog_name="groupkg")
+    """Run the command line (the ``groupkg`` console script).
+
+    What is still buffered for standard output is written before the exit, so that a
+    full disk or a closed pipe behind it is reported like any error, not by Python.
+    """
+    try:
+        cli.main(args=argv, prog_name="groupkg", standalone_mode=True)
+        status: Any = 0
+    except SystemExit as done:
+        status = done.code
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        # Nothing more can reach standard output: send what is left nowhere, so that
+        # Python's own flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        if exc.errno != errno.EPIPE:
+            click.echo(f"Error: standard output: {exc.strerror or exc}", err=True)
+            status = EXIT_USAGE
+        elif not status:
+            status = EXIT_NOTHING
+    sys.exit(status)

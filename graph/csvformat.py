@@ -48,6 +48,7 @@ __all__ = [
     "CSV_EXTRA_COLUMNS",
     "read_csv",
     "write_csv",
+    "spreadsheet_safe",
 ]
 
 LOCAL_BASE = "https://w3id.org/groupkg/data/local/"
@@ -70,6 +71,8 @@ CSV_EXTRA_COLUMNS = (
     "interest_type",
 )
 
+#: The most digits a share count may have (the largest issued anywhere has 13).
+MAX_SHARE_DIGITS = 30
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _INTEGER = re.compile(r"^\d+$")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
@@ -310,6 +313,11 @@ class _CsvReader:
         shares_text = get("shares", "")
         if shares_text and not _INTEGER.match(shares_text):
             self.problem(line, "shares", f"{get('shares')!r} is not a whole number of shares")
+        elif len(shares_text.lstrip("0")) > MAX_SHARE_DIGITS:
+            self.problem(
+                line, "shares",
+                f"{len(shares_text)} digits: no share count has more than {MAX_SHARE_DIGITS}",
+            )  # fmt: skip
         start = self.date(line, "start_date", get("start_date", ""))
         end = self.date(line, "end_date", get("end_date", ""))
         as_of = self.date(line, "as_of", get("as_of", ""))
@@ -383,7 +391,7 @@ class _CsvReader:
         if columns is None:
             raise BadInput(self.problems)
         for line, row in records:
-            cells = [cell.strip() for cell in row]
+            cells = [_unquote_formula(cell.strip()) for cell in row]
             if len(cells) > len(columns) and any(cells[len(columns) :]):
                 self.problem(
                     line, "(row)", f"has {len(cells)} fields but the header has {len(columns)}"
@@ -563,4 +571,30 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
 def _write_rows(stream: TextIO, columns: list[str], rows: list[dict[str, str]]) -> None:
     writer = csv.DictWriter(stream, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
+
+
+# ---- cells a spreadsheet would run ----
+
+#: What a spreadsheet takes as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text and never runs it: a cell a
+    spreadsheet would read as a formula (``=HYPERLINK(...)``, ``+SUM(...)``, ``-2+3``,
+    ``@cmd``, or one starting with a tab or carriage return) gets a ``'`` in front, as
+    OWASP advises. So that reading the file back gives the text that was written, a
+    cell that already starts with ``'`` before such a character gets one more.
+
+    >>> print(spreadsheet_safe("=1+2"), spreadsheet_safe("'=1+2"), spreadsheet_safe("Acme"))
+    '=1+2 ''=1+2 Acme
+    """
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
+
+
+def _unquote_formula(cell: str) -> str:
+    """The text :func:`spreadsheet_safe` was given (a cell of a file it wrote)."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell

@@ -9,6 +9,7 @@ invented.
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -93,15 +94,23 @@ def parse_partial_date(text: str) -> PartialDate:
     try:
         if day is not None:
             start = _dt.date(int(year), int(month), int(day))
-            return PartialDate(start, start + _dt.timedelta(days=1), "day")
+            return PartialDate(start, _first_day_after(start, start), "day")
         if month is not None:
             start = _dt.date(int(year), int(month), 1)
-            nxt = _dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-            return PartialDate(start, nxt, "month")
+            days = calendar.monthrange(start.year, start.month)[1]
+            last = _dt.date(start.year, start.month, days)
+            return PartialDate(start, _first_day_after(start, last), "month")
         start = _dt.date(int(year), 1, 1)
-        return PartialDate(start, _dt.date(start.year + 1, 1, 1), "year")
-    except (ValueError, OverflowError) as exc:  # 9999-12-31 ends past the last date
+        return PartialDate(start, _first_day_after(start, _dt.date(start.year, 12, 31)), "year")
+    except ValueError as exc:
         raise InputError(f"{text!r} is not a real date ({exc})") from None
+
+
+def _first_day_after(start: _dt.date, last: _dt.date) -> _dt.date:
+    """The day after ``last``, the exclusive end of a period; a period that ends on
+    9999-12-31, the last day Python has, ends there (9999-12-31 is a real date, often
+    written as "no end")."""
+    return last + _dt.timedelta(days=1) if last < _dt.date.max else _dt.date.max
 
 
 def day_before(day: _dt.date) -> _dt.date:

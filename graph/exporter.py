@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
+from groupkg.graph.output import xml_safe
 from groupkg.graph.store import Store, data_only_query
 
 __all__ = ["EXPORT_FORMATS", "export"]
@@ -60,8 +61,9 @@ def _graphml(store: Store, day: _dt.date) -> bytes:
     graph = nx.DiGraph(day=day.isoformat())
     for node in source.nodes:
         entity = group.dataset.entities.get(node)
-        graph.add_node(node, label=entity.label if entity else node,
-                       kind=entity.kind if entity else "")  # fmt: skip
+        # GraphML is XML: characters XML 1.0 cannot carry are written as \xNN escapes.
+        graph.add_node(node, label=xml_safe(entity.label if entity else node),
+                       kind=xml_safe(entity.kind if entity else ""))  # fmt: skip
     for owner, owned, data in source.edges(data=True):
         stake = data["stake"]
         graph.add_edge(

@@ -162,6 +162,9 @@ def _open_csv(path: str | os.PathLike[str]) -> Iterator[TextIO]:
                 raise InputError(
                     f"{path}: a GLEIF zip must hold exactly one CSV file, not {len(members)}"
                 )
+            if archive.getinfo(members[0]).flag_bits & 0x1:  # zipfile would raise RuntimeError
+                problem = f"{members[0]} is encrypted: give the archive without a password"
+                raise BadInput([ImportProblem(str(path), 1, "(zip)", problem)])
             with archive.open(members[0]) as raw:
                 yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     else:

@@ -15,9 +15,11 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Literal
 
 from groupkg.graph.errors import InputError
+from groupkg.graph.guard import check_rdf
 from groupkg.graph.inputs import RDF_SUFFIXES, convert_rdf, rdf_format_of
 from groupkg.graph.store import STAGING_PREFIX, OxigraphStore, Store
 
@@ -115,6 +117,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     if fmt not in FORMATS:
         raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     if fmt == "nt" and isinstance(store, OxigraphStore) and store.path is not None:
+        check_rdf(path, ox.RdfFormat.N_TRIPLES)
         return store.import_ntriples(path, progress)
     # Beside an on-disk store, the converted file goes into the store's folder: should
     # the import be killed, the next writer removes it with the rest of the import.
@@ -126,5 +129,9 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
         count = _to_ntriples(path, fmt, store, staged, progress)
         store.import_ntriples(staged, progress)
         return count
+    except OSError as exc:  # the staging file on a full disk, say
+        raise InputError(
+            f"{path}: the import failed, nothing of it was added ({exc.strerror or exc})"
+        ) from None
     finally:
         staged.unlink(missing_ok=True)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
-from groupkg.graph.store import RDF_FORMATS, Store
+from groupkg.graph.guard import check_rdf, parse_failure
+from groupkg.graph.store import RDF_FORMATS, Store, sparql_iri
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -54,6 +55,7 @@ def read_rdf(path: Path, fmt: ox.RdfFormat) -> bytes:
     InputError
         Naming the file and the line of a syntax error, or why it cannot be read.
     """
+    check_rdf(path, fmt)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -62,6 +64,8 @@ def read_rdf(path: Path, fmt: ox.RdfFormat) -> bytes:
         quads = list(ox.parse(data, format=fmt))
     except (SyntaxError, ValueError) as exc:
         raise rdf_error(path, exc) from None
+    except MemoryError as exc:
+        raise parse_failure(path, exc) from None
     return ox.serialize(
         [ox.Triple(q.subject, q.predicate, q.object) for q in quads],
         format=ox.RdfFormat.N_TRIPLES,
@@ -79,10 +83,13 @@ def convert_rdf(path: Path, fmt: ox.RdfFormat, out: Path) -> int:
             count += 1
             yield ox.Triple(quad.subject, quad.predicate, quad.object)
 
+    check_rdf(path, fmt)
     try:
         ox.serialize(triples(), str(out), format=ox.RdfFormat.N_TRIPLES)
     except (SyntaxError, ValueError) as exc:
         raise rdf_error(path, exc) from None
+    except MemoryError as exc:
+        raise parse_failure(path, exc) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
     return count
@@ -108,13 +115,32 @@ def resolver(store: Store) -> Callable[[str], URIRef | None]:
     """Look names up in ``store``: the entity a CSV row means, or None for a new one."""
     from rdflib import URIRef
 
-    from groupkg.graph.names import lookup
+    from groupkg.graph.names import AmbiguousName, lookup
 
     def resolve(name: str) -> URIRef | None:
         found = lookup(store, name)
-        return URIRef(found[0]) if len(found) == 1 else None
+        if len(found) > 1:  # never a new entity beside the ones the name may mean
+            labels = _labels(store, found)
+            listed = "; ".join(f"{labels[e]} ({e})" if e in labels else e for e in found)
+            raise AmbiguousName(
+                f"{name!r} names more than one entity: {listed}; write the IRI of one"
+            )
+        return URIRef(found[0]) if found else None
 
     return resolve
+
+
+def _labels(store: Store, ids: list[str]) -> dict[str, str]:
+    """The first label of each of a few entities, in one query."""
+    values = " ".join(sparql_iri(i) for i in ids if not i.startswith("_:"))
+    rows = store.select(
+        "SELECT ?e ?name WHERE { VALUES ?e { " + values + " } "
+        "?e <http://www.w3.org/2000/01/rdf-schema#label> ?name }"
+    ) if values else []
+    found: dict[str, str] = {}
+    for row in sorted(rows, key=lambda r: (str(r["e"]), str(r["name"]))):
+        found.setdefault(str(row["e"]), str(row["name"]))
+    return found
 
 
 def add_files(store: Store, paths: list[Path], fmt: str | None = None) -> int:

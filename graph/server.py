@@ -76,7 +76,7 @@ from groupkg.graph.errors import GroupkgError, InputError
 from groupkg.graph.group import Group
 from groupkg.graph.model import Dataset, local_id
 from groupkg.graph.names import UnknownName
-from groupkg.graph.store import OxigraphStore, Store, xml_safe
+from groupkg.graph.store import OxigraphStore, Store, well_formed_xml
 
 __all__ = [
     "Limits",
@@ -359,7 +359,7 @@ def _solutions_body(
         return body
     # pyoxigraph writes XML, CSV and TSV from parsed solutions: re-read what was counted.
     parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    return xml_safe(parsed.serialize(format=fmt) or b"", fmt.media_type)
+    return well_formed_xml(parsed.serialize(format=fmt) or b"", fmt.media_type)
 
 
 def _graph_body(triples: Iterable[ox.Triple], fmt: ox.RdfFormat, budget: _Budget) -> bytes:
@@ -372,7 +372,7 @@ def _graph_body(triples: Iterable[ox.Triple], fmt: ox.RdfFormat, budget: _Budget
             406, f"cannot answer as {fmt.media_type}: {exc}; ask for text/turtle or "
                  "application/n-triples",
         ) from None  # fmt: skip
-    return xml_safe(body, fmt.media_type)
+    return well_formed_xml(body, fmt.media_type)
 
 
 def _answer(result: Any, accept: str | None, budget: _Budget) -> tuple[bytes, str]:

@@ -19,6 +19,7 @@ adds all of a graph or nothing of it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -39,6 +40,7 @@ import pyoxigraph as ox
 
 from groupkg.graph.dates import parse_partial_date
 from groupkg.graph.errors import InputError
+from groupkg.graph.output import xml_safe
 from groupkg.graph.sparqltext import has_dataset_clause, with_using
 
 __all__ = [
@@ -107,13 +109,18 @@ def _staging(graph: Any) -> bool:
     return isinstance(graph, ox.NamedNode) and graph.value.startswith(_IMPORT_GRAPH)
 
 
-def xml_safe(body: bytes, media_type: str) -> bytes:
-    """An XML answer with each carriage return written ``&#13;``: an XML reader turns a
-    raw one (pyoxigraph writes it so) into a line feed, changing the literal. Only a
-    literal's text can hold one; anything else is returned as it is."""
-    if b"\r" in body and media_type.endswith("xml"):
-        return body.replace(b"\r", b"&#13;")
-    return body
+def well_formed_xml(body: bytes, media_type: str) -> bytes:
+    """An XML answer that any XML reader reads back as written (others pass unchanged).
+
+    A carriage return becomes ``&#13;`` (pyoxigraph writes it raw, and an XML reader
+    turns a raw one into a line feed, changing the literal); a character XML 1.0
+    cannot carry at all (a C0 control such as ESC) becomes a visible escape
+    (:func:`groupkg.graph.output.xml_safe`). Only a literal's text can hold either.
+    """
+    if not media_type.split(";")[0].strip().endswith("xml"):
+        return body
+    text = xml_safe(body.decode("utf-8", errors="surrogateescape"))
+    return text.replace("\r", "&#13;").encode("utf-8", errors="surrogateescape")
 
 
 def to_python(term: Any) -> Any:
@@ -243,20 +250,26 @@ class OxigraphStore:
             self.description = "memory"
         else:
             path = Path(path)
+            if path.is_dir() and not (path / "CURRENT").is_file() and any(path.iterdir()):
+                raise InputError(
+                    f"cannot open the store at {path}: the folder holds files but no "
+                    "oxigraph store (give a new or empty folder for a new store)"
+                )
             try:
                 if read_only:
                     self.store = ox.Store.read_only(str(path))
                 else:
                     path.mkdir(parents=True, exist_ok=True)
                     self.store = ox.Store(str(path))
-            except OSError as exc:
+            except (OSError, RuntimeError) as exc:  # RuntimeError: a damaged store
                 if "lock" in str(exc).lower() and not read_only:
                     raise InputError(
                         f"the store at {path} is in use by another writer (a running "
                         "'groupkg import', or 'groupkg serve --allow-update'); wait for "
                         "it to finish or stop it, then try again"
                     ) from None
-                raise InputError(f"cannot open the store at {path}: {exc}") from None
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise InputError(f"cannot open the store at {path}: {reason}") from None
             self.description = f"oxigraph:{path}"
         self.read_only = read_only
 
@@ -341,14 +354,21 @@ class OxigraphStore:
                 statements += _statements(block)
                 if progress is not None:
                     progress(done, total)
+            self.store.flush()
+            # The one step that makes the import part of the data.
+            stamp = ox.Literal(f"{time.time_ns():020d}")
+            self.store.add(ox.Quad(graph, _COMMITTED, stamp, _META))
         except InputError:
             self.store.remove_graph(graph)
             raise
+        except (OSError, RuntimeError) as exc:  # a full disk, say: the store stays as it was
+            with contextlib.suppress(OSError, RuntimeError):
+                self.store.remove_graph(graph)
+            raise InputError(
+                f"{path}: the import failed, nothing of it was added ({exc})"
+            ) from None
         if progress is not None:
             progress(total, total)
-        self.store.flush()
-        stamp = ox.Literal(f"{time.time_ns():020d}")
-        self.store.add(ox.Quad(graph, _COMMITTED, stamp, _META))
         self.store.flush()
         return statements
 
@@ -357,9 +377,10 @@ class OxigraphStore:
         if not isinstance(result, ox.QuerySolutions):
             raise InputError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [
-            {n: to_python(row[n]) for n in names if row[n] is not None} for row in result
-        ]
+        with _query_failures():  # rows are computed as they are read (SERVICE calls too)
+            return [
+                {n: to_python(row[n]) for n in names if row[n] is not None} for row in result
+            ]
 
     def visible_graphs(self) -> list[Any]:
         """The named graphs queries see: every one but an import not committed yet
@@ -425,16 +446,18 @@ class OxigraphStore:
 
     def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
         result = self._query(query)
-        if isinstance(result, ox.QueryTriples):
-            graph = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
-            try:
-                body = result.serialize(format=graph) or b""
-            except OSError as exc:  # e.g. an RDF 1.2 triple term, which JSON-LD cannot hold
-                raise InputError(f"cannot write the result as {graph.name}: {exc}") from None
-            return xml_safe(body, graph.media_type), graph.media_type
-        table = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
-        body = result.serialize(format=table) or b""
-        return xml_safe(body, table.media_type), table.media_type
+        with _query_failures():  # rows are computed as they are written (SERVICE calls too)
+            if isinstance(result, ox.QueryTriples):
+                graph = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+                try:
+                    body = result.serialize(format=graph) or b""
+                except OSError as exc:  # e.g. an RDF 1.2 triple term, which JSON-LD cannot hold
+                    raise InputError(f"cannot write the result as {graph.name}: {exc}") from None
+                return well_formed_xml(body, graph.media_type), graph.media_type
+            table = ox.QueryResultsFormat.from_media_type(media_type)
+            table = table or ox.QueryResultsFormat.JSON
+            body = result.serialize(format=table) or b""
+            return well_formed_xml(body, table.media_type), table.media_type
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
         before = len(self.store)
@@ -483,6 +506,16 @@ class OxigraphStore:
             del self.store
 
 
+@contextlib.contextmanager
+def _query_failures() -> Iterator[None]:
+    """A query that fails while its answer is read (a SERVICE endpoint that cannot be
+    reached, say) is an InputError naming the reason."""
+    try:
+        yield
+    except (OSError, RuntimeError) as exc:
+        raise InputError(f"SPARQL query failed: {exc}") from None
+
+
 class SparqlStore:
     """A remote SPARQL 1.1 endpoint (query URL; updates go to ``update_url``)."""
 
@@ -512,11 +545,13 @@ class SparqlStore:
         body, _ = self._post(self.url, {"query": query}, "application/sparql-results+json")
         try:
             doc = json.loads(body)
-        except ValueError:
+            return [
+                {k: _json_term(v) for k, v in row.items()} for row in doc["results"]["bindings"]
+            ]
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            # Not JSON (an HTML page), or JSON without the shape of SPARQL results
+            # ({}, [], a binding without a value).
             raise InputError(f"{self.url} did not answer with SPARQL JSON results") from None
-        return [
-            {k: _json_term(v) for k, v in row.items()} for row in doc["results"]["bindings"]
-        ]
 
     def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
         return self._post(self.url, {"query": query}, media_type)
@@ -541,7 +576,10 @@ class SparqlStore:
 
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(rows[0]["n"]) if rows else 0
+        try:
+            return int(rows[0]["n"]) if rows else 0
+        except (KeyError, TypeError, ValueError):
+            raise InputError(f"{self.url} did not answer a count of triples") from None
 
 
 # -- N-Triples in blocks ------------------------------------------------------------
@@ -599,6 +637,8 @@ def _syntax_error(path: Path, exc: SyntaxError, first_line: int) -> InputError:
 
 
 def _json_term(term: dict[str, str]) -> Any:
+    if not isinstance(term["value"], str):
+        raise TypeError("a SPARQL JSON value is a string")
     if term["type"] == "uri":
         return term["value"]
     if term["type"] == "bnode":
@@ -687,8 +727,12 @@ def initialise(store: Store, default_data: bool = True) -> int:
     """Write the ontology (and the bundled data) into any store; return triples added.
 
     A new ``oxigraph:`` store does this by itself; a remote store is told to once,
-    with ``groupkg init``.
+    with ``groupkg init``. A store that holds the ontology already is left as it is
+    (0 triples added): writing it again would count every triple twice.
     """
+    marker = f"ASK {{ <{_MARKER.subject.value}> a <{_MARKER.object.value}> }}"  # type: ignore[union-attr]
+    if _holds(store, marker):
+        return 0
     files = ontology_files() + (default_data_files() if default_data else [])
     text = b"\n".join(
         ox.serialize(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE),
@@ -702,6 +746,14 @@ def initialise(store: Store, default_data: bool = True) -> int:
     finally:
         Path(staged.name).unlink(missing_ok=True)
     return text.count(b"\n")
+
+
+def _holds(store: Store, ask: str) -> bool:
+    body, _ = store.query_raw(ask, "application/sparql-results+json")
+    try:
+        return json.loads(body).get("boolean") is True
+    except (ValueError, AttributeError):
+        return False
 
 
 def _initialise(store: OxigraphStore, default_data: bool) -> None:

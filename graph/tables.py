@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import click
 
-__all__ = ["print_table", "format_table"]
+__all__ = ["print_table", "format_table", "terminal_text"]
+
+# C0 controls, DEL and C1 controls (ESC and CSI among them: a name holding them could
+# move the cursor, recolour or retitle the terminal) and the bidirectional overrides
+# that reorder what is shown.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def terminal_text(text: str, lines: bool = False) -> str:
+    """``text`` safe to print on a terminal: every control character shown as an escape
+    (``\\x1b``, ``\\n``, ``\\u202e``) instead of acted on. With ``lines``, line breaks
+    are kept (text of several lines), and whatever else is in each line escaped.
+
+    >>> print(terminal_text("Acme\\x1b]0;owned\\x07 Ltd"))
+    Acme\\x1b]0;owned\\x07 Ltd
+    """
+    if lines:
+        return "\n".join(_CONTROLS.sub(_visible, line) for line in text.split("\n"))
+    return _CONTROLS.sub(_visible, text)
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -17,7 +44,8 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str
     -----  -------
     NTT    21.62%
     """
-    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    header = [terminal_text(h) for h in header]
+    cells = [[("" if c is None else terminal_text(str(c))) for c in row] for row in rows]
     widths = [len(h) for h in header]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]

@@ -52,6 +52,7 @@ from rdflib.term import Node
 
 from groupkg.graph.consistency import TOLERANCE_PERCENT, check_consistency
 from groupkg.graph.errors import InputError
+from groupkg.graph.guard import check_rdf, parse_failure
 from groupkg.graph.loader import load_dataset
 from groupkg.graph.store import OxigraphStore, Store, data_only_query
 
@@ -339,7 +340,10 @@ def _read_triples(path: Path) -> list[ox.Triple]:
             f"{path}: cannot tell the RDF syntax from the extension; use one of {known}"
         )
     try:
+        check_rdf(path, syntax)
         quads = list(ox.parse(path=path, format=syntax))
+    except MemoryError as exc:
+        raise parse_failure(path, exc) from None
     except SyntaxError as exc:
         raise InputError(_syntax_error_message(path, exc)) from None
     except FileNotFoundError:

@@ -177,8 +177,13 @@ def test_bods_arrays_nested_past_the_recursion_limit_are_refused(tmp_path: Path)
 
 
 def test_partial_date_on_the_last_representable_day():
-    with pytest.raises(InputError, match="'9999-12-31' is not a real date"):
-        parse_partial_date("9999-12-31")
+    # 9999-12-31 is a real day (often written for "no end"): its period, and those of
+    # 9999-12 and 9999, end on the last day Python has instead of past it.
+    for text, start in (("9999-12-31", (9999, 12, 31)), ("9999-12", (9999, 12, 1)),
+                        ("9999", (9999, 1, 1))):  # fmt: skip
+        found = parse_partial_date(text)
+        assert found.start == dt.date(*start) and found.end == dt.date.max
+        assert str(found) == text
 
 
 def test_merger_effective_on_the_first_representable_day(tmp_path: Path):

@@ -301,9 +301,9 @@ def to_html(item: View | Sequence[tuple[Any, View]]) -> str:
 
 def write_html(item: View | Sequence[tuple[Any, View]], path: str | Path) -> Path:
     """Write the page for a view or a timeline to ``path``; return the path."""
-    target = Path(path)
-    target.write_text(to_html(item), encoding="utf-8")
-    return target
+    from groupkg.graph.output import write_output
+
+    return write_output(path, to_html(item))
 
 
 def notebook_html(item: View | Sequence[tuple[Any, View]], height: int = 640) -> str:
