@@ -728,18 +728,17 @@ def init() -> None:
 
     settings = _settings()
     store = open_store(settings.store, default_data=settings.default_data, writable=True)
-    count = initialise(store, default_data=settings.default_data)
-    if not count:
-        count = len(store)
-        if isinstance(store, OxigraphStore):
-            store.close()
-        _say(f"{store.description} holds the ontology: {count:,} triples", err=True)
-        return
+    written = initialise(store, default_data=settings.default_data)
+    holds = len(store)
     if isinstance(store, OxigraphStore):
         store.close()
     if settings.as_json:
-        click.echo(json.dumps({"store": store.description, "triples": count}))
-    _say(f"wrote {count:,} triples into {store.description}", err=True)
+        answer = {"store": store.description, "written": written, "triples": holds}
+        click.echo(json.dumps(answer, ensure_ascii=False))
+    if written:
+        _say(f"wrote {written:,} triples into {store.description}", err=True)
+    else:
+        _say(f"{store.description} holds the ontology: {holds:,} triples", err=True)
 
 
 @cli.command(name="import")

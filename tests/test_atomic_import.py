@@ -26,14 +26,17 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 import pytest
 
 from groupkg.graph.store import OxigraphStore, open_store
 from groupkg.graph.synth import write_synth
+
+T = TypeVar("T")
 
 ENTITIES = 20_000  # about 216,000 triples
 KILLS = 6
@@ -194,6 +197,32 @@ def test_a_killed_import_leaves_the_store_as_it_was(register, empty_store, tmp_p
         pass
 
 
+def _read_while(work: Callable[[], object], read: Callable[[], T]) -> tuple[
+    list[tuple[float, T]], float, float
+]:
+    """Run ``work`` while another thread calls ``read`` over and over; return every
+    reading with its time, and when the work began and ended."""
+    seen: list[tuple[float, T]] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            seen.append((time.monotonic(), read()))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        time.sleep(0.05)
+        began = time.monotonic()
+        work()
+        ended = time.monotonic()
+        time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join()
+    return seen, began, ended
+
+
 def test_a_reader_never_sees_half_an_import(tmp_path: Path):
     small = tmp_path / "small.nt"
     write_synth(small, 6_000, seed=2)
@@ -204,24 +233,7 @@ def test_a_reader_never_sees_half_an_import(tmp_path: Path):
         return int(store.select(COUNT)[0]["n"])
 
     old = count()
-    seen: list[tuple[float, int]] = []
-    stop = threading.Event()
-
-    def read() -> None:
-        while not stop.is_set():
-            seen.append((time.monotonic(), count()))
-
-    reader = threading.Thread(target=read)
-    reader.start()
-    try:
-        time.sleep(0.05)
-        began = time.monotonic()
-        store.import_ntriples(small)
-        ended = time.monotonic()
-        time.sleep(0.05)
-    finally:
-        stop.set()
-        reader.join()
+    seen, began, ended = _read_while(lambda: store.import_ntriples(small), count)
     new = count()
     store.close()
     assert new > old
@@ -249,24 +261,7 @@ def test_a_reader_of_named_graphs_never_sees_half_an_import(tmp_path: Path):
         return by_store, by_endpoint
 
     assert counts() == (0, 0)
-    seen: list[tuple[float, tuple[int, int]]] = []
-    stop = threading.Event()
-
-    def read() -> None:
-        while not stop.is_set():
-            seen.append((time.monotonic(), counts()))
-
-    reader = threading.Thread(target=read)
-    reader.start()
-    try:
-        time.sleep(0.05)
-        began = time.monotonic()
-        store.import_ntriples(small)
-        ended = time.monotonic()
-        time.sleep(0.05)
-    finally:
-        stop.set()
-        reader.join()
+    seen, began, ended = _read_while(lambda: store.import_ntriples(small), counts)
     new = counts()
     store.close()
     assert new[0] == new[1] > 0
