@@ -1071,7 +1071,8 @@ class _SameOrigin:
         if not allowed:
             await self.app(scope, receive, send)
             return
-        cors = [(b"access-control-allow-origin", str(origin).encode("latin-1")), (b"vary", b"Origin")]
+        cors = [(b"access-control-allow-origin", str(origin).encode("latin-1")),
+                (b"vary", b"Origin")]  # fmt: skip
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
             preflight = Response(status_code=204, headers={
                 "Access-Control-Allow-Methods": "GET, POST",
