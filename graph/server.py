@@ -917,7 +917,8 @@ class _Server:
         if apply is None:
             raise Refused(501, f"the store {store.description} takes no updates here")
         try:
-            apply(update)
+            with fork_lock:  # no worker is forked from a store half-way through a write
+                apply(update)
         except GroupkgError as exc:
             raise Refused(400, str(exc)) from None
         except OSError as exc:
@@ -927,9 +928,8 @@ class _Server:
             flush()
         try:
             # The analytics read the store once; read it again so the API sees the update.
-            group = Group(store, threshold=self.group.threshold)
-            with fork_lock:
-                self.group, self.seen = group, _state(store)
+            self.group = Group(store, threshold=self.group.threshold)
+            self.seen = _state(store)
         except GroupkgError as exc:
             return f"update applied, but the API keeps the data it had: {exc}"
         return None
