@@ -657,6 +657,12 @@ def sparql(query: str | None, path: str | None, query_name: str | None,
             values[key.strip()] = value
         query = library.prepare(store, query_name, values)
     assert query is not None
+    from groupkg.graph.queryguard import check_nesting
+
+    try:
+        check_nesting(query)  # past some thousands of levels the parser would crash
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}" if path is not None else str(exc)) from None
     if not sparqlcli.run(store, query, fmt):
         raise SystemExit(EXIT_NOTHING)
 

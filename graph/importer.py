@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import Literal
 
 from groupkg.graph.errors import InputError
-from groupkg.graph.guard import check_rdf
+from groupkg.graph.fileguard import check_rdf
 from groupkg.graph.inputs import RDF_SUFFIXES, convert_rdf, rdf_format_of
 from groupkg.graph.store import STAGING_PREFIX, OxigraphStore, Store
 

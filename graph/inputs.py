@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
-from groupkg.graph.guard import check_rdf, parse_failure
+from groupkg.graph.fileguard import check_rdf, parse_failure
 from groupkg.graph.store import RDF_FORMATS, Store, sparql_iri
 
 if TYPE_CHECKING:

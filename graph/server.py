@@ -49,10 +49,14 @@ from __future__ import annotations
 import asyncio
 import datetime as _dt
 import hmac
+import ipaddress
 import json
+import math
+import os
 import re
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -62,7 +66,7 @@ import click
 import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import QueryParams
+from starlette.datastructures import Headers, QueryParams
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -70,13 +74,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from groupkg.graph import library
+from groupkg.graph import library, queryguard
 from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import GroupkgError, InputError
 from groupkg.graph.group import Group
 from groupkg.graph.model import Dataset, local_id
 from groupkg.graph.names import UnknownName
-from groupkg.graph.store import OxigraphStore, Store, well_formed_xml
+from groupkg.graph.store import OxigraphStore, SparqlStore, Store, UnionStore, well_formed_xml
+from groupkg.graph.worker import WorkerDied, WorkerTimedOut, fork_lock, run_isolated
 
 __all__ = [
     "Limits",
@@ -133,6 +138,9 @@ class Refused(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
+
+    def __reduce__(self) -> tuple[Any, ...]:  # sent back from a worker process
+        return (Refused, (self.status, self.message, self.headers))
 
 
 # How far past --max-body a streamed body is still read (and dropped) before the 413.
@@ -247,15 +255,38 @@ def fetching_keyword(text: str, update: bool = False) -> str | None:
 
 
 def _refuse_fetching(text: str, update: bool = False) -> None:
+    """403 for a text that may fetch a URL. Two gates, either refuses: the parse tree
+    rdflib reads (:func:`queryguard.fetching_clause`; a text that names the keyword and does
+    not parse counts as fetching) and Oxigraph's way of reading keywords
+    (:func:`fetching_keyword`). A worker running a query can open no Internet socket
+    besides (:func:`queryguard.deny_network`)."""
     keyword = fetching_keyword(text, update)
+    unchecked = ""
+    if keyword is None:
+        try:
+            found = queryguard.fetching_clause(text, update)
+        except RecursionError:
+            found = queryguard.UNCHECKED
+        if found == queryguard.UNCHECKED:
+            keyword = "LOAD" if update and queryguard.mentions(text, "LOAD") else "SERVICE"
+            unchecked = f" ({keyword} is named where it cannot be told from a clause)"
+        else:
+            keyword = found
     if keyword is not None:
         raise Refused(
             403,
             f"{keyword} is refused: this server fetches nothing from other addresses for "
             f"{'an update' if update else 'a query'} (a SERVICE clause or LOAD could reach "
             "any URL the server can); run a federated query with 'groupkg sparql' on your "
-            "own machine",
+            f"own machine{unchecked}",
         )
+
+
+def _refuse_nesting(text: str, update: bool = False) -> None:
+    try:
+        queryguard.check_nesting(text, "update" if update else "query")
+    except InputError as exc:
+        raise Refused(400, str(exc)) from None
 
 
 def negotiate(accept: str | None, offers: dict[str, Any]) -> Any | None:
@@ -418,6 +449,7 @@ def run_query(
         400 for a malformed query, 403 for a SERVICE clause, 406, 422 over the cap, 503
         past the deadline.
     """
+    _refuse_nesting(query)
     _refuse_fetching(query)
     budget = _Budget(max_results, deadline, timeout)
     if isinstance(store, OxigraphStore):
@@ -618,11 +650,12 @@ _API: dict[str, Callable[[Group, Request], Any]] = {
 
 @dataclass(frozen=True)
 class Limits:
-    """What one request may cost; ``groupkg serve`` sets the first three."""
+    """What one request may cost; ``groupkg serve`` sets the first four."""
 
     timeout: float = 30.0
     max_results: int = 100_000
     max_body: int = 1 << 20
+    max_memory: int | None = 1 << 30  # bytes one worker may allocate; None: no limit
     max_queries: int = 4  # SPARQL requests running at once (also past their timeout)
     max_calls: int = 8  # API calls and pictures running at once
 
@@ -642,6 +675,53 @@ _VIEW_POLICY = (
 _FORM = "application/x-www-form-urlencoded"
 
 
+def _parts(store: Store) -> list[Store]:
+    return [store.base, store.overlay] if isinstance(store, UnionStore) else [store]
+
+
+def _state(store: Store) -> tuple[Any, ...] | None:
+    """What changes when another process writes to an ``oxigraph:PATH`` store (its
+    files, their sizes and times); ``None`` for a store held in this process."""
+    for part in _parts(store):
+        if isinstance(part, OxigraphStore) and part.path is not None and part.read_only:
+            try:
+                with os.scandir(part.path) as entries:
+                    return tuple(sorted(
+                        (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
+                    ))  # fmt: skip
+            except OSError:
+                return ("unreadable",)
+    return None
+
+
+def _reopened(store: Store) -> Store:
+    """``store`` with its read-only ``oxigraph:PATH`` part opened again: a read-only
+    view sees the store as it was when opened."""
+    if isinstance(store, UnionStore):
+        return UnionStore(_reopened(store.base), store.overlay)
+    if isinstance(store, OxigraphStore) and store.path is not None and store.read_only:
+        return OxigraphStore(store.path, read_only=True)
+    return store
+
+
+_INHERITED: list[Any] = []  # the server's own handles, never released in a worker
+
+
+def _prepare_worker(store: Store) -> None:
+    """In a worker process, before its job: open an on-disk store afresh (the current
+    state, and no handle shared with the server's threads), and forbid Internet
+    sockets unless the store itself is remote."""
+    remote = False
+    for part in _parts(store):
+        if isinstance(part, SparqlStore):
+            remote = True
+        elif isinstance(part, OxigraphStore) and part.path is not None:
+            _INHERITED.append(part.store)
+            part.store = ox.Store.read_only(str(part.path))
+    if not remote:
+        queryguard.deny_network()
+
+
 class _Server:
     """The state one running server shares between requests."""
 
@@ -657,14 +737,26 @@ class _Server:
         # Held by the worker thread, not the request: an update past the timeout still
         # keeps the next one waiting until it has really finished.
         self.writing = threading.Lock()
+        self.refreshing = threading.Lock()
+        self.seen = _state(group.store)
         folder = resources.files("groupkg.graph").joinpath("server_assets")
         self.assets = {n: folder.joinpath(n).read_bytes() for n in [*_ASSETS, "index.html"]}
         self.queries = named_queries()
+        # What workers would otherwise import afresh for every request they run.
+        import rdflib.plugins.sparql.parser  # noqa: F401
+        import scipy.sparse.csgraph  # noqa: F401
+        import scipy.sparse.linalg  # noqa: F401
 
-    async def work(self, slots: asyncio.Semaphore, job: Callable[[], Any]) -> Any:
-        """Run ``job`` in a worker thread within the timeout, holding one of ``slots``.
+        from groupkg import viz  # noqa: F401
 
-        A job past the timeout is left to finish in its thread (it cannot be stopped)
+    async def work(
+        self, slots: asyncio.Semaphore, job: Callable[[], Any], isolated: bool = False
+    ) -> Any:
+        """Run ``job`` within the timeout, holding one of ``slots``: in a worker thread,
+        or (``isolated``) in a worker process killed at the timeout or past
+        ``max_memory`` (see :mod:`groupkg.graph.worker`), which frees its slot at once.
+
+        A job in a thread past the timeout is left to finish (it cannot be stopped)
         and gives its slot back only then.
         """
         timeout = self.limits.timeout
@@ -677,7 +769,12 @@ class _Server:
                 503, "the server is busy (every worker is taken); try again later",
                 {"Retry-After": "5"},
             ) from None  # fmt: skip
-        task = asyncio.ensure_future(run_in_threadpool(job))
+        if isolated:
+            task = asyncio.ensure_future(
+                run_in_threadpool(self._isolated, job, deadline - loop.time())
+            )
+        else:
+            task = asyncio.ensure_future(run_in_threadpool(job))
         task.add_done_callback(lambda done: slots.release())
         try:
             return await asyncio.wait_for(asyncio.shield(task), deadline - loop.time())
@@ -685,6 +782,39 @@ class _Server:
             # Collect the late job's outcome so that nothing is logged as unretrieved.
             task.add_done_callback(lambda done: done.cancelled() or done.exception())
             raise _timed_out(timeout) from None
+
+    def _isolated(self, job: Callable[[], Any], timeout: float) -> Any:
+        limits = self.limits
+        try:
+            return run_isolated(
+                job, timeout=max(timeout, 0.01), max_memory=limits.max_memory,
+                prepare=lambda: _prepare_worker(self.group.store),
+            )  # fmt: skip
+        except WorkerTimedOut:
+            raise _timed_out(limits.timeout) from None
+        except WorkerDied as died:
+            limit = (
+                f"the {limits.max_memory >> 20} MiB limit (--max-memory)"
+                if limits.max_memory else "the machine's memory"
+            )  # fmt: skip
+            raise Refused(
+                503,
+                f"the request was stopped: it needed more memory than {limit}, or its "
+                f"worker failed ({died.reason}); narrow it",
+            ) from None
+
+    def fresh_group(self) -> Group:
+        """The group as the store holds it now: an ``oxigraph:PATH`` store changed by
+        another process (an import) since it was read is opened again and re-read."""
+        if _state(self.group.store) == self.seen:
+            return self.group
+        with self.refreshing:
+            state = _state(self.group.store)
+            if state != self.seen:
+                store = _reopened(self.group.store)
+                self.group = Group(store, threshold=self.group.threshold)
+                self.seen = state
+        return self.group
 
     # -- /sparql ---------------------------------------------------------------------
 
@@ -747,6 +877,7 @@ class _Server:
     async def _query(self, request: Request, query: str, params: QueryParams) -> Response:
         if not query.strip():
             raise Refused(400, "missing query: give query=... or a SPARQL query as the body")
+        _refuse_nesting(query)
         accept, store, limits = request.headers.get("accept"), self.group.store, self.limits
         deadline = time.monotonic() + limits.timeout
         body, media = await self.work(
@@ -756,6 +887,7 @@ class _Server:
                 timeout=limits.timeout, default_graphs=params.getlist("default-graph-uri"),
                 named_graphs=params.getlist("named-graph-uri"), base_iri=_endpoint(request),
             ),
+            isolated=True,
         )  # fmt: skip
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
@@ -779,6 +911,7 @@ class _Server:
     async def _update(self, request: Request, update: str, params: QueryParams) -> Response:
         if not update.strip():
             raise Refused(400, "missing update")
+        _refuse_nesting(update, update=True)
         dataset = {
             "using_graphs": params.getlist("using-graph-uri"),
             "using_named_graphs": params.getlist("using-named-graph-uri"),
@@ -798,7 +931,8 @@ class _Server:
         if apply is None:
             raise Refused(501, f"the store {store.description} takes no updates here")
         try:
-            apply(update, **dataset)
+            with fork_lock:  # no worker is forked from a store half-way through a write
+                apply(update, **dataset)
         except GroupkgError as exc:
             raise Refused(400, str(exc)) from None
         except OSError as exc:
@@ -809,6 +943,7 @@ class _Server:
         try:
             # The analytics read the store once; read it again so the API sees the update.
             self.group = Group(store, threshold=self.group.threshold)
+            self.seen = _state(store)
         except GroupkgError as exc:
             return f"update applied, but the API keeps the data it had: {exc}"
         return None
@@ -818,7 +953,10 @@ class _Server:
     def api(self, answer: Callable[[Group, Request], Any]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
             try:
-                found = await self.work(self.call_slots, lambda: answer(self.group, request))
+                group = await run_in_threadpool(self.fresh_group)
+                found = await self.work(
+                    self.call_slots, lambda: answer(group, request), isolated=True
+                )
             except Refused as refused:
                 return JSONResponse({"error": refused.message}, refused.status, refused.headers)
             except UnknownName as exc:
@@ -835,13 +973,14 @@ class _Server:
     async def view(self, request: Request) -> Response:
         params = request.query_params
 
-        def draw() -> str:
+        def draw(group: Group) -> str:
             from groupkg import viz  # the picture is an exporter above the core
 
-            return viz.to_html(viz.view_at(self.group, _day(params), path_to=params.get("entity")))
+            return viz.to_html(viz.view_at(group, _day(params), path_to=params.get("entity")))
 
         try:
-            page = await self.work(self.call_slots, draw)
+            group = await run_in_threadpool(self.fresh_group)
+            page = await self.work(self.call_slots, lambda: draw(group), isolated=True)
         except Refused as refused:
             return PlainTextResponse(refused.message, refused.status, refused.headers)
         except UnknownName as exc:
@@ -914,6 +1053,84 @@ class _CommonHeaders:
         await self.app(scope, receive, sending if scope["type"] == "http" else send)
 
 
+class _SameOrigin:
+    """Browser requests from another site are refused (403): a page the user opens
+    must not drive the endpoint, with a fetch or a cross-site form POST. A request
+    whose ``Origin`` is not the server's own (the scheme and the ``Host`` it was sent
+    to) is refused, and so is one a browser marks ``Sec-Fetch-Site: cross-site`` or
+    ``same-site`` other than a link followed; ``cors`` names the one other origin
+    allowed, which gets the CORS headers (and answers to preflight requests)."""
+
+    def __init__(self, app: Any, cors: str | None = None):
+        self.app, self.cors = app, cors
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        allowed = origin is not None and self.cors is not None and origin == self.cors
+        own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}".lower()
+        site = headers.get("sec-fetch-site", "").lower()
+        refused = None
+        if origin is not None and not allowed and origin.lower() != own:
+            refused = f"cross-origin request refused: Origin {origin} is not this server's"
+        elif origin is None and site in ("cross-site", "same-site"):
+            if headers.get("sec-fetch-mode", "").lower() != "navigate":
+                refused = "cross-site request refused (Sec-Fetch-Site: " + site + ")"
+        if refused is not None:
+            refused += " (the operator may allow one origin with groupkg serve --cors ORIGIN)"
+            if scope["path"].startswith("/api/"):
+                answer: Response = JSONResponse({"error": refused}, 403)
+            else:
+                answer = PlainTextResponse(refused, 403)
+            await answer(scope, receive, send)
+            return
+        if not allowed:
+            await self.app(scope, receive, send)
+            return
+        cors = [(b"access-control-allow-origin", str(origin).encode("latin-1")),
+                (b"vary", b"Origin")]  # fmt: skip
+        if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+            preflight = Response(status_code=204, headers={
+                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type",
+                "Access-Control-Max-Age": "600",
+            })  # fmt: skip
+            preflight.raw_headers.extend(cors)
+            await preflight(scope, receive, send)
+            return
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *cors]}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def check_origin(origin: str) -> str:
+    """``origin`` as ``--cors`` takes it: ``scheme://host[:port]``, nothing more.
+
+    Raises
+    ------
+    InputError
+        For anything else (a path, a wildcard, a missing scheme).
+    """
+    parts = urllib.parse.urlsplit(origin)
+    if (
+        parts.scheme not in ("http", "https") or not parts.hostname
+        or parts.path or parts.query or parts.fragment or parts.username
+        or origin != f"{parts.scheme}://{parts.netloc}"
+    ):  # fmt: skip
+        raise InputError(
+            f"--cors: {origin!r} is not an origin (give scheme://host[:port], "
+            "such as https://app.example.org, with no path and no wildcard)"
+        )
+    return origin
+
+
 def create_app(
     group: Group,
     *,
@@ -921,11 +1138,13 @@ def create_app(
     token: str | None = None,
     limits: Limits | None = None,
     allowed_hosts: Sequence[str] | None = None,
+    cors: str | None = None,
 ) -> Starlette:
     """The ASGI application serving ``group``.
 
     ``allowed_hosts`` restricts the ``Host`` header (against DNS rebinding); ``None``
-    accepts any.
+    accepts any. Requests from browsers on other origins are refused, except from
+    the origin ``cors`` (see :class:`_SameOrigin`).
 
     Raises
     ------
@@ -944,6 +1163,7 @@ def create_app(
     middleware = [Middleware(_CommonHeaders)]
     if allowed_hosts is not None:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+    middleware.append(Middleware(_SameOrigin, cors=cors))
     app = Starlette(
         routes=routes,
         middleware=middleware,
@@ -958,6 +1178,49 @@ def create_app(
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
+def loopback_hosts(host: str) -> list[str] | None:
+    """The names a server bound to ``host`` answers to, when ``host`` is a loopback
+    address (any of 127.0.0.0/8, ::1, localhost): the loopback names and ``host``
+    itself; ``None`` (any name) for another address.
+
+    >>> loopback_hosts("127.0.0.2")[-1]
+    '127.0.0.2'
+    >>> loopback_hosts("0.0.0.0") is None
+    True
+    """
+    name = host.strip("[]")
+    if name.lower() != "localhost":
+        try:
+            if not ipaddress.ip_address(name).is_loopback:
+                return None
+        except ValueError:
+            return None
+    hosts = list(_LOOPBACK)
+    own = f"[{name}]" if ":" in name else name
+    if own not in hosts:
+        hosts.append(own)
+    return hosts
+
+
+def check_token(token: str) -> str:
+    """A bearer token ``--token`` may be: printable ASCII without spaces (RFC 6750's
+    token68 and more), which every client can send in a header.
+
+    Raises
+    ------
+    InputError
+        Naming the first character that cannot be sent.
+    """
+    for char in token:
+        if not ("!" <= char <= "~"):
+            raise InputError(
+                f"--token: the character {char!r} cannot be sent in an Authorization "
+                "header (use printable ASCII without spaces, e.g. from 'openssl rand "
+                "-hex 32')"
+            )
+    return token
+
+
 def run(
     group_factory: Callable[[], Group],
     *,
@@ -966,6 +1229,7 @@ def run(
     allow_update: bool = False,
     token: str | None = None,
     limits: Limits | None = None,
+    cors: str | None = None,
 ) -> None:
     """Load the group, then serve it until interrupted (SIGINT or SIGTERM)."""
     import uvicorn
@@ -975,10 +1239,11 @@ def run(
     # Bound to loopback, only loopback names may address the server: a page whose own
     # name was rebound to 127.0.0.1 cannot read the data. (Starlette reads the name in
     # "Host: [::1]:8000" as "[::1]", brackets and all.)
-    hosts = list(_LOOPBACK) if host in _LOOPBACK else None
+    hosts = loopback_hosts(host)
     app = create_app(
-        group, allow_update=allow_update, token=token, limits=limits, allowed_hosts=hosts
-    )
+        group, allow_update=allow_update, token=token, limits=limits, allowed_hosts=hosts,
+        cors=cors,
+    )  # fmt: skip
     mode = "updates need the bearer token" if allow_update else "read-only"
     where = f"[{host}]" if ":" in host else host
     click.echo(
@@ -1002,13 +1267,18 @@ def run(
               show_default=True, help="Rows (or triples) one query may return.")  # fmt: skip
 @click.option("--max-body", type=click.IntRange(min=1), default=1 << 20,
               show_default=True, help="Bytes one request body may have.")  # fmt: skip
+@click.option("--max-memory", type=click.IntRange(min=16), default=1024, show_default=True,
+              help="MiB one worker (a query, an API call) may allocate.")  # fmt: skip
+@click.option("--cors", default=None, metavar="ORIGIN",
+              help="Let pages of this one origin (scheme://host[:port]) call the server.")
 @click.option("--store", "store_", default=None, help="memory | oxigraph:PATH | sparql:URL")
 @click.option("--data", "data", multiple=True, help="Add a file for this run (repeatable).")
 @click.option("--no-default-data", is_flag=True, help="Leave the bundled IIJ data out.")
 @click.option("--threshold", type=float, default=None, help="Control threshold in percent.")
 def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: float,
-          max_results: int, max_body: int, store_: str | None, data: tuple[str, ...],
-          no_default_data: bool, threshold: float | None) -> None:  # fmt: skip
+          max_results: int, max_body: int, max_memory: int, cors: str | None,
+          store_: str | None, data: tuple[str, ...], no_default_data: bool,
+          threshold: float | None) -> None:  # fmt: skip
     """SPARQL 1.1 endpoint at /sparql, JSON API at /api, HTML viewer at /.
 
     Read-only unless --allow-update, and then updates need 'Authorization: Bearer
@@ -1023,14 +1293,24 @@ def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: 
     token = token or None
     if allow_update and token is None:
         raise UserError("--allow-update needs a bearer token: give --token or set GROUPKG_TOKEN")
+    if threshold is not None and not (math.isfinite(threshold) and 0 <= threshold <= 100):
+        raise UserError(f"--threshold: {threshold} is not a percent between 0 and 100")
+    try:
+        if token is not None:
+            check_token(token)
+        if cors is not None:
+            check_origin(cors)
+    except InputError as exc:
+        raise UserError(str(exc)) from None
     settings = _apply(store_, data, no_default_data, False, threshold)
     # Updates write into the store: an oxigraph: store is opened for writing, and
     # holds its lock (one writer at a time) while the server runs.
     settings.writable = allow_update
-    limits = Limits(timeout=timeout, max_results=max_results, max_body=max_body)
+    limits = Limits(timeout=timeout, max_results=max_results, max_body=max_body,
+                    max_memory=max_memory << 20)  # fmt: skip
     try:
         run(settings.group, host=host, port=port, allow_update=allow_update, token=token,
-            limits=limits)  # fmt: skip
+            limits=limits, cors=cors)  # fmt: skip
     except GroupkgError as exc:
         raise UserError(str(exc)) from None
 

@@ -52,7 +52,7 @@ from rdflib.term import Node
 
 from groupkg.graph.consistency import TOLERANCE_PERCENT, check_consistency
 from groupkg.graph.errors import InputError
-from groupkg.graph.guard import check_rdf, parse_failure
+from groupkg.graph.fileguard import check_rdf, parse_failure
 from groupkg.graph.loader import load_dataset
 from groupkg.graph.store import OxigraphStore, Store, data_only_query
 

@@ -24,13 +24,16 @@ import http.client
 import json
 import re
 import socket
+import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from groupkg.graph.server import Refused, _refuse_fetching
 from tests.fuzz.harness import fuzz_case, fuzz_settings
 from tests.fuzz.strategies import date_texts, mutated_bytes, nasty_text, number_texts
 
@@ -215,7 +218,8 @@ def _requests(draw: st.DrawFn) -> dict:
 def _check_answer(status: int, media: str, body: bytes, path: str, method: str) -> None:
     assert 100 <= status < 600
     if status >= 500:
-        assert status == 503 and (b"--timeout" in body or b"busy" in body), (status, body)
+        assert status == 503 and (b"--timeout" in body or b"busy" in body
+                                  or b"--max-memory" in body), (status, body)  # fmt: skip
     if status < 400 or method == "HEAD":
         return
     if path.startswith("/api/"):
@@ -324,6 +328,144 @@ def test_server_answers_mutated_raw_requests_below_500(server, raw):
         event(f"status {_STATUS.findall(received)[:1]}")
         for status in _STATUS.findall(received):
             assert int(status) < 500 or (
-                status == b"503" and (b"--timeout" in received or b"busy" in received)
-            ), received[:2000]
+                status == b"503" and any(w in received for w in (b"--timeout", b"busy",
+                                                                 b"--max-memory"))
+            ), received[:2000]  # fmt: skip
         _still_answers(host, port)
+
+
+# -- the hostile corpus: fetching clauses, deep nesting, runaway queries, huge bodies ----
+
+_PATTERN = "{ ?x ?p ?o }"
+
+
+def _spelled(word: str) -> st.SearchStrategy[str]:
+    """``word`` in any case, some letters as ``\\u`` escapes."""
+    letter = st.sampled_from(["lower", "upper", "escape"])
+    return st.lists(letter, min_size=len(word), max_size=len(word)).map(
+        lambda how: "".join(
+            c.lower() if h == "lower" else c.upper() if h == "upper" else f"\\u{ord(c):04X}"
+            for c, h in zip(word, how, strict=True)
+        )
+    )
+
+
+@st.composite
+def _fetching(draw: st.DrawFn, url: str) -> tuple[str, bool]:
+    """A query or update with a SERVICE clause (or LOAD) somewhere; whether an update."""
+    update = draw(st.booleans())
+    word = "load" if update and draw(st.booleans()) else "service"
+    keyword = draw(_spelled(word))
+    silent = draw(st.sampled_from(["", " SILENT", "silent "]))
+    target = draw(st.sampled_from([f"<{url}>", ":", ":x", "?g"]))
+    gap = draw(st.sampled_from(["", " ", "\n", "#>\n", " # SERVICE? no\n"]))
+    before = draw(st.sampled_from(["", "FILTER(1<2)", "?s ?p ?o .", "?s ?p 1", "BIND(1 AS ?v)"]))
+    prefix = f"PREFIX : <{url}> "
+    if word == "load":
+        text = f"{prefix}INSERT {{ <urn:a> <urn:b> 1 }} WHERE {{ {before} }} ; "
+        text += f"{keyword}{silent} {target if target != '?g' else ':'}{gap}"
+        return text, True
+    clause = f"{before}{keyword}{silent}{target}{gap}{_PATTERN}"
+    where = draw(st.sampled_from([
+        "{c}", "OPTIONAL {{ {c} }}", "{{ SELECT * {{ {c} }} }}", "FILTER EXISTS {{ {c} }}",
+        "{{ ?s ?p ?o }} UNION {{ {c} }}", "MINUS {{ {c} }}", "GRAPH ?g2 {{ {c} }}",
+    ])).format(c=clause)  # fmt: skip
+    bind = f"BIND(<{url}> AS ?g) " if target == "?g" else ""
+    if update:
+        return f"{prefix}INSERT {{ <urn:a> <urn:b> ?x }} WHERE {{ {bind}{where} }}", True
+    return f"{prefix}SELECT * WHERE {{ {bind}{where} }}", False
+
+
+@pytest.fixture(scope="module")
+def canary() -> Iterator[socket.socket]:
+    """A listener on 127.0.0.1 no fetching clause may reach: it records nothing but
+    accepted connections, counted by a backlog check after each case."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    yield listener
+    listener.close()
+
+
+def _contacted(listener: socket.socket) -> bool:
+    try:
+        connection, _ = listener.accept()
+    except BlockingIOError:
+        return False
+    connection.close()
+    return True
+
+
+@fuzz_settings(weight=2)
+@given(data=st.data())
+def test_server_refuses_fetching_clauses_deep_nesting_and_huge_bodies(server, canary, data):
+    host, port = server
+    url = f"http://127.0.0.1:{canary.getsockname()[1]}/sparql"
+    kind = data.draw(st.sampled_from(["fetching", "fetching", "nesting", "huge"]))
+    with fuzz_case("server-hostile", seconds=60):
+        if kind == "fetching":
+            text, update = data.draw(_fetching(url))
+            with pytest.raises(Refused) as refused:  # the gate itself, updates included
+                _refuse_fetching(text, update=update)
+            assert refused.value.status == 403, text
+            key = "update" if update else "query"
+            route = data.draw(st.sampled_from(["get", "form", "body"]))
+            if route == "get" and not update:
+                target, body, kind_ = "/sparql?" + urllib.parse.urlencode({key: text}), None, ""
+            elif route == "body":
+                target, body = "/sparql", text.encode()
+                kind_ = "application/sparql-update" if update else "application/sparql-query"
+            else:
+                target, body = "/sparql", urllib.parse.urlencode({key: text}).encode()
+                kind_ = "application/x-www-form-urlencoded"
+            headers = {"Content-Type": kind_} if kind_ else {}
+            request = {"method": "POST" if body is not None else "GET", "target": target,
+                       "headers": headers, "body": body, "host": None}  # fmt: skip
+            status, _, answer = _exchange(host, port, request)
+            assert status == 403, (text, status, answer)
+        elif kind == "nesting":
+            depth = data.draw(st.integers(min_value=257, max_value=20_000))
+            opening = data.draw(st.sampled_from(["{", "(", "[ ?p ", "<<( ?s ?p "]))
+            closing = {"{": "}", "(": ")", "[ ?p ": " ]", "<<( ?s ?p ": " )>>"}[opening]
+            text = "SELECT * WHERE { ?s ?p " + opening * depth + "1" + closing * depth + " }"
+            request = {"method": "POST", "target": "/sparql", "body": text.encode(),
+                       "headers": {"Content-Type": "application/sparql-query"}, "host": None}
+            if len(text) > MAX_BODY:
+                request["body"] = urllib.parse.urlencode({"query": text[: MAX_BODY // 2]})
+                request["body"] = request["body"].encode()
+                request["headers"] = {"Content-Type": "application/x-www-form-urlencoded"}
+            status, _, answer = _exchange(host, port, request)
+            assert status == 400, (status, answer[:300])
+        else:
+            size = data.draw(st.sampled_from([MAX_BODY + 1, 4 * MAX_BODY, 64 * MAX_BODY]))
+            filler = data.draw(st.sampled_from([b"#", b"{", b"a", b"\xff"]))
+            request = {"method": "POST", "target": "/sparql", "body": filler * size,
+                       "headers": {"Content-Type": "application/sparql-query"}, "host": None}
+            status, _, answer = _exchange(host, port, request)
+            assert status == 413, (status, answer[:300])
+        assert not _contacted(canary), "the canary was contacted"
+        _still_answers(host, port)
+
+
+RUNAWAY = [
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?f ?i",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "SELECT (GROUP_CONCAT(STR(?c)) AS ?all) WHERE { ?a ?b ?c . ?d ?e ?f }",
+    "SELECT * WHERE { ?s ?p " + "[ ?p " * 200 + "1" + " ]" * 200 + " }",
+]
+
+
+@fuzz_settings(weight=0.1)
+@given(query=st.sampled_from(RUNAWAY))
+def test_server_stops_runaway_queries(server, query):
+    host, port = server
+    with fuzz_case("server-runaway", seconds=60):
+        started = time.monotonic()
+        request = {"method": "POST", "target": "/sparql", "body": query.encode(),
+                   "headers": {"Content-Type": "application/sparql-query"}, "host": None}
+        status, media, answer = _exchange(host, port, request)
+        assert status in (200, 422, 503), (status, answer[:300])
+        _check_answer(status, media.split(";")[0].strip(), answer, "/sparql", "POST")
+        assert time.monotonic() - started < 20  # --timeout 5, then killed
+        begun = time.monotonic()
+        _still_answers(host, port)
+        assert time.monotonic() - begun < 2

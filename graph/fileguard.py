@@ -30,12 +30,13 @@ from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml.expatreader import create_parser
 
 from groupkg.graph.errors import InputError
+from groupkg.graph.queryguard import MAX_NESTING
 
 __all__ = ["MAX_NESTING", "check_rdf", "check_xml", "parse_failure"]
 
-#: The deepest nesting of XML elements, JSON objects and arrays, or RDF 1.2 triple
-#: terms an input may have. Real data stays far below it (a few levels).
-MAX_NESTING = 256
+# The deepest nesting of XML elements, JSON objects and arrays, or RDF 1.2 triple
+# terms an input may have: the same bound as a query's brackets. Real data stays far
+# below it (a few levels).
 
 _CHUNK = 1 << 20
 
