@@ -623,6 +623,41 @@ def _by_name(method: str) -> Callable[[Group, Request], Any]:
     return answer
 
 
+# The query parameters each API route reads (None: the named query's own, which the
+# library checks). Any other is refused with 400 rather than ignored: a client asking
+# for ?date=... or ?threshold=40 must not get an answer that quietly dropped it.
+_ACCEPTS: dict[str, frozenset[str] | None] = {
+    "/api/info": frozenset(),
+    "/api/entity/{name:path}": frozenset({"at"}),
+    "/api/owners/{name:path}": frozenset({"at"}),
+    "/api/holdings/{name:path}": frozenset({"at"}),
+    "/api/paths/{name:path}": frozenset({"at"}),
+    "/api/perimeter/{name:path}": frozenset({"at", "affiliate_min"}),
+    "/api/effective": frozenset({"owner", "target", "at"}),
+    "/api/queries/{name}": None,
+    "/api/diff": frozenset({"before", "after", "event", "root"}),
+    "/api/events": frozenset({"entity", "from", "to"}),
+    "/api/entities": frozenset({"q"}),
+    "/view": frozenset({"at", "entity"}),
+}
+
+
+def _refuse_unknown_parameters(request: Request, route: str) -> None:
+    accepted = _ACCEPTS[route]
+    if accepted is None:
+        return
+    unknown = sorted(set(request.query_params) - accepted)
+    if unknown:
+        takes = ", ".join(sorted(accepted)) or "no parameter"
+        note = (
+            " (the control threshold is the server's: serve --threshold)"
+            if "threshold" in unknown else ""
+        )  # fmt: skip
+        raise Refused(
+            400, f"{route} takes {takes}, not {', '.join(unknown)}{note}"
+        )
+
+
 _API: dict[str, Callable[[Group, Request], Any]] = {
     "/api/info": lambda group, request: group.info(),
     "/api/entity/{name:path}": _by_name("entity"),
@@ -950,9 +985,12 @@ class _Server:
 
     # -- /api, /view and the viewer ----------------------------------------------------
 
-    def api(self, answer: Callable[[Group, Request], Any]) -> Callable[[Request], Any]:
+    def api(
+        self, route: str, answer: Callable[[Group, Request], Any]
+    ) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
             try:
+                _refuse_unknown_parameters(request, route)
                 group = await run_in_threadpool(self.fresh_group)
                 found = await self.work(
                     self.call_slots, lambda: answer(group, request), isolated=True
@@ -979,6 +1017,7 @@ class _Server:
             return viz.to_html(viz.view_at(group, _day(params), path_to=params.get("entity")))
 
         try:
+            _refuse_unknown_parameters(request, "/view")
             group = await run_in_threadpool(self.fresh_group)
             page = await self.work(self.call_slots, lambda: draw(group), isolated=True)
         except Refused as refused:
@@ -1158,7 +1197,7 @@ def create_app(
         Route("/view", server.view),
         Route("/sparql", server.sparql, methods=["GET", "POST"]),
         Route("/api/queries", server.named),
-        *(Route(path, server.api(answer)) for path, answer in _API.items()),
+        *(Route(path, server.api(path, answer)) for path, answer in _API.items()),
     ]
     middleware = [Middleware(_CommonHeaders)]
     if allowed_hosts is not None:

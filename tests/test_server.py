@@ -503,6 +503,30 @@ def test_api_errors(url, path, params, status, message):
     assert message in answer["error"]
 
 
+@pytest.mark.parametrize(
+    "path, params, named",
+    [
+        ("/api/owners/IIJ-Exlayer", {"date": DAY}, "date"),  # a typo of at
+        ("/api/paths/IIJ-Exlayer", {"at": DAY, "threshold": "40"}, "threshold"),
+        ("/api/info", {"at": DAY}, "at"),
+        ("/api/events", {"entity": "IIJ", "since": "2013-01-01"}, "since"),
+        ("/api/effective", {"owner": "IIJ", "target": "IIJ-Exlayer", "known_at": DAY}, "known_at"),
+        ("/api/perimeter/IIJ", {"at": DAY, "affiliate-min": "10"}, "affiliate-min"),
+        ("/api/diff", {"before": DAY, "after": "2014-01-01", "root_": "IIJ"}, "root_"),
+        ("/api/entities", {"q": "iij", "limit": "5"}, "limit"),
+    ],
+)
+def test_api_refuses_a_parameter_it_would_ignore(url, path, params, named):
+    got, answer = api(url, urllib.parse.quote(path), **params)
+    assert got == 400
+    assert f"not {named}" in answer["error"]
+
+
+def test_view_refuses_a_parameter_it_would_ignore(url):
+    status, _, body = call("GET", url + "/view?" + urllib.parse.urlencode({"date": DAY}))
+    assert status == 400 and b"not date" in body
+
+
 def test_api_refuses_other_methods(url):
     status, _, body = call("POST", url + "/api/info", b"{}", {"Content-Type": "application/json"})
     assert status == 405 and json.loads(body) == {"error": "Method Not Allowed"}
