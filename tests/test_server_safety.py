@@ -31,6 +31,7 @@ from groupkg.graph import queryguard
 from groupkg.graph.cli import cli
 from groupkg.graph.server import _prepare_worker, fetching_keyword, serve
 from groupkg.graph.store import OxigraphStore
+from groupkg.graph.synth import write_synth
 from groupkg.graph.worker import WorkerDied, WorkerTimedOut, run_isolated
 from tests.test_server import TOKEN, call, get, post_body, post_form
 
@@ -296,6 +297,38 @@ def test_a_query_past_the_memory_limit_is_stopped_before_the_timeout(tmp_path):
         assert b"64 MiB limit (--max-memory)" in body
         assert time.monotonic() - started < 30
         assert get(base + "/api/info")[0] == 200
+    finally:
+        stop(process)
+
+
+def test_whole_history_diffs_of_a_register_free_every_slot_at_the_timeout(tmp_path):
+    # Eight calls (every API slot) of a diff that takes longer than the timeout on an
+    # 8,000-entity register: each is answered 503 at the timeout, its worker killed,
+    # and the server answers the next call at once instead of "busy" for hours.
+    register = tmp_path / "register.nt"
+    write_synth(register, 8_000, seed=5)
+    base, process = launch("--timeout", "2", "--no-default-data", "--data", str(register),
+                           cwd=tmp_path)  # fmt: skip
+    diff = base + "/api/diff?before=1990-01-01&after=2025-12-31"
+    try:
+        answers: list[int] = []
+        threads = [threading.Thread(target=lambda: answers.append(call("GET", diff)[0]))
+                   for _ in range(8)]  # fmt: skip
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert answers == [503] * 8
+        assert time.monotonic() - started < 20
+        begun = time.monotonic()
+        assert call("GET", base + "/api/info")[0] == 200
+        assert call("GET", base + "/api/events?from=2020-01-01")[0] == 200
+        assert time.monotonic() - begun < 2
+        give_up = time.monotonic() + 5
+        while _children(process.pid) and time.monotonic() < give_up:
+            time.sleep(0.1)
+        assert _children(process.pid) == []
     finally:
         stop(process)
 
