@@ -1698,29 +1698,22 @@ def _cache_path(store: Store, cache: bool | str | os.PathLike[str]) -> Path | No
 
 
 def _cache_key(store: Store) -> str:
-    """What the register of a store depends on: its committed imports and default graph.
-
-    Imports only ever add a named graph; the default graph holds the ontology and
-    data added when the store was made, so its size tells a changed one apart.
+    """What the register of a store depends on: its committed imports and the mark
+    every write through groupkg renews (an update that keeps the number of triples
+    changes it too). A store no write has marked (made by an older groupkg) is keyed on
+    its size as well.
     """
     from groupkg.graph.store import OxigraphStore
 
     if not isinstance(store, OxigraphStore):
         return ""
-    import pyoxigraph as ox
-
-    imported = store._imports()
-    imports = [graph.value for graph in imported]
-    # Counted by the store: reading the quads out would decode every term. The graphs
-    # an update wrote count with the default graph (they are part of what queries see).
-    written = [g for g in store.visible_graphs() if g not in set(imported)]
-    (row,) = store.store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=[ox.DefaultGraph(), *written]
-    )
-    default = int(row["n"].value)
-    key: dict[str, Any] = {"format": _FORMAT, "imports": imports, "default": default}
-    if written:
-        key["written"] = sorted(str(g) for g in written)
+    key: dict[str, Any] = {
+        "format": _FORMAT,
+        "imports": [graph.value for graph in store._imports()],
+        "written": store.generation,
+    }
+    if not key["written"]:
+        key["triples"] = len(store)
     return json.dumps(key)
 
 

@@ -96,6 +96,9 @@ RDF_FORMATS = {
 _META = ox.NamedNode("urn:groupkg:meta")
 _COMMITTED = ox.NamedNode("urn:groupkg:committed")
 _IMPORT_GRAPH = "urn:groupkg:import:"  # then a UUID: the graph an import stages into
+# Every write marks the store anew (before it writes: a write killed half-way costs a
+# cache, never a stale answer). Caches kept beside the store are keyed on the mark.
+_WRITTEN = ox.NamedNode("urn:groupkg:written")
 _MARKER = ox.Quad(
     ox.NamedNode("https://w3id.org/groupkg/ontology"),
     ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
@@ -290,6 +293,38 @@ class OxigraphStore:
     def initialised(self) -> bool:
         return _MARKER in self.store
 
+    @property
+    def generation(self) -> str:
+        """A mark that changes with every write through groupkg (import, update, added
+        data), even one that leaves the number of triples as it was; '' for a store no
+        write has marked yet."""
+        for quad in self.store.quads_for_pattern(_META, _WRITTEN, None, _META):
+            if isinstance(quad.object, ox.Literal):
+                return quad.object.value
+        return ""
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Mark the store written, then write; a write that fails in Python puts the old
+        mark back, so the store is exactly as it was (a killed one keeps the new mark,
+        which only costs a cache)."""
+        if self.read_only or self.path is None:  # nothing is cached beside a memory store
+            yield
+            return
+        old = list(self.store.quads_for_pattern(_META, _WRITTEN, None, _META))
+        stamp = ox.Literal(f"{time.time_ns():020d}-{uuid.uuid4().hex}")
+        mark = ox.Quad(_META, _WRITTEN, stamp, _META)
+        self.store.extend([mark])
+        for quad in old:
+            self.store.remove(quad)
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(OSError, RuntimeError):
+                self.store.extend(old)
+                self.store.remove(mark)
+            raise
+
     def _imports(self) -> list[ox.NamedNode]:
         """The named graphs of completed imports, in the order they were made."""
         found = [
@@ -340,6 +375,17 @@ class OxigraphStore:
                 raise _syntax_error(path, exc, 1) from None
             return _count_statements(path)
         graph = ox.NamedNode(f"{_IMPORT_GRAPH}{uuid.uuid4()}")
+        with self._writing():
+            statements = self._stage_and_commit(path, graph, total, progress)
+        if progress is not None:
+            progress(total, total)
+        self.store.flush()
+        return statements
+
+    def _stage_and_commit(
+        self, path: Path, graph: ox.NamedNode, total: int, progress: Progress | None
+    ) -> int:
+        """Bulk-load ``path`` into the staging ``graph``, then commit it with one quad."""
 
         def load(first_line: int, **source: Any) -> None:
             try:
@@ -372,9 +418,6 @@ class OxigraphStore:
             raise InputError(
                 f"{path}: the import failed, nothing of it was added ({exc})"
             ) from None
-        if progress is not None:
-            progress(total, total)
-        self.store.flush()
         return statements
 
     def select(self, query: str) -> list[dict[str, Any]]:
@@ -465,13 +508,14 @@ class OxigraphStore:
             return well_formed_xml(body, table.media_type), table.media_type
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
-        before = len(self.store)
         quads = list(ox.parse(data, format=fmt))
-        # Store.extend runs in one transaction: a failure leaves the store as it was.
-        self.store.extend(
-            ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
-        )
-        return len(self.store) - before
+        with self._writing():
+            before = len(self.store)
+            # Store.extend runs in one transaction: a failure leaves the store as it was.
+            self.store.extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
+            )
+            return len(self.store) - before
 
     def update(
         self,
@@ -493,7 +537,8 @@ class OxigraphStore:
         """
         text = with_using(update, using_graphs, using_named_graphs)
         try:
-            self.store.update(text, base_iri=base_iri)
+            with self._writing():
+                self.store.update(text, base_iri=base_iri)
         except SyntaxError as exc:
             raise InputError(f"SPARQL syntax error: {exc}") from None
         except UnicodeEncodeError:

@@ -88,7 +88,8 @@ def _graphs(path: Path) -> tuple[set[str], set[str]]:
     """The named graphs of the store, and those of them that are committed imports."""
     store = ox.Store.read_only(str(path))
     named = {g.value for g in store.named_graphs() if g != META}
-    committed = {q.subject.value for q in store.quads_for_pattern(None, None, None, META)}
+    marked = store.quads_for_pattern(None, ox.NamedNode("urn:groupkg:committed"), None, META)
+    committed = {q.subject.value for q in marked}
     del store
     return named, committed
 
@@ -201,7 +202,8 @@ def _read_while(work: Callable[[], object], read: Callable[[], T]) -> tuple[
     list[tuple[float, T]], float, float
 ]:
     """Run ``work`` while another thread calls ``read`` over and over; return every
-    reading with its time, and when the work began and ended."""
+    reading with the time it began, and when the work began and ended. The reader goes
+    on until a reading begun after the work ended is in."""
     seen: list[tuple[float, T]] = []
     stop = threading.Event()
 
@@ -216,7 +218,10 @@ def _read_while(work: Callable[[], object], read: Callable[[], T]) -> tuple[
         began = time.monotonic()
         work()
         ended = time.monotonic()
-        time.sleep(0.05)
+        # one reading begun after the work ended, however slow a reading is
+        give_up = ended + 30
+        while not any(t > ended for t, _ in seen) and time.monotonic() < give_up:
+            time.sleep(0.01)
     finally:
         stop.set()
         thread.join()

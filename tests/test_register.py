@@ -432,3 +432,33 @@ def test_a_cache_beside_the_store_is_not_reused_after_an_update_writes_a_named_g
     assert len(rebuilt) > len(again) and rebuilt.key != again.key
     _arrays_equal(rebuilt, Register.from_dataset(load_dataset(store)))
     store.close()
+
+
+def test_a_cache_beside_the_store_is_not_reused_after_an_update_that_keeps_the_count(tmp_path):
+    # An update that moves a stake to another owner leaves the number of triples as it
+    # was; the register (and groupkg parents) must still answer from the new state.
+    first = tmp_path / "a.nt"
+    first.write_text("\n".join(RandomRegister(1).lines) + "\n")
+    store = open_store(f"oxigraph:{tmp_path / 'store'}", default_data=False, writable=True)
+    assert isinstance(store, OxigraphStore)
+    store.import_ntriples(first)
+    built = Register.from_store(store)
+    again = Register.from_store(store)
+    assert again.key  # mapped from the cache
+    (row,) = store.select(
+        "SELECT ?h ?o WHERE { ?h <https://w3id.org/groupkg/ontology#owner> ?o } "
+        "ORDER BY ?h LIMIT 1"
+    )
+    others = [e for e in built.ids if e != row["o"]]
+    size = len(store)
+    store.update(
+        f"DELETE {{ GRAPH ?g {{ <{row['h']}> <https://w3id.org/groupkg/ontology#owner> ?o }} }}"
+        f" INSERT {{ GRAPH ?g {{ <{row['h']}> <https://w3id.org/groupkg/ontology#owner>"
+        f" <{others[0]}> }} }}"
+        f" WHERE {{ GRAPH ?g {{ <{row['h']}> <https://w3id.org/groupkg/ontology#owner> ?o }} }}"
+    )
+    assert len(store) == size
+    rebuilt = Register.from_store(store)
+    assert rebuilt.key != again.key
+    _arrays_equal(rebuilt, Register.from_dataset(load_dataset(store)))
+    store.close()
