@@ -250,3 +250,28 @@ def _decimals_by_value(graph):
         return term
 
     return Graph().addN((s, p, canonical(o), graph) for s, p, o in graph)
+
+
+@pytest.mark.parametrize("value", ["500", "-1", "nan", "inf"])
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("command", ["validate", "paths", "parents", "diff"])
+def test_a_threshold_that_is_no_percent_is_refused_by_every_command(command, where, value):
+    # validate once took --threshold 500 and answered "conforms"
+    args = COMMANDS[command]
+    given = ["--threshold", value]
+    result = run(*given, *args) if where == "before" else run(*args, *given)
+    assert result.exit_code == 2, result.output
+    assert "--threshold" in result.stderr and "between 0 and 100" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("value", ["500", "nan"])
+def test_serve_refuses_an_impossible_threshold_given_before_its_name(monkeypatch, value):
+    # serve checked only its own --threshold: given first, 500 started a server
+    import groupkg.graph.server as server
+
+    started: list[object] = []
+    monkeypatch.setattr(server, "run", lambda *a, **k: started.append(a))
+    result = run("--threshold", value, "serve", "--port", "0")
+    assert result.exit_code == 2, result.output
+    assert "--threshold" in result.stderr and started == []
