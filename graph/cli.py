@@ -572,8 +572,10 @@ def diff(before: str | None, after: str | None, event: str | None, root: str | N
                            f" {_percent_text(e)}"
                            f"{' (assumed)' if e.get('assumed') else ''}")  # fmt: skip
         for e in a["changed"]:
-            _say(f"  ~ {e['owner']['name']} -> {e['owned']['name']} "
-                       f"{e['percent_before']}% => {e['percent']}%")  # fmt: skip
+            was, now = (f"{p}%" if p is not None else "unknown"
+                        for p in (e["percent_before"], e["percent"]))  # fmt: skip
+            _say(f"  ~ {e['owner']['name']} -> {e['owned']['name']} {was} => {now}"
+                 f"{' (assumed)' if e.get('assumed') else ''}")  # fmt: skip
         for key in ("began", "ended"):
             for ref in a[key]:
                 _say(f"  {key}: {ref['name']}{' (assumed)' if ref.get('assumed') else ''}")

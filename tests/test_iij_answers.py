@@ -247,3 +247,21 @@ class TestWhatTheAnswersRestOn:
         added = {(e["owner"]["id"][len(IIJ) :], e["owned"]["id"][len(IIJ) :])
                  for e in answer["added"]}  # fmt: skip
         assert ("other-shareholders-iij-exlayer", "iij") in added
+
+
+def test_diff_text_marks_an_assumed_new_percent_and_an_unknown_old_one():
+    # 2013-07-02 release, For Reference 4 (2): Koichi Suzuki and KS Holdings are lock-up
+    # shareholders of unknown size; 2013-11-07 release, 4 (10) and note 2 give 3.86%
+    # (read as without KS Holdings' shares: assumed) and 1.73% (dated by assumption)
+    from click.testing import CliRunner
+
+    from groupkg.graph.cli import cli
+
+    result = CliRunner().invoke(cli, ["diff", "--before", "2013-09-29", "--after", "2013-09-30"])
+    assert result.exit_code == 0, result.output
+    lines = {line.strip() for line in result.stdout.splitlines()}
+    assert "~ Koichi Suzuki -> Internet Initiative Japan Inc. unknown => 3.86% (assumed)" in lines
+    assert "~ KS Holdings -> Internet Initiative Japan Inc. unknown => 1.73% (assumed)" in lines
+    ntt = "~ Nippon Telegraph and Telephone Corporation -> Internet Initiative Japan Inc."
+    assert f"{ntt} unknown => 21.62%" in lines
+    assert "None" not in result.stdout
