@@ -275,3 +275,42 @@ def test_serve_refuses_an_impossible_threshold_given_before_its_name(monkeypatch
     result = run("--threshold", value, "serve", "--port", "0")
     assert result.exit_code == 2, result.output
     assert "--threshold" in result.stderr and started == []
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "trig", "bods", "csv"])
+def test_export_refuses_at_for_a_format_that_has_every_date(fmt, tmp_path):
+    # --at was dropped in silence by every format but graphml
+    out = tmp_path / "out"
+    result = run("export", "--format", fmt, "--at", "2013-01-01", "-o", str(out))
+    assert result.exit_code == 2 and "--at" in result.stderr
+    assert not out.exists()
+
+
+def test_export_graphml_takes_at():
+    result = run("--no-default-data", "--data", TOY, "export", "--format", "graphml",
+                 "--at", "2020-06-30")  # fmt: skip
+    assert result.exit_code == 0 and "<graphml" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["--json"], "--json"),
+        (["--format", "csv"], "--format"),
+        (["--name", "ancestors-at"], "--name"),
+        (["--param", "entity=iij"], "--param"),
+        (["ASK {}"], "QUERY"),
+        (["--store", "memory"], "--store"),
+        (["--data", TOY], "--data"),
+        (["--no-default-data"], "--no-default-data"),
+    ],
+)
+def test_sparql_list_refuses_what_it_would_drop(extra, named):
+    result = run("sparql", "--list", *extra)
+    assert result.exit_code == 2, result.output
+    assert named in result.stderr and result.stdout == ""
+
+
+def test_sparql_param_needs_a_named_query():
+    result = run("sparql", "--param", "entity=iij", "ASK {}")
+    assert result.exit_code == 2 and "--param" in result.stderr
