@@ -230,6 +230,17 @@ class TestWhatTheAnswersRestOn:
         late = iij.entity("IIJ", D("2013-11-07"))
         assert len(late["facts"]["representative"]) == 2
 
+    def test_ticker_identifiers_are_not_carried_back_before_their_listing(self, iij):
+        # About IIJ (2013-05-24, 2013-07-02, 2013-07-11 releases): "listed on NASDAQ in 1999
+        # and on the First Section of the Tokyo Stock Exchange in 2006"; the codes NASDAQ
+        # IIJI and TSE 3774 (2013 releases' headers) are the tickers of those listings
+        def codes(day):
+            return {(i["scheme"], i["value"]) for i in iij.entity("IIJ", D(day))["identifiers"]}
+
+        assert codes("1998-06-30") == set()
+        assert codes("2005-12-31") == {("NASDAQ", "IIJI")}
+        assert codes("2006-01-01") == {("NASDAQ", "IIJI"), ("TSE", "3774")}
+
     def test_a_first_observation_is_not_an_acquisition(self, iij):
         # 2013-11-07 release, 4 (10): IIJ's 99.9% of IIJ-Exlayer is first recorded for the
         # registry of 2013-09-30; nothing says IIJ acquired it that day
