@@ -13,6 +13,7 @@ import errno
 import functools
 import importlib
 import json
+import math
 import os
 import sys
 import time
@@ -95,6 +96,10 @@ def _apply(store: str | None, data: tuple[str, ...], no_default_data: bool,
         settings.as_json = True
         settings.given.add("--json")
     if threshold is not None:
+        # Checked here, where the option arrives before or after any command's name, so
+        # that no command (validate, serve given it first) takes an impossible one.
+        if not (math.isfinite(threshold) and 0.0 <= threshold <= 100.0):
+            raise UserError(f"--threshold: {threshold:g} is not a percent between 0 and 100")
         settings.threshold = threshold
         settings.given.add("--threshold")
     return settings
@@ -567,8 +572,10 @@ def diff(before: str | None, after: str | None, event: str | None, root: str | N
                            f" {_percent_text(e)}"
                            f"{' (assumed)' if e.get('assumed') else ''}")  # fmt: skip
         for e in a["changed"]:
-            _say(f"  ~ {e['owner']['name']} -> {e['owned']['name']} "
-                       f"{e['percent_before']}% => {e['percent']}%")  # fmt: skip
+            was, now = (f"{p}%" if p is not None else "unknown"
+                        for p in (e["percent_before"], e["percent"]))  # fmt: skip
+            _say(f"  ~ {e['owner']['name']} -> {e['owned']['name']} {was} => {now}"
+                 f"{' (assumed)' if e.get('assumed') else ''}")  # fmt: skip
         for key in ("began", "ended"):
             for ref in a[key]:
                 _say(f"  {key}: {ref['name']}{' (assumed)' if ref.get('assumed') else ''}")
@@ -627,6 +634,12 @@ def sparql(query: str | None, path: str | None, query_name: str | None,
     from groupkg.graph import library, sparqlcli
 
     if list_queries:
+        extra = [name for name, given in (("QUERY", query is not None), ("-f", path is not None),
+                 ("--name", query_name is not None), ("--param", bool(params)),
+                 ("--format", fmt is not None)) if given]  # fmt: skip
+        extra += sorted(_settings().given & {"--store", "--data", "--no-default-data", "--json"})
+        if extra:
+            raise InputError(f"--list takes no {', '.join(extra)}")
         for named in library.user_queries().values():
             args = " ".join(f"--param {p}={k.upper()}" for p, k in named.params.items())
             _say(f"{named.name}: {named.description}")
@@ -635,6 +648,8 @@ def sparql(query: str | None, path: str | None, query_name: str | None,
     given = [x for x in (query, path, query_name) if x is not None]
     if len(given) != 1:
         raise InputError("give one of: a query, -f FILE or --name NAME")
+    if params and query_name is None:
+        raise InputError("--param is for a named query (--name NAME)")
     if _settings().as_json:
         if fmt not in (None, "json"):
             raise InputError(f"--json asks for JSON results, --format for {fmt}: give one")
@@ -783,6 +798,8 @@ def export(fmt: str, output: str | None, at: str | None) -> None:
     """Export the data (not the ontology) as RDF, BODS, CSV holdings or GraphML."""
     from groupkg.graph.exporter import export as export_data
 
+    if at is not None and fmt != "graphml":
+        raise InputError(f"--at applies to --format graphml only; {fmt} exports every date")
     data = export_data(_settings().open(), fmt, _day(at))
     if output:
         from groupkg.graph.output import write_output

@@ -111,6 +111,11 @@ class Group:
             text for text in entity.listings
             if text not in entity.listed_since or entity.listed_since[text].start <= day
         ]  # fmt: skip
+        # A ticker identifier (TSE 3774) belongs to its listing: not shown before it.
+        identifiers = [
+            {"scheme": s, "value": v} for s, v in entity.identifiers
+            if v not in entity.ticker_since or entity.ticker_since[v].start <= day
+        ]  # fmt: skip
         facts = {
             key: values for key, values in entity.facts.items()
             if key not in entity.facts_since or entity.facts_since[key].start <= day
@@ -123,7 +128,7 @@ class Group:
             "kind": entity.kind,
             "legal_name": entity.legal_name,
             "aliases": entity.aliases,
-            "identifiers": [{"scheme": s, "value": v} for s, v in entity.identifiers],
+            "identifiers": identifiers,
             "listings": listings,
             "incorporated": str(entity.incorporated) if entity.incorporated else None,
             "dissolved": _iso(dissolved),

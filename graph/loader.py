@@ -164,6 +164,8 @@ def _entities(rows: Rows, details: Rows) -> dict[str, Entity]:
             entity.listings.append(f"{row['exchange']}{since}")
             if isinstance(row.get("since"), PartialDate):
                 entity.listed_since[f"{row['exchange']}{since}"] = row["since"]
+                if "ticker" in row:
+                    entity.ticker_since[str(row["ticker"])] = row["since"]
     for entity in entities.values():
         entity.identifiers.sort()
         entity.listings.sort()

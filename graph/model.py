@@ -62,6 +62,9 @@ class Entity:
     listings: list[str] = field(default_factory=list)
     listed_since: dict[str, PartialDate] = field(default_factory=dict)
     """Listing text -> the date it starts, for listings that give one."""
+    ticker_since: dict[str, PartialDate] = field(default_factory=dict)
+    """Ticker of a dated listing -> the listing's date: an identifier with that value
+    (an exchange's code for the stock) is not shown before it."""
     facts: dict[str, list[str]] = field(default_factory=dict)
     facts_since: dict[str, PartialDate] = field(default_factory=dict)
     """Fact key -> the date a source states it as of (not shown for earlier days)."""

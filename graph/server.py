@@ -643,6 +643,12 @@ _ACCEPTS: dict[str, frozenset[str] | None] = {
 
 
 def _refuse_unknown_parameters(request: Request, route: str) -> None:
+    # A parameter given twice would be answered with one of its values, the other
+    # dropped in silence: refused like a parameter the route does not take.
+    keys = [key for key, _ in request.query_params.multi_items()]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise Refused(400, f"{route}: {', '.join(twice)} given more than once")
     accepted = _ACCEPTS[route]
     if accepted is None:
         return

@@ -250,3 +250,67 @@ def _decimals_by_value(graph):
         return term
 
     return Graph().addN((s, p, canonical(o), graph) for s, p, o in graph)
+
+
+@pytest.mark.parametrize("value", ["500", "-1", "nan", "inf"])
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("command", ["validate", "paths", "parents", "diff"])
+def test_a_threshold_that_is_no_percent_is_refused_by_every_command(command, where, value):
+    # validate once took --threshold 500 and answered "conforms"
+    args = COMMANDS[command]
+    given = ["--threshold", value]
+    result = run(*given, *args) if where == "before" else run(*args, *given)
+    assert result.exit_code == 2, result.output
+    assert "--threshold" in result.stderr and "between 0 and 100" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("value", ["500", "nan"])
+def test_serve_refuses_an_impossible_threshold_given_before_its_name(monkeypatch, value):
+    # serve checked only its own --threshold: given first, 500 started a server
+    import groupkg.graph.server as server
+
+    started: list[object] = []
+    monkeypatch.setattr(server, "run", lambda *a, **k: started.append(a))
+    result = run("--threshold", value, "serve", "--port", "0")
+    assert result.exit_code == 2, result.output
+    assert "--threshold" in result.stderr and started == []
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "trig", "bods", "csv"])
+def test_export_refuses_at_for_a_format_that_has_every_date(fmt, tmp_path):
+    # --at was dropped in silence by every format but graphml
+    out = tmp_path / "out"
+    result = run("export", "--format", fmt, "--at", "2013-01-01", "-o", str(out))
+    assert result.exit_code == 2 and "--at" in result.stderr
+    assert not out.exists()
+
+
+def test_export_graphml_takes_at():
+    result = run("--no-default-data", "--data", TOY, "export", "--format", "graphml",
+                 "--at", "2020-06-30")  # fmt: skip
+    assert result.exit_code == 0 and "<graphml" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["--json"], "--json"),
+        (["--format", "csv"], "--format"),
+        (["--name", "ancestors-at"], "--name"),
+        (["--param", "entity=iij"], "--param"),
+        (["ASK {}"], "QUERY"),
+        (["--store", "memory"], "--store"),
+        (["--data", TOY], "--data"),
+        (["--no-default-data"], "--no-default-data"),
+    ],
+)
+def test_sparql_list_refuses_what_it_would_drop(extra, named):
+    result = run("sparql", "--list", *extra)
+    assert result.exit_code == 2, result.output
+    assert named in result.stderr and result.stdout == ""
+
+
+def test_sparql_param_needs_a_named_query():
+    result = run("sparql", "--param", "entity=iij", "ASK {}")
+    assert result.exit_code == 2 and "--param" in result.stderr

@@ -230,6 +230,17 @@ class TestWhatTheAnswersRestOn:
         late = iij.entity("IIJ", D("2013-11-07"))
         assert len(late["facts"]["representative"]) == 2
 
+    def test_ticker_identifiers_are_not_carried_back_before_their_listing(self, iij):
+        # About IIJ (2013-05-24, 2013-07-02, 2013-07-11 releases): "listed on NASDAQ in 1999
+        # and on the First Section of the Tokyo Stock Exchange in 2006"; the codes NASDAQ
+        # IIJI and TSE 3774 (2013 releases' headers) are the tickers of those listings
+        def codes(day):
+            return {(i["scheme"], i["value"]) for i in iij.entity("IIJ", D(day))["identifiers"]}
+
+        assert codes("1998-06-30") == set()
+        assert codes("2005-12-31") == {("NASDAQ", "IIJI")}
+        assert codes("2006-01-01") == {("NASDAQ", "IIJI"), ("TSE", "3774")}
+
     def test_a_first_observation_is_not_an_acquisition(self, iij):
         # 2013-11-07 release, 4 (10): IIJ's 99.9% of IIJ-Exlayer is first recorded for the
         # registry of 2013-09-30; nothing says IIJ acquired it that day
@@ -247,3 +258,21 @@ class TestWhatTheAnswersRestOn:
         added = {(e["owner"]["id"][len(IIJ) :], e["owned"]["id"][len(IIJ) :])
                  for e in answer["added"]}  # fmt: skip
         assert ("other-shareholders-iij-exlayer", "iij") in added
+
+
+def test_diff_text_marks_an_assumed_new_percent_and_an_unknown_old_one():
+    # 2013-07-02 release, For Reference 4 (2): Koichi Suzuki and KS Holdings are lock-up
+    # shareholders of unknown size; 2013-11-07 release, 4 (10) and note 2 give 3.86%
+    # (read as without KS Holdings' shares: assumed) and 1.73% (dated by assumption)
+    from click.testing import CliRunner
+
+    from groupkg.graph.cli import cli
+
+    result = CliRunner().invoke(cli, ["diff", "--before", "2013-09-29", "--after", "2013-09-30"])
+    assert result.exit_code == 0, result.output
+    lines = {line.strip() for line in result.stdout.splitlines()}
+    assert "~ Koichi Suzuki -> Internet Initiative Japan Inc. unknown => 3.86% (assumed)" in lines
+    assert "~ KS Holdings -> Internet Initiative Japan Inc. unknown => 1.73% (assumed)" in lines
+    ntt = "~ Nippon Telegraph and Telephone Corporation -> Internet Initiative Japan Inc."
+    assert f"{ntt} unknown => 21.62%" in lines
+    assert "None" not in result.stdout

@@ -527,6 +527,26 @@ def test_view_refuses_a_parameter_it_would_ignore(url):
     assert status == 400 and b"not date" in body
 
 
+@pytest.mark.parametrize(
+    "path, query",
+    [
+        ("/api/entity/IIJ", "at=2013-01-01&at=2014-01-01"),  # was answered for 2014-01-01
+        ("/api/events", "from=2014-01-01&from=2010-01-01"),
+        ("/api/queries/ancestors-at", "entity=iij&date=2013-10-01&date=2010-01-01"),
+        ("/api/entities", "q=IIJ&q=NTT"),
+    ],
+)
+def test_api_refuses_a_parameter_given_twice(url, path, query):
+    status, _, body = call("GET", url + path + "?" + query)
+    assert status == 400
+    assert "given more than once" in json.loads(body)["error"]
+
+
+def test_view_refuses_a_parameter_given_twice(url):
+    status, _, body = call("GET", url + "/view?at=2013-01-01&at=2014-01-01")
+    assert status == 400 and b"at given more than once" in body
+
+
 def test_api_refuses_other_methods(url):
     status, _, body = call("POST", url + "/api/info", b"{}", {"Content-Type": "application/json"})
     assert status == 405 and json.loads(body) == {"error": "Method Not Allowed"}

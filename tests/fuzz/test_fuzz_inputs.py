@@ -10,8 +10,8 @@ returns, what it returns must still obey the model (percentages within 0-100).
 from __future__ import annotations
 
 import csv
-import io
 import datetime as dt
+import io
 import json
 import zipfile
 from decimal import Decimal
