@@ -60,9 +60,9 @@ def _child(job: Callable[[], Any], write: int, max_memory: int | None,
         if max_memory is not None:
             limit = _address_space() + max_memory
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        if prepare is not None:
-            prepare()
         try:
+            if prepare is not None:
+                prepare()
             outcome: tuple[str, Any] = ("ok", job())
         except MemoryError:
             outcome = ("memory", None)

@@ -333,6 +333,16 @@ def test_whole_history_diffs_of_a_register_free_every_slot_at_the_timeout(tmp_pa
         stop(process)
 
 
+def test_a_worker_whose_preparation_fails_reports_why():
+    # Opening the store in the worker can fail (a writer compacting it); the request
+    # gets that error, not "the worker ended without an answer".
+    def prepare() -> None:
+        raise RuntimeError("Corruption: a table file vanished")
+
+    with pytest.raises(RuntimeError, match="a table file vanished"):
+        run_isolated(lambda: 42, timeout=30, prepare=prepare)
+
+
 def test_the_worker_is_killed_at_its_deadline():
     with pytest.raises(WorkerTimedOut):
         run_isolated(lambda: time.sleep(30), timeout=0.5)
