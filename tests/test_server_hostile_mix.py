@@ -6,7 +6,7 @@ naming a loopback canary, 10,000-deep nesting, runaway queries (ORDER BY over a
 cartesian product), bodies past ``--max-body`` and requests from another origin.
 Nothing may crash, the canary may never be contacted, every normal request must be
 answered (200 or a deliberate 404) within 2 s, and the memory of the server and its
-workers (the RSS of each, read from /proc, summed) stays under :data:`MEMORY_LIMIT`.
+workers (their PSS, read from /proc, summed) stays under :data:`MEMORY_LIMIT`.
 The figures are written to /tmp/groupkg-hostile.json for the README.
 """
 
@@ -65,7 +65,9 @@ def _hostile(number: int, canary: str) -> tuple[str, str, bytes | None, dict[str
 
 
 def _memory(pid: int) -> int:
-    """The RSS of ``pid`` and its children, from /proc."""
+    """The memory ``pid`` and its children use, from /proc: the sum of their PSS, which
+    counts a page they share (the workers inherit the server's copy-on-write) once,
+    split among them, where a sum of RSS would count it in every worker."""
     total = 0
     pids = [pid]
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -75,8 +77,8 @@ def _memory(pid: int) -> int:
             pass
     for each in pids:
         try:
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
         except OSError:
             pass  # a worker that just ended
@@ -136,7 +138,7 @@ def test_hostile_requests_among_normal_ones(tmp_path):
     figures = {
         "normal": len(normal), "hostile": len(hostile),
         "hostile_statuses": sorted({s for _, s, _ in hostile}),
-        "slowest_normal_s": round(slowest, 2), "peak_rss_mib": peak[0] >> 20,
+        "slowest_normal_s": round(slowest, 2), "peak_pss_mib": peak[0] >> 20,
         "seconds": round(elapsed, 1), "canary_contacts": canary.contacts,
     }  # fmt: skip
     with open("/tmp/groupkg-hostile.json", "w") as out:
