@@ -9,6 +9,7 @@ the same data and the viewer's search agree on every name.
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,7 @@ def test_memory_store_and_search_agree_on_every_name(entities, data):
         group, disk = _stores(_turtle(entities), Path(folder))
         for name in queries:
             in_memory = _outcome(group.resolve, name)
-            in_store = _outcome(lambda n: resolve_in_store(disk, n), name)
+            in_store = _outcome(partial(resolve_in_store, disk), name)
             assert in_memory == in_store, name
             if in_memory[0] == "answer":
                 found = search_entities(group.dataset, name)
@@ -152,7 +153,7 @@ def colliding(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 def _both(colliding, name: str) -> tuple:  # type: ignore[no-untyped-def]
     group, disk = colliding
     in_memory = _outcome(group.resolve, name)
-    assert _outcome(lambda n: resolve_in_store(disk, n), name) == in_memory
+    assert _outcome(partial(resolve_in_store, disk), name) == in_memory
     return in_memory
 
 
