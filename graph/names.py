@@ -63,8 +63,9 @@ entity that level could match (and possibly a few more), then the same
 :class:`NameTable` decides over the rows read for them -- so both give the same answer.
 One bound keeps a large store fast: level 2 first looks the name up by the store's
 indexes, spelled as typed, in lower case, in UPPER case, in Title case and Capitalised
-(plain, ``@en`` or ``@ja``), and scans the names only when none of those spellings
-matches. An entity whose name is written in another mix of cases (``"AcMe"``) is
+(plain, ``@en`` or ``@ja``), and scans the labels, legal names and aliases only when
+none of those spellings matches (LEIs and identifiers are found in those spellings
+only). An entity whose name is written in another mix of cases (``"AcMe"``) is
 therefore found by a store only when no entity's name matches in one of those
 spellings; a loaded dataset finds it always. Local ids and names without legal form
 are found by a scan of the store, as before, and only when no earlier level matched.
@@ -378,6 +379,17 @@ def _words_pattern(folded: str) -> str:
     return r"\s+".join(_regex_literal(word) for word in folded.split())
 
 
+def _literal(text: str) -> str:
+    """A SPARQL string holding ``text``, with ``$`` escaped: a name holding ``$word``
+    must not be taken for a placeholder of the query it is put in."""
+    return sparql_string(text).replace("$", "\\u0024")
+
+
+def _longest_word(folded: str) -> str:
+    """The longest word of ``folded``, which every name the level matches contains."""
+    return _literal(max(folded.split(), key=len))
+
+
 def _spellings(name: str) -> list[str]:
     """The spellings the store's indexes are asked for at the name level."""
     tidy = " ".join(name.split())
@@ -424,22 +436,25 @@ class _StoreLookup:
         if not folded:
             return []
         spellings = _spellings(name)
-        literals = [sparql_string(s) + tag for s in spellings for tag in ("", "@en", "@ja")]
+        literals = [_literal(s) + tag for s in spellings for tag in ("", "@en", "@ja")]
         self.ask("names-exact", names=" ".join(literals))
         if (found := self.decided(NAME)) is not None:
             return found
-        self.ask("names-folded", pattern=sparql_string("^\\s*" + _words_pattern(folded) + "\\s*$"))
+        self.ask("names-folded", word=_longest_word(folded),
+                 pattern=_literal("^\\s*" + _words_pattern(folded) + "\\s*$"))
         if (found := self.decided(NAME)) is not None:
             return found
         if not any(c.isspace() for c in folded):
-            self.ask("names-local-id", part=sparql_string(folded))
+            self.ask("names-local-id", part=_literal(folded))
             if (found := self.decided(LOCAL_ID)) is not None:
                 return found
-        # Every name whose legal forms come off to leave ``short`` begins with ``short``
-        # (after a Japanese form, maybe) and goes on with a space, a comma or a full stop.
-        japanese = "(" + "|".join(_regex_literal(f) for f in JAPANESE_FORMS) + r")?\s*"
-        pattern = "^\\s*" + japanese + _words_pattern(short) + r"([\s,.(（㈱株有合].*)?$"
-        self.ask("names-short", pattern=sparql_string(pattern))
+        # Every name whose legal forms come off to leave ``short`` is ``short`` with
+        # legal forms before (Japanese) or after it.
+        japanese = "(" + "|".join(_regex_literal(f) for f in JAPANESE_FORMS) + ")"
+        suffix = "(" + "|".join(_regex_literal(f) for f in LEGAL_FORMS) + ")"
+        tail = rf"([,.]?\s+{suffix}\.?|\s*{japanese})*"
+        pattern = rf"^\s*({japanese}\s*)*" + _words_pattern(short) + tail + r"\s*$"
+        self.ask("names-short", word=_longest_word(short), pattern=_literal(pattern))
         return self.decided(SHORT) or []
 
 
@@ -478,7 +493,7 @@ def _hints(store: Store, name: str) -> list[str]:
     for word in sorted(fold(name).split(), key=len, reverse=True):
         for part in (word, word[:4]):
             if len(part) >= 2 and not hints:
-                rows = iter_rows(store, "names-like", word=sparql_string(part))
+                rows = iter_rows(store, "names-like", word=_literal(part))
                 hints = {str(row["n"]) for row in rows}
     ordered = sorted(hints)
     return difflib.get_close_matches(fold(name), ordered, n=5, cutoff=0.3) or ordered[:5]
