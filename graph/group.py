@@ -17,7 +17,7 @@ from groupkg.graph.diff import diff_snapshots, group_members
 from groupkg.graph.errors import InputError
 from groupkg.graph.loader import load_dataset, neighbourhood
 from groupkg.graph.model import Dataset, Event, Holding
-from groupkg.graph.names import NameIndex, resolve_in_store
+from groupkg.graph.names import NameTable, resolve_in_store
 from groupkg.graph.store import Store, iter_rows
 from groupkg.graph.timeline import Snapshot, Stake, Timeline
 
@@ -43,7 +43,9 @@ class Group:
         self.threshold = threshold
         self.dataset: Dataset = dataset if dataset is not None else load_dataset(store)
         self.timeline = Timeline(self.dataset)
-        self.names = NameIndex(self.dataset)
+        self.names = NameTable.from_dataset(self.dataset)
+        #: Names already resolved by the whole store (:meth:`around`).
+        self.resolved: dict[str, str] = {}
         self._snapshot = lru_cache(maxsize=32)(self.timeline.snapshot)
 
     @classmethod
@@ -53,12 +55,17 @@ class Group:
         Names are resolved by the store, then only the facts of the entities linked to
         them by holdings, relations or mergers are read, in a few queries.
         """
-        ids = [resolve_in_store(store, name) for name in names]
-        return cls(store, threshold, load_dataset(store, neighbourhood(store, ids)))
+        ids = {name: resolve_in_store(store, name) for name in names}
+        group = cls(store, threshold, load_dataset(store, neighbourhood(store, ids.values())))
+        group.resolved.update(ids)
+        return group
 
     # -- helpers ---------------------------------------------------------------------
 
     def resolve(self, name: str) -> str:
+        """The entity ``name`` names, by the rules of :mod:`groupkg.graph.names`."""
+        if name in self.resolved:
+            return self.resolved[name]
         return self.names.resolve(name)
 
     def snapshot(self, day: _dt.date) -> Snapshot:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.fileguard import check_rdf, parse_failure
-from groupkg.graph.store import RDF_FORMATS, Store, sparql_iri
+from groupkg.graph.store import RDF_FORMATS, Store
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -115,32 +115,18 @@ def resolver(store: Store) -> Callable[[str], URIRef | None]:
     """Look names up in ``store``: the entity a CSV row means, or None for a new one."""
     from rdflib import URIRef
 
-    from groupkg.graph.names import AmbiguousName, lookup
+    from groupkg.graph.names import AmbiguousName, UnknownName, find_in_store
 
     def resolve(name: str) -> URIRef | None:
-        found = lookup(store, name)
-        if len(found) > 1:  # never a new entity beside the ones the name may mean
-            labels = _labels(store, found)
-            listed = "; ".join(f"{labels[e]} ({e})" if e in labels else e for e in found)
-            raise AmbiguousName(
-                f"{name!r} names more than one entity: {listed}; write the IRI of one"
-            )
-        return URIRef(found[0]) if found else None
+        try:
+            found = find_in_store(store, name)
+        except AmbiguousName as exc:  # never a new entity beside the ones it may mean
+            raise AmbiguousName(f"{exc}; write the IRI of one", exc.candidates) from None
+        except UnknownName:  # too long, or not UTF-8: no entity has it yet
+            return None
+        return URIRef(found) if found is not None else None
 
     return resolve
-
-
-def _labels(store: Store, ids: list[str]) -> dict[str, str]:
-    """The first label of each of a few entities, in one query."""
-    values = " ".join(sparql_iri(i) for i in ids if not i.startswith("_:"))
-    rows = store.select(
-        "SELECT ?e ?name WHERE { VALUES ?e { " + values + " } "
-        "?e <http://www.w3.org/2000/01/rdf-schema#label> ?name }"
-    ) if values else []
-    found: dict[str, str] = {}
-    for row in sorted(rows, key=lambda r: (str(r["e"]), str(r["name"]))):
-        found.setdefault(str(row["e"]), str(row["name"]))
-    return found
 
 
 def add_files(store: Store, paths: list[Path], fmt: str | None = None) -> int:

@@ -79,8 +79,9 @@ from groupkg.graph import library, queryguard
 from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import GroupkgError, InputError
 from groupkg.graph.group import Group
-from groupkg.graph.model import Dataset, local_id
-from groupkg.graph.names import UnknownName
+from groupkg.graph.model import Dataset
+from groupkg.graph.names import Candidate, UnknownName
+from groupkg.graph.names import search as search_names
 from groupkg.graph.store import OxigraphStore, SparqlStore, Store, UnionStore, well_formed_xml
 from groupkg.graph.worker import WorkerDied, WorkerTimedOut, fork_lock, run_isolated
 
@@ -491,52 +492,19 @@ def run_query(
 # -- the library's side: search and named queries --------------------------------------
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def _loose(text: str) -> str:
-    """Letters and digits only: ``"IIJ Exlayer"`` finds ``"IIJ-Exlayer"``."""
-    return re.sub(r"[\W_]+", "", text.casefold())
-
-
-def _rank(name: str, wanted: str) -> int | None:
-    folded = _fold(name)
-    if folded == wanted:
-        return 0
-    if folded.startswith(wanted):
-        return 1
-    if any(word.startswith(wanted) for word in folded.split()):
-        return 2
-    if wanted in folded:
-        return 3
-    loose = _loose(wanted)
-    if loose and loose in _loose(name):
-        return 4
-    return None
-
-
 def search_entities(dataset: Dataset, text: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Entities whose label, legal name, alias or local id contains ``text``.
+    """Entities whose IRI, label, legal name, alias, identifier or local id matches ``text``.
 
-    Case is ignored; exact names come first, then names that begin with ``text``,
-    then names with a word that does, then names that contain it anywhere (also
-    when spaces and punctuation are left out). An empty ``text`` lists the first
-    ``limit`` entities by name.
+    Ranked by :func:`groupkg.graph.names.search`: first the levels at which a name
+    resolves (so the entity a name resolves to comes first), then names that begin
+    with ``text``, names with a word that does, names that contain it, and names that
+    contain it when spaces and punctuation are left out. An empty ``text`` lists the
+    first ``limit`` entities by name.
     """
-    wanted = _fold(text)
-    found = []
-    for entity in dataset.entities.values():
-        names = [entity.label, entity.legal_name or "", *entity.aliases, local_id(entity.id)]
-        ranked = [(_rank(n, wanted), n) for n in names if n] if wanted else [(3, entity.label)]
-        hits = [(r, n) for r, n in ranked if r is not None]
-        if hits:
-            rank, name = min(hits, key=lambda hit: hit[0])
-            found.append((rank, entity.label.casefold(), entity.id, name))
-    found.sort()
+    found = search_names((Candidate.of(e) for e in dataset.entities.values()), text, limit)
     return [
-        {**dataset.ref(e).to_json(), "kind": dataset.entities[e].kind, "matched": name}
-        for _, _, e, name in found[:limit]
+        {**dataset.ref(c.id).to_json(), "kind": c.kind, "matched": matched}
+        for c, matched in found
     ]
 
 

@@ -30,7 +30,7 @@ from groupkg.graph.errors import GroupkgError
 from groupkg.graph.gleif import read_gleif
 from groupkg.graph.group import Group
 from groupkg.graph.inputs import add_files, read_rdf, resolver
-from groupkg.graph.names import NameIndex, lookup, resolve_in_store
+from groupkg.graph.names import NameTable, lookup, resolve_in_store
 from groupkg.graph.store import OxigraphStore, open_store
 from groupkg.graph.validate import parse_rdf_file
 from groupkg.graph.vocab import GK
@@ -284,13 +284,13 @@ def _json_number(text: str) -> object:
 
 
 @pytest.fixture(scope="module")
-def toy_names(toy_store: OxigraphStore) -> NameIndex:
-    return NameIndex(Group(toy_store).dataset)
+def toy_names(toy_store: OxigraphStore) -> NameTable:
+    return NameTable.from_dataset(Group(toy_store).dataset)
 
 
 @fuzz_settings(weight=3)
 @given(name=st.one_of(st.sampled_from(TOY_NAMES), nasty_text(), st.text(max_size=60)))
-def test_names_resolve_or_fail_cleanly(toy_store, toy_names: NameIndex, name: str):
+def test_names_resolve_or_fail_cleanly(toy_store, toy_names: NameTable, name: str):
     with fuzz_case("names"):
         found = ends_cleanly(toy_names.resolve, name)
         assert isinstance(found, GroupkgError | str)
@@ -299,4 +299,4 @@ def test_names_resolve_or_fail_cleanly(toy_store, toy_names: NameIndex, name: st
         resolved = ends_cleanly(resolve_in_store, toy_store, name)
         if isinstance(resolved, str):
             # The store and the loaded index agree on what a name means.
-            assert resolved in toy_names.dataset.entities
+            assert resolved == toy_names.resolve(name)
