@@ -67,8 +67,9 @@ indexes, spelled as typed, in lower case, in UPPER case, in Title case and Capit
 none of those spellings matches (LEIs and identifiers are found in those spellings
 only). An entity whose name is written in another mix of cases (``"AcMe"``) is
 therefore found by a store only when no entity's name matches in one of those
-spellings; a loaded dataset finds it always. Local ids and names without legal form
-are found by a scan of the store, as before, and only when no earlier level matched.
+spellings, and no entity has it as its local id (which a store looks up before that
+scan); a loaded dataset finds it always. Names without legal form are found by a scan
+of the store, as before, and only when no earlier level matched.
 """
 
 from __future__ import annotations
@@ -440,14 +441,16 @@ class _StoreLookup:
         self.ask("names-exact", names=" ".join(literals))
         if (found := self.decided(NAME)) is not None:
             return found
-        self.ask("names-folded", word=_longest_word(folded),
-                 pattern=_literal("^\\s*" + _words_pattern(folded) + "\\s*$"))
-        if (found := self.decided(NAME)) is not None:
-            return found
+        # A local id before the scan of every name in other mixes of cases: ids
+        # (e12345, an LEI) are what a user types when no name is at hand.
         if not any(c.isspace() for c in folded):
             self.ask("names-local-id", part=_literal(folded))
             if (found := self.decided(LOCAL_ID)) is not None:
                 return found
+        self.ask("names-folded", word=_longest_word(folded),
+                 pattern=_literal("^\\s*" + _words_pattern(folded) + "\\s*$"))
+        if (found := self.decided(LOCAL_ID)) is not None:
+            return found
         # Every name whose legal forms come off to leave ``short`` is ``short`` with
         # legal forms before (Japanese) or after it.
         japanese = "(" + "|".join(_regex_literal(f) for f in JAPANESE_FORMS) + ")"
