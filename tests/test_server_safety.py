@@ -450,8 +450,9 @@ def test_an_import_made_after_start_is_seen(tmp_path):
 # -- 6. start-up checks and other loopback addresses ---------------------------------------
 
 
-def test_a_server_on_another_loopback_address_checks_the_host(tmp_path):
-    base, process = launch(host="127.0.0.2", cwd=tmp_path)
+@pytest.mark.parametrize("host", ["127.0.0.2", "127.1"])  # 127.1 is 127.0.0.1 too
+def test_a_server_on_another_loopback_address_checks_the_host(tmp_path, host):
+    base, process = launch(host=host, cwd=tmp_path)
     try:
         port = urllib.parse.urlsplit(base).port
         assert call("GET", base + "/api/info")[0] == 200
