@@ -13,6 +13,7 @@ import errno
 import functools
 import importlib
 import json
+import math
 import os
 import sys
 import time
@@ -95,6 +96,10 @@ def _apply(store: str | None, data: tuple[str, ...], no_default_data: bool,
         settings.as_json = True
         settings.given.add("--json")
     if threshold is not None:
+        # Checked here, given before or after the command's name: a NaN or 150 would
+        # otherwise be taken (serve started, validate passed) and fail later, or never.
+        if not (math.isfinite(threshold) and 0 <= threshold <= 100):
+            raise UserError(f"--threshold: {threshold} is not a percent between 0 and 100")
         settings.threshold = threshold
         settings.given.add("--threshold")
     return settings
