@@ -28,8 +28,10 @@ from typing import Any
 from groupkg.graph.errors import InputError
 
 __all__ = [
+    "MAX_CHAIN",
     "MAX_NESTING",
     "UNCHECKED",
+    "chain_length",
     "check_nesting",
     "decode_escapes",
     "deny_network",
@@ -39,6 +41,10 @@ __all__ = [
 
 #: The deepest nesting of brackets (``{ ( [ <<``) a query or update may have.
 MAX_NESTING = 256
+
+#: The most operators, patterns and list items a query or update may chain (see
+#: :func:`chain_length`): the parser builds a chain as deep a tree as nesting does.
+MAX_CHAIN = 1000
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -93,19 +99,124 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
+# -- chains ---------------------------------------------------------------------------
+
+# Oxigraph's parser builds "1+1+...+1", "{} UNION {} UNION ...", a run of OPTIONAL,
+# FILTER or BIND, a path "<p>/<p>/...", the triple patterns of a group (a collection
+# "(1 2 3 ...)" is two patterns an item) as a tree one level deeper per link, and
+# recurses over it: some thousands of links crash the process as deep brackets do
+# (2,800 triple patterns of a DELETE WHERE; 4,800 collection items; 7,000 "+").
+# Code outside VALUES and INSERT/DELETE DATA blocks (whose rows and triples the parser
+# keeps in flat lists) counts: every operator, separator and pattern keyword, and
+# each item of a bracket written without commas. Inside "(" a "<" after an operand is
+# a less-than sign, not the start of an IRI that could hide an operator chain.
+_CHAIN_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\r\n]*)"""
+    r"""|(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)"""
+    r'''|(?P<term>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''''
+    r"""|"(?:[^"\\\r\n]|\\[^\r\n])*"|\'(?:[^\'\\\r\n]|\\[^\r\n])*\'"""
+    r"""|[?$]\w+|_:[\w.-]*|@[A-Za-z0-9-]+"""
+    r"""|\d+\.\d*[eE][+-]?\d+|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?"""
+    r"""|(?:[^\W\d]|:)(?:[\w.:%-]|\\[_~.!$&'()*+,;=/?#@%-])*)"""
+    r"""|(?P<op>\|\||&&|!=|<=|>=|\^\^|<<|>>|[=<>+\-*/|^!.;,])"""
+    r"""|(?P<open>[{(\[])|(?P<close>[})\]])""",
+    re.DOTALL,
+)
+_PATTERN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH",
+                            "SERVICE", "EXISTS"})  # fmt: skip
+_FLAT_WORDS = frozenset({"VALUES", "DATA"})  # the next {...} holds rows or triples
+
+
+def chain_length(text: str) -> int:
+    """How long a chain of links the parser may have to follow in SPARQL ``text``,
+    counted high (linear time): the operators, separators and pattern keywords of its
+    code, and the items of a bracket written without commas, outside VALUES and
+    INSERT/DELETE DATA blocks; the links of one bracket add to those of the brackets
+    around it, not to those of the brackets beside it.
+
+    >>> chain_length("SELECT * { ?s ?p ?o . ?o ?q 1 FILTER(?o > 1 + 2) }")
+    7
+    >>> chain_length("SELECT * { { ?s ?p 1 . ?s ?p 2 } UNION { ?s ?p 3 . ?s ?p 4 } }")
+    6
+    >>> chain_length("SELECT * { VALUES ?x { 1 2 -3 } FILTER(?x IN (1, 2, 3)) }")
+    6
+    """
+    longest = 0
+    for variant in dict.fromkeys([text, decode_escapes(text)]):
+        pos, end = 0, len(variant)
+        brackets: list[str] = []
+        links = [0]  # the links counted in each open bracket, the outermost first
+        total = 0  # their sum
+        flat_at: int | None = None  # the depth of the VALUES or DATA block being skipped
+        flat_next = False
+        previous = "open"  # the kind of the last token: open, close, op or term
+        while pos < end:
+            token = _CHAIN_TOKEN.match(variant, pos)
+            if token is None:
+                pos += 1  # a space, or a character that starts nothing (a lone quote)
+                continue
+            kind, lexeme = token.lastgroup, token.group()
+            in_parens = bool(brackets) and brackets[-1] == "("
+            if kind == "iri" and in_parens and previous in ("term", "close"):
+                kind, lexeme, pos = "op", "<", pos + 1  # a less-than sign
+            else:
+                pos = token.end()
+            if kind == "comment":
+                continue
+            link = False
+            if kind == "open":
+                if flat_next and lexeme == "{":
+                    flat_at, flat_next = len(brackets) + 1, False
+                elif flat_at is None and lexeme == "{":
+                    link = True
+            elif kind == "close":
+                if flat_at is not None and len(brackets) <= flat_at:
+                    flat_at = None
+            elif flat_at is not None:
+                pass
+            elif kind == "op":
+                link = lexeme != "," or not in_parens  # not between arguments or IN items
+            elif lexeme.upper() in _FLAT_WORDS:
+                flat_next = True
+            elif lexeme.upper() in _PATTERN_WORDS:
+                link = True
+            elif in_parens and previous != "op":
+                link = True  # the first item in brackets, or an item of a collection
+            if link:
+                links[-1] += 1
+                total += 1
+                longest = max(longest, total)
+            if kind == "open":
+                brackets.append(lexeme)
+                links.append(0)
+            elif kind == "close" and brackets:
+                brackets.pop()
+                total -= links.pop()
+            previous = "term" if kind == "iri" else str(kind)
+    return longest
+
+
 def check_nesting(text: str, what: str = "query", limit: int = MAX_NESTING) -> None:
-    """Refuse a text whose brackets nest deeper than ``limit``.
+    """Refuse a text whose parse tree would be too deep for the parser: brackets
+    nested deeper than ``limit``, or a chain longer than :data:`MAX_CHAIN`.
 
     Raises
     ------
     InputError
-        Naming the depth found and the limit.
+        Naming the depth (or length) found and the limit.
     """
     depth = nesting_depth(text)
     if depth > limit:
         raise InputError(
             f"the {what} nests brackets {depth} deep; groupkg accepts at most {limit} "
             "levels of { ( [ or << (flatten the pattern)"
+        )
+    links = chain_length(text)
+    if links > MAX_CHAIN:
+        raise InputError(
+            f"the {what} chains {links} operators, patterns or list items; groupkg "
+            f"accepts at most {MAX_CHAIN} (the parser would run out of stack): put long "
+            "lists of values in VALUES or IN (...), or split the query"
         )
 
 

@@ -54,6 +54,7 @@ import json
 import math
 import os
 import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -1206,23 +1207,40 @@ def create_app(
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
+def _is_loopback(name: str) -> bool:
+    """Whether the address ``name`` binds to is a loopback one: a loopback address
+    in any spelling the system takes (``127.1``, ``::ffff:127.0.0.1``), or a name
+    that resolves to loopback addresses only (``localhost``, ``ip6-localhost``)."""
+    if name.lower() == "localhost":
+        return True
+    try:
+        found = socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    addresses = [ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in found]
+    return bool(addresses) and all(
+        a.is_loopback
+        or isinstance(a, ipaddress.IPv6Address) and a.ipv4_mapped is not None
+        and a.ipv4_mapped.is_loopback
+        for a in addresses
+    )  # fmt: skip
+
+
 def loopback_hosts(host: str) -> list[str] | None:
     """The names a server bound to ``host`` answers to, when ``host`` is a loopback
-    address (any of 127.0.0.0/8, ::1, localhost): the loopback names and ``host``
-    itself; ``None`` (any name) for another address.
+    address (any of 127.0.0.0/8, ::1, localhost, however spelt): the loopback names
+    and ``host`` itself; ``None`` (any name) for another address.
 
     >>> loopback_hosts("127.0.0.2")[-1]
     '127.0.0.2'
+    >>> loopback_hosts("127.1")[-1]
+    '127.1'
     >>> loopback_hosts("0.0.0.0") is None
     True
     """
     name = host.strip("[]")
-    if name.lower() != "localhost":
-        try:
-            if not ipaddress.ip_address(name).is_loopback:
-                return None
-        except ValueError:
-            return None
+    if not _is_loopback(name):
+        return None
     hosts = list(_LOOPBACK)
     own = f"[{name}]" if ":" in name else name
     if own not in hosts:

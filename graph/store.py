@@ -596,7 +596,8 @@ class SparqlStore:
         try:
             doc = json.loads(body)
             return [
-                {k: _json_term(v) for k, v in row.items()} for row in doc["results"]["bindings"]
+                _RemoteRow(self.url, {k: _json_term(v) for k, v in row.items()})
+                for row in doc["results"]["bindings"]
             ]
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             # Not JSON (an HTML page), or JSON without the shape of SPARQL results
@@ -604,7 +605,9 @@ class SparqlStore:
             raise InputError(f"{self.url} did not answer with SPARQL JSON results") from None
 
     def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
-        return self._post(self.url, {"query": query}, media_type)
+        body, media = self._post(self.url, {"query": query}, media_type)
+        _check_answer(self.url, body, media, media_type)
+        return body, media
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
         # One INSERT DATA request is one SPARQL Update operation: the endpoint applies
@@ -630,6 +633,52 @@ class SparqlStore:
             return int(rows[0]["n"]) if rows else 0
         except (KeyError, TypeError, ValueError):
             raise InputError(f"{self.url} did not answer a count of triples") from None
+
+
+class MissingValue(InputError, KeyError):
+    """A row of a remote endpoint's answer without a variable the query binds."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class _RemoteRow(dict[str, Any]):
+    """A row of a remote SELECT: a variable it lacks is the endpoint's fault (it
+    answered another query, or a binding with no value), told in one line."""
+
+    def __init__(self, url: str, values: dict[str, Any]):
+        super().__init__(values)
+        self.url = url
+
+    def __missing__(self, key: str) -> Any:
+        raise MissingValue(
+            f"{self.url} did not answer with the rows asked for (one has no ?{key})"
+        )
+
+
+def _check_answer(url: str, body: bytes, media: str, asked: str) -> None:
+    """Refuse a remote answer that is not the SPARQL results or RDF it claims to be,
+    or RDF where results were asked for (or the other way round): an HTML page, ``{}``,
+    ``[]`` or a body cut short would otherwise fail in a parser further on."""
+    base = media.split(";")[0].strip().lower()
+    results = ox.QueryResultsFormat.from_media_type(base)
+    graph = ox.RdfFormat.from_media_type(base)
+    wanted_graph = ox.RdfFormat.from_media_type(asked.split(";")[0].strip().lower())
+    if results is None and graph is None or wanted_graph is not None and graph is None:
+        raise InputError(f"{url} did not answer with {asked} (it answered "
+                         f"{base or 'no content type'})")  # fmt: skip
+    try:
+        if graph is not None:
+            for _ in ox.parse(body, format=graph):
+                pass
+        elif results is not None and results != ox.QueryResultsFormat.CSV:  # lossy: no parser
+            parsed = ox.parse_query_results(body, format=results)
+            if isinstance(parsed, ox.QuerySolutions):
+                for _ in parsed:
+                    pass
+    except (SyntaxError, ValueError, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{url} did not answer with valid {base}: {reason}") from None
 
 
 # -- N-Triples in blocks ------------------------------------------------------------
@@ -802,7 +851,7 @@ def _holds(store: Store, ask: str) -> bool:
     body, _ = store.query_raw(ask, "application/sparql-results+json")
     try:
         return json.loads(body).get("boolean") is True
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return False
 
 

@@ -182,6 +182,23 @@ def test_threshold_changes_paths(where):
 
 
 @pytest.mark.parametrize(
+    "args",
+    [
+        # serve started and answered every analytic call 400 (here: no address to bind)
+        ["--threshold", "nan", "serve", "--host", "192.0.2.1"],
+        ["--threshold", "150", "validate"],  # "conforms"
+        ["--threshold", "nan", "paths", "Beta"],  # an answer, the threshold unused
+        ["parents", "--at", "2020-06-30", "--threshold", "-inf"],
+    ],
+)
+def test_a_threshold_that_is_no_percent_is_refused_before_or_after_the_name(args):
+    result = run("--no-default-data", "--data", TOY, *args)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert "--threshold" in line and "is not a percent between 0 and 100" in line
+
+
+@pytest.mark.parametrize(
     ("command", "option"),
     sorted((c, o) for c, options in _NOT_FOR.items() for o in options if c in COMMANDS),
 )

@@ -414,6 +414,33 @@ def test_an_endpoint_answering_nonsense_is_one_line(
     one_line_error(result, "did not answer with")
 
 
+@pytest.mark.parametrize(
+    "body, media_type",
+    [
+        (b"{}", "application/sparql-results+json"),
+        (b"[" * 100_000, "application/sparql-results+json"),
+        (b'{"head": {"vars": ["n"]}, "results": {"bindings": [{}]}}',
+         "application/sparql-results+json"),
+        (b"<html><body>Welcome</body></html>", "text/html"),
+        (b"<html><body>Welcome</body></html>", "application/n-triples"),
+        (b"?s\t?k\t?o\nnot a term\n", "text/tab-separated-values"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "command",
+    [["info"], ["owners", "IIJ"], ["parents", "--at", "2014-01-01"], ["validate"],
+     ["export", "--format", "ttl"], ["init"]],
+)  # fmt: skip
+def test_an_endpoint_answering_nonsense_is_one_line_for_every_reader(
+    endpoint, body: bytes, media_type: str, command: list[str]
+):
+    # export and validate parsed the answer to their CONSTRUCT unchecked, the analytics
+    # read a variable a row did not have, init read 100,000 "[" as JSON: tracebacks.
+    endpoint.body, endpoint.media_type = body, media_type
+    result = run("--store", f"sparql:{endpoint.url}", *command)
+    one_line_error(result, endpoint.url, "did not answer")
+
+
 # ---- 4. formula cells ----
 
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+SUM(1,2)", "-2+3", "@cmd"]

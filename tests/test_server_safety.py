@@ -27,7 +27,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from groupkg.graph import queryguard
+from groupkg.graph import library, queryguard
 from groupkg.graph.cli import cli
 from groupkg.graph.server import _prepare_worker, fetching_keyword, serve
 from groupkg.graph.store import OxigraphStore
@@ -248,6 +248,54 @@ def test_the_command_line_refuses_deep_nesting_with_a_message(tmp_path):
     assert str(path) in CliRunner().invoke(cli, ["sparql", "-f", str(path)]).stderr
 
 
+# Chains the parser builds one level deeper a link, with no bracket nested: each
+# crashed the process at 20,000 links (or 2,000 collection items).
+LONG = {
+    "sum": "SELECT (" + "+".join(["1"] * 20_000) + " AS ?x) {}",
+    "union": "SELECT * { " + " UNION ".join(["{}"] * 20_000) + " }",
+    "optional": "SELECT * { " + " ".join(["OPTIONAL {}"] * 20_000) + " }",
+    "patterns": "SELECT * { " + " . ".join(["?s <http://x/p> ?o"] * 20_000) + " }",
+    "path": "SELECT * { ?s " + "/".join(["<http://x/p>"] * 20_000) + " ?o }",
+    "collection": "SELECT * { ?s <http://x/p> (" + " 1" * 5_000 + ") }",
+    "less-than": "SELECT * { FILTER(1<" + "+".join(["1"] * 20_000) + ">0) }",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(LONG))
+def test_a_long_chain_is_refused_on_the_command_line(kind, tmp_path):
+    path = tmp_path / "long.rq"
+    path.write_text(LONG[kind], encoding="utf-8")
+    code = "import sys; from groupkg.graph.cli import main; main(sys.argv[1:])"
+    result = subprocess.run([sys.executable, "-c", code, "sparql", "-f", str(path)],
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert re.search(r"chains \d+ operators, patterns or list items", result.stderr)
+    assert "at most 1000" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_authorised_update_with_a_long_chain_leaves_the_server_alive(server):
+    base, process = server
+    update = "INSERT { <http://x/a> <http://x/n> ?x } WHERE { BIND(" + "+".join(["1"] * 20_000)
+    update += " AS ?x) }"
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    status, _, body = post_body(base + "/sparql", update, "application/sparql-update",
+                                headers=headers)  # fmt: skip
+    assert status == 400 and b"chains" in body, body
+    assert process.poll() is None
+    assert get(base + "/sparql", query=LONG["sum"])[0] == 400
+
+
+def test_long_values_and_data_blocks_are_not_chains():
+    rows = " ".join(f"(<http://x/e{i}> {-i})" for i in range(20_000))
+    queryguard.check_nesting(f"SELECT * {{ VALUES (?e ?n) {{ {rows} }} ?e ?p ?n }}")
+    items = ", ".join(str(i) for i in range(20_000))
+    queryguard.check_nesting(f"SELECT * {{ ?s ?p ?o FILTER(?o IN ({items})) }}")
+    triples = " ".join(f"<http://x/e{i}> <http://x/p> ({i} {i}) ." for i in range(20_000))
+    queryguard.check_nesting(f"INSERT DATA {{ {triples} }}", "update")
+    ancestors = library.named_queries()["ancestors-at"].text  # the longest the library has
+    assert queryguard.chain_length(ancestors) < 300
+
+
 def test_nesting_is_counted_outside_strings_and_comments():
     assert queryguard.nesting_depth("SELECT * { ?s ?p '((((' } # {{{{") == 1
     assert queryguard.nesting_depth('SELECT * { ?s ?p """\n{{{""" }') == 1
@@ -412,8 +460,9 @@ def test_an_import_made_after_start_is_seen(tmp_path):
 # -- 6. start-up checks and other loopback addresses ---------------------------------------
 
 
-def test_a_server_on_another_loopback_address_checks_the_host(tmp_path):
-    base, process = launch(host="127.0.0.2", cwd=tmp_path)
+@pytest.mark.parametrize("host", ["127.0.0.2", "127.1"])  # 127.1 is 127.0.0.1 too
+def test_a_server_on_another_loopback_address_checks_the_host(tmp_path, host):
+    base, process = launch(host=host, cwd=tmp_path)
     try:
         port = urllib.parse.urlsplit(base).port
         assert call("GET", base + "/api/info")[0] == 200
