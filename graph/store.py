@@ -667,18 +667,31 @@ def _check_answer(url: str, body: bytes, media: str, asked: str) -> None:
     if results is None and graph is None or wanted_graph is not None and graph is None:
         raise InputError(f"{url} did not answer with {asked} (it answered "
                          f"{base or 'no content type'})")  # fmt: skip
+    reason = _parse_failure(body, graph, results)
+    if reason is not None:
+        raise InputError(f"{url} did not answer with valid {base}: {reason}")
+
+
+def _parse_failure(
+    body: bytes, graph: ox.RdfFormat | None, results: ox.QueryResultsFormat | None
+) -> str | None:
+    """Why ``body`` does not parse, or ``None``. Returned, not raised: a traceback
+    would keep pyoxigraph's parser alive, to be dropped later on another thread,
+    which pyoxigraph refuses."""
     try:
         if graph is not None:
             for _ in ox.parse(body, format=graph):
                 pass
         elif results is not None and results != ox.QueryResultsFormat.CSV:  # lossy: no parser
-            parsed = ox.parse_query_results(body, format=results)
-            if isinstance(parsed, ox.QuerySolutions):
-                for _ in parsed:
-                    pass
+            for _ in _solutions(ox.parse_query_results(body, format=results)):
+                pass
     except (SyntaxError, ValueError, OSError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{url} did not answer with valid {base}: {reason}") from None
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
+
+
+def _solutions(parsed: Any) -> Iterator[Any]:
+    return iter(parsed) if isinstance(parsed, ox.QuerySolutions) else iter(())
 
 
 # -- N-Triples in blocks ------------------------------------------------------------
