@@ -35,13 +35,12 @@ Errors are ``text/plain`` on ``/sparql`` and ``{"error": message}`` on ``/api``.
 
 Limits
 ------
-Every query, update and API call runs in a worker thread, ``max_queries`` SPARQL
-requests and ``max_calls`` API calls at a time. A request that takes longer than the
-timeout is answered 503 at once, but pyoxigraph cannot be interrupted from Python:
-a query still computing its first row (an aggregate, an ORDER BY) or an update goes
-on in the background and keeps its worker slot until it ends, so runaway queries
-cannot pile up beyond ``max_queries``. Rows are counted while they stream, and a
-query stops at the deadline or at the row past the cap.
+``max_queries`` SPARQL requests and ``max_calls`` API calls run at a time. pyoxigraph
+cannot be interrupted from Python, so every query, API call and ``/view`` runs in a
+worker process forked for it (:mod:`groupkg.graph.worker`), killed at the timeout or
+when it passes ``max_memory``: its 503 frees its slot at once. Updates run in a thread
+of the server's own process (they need the token) and keep their slot until they end.
+Rows are counted while they stream, and a query stops at the row past the cap.
 """
 
 from __future__ import annotations
@@ -1328,9 +1327,8 @@ def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: 
     """SPARQL 1.1 endpoint at /sparql, JSON API at /api, HTML viewer at /.
 
     Read-only unless --allow-update, and then updates need 'Authorization: Bearer
-    TOKEN'. A request over --timeout is answered 503 (a query pyoxigraph cannot stop
-    finishes in the background), a result over --max-results 422, a body over
-    --max-body 413.
+    TOKEN'. A request over --timeout, or a worker past --max-memory, is answered 503
+    and its worker killed; a result over --max-results 422, a body over --max-body 413.
     """
     # The store options are the command line's shared settings (given before or after
     # the command's name); run alone, this command keeps its own.
