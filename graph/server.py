@@ -50,7 +50,6 @@ import datetime as _dt
 import hmac
 import ipaddress
 import json
-import math
 import os
 import re
 import socket
@@ -1337,8 +1336,6 @@ def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: 
     token = token or None
     if allow_update and token is None:
         raise UserError("--allow-update needs a bearer token: give --token or set GROUPKG_TOKEN")
-    if threshold is not None and not (math.isfinite(threshold) and 0 <= threshold <= 100):
-        raise UserError(f"--threshold: {threshold} is not a percent between 0 and 100")
     try:
         if token is not None:
             check_token(token)
@@ -1346,7 +1343,7 @@ def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: 
             check_origin(cors)
     except InputError as exc:
         raise UserError(str(exc)) from None
-    settings = _apply(store_, data, no_default_data, False, threshold)
+    settings = _apply(store_, data, no_default_data, False, threshold)  # checks --threshold
     # Updates write into the store: an oxigraph: store is opened for writing, and
     # holds its lock (one writer at a time) while the server runs.
     settings.writable = allow_update
