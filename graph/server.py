@@ -59,7 +59,6 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import click
@@ -81,7 +80,14 @@ from groupkg.graph.group import Group
 from groupkg.graph.model import Dataset
 from groupkg.graph.names import Candidate, UnknownName
 from groupkg.graph.names import search as search_names
-from groupkg.graph.store import OxigraphStore, SparqlStore, Store, UnionStore, well_formed_xml
+from groupkg.graph.store import (
+    OxigraphStore,
+    SparqlStore,
+    Store,
+    UnionStore,
+    open_read_only,
+    well_formed_xml,
+)
 from groupkg.graph.worker import WorkerDied, WorkerTimedOut, fork_lock, run_isolated
 
 __all__ = [
@@ -716,20 +722,6 @@ def _reopened(store: Store) -> Store:
 _INHERITED: list[Any] = []  # the server's own handles, never released in a worker
 
 
-def _open_read_only(path: Path) -> ox.Store:
-    """A read-only view of an on-disk store that a writer (this server, with
-    --allow-update, or an import) may be compacting: a table file can vanish between
-    listing and opening it, and the next attempt sees the files that replaced it."""
-    for attempt in range(5):
-        try:
-            return ox.Store.read_only(str(path))
-        except (OSError, RuntimeError):  # RocksDB: "Corruption: ... No such file"
-            if attempt == 4:
-                raise
-            time.sleep(0.02 * (attempt + 1))
-    raise AssertionError("unreachable")
-
-
 def _prepare_worker(store: Store) -> None:
     """In a worker process, before its job: open an on-disk store afresh (the current
     state, and no handle shared with the server's threads), and forbid Internet
@@ -740,7 +732,7 @@ def _prepare_worker(store: Store) -> None:
             remote = True
         elif isinstance(part, OxigraphStore) and part.path is not None:
             _INHERITED.append(part.store)
-            part.store = _open_read_only(part.path)
+            part.store = open_read_only(part.path)
     if not remote:
         queryguard.deny_network()
 

@@ -49,6 +49,7 @@ __all__ = [
     "SparqlStore",
     "UnionStore",
     "open_store",
+    "open_read_only",
     "initialise",
     "ontology_files",
     "default_data_files",
@@ -248,6 +249,20 @@ class Store(Protocol):
     def __len__(self) -> int: ...
 
 
+def open_read_only(path: Path) -> ox.Store:
+    """A read-only view of an on-disk store that a writer (``serve --allow-update``, an
+    import) may be compacting: a table file can vanish between listing and opening it,
+    and the next attempt sees the files that replaced it."""
+    for attempt in range(5):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError):  # RocksDB: "Corruption: ... No such file"
+            if attempt == 4:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 class OxigraphStore:
     """A pyoxigraph store, in memory or on disk."""
 
@@ -265,7 +280,7 @@ class OxigraphStore:
                 )
             try:
                 if read_only:
-                    self.store = ox.Store.read_only(str(path))
+                    self.store = open_read_only(path)
                 else:
                     path.mkdir(parents=True, exist_ok=True)
                     self.store = ox.Store(str(path))
