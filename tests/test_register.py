@@ -328,13 +328,20 @@ def test_the_bundled_data_reads_the_same_from_the_store_and_the_timeline():
     _arrays_equal(Register.from_store(store), Register.from_dataset(load_dataset(store)))
 
 
-def test_a_cache_beside_the_store_is_reused_until_an_import_changes_it(tmp_path):
+def _store_with_one_register(tmp_path: Path) -> tuple[OxigraphStore, Path]:
+    """A writable store beside ``tmp_path/store.register.npz`` holding one random register
+    (imported), and a second register's file, with other IRIs, not yet imported."""
     first, second = tmp_path / "a.nt", tmp_path / "b.nt"
     first.write_text("\n".join(RandomRegister(1).lines) + "\n")
     second.write_text("\n".join(RandomRegister(2).lines).replace(BASE, BASE + "b/") + "\n")
     store = open_store(f"oxigraph:{tmp_path / 'store'}", default_data=False, writable=True)
     assert isinstance(store, OxigraphStore)
     store.import_ntriples(first)
+    return store, second
+
+
+def test_a_cache_beside_the_store_is_reused_until_an_import_changes_it(tmp_path):
+    store, second = _store_with_one_register(tmp_path)
     built = Register.from_store(store)
     cache = tmp_path / "store.register.npz"
     assert cache.is_file()
@@ -417,12 +424,7 @@ def test_an_ntriples_import_draws_a_bar_of_bytes_loaded(tmp_path):
 
 def test_a_cache_beside_the_store_is_not_reused_after_an_update_writes_a_named_graph(tmp_path):
     # A graph an update wrote is part of what queries (and so the register) read.
-    first, second = tmp_path / "a.nt", tmp_path / "b.nt"
-    first.write_text("\n".join(RandomRegister(1).lines) + "\n")
-    second.write_text("\n".join(RandomRegister(2).lines).replace(BASE, BASE + "b/") + "\n")
-    store = open_store(f"oxigraph:{tmp_path / 'store'}", default_data=False, writable=True)
-    assert isinstance(store, OxigraphStore)
-    store.import_ntriples(first)
+    store, second = _store_with_one_register(tmp_path)
     Register.from_store(store)
     again = Register.from_store(store)
     assert again.key  # mapped from the cache
@@ -437,11 +439,7 @@ def test_a_cache_beside_the_store_is_not_reused_after_an_update_writes_a_named_g
 def test_a_cache_beside_the_store_is_not_reused_after_an_update_that_keeps_the_count(tmp_path):
     # An update that moves a stake to another owner leaves the number of triples as it
     # was; the register (and groupkg parents) must still answer from the new state.
-    first = tmp_path / "a.nt"
-    first.write_text("\n".join(RandomRegister(1).lines) + "\n")
-    store = open_store(f"oxigraph:{tmp_path / 'store'}", default_data=False, writable=True)
-    assert isinstance(store, OxigraphStore)
-    store.import_ntriples(first)
+    store, _ = _store_with_one_register(tmp_path)
     built = Register.from_store(store)
     again = Register.from_store(store)
     assert again.key  # mapped from the cache
