@@ -142,6 +142,8 @@ def test_sparql_box_runs_a_named_query_and_shows_a_table(visit, url):
     page.locator("#examples").select_option(label="owners-at")
     expect(page.locator("#example-description")).to_contain_text("Filled in: $entity = ")
     expect(page.locator("#query")).to_have_value(re.compile(re.escape("gk:owned <https://")))
+    # the chosen example, not the one shown at start whose answer came back later
+    expect(page.locator("#query")).to_have_value(re.compile(r"SELECT DISTINCT \?owner "))
     page.locator("#run").click()
     expect(page.locator("#sparql-status")).to_contain_text(re.compile(r"\d+ rows? in"))
     expect(page.locator("#sparql-result th").first).to_have_text("owner")

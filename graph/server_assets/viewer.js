@@ -357,6 +357,9 @@
     const q = state.queries[Number($("examples").value)];
     const before = $("query").value;
     if (!q) return;
+    // Each call takes a ticket: an earlier call whose answer comes back later (the
+    // example shown at start, then another chosen) must not write over the later one.
+    const ticket = (state.exampleTicket = (state.exampleTicket || 0) + 1);
     const params = Object.entries(q.parameters);
     const values = params.map(([name, kind]) => [name, paramValue(name, kind)]);
     let text = q.text;
@@ -372,6 +375,7 @@
       note = " Choose an entity and a date to fill in " + params.map(([n]) => "$" + n).join(", ") +
         ", or replace them.";
     }
+    if (ticket !== state.exampleTicket) return; // a later choice supersedes this one
     if ($("query").value !== before) return; // typed into meanwhile: keep what was typed
     $("query").value = text;
     state.example = text;
