@@ -224,6 +224,7 @@ def _relations(rows: Rows) -> list[Relation]:
                 status=_status(p),
                 sources=_sources(p),
                 assumptions=_assumptions(p),
+                relationship_status=_one(p, "relationshipStatus"),
             )
         )
     return sorted(relations, key=lambda r: r.id)

@@ -123,6 +123,8 @@ class Relation:
     status: str = "stated"
     sources: list[str] = field(default_factory=list)
     assumptions: dict[str, str] = field(default_factory=dict)
+    relationship_status: str | None = None
+    """The status the source gives the relation (GLEIF ``ACTIVE``/``INACTIVE``)."""
 
 
 @dataclass
