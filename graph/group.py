@@ -84,6 +84,7 @@ class Group:
             "percent_min": _num(stake.percent_min if stake.percent is None else stake.percent),
             "percent_max": _num(stake.percent_max if stake.percent is None else stake.percent),
             "shares": stake.shares,
+            "interest": stake.interest,
             "consolidated": stake.consolidated,
             "basis": "; ".join(stake.basis),
             "status": _status(stake.status),
@@ -205,7 +206,7 @@ class Group:
 
     def effective(self, owner: str, target: str, day: _dt.date) -> dict[str, Any]:
         owner_id, target_id = self.resolve(owner), self.resolve(target)
-        graph = self.snapshot(day).graph()
+        graph = self.snapshot(day).graph(measure="ownership")
         if owner_id in graph and target_id in graph and owner_id != target_id:
             low, high = effective.effective_ownership(graph, owner_id, target_id)
         else:
@@ -221,7 +222,8 @@ class Group:
 
     def perimeter(self, name: str, day: _dt.date, affiliate_min: float = 20.0) -> dict[str, Any]:
         entity_id = self.resolve(name)
-        graph = self.snapshot(day).graph(unnamed=False)
+        snap = self.snapshot(day)
+        graph = snap.graph(unnamed=False)
         result: dict[str, Any] = {
             "entity": self.ref(entity_id),
             "at": day.isoformat(),
@@ -231,7 +233,11 @@ class Group:
         if entity_id not in graph:
             return result
         found = control.perimeter(
-            graph, entity_id, threshold=self.threshold, affiliate_min=affiliate_min
+            graph,
+            entity_id,
+            threshold=self.threshold,
+            affiliate_min=affiliate_min,
+            ownership=snap.graph(unnamed=False, measure="ownership"),
         )
         for item in found["subsidiaries"]:
             result["subsidiaries"].append(
@@ -264,6 +270,7 @@ class Group:
                 "owner": self.ref(stake.owner),
                 "owned": self.ref(stake.owned),
                 "percent": _num(stake.percent),
+                "interest": stake.interest,
                 "consolidated": stake.consolidated,
                 "status": _status(stake.status),
                 "assumed": stake.assumed,
