@@ -17,22 +17,30 @@ survivor) -- as columns:
 ``low``, ``high``
     bounds of the fraction held (0 and 1 when unknown), float64;
 ``flags``
-    :data:`LOW_EXCLUSIVE`, :data:`HIGH_EXCLUSIVE`, :data:`CONSOLIDATED`, :data:`HOLDING`.
+    :data:`LOW_EXCLUSIVE`, :data:`HIGH_EXCLUSIVE`, :data:`CONSOLIDATED`, :data:`HOLDING`;
+``kind``
+    the interest kind, a code into :attr:`Register.interests`.
 
 Rows are sorted by owned entity, then owner, then start, with one offset per entity
 (as in a CSR matrix), so the owners of an entity on a day are a slice of a few rows
 and a filter; a second permutation does the same for what an entity holds. The
-answers are those of ``Timeline.snapshot(day)``: stakes of one owner in one entity on
-one day add up (capped at 100%), and a direct consolidation beside a holding marks it
-consolidated. The register leaves out what registers do not carry: percentages
-derived from share counts (splits, issuances), reported relations other than direct
-consolidations (they are not stakes), and the sources and bases of each stake.
+answers are those of ``Timeline.snapshot(day)``: each row has its interest kind
+(``kind``, a code into :attr:`Register.interests`); rows of one pair and kind on one
+day add up (capped at 100%), kinds never do, and per pair the kind
+:func:`groupkg.graph.timeline.pair_stakes` picks weighs the edge (voting rights
+for control where stated, shares for ownership). A holding given as a share count is
+cut at every day its percentage may change (issued shares observed, splits,
+issuances), each part with the percentage the time model derives for it. Reported
+ultimate parents are kept apart (``up_*`` columns) for
+:meth:`Register.completed_parents_at`. The sources and bases of each stake are not
+kept.
 
-Built from a :class:`~groupkg.graph.timeline.Timeline` (:meth:`Register.from_timeline`)
-when the facts fit in memory, or straight from a store with the three
-``register-*.rq`` queries (:meth:`Register.from_store`); beside an ``oxigraph:PATH``
-store it is cached as ``PATH.register.npz``, keyed by the store's committed imports,
-and reopened as memory maps.
+Always built by the one time model: the facts of a store (:meth:`Register.from_store`)
+or of N-Triples files (:meth:`Register.from_ntriples`) are read by
+:func:`~groupkg.graph.loader.load_dataset`, laid out by a
+:class:`~groupkg.graph.timeline.Timeline` and turned into columns
+(:meth:`Register.from_timeline`); beside an ``oxigraph:PATH`` store it is cached as
+``PATH.register.npz``, keyed by the store's write mark, and reopened as memory maps.
 """
 
 from __future__ import annotations
@@ -45,7 +53,7 @@ import os
 import struct
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -186,6 +194,10 @@ class Register:
         self.start, self.end = arrays["start"], arrays["end"]
         self.low, self.high, self.flags = arrays["low"], arrays["high"], arrays["flags"]
         self.kind = arrays["kind"]
+        empty = np.zeros(0, dtype=np.int32)
+        self._reported = tuple(
+            arrays.get(name, empty) for name in ("up_child", "up_parent", "up_start", "up_end")
+        )
         #: Interest kinds, by the code the ``kind`` column holds.
         self.interests = [bytes(k).decode() for k in arrays["interests"]]
         self._ranks = {m: _ranks(self.interests, m) for m in ("control", "ownership")}
@@ -208,6 +220,7 @@ class Register:
         unnamed: Iterable[str],
         rows: _Rows,
         index: dict[str, int] | None = None,
+        reported: Iterable[tuple[int, int, int, int]] = (),
     ) -> Register:
         """Arrays from entity ids and rows whose ``owner``/``owned`` are positions in ``ids``.
 
@@ -250,6 +263,8 @@ class Register:
             "high": high[order_rows],
             "flags": flags[order_rows],
             "kind": kind[order_rows],
+            # Reported ultimate parents (child, parent, start, end), child positions sorted.
+            **_reported_columns(reported, position),
             "interests": np.array([k.encode() for k in names], dtype=bytes)
             if names
             else np.zeros(0, dtype="S1"),
@@ -281,7 +296,15 @@ class Register:
         from groupkg.graph.timeline import BOARD, interest_of
 
         rows = _Rows()
+        reported: list[tuple[int, int, int, int]] = []
         for span in timeline.spans:
+            if span.relation is not None and span.relation.kind == "ultimate":
+                reported.append((
+                    place(span.relation.child), place(span.relation.parent),
+                    span.start.toordinal() if span.start else OPEN_START,
+                    span.end.toordinal() if span.end else OPEN_END,
+                ))  # fmt: skip
+                continue
             if span.relation is not None:
                 if span.relation.kind != "direct":
                     continue  # reported, not a stake
@@ -297,6 +320,16 @@ class Register:
                 interest = interest_of(h)
                 if interest == BOARD:
                     flags |= CONSOLIDATED
+                if h.shares is not None:  # the percent follows the issued shares
+                    for start, end, stake in _share_segments(timeline, span):
+                        low, high, flags = _stake_of_holding(
+                            stake.percent, stake.percent_min, stake.percent_max,
+                            stake.min_exclusive, stake.max_exclusive,
+                        )  # fmt: skip
+                        rows.add(place(span.owner), place(span.owned), start, end, low, high,
+                                 flags | (CONSOLIDATED if interest == BOARD else 0),
+                                 interest)  # fmt: skip
+                    continue
             rows.add(
                 place(span.owner),
                 place(span.owned),
@@ -308,7 +341,9 @@ class Register:
                 interest,
             )
         unnamed = [e.id for e in entities.values() if e.kind == "unnamed"]
-        return cls._from_columns(ids, born, ended, timeline.lifetimes, unnamed, rows, index)
+        return cls._from_columns(
+            ids, born, ended, timeline.lifetimes, unnamed, rows, index, reported
+        )
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Register:
@@ -681,6 +716,39 @@ class Register:
         found[~self._present(d, edges)] = -1
         return found
 
+    def completed_parents_at(
+        self, day: _dt.date | int, threshold: float = 50
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ultimate parents as :meth:`groupkg.graph.group.Group.paths` answers them: the
+        computed ones (:meth:`ultimate_parents_at`), completed by a reported ultimate
+        parent where the direct records leave the chain open.
+
+        Returns the parents (positions, -1 where absent) and, per entity, the basis code
+        of :data:`BASES` (``computed``, ``agrees``, ``completed``, ``differs``), the
+        rule of :func:`groupkg.graph.group.completion`.
+        """
+        d = day_number(day)
+        computed = self.ultimate_parents_at(d, threshold)
+        found = computed.copy()
+        basis = np.zeros(len(self), dtype=np.int8)
+        child, parent, start, end = self._reported
+        valid = (start <= d) & (d < end) & (child != parent)
+        if not valid.any():
+            return found, basis
+        pairs = np.unique(np.stack([child[valid], parent[valid]]).astype(np.int64), axis=1)
+        c, u = pairs
+        reports = np.bincount(c, minlength=len(self))
+        agrees = computed[c] == u
+        basis[c] = BASES.index("differs")
+        one = (reports[c] == 1) & (computed[c] >= 0) & (computed[u] >= 0)
+        completes = one & ~agrees & (computed[u] != computed[c])
+        agreeing = np.zeros(len(self), dtype=bool)
+        agreeing[c[agrees]] = True
+        basis[agreeing] = BASES.index("agrees")
+        basis[c[completes]] = BASES.index("completed")
+        found[c[completes]] = computed[u[completes]]
+        return found, basis
+
     def effective_from_top_parents(
         self,
         day: _dt.date | int,
@@ -779,6 +847,44 @@ class Register:
         extra_low = sp.csr_array((lows, (rows, cols)), shape=shape)
         extra_high = sp.csr_array((highs, (rows, cols)), shape=shape)
         return sp.csr_array(low + extra_low), sp.csr_array(high + extra_high)
+
+
+def _share_segments(timeline: Timeline, span: Any) -> Iterator[tuple[int, int, Any]]:
+    """``(start, end, stake)`` for the parts of a span over which the percentage the
+    time model derives from its share count stays the same: cut at every day the
+    owned entity's issued shares may change."""
+    start = span.start.toordinal() if span.start else OPEN_START
+    end = span.end.toordinal() if span.end else OPEN_END
+    cuts = [d.toordinal() for d in timeline.share_days(span.owned)]
+    bounds = [start, *(c for c in cuts if start < c < end), end]
+    for first, last in zip(bounds, bounds[1:], strict=False):
+        # The day the stake is read on: the part's first day; for an open start, the
+        # day before its end (or any day, for a span open at both ends).
+        if first != OPEN_START:
+            day = first
+        elif last != OPEN_END:
+            day = last - 1
+        else:
+            day = _dt.date.today().toordinal()
+        yield first, last, timeline.stake(span, _dt.date.fromordinal(day))
+
+
+BASES = ("computed", "agrees", "completed", "differs")
+"""How an entity's ultimate parent stands to a reported one (``completed_parents_at``)."""
+
+
+def _reported_columns(
+    reported: Iterable[tuple[int, int, int, int]], position: np.ndarray
+) -> dict[str, np.ndarray]:
+    found = np.array(list(reported), dtype=np.int64).reshape(-1, 4)
+    child, parent = position[found[:, 0]], position[found[:, 1]]
+    order = np.lexsort((found[:, 2], parent, child))
+    return {
+        "up_child": child[order].astype(np.int32),
+        "up_parent": parent[order].astype(np.int32),
+        "up_start": found[order, 2].astype(np.int32),
+        "up_end": found[order, 3].astype(np.int32),
+    }
 
 
 # -- one day's stakes ----------------------------------------------------------------------

@@ -383,6 +383,16 @@ class Timeline:
                 chosen.append(event)
         return chosen
 
+    def share_days(self, entity_id: str) -> list[_dt.date]:
+        """The days on which a percentage derived from shares of ``entity_id`` may
+        change: its issued-share observations and its splits and issuances."""
+        days = {d for d, _ in self._issued.get(entity_id, [])}
+        for event in self._share_events(entity_id, _dt.date.min, _dt.date.max):
+            day = _effective_day(event)
+            if day is not None:
+                days.add(day)
+        return sorted(days)
+
     def split_factor(self, entity_id: str, since: _dt.date, day: _dt.date) -> float:
         """How many shares of ``day`` one share of ``since`` has become."""
         factor = 1.0
@@ -409,6 +419,11 @@ class Timeline:
         return _whole(count)
 
     # -- the state on a day ------------------------------------------------------------
+
+    def stake(self, span: Span, day: _dt.date) -> Stake:
+        """The stake ``span`` gives on ``day`` (a day within it): percentages derived
+        from share counts follow the issued shares of that day."""
+        return self._stake(span, day)
 
     def _stake(self, span: Span, day: _dt.date) -> Stake:
         if span.relation is not None:

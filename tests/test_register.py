@@ -25,8 +25,9 @@ from click.testing import CliRunner
 
 from groupkg.graph import control, effective
 from groupkg.graph.cli import cli
+from groupkg.graph.group import Group
 from groupkg.graph.loader import load_dataset
-from groupkg.graph.register import Register
+from groupkg.graph.register import BASES, Register
 from groupkg.graph.store import OxigraphStore, open_store
 from groupkg.graph.synth import write_synth
 from groupkg.graph.timeline import Timeline
@@ -75,9 +76,19 @@ class RandomRegister:
         self._holding(e[9], e[8], exact=4)
         self._holding(e[10], e[11], exact=60, start=dt.date(2001, 1, 1))  # and consolidated
         self._consolidation(e[10], e[11], start=dt.date(2001, 1, 1))
+        # A chain the direct records leave open, completed by a reported ultimate parent.
+        self._holding(e[12], e[13], exact=60, start=dt.date(2001, 1, 1))
+        self._consolidation(e[14], e[13], start=dt.date(2001, 1, 1), ultimate=True)
         for _ in range(entities // 8):
             self._merger()
         self._merger(chain=True)
+        # Share capital: holdings given as share counts follow issued shares, splits
+        # and issuances; a 55% stake diluted below 50% by an issue loses control.
+        self._holding(e[15], e[16], exact=55, start=dt.date(2002, 1, 1))
+        shares = f"<{BASE}h{self.facts - 1:04d}> {_iri(GK.shares)}"
+        self.lines.append(f'{shares} "550"^^<{XSD}integer> .')
+        for i in {e[16], *self.rng.choice(entities, 4, replace=False).tolist()}:
+            self._capital(int(i))
 
     def entity(self, i: int) -> str:
         return f"{BASE}e{i:03d}"
@@ -184,10 +195,12 @@ class RandomRegister:
             when = None if not same else start
             self._holding(owner, owned, start=when, again=False)
 
-    def _consolidation(self, parent: int, child: int, start: dt.date | None = None) -> None:
+    def _consolidation(
+        self, parent: int, child: int, start: dt.date | None = None, ultimate: bool = False
+    ) -> None:
         r = f"<{BASE}r{self.facts:04d}>"
         self.facts += 1
-        direct = start is not None or self.rng.random() < 0.8
+        direct = not ultimate and (start is not None or self.rng.random() < 0.8)
         kind = GK.DirectConsolidation if direct else GK.UltimateConsolidation
         self.lines += [
             f"{r} {A} {_iri(kind)} .",
@@ -197,9 +210,33 @@ class RandomRegister:
         if self.rng.random() < 0.3:  # GLEIF reports a consolidation percentage
             value = self.rng.choice([20, 51, 100])
             self.lines.append(f'{r} {_iri(GK.percent)} "{value}"^^<{XSD}decimal> .')
-        if self.rng.random() < 0.1:  # a relation GLEIF marks INACTIVE
+        if self.rng.random() < 0.1 and not ultimate:  # a relation GLEIF marks INACTIVE
             self.lines.append(f'{r} {_iri(GK.relationshipStatus)} "INACTIVE" .')
         self._dated(r, start)
+
+    def _capital(self, i: int) -> None:
+        """Issued shares of entity ``i`` observed, then a split and an issuance."""
+        o, e = f"<{BASE}o{self.facts:04d}>", f"<{self.entity(i)}>"
+        self.facts += 1
+        day = self._day(2001, 2003)
+        self.lines += [
+            f"{o} {A} {_iri(GK.ShareCapitalObservation)} .",
+            f"{o} {_iri(GK.subject)} {e} .",
+            f"{o} {_iri(GK.measure)} {_iri(GK.IssuedShares)} .",
+            f'{o} {_iri(GK.value)} "1000"^^<{XSD}integer> .',
+            f"{o} {_iri(GK.asOf)} {self._date(day, partial=False)} .",
+        ]
+        for kind, fact in ((GK.StockSplit, (GK.splitRatio, "2")),
+                           (GK.ShareIssuance, (GK.newSharesIssued, "1000"))):  # fmt: skip
+            m = f"<{BASE}m{self.facts:04d}>"
+            self.facts += 1
+            day = self._day(2003, 2009)
+            self.lines += [
+                f"{m} {A} {_iri(kind)} .",
+                f"{m} {_iri(GK.issuer)} {e} .",
+                f'{m} {_iri(fact[0])} "{fact[1]}"^^<{XSD}decimal> .',
+                f"{m} {_iri(GK.effectiveDate)} {self._date(day)} .",
+            ]
 
     def _merger(self, chain: bool = False) -> None:
         survivor, absorbed = (int(x) for x in self.rng.choice(self.n, 2, replace=False))
@@ -319,6 +356,28 @@ def test_random_registers_answer_as_the_time_model_and_the_analytics(seed):
     _arrays_equal(register, Register.from_timeline(timeline))
     for day in drawn.sample_days():
         _check_day(register, timeline, day)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_registers_complete_parents_as_the_paths_answer(seed):
+    # Reported ultimate parents (a fifth of the drawn consolidations) complete open
+    # chains: the register's whole-day answer and each entity's `paths` agree.
+    drawn = RandomRegister(seed)
+    store = drawn.store()
+    group = Group(store)
+    register = Register.from_store(store)
+    bases_seen = set()
+    for day in [*drawn.sample_days(), dt.date(2001, 6, 1)]:
+        parents, basis = register.completed_parents_at(day)
+        for i, entity in enumerate(register.ids):
+            if entity not in group.dataset.entities:
+                continue
+            answer = group.paths(entity, day)
+            if parents[i] >= 0:
+                assert register.ids[parents[i]] == answer["ultimate_parent"]["id"], (entity, day)
+            assert BASES[basis[i]] == answer["ultimate_parent_basis"], (entity, day)
+            bases_seen.add(answer["ultimate_parent_basis"])
+    assert bases_seen & {"completed", "differs"}, bases_seen
 
 
 @pytest.fixture(scope="module")
