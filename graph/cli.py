@@ -60,13 +60,16 @@ class Settings:
                 store = UnionStore(store, overlay)
         return store
 
-    def group(self, *names: str | None) -> Group:
+    def group(self, *names: str | None, model: bool = False) -> Group:
         """The group a question needs: all of a memory store; of a persistent or
-        remote store, only the neighbourhood of the entities the question names."""
+        remote store, only the neighbourhood of the entities the question names. With
+        ``model``, an ``oxigraph:PATH`` store answers from its cached time model."""
         from groupkg.graph.group import Group  # analytics load scipy: only when asked
 
         store = self.open()
         named = [n for n in names if n]
+        if named and model and store.description.startswith("oxigraph:"):
+            return Group.model(store, named, threshold=self.threshold)
         if named and store.description != "memory":
             return Group.around(store, named, threshold=self.threshold)
         return Group(store, threshold=self.threshold)
@@ -282,7 +285,7 @@ def info() -> None:
 @common
 def entity(name: str, at: str | None) -> None:
     """Facts about one entity at a date."""
-    answer = _settings().group(name).entity(name, _day(at))
+    answer = _settings().group(name, model=True).entity(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
         _say(f"{a['entity']['name']}  ({a['entity']['id']})")
@@ -356,7 +359,7 @@ def _percent_text(row: dict[str, Any]) -> str:
 @common
 def owners(name: str, at: str | None) -> None:
     """Direct owners of NAME at a date."""
-    answer = _settings().group(name).owners(name, _day(at))
+    answer = _settings().group(name, model=True).owners(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
         _say(f"Owners of {a['entity']['name']} on {a['at']} ({a['status']}):")
@@ -371,7 +374,7 @@ def owners(name: str, at: str | None) -> None:
 @common
 def holdings(name: str, at: str | None) -> None:
     """What NAME directly holds at a date."""
-    answer = _settings().group(name).holdings(name, _day(at))
+    answer = _settings().group(name, model=True).holdings(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
         _say(f"Holdings of {a['entity']['name']} on {a['at']} ({a['status']}):")
@@ -386,7 +389,7 @@ def holdings(name: str, at: str | None) -> None:
 @common
 def paths(name: str, at: str | None) -> None:
     """Ultimate parent and consolidation paths down to NAME."""
-    answer = _settings().group(name).paths(name, _day(at))
+    answer = _settings().group(name, model=True).paths(name, _day(at))
 
     def table(a: dict[str, Any]) -> None:
         dissolved_assumed = any(x.get("fact") == "dissolved" for x in a["assumptions"])
@@ -421,7 +424,7 @@ def paths(name: str, at: str | None) -> None:
 @common
 def effective(owner: str, target: str, at: str | None) -> None:
     """Integrated (look-through) ownership of OWNER in TARGET."""
-    answer = _settings().group(owner, target).effective(owner, target, _day(at))
+    answer = _settings().group(owner, target, model=True).effective(owner, target, _day(at))
 
     def table(a: dict[str, Any]) -> None:
         value = (
@@ -444,7 +447,8 @@ def effective(owner: str, target: str, at: str | None) -> None:
 @common
 def perimeter(name: str, at: str | None, affiliate_min: float) -> None:
     """Subsidiaries and equity-method affiliates of NAME."""
-    answer = _settings().group(name).perimeter(name, _day(at), affiliate_min=affiliate_min)
+    group = _settings().group(name, model=True)
+    answer = group.perimeter(name, _day(at), affiliate_min=affiliate_min)
 
     def table(a: dict[str, Any]) -> None:
         _say(f"Perimeter of {a['entity']['name']} on {a['at']}:")

@@ -11,15 +11,14 @@ import math
 from functools import lru_cache
 from typing import Any
 
-from groupkg.graph import control, effective
 from groupkg.graph.dates import day_before
-from groupkg.graph.diff import diff_snapshots, group_members
 from groupkg.graph.errors import InputError
 from groupkg.graph.loader import load_dataset, neighbourhood
-from groupkg.graph.model import Dataset, Event, Holding
+from groupkg.graph.model import Dataset, Entity, Event, Holding
 from groupkg.graph.names import NameTable, resolve_in_store
+from groupkg.graph.register import Register
 from groupkg.graph.store import Store, iter_rows
-from groupkg.graph.timeline import Snapshot, Stake, Timeline
+from groupkg.graph.timeline import Snapshot, Stake, Timeline, status_at
 
 __all__ = ["Group", "store_info"]
 
@@ -53,15 +52,29 @@ def _pct(fraction: float) -> float | None:
 class Group:
     """The facts of a store, their time model and the analytics over them."""
 
-    def __init__(self, store: Store, threshold: float = 50.0, dataset: Dataset | None = None):
+    def __init__(
+        self,
+        store: Store,
+        threshold: float = 50.0,
+        dataset: Dataset | None = None,
+        register: Register | None = None,
+        scope: list[str] | None = None,
+    ):
         self.store = store
         self.threshold = threshold
         self.dataset: Dataset = dataset if dataset is not None else load_dataset(store)
         self.timeline = Timeline(self.dataset)
+        #: The columns every answer is read from: the time model of the whole store
+        #: (:meth:`model`) or of the facts read here.
+        self.register = register if register is not None else self.timeline.register()
+        #: The entities a question names, when only their group is read (:meth:`model`).
+        self.scope = scope
+        if register is not None:
+            self.dataset.sources = {**register.sources, **self.dataset.sources}
         self.names = NameTable.from_dataset(self.dataset)
         #: Names already resolved by the whole store (:meth:`around`).
         self.resolved: dict[str, str] = {}
-        self._snapshot = lru_cache(maxsize=32)(self.timeline.snapshot)
+        self._snapshot = lru_cache(maxsize=32)(self._state)
 
     @classmethod
     def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
@@ -75,7 +88,53 @@ class Group:
         group.resolved.update(ids)
         return group
 
+    @classmethod
+    def model(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
+        """A question about ``names`` answered from the time model of the whole store,
+        cached beside an ``oxigraph:PATH`` store (:meth:`Register.from_store`): each day's
+        state is read for the group of the named entities on that day; only the named
+        entities' own facts are read from the store (for ``entity``)."""
+        from groupkg.graph.register import Register
+
+        register = Register.from_store(store)
+        ids = {name: resolve_in_store(store, name) for name in names}
+        scope = sorted(set(ids.values()))
+        group = cls(store, threshold, load_dataset(store, scope), register, scope)
+        group.resolved.update(ids)
+        return group
+
     # -- helpers ---------------------------------------------------------------------
+
+    def _state(self, day: _dt.date) -> Snapshot:
+        if self.scope is None:
+            return self.register.snapshot(day)
+        members = self.register.group_on(self.scope, day)
+        self._know(members)
+        return self.register.snapshot(day, members)
+
+    def _near(self, day: _dt.date) -> Snapshot:
+        """The state on ``day`` of the named entities and their direct stakes only:
+        enough for ``owners`` and ``holdings``."""
+        if self.scope is None:
+            return self.snapshot(day)
+        snap = self.register.snapshot(day, self.scope, around=True)
+        self._know([e for s in snap.stakes for e in (s.owner, s.owned)])
+        return snap
+
+    def _know(self, entity_ids: list[str]) -> None:
+        """Names and kinds of entities a snapshot of the cached model brings in."""
+        info = self.register.entity_info
+        for entity_id in entity_ids:
+            if entity_id not in self.dataset.entities and info is not None:
+                label, kind = info[self.register.position(entity_id)]
+                if kind:
+                    self.dataset.entities[entity_id] = Entity(entity_id, label, kind)
+
+    def status(self, entity_id: str, day: _dt.date) -> str:
+        return status_at(*self.register.lifetime(entity_id), day)
+
+    def lifetime(self, entity_id: str) -> tuple[_dt.date | None, _dt.date | None]:
+        return self.register.lifetime(entity_id)
 
     def resolve(self, name: str) -> str:
         """The entity ``name`` names, by the rules of :mod:`groupkg.graph.names`."""
@@ -108,12 +167,12 @@ class Group:
 
     def _end_assumptions(self, entity_id: str, day: _dt.date) -> list[dict[str, str]]:
         """Why an entity's end (when it has come by ``day``) is assumed, if it is."""
-        end = self.timeline.lifetime(entity_id)[1]
+        end = self.lifetime(entity_id)[1]
         if end is None or day < end:
             return []
         return [
             {"fact": "dissolved", "entity": entity_id, "reason": reason}
-            for reason in self.timeline.assumed_ends.get(entity_id, [])
+            for reason in self.register.assumed_ends.get(entity_id, [])
         ]
 
     # -- answers ---------------------------------------------------------------------
@@ -124,8 +183,8 @@ class Group:
     def entity(self, name: str, day: _dt.date) -> dict[str, Any]:
         entity_id = self.resolve(name)
         entity = self.dataset.entities[entity_id]
-        dissolved = self.timeline.lifetime(entity_id)[1]
-        end_reasons = self.timeline.assumed_ends.get(entity_id, [])
+        dissolved = self.lifetime(entity_id)[1]
+        end_reasons = self.register.assumed_ends.get(entity_id, [])
         # A fact with its own date (a listing, the representatives a source names as of a
         # day) is shown only from that date.
         listings = [
@@ -144,7 +203,7 @@ class Group:
         return {
             "entity": self.ref(entity_id),
             "at": day.isoformat(),
-            "status": self.timeline.status(entity_id, day),
+            "status": self.status(entity_id, day),
             "status_assumed": bool(self._end_assumptions(entity_id, day)),
             "kind": entity.kind,
             "legal_name": entity.legal_name,
@@ -165,25 +224,27 @@ class Group:
 
     def owners(self, name: str, day: _dt.date) -> dict[str, Any]:
         entity_id = self.resolve(name)
-        snap = self.snapshot(day)
+        snap = self._near(day)
         return {
             "entity": self.ref(entity_id),
             "at": day.isoformat(),
-            "status": self.timeline.status(entity_id, day),
+            "status": self.status(entity_id, day),
             "owners": [self._stake_json(s, s.owner) for s in snap.owners_of(entity_id)],
         }
 
     def holdings(self, name: str, day: _dt.date) -> dict[str, Any]:
         entity_id = self.resolve(name)
-        snap = self.snapshot(day)
+        snap = self._near(day)
         return {
             "entity": self.ref(entity_id),
             "at": day.isoformat(),
-            "status": self.timeline.status(entity_id, day),
+            "status": self.status(entity_id, day),
             "holdings": [self._stake_json(s, s.owned) for s in snap.holdings_of(entity_id)],
         }
 
     def consolidation_paths(self, snap: Snapshot, entity_id: str) -> list[list[str]]:
+        from groupkg.graph import control
+
         graph = snap.graph(unnamed=False)
         if entity_id not in graph:
             return []
@@ -201,10 +262,12 @@ class Group:
         ``differs`` (the computed chain runs past the reported parent, or several are
         reported: the computed answer stands, the reported one is shown beside it).
         """
+        from groupkg.graph import control
+
         entity_id = self.resolve(name)
         snap = self.snapshot(day)
         graph = snap.graph(unnamed=False)
-        status = self.timeline.status(entity_id, day)
+        status = self.status(entity_id, day)
         if entity_id in graph:
             parent = control.ultimate_parent(graph, entity_id, threshold=self.threshold)
             found = control.consolidation_paths(graph, entity_id, threshold=self.threshold)
@@ -246,10 +309,13 @@ class Group:
         }
 
     def effective(self, owner: str, target: str, day: _dt.date) -> dict[str, Any]:
+
         owner_id, target_id = self.resolve(owner), self.resolve(target)
+        from groupkg.graph.effective import effective_ownership
+
         graph = self.snapshot(day).graph(measure="ownership")
         if owner_id in graph and target_id in graph and owner_id != target_id:
-            low, high = effective.effective_ownership(graph, owner_id, target_id)
+            low, high = effective_ownership(graph, owner_id, target_id)
         else:
             low = high = 0.0
         return {
@@ -262,6 +328,8 @@ class Group:
         }
 
     def perimeter(self, name: str, day: _dt.date, affiliate_min: float = 20.0) -> dict[str, Any]:
+        from groupkg.graph import control
+
         entity_id = self.resolve(name)
         snap = self.snapshot(day)
         graph = snap.graph(unnamed=False)
@@ -302,6 +370,8 @@ class Group:
     def diff(
         self, before: _dt.date, after: _dt.date, root: str | None = None
     ) -> dict[str, Any]:
+        from groupkg.graph.diff import diff_snapshots, group_members
+
         old, new = self.snapshot(before), self.snapshot(after)
         scope = group_members(old, new, self.resolve(root)) if root else None
         found = diff_snapshots(old, new, scope, paths=self.consolidation_paths)
@@ -428,6 +498,8 @@ def completion(
     parent is too, and the computed chain does not already run through it (its own
     computed ultimate parent is another); ``differs`` when reports exist otherwise.
     """
+    from groupkg.graph import control
+
     if not reported:
         return "computed"
     if computed in reported:

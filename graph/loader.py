@@ -15,9 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 from groupkg.graph.dates import PartialDate
-from groupkg.graph.model import Dataset, Entity, Event, Holding, Observation, Relation, local_id
+from groupkg.graph.model import (
+    NAMESPACE,
+    Dataset,
+    Entity,
+    Event,
+    Holding,
+    Observation,
+    Relation,
+    local_id,
+)
 from groupkg.graph.store import Store, iter_rows, sparql_iri
-from groupkg.graph.vocab import NAMESPACE
 
 __all__ = ["load_dataset", "neighbourhood"]
 

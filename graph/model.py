@@ -23,6 +23,10 @@ __all__ = [
 
 ENTITY_KINDS = ("legal", "person", "trust", "fund", "unnamed")
 
+#: The IRI namespace of the groupkg ontology (``gk:``); :mod:`groupkg.graph.vocab`
+#: names its terms. Kept here, free of rdflib, for readers that only need the text.
+NAMESPACE = "https://w3id.org/groupkg/ontology#"
+
 
 def local_id(iri: str) -> str:
     """The last segment of an IRI: what a user may type instead of the whole IRI.

@@ -54,13 +54,14 @@ import os
 import struct
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 
 from groupkg.graph.errors import InputError
+from groupkg.graph.model import local_id
 from groupkg.graph.store import Store
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ OPEN_START = int(np.iinfo(np.int32).min)
 OPEN_END = int(np.iinfo(np.int32).max)
 LOW_EXCLUSIVE, HIGH_EXCLUSIVE, CONSOLIDATED, HOLDING = 1, 2, 4, 8
 _KNOWN, _UNNAMED = 1, 2  # entity flags: has a lifetime record (a node when alive); unnamed
-_FORMAT = "groupkg-register-2"
+_FORMAT = "groupkg-register-3"
 _TOLERANCE = 1e-9  # as groupkg.graph.effective.TOLERANCE: percentages carry few decimals
 
 _COLUMNS = ("owner", "owned", "start", "end", "low", "high", "flags", "kind", "origin")
@@ -165,7 +166,7 @@ class Register:
     ... )
     >>> register = Register.from_dataset(facts)
     >>> register.owners_at("B", _dt.date(2011, 1, 1))
-    [DirectStake(entity='A', low=0.51, high=0.51)]
+    [DirectStake(entity='A', low=0.51, high=0.51, interest='shareholding')]
     >>> register.owners_at("B", _dt.date(2010, 6, 29))  # not carried back
     []
     >>> [register.ids[i] for i in register.ultimate_parents_at(_dt.date(2011, 1, 1))]
@@ -181,11 +182,22 @@ class Register:
         self.low, self.high, self.flags = arrays["low"], arrays["high"], arrays["flags"]
         self.kind, self.origin = arrays["kind"], arrays["origin"]
         #: The time model's stake of each row (by ``origin``), when built with provenance.
-        self.stakes: list[Stake] | None = None
+        self.stakes: Sequence[Stake] | None = None
         #: Reported relations other than direct consolidations, with their spans.
-        self.reported_spans: list[Span] = []
+        self.reported_spans: Sequence[Span] = []
         #: Entity -> why its end is assumed (an assumed merger).
         self.assumed_ends: dict[str, list[str]] = {}
+        #: ``(label, kind)`` of each entity by position ('' kind: no entity record).
+        self.entity_info: Sequence[tuple[str, str]] | None = None
+        #: Source IRI -> its title.
+        self.sources: dict[str, str] = {}
+        from groupkg.graph.provenance import unpack
+
+        saved = unpack(arrays)
+        if saved is not None:
+            self.stakes, self.reported_spans = saved["stakes"], saved["reported"]
+            self.entity_info, self.sources = saved["entities"], saved["sources"]
+            self.assumed_ends = saved["assumed_ends"]
         empty = np.zeros(0, dtype=np.int32)
         self._reported = tuple(
             arrays.get(name, empty) for name in ("up_child", "up_parent", "up_start", "up_end")
@@ -325,8 +337,21 @@ class Register:
             ids, born, ended, timeline.lifetimes, unnamed, rows, index, reported
         )
         if provenance:
+            register._arrays.update({
+                "rep_child": np.array([register.position(s.owned) for s in reported_spans],
+                                      dtype=np.int32),
+                "rep_start": np.array([s.start.toordinal() if s.start else OPEN_START
+                                       for s in reported_spans], dtype=np.int32),
+                "rep_end": np.array([s.end.toordinal() if s.end else OPEN_END
+                                     for s in reported_spans], dtype=np.int32),
+            })  # fmt: skip
             register.stakes, register.reported_spans = stakes, reported_spans
             register.assumed_ends = timeline.assumed_ends
+            register.entity_info = [
+                (e.label, e.kind) if (e := entities.get(i)) else (local_id(i), "")
+                for i in register.ids
+            ]  # fmt: skip
+            register.sources = dict(timeline.dataset.sources)
         return register
 
     @classmethod
@@ -373,7 +398,7 @@ class Register:
                 len(dataset.entities) + len(dataset.holdings) + len(dataset.relations)
                 + len(dataset.events) + len(dataset.observations)
             )  # fmt: skip
-        register = cls.from_dataset(dataset)
+        register = cls.from_dataset(dataset, provenance=True)
         if path is not None:
             try:
                 register.save(path, key)
@@ -432,6 +457,14 @@ class Register:
         partial = target.with_name(f"{target.name}.{uuid.uuid4().hex}.part")
         arrays = {k: np.asarray(v) for k, v in self._arrays.items() if k != "key"}
         arrays["key"] = np.array([key.encode() or b"-"], dtype=bytes)
+        if self.stakes is not None and "stake_blob" not in arrays:
+            from groupkg.graph.provenance import pack
+
+            assert self.entity_info is not None
+            arrays.update(
+                pack(list(self.stakes), list(self.reported_spans), list(self.entity_info),
+                     self.sources, self.assumed_ends)
+            )  # fmt: skip
         try:
             with open(partial, "wb") as out:
                 np.savez(out, **cast(dict[str, Any], arrays))
@@ -700,28 +733,76 @@ class Register:
         found[~self._present(d, edges)] = -1
         return found
 
-    def snapshot(self, day: _dt.date, members: Iterable[str] | None = None) -> Snapshot:
+    def lifetime(self, entity_id: str) -> tuple[_dt.date | None, _dt.date | None]:
+        """``[start, end)`` of an entity as the time model gives it (None: unknown)."""
+        i = self.position(entity_id)
+        if i < 0:
+            return None, None
+        born, ended = int(self.born[i]), int(self.ended[i])
+        return (None if born == OPEN_START else _dt.date.fromordinal(born),
+                None if ended == OPEN_END else _dt.date.fromordinal(ended))  # fmt: skip
+
+    def group_on(self, entity_ids: Iterable[str], day: _dt.date | int) -> list[str]:
+        """Every entity linked to ``entity_ids`` on ``day`` by stakes, consolidations or
+        reported ultimate parents, in either direction: the group a question needs."""
+        d = day_number(day)
+        start = np.array([p for p in map(self.position, entity_ids) if p >= 0], dtype=np.int64)
+        seen = np.zeros(len(self), dtype=bool)
+        seen[start] = True
+        up_child, up_parent, up_start, up_end = self._reported
+        live = (up_start <= d) & (d < up_end)
+        up_child, up_parent = up_child[live].astype(np.int64), up_parent[live].astype(np.int64)
+        frontier = start
+        while frontier.size:
+            rows = np.concatenate([
+                _slices(self._owned_offsets, frontier),
+                self._owner_order[_slices(self._owner_offsets, frontier)],
+            ])  # fmt: skip
+            rows = rows[(self.start[rows] <= d) & (d < self.end[rows])]
+            linked = np.concatenate([
+                self.owner[rows], self.owned[rows],
+                up_parent[np.isin(up_child, frontier)], up_child[np.isin(up_parent, frontier)],
+            ]).astype(np.int64)  # fmt: skip
+            linked = np.unique(linked[~seen[linked]])
+            seen[linked] = True
+            frontier = linked
+        return [self.entity(i) for i in np.flatnonzero(seen).tolist()]
+
+    def snapshot(
+        self, day: _dt.date, members: Iterable[str] | None = None, around: bool = False
+    ) -> Snapshot:
         """The state on ``day`` as the time model gives it, from the rows: each owner's
         stake of each kind in each entity (rows of one pair and kind added up, in the
         order of the time model's spans), the statuses and the reported relations.
 
         ``members`` limits it to those entities and the stakes held in them (a group);
-        needs a register built with provenance.
+        with ``around``, the stakes they hold too (enough for their owners and
+        holdings, not for their group). Needs a register built with provenance.
         """
         from groupkg.graph.timeline import Snapshot, combine, status_at
 
         if self.stakes is None:
             raise ValueError("this register was built without provenance")
         d = day_number(day)
-        ids = self.ids
+        valid = (self.start <= d) & (d < self.end)
+        rep_child = self._arrays.get("rep_child")
+        if rep_child is None:  # a register of a store with no reported relation
+            rep_child = np.zeros(0, dtype=np.int32)
+        rep_valid = (self._arrays.get("rep_start", rep_child) <= d) & (
+            d < self._arrays.get("rep_end", rep_child))  # fmt: skip
         if members is None:
-            chosen = np.flatnonzero((self.start <= d) & (d < self.end))
+            chosen = np.flatnonzero(valid)
             known = np.flatnonzero(self.kinds & _KNOWN)
+            reported = np.flatnonzero(rep_valid)
+            unnamed_at = np.flatnonzero(self.kinds & _UNNAMED)
         else:
             mask = np.zeros(len(self), dtype=bool)
             mask[[p for p in map(self.position, members) if p >= 0]] = True
-            chosen = np.flatnonzero((self.start <= d) & (d < self.end) & mask[self.owned])
+            held = mask[self.owned] | (mask[self.owner] if around else False)
+            chosen = np.flatnonzero(valid & held)
             known = np.flatnonzero(mask & ((self.kinds & _KNOWN) != 0))
+            reported = np.flatnonzero(rep_valid & mask[rep_child])
+            unnamed_at = np.flatnonzero(mask & ((self.kinds & _UNNAMED) != 0))
         merged: dict[tuple[str, str, str], Stake] = {}
         for row in sorted(self.origin[chosen].tolist()):
             stake = copy.copy(self.stakes[row])
@@ -729,18 +810,16 @@ class Register:
             merged[key] = combine(merged[key], stake) if key in merged else stake
         born, ended = self.born[known].tolist(), self.ended[known].tolist()
         status = {
-            ids[i]: status_at(None if b == OPEN_START else _dt.date.fromordinal(b),
-                              None if e == OPEN_END else _dt.date.fromordinal(e), day)
+            self.entity(i): status_at(None if b == OPEN_START else _dt.date.fromordinal(b),
+                                      None if e == OPEN_END else _dt.date.fromordinal(e), day)
             for i, b, e in zip(known.tolist(), born, ended, strict=True)
         }  # fmt: skip
-        keep = None if members is None else set(members)
-        reported = [
-            (span.relation, span) for span in self.reported_spans
-            if span.relation is not None and (keep is None or span.owned in keep)
-            and (span.start is None or span.start <= day) and (span.end is None or day < span.end)
-        ]  # fmt: skip
-        unnamed = frozenset(ids[i] for i in np.flatnonzero(self.kinds & _UNNAMED).tolist())
-        return Snapshot(day, status, list(merged.values()), reported, unnamed)
+        spans = [self.reported_spans[i] for i in reported.tolist()]
+        unnamed = frozenset(self.entity(i) for i in unnamed_at.tolist())
+        return Snapshot(
+            day, status, list(merged.values()),
+            [(span.relation, span) for span in spans if span.relation is not None], unnamed,
+        )  # fmt: skip
 
     def completed_parents_at(
         self, day: _dt.date | int, threshold: float = 50
@@ -995,6 +1074,16 @@ def _ranks(interests: list[str], measure: str) -> np.ndarray:
     return np.array(
         [order.index(k) if k in order else _NO_WEIGHT for k in interests], dtype=np.int64
     )
+
+
+def _slices(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The row numbers ``offsets[p]:offsets[p + 1]`` of every position, concatenated."""
+    first, last = offsets[positions], offsets[positions + 1]
+    lengths = last - first
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
 
 
 def _add_stake(held: list, low: float, high: float, flags: int) -> None:

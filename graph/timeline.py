@@ -25,12 +25,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from groupkg.graph.dates import PartialDate
 from groupkg.graph.model import Dataset, Event, Holding, Relation
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from groupkg.graph.register import Register
 
 __all__ = [
@@ -186,6 +186,8 @@ class Snapshot:
         pair. With ``unnamed=False`` buckets of unnamed holders are left out: they
         stand for many holders, so they neither control nor are anyone's parent.
         """
+        import networkx as nx
+
         if measure not in ("control", "ownership"):
             raise ValueError(f"measure must be 'control' or 'ownership', not {measure!r}")
         graph = nx.DiGraph()

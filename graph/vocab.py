@@ -8,9 +8,10 @@ a new IRI.
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
+from groupkg.graph.model import NAMESPACE
+
 __all__ = ["GK", "ORG", "PROV", "DCTERMS", "NAMESPACE"]
 
-NAMESPACE = "https://w3id.org/groupkg/ontology#"
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
