@@ -172,7 +172,11 @@ def over_owned(timeline: Timeline, tolerance: float = TOLERANCE_PERCENT) -> Iter
     spans: dict[tuple[str, str], list[Span]] = defaultdict(list)
     for span in timeline.spans:
         fact = span.holding or span.relation
-        if span.holding is not None or (span.relation and span.relation.kind == "direct"):
+        # A reported direct consolidation counts where it states a percentage.
+        relation = span.relation
+        if span.holding is not None or (
+            relation and relation.kind == "direct" and relation.percent is not None
+        ):
             assert fact is not None
             spans[(span.owned, interest_of(fact))].append(span)
     capital = _capital_days(timeline)
@@ -223,8 +227,10 @@ def _owner_figure(stakes: list[Stake]) -> str:
     if all(s.percent is not None for s in stakes):
         total = f"{_pct(low)}%"
     else:
-        high = "100+" if any(h is None for h in highs) else _pct(sum(h for h in highs if h))
-        total = f"{_pct(low)}-{high}%"
+        if any(h is None for h in highs):
+            total = f"at least {_pct(low)}%"
+        else:
+            total = f"{_pct(low)}-{_pct(sum(h for h in highs if h))}%"
     return f"{total} ({' + '.join(_figure(s) for s in stakes)})"
 
 
@@ -297,8 +303,10 @@ def _records_sum(facts: list[Holding | Relation]) -> str:
         bits.append(f"{_pct(sum(f.percent for f in facts if f.percent is not None))}%")
     elif any(v is not None for v in lows + highs):
         low = _pct(sum(v for v in lows if v is not None))
-        high = "100+" if any(v is None for v in highs) else _pct(sum(v for v in highs if v))
-        bits.append(f"{low}-{high}%")
+        if any(v is None for v in highs):
+            bits.append(f"at least {low}%")
+        else:
+            bits.append(f"{low}-{_pct(sum(v for v in highs if v))}%")
     shares = [getattr(f, "shares", None) for f in facts]
     if all(n is not None for n in shares):
         bits.append(f"{sum(n for n in shares if n is not None):,} shares")

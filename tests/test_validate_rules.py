@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from groupkg.graph.cli import cli
 from groupkg.graph.consistency import check_consistency
 from groupkg.graph.dates import parse_partial_date
-from groupkg.graph.model import Dataset, Entity, Holding
+from groupkg.graph.model import Dataset, Entity, Holding, Relation
 from groupkg.graph.validate import Finding, validate_files
 from tests.test_hygiene import CASES, ONTOLOGY, PREFIXES, _run_oxigraph
 
@@ -227,6 +227,30 @@ def test_the_sum_counts_ranges_at_their_lower_bound_and_stops_at_a_dissolution(
     )
     assert "later day" not in finding.message
     assert not conforms
+
+
+def test_reported_direct_consolidations_with_a_percentage_are_a_kind_of_their_own():
+    day = parse_partial_date("2020-01-01")
+    dataset = Dataset(
+        entities={e: Entity(e, e.upper()) for e in ("a", "b", "c")},
+        holdings=[Holding("h1", "a", "c", percent=70, valid_from=day)],
+        relations=[
+            Relation("r1", "direct", "a", "c", percent=60, valid_from=day),
+            Relation("r2", "direct", "b", "c", percent=50, valid_from=day),
+            Relation("r3", "direct", "b", "c", valid_from=day),  # no percentage: not summed
+        ],
+    )
+    findings = check_consistency(dataset)
+    over = [f for f in findings if f.check == "over-100-percent"]
+    # 60% + 50% of reported consolidation; the 70% of shares is not added to them
+    assert [(f.focus, f.message) for f in over] == [
+        ("c", "C is 110% owned on 2020-01-01 by directConsolidation: A 60%, B 50%.")
+    ]
+    records = [f for f in findings if f.check == "same-day-records"]
+    assert [f.focus for f in records] == ["r2", "r3"]
+    assert "B's directConsolidation interest in C from 2020-01-01" in records[0].message
+    assert "r2 50% (cites no source); r3 no figure (cites no source)" in records[0].message
+    assert "add up: at least 50%." in records[0].message
 
 
 def test_the_sparql_check_agrees_with_the_time_model_on_the_hygiene_cases(tmp_path: Path):
