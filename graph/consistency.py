@@ -8,14 +8,31 @@ on every day where something changes:
 
 ``over-100-percent``
     A company whose owners together hold more than 100% of it on some day, by one
-    kind of interest (shares and votes are counted apart). The day's total adds up
-    each holding in force at its lower bound (the exact figure where there is one,
-    else the range's minimum, else 0), so a total over 100 cannot be explained by
-    any reading of the ranges. A tolerance of :data:`TOLERANCE_PERCENT` (0.01
-    percentage points) absorbs the rounding of published figures (three holders of
-    33.34%). Days checked: every start and end of a holding in the company, every
-    split, issue or observation of its share capital, and the first day of the
-    records where a holding has no start.
+    kind of interest (shares, votes, a reported direct consolidation... are counted
+    apart and never added together). The day's total adds up the stakes the time
+    model has in force that day: distinct records of one owner, kind and day add up,
+    an exact repeat counts once, a later record of the pair and kind supersedes an
+    earlier one, a stake ends with its owner or owned entity (dissolution, merger)
+    and passes to a merger's survivor. Each stake counts at its lower bound (the
+    exact figure where there is one, else the range's minimum, else 0), so a total
+    over 100 cannot be explained by any reading of the ranges. A tolerance of
+    :data:`TOLERANCE_PERCENT` (0.01 percentage points) absorbs the rounding of
+    published figures (three holders of 33.34%). Days checked: every start and end of
+    a stake in the company, every split, issue or observation of its share capital,
+    and the first day of the records where a stake has no start.
+``same-day-records`` (a warning)
+    Distinct records of one owner, owned entity, kind of interest and day (differing
+    in any figure, date or source), which the time model adds up: one finding a
+    record, naming the others, their figures and the sum. The data is valid (a
+    subsidiary listed twice, at 92% and 8%, is held 100%), but two sources that
+    disagree about one holding read the same way: then the data needs correcting.
+``repeated-record`` (a warning)
+    A record that repeats another exactly (same owner, owned entity, kind, figures,
+    dates, status and sources): the time model counts it once.
+``inactive-without-end`` (information)
+    A GLEIF relation marked ``INACTIVE`` with no end date: no day can be named on
+    which it held, so the time model holds it on none (with any record of its pair
+    and kind starting the same day), and no answer shows it.
 ``outside-lifetime``
     A recorded holding or reported relation whose start (``validFrom``, else
     ``asOf``) lies wholly before the incorporation of its owner or owned entity, or
@@ -51,7 +68,7 @@ import networkx as nx
 from groupkg.graph.control import control_cycles, controlled_by
 from groupkg.graph.dates import PartialDate
 from groupkg.graph.model import Dataset, Event, Holding, Observation, Relation
-from groupkg.graph.timeline import MERGERS, Span, Stake, Timeline
+from groupkg.graph.timeline import MERGERS, SHARES, Span, Stake, Timeline, _distinct, interest_of
 
 __all__ = [
     "TOLERANCE_PERCENT",
@@ -61,6 +78,9 @@ __all__ = [
     "outside_lifetime",
     "merged_away",
     "control_cycles_over_time",
+    "same_day_records",
+    "repeated_records",
+    "inactive_without_end",
 ]
 
 #: Percentage points by which a total may pass 100 before it is reported.
@@ -76,7 +96,8 @@ class Inconsistency:
     focus : str
         The node at fault: a company (over-owned, in a control cycle) or a fact.
     check : str
-        ``over-100-percent``, ``outside-lifetime``, ``merged-away`` or ``control-cycle``.
+        ``over-100-percent``, ``outside-lifetime``, ``merged-away``, ``control-cycle``,
+        ``same-day-records``, ``repeated-record`` or ``inactive-without-end``.
     message : str
         What is wrong, naming the day, the figures and the other nodes involved.
     sources : tuple of str
@@ -85,7 +106,9 @@ class Inconsistency:
         The other nodes involved: the holdings summed, the parties, the other members
         of a cycle.
     severity : str
-        ``"Violation"``: each check finds data that cannot all be true.
+        ``"Violation"`` for data that cannot all be true; ``"Warning"`` for records the
+        time model adds up or counts once (``same-day-records``, ``repeated-record``),
+        ``"Info"`` for a relation it holds on no day (``inactive-without-end``).
     """
 
     focus: str
@@ -126,6 +149,10 @@ def check_consistency(dataset: Dataset, threshold: float = 50.0) -> list[Inconsi
         *(f for f in outside_lifetime(timeline) if (f.focus, f.related[0]) not in absorbed),
         *merged,
         *control_cycles_over_time(timeline, threshold),
+        *same_day_records(timeline),
+        # Repeats are told apart as recorded: the figures the shapes reject included.
+        *repeated_records(dataset),
+        *inactive_without_end(timeline),
     ]
     return sorted(set(found))
 
@@ -136,13 +163,22 @@ def check_consistency(dataset: Dataset, threshold: float = 50.0) -> list[Inconsi
 def over_owned(timeline: Timeline, tolerance: float = TOLERANCE_PERCENT) -> Iterator[Inconsistency]:
     """Companies more than 100% owned on some day, one finding a company and interest.
 
-    The finding gives the first such day and its owners, and how many later days
-    (of those where something changes) are over too.
+    The stakes summed are the time model's spans (:class:`~groupkg.graph.timeline.Timeline`):
+    distinct records of one owner, kind and day are spans of their own and add up,
+    an exact repeat has none. The finding gives the first such day and its owners
+    (an owner with several records in force: their sum, then each record), and how
+    many later days (of those where something changes) are over too.
     """
     spans: dict[tuple[str, str], list[Span]] = defaultdict(list)
     for span in timeline.spans:
-        if span.holding is not None:
-            spans[(span.owned, span.holding.interest_type or "shareholding")].append(span)
+        fact = span.holding or span.relation
+        # A reported direct consolidation counts where it states a percentage.
+        relation = span.relation
+        if span.holding is not None or (
+            relation and relation.kind == "direct" and relation.percent is not None
+        ):
+            assert fact is not None
+            spans[(span.owned, interest_of(fact))].append(span)
     capital = _capital_days(timeline)
     for (owned, interest), into in sorted(spans.items()):
         days = _change_days(into) | capital.get(owned, set())
@@ -156,12 +192,18 @@ def over_owned(timeline: Timeline, tolerance: float = TOLERANCE_PERCENT) -> Iter
             continue
         day, total, stakes = over[0]
         exact = [s for _, s in stakes if s.percent is not None]
+        by_owner: dict[str, list[Stake]] = defaultdict(list)
+        for _, stake in sorted(stakes, key=_by_owner):
+            by_owner[stake.owner].append(stake)
         parts = ", ".join(
-            f"{_name(timeline, s.owner)} {_figure(s)}" for _, s in sorted(stakes, key=_by_owner)
+            f"{_name(timeline, owner)} {_owner_figure(held)}"
+            for owner, held in sorted(
+                by_owner.items(), key=lambda item: (-sum(map(_low, item[1])), item[0])
+            )
         )
         message = (
             f"{_name(timeline, owned)} is {_pct(total)}% owned {_on(day)} by "
-            f"{'shares' if interest == 'shareholding' else interest}: {parts}."
+            f"{_kind_word(interest)}: {parts}."
         )
         if len(exact) < len(stakes):
             message += f" The exact figures alone add up to {_pct(sum(s.percent for s in exact))}%."
@@ -174,6 +216,26 @@ def over_owned(timeline: Timeline, tolerance: float = TOLERANCE_PERCENT) -> Iter
             sources=_sources(span for span, _ in stakes),
             related=tuple(sorted(span.fact_id for span, _ in stakes)),
         )
+
+
+def _owner_figure(stakes: list[Stake]) -> str:
+    """One owner's stakes of one kind on one day: the figure, or the sum and its parts."""
+    if len(stakes) == 1:
+        return _figure(stakes[0])
+    low = sum(_low(s) for s in stakes)
+    highs = [s.percent if s.percent is not None else s.percent_max for s in stakes]
+    if all(s.percent is not None for s in stakes):
+        total = f"{_pct(low)}%"
+    else:
+        if any(h is None for h in highs):
+            total = f"at least {_pct(low)}%"
+        else:
+            total = f"{_pct(low)}-{_pct(sum(h for h in highs if h))}%"
+    return f"{total} ({' + '.join(_figure(s) for s in stakes)})"
+
+
+def _kind_word(interest: str) -> str:
+    return "shares" if interest == SHARES else interest
 
 
 def _capital_days(timeline: Timeline) -> dict[str, set[_dt.date]]:
@@ -205,6 +267,173 @@ def _figure(stake: Stake) -> str:
 
 def _by_owner(pair: tuple[Span, Stake]) -> tuple[float, str]:
     return (-_low(pair[1]), pair[1].owner)
+
+
+# -- records of one pair, kind and day -------------------------------------------------
+
+
+def _recorded_start(fact: Holding | Relation) -> _dt.date | None:
+    """The day a record starts, as the time model reads it: its start, else its date."""
+    date = fact.valid_from or fact.as_of
+    return date.start if date else None
+
+
+def _record_figure(fact: Holding | Relation) -> str:
+    """What one record states: its percent or range, and its share count."""
+    bits = []
+    if fact.percent is not None:
+        bits.append(f"{_pct(fact.percent)}%")
+    elif isinstance(fact, Holding) and (
+        fact.percent_min is not None or fact.percent_max is not None
+    ):
+        low = _pct(fact.percent_min) if fact.percent_min is not None else "0"
+        high = _pct(fact.percent_max) if fact.percent_max is not None else "100"
+        bits.append(f"{low}-{high}%")
+    if isinstance(fact, Holding) and fact.shares is not None:
+        bits.append(f"{fact.shares:,} shares")
+    return ", ".join(bits) or "no figure"
+
+
+def _records_sum(facts: list[Holding | Relation]) -> str:
+    """What distinct records of one day add up to (before the time model caps it at 100%)."""
+    lows = [f.percent if f.percent is not None else getattr(f, "percent_min", None) for f in facts]
+    highs = [f.percent if f.percent is not None else getattr(f, "percent_max", None) for f in facts]
+    bits = []
+    if all(f.percent is not None for f in facts):
+        bits.append(f"{_pct(sum(f.percent for f in facts if f.percent is not None))}%")
+    elif any(v is not None for v in lows + highs):
+        low = _pct(sum(v for v in lows if v is not None))
+        if any(v is None for v in highs):
+            bits.append(f"at least {low}%")
+        else:
+            bits.append(f"{low}-{_pct(sum(v for v in highs if v))}%")
+    shares = [getattr(f, "shares", None) for f in facts]
+    if all(n is not None for n in shares):
+        bits.append(f"{sum(n for n in shares if n is not None):,} shares")
+    return " and ".join(bits) or "no figure (none is stated)"
+
+
+def _cites(timeline: Timeline, fact: Holding | Relation) -> str:
+    names = [f'"{timeline.dataset.source_label(s)}"' for s in sorted(fact.sources)]
+    return f"cites {', '.join(names)}" if names else "cites no source"
+
+
+def same_day_records(timeline: Timeline) -> Iterator[Inconsistency]:
+    """Distinct records of one owner, owned entity, kind and day: the time model adds them up.
+
+    One warning a record, naming the others, every figure and the sum. The records
+    looked at are those the time model holds on some day (a record ended by a status,
+    or outside its parties' lifetimes, is added to nothing), as recorded (a stake
+    passed on in a merger is not a record of the survivor's).
+    """
+    groups: dict[tuple[str, str, str, _dt.date | None], list[Span]] = defaultdict(list)
+    for span in timeline.spans:
+        fact = span.holding or span.relation
+        if span.via or fact is None:
+            continue
+        if span.relation is not None and span.relation.kind != "direct":
+            continue  # reported ultimate parents are listed, not added up
+        groups[(span.owner, span.owned, interest_of(fact), _recorded_start(fact))].append(span)
+    for (owner, owned, interest, day), spans in sorted(
+        groups.items(), key=lambda item: (item[0][:3], item[0][3] or _dt.date.min)
+    ):
+        if len(spans) < 2:
+            continue
+        facts = [span.holding or span.relation for span in spans]
+        records = [f for f in facts if f is not None]
+        parts = "; ".join(f"{f.id} {_record_figure(f)} ({_cites(timeline, f)})" for f in records)
+        when = f"from {day.isoformat()}" if day is not None else "with no date"
+        total = _records_sum(records)
+        lows = [
+            f.percent if f.percent is not None else getattr(f, "percent_min", None) for f in records
+        ]
+        if sum(v for v in lows if v is not None) > 100 + TOLERANCE_PERCENT:
+            total += ", over 100%: 100% is counted, and the company is over-100-percent"
+        message = (
+            f"{len(records)} distinct records of {_name(timeline, owner)}'s "
+            f"{_kind_word(interest)}{'' if interest == SHARES else ' interest'} in "
+            f"{_name(timeline, owned)} {when}: {parts}. "
+            f"Distinct records of one owner, owned entity, kind and day add up: {total}. "
+            f"If they report one holding (sources that disagree), correct the data: keep "
+            f"one record, or end or supersede the other."
+        )
+        for fact in records:
+            yield Inconsistency(
+                focus=fact.id,
+                check="same-day-records",
+                message=message,
+                sources=tuple(sorted(fact.sources)),
+                related=tuple(sorted(f.id for f in records if f.id != fact.id)),
+                severity="Warning",
+            )
+
+
+def repeated_records(dataset: Dataset) -> Iterator[Inconsistency]:
+    """Records that repeat another exactly (same values, same sources): counted once.
+
+    The time model's own rule (:func:`groupkg.graph.timeline._distinct`) tells them
+    apart; the record it keeps (the first by IRI) is named.
+    """
+    groups: dict[tuple[str, str, str], list[Holding | Relation]] = defaultdict(list)
+    for fact, owner, owned in _facts(dataset):
+        groups[(owner, owned, interest_of(fact))].append(fact)
+    for facts in groups.values():
+        if len(facts) < 2:
+            continue
+        kept = _distinct(facts)
+        for fact in facts:
+            if fact in kept:
+                continue
+            twin = next(k for k in kept if len(_distinct([k, fact])) == 1)
+            yield Inconsistency(
+                focus=fact.id,
+                check="repeated-record",
+                message=(
+                    f"The {_kind(fact)} repeats {twin.id} exactly (same parties, kind, "
+                    f"figures, dates and sources): it counts once."
+                ),
+                sources=tuple(sorted(fact.sources)),
+                related=(twin.id,),
+                severity="Warning",
+            )
+
+
+def inactive_without_end(timeline: Timeline) -> Iterator[Inconsistency]:
+    """GLEIF relations marked ``INACTIVE`` with no end: the time model holds them on no day."""
+    held = {span.fact_id for span in timeline.spans}
+    relations = timeline.dataset.relations
+    for relation in relations:
+        if relation.relationship_status != "INACTIVE" or relation.valid_to is not None:
+            continue
+        start = _recorded_start(relation)
+        # The records of its pair and kind that start the same day go with it.
+        with_it = sorted(
+            r.id
+            for r in relations
+            if r.id != relation.id
+            and (r.parent, r.child, r.kind) == (relation.parent, relation.child, relation.kind)
+            and _recorded_start(r) == start
+            and r.relationship_status != "INACTIVE"
+            and r.id not in held
+        )
+        also = (
+            f" It takes with it {', '.join(with_it)}, of the same pair, kind and start."
+            if with_it
+            else ""
+        )
+        yield Inconsistency(
+            focus=relation.id,
+            check="inactive-without-end",
+            message=(
+                f"The reported {relation.kind} relation of {_name(timeline, relation.child)} "
+                f"to {_name(timeline, relation.parent)} is marked INACTIVE with no end date: no "
+                f"day can be named on which it held, so it holds on none and no answer "
+                f"(owners, paths, parents...) shows it.{also}"
+            ),
+            sources=tuple(sorted(relation.sources)),
+            related=(relation.parent, relation.child, *with_it),
+            severity="Info",
+        )
 
 
 # -- lifetimes ----------------------------------------------------------------------

@@ -36,6 +36,7 @@ PREFIXES = """\
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
 ex:src a gk:Source ; dcterms:title "Test release" ; dcterms:date "2013-11-07"^^xsd:date .
+ex:src2 a gk:Source ; dcterms:title "Annual report" ; dcterms:date "2014-06-30"^^xsd:date .
 ex:a a gk:LegalEntity ; rdfs:label "A" .
 ex:b a gk:LegalEntity ; rdfs:label "B" .
 ex:c a gk:LegalEntity ; rdfs:label "C" .
@@ -123,12 +124,36 @@ CASES: dict[str, list[tuple[str, str, set[str]]]] = {
             set(),
         ),
         (
-            "two sources disagree about one stake: counted once",
+            "two distinct records of one owner, kind and date add up (92% + 8% + 10%)",
             """
-            ex:h1 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 99.9 ;
-                gk:asOf "2013-11-07"^^xsd:date .
-            ex:h2 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 100 ;
-                gk:asOf "2013-11-07"^^xsd:date .
+            ex:h1 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 92 ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src .
+            ex:h2 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 8 ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src .
+            ex:h3 a gk:Holding ; gk:owner ex:b ; gk:owned ex:c ; gk:percent 10 ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src .
+            """,
+            {"c"},
+        ),
+        (
+            "the same figure from two sources: two records, added up",
+            """
+            ex:h1 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 60 ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src .
+            ex:h2 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 60 ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src2 .
+            """,
+            {"c"},
+        ),
+        (
+            "a record repeating another exactly counts once",
+            """
+            ex:h1 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 60 ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src .
+            ex:h2 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 60.0 ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src .
+            ex:h3 a gk:Holding ; gk:owner ex:b ; gk:owned ex:c ; gk:percent 30 ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src .
             """,
             set(),
         ),
@@ -207,9 +232,30 @@ CASES: dict[str, list[tuple[str, str, set[str]]]] = {
         (
             "two share counts for one stake on one date",
             """
-            ex:h1 gk:owner ex:a ; gk:owned ex:c ; gk:shares 3996 ; gk:asOf "2013-11-07"^^xsd:date .
-            ex:h2 gk:owner ex:a ; gk:owned ex:c ; gk:shares 3960 ; gk:asOf "2013-11-07"^^xsd:date .
-            ex:h3 gk:owner ex:a ; gk:owned ex:c ; gk:shares 4000 ; gk:asOf "2013-12-31"^^xsd:date .
+            ex:h1 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:shares 3996 ;
+                gk:asOf "2013-11-07"^^xsd:date .
+            ex:h2 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:shares 3960 ;
+                gk:asOf "2013-11-07"^^xsd:date .
+            ex:h3 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:shares 4000 ;
+                gk:asOf "2013-12-31"^^xsd:date .
+            """,
+            {"h1", "h2"},
+        ),
+        (
+            "one figure from two sources is two records; an exact repeat and another kind"
+            " are not reported",
+            """
+            ex:h1 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 40 ;
+                gk:validFrom "2013"^^xsd:gYear ; prov:wasDerivedFrom ex:src .
+            ex:h2 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 40 ;
+                gk:validFrom "2013-01-01"^^xsd:date ; prov:wasDerivedFrom ex:src2 .
+            ex:h3 a gk:Holding ; gk:owner ex:b ; gk:owned ex:c ; gk:percent 30 ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src .
+            ex:h4 a gk:Holding ; gk:owner ex:b ; gk:owned ex:c ; gk:percent 30 ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src .
+            ex:h5 a gk:Holding ; gk:owner ex:b ; gk:owned ex:c ; gk:percentMin 25 ;
+                gk:percentMax 50 ; gk:interestType "votingRights" ;
+                gk:asOf "2013-11-07"^^xsd:date ; prov:wasDerivedFrom ex:src .
             """,
             {"h1", "h2"},
         ),
@@ -320,15 +366,14 @@ def test_over_100_percent_message_gives_the_total_and_the_date():
 
 
 def test_validate_files_reports_check_rows_as_findings(tmp_path: Path):
-    path = tmp_path / "over.ttl"
+    path = tmp_path / "dissolved.ttl"
     path.write_text(
         PREFIXES
         + """
 ex:s1 a gk:SourceSection ; dcterms:isPartOf ex:src ; gk:locator "Major shareholders" .
+ex:a gk:dissolutionDate "2013-06-30"^^xsd:date ; prov:wasDerivedFrom ex:s1 .
+ex:c prov:wasDerivedFrom ex:s1 .
 ex:h1 a gk:Holding ; gk:owner ex:a ; gk:owned ex:c ; gk:percent 60 ;
-    gk:asOf "2013-09-30"^^xsd:date ;
-    gk:factStatus gk:Stated ; prov:wasDerivedFrom ex:s1 .
-ex:h2 a gk:Holding ; gk:owner ex:b ; gk:owned ex:c ; gk:percent 60 ;
     gk:asOf "2013-09-30"^^xsd:date ;
     gk:factStatus gk:Stated ; prov:wasDerivedFrom ex:s1 .
 """,
@@ -337,10 +382,11 @@ ex:h2 a gk:Holding ; gk:owner ex:b ; gk:owned ex:c ; gk:percent 60 ;
     report = validate_files([path])
     assert not report.conforms
     (finding,) = report.findings
-    assert finding.shape == "check-over-100-percent"
-    assert finding.focus == EX + "c"
+    assert finding.shape == "check-holdings-after-dissolution"
+    assert finding.focus == EX + "h1"
     assert finding.severity == "Violation"
-    assert "120% owned on 2013-09-30 (shareholding)" in finding.message
+    assert finding.sources == (EX + "s1",)
+    assert "dated 2013-09-30, but its owner A ended on 2013-06-30" in finding.message
 
 
 def test_validate_files_reports_disagreements_as_warnings(tmp_path: Path):
