@@ -68,7 +68,15 @@ import networkx as nx
 from groupkg.graph.control import control_cycles, controlled_by
 from groupkg.graph.dates import PartialDate
 from groupkg.graph.model import Dataset, Event, Holding, Observation, Relation
-from groupkg.graph.timeline import MERGERS, SHARES, Span, Stake, Timeline, _distinct, interest_of
+from groupkg.graph.timeline import (
+    MERGERS,
+    SHARES,
+    Span,
+    Stake,
+    Timeline,
+    distinct_records,
+    interest_of,
+)
 
 __all__ = [
     "TOLERANCE_PERCENT",
@@ -371,7 +379,7 @@ def same_day_records(timeline: Timeline) -> Iterator[Inconsistency]:
 def repeated_records(dataset: Dataset) -> Iterator[Inconsistency]:
     """Records that repeat another exactly (same values, same sources): counted once.
 
-    The time model's own rule (:func:`groupkg.graph.timeline._distinct`) tells them
+    The time model's own rule (:func:`groupkg.graph.timeline.distinct_records`) tells them
     apart; the record it keeps (the first by IRI) is named.
     """
     groups: dict[tuple[str, str, str], list[Holding | Relation]] = defaultdict(list)
@@ -380,11 +388,11 @@ def repeated_records(dataset: Dataset) -> Iterator[Inconsistency]:
     for facts in groups.values():
         if len(facts) < 2:
             continue
-        kept = _distinct(facts)
+        kept = distinct_records(facts)
         for fact in facts:
             if fact in kept:
                 continue
-            twin = next(k for k in kept if len(_distinct([k, fact])) == 1)
+            twin = next(k for k in kept if len(distinct_records([k, fact])) == 1)
             yield Inconsistency(
                 focus=fact.id,
                 check="repeated-record",

@@ -40,6 +40,9 @@ __all__ = [
     "Timeline",
     "status_at",
     "interest_of",
+    "distinct_records",
+    "pair_stakes",
+    "combine",
     "SHARES",
     "VOTES",
     "BOARD",
@@ -310,7 +313,7 @@ class Timeline:
         for (owner, owned, _), facts in sorted(groups.items()):
             starts = {f.id: _begin(f.valid_from) or _begin(f.as_of) for f in facts}
             ends = _status_ends(facts, starts)
-            for fact in _distinct(facts):
+            for fact in distinct_records(facts):
                 start = starts[fact.id]
                 if start in ends and ends[start] is None:
                     continue  # ended by a status, on no day a source names
@@ -520,7 +523,7 @@ def interest_of(fact: Holding | Relation) -> str:
     return fact.interest_type or SHARES
 
 
-def _distinct(facts: list) -> list:
+def distinct_records(facts: list) -> list:
     """The records of one pair and kind, an exact repeat of another counted once.
 
     Records that differ in any value or source are distinct, and distinct records of
