@@ -28,11 +28,12 @@ consolidated. The register leaves out what registers do not carry: percentages
 derived from share counts (splits, issuances), reported relations other than direct
 consolidations (they are not stakes), and the sources and bases of each stake.
 
-Built from a :class:`~groupkg.graph.timeline.Timeline` (:meth:`Register.from_timeline`)
-when the facts fit in memory, or straight from a store with the three
-``register-*.rq`` queries (:meth:`Register.from_store`); beside an ``oxigraph:PATH``
-store it is cached as ``PATH.register.npz``, keyed by the store's committed imports,
-and reopened as memory maps.
+Built from a :class:`~groupkg.graph.timeline.Timeline` (:meth:`Register.from_timeline`),
+and only so: :meth:`Register.from_store` reads the store with
+:func:`~groupkg.graph.loader.load_dataset` and lays the facts out with the
+``Timeline``, so the register and the time model cannot disagree. Beside an
+``oxigraph:PATH`` store it is cached as ``PATH.register.npz``, keyed by the store's
+committed imports and write mark, and reopened as memory maps.
 """
 
 from __future__ import annotations
@@ -40,23 +41,19 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import json
-import math
 import mmap
 import os
-import re
 import struct
 import uuid
 import zipfile
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 
-from groupkg.graph.dates import PartialDate
 from groupkg.graph.errors import InputError
-from groupkg.graph.store import Store, named_query
+from groupkg.graph.store import Store
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -308,7 +305,9 @@ class Register:
         cache: bool | str | os.PathLike[str] = True,
         progress: Callable[[int], None] | None = None,
     ) -> Register:
-        """The register of a whole store, read with the ``register-*.rq`` queries.
+        """The register of a whole store: its facts read by
+        :func:`~groupkg.graph.loader.load_dataset` and laid out in time by the
+        :class:`~groupkg.graph.timeline.Timeline` (:meth:`from_dataset`).
 
         Parameters
         ----------
@@ -319,8 +318,12 @@ class Register:
             matches the store's committed imports, else rebuilt and written); a path:
             that file; ``False``: no cache.
         progress
-            Called with the number of facts read so far, now and then while building.
+            Called with the number of triples read so far, every 100,000 and once all
+            are read; laying them out in time (a few seconds for a million) comes after
+            the last call.
         """
+        from groupkg.graph.loader import load_dataset
+
         path = _cache_path(store, cache)
         key = _cache_key(store) if path is not None else ""
         if path is not None and path.is_file():
@@ -330,7 +333,7 @@ class Register:
                 found = None
             if found is not None and found.key == key:
                 return found
-        register = _read_store(cls, store, progress)
+        register = cls.from_dataset(load_dataset(store, progress=progress))
         if path is not None:
             try:
                 register.save(path, key)
@@ -344,14 +347,22 @@ class Register:
         paths: Iterable[str | os.PathLike[str]],
         progress: Callable[[int], None] | None = None,
     ) -> Register:
-        """The register of N-Triples files, read in one streaming pass.
-
-        The same facts as :meth:`from_store` would read from a store holding exactly
-        these files, at a tenth of the cost: an on-disk store pays a lookup for every
-        IRI a query returns. For an import to build the register of what it loads;
-        ``progress`` is called with the triples read, every million.
+        """The register of N-Triples files: the register :meth:`from_store` builds of a
+        store holding exactly these files, read into a store in memory first (for an
+        import to build the register of what it loads without reading the store it
+        wrote). ``progress`` is called with the triples loaded after each file, then as
+        :meth:`from_store` calls it.
         """
-        return _read_ntriples(cls, paths, progress)
+        from groupkg.graph.loader import load_dataset
+        from groupkg.graph.store import OxigraphStore
+
+        store = OxigraphStore()
+        loaded = 0
+        for path in paths:
+            loaded += store.import_ntriples(Path(path))
+            if progress is not None:
+                progress(loaded)
+        return cls.from_dataset(load_dataset(store, progress=progress))
 
     def attach(self, store: Store) -> Path | None:
         """Save this register as the cache of ``store`` (``PATH.register.npz``), under the
@@ -1100,565 +1111,6 @@ def _bounded(low: sp.csr_array, high: sp.csr_array) -> tuple[sp.csr_array, sp.cs
     pattern.data[:] = 1.0
     low = sp.csr_array(sp.csr_array(low.multiply(pattern)).minimum(high))
     return low, high
-
-
-# -- reading a store ----------------------------------------------------------------------------
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
-_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-_TSV = "text/tab-separated-values"
-
-
-def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-
-    def one(match: re.Match[str]) -> str:
-        code = match.group(1) or match.group(2)
-        return chr(int(code, 16)) if code else _ECHAR.get(match.group(3), match.group(3))
-
-    return _ESCAPE.sub(one, text)
-
-
-def _term_value(text: str) -> Any:
-    """A term of a SPARQL TSV result as :func:`groupkg.graph.store.to_python` gives it."""
-    import pyoxigraph as ox
-
-    from groupkg.graph.store import to_python
-
-    if text.startswith("<"):
-        return _unescape(text[1:-1])
-    if text.startswith("_:"):
-        return text
-    if text.startswith('"'):
-        if text.endswith(">") and '"^^<' in text:
-            lexical, datatype = text[1:].rsplit('"^^<', 1)
-            return to_python(ox.Literal(_unescape(lexical), datatype=ox.NamedNode(datatype[:-1])))
-        if not text.endswith('"'):  # a language-tagged string: its text
-            return _unescape(text[1 : text.rindex('"@')])
-        return _unescape(text[1:-1])
-    if text in ("true", "false"):
-        kind = "boolean"
-    elif "e" in text or "E" in text:
-        kind = "double"
-    elif "." in text:
-        kind = "decimal"
-    else:
-        kind = "integer"
-    return to_python(ox.Literal(text, datatype=ox.NamedNode(_XSD + kind)))
-
-
-def _fact_rows(
-    store: Store, name: str, tick: Callable[[int], None]
-) -> Iterator[tuple[Any, int, Any]]:
-    """``(subject, k, object)`` rows of a ``register-*`` query, as plain values.
-
-    Stores that can serialise results (an Oxigraph store, a SPARQL endpoint) answer
-    in TSV, read here with a cache of literal values; others through ``select``.
-    ``tick`` is called with the rows read so far every 100,000 rows and at the end.
-    """
-    from groupkg.graph.store import OxigraphStore, SparqlStore
-
-    query = named_query(name)
-    if isinstance(store, OxigraphStore | SparqlStore):
-        raw, media = store.query_raw(query, _TSV)
-        if media.startswith(_TSV):
-            lines = raw.decode("utf-8").split("\n")
-            del raw
-            values: dict[str, Any] = {}
-            count = 0
-            for line in lines[1:]:
-                if not line:
-                    continue
-                count += 1
-                if count % 100_000 == 0:
-                    tick(count)
-                s, k, o = line.split("\t")
-                subject = s[1:-1] if s[0] == "<" and "\\" not in s else _term_value(s)
-                if not o:
-                    yield subject, int(k), None
-                elif o[0] == "<" and "\\" not in o:
-                    yield subject, int(k), o[1:-1]
-                else:
-                    value = values.get(o)
-                    if value is None:
-                        value = values[o] = _term_value(o)
-                    yield subject, int(k), value
-            tick(count)
-            return
-    count = 0
-    for count, row in enumerate(store.select(query), start=1):
-        if count % 100_000 == 0:
-            tick(count)
-        yield row["s"], int(row["k"]), row.get("o")
-    tick(count)
-
-
-def _least(values: dict[Any, Any], subject: Any, value: Any) -> None:
-    """Keep the least value by ``str`` for ``subject``, as the loader's ``_one`` picks it."""
-    old = values.get(subject)
-    if old is None or str(value) < str(old):
-        values[subject] = value
-
-
-def _begin(value: Any) -> int | None:
-    return value.start.toordinal() if isinstance(value, PartialDate) else None
-
-
-def _finish(value: Any) -> int | None:
-    if not isinstance(value, PartialDate):
-        return None
-    return (value.start if value.precision == "day" else value.end).toordinal()
-
-
-def _number(value: Any) -> float | None:
-    """A figure as the loader reads it: NaN, infinity and overflowing numbers are none."""
-    from decimal import Decimal
-
-    if not isinstance(value, int | float | Decimal):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _precision(percent: Any, low: Any, high: Any, shares: Any) -> int:
-    """As the time model ranks two records of one pair on one day: exact, range, shares."""
-    from decimal import Decimal
-
-    if percent is not None:
-        return 3
-    if low is not None or high is not None:
-        return 2
-    return 1 if isinstance(shares, int | Decimal) and _number(shares) is not None else 0
-
-
-class _Facts:
-    """The facts the register needs, gathered one triple at a time, as the loader reads
-    them: for each subject and property the least value by ``str`` (its ``_one``)."""
-
-    def __init__(self) -> None:
-        self.typed: set[Any] = set()
-        self.unnamed: set[Any] = set()
-        self.born_of: dict[Any, Any] = {}
-        self.ended_of: dict[Any, Any] = {}
-        self.props: list[dict[Any, Any]] = [{} for _ in range(16)]
-        self.kinds: dict[Any, int] = {}
-        self.event_types: dict[Any, int] = {}
-        self.event_facts: list[dict[Any, Any]] = [{} for _ in range(6)]
-        self.event_sets: dict[Any, tuple[set[Any], set[Any]]] = defaultdict(lambda: (set(), set()))
-
-    def entity(self, s: Any, k: int, o: Any) -> None:
-        """A row of ``register-entities.rq``."""
-        if k <= 1:
-            self.typed.add(s)
-            if k == 1:
-                self.unnamed.add(s)
-        else:
-            _least(self.born_of if k == 2 else self.ended_of, s, o)
-
-    def stake(self, s: Any, k: int, o: Any) -> None:
-        """A row of ``register-stakes.rq``."""
-        if k <= 1:
-            self.kinds[s] = self.kinds.get(s, 0) | (1 << k)
-        else:
-            _least(self.props[k], s, o)
-
-    def merger(self, s: Any, k: int, o: Any) -> None:
-        """A row of ``register-mergers.rq``."""
-        if k <= 2:
-            self.event_types[s] = self.event_types.get(s, 0) | (1 << k)
-        elif k <= 5:
-            _least(self.event_facts[k], s, o)
-        else:
-            self.event_sets[s][k - 6].add(o)
-
-
-def _read_store(
-    cls: type[Register], store: Store, progress: Callable[[int], None] | None
-) -> Register:
-    """The facts of a store, read with the three ``register-*.rq`` queries."""
-    before, read = [0], [0]  # rows of the queries done, and in all
-
-    def tick(count: int) -> None:
-        read[0] = before[0] + count
-        if progress is not None:
-            progress(read[0])
-
-    facts = _Facts()
-    for name, add in (
-        ("register-entities", facts.entity),
-        ("register-stakes", facts.stake),
-        ("register-mergers", facts.merger),
-    ):
-        for s, k, o in _fact_rows(store, name, tick):
-            add(s, k, o)
-        before[0] = read[0]
-    return _assemble(cls, facts)
-
-
-def _read_ntriples(
-    cls: type[Register],
-    paths: Iterable[str | os.PathLike[str]],
-    progress: Callable[[int], None] | None,
-) -> Register:
-    """The facts of N-Triples files, picked out of one streaming pass with the same
-    selection as the ``register-*.rq`` queries."""
-    import pyoxigraph as ox
-
-    from groupkg.graph.store import to_python
-
-    facts = _Facts()
-    by_predicate, by_type = _triple_routes(facts)
-    named, literal = ox.NamedNode, ox.Literal
-    literals: dict[tuple[str, str], Any] = {}
-
-    def value(term: Any) -> Any:
-        if type(term) is named:
-            return term.value
-        if type(term) is literal:  # few distinct values (days, percents): convert once
-            key = (term.value, term.datatype.value)
-            found = literals.get(key)
-            if found is None:
-                found = literals[key] = to_python(term)
-            return found
-        return to_python(term)
-
-    read = 0
-    for path in paths:
-        for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
-            read += 1
-            if progress is not None and read % 1_000_000 == 0:
-                progress(read)
-            predicate = triple.predicate.value
-            route = by_predicate.get(predicate)
-            if route is None:
-                if predicate == _RDF_TYPE:
-                    routes = by_type.get(value(triple.object))
-                    if routes:
-                        subject = value(triple.subject)
-                        for add, k in routes:
-                            add(subject, k, None)
-                continue
-            add, k = route
-            add(value(triple.subject), k, value(triple.object))
-    if progress is not None:
-        progress(read)
-    return _assemble(cls, facts)
-
-
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-def _triple_routes(facts: _Facts) -> tuple[dict[str, tuple], dict[str, list[tuple]]]:
-    """Which triples feed which table, with the ``?k`` of the ``register-*`` queries."""
-    gk, org = "https://w3id.org/groupkg/ontology#", "http://www.w3.org/ns/org#"
-    by_predicate: dict[str, tuple] = {
-        gk + "incorporationDate": (facts.entity, 2),
-        gk + "dissolutionDate": (facts.entity, 3),
-        gk + "effectiveDate": (facts.merger, 3),
-        gk + "survivor": (facts.merger, 4),
-        org + "resultingOrganization": (facts.merger, 5),
-        gk + "absorbed": (facts.merger, 6),
-        org + "originalOrganization": (facts.merger, 7),
-    }
-    stake_properties = (
-        "owner",
-        "owned",
-        "parent",
-        "child",
-        "percent",
-        "percentMin",
-        "percentMax",
-        "percentMinExclusive",
-        "percentMaxExclusive",
-        "validFrom",
-        "validTo",
-        "asOf",
-        "interestType",
-        "shares",
-    )
-    for k, name in enumerate(stake_properties, start=2):
-        by_predicate[gk + name] = (facts.stake, k)
-    by_type: dict[str, list[tuple]] = defaultdict(list)
-    for name in ("Entity", "LegalEntity", "NaturalPerson", "Trust", "Fund"):
-        by_type[gk + name].append((facts.entity, 0))
-    by_type[gk + "UnnamedHolders"].append((facts.entity, 1))
-    by_type[gk + "Holding"].append((facts.stake, 0))
-    by_type[gk + "DirectConsolidation"].append((facts.stake, 1))
-    for name in ("Merger", "AbsorptionMerger"):
-        by_type[gk + name].append((facts.merger, 0))
-    by_type[org + "ChangeEvent"].append((facts.merger, 1))
-    for name in (
-        "StockSplit",
-        "PublicOffering",
-        "ThirdPartyAllotment",
-        "ShareIssuance",
-        "SecondaryOffering",
-        "TreasuryStockDelivery",
-        "StockOptionGrant",
-        "ArticlesAmendment",
-        "LockUpAgreement",
-        "Event",
-    ):
-        by_type[gk + name].append((facts.merger, 2))
-    return by_predicate, dict(by_type)
-
-
-def _assemble(cls: type[Register], facts: _Facts) -> Register:
-    """Run the time model of :mod:`groupkg.graph.timeline` over the facts, as arrays.
-
-    The same rules, in the same order: lifetimes (incorporation, dissolution, or the
-    first merger that absorbs a company); one record per owner, owned, kind and start
-    (exact before range before share count before unknown, then the smaller id);
-    each record holding until the next one of its pair or its stated end; every span
-    clipped to the lifetimes of both parties; then, merger by merger in order of
-    effective date, the absorbed company's spans running on the eve passed to the
-    survivor from the effective day.
-    """
-    typed, unnamed, props, kinds = facts.typed, facts.unnamed, facts.props, facts.kinds
-    born_of, ended_of = facts.born_of, facts.ended_of
-    event_types, event_facts, event_sets = facts.event_types, facts.event_facts, facts.event_sets
-    lifetimes: dict[Any, tuple[int, int]] = {}
-    for entity in typed:
-        lifetimes[entity] = (
-            _begin(born_of.get(entity)) or OPEN_START,
-            _finish(ended_of.get(entity)) or OPEN_END,
-        )
-    mergers = []
-    for event, bits in event_types.items():
-        # The most specific type names an event; ORG's ChangeEvent only when nothing else does.
-        if not (bits & 1 or (bits & 2 and not bits & 4)):
-            continue
-        when = event_facts[3].get(event)
-        survivor = event_facts[4].get(event) or event_facts[5].get(event)
-        if not isinstance(when, PartialDate) or not survivor:
-            continue
-        absorbed_set, originals = event_sets.get(event, (set(), set()))
-        absorbed = sorted(absorbed_set) or sorted(o for o in originals if o != survivor)
-        day = _finish(when)
-        assert day is not None
-        mergers.append((when.start, str(event), day, survivor, absorbed))
-    mergers.sort(key=lambda m: (m[0], m[1]))
-    for _, _, day, _, absorbed in mergers:
-        for entity in absorbed:
-            start, end = lifetimes.get(entity, (OPEN_START, OPEN_END))
-            if end == OPEN_END:  # a stated dissolution date wins over the implied one
-                lifetimes[entity] = (start, day)
-
-    index: dict[Any, int] = {}
-    ids: list[Any] = []
-
-    def place(entity: Any) -> int:
-        found = index.get(entity)
-        if found is None:
-            found = index[entity] = len(ids)
-            ids.append(entity)
-        return found
-
-    for entity in lifetimes:
-        place(entity)
-    for _, _, _, survivor, absorbed in mergers:
-        place(survivor)
-        for entity in absorbed:
-            place(entity)
-    groups: dict[tuple[Any, Any, Any], int] = {}
-    records: dict[str, list[Any]] = {
-        name: []
-        for name in (
-            "group",
-            "owner",
-            "owned",
-            "start",
-            "until",
-            "precision",
-            "id",
-            "low",
-            "high",
-            "flags",
-        )
-    }
-    columns = list(records.values())
-    valid_from, valid_to, as_of = props[11], props[12], props[13]
-
-    def record(
-        fact: Any,
-        owner: Any,
-        owned: Any,
-        kind: Any,
-        stake: tuple[float, float, int],
-        precision: int,
-    ) -> None:
-        start = _begin(valid_from.get(fact))
-        if start is None:
-            start = _begin(as_of.get(fact))
-        until = _finish(valid_to.get(fact))
-        group = groups.setdefault((owner, owned, kind), len(groups))
-        values = (
-            group,
-            place(owner),
-            place(owned),
-            OPEN_START if start is None else start,
-            OPEN_END if until is None else until,
-            precision,
-            str(fact),
-            *stake,
-        )
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
-
-    for fact, bits in kinds.items():
-        percent = _number(props[6].get(fact))
-        if bits & 1:
-            owner, owned = props[2].get(fact), props[3].get(fact)
-            if owner is not None and owned is not None:
-                low, high = _number(props[7].get(fact)), _number(props[8].get(fact))
-                stake = _stake_of_holding(
-                    percent, low, high, props[9].get(fact) is True, props[10].get(fact) is True
-                )
-                kind = props[14].get(fact) or "shareholding"
-                record(
-                    fact,
-                    owner,
-                    owned,
-                    kind,
-                    stake,
-                    _precision(percent, low, high, props[15].get(fact)),
-                )
-        if bits & 2:
-            parent, child = props[4].get(fact), props[5].get(fact)
-            if parent is not None and child is not None:
-                record(
-                    fact,
-                    parent,
-                    child,
-                    "relation:direct",
-                    (0.0, 1.0, CONSOLIDATED),
-                    _precision(percent, None, None, None),
-                )
-
-    rows = _spans(records, ids, lifetimes, index, mergers)
-    used = set(lifetimes)
-    for name in ("owner", "owned"):
-        used.update(ids[i] for i in set(rows.columns[name]))
-    keep = [i for i, e in enumerate(ids) if e in used]
-    if len(keep) < len(ids):
-        renumber = {old: new for new, old in enumerate(keep)}
-        for name in ("owner", "owned"):
-            rows.columns[name] = [renumber[i] for i in rows.columns[name]]
-        ids = [ids[i] for i in keep]
-        index = {e: i for i, e in enumerate(ids)}
-    born = {e: b for e, (b, _) in lifetimes.items() if b != OPEN_START}
-    ended = {e: x for e, (_, x) in lifetimes.items() if x != OPEN_END}
-    return cls._from_columns(
-        [str(e) for e in ids],
-        born,
-        ended,
-        lifetimes,
-        unnamed,
-        rows,
-        {str(e): i for e, i in index.items()},
-    )
-
-
-def _spans(
-    records: dict[str, list[Any]],
-    ids: list[Any],
-    lifetimes: dict[Any, tuple[int, int]],
-    index: dict[Any, int],
-    mergers: list[tuple],
-) -> _Rows:
-    """Spans from records: one per start, ends at the next record, clipped, then merged."""
-    group = np.array(records["group"], dtype=np.int64)
-    start = np.array(records["start"], dtype=np.int64)
-    precision = np.array(records["precision"], dtype=np.int64)
-    fact_ids = records["id"]
-    rank = np.empty(len(fact_ids), dtype=np.int64)
-    rank[np.array(sorted(range(len(fact_ids)), key=fact_ids.__getitem__), dtype=np.int64)] = (
-        np.arange(len(fact_ids))
-    )
-    order = np.lexsort((rank, -precision, start, group))
-    g, s = group[order], start[order]
-    first = np.r_[True, (g[1:] != g[:-1]) | (s[1:] != s[:-1])] if order.size else order
-    chosen = order[first.astype(bool)] if order.size else order
-    g, s = group[chosen], start[chosen]
-    later = np.full(chosen.size, OPEN_END, dtype=np.int64)
-    if chosen.size > 1:
-        same = g[1:] == g[:-1]
-        later[:-1] = np.where(same, s[1:], OPEN_END)
-    until = np.minimum(np.array(records["until"], dtype=np.int64)[chosen], later)
-    owner = np.array(records["owner"], dtype=np.int64)[chosen]
-    owned = np.array(records["owned"], dtype=np.int64)[chosen]
-    born = np.full(len(ids), OPEN_START, dtype=np.int64)
-    ended = np.full(len(ids), OPEN_END, dtype=np.int64)
-    for entity, (b, x) in lifetimes.items():
-        born[index[entity]], ended[index[entity]] = b, x
-    begin = np.maximum(s, np.maximum(born[owner], born[owned]))
-    natural = np.minimum(until, ended[owned])
-    end = np.minimum(natural, ended[owner])
-    kept = (owner != owned) & (begin < end)
-    low = np.array(records["low"])[chosen][kept].tolist()
-    high = np.array(records["high"])[chosen][kept].tolist()
-    flags = np.array(records["flags"])[chosen][kept].tolist()
-    spans = [
-        owner[kept].tolist(),
-        owned[kept].tolist(),
-        begin[kept].tolist(),
-        natural[kept].tolist(),
-        end[kept].tolist(),
-        low,
-        high,
-        flags,
-    ]
-    _pass_to_survivors(spans, mergers, index, born, ended)
-    rows = _Rows()
-    o, d, b, _, e, lo, hi, fl = spans
-    rows.columns.update(owner=o, owned=d, start=b, end=e, low=lo, high=hi, flags=fl)
-    return rows
-
-
-def _pass_to_survivors(
-    spans: list[list[Any]],
-    mergers: list[tuple],
-    index: dict[Any, int],
-    born: np.ndarray,
-    ended: np.ndarray,
-) -> None:
-    """Each merger passes what the absorbed company held on the eve to the survivor."""
-    owner, owned, begin, natural, end = spans[:5]
-    absorbed_all = {index[a] for m in mergers for a in m[4] if a in index}
-    by_owner: dict[int, list[int]] = defaultdict(list)
-    for i, who in enumerate(owner):
-        if who in absorbed_all:
-            by_owner[who].append(i)
-    born_l, ended_l = born.tolist(), ended.tolist()
-    for _, _, day, survivor, absorbed in mergers:
-        if day <= 1:
-            continue  # effective on the first day there is: nothing was held the day before
-        eve = day - 1
-        s = index[survivor]
-        for entity in absorbed:
-            a = index[entity]
-            for i in list(by_owner.get(a, ())):
-                if not begin[i] <= eve < natural[i]:
-                    continue
-                o = owned[i]
-                start = max(day, born_l[s], born_l[o])
-                nat = min(natural[i], ended_l[o])
-                stop = min(nat, ended_l[s])
-                if s == o or start >= stop:
-                    continue
-                for column, value in zip(
-                    spans,
-                    (s, o, start, nat, stop, spans[5][i], spans[6][i], spans[7][i]),
-                    strict=True,
-                ):
-                    column.append(value)
-                if s in absorbed_all:
-                    by_owner[s].append(len(owner) - 1)
 
 
 def _records_of(arrays: dict[str, np.ndarray]) -> np.ndarray:
