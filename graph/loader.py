@@ -1,13 +1,14 @@
 """Read a :class:`~groupkg.graph.model.Dataset` out of any store, with SPARQL.
 
-The whole store is read with one query (:func:`facts_query`): one row per triple of
-a property the facts are made of, ``?s ?k ?o``, where ``?k`` numbers the property
-(or, for ``rdf:type``, the class, with ``?o`` unbound). Every branch is a single
-triple pattern, so the store scans one index per property instead of looking each
-fact up, and leaving the predicate IRI out of each row spares an on-disk store a
-look-up per row. One group is read with the ``scope-*.rq`` queries. Either way the
-rows are grouped by subject here, which keeps the queries trivial for any SPARQL 1.1
-endpoint and the mapping from RDF to Python in one readable place.
+The whole store is read with a few queries (:func:`facts_queries`), run side by side
+on an Oxigraph store: one row per triple of a property the facts are made of,
+``?s ?k ?o``, where ``?k`` numbers the property (or, for ``rdf:type``, the class, with
+``?o`` unbound). Every branch is a single triple pattern, so the store scans one index
+per property instead of looking each fact up, and leaving the predicate IRI out of
+each row spares an on-disk store a look-up per row. One group is read with the
+``scope-*.rq`` queries. Either way the rows are grouped by subject here, which keeps
+the queries trivial for any SPARQL 1.1 endpoint and the mapping from RDF to Python in
+one readable place.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from groupkg.graph.dates import PartialDate
+from groupkg.graph.errors import InputError
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Observation, Relation, local_id
 from groupkg.graph.store import (
     Store,
@@ -164,13 +166,16 @@ def _fact_triples(store: Store, progress: Callable[[int], None] | None) -> dict[
     classes = {_TYPE_BASE + k: c for k, c in enumerate(_CLASSES)}
     grouped: Grouped = {}
     read = 0
-    for s, k, o in select_many(store, facts_queries(), ("s", "k", "o")):
+    for s, k, o in select_many(store, facts_queries(), ("s", "k", "o"), ("s", "k")):
         read += 1
         if progress is not None and read % 100_000 == 0:
             progress(read)
         p = properties.get(k)
         if p is None:
-            p, o = RDF_TYPE, classes[k]
+            p, o = RDF_TYPE, classes.get(k)
+            if o is None:  # only a remote store can answer so
+                raise InputError(f"{store.description} did not answer with the rows asked "
+                                 f"for (?k = {k!r})")  # fmt: skip
         props = grouped.get(s)
         if props is None:
             props = grouped[s] = {}
@@ -472,7 +477,7 @@ def _load(
     ids = sorted(set(scope))
     facts = _by_subject(
         select_tuples(store, _with(named_query("scope-facts"), entities=_values(ids)),
-                      ("s", "p", "o"))
+                      ("s", "p", "o"), ("s", "p", "o"))
     )  # fmt: skip
     dataset = Dataset(
         holdings=_holdings(facts),

@@ -964,9 +964,12 @@ def tsv_term(text: str) -> Any:
     return _literal(text, XSD + kind)
 
 
-def select_tuples(store: Store, query: str, names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+def select_tuples(
+    store: Store, query: str, names: Sequence[str], required: Sequence[str] = ()
+) -> Iterator[tuple[Any, ...]]:
     """The rows of a SELECT query as tuples of plain values in the order of ``names``
-    (``None`` for an unbound variable), the values :meth:`Store.select` gives.
+    (``None`` for an unbound variable), the values :meth:`Store.select` gives. A row of
+    a remote store without one of the ``required`` variables is an InputError.
 
     An Oxigraph store answers in TSV, read here with one conversion per distinct
     literal: many times faster than a Python object per term for the hundreds of
@@ -978,18 +981,22 @@ def select_tuples(store: Store, query: str, names: Sequence[str]) -> Iterator[tu
             yield from _tsv_tuples(raw, names)
             return
     for row in store.select(query):
-        yield tuple(row.get(name) for name in names)
+        yield tuple(row[name] if name in required else row.get(name) for name in names)
 
 
 def select_many(
-    store: Store, queries: Sequence[str], names: Sequence[str], workers: int = 2
+    store: Store,
+    queries: Sequence[str],
+    names: Sequence[str],
+    required: Sequence[str] = (),
+    workers: int = 2,
 ) -> Iterator[tuple[Any, ...]]:
     """The rows of several SELECT queries, one after the other, as :func:`select_tuples`
     gives them. An Oxigraph store runs them ``workers`` at a time on threads (it reads
     without the interpreter's lock), while the rows of the first are being read."""
     if not isinstance(store, OxigraphStore) or len(queries) < 2 or workers < 2:
         for query in queries:
-            yield from select_tuples(store, query, names)
+            yield from select_tuples(store, query, names, required)
         return
 
     def run(query: str) -> tuple[bytes, str] | str:
