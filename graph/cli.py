@@ -321,10 +321,11 @@ def _echo_assumptions(assumptions: list[dict[str, str]]) -> None:
 
 def _stake_table(rows: list[dict[str, Any]], who: str) -> None:
     print_table(
-        [who, "percent", "shares", "basis", "sources"],
+        [who, "interest", "percent", "shares", "basis", "sources"],
         [
             [
                 r["name"],
+                r.get("interest", ""),
                 _percent_text(r),
                 f"{r['shares']:,}" if r["shares"] is not None else "",
                 r["basis"],
@@ -339,7 +340,9 @@ def _percent_text(row: dict[str, Any]) -> str:
     if row.get("percent") is not None:
         text = f"{row['percent']}%"
     elif row.get("percent_min") is not None or row.get("percent_max") is not None:
-        text = f"{row.get('percent_min') or 0}-{row.get('percent_max') or 100}%"
+        low = row.get("percent_min") or 0
+        high = 100 if row.get("percent_max") is None else row["percent_max"]
+        text = f"{low}%" if low == high else f"{low}-{high}%"
     else:
         text = "unknown"
     if row.get("consolidated") and row.get("percent") is None:
@@ -392,6 +395,18 @@ def paths(name: str, at: str | None) -> None:
             f"{' (assumed)' if dissolved_assumed else ''}): "
             f"ultimate parent {a['ultimate_parent']['name']}"
         )
+        basis, reported = a["ultimate_parent_basis"], a["reported_ultimate_parents"]
+        if basis == "completed":
+            _say(
+                f"  reported ultimate parent {reported[0]['name']} completes the chain the"
+                f" direct records leave open at {a['computed_ultimate_parent']['name']}"
+            )
+        elif basis == "differs":
+            names = ", ".join(r["name"] for r in reported)
+            _say(
+                f"  computed from the direct records: {a['computed_ultimate_parent']['name']};"
+                f" reported ultimate parent: {names}"
+            )
         for path in a["paths"]:
             _say("  " + " -> ".join(step["name"] for step in path))
         _echo_assumptions(a["assumptions"])
@@ -451,10 +466,13 @@ def perimeter(name: str, at: str | None, affiliate_min: float) -> None:
 def parents(at: str | None, output: str | None, quiet: bool) -> None:
     """The ultimate parent of every entity at a date, for the whole register.
 
-    Worked out on the register index (numpy columns of every stake: recorded
-    percentages, with mergers, dissolutions and supersession applied; percentages
-    that only share counts imply are not used). Beside an ``oxigraph:PATH`` store the
-    index is cached as ``PATH.register.npz`` and rebuilt when the imports change.
+    Worked out on the register index (numpy columns of every stake, laid out by the
+    time model: interest kinds apart, mergers, dissolutions and supersession applied),
+    with the rule of ``paths``: a reported ultimate parent completes a chain the direct
+    records leave open (the CSV's ``basis`` column says which answers rest on one).
+    Percentages derived from share counts follow splits and issuances, as in every
+    other answer. Beside an ``oxigraph:PATH`` store the index is cached as
+    ``PATH.register.npz`` and rebuilt after every write.
     """
     import numpy as np
 
@@ -464,11 +482,13 @@ def parents(at: str | None, output: str | None, quiet: bool) -> None:
     store = settings.open()
     with _progress(quiet, "facts read into the register index") as tick:
         register = Register.from_store(store, progress=tick)
-    found = register.ultimate_parents_at(day, threshold=settings.threshold)
+    from groupkg.graph.register import BASES
+
+    found, basis = register.completed_parents_at(day, threshold=settings.threshold)
     present = np.flatnonzero(found >= 0)
     tops, sizes = np.unique(found[present], return_counts=True)
     if output:
-        _write_parents(Path(output), register, present, found)
+        _write_parents(Path(output), register, present, found, basis)
     largest = np.argsort(-sizes, kind="stable")[:10]
     names = _labels(store, [register.entity(int(tops[k])) for k in largest])
     answer: dict[str, Any] = {
@@ -476,6 +496,7 @@ def parents(at: str | None, output: str | None, quiet: bool) -> None:
         "threshold": settings.threshold,
         "entities": int(present.size),
         "ultimate_parents": int(tops.size),
+        "bases": {b: int(np.count_nonzero(basis[present] == k)) for k, b in enumerate(BASES)},
         "largest_groups": [
             {"id": (top := register.entity(int(tops[k]))), "name": names.get(top, top),
              "entities": int(sizes[k])}
@@ -501,24 +522,26 @@ def parents(at: str | None, output: str | None, quiet: bool) -> None:
     _emit(answer, table, empty=not answer["entities"])
 
 
-def _write_parents(path: Path, register: Any, present: Any, found: Any) -> None:
-    """``entity,ultimate_parent`` rows, written whole or not at all."""
+def _write_parents(path: Path, register: Any, present: Any, found: Any, basis: Any) -> None:
+    """``entity,ultimate_parent,basis`` rows, written whole or not at all."""
     import csv
     import io
 
     from groupkg.graph.csvformat import spreadsheet_safe
     from groupkg.graph.output import write_output
+    from groupkg.graph.register import BASES
 
     ids = register.ids
 
     def write(stream: Any) -> None:
         text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
         writer = csv.writer(text)
-        writer.writerow(["entity", "ultimate_parent"])
+        writer.writerow(["entity", "ultimate_parent", "basis"])
         writer.writerows(
-            (spreadsheet_safe(ids[i]), spreadsheet_safe(ids[int(found[i])]))
+            (spreadsheet_safe(ids[i]), spreadsheet_safe(ids[int(found[i])]),
+             BASES[int(basis[i])])
             for i in present.tolist()
-        )
+        )  # fmt: skip
         text.flush()
         text.detach()
 

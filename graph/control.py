@@ -637,7 +637,11 @@ def consolidation_paths(G: nx.DiGraph, y: Entity, threshold: float = 50) -> list
 
 
 def perimeter(
-    G: nx.DiGraph, x: Entity, threshold: float = 50, affiliate_min: float = 20
+    G: nx.DiGraph,
+    x: Entity,
+    threshold: float = 50,
+    affiliate_min: float = 20,
+    ownership: nx.DiGraph | None = None,
 ) -> dict[str, Any]:
     """The consolidated subsidiaries and equity-method affiliates of ``x``.
 
@@ -656,6 +660,10 @@ def perimeter(
     threshold, affiliate_min : float
         Percents: control needs more than ``threshold``; an affiliate at least
         ``affiliate_min``.
+    ownership : networkx.DiGraph, optional
+        The graph effective stakes are read from, where it differs from the control
+        graph ``G`` (stakes weighed by shares where ``G`` weighs voting rights);
+        ``G`` by default.
 
     Returns
     -------
@@ -680,7 +688,8 @@ def perimeter(
     check_node(G, x)
     floor = _percent(affiliate_min, "affiliate_min")
     controlled = controlled_by(G, x, threshold)
-    stakes = effective_ownership_from(G, x)
+    source = G if ownership is None else ownership
+    stakes = effective_ownership_from(source, x) if x in source else {}
     subsidiaries = [
         {"entity": y, "control": c, "low": stakes.get(y, (0.0, 0.0))[0],
          "high": stakes.get(y, (0.0, 0.0))[1]}

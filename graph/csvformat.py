@@ -6,10 +6,18 @@ order. Only ``owner`` and ``owned`` must be there; an absent column reads as emp
 optional columns carry what a holding may have beside those, so that an exported file
 reads back to the same facts: ``percent_min_exclusive`` and ``percent_max_exclusive``
 (``true``/``false``), ``share_class``, ``as_of`` (observation date) and ``interest_type``
-(a BODS interest type). Any other column is rejected rather than ignored, because a
-misspelt header (``precent``) would otherwise drop a figure without a word. A percentage
-may carry a trailing ``%``; cells are stripped of surrounding spaces; blank lines are
-skipped.
+(a BODS interest type, or a reported consolidation: see below). Any other column is
+rejected rather than ignored, because a misspelt header (``precent``) would otherwise
+drop a figure without a word. A percentage may carry a trailing ``%``; cells are stripped
+of surrounding spaces; blank lines are skipped.
+
+A row whose ``interest_type`` is ``directConsolidation`` or ``ultimateConsolidation``
+(spelt so) is not a holding but a reported consolidation, as GLEIF Level 2 reports it:
+the owned is a (direct, or ultimate) consolidated subsidiary of the owner. It becomes a
+``gk:DirectConsolidation`` / ``gk:UltimateConsolidation`` with ``gk:parent`` the owner and
+``gk:child`` the owned, ``gk:percent`` when one is given, and the dates, source and fact
+status a holding row gets. A range, a share count or a share class on such a row is an
+error: a consolidation is reported with one percentage at most.
 
 Reading is all-or-nothing: every bad row is reported with its line number and column,
 all at once, in a :class:`BadInput`, and nothing of the file is returned. The same
@@ -46,6 +54,7 @@ __all__ = [
     "LOCAL_BASE",
     "CSV_COLUMNS",
     "CSV_EXTRA_COLUMNS",
+    "CONSOLIDATION_TYPES",
     "read_csv",
     "write_csv",
     "spreadsheet_safe",
@@ -133,6 +142,13 @@ def _decimal_literal(value: Decimal) -> Literal:
 
 def _date_literal(date: PartialDate) -> Literal:
     return Literal(str(date), datatype=URIRef(date.xsd_datatype))
+
+
+#: The ``interest_type`` values that make a row a reported consolidation, not a holding.
+CONSOLIDATION_TYPES = {
+    "directConsolidation": GK.DirectConsolidation,
+    "ultimateConsolidation": GK.UltimateConsolidation,
+}
 
 
 @cache
@@ -329,10 +345,23 @@ class _CsvReader:
                     line, "end_date", f"{end} is not after start_date {start} (end is exclusive)"
                 )
         interest = get("interest_type", "")
-        if interest and interest not in _interest_types():
-            close = difflib.get_close_matches(interest, sorted(_interest_types()), n=1)
+        relation = CONSOLIDATION_TYPES.get(interest)
+        if interest and relation is None and interest not in _interest_types():
+            known = sorted(_interest_types()) + list(CONSOLIDATION_TYPES)
+            close = difflib.get_close_matches(interest, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            self.problem(line, "interest_type", f"{interest!r} is not a BODS interest type{hint}")
+            self.problem(
+                line, "interest_type",
+                f"{interest!r} is not a BODS interest type nor a reported consolidation{hint}",
+            )  # fmt: skip
+        if relation is not None:
+            for field in ("percent_min", "percent_max", "shares", "share_class"):
+                if get(field, ""):
+                    self.problem(
+                        line, field,
+                        f"a reported consolidation ({interest}) takes one percent at most,"
+                        f" not {field}",
+                    )  # fmt: skip
         if len(self.problems) > before or not owner_name or not owned_name:
             return
         source = self.source(get("source", ""))
@@ -342,6 +371,9 @@ class _CsvReader:
             return
         if owner == owned:
             self.problem(line, "owned", f"{owned_name!r} is also the owner: nothing holds itself")
+            return
+        if relation is not None:
+            self.relation(relation, owner, owned, source, percent, (start, end, as_of))
             return
         facts: list[tuple[URIRef, Node]] = [
             (RDF.type, GK.Holding),
@@ -373,6 +405,33 @@ class _CsvReader:
         holding = self.ns["holding/" + _digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
         for prop, value in facts:
             self.graph.add((holding, prop, value))
+
+    def relation(
+        self,
+        cls: URIRef,
+        parent: URIRef,
+        child: URIRef,
+        source: URIRef,
+        percent: Decimal | None,
+        dates: tuple[PartialDate | None, PartialDate | None, PartialDate | None],
+    ) -> None:
+        """A reported consolidation: ``child`` is a consolidated subsidiary of ``parent``."""
+        facts: list[tuple[URIRef, Node]] = [
+            (RDF.type, cls),
+            (GK.parent, parent),
+            (GK.child, child),
+            (GK.factStatus, GK.Stated),
+            (PROV.wasDerivedFrom, source),
+        ]
+        if percent is not None:
+            facts.append((GK.percent, _decimal_literal(percent)))
+        for prop, date in zip((GK.validFrom, GK.validTo, GK.asOf), dates, strict=True):
+            if date is not None:
+                facts.append((prop, _date_literal(date)))
+        # As for a holding: the same row read twice is the same relation.
+        iri = self.ns["relation/" + _digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
+        for prop, value in facts:
+            self.graph.add((iri, prop, value))
 
     def read(self, stream: TextIO) -> Graph:
         try:
@@ -426,10 +485,11 @@ def read_csv(
     Returns
     -------
     rdflib.Graph
-        One ``gk:Holding`` a row, ``gk:Stated``, ``prov:wasDerivedFrom`` the row's
-        ``source`` (one ``gk:Source`` per distinct value, its ``dcterms:title``) or,
-        for an empty ``source``, a ``gk:Source`` for the file itself. The graph holds
-        the new entities but not the resolved ones.
+        One ``gk:Holding`` a row (a ``gk:DirectConsolidation`` or
+        ``gk:UltimateConsolidation`` for a row of that ``interest_type``), ``gk:Stated``,
+        ``prov:wasDerivedFrom`` the row's ``source`` (one ``gk:Source`` per distinct
+        value, its ``dcterms:title``) or, for an empty ``source``, a ``gk:Source`` for the
+        file itself. The graph holds the new entities but not the resolved ones.
 
     Raises
     ------
@@ -438,8 +498,9 @@ def read_csv(
         number, a percent together with a range, a minimum above the maximum, a date
         that is not ``YYYY``/``YYYY-MM``/``YYYY-MM-DD`` or not a real day, an end not
         after the start, a missing owner or owned, an owner that is also the owned, a
-        share count that is not a whole number; and unknown, repeated or missing header
-        columns. Nothing is returned when anything is wrong.
+        share count that is not a whole number, an unknown ``interest_type``, a range,
+        share count or share class on a reported consolidation; and unknown, repeated or
+        missing header columns. Nothing is returned when anything is wrong.
 
     Examples
     --------
@@ -495,7 +556,10 @@ def _source_name(graph: Graph, source: Node) -> str:
 
 
 def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
-    """Write every ``gk:Holding`` of ``graph`` as a row of the CSV holdings format.
+    """Write every ``gk:Holding`` of ``graph`` as a row of the CSV holdings format, and
+    every ``gk:DirectConsolidation`` / ``gk:UltimateConsolidation`` as a row with that
+    ``interest_type`` (parent as owner, child as owned), so the file reads back to the
+    same facts. Other reported relations (branches, funds) have no CSV form.
 
     Owners and owned are written by ``rdfs:label``, or by IRI where an entity has no
     label or shares it with another entity (so the file reads back to the same
@@ -510,6 +574,7 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
         The number of rows written.
     """
     entities = set(graph.objects(None, GK.owner)) | set(graph.objects(None, GK.owned))
+    entities |= set(graph.objects(None, GK.parent)) | set(graph.objects(None, GK.child))
     for kind in _ENTITY_CLASSES:
         entities.update(graph.subjects(RDF.type, kind))
     labels: dict[Node, str] = {}
@@ -533,9 +598,16 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
             return "true" if value.toPython() is True else ""
         return str(value)
 
+    facts: list[tuple[Node, URIRef, URIRef, str]] = [
+        (holding, GK.owner, GK.owned, "") for holding in set(graph.subjects(RDF.type, GK.Holding))
+    ]
+    for interest, cls in CONSOLIDATION_TYPES.items():
+        facts += [
+            (rel, GK.parent, GK.child, interest) for rel in set(graph.subjects(RDF.type, cls))
+        ]
     rows = []
-    for holding in set(graph.subjects(RDF.type, GK.Holding)):
-        owner, owned = _first(graph, holding, GK.owner), _first(graph, holding, GK.owned)
+    for holding, owner_p, owned_p, relation_type in facts:
+        owner, owned = _first(graph, holding, owner_p), _first(graph, holding, owned_p)
         if owner is None or owned is None:
             continue
         sources = sorted(
@@ -555,7 +627,7 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
             "percent_max_exclusive": text(holding, GK.percentMaxExclusive),
             "share_class": text(holding, GK.shareClass),
             "as_of": text(holding, GK.asOf),
-            "interest_type": text(holding, GK.interestType),
+            "interest_type": relation_type or text(holding, GK.interestType),
         }
         rows.append(row)
     rows.sort(key=lambda r: (r["owner"], r["owned"], r["start_date"], r["as_of"], str(r)))

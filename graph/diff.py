@@ -58,8 +58,8 @@ def diff_snapshots(
     def inside(stake: Stake) -> bool:
         return keep is None or (stake.owner in keep and stake.owned in keep)
 
-    old = {(s.owner, s.owned): s for s in before.stakes if inside(s)}
-    new = {(s.owner, s.owned): s for s in after.stakes if inside(s)}
+    old = {(s.owner, s.owned, s.interest): s for s in before.stakes if inside(s)}
+    new = {(s.owner, s.owned, s.interest): s for s in after.stakes if inside(s)}
     result = GroupDiff()
     for key in sorted(new.keys() - old.keys()):
         result.added.append(new[key])

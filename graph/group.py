@@ -31,6 +31,21 @@ def _num(value: float | None) -> float | None:
     return int(rounded) if rounded == int(rounded) and abs(rounded) < 1e15 else rounded
 
 
+def _percent_fields(stake: Stake) -> dict[str, float | None]:
+    """``percent``, ``percent_min``, ``percent_max`` of a stake, the same figures the
+    text shows: a range with one bound stated has the other at 0 or 100, and a range
+    whose bounds meet (at least 100%) is that percent."""
+    if stake.percent is not None:
+        value = _num(stake.percent)
+        return {"percent": value, "percent_min": value, "percent_max": value}
+    if stake.percent_min is None and stake.percent_max is None:
+        return {"percent": None, "percent_min": None, "percent_max": None}
+    low = _num(stake.percent_min if stake.percent_min is not None else 0.0)
+    high = _num(stake.percent_max if stake.percent_max is not None else 100.0)
+    exact = low == high and not (stake.min_exclusive or stake.max_exclusive)
+    return {"percent": low if exact else None, "percent_min": low, "percent_max": high}
+
+
 def _pct(fraction: float) -> float | None:
     return _num(fraction * 100)
 
@@ -80,10 +95,9 @@ class Group:
     def _stake_json(self, stake: Stake, who: str) -> dict[str, Any]:
         return {
             **self.ref(who),
-            "percent": _num(stake.percent),
-            "percent_min": _num(stake.percent_min if stake.percent is None else stake.percent),
-            "percent_max": _num(stake.percent_max if stake.percent is None else stake.percent),
+            **_percent_fields(stake),
             "shares": stake.shares,
+            "interest": stake.interest,
             "consolidated": stake.consolidated,
             "basis": "; ".join(stake.basis),
             "status": _status(stake.status),
@@ -176,6 +190,17 @@ class Group:
         return control.consolidation_paths(graph, entity_id, threshold=self.threshold)
 
     def paths(self, name: str, day: _dt.date) -> dict[str, Any]:
+        """Ultimate parent and consolidation paths, computed and reported.
+
+        The direct records give the computed ultimate parent. Where a source reports
+        an ultimate parent (GLEIF ``IS_ULTIMATELY_CONSOLIDATED_BY``) valid that day,
+        ``ultimate_parent_basis`` says how the two stand: ``computed`` (none
+        reported), ``agrees``, ``completed`` (the computed chain stops short, and the
+        one reported parent completes it: the answer is that parent's own ultimate
+        parent, and ``reported_links`` names the link that rests on the report) or
+        ``differs`` (the computed chain runs past the reported parent, or several are
+        reported: the computed answer stands, the reported one is shown beside it).
+        """
         entity_id = self.resolve(name)
         snap = self.snapshot(day)
         graph = snap.graph(unnamed=False)
@@ -185,12 +210,24 @@ class Group:
             found = control.consolidation_paths(graph, entity_id, threshold=self.threshold)
         else:
             parent, found = entity_id, []
+        computed, links = parent, []
+        reported = sorted({
+            rel.parent for rel, _ in snap.reported
+            if rel.kind == "ultimate" and rel.child == entity_id and rel.parent != entity_id
+        })  # fmt: skip
+        basis = completion(reported, computed, entity_id in graph, graph, self.threshold)
+        if basis == "completed":
+            upper = control.consolidation_paths(graph, reported[0], threshold=self.threshold)
+            parent = control.ultimate_parent(graph, reported[0], threshold=self.threshold)
+            found = [up + low for up in upper or [[reported[0]]] for low in found]
+            links = [[self.ref(reported[0]), self.ref(computed)]]
         # The answer rests on what is assumed in the links of its paths and in the end of
         # the entity, when its status is "dissolved" by an assumed merger.
         assumptions = self._end_assumptions(entity_id, day)
         for path in found:
-            for upper, lower in zip(path, path[1:], strict=False):
-                assumptions += graph.edges[upper, lower]["stake"].assumptions
+            for upper_id, lower_id in zip(path, path[1:], strict=False):
+                if graph.has_edge(upper_id, lower_id):
+                    assumptions += graph.edges[upper_id, lower_id]["stake"].assumptions
         unique = list({(a["fact"], a.get("property"), a["reason"]): a
                        for a in assumptions}.values())  # fmt: skip
         return {
@@ -198,6 +235,11 @@ class Group:
             "at": day.isoformat(),
             "status": status,
             "ultimate_parent": self.ref(parent),
+            "computed_ultimate_parent": self.ref(computed),
+            "reported_ultimate_parent": self.ref(reported[0]) if len(reported) == 1 else None,
+            "reported_ultimate_parents": [self.ref(r) for r in reported],
+            "ultimate_parent_basis": basis,
+            "reported_links": links,
             "paths": [[self.ref(e) for e in path] for path in found],
             "assumed": bool(unique),
             "assumptions": unique,
@@ -205,7 +247,7 @@ class Group:
 
     def effective(self, owner: str, target: str, day: _dt.date) -> dict[str, Any]:
         owner_id, target_id = self.resolve(owner), self.resolve(target)
-        graph = self.snapshot(day).graph()
+        graph = self.snapshot(day).graph(measure="ownership")
         if owner_id in graph and target_id in graph and owner_id != target_id:
             low, high = effective.effective_ownership(graph, owner_id, target_id)
         else:
@@ -221,7 +263,8 @@ class Group:
 
     def perimeter(self, name: str, day: _dt.date, affiliate_min: float = 20.0) -> dict[str, Any]:
         entity_id = self.resolve(name)
-        graph = self.snapshot(day).graph(unnamed=False)
+        snap = self.snapshot(day)
+        graph = snap.graph(unnamed=False)
         result: dict[str, Any] = {
             "entity": self.ref(entity_id),
             "at": day.isoformat(),
@@ -231,7 +274,11 @@ class Group:
         if entity_id not in graph:
             return result
         found = control.perimeter(
-            graph, entity_id, threshold=self.threshold, affiliate_min=affiliate_min
+            graph,
+            entity_id,
+            threshold=self.threshold,
+            affiliate_min=affiliate_min,
+            ownership=snap.graph(unnamed=False, measure="ownership"),
         )
         for item in found["subsidiaries"]:
             result["subsidiaries"].append(
@@ -264,6 +311,7 @@ class Group:
                 "owner": self.ref(stake.owner),
                 "owned": self.ref(stake.owned),
                 "percent": _num(stake.percent),
+                "interest": stake.interest,
                 "consolidated": stake.consolidated,
                 "status": _status(stake.status),
                 "assumed": stake.assumed,
@@ -369,6 +417,25 @@ class Group:
                 }
             )
         return found
+
+
+def completion(
+    reported: list[str], computed: str, present: bool, graph: Any, threshold: float
+) -> str:
+    """How a reported ultimate parent stands to the computed one (see ``Group.paths``).
+
+    ``completed`` when exactly one is reported, the entity is present, the reported
+    parent is too, and the computed chain does not already run through it (its own
+    computed ultimate parent is another); ``differs`` when reports exist otherwise.
+    """
+    if not reported:
+        return "computed"
+    if computed in reported:
+        return "agrees"
+    if len(reported) != 1 or not present or reported[0] not in graph:
+        return "differs"
+    beyond = control.ultimate_parent(graph, reported[0], threshold=threshold) == computed
+    return "differs" if beyond else "completed"
 
 
 def store_info(store: Store) -> dict[str, Any]:

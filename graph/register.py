@@ -17,23 +17,30 @@ survivor) -- as columns:
 ``low``, ``high``
     bounds of the fraction held (0 and 1 when unknown), float64;
 ``flags``
-    :data:`LOW_EXCLUSIVE`, :data:`HIGH_EXCLUSIVE`, :data:`CONSOLIDATED`, :data:`HOLDING`.
+    :data:`LOW_EXCLUSIVE`, :data:`HIGH_EXCLUSIVE`, :data:`CONSOLIDATED`, :data:`HOLDING`;
+``kind``
+    the interest kind, a code into :attr:`Register.interests`.
 
 Rows are sorted by owned entity, then owner, then start, with one offset per entity
 (as in a CSR matrix), so the owners of an entity on a day are a slice of a few rows
 and a filter; a second permutation does the same for what an entity holds. The
-answers are those of ``Timeline.snapshot(day)``: stakes of one owner in one entity on
-one day add up (capped at 100%), and a direct consolidation beside a holding marks it
-consolidated. The register leaves out what registers do not carry: percentages
-derived from share counts (splits, issuances), reported relations other than direct
-consolidations (they are not stakes), and the sources and bases of each stake.
+answers are those of ``Timeline.snapshot(day)``: each row has its interest kind
+(``kind``, a code into :attr:`Register.interests`); rows of one pair and kind on one
+day add up (capped at 100%), kinds never do, and per pair the kind
+:func:`groupkg.graph.timeline.pair_stakes` picks weighs the edge (voting rights
+for control where stated, shares for ownership). A holding given as a share count is
+cut at every day its percentage may change (issued shares observed, splits,
+issuances), each part with the percentage the time model derives for it. Reported
+ultimate parents are kept apart (``up_*`` columns) for
+:meth:`Register.completed_parents_at`. The sources and bases of each stake are not
+kept.
 
-Built from a :class:`~groupkg.graph.timeline.Timeline` (:meth:`Register.from_timeline`),
-and only so: :meth:`Register.from_store` reads the store with
-:func:`~groupkg.graph.loader.load_dataset` and lays the facts out with the
-``Timeline``, so the register and the time model cannot disagree. Beside an
-``oxigraph:PATH`` store it is cached as ``PATH.register.npz``, keyed by the store's
-committed imports and write mark, and reopened as memory maps.
+Always built by the one time model: the facts of a store (:meth:`Register.from_store`)
+or of N-Triples files (:meth:`Register.from_ntriples`) are read by
+:func:`~groupkg.graph.loader.load_dataset`, laid out by a
+:class:`~groupkg.graph.timeline.Timeline` and turned into columns
+(:meth:`Register.from_timeline`); beside an ``oxigraph:PATH`` store it is cached as
+``PATH.register.npz``, keyed by the store's write mark, and reopened as memory maps.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ import os
 import struct
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -80,19 +87,21 @@ OPEN_START = int(np.iinfo(np.int32).min)
 OPEN_END = int(np.iinfo(np.int32).max)
 LOW_EXCLUSIVE, HIGH_EXCLUSIVE, CONSOLIDATED, HOLDING = 1, 2, 4, 8
 _KNOWN, _UNNAMED = 1, 2  # entity flags: has a lifetime record (a node when alive); unnamed
-_FORMAT = "groupkg-register-1"
+_FORMAT = "groupkg-register-2"
 _TOLERANCE = 1e-9  # as groupkg.graph.effective.TOLERANCE: percentages carry few decimals
 
-_COLUMNS = ("owner", "owned", "start", "end", "low", "high", "flags")
+_COLUMNS = ("owner", "owned", "start", "end", "low", "high", "flags", "kind")
 _ENTITY_COLUMNS = ("ids", "born", "ended", "kinds")
 
 
 class DirectStake(NamedTuple):
-    """One direct stake on one day: the other party, and bounds of the fraction held."""
+    """One direct stake on one day: the other party, bounds of the fraction held, and the
+    interest kind (a BODS interest type, or ``directConsolidation``)."""
 
     entity: str
     low: float
     high: float
+    interest: str = "shareholding"
 
 
 class StakeMatrices(NamedTuple):
@@ -184,10 +193,18 @@ class Register:
         self.owner, self.owned = arrays["owner"], arrays["owned"]
         self.start, self.end = arrays["start"], arrays["end"]
         self.low, self.high, self.flags = arrays["low"], arrays["high"], arrays["flags"]
+        self.kind = arrays["kind"]
+        empty = np.zeros(0, dtype=np.int32)
+        self._reported = tuple(
+            arrays.get(name, empty) for name in ("up_child", "up_parent", "up_start", "up_end")
+        )
+        #: Interest kinds, by the code the ``kind`` column holds.
+        self.interests = [bytes(k).decode() for k in arrays["interests"]]
+        self._ranks = {m: _ranks(self.interests, m) for m in ("control", "ownership")}
         self._owned_offsets = arrays["owned_offsets"]
         self._owner_order = arrays["owner_order"]
         self._owner_offsets = arrays["owner_offsets"]
-        self._day_edges: dict[int, _Edges] = {}
+        self._day_edges: dict[tuple[int, str], _Edges] = {}
         self._id_list: list[str] | None = None
         self.__records: np.ndarray | None = None
 
@@ -203,6 +220,7 @@ class Register:
         unnamed: Iterable[str],
         rows: _Rows,
         index: dict[str, int] | None = None,
+        reported: Iterable[tuple[int, int, int, int]] = (),
     ) -> Register:
         """Arrays from entity ids and rows whose ``owner``/``owned`` are positions in ``ids``.
 
@@ -226,8 +244,10 @@ class Register:
         low = np.array(columns["low"], dtype=np.float64)
         high = np.array(columns["high"], dtype=np.float64)
         flags = np.array(columns["flags"], dtype=np.uint8)
+        names = sorted(set(columns["kind"]))
+        kind = np.array([names.index(k) for k in columns["kind"]], dtype=np.uint8)
         # One canonical order, so two ways of building the same register give equal arrays.
-        order_rows = np.lexsort((flags, high, low, end, start, owner, owned))
+        order_rows = np.lexsort((kind, flags, high, low, end, start, owner, owned))
         arrays = {
             "ids": np.array([e.encode() for e in sorted_ids], dtype=bytes)
             if n
@@ -242,6 +262,12 @@ class Register:
             "low": low[order_rows],
             "high": high[order_rows],
             "flags": flags[order_rows],
+            "kind": kind[order_rows],
+            # Reported ultimate parents (child, parent, start, end), child positions sorted.
+            **_reported_columns(reported, position),
+            "interests": np.array([k.encode() for k in names], dtype=bytes)
+            if names
+            else np.zeros(0, dtype="S1"),
         }
         _index_rows(arrays, n)
         return cls(arrays)
@@ -267,18 +293,43 @@ class Register:
                 born[entity] = start.toordinal()
             if end is not None:
                 ended[entity] = end.toordinal()
+        from groupkg.graph.timeline import BOARD, interest_of
+
         rows = _Rows()
+        reported: list[tuple[int, int, int, int]] = []
         for span in timeline.spans:
+            if span.relation is not None and span.relation.kind == "ultimate":
+                reported.append((
+                    place(span.relation.child), place(span.relation.parent),
+                    span.start.toordinal() if span.start else OPEN_START,
+                    span.end.toordinal() if span.end else OPEN_END,
+                ))  # fmt: skip
+                continue
             if span.relation is not None:
                 if span.relation.kind != "direct":
                     continue  # reported, not a stake
-                low, high, flags = 0.0, 1.0, CONSOLIDATED
+                percent = span.relation.percent
+                low, high = (0.0, 1.0) if percent is None else (percent / 100, percent / 100)
+                flags, interest = CONSOLIDATED, interest_of(span.relation)
             else:
                 h = span.holding
                 assert h is not None
                 low, high, flags = _stake_of_holding(
                     h.percent, h.percent_min, h.percent_max, h.min_exclusive, h.max_exclusive
                 )
+                interest = interest_of(h)
+                if interest == BOARD:
+                    flags |= CONSOLIDATED
+                if h.shares is not None:  # the percent follows the issued shares
+                    for start, end, stake in _share_segments(timeline, span):
+                        low, high, flags = _stake_of_holding(
+                            stake.percent, stake.percent_min, stake.percent_max,
+                            stake.min_exclusive, stake.max_exclusive,
+                        )  # fmt: skip
+                        rows.add(place(span.owner), place(span.owned), start, end, low, high,
+                                 flags | (CONSOLIDATED if interest == BOARD else 0),
+                                 interest)  # fmt: skip
+                    continue
             rows.add(
                 place(span.owner),
                 place(span.owned),
@@ -287,9 +338,12 @@ class Register:
                 low,
                 high,
                 flags,
+                interest,
             )
         unnamed = [e.id for e in entities.values() if e.kind == "unnamed"]
-        return cls._from_columns(ids, born, ended, timeline.lifetimes, unnamed, rows, index)
+        return cls._from_columns(
+            ids, born, ended, timeline.lifetimes, unnamed, rows, index, reported
+        )
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Register:
@@ -305,9 +359,7 @@ class Register:
         cache: bool | str | os.PathLike[str] = True,
         progress: Callable[[int], None] | None = None,
     ) -> Register:
-        """The register of a whole store: its facts read by
-        :func:`~groupkg.graph.loader.load_dataset` and laid out in time by the
-        :class:`~groupkg.graph.timeline.Timeline` (:meth:`from_dataset`).
+        """The register of a whole store, read with the ``register-*.rq`` queries.
 
         Parameters
         ----------
@@ -318,12 +370,8 @@ class Register:
             matches the store's committed imports, else rebuilt and written); a path:
             that file; ``False``: no cache.
         progress
-            Called with the number of triples read so far, every 100,000 and once all
-            are read; laying them out in time (a few seconds for a million) comes after
-            the last call.
+            Called with the number of facts read, once they are read.
         """
-        from groupkg.graph.loader import load_dataset
-
         path = _cache_path(store, cache)
         key = _cache_key(store) if path is not None else ""
         if path is not None and path.is_file():
@@ -333,7 +381,15 @@ class Register:
                 found = None
             if found is not None and found.key == key:
                 return found
-        register = cls.from_dataset(load_dataset(store, progress=progress))
+        from groupkg.graph.loader import load_dataset
+
+        dataset = load_dataset(store)
+        if progress is not None:
+            progress(
+                len(dataset.entities) + len(dataset.holdings) + len(dataset.relations)
+                + len(dataset.events) + len(dataset.observations)
+            )  # fmt: skip
+        register = cls.from_dataset(dataset)
         if path is not None:
             try:
                 register.save(path, key)
@@ -347,22 +403,27 @@ class Register:
         paths: Iterable[str | os.PathLike[str]],
         progress: Callable[[int], None] | None = None,
     ) -> Register:
-        """The register of N-Triples files: the register :meth:`from_store` builds of a
-        store holding exactly these files, read into a store in memory first (for an
-        import to build the register of what it loads without reading the store it
-        wrote). ``progress`` is called with the triples loaded after each file, then as
-        :meth:`from_store` calls it.
-        """
-        from groupkg.graph.loader import load_dataset
-        from groupkg.graph.store import OxigraphStore
+        """The register of N-Triples files, read in one streaming pass.
 
-        store = OxigraphStore()
-        loaded = 0
+        The same facts as :meth:`from_store` would read from a store holding exactly
+        these files, at a tenth of the cost: an on-disk store pays a lookup for every
+        IRI a query returns. For an import to build the register of what it loads;
+        ``progress`` is called with the triples read, every million.
+        """
+        import pyoxigraph as ox
+
+        from groupkg.graph.loader import load_dataset
+        from groupkg.graph.store import open_store
+
+        store = open_store("memory", default_data=False)
+        read = 0
         for path in paths:
-            loaded += store.import_ntriples(Path(path))
+            with open(path, "rb") as stream:
+                store.add_rdf(stream.read(), ox.RdfFormat.N_TRIPLES)
+            read = len(store)
             if progress is not None:
-                progress(loaded)
-        return cls.from_dataset(load_dataset(store, progress=progress))
+                progress(read)
+        return cls.from_dataset(load_dataset(store))
 
     def attach(self, store: Store) -> Path | None:
         """Save this register as the cache of ``store`` (``PATH.register.npz``), under the
@@ -462,17 +523,18 @@ class Register:
         return self.__records
 
     def _stakes(self, records: list[tuple], day: int, side: int) -> list[tuple]:
-        """Combined stakes of the rows valid on ``day``: (party, low, high, flags), the
-        party being the owner (``side`` 0) or the owned (1)."""
-        found: dict[int, list] = {}
+        """Stakes of the rows valid on ``day``, those of one party and kind added up:
+        (party, low, high, flags, kind), the party being the owner (``side`` 0) or the
+        owned (1)."""
+        found: dict[tuple[int, int], list] = {}
         for row in records:
             if row[2] <= day < row[3]:
-                party = row[side]
-                held = found.get(party)
+                key = (row[side], row[7])
+                held = found.get(key)
                 if held is None:
-                    held = found[party] = [0.0, 0.0, 0, 0]
+                    held = found[key] = [0.0, 0.0, 0, 0]
                 _add_stake(held, row[4], row[5], row[6])
-        return [(p, *_final_stake(v)) for p, v in found.items()]
+        return [(p, *_final_stake(v), k) for (p, k), v in found.items()]
 
     def _held_in(self, i: int) -> list[tuple]:
         """The rows of the stakes held in entity ``i``."""
@@ -481,15 +543,19 @@ class Register:
 
     def _answer(self, stakes: list[tuple]) -> list[DirectStake]:
         ids = self._ids
-        answer = [DirectStake(ids[p].decode(), low, high) for p, low, high, _ in stakes]
+        kinds = self.interests
+        answer = [
+            DirectStake(ids[p].decode(), low, high, kinds[k]) for p, low, high, _, k in stakes
+        ]
         if len(answer) > 1:
-            answer.sort(key=lambda s: (-s.low, s.entity))
+            answer.sort(key=lambda s: (-s.low, s.entity, s.interest))
         return answer
 
     def owners_at(self, entity_id: str, day: _dt.date | int) -> list[DirectStake]:
-        """The direct owners of ``entity_id`` on ``day``, largest stake first.
+        """The direct owners of ``entity_id`` on ``day``, largest stake first, one for
+        each owner and interest kind (kinds are never added together).
 
-        A direct consolidation without a holding beside it is the range 0-1.
+        A direct consolidation reported without a percentage is the range 0-1.
         """
         i = self.position(entity_id)
         if i < 0:
@@ -514,23 +580,13 @@ class Register:
         import networkx as nx
 
         d = day_number(day)
-        graph = nx.DiGraph()
         i = self.position(entity_id)
         if i < 0:
-            return graph
-        unnamed = (self.kinds & _UNNAMED) != 0
-        graph.add_node(i)
-        stack, seen = [i], {i}
-        while stack:
-            v = stack.pop()
-            for u, low, high, flags in self._stakes(self._held_in(v), d, 0):
-                if unnamed[u]:
-                    continue
-                graph.add_edge(u, v, **_edge_data(low, high, flags))
-                if u not in seen:
-                    seen.add(u)
-                    stack.append(u)
-        return graph
+            return nx.DiGraph()
+        edges = self.edges_at(d)
+        c = edges.control
+        members = _ancestors(len(self), edges.src[c], edges.dst[c], np.array([i]))
+        return _subgraph(edges, members, c)
 
     def paths_at(
         self, entity_id: str, day: _dt.date | int, threshold: float = 50
@@ -557,36 +613,42 @@ class Register:
 
     # -- the whole register on one day ---------------------------------------------------
 
-    def edges_at(self, day: _dt.date | int) -> _Edges:
-        """The stakes of ``day``, one per owner and owned (stakes of a pair added up)."""
+    def edges_at(self, day: _dt.date | int, measure: str = "control") -> _Edges:
+        """The stakes of ``day``, one per owner and owned, as
+        :func:`groupkg.graph.timeline.pair_stakes` picks them for ``measure``
+        (``"control"`` or ``"ownership"``)."""
         d = day_number(day)
-        edges = self._day_edges.get(d)
+        edges = self._day_edges.get((d, measure))
         if edges is None:
-            edges = _Edges.of(self, d)
-            if len(self._day_edges) >= 4:
+            edges = _Edges.of(self, d, self._ranks[measure], measure == "control")
+            if len(self._day_edges) >= 8:
                 self._day_edges.pop(next(iter(self._day_edges)))
-            self._day_edges[d] = edges
+            self._day_edges[(d, measure)] = edges
         return edges
 
     def graph_at(self, day: _dt.date | int) -> StakeMatrices:
         """The ownership graph of ``day`` as two sparse matrices, see :class:`StakeMatrices`."""
         import scipy.sparse as sp
 
-        e = self.edges_at(day)
+        e = self.edges_at(day, "ownership")
         n = len(self)
         low = sp.csr_array((e.low, (e.src, e.dst)), shape=(n, n))
         high = sp.csr_array((e.high, (e.src, e.dst)), shape=(n, n))
         return StakeMatrices(low, high)
 
     def networkx_at(
-        self, day: _dt.date | int, unnamed: bool = True, members: np.ndarray | None = None
+        self,
+        day: _dt.date | int,
+        unnamed: bool = True,
+        members: np.ndarray | None = None,
+        measure: str = "control",
     ) -> nx.DiGraph:
-        """The ownership graph of ``day`` as ``Timeline.snapshot(day).graph(unnamed)`` builds
-        it (nodes are positions): the entities present that day and their stakes, with or
-        without those held by buckets of unnamed holders. ``members`` (a mask) keeps only
-        those entities and the stakes held in them."""
+        """The graph of ``day`` as ``Timeline.snapshot(day).graph(unnamed, measure)``
+        builds it (nodes are positions): the entities present that day and their stakes,
+        with or without those held by buckets of unnamed holders. ``members`` (a mask)
+        keeps only those entities and the stakes held in them."""
         d = day_number(day)
-        edges = self.edges_at(d)
+        edges = self.edges_at(d, measure)
         usable = np.ones(edges.src.size, dtype=bool) if unnamed else edges.control
         if members is None:
             members = (self.kinds & _KNOWN != 0) & (self.born <= d) & (d < self.ended)
@@ -654,6 +716,39 @@ class Register:
         found[~self._present(d, edges)] = -1
         return found
 
+    def completed_parents_at(
+        self, day: _dt.date | int, threshold: float = 50
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ultimate parents as :meth:`groupkg.graph.group.Group.paths` answers them: the
+        computed ones (:meth:`ultimate_parents_at`), completed by a reported ultimate
+        parent where the direct records leave the chain open.
+
+        Returns the parents (positions, -1 where absent) and, per entity, the basis code
+        of :data:`BASES` (``computed``, ``agrees``, ``completed``, ``differs``), the
+        rule of :func:`groupkg.graph.group.completion`.
+        """
+        d = day_number(day)
+        computed = self.ultimate_parents_at(d, threshold)
+        found = computed.copy()
+        basis = np.zeros(len(self), dtype=np.int8)
+        child, parent, start, end = self._reported
+        valid = (start <= d) & (d < end) & (child != parent)
+        if not valid.any():
+            return found, basis
+        pairs = np.unique(np.stack([child[valid], parent[valid]]).astype(np.int64), axis=1)
+        c, u = pairs
+        reports = np.bincount(c, minlength=len(self))
+        agrees = computed[c] == u
+        basis[c] = BASES.index("differs")
+        one = (reports[c] == 1) & (computed[c] >= 0) & (computed[u] >= 0)
+        completes = one & ~agrees & (computed[u] != computed[c])
+        agreeing = np.zeros(len(self), dtype=bool)
+        agreeing[c[agrees]] = True
+        basis[agreeing] = BASES.index("agrees")
+        basis[c[completes]] = BASES.index("completed")
+        found[c[completes]] = computed[u[completes]]
+        return found, basis
+
     def effective_from_top_parents(
         self,
         day: _dt.date | int,
@@ -682,7 +777,7 @@ class Register:
         top parents done for both bounds.
         """
         d = day_number(day)
-        edges = self.edges_at(d)
+        edges = self.edges_at(d, "ownership")
         n = len(self)
         parents = self.ultimate_parents_at(d, threshold)
         tops = np.flatnonzero((parents == np.arange(n)) & (np.bincount(edges.src, minlength=n) > 0))
@@ -754,6 +849,44 @@ class Register:
         return sp.csr_array(low + extra_low), sp.csr_array(high + extra_high)
 
 
+def _share_segments(timeline: Timeline, span: Any) -> Iterator[tuple[int, int, Any]]:
+    """``(start, end, stake)`` for the parts of a span over which the percentage the
+    time model derives from its share count stays the same: cut at every day the
+    owned entity's issued shares may change."""
+    start = span.start.toordinal() if span.start else OPEN_START
+    end = span.end.toordinal() if span.end else OPEN_END
+    cuts = [d.toordinal() for d in timeline.share_days(span.owned)]
+    bounds = [start, *(c for c in cuts if start < c < end), end]
+    for first, last in zip(bounds, bounds[1:], strict=False):
+        # The day the stake is read on: the part's first day; for an open start, the
+        # day before its end (or any day, for a span open at both ends).
+        if first != OPEN_START:
+            day = first
+        elif last != OPEN_END:
+            day = last - 1
+        else:
+            day = _dt.date.today().toordinal()
+        yield first, last, timeline.stake(span, _dt.date.fromordinal(day))
+
+
+BASES = ("computed", "agrees", "completed", "differs")
+"""How an entity's ultimate parent stands to a reported one (``completed_parents_at``)."""
+
+
+def _reported_columns(
+    reported: Iterable[tuple[int, int, int, int]], position: np.ndarray
+) -> dict[str, np.ndarray]:
+    found = np.array(list(reported), dtype=np.int64).reshape(-1, 4)
+    child, parent = position[found[:, 0]], position[found[:, 1]]
+    order = np.lexsort((found[:, 2], parent, child))
+    return {
+        "up_child": child[order].astype(np.int32),
+        "up_parent": parent[order].astype(np.int32),
+        "up_start": found[order, 2].astype(np.int32),
+        "up_end": found[order, 3].astype(np.int32),
+    }
+
+
 # -- one day's stakes ----------------------------------------------------------------------
 
 
@@ -771,51 +904,84 @@ class _Edges(NamedTuple):
     control: np.ndarray  # the owner is not a bucket of unnamed holders
 
     @classmethod
-    def of(cls, register: Register, day: int) -> _Edges:
+    def of(cls, register: Register, day: int, ranks: np.ndarray, control: bool) -> _Edges:
+        """The rows valid on ``day``: those of one pair and kind added up (capped at
+        1), then per pair the kind of least rank (:func:`_ranks`) weighs the edge; with
+        ``control``, a consolidation or board-appointment row of the pair marks it
+        consolidated."""
         valid = np.flatnonzero((register.start <= day) & (day < register.end))
+        kind = register.kind[valid].astype(np.int64)
+        rank = ranks[kind] if valid.size else np.zeros(0, dtype=np.int64)
         src = register.owner[valid].astype(np.int64)
         dst = register.owned[valid].astype(np.int64)
-        low, high = register.low[valid], register.high[valid]
-        flags = register.flags[valid]
-        hold = (flags & HOLDING) != 0
-        lex = (flags & LOW_EXCLUSIVE) != 0
-        hex_ = (flags & HIGH_EXCLUSIVE) != 0
-        cons = (flags & CONSOLIDATED) != 0
-        same = (src[1:] == src[:-1]) & (dst[1:] == dst[:-1])
-        if same.any():
-            # Stakes of one owner in one company add up (Timeline's _combine); a
-            # consolidation beside a holding only marks it consolidated.
-            first = np.flatnonzero(np.r_[True, ~same])
-            held = np.add.reduceat(hold.astype(np.int64), first)
-            low_sum = np.add.reduceat(np.where(hold, low, 0.0), first)
-            high_sum = np.add.reduceat(np.where(hold, high, 0.0), first)
-            one = held == 1
-            lex = one & (np.add.reduceat((lex & hold).astype(np.int64), first) > 0)
-            hex_ = one & (np.add.reduceat((hex_ & hold).astype(np.int64), first) > 0)
-            cons = np.add.reduceat(cons.astype(np.int64), first) > 0
-            low = np.where(held > 0, np.minimum(low_sum, 1.0), 0.0)
-            high = np.where(held > 0, np.minimum(high_sum, 1.0), 1.0)
-            hold = held > 0
-            src, dst = src[first], dst[first]
-        control = (register.kinds[src] & _UNNAMED) == 0
-        return cls(src, dst, low, high, lex, hex_, cons, hold, control)
+        order = np.lexsort((kind, rank, src, dst))
+        src, dst, kind, rank = src[order], dst[order], kind[order], rank[order]
+        low, high = register.low[valid][order], register.high[valid][order]
+        flags = register.flags[valid][order]
+        new_pair = np.r_[True, (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])][: src.size]
+        cons = np.zeros(0, dtype=bool)
+        if control and src.size:
+            marked = ((flags & CONSOLIDATED) != 0).astype(np.int64)
+            cons = np.add.reduceat(marked, np.flatnonzero(new_pair)) > 0
+        # Rows of one pair and kind add up (two exclusive bounds make an inclusive one).
+        first = np.flatnonzero(new_pair | np.r_[True, kind[1:] != kind[:-1]][: src.size])
+        single = np.diff(np.r_[first, src.size]) == 1
+        if first.size:
+            low = np.minimum(np.add.reduceat(low, first), 1.0)
+            high = np.minimum(np.add.reduceat(high, first), 1.0)
+        flags, src, dst, rank = flags[first], src[first], dst[first], rank[first]
+        # The first kind of a pair (least rank) weighs its edge, if that kind weighs.
+        lead = np.flatnonzero(new_pair[first])
+        weighs = rank[lead] < _NO_WEIGHT
+        chosen = lead[weighs]
+        cons = cons[weighs] if control else np.zeros(chosen.size, dtype=bool)
+        flags = flags[chosen]
+        one = single[chosen]
+        src, dst = src[chosen], dst[chosen]
+        return cls(
+            src,
+            dst,
+            low[chosen],
+            high[chosen],
+            one & ((flags & LOW_EXCLUSIVE) != 0),
+            one & ((flags & HIGH_EXCLUSIVE) != 0),
+            cons,
+            (flags & HOLDING) != 0,
+            (register.kinds[src] & _UNNAMED) == 0,
+        )
+
+
+_NO_WEIGHT = 99
+
+
+def _ranks(interests: list[str], measure: str) -> np.ndarray:
+    """Per interest kind, its rank in :func:`groupkg.graph.timeline.pair_stakes`'s
+    choice for ``measure``: the least rank present weighs a pair's edge;
+    ``_NO_WEIGHT`` never does."""
+    from groupkg.graph.timeline import BOARD, CONSOLIDATION, SHARES, UNKNOWN, VOTES
+
+    order = [SHARES, CONSOLIDATION, UNKNOWN]
+    if measure == "control":
+        order = [VOTES, *order, BOARD]
+    return np.array(
+        [order.index(k) if k in order else _NO_WEIGHT for k in interests], dtype=np.int64
+    )
 
 
 def _add_stake(held: list, low: float, high: float, flags: int) -> None:
-    if flags & HOLDING:
-        held[0] += low
-        held[1] += high
-        held[3] += 1
+    held[0] += low
+    held[1] += high
     held[2] |= flags
+    held[3] += 1
 
 
 def _final_stake(held: list) -> tuple[float, float, int]:
-    low, high, flags, holdings = held
-    if holdings == 0:
-        return 0.0, 1.0, flags & CONSOLIDATED
-    if holdings > 1:
+    """Rows of one party and kind added up, capped at 1; two exclusive bounds added
+    make an inclusive one."""
+    low, high, flags, rows = held
+    if rows > 1:
         flags &= ~(LOW_EXCLUSIVE | HIGH_EXCLUSIVE)
-    return min(low, 1.0), min(high, 1.0), flags | HOLDING
+    return min(low, 1.0), min(high, 1.0), flags
 
 
 def _edge_data(low: float, high: float, flags: int) -> dict[str, Any]:
@@ -1111,6 +1277,9 @@ def _bounded(low: sp.csr_array, high: sp.csr_array) -> tuple[sp.csr_array, sp.cs
     pattern.data[:] = 1.0
     low = sp.csr_array(sp.csr_array(low.multiply(pattern)).minimum(high))
     return low, high
+
+
+# -- arrays ------------------------------------------------------------------------------------
 
 
 def _records_of(arrays: dict[str, np.ndarray]) -> np.ndarray:

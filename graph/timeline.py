@@ -29,12 +29,28 @@ import networkx as nx
 from groupkg.graph.dates import PartialDate
 from groupkg.graph.model import Dataset, Event, Holding, Relation
 
-__all__ = ["Span", "Stake", "Snapshot", "Timeline", "status_at"]
+__all__ = [
+    "Span",
+    "Stake",
+    "Snapshot",
+    "Timeline",
+    "status_at",
+    "interest_of",
+    "SHARES",
+    "VOTES",
+    "BOARD",
+    "CONSOLIDATION",
+]
 
 # The properties of a merger an absorbed company's end rests on.
 _ENDING = {"absorbed", "survivor", "resultingOrganization", "effectiveDate"}
 SHARE_ISSUES = {"ShareIssuance", "PublicOffering", "ThirdPartyAllotment"}
 MERGERS = {"Merger", "AbsorptionMerger"}
+
+# Interest kinds the analytics read (BODS interest types; a reported direct
+# consolidation is a kind of its own). They are never added together.
+SHARES, VOTES, BOARD = "shareholding", "votingRights", "appointmentOfBoard"
+CONSOLIDATION, UNKNOWN = "directConsolidation", "unknownInterest"
 
 
 def _begin(date: PartialDate | None) -> _dt.date | None:
@@ -107,6 +123,8 @@ class Stake:
     shares: int | None = None
     consolidated: bool = False
     holding: bool = True
+    interest: str = SHARES
+    """The interest kind: a BODS interest type, or ``directConsolidation``."""
     basis: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
@@ -151,39 +169,54 @@ class Snapshot:
     def holdings_of(self, entity_id: str) -> list[Stake]:
         return sorted((s for s in self.stakes if s.owner == entity_id), key=_stake_order)
 
-    def graph(self, unnamed: bool = True) -> nx.DiGraph:
-        """The ownership graph of this day, in the shape the analytics take.
+    def graph(self, unnamed: bool = True, measure: str = "control") -> nx.DiGraph:
+        """The graph of this day, in the shape the analytics take.
 
-        Edge attributes: ``low``/``high`` (fractions), ``low_exclusive``,
-        ``high_exclusive``, ``consolidated``, ``holding`` and the ``stake`` itself.
-        With ``unnamed=False`` buckets of unnamed holders are left out: they stand
-        for many holders, so they neither control nor are anyone's parent.
+        One edge per owner and owned, from the stakes :func:`pair_stakes` picks:
+        ``measure="control"`` weighs it by voting rights where stated, else shares
+        (what :mod:`groupkg.graph.control` reads), ``measure="ownership"`` by shares
+        (what :mod:`groupkg.graph.effective` reads). Edge attributes:
+        ``low``/``high`` (fractions), ``low_exclusive``, ``high_exclusive``,
+        ``consolidated`` (a reported consolidation or a right to appoint the board;
+        control only), ``holding``, the ``stake`` weighed and all ``stakes`` of the
+        pair. With ``unnamed=False`` buckets of unnamed holders are left out: they
+        stand for many holders, so they neither control nor are anyone's parent.
         """
+        if measure not in ("control", "ownership"):
+            raise ValueError(f"measure must be 'control' or 'ownership', not {measure!r}")
         graph = nx.DiGraph()
         graph.add_nodes_from(
             e for e, s in sorted(self.status.items())
             if s == "active" and (unnamed or e not in self.unnamed)
         )  # fmt: skip
+        pairs: dict[tuple[str, str], dict[str, Stake]] = defaultdict(dict)
         for stake in self.stakes:
-            if not unnamed and stake.owner in self.unnamed:
+            if unnamed or stake.owner not in self.unnamed:
+                pairs[(stake.owner, stake.owned)][stake.interest] = stake
+        for (owner, owned), kinds in pairs.items():
+            ownership, control = pair_stakes(kinds)
+            weighed = control if measure == "control" else ownership
+            if weighed is None:
                 continue
+            consolidated = measure == "control" and (CONSOLIDATION in kinds or BOARD in kinds)
             graph.add_edge(
-                stake.owner,
-                stake.owned,
-                low=stake.low,
-                high=stake.high,
-                low_exclusive=stake.min_exclusive and stake.percent is None,
-                high_exclusive=stake.max_exclusive and stake.percent is None,
-                consolidated=stake.consolidated,
-                holding=stake.holding,
-                stake=stake,
+                owner,
+                owned,
+                low=weighed.low,
+                high=weighed.high,
+                low_exclusive=weighed.min_exclusive and weighed.percent is None,
+                high_exclusive=weighed.max_exclusive and weighed.percent is None,
+                consolidated=consolidated,
+                holding=weighed.holding,
+                stake=weighed,
+                stakes=[kinds[k] for k in sorted(kinds)],
             )
         return graph
 
 
-def _stake_order(stake: Stake) -> tuple[float, str, str]:
+def _stake_order(stake: Stake) -> tuple[float, str, str, str]:
     return (-(stake.percent if stake.percent is not None else stake.low * 100), stake.owner,
-            stake.owned)  # fmt: skip
+            stake.owned, stake.interest)  # fmt: skip
 
 
 def status_at(start: _dt.date | None, end: _dt.date | None, day: _dt.date) -> str:
@@ -261,8 +294,7 @@ class Timeline:
     def _spans(self) -> list[Span]:
         groups: dict[tuple[str, str, str], list[Holding | Relation]] = defaultdict(list)
         for holding in self.dataset.holdings:
-            key = (holding.owner, holding.owned, holding.interest_type or "shareholding")
-            groups[key].append(holding)
+            groups[(holding.owner, holding.owned, interest_of(holding))].append(holding)
         for relation in self.dataset.relations:
             groups[(relation.parent, relation.child, "relation:" + relation.kind)].append(
                 relation
@@ -270,13 +302,18 @@ class Timeline:
         spans: list[Span] = []
         for (owner, owned, _), facts in sorted(groups.items()):
             starts = {f.id: _begin(f.valid_from) or _begin(f.as_of) for f in facts}
-            for fact in _one_per_start(facts, starts):
+            ends = _status_ends(facts, starts)
+            for fact in _distinct(facts):
                 start = starts[fact.id]
-                # A later record of the same owner and owned supersedes this one.
+                if start in ends and ends[start] is None:
+                    continue  # ended by a status, on no day a source names
+                # A later record of the same owner, owned and kind supersedes this one.
                 later = [
                     s for s in starts.values() if s is not None and (start is None or s > start)
                 ]
-                natural_end = _min_end(_finish(fact.valid_to), min(later) if later else None)
+                natural_end = _min_end(
+                    _finish(fact.valid_to), min(later) if later else None, ends.get(start)
+                )
                 span = Span(owner, owned, start, natural_end, natural_end)
                 if isinstance(fact, Holding):
                     span.holding = fact
@@ -346,6 +383,16 @@ class Timeline:
                 chosen.append(event)
         return chosen
 
+    def share_days(self, entity_id: str) -> list[_dt.date]:
+        """The days on which a percentage derived from shares of ``entity_id`` may
+        change: its issued-share observations and its splits and issuances."""
+        days = {d for d, _ in self._issued.get(entity_id, [])}
+        for event in self._share_events(entity_id, _dt.date.min, _dt.date.max):
+            day = _effective_day(event)
+            if day is not None:
+                days.add(day)
+        return sorted(days)
+
     def split_factor(self, entity_id: str, since: _dt.date, day: _dt.date) -> float:
         """How many shares of ``day`` one share of ``since`` has become."""
         factor = 1.0
@@ -373,16 +420,22 @@ class Timeline:
 
     # -- the state on a day ------------------------------------------------------------
 
+    def stake(self, span: Span, day: _dt.date) -> Stake:
+        """The stake ``span`` gives on ``day`` (a day within it): percentages derived
+        from share counts follow the issued shares of that day."""
+        return self._stake(span, day)
+
     def _stake(self, span: Span, day: _dt.date) -> Stake:
         if span.relation is not None:
             return Stake(
                 span.owner,
                 span.owned,
+                span.relation.percent,
                 None,
                 None,
-                None,
-                consolidated=span.relation.kind == "direct",
+                consolidated=True,
                 holding=False,
+                interest=CONSOLIDATION,
                 basis=[_basis(span)],
                 sources=span.sources,
                 facts=[span.fact_id],
@@ -399,6 +452,8 @@ class Timeline:
             holding.percent_max,
             holding.min_exclusive,
             holding.max_exclusive,
+            consolidated=interest_of(holding) == BOARD,
+            interest=interest_of(holding),
             basis=[_basis(span)],
             sources=span.sources,
             facts=[span.fact_id],
@@ -429,7 +484,7 @@ class Timeline:
     def snapshot(self, day: _dt.date) -> Snapshot:
         """The state of the whole dataset on ``day``."""
         status = {e: self.status(e, day) for e in self.lifetimes}
-        merged: dict[tuple[str, str], Stake] = {}
+        merged: dict[tuple[str, str, str], Stake] = {}
         reported: list[tuple[Relation, Span]] = []
         for span in self.spans:
             if not _covers(span.start, span.end, day):
@@ -438,7 +493,7 @@ class Timeline:
                 reported.append((span.relation, span))
                 continue
             stake = self._stake(span, day)
-            key = (stake.owner, stake.owned)
+            key = (stake.owner, stake.owned, stake.interest)
             merged[key] = _combine(merged[key], stake) if key in merged else stake
         unnamed = frozenset(e.id for e in self.dataset.entities.values() if e.kind == "unnamed")
         return Snapshot(day, status, list(merged.values()), reported, unnamed)
@@ -449,26 +504,51 @@ def _whole(count: float) -> int | None:
     return int(round(count)) if math.isfinite(count) else None
 
 
-def _one_per_start(facts: list, starts: dict[str, _dt.date | None]) -> list:
-    """Keep one record per start date: the most precise (exact, then range, then unknown).
+def interest_of(fact: Holding | Relation) -> str:
+    """The interest kind of a fact: a BODS interest type, or a reported relation's kind.
 
-    Two records of the same pair on the same day that disagree are a conflict for
-    validation to report; the analytics use the more precise one.
+    >>> interest_of(Holding("h", "P", "A"))
+    'shareholding'
+    >>> interest_of(Relation("r", "direct", "P", "A"))
+    'directConsolidation'
     """
-    best: dict[_dt.date | None, object] = {}
+    if isinstance(fact, Relation):
+        return CONSOLIDATION if fact.kind == "direct" else f"{fact.kind}Consolidation"
+    return fact.interest_type or SHARES
+
+
+def _distinct(facts: list) -> list:
+    """The records of one pair and kind, an exact repeat of another counted once.
+
+    Records that differ in any value or source are distinct, and distinct records of
+    one day add up (a subsidiary listed at 92% and at 8% is held 100%); validation
+    warns about both.
+    """
+    seen: dict[tuple, object] = {}
     for fact in sorted(facts, key=lambda f: f.id):
-        start = starts[fact.id]
-        if start not in best or _precision(fact) > _precision(best[start]):
-            best[start] = fact
-    return list(best.values())
+        values = {k: v for k, v in vars(fact).items() if k not in ("id", "sources")}
+        key = (repr(sorted(values.items())), tuple(sorted(fact.sources)))
+        seen.setdefault(key, fact)
+    return list(seen.values())
 
 
-def _precision(fact: object) -> int:
-    if getattr(fact, "percent", None) is not None:
-        return 3
-    if any(getattr(fact, bound, None) is not None for bound in ("percent_min", "percent_max")):
-        return 2
-    return 1 if getattr(fact, "shares", None) is not None else 0
+def _status_ends(
+    facts: list, starts: dict[str, _dt.date | None]
+) -> dict[_dt.date | None, _dt.date | None]:
+    """Start -> end for the records of one pair and kind that a status ends.
+
+    A GLEIF relation marked ``INACTIVE`` ends, with every record of its pair and kind
+    that starts the same day, at the end of its relationship period; with no end
+    stated, no day can be named on which it held, so it holds on none (None).
+    """
+    ends: dict[_dt.date | None, _dt.date | None] = {}
+    for fact in facts:
+        if getattr(fact, "relationship_status", None) == "INACTIVE":
+            start, end = starts[fact.id], _finish(fact.valid_to)
+            if start in ends and ends[start] is None:
+                continue
+            ends[start] = None if end is None else _min_end(ends.get(start), end)
+    return ends
 
 
 def _event_name(event: Event) -> str:
@@ -506,19 +586,11 @@ def _basis(span: Span) -> str:
 
 
 def _combine(first: Stake, second: Stake) -> Stake:
-    """Two stakes of one owner in one entity on one day (e.g. one inherited by merger).
+    """Two stakes of one owner in one entity, of one kind, on one day: they add up.
 
-    A reported consolidation adds control, not a percentage.
+    Distinct records of one day (a subsidiary listed at 92% and 8%), or a stake the
+    owner holds beside one inherited by merger, capped at 100%.
     """
-    if not second.holding or not first.holding:
-        stake, other = (first, second) if first.holding or not second.holding else (second, first)
-        stake.consolidated = stake.consolidated or other.consolidated
-        stake.basis = list(dict.fromkeys(stake.basis + other.basis))
-        stake.sources = sorted(set(stake.sources + other.sources))
-        stake.facts = stake.facts + other.facts
-        stake.status = list(dict.fromkeys(stake.status + other.status))
-        stake.assumptions = stake.assumptions + other.assumptions
-        return stake
 
     def add(a: float | None, b: float | None) -> float | None:
         return None if a is None or b is None else min(a + b, 100.0)
@@ -539,9 +611,27 @@ def _combine(first: Stake, second: Stake) -> Stake:
         else None,
         consolidated=first.consolidated or second.consolidated,
         holding=first.holding or second.holding,
+        interest=first.interest,
         basis=list(dict.fromkeys(first.basis + second.basis)),
         sources=sorted(set(first.sources + second.sources)),
         facts=first.facts + second.facts,
         status=list(dict.fromkeys(first.status + second.status)),
         assumptions=first.assumptions + second.assumptions,
     )
+
+
+def pair_stakes(stakes: dict[str, Stake]) -> tuple[Stake | None, Stake | None]:
+    """The stakes of one owner in one entity on one day that the analytics read.
+
+    ``stakes`` maps interest kind -> the stake of that kind. Returns the stake
+    ownership figures use (shares; else a reported consolidation, with its
+    percentage or as an unknown stake; else an interest of unknown kind, which may
+    be shares) and the stake control uses (voting rights where stated, else the
+    ownership stake, else a right to appoint the board, an unknown stake). Kinds
+    are never added together; other kinds (other influence, trusteeship...) are
+    listed by ``owners`` but weigh in neither figure.
+    """
+    shares, consolidation = stakes.get(SHARES), stakes.get(CONSOLIDATION)
+    ownership = shares or consolidation or stakes.get(UNKNOWN)
+    control = stakes.get(VOTES) or ownership or stakes.get(BOARD)
+    return ownership, control

@@ -65,7 +65,7 @@ def test_a_persistent_store_keeps_the_index_and_writes_csv(tmp_path: Path) -> No
     assert cache.is_file()
     with table.open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
-    assert rows and set(rows[0]) == {"entity", "ultimate_parent"}
+    assert rows and set(rows[0]) == {"entity", "ultimate_parent", "basis"}
 
     stamp = cache.stat().st_mtime_ns
     code, output = invoke(*args, "--json")

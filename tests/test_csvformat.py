@@ -360,3 +360,188 @@ def test_an_entity_whose_label_is_shared_is_written_by_iri():
     write_csv(graph, buffer)
     rows = buffer.getvalue().splitlines()[1:]
     assert rows == ["https://example.org/a,C,10,,,,,,", "https://example.org/b,C,10,,,,,,"]
+
+
+# ---- reported consolidations (interest_type directConsolidation / ultimateConsolidation) ----
+
+CONSOLIDATIONS = (
+    "owner,owned,percent,start_date,end_date,as_of,source,interest_type\n"
+    "Acme Holdings,Acme Europe,100,2019-01-01,,,Annual report 2019,directConsolidation\n"
+    "Acme Group,Acme Europe,,2019-01,2024-01-01,,Annual report 2019,ultimateConsolidation\n"
+    "Acme Group,Acme Holdings,,,,2019-12-31,Group register,directConsolidation\n"
+    "Acme Holdings,Acme Works,60,,,2019-12-31,Group register,\n"
+)
+
+
+def relations(graph: Graph) -> set[tuple[str, ...]]:
+    """Each reported consolidation as (class, parent label, child label, percent, from, to, as of,
+    source titles)."""
+
+    def text(node: object, prop: URIRef) -> str:
+        value = graph.value(node, prop)  # type: ignore[arg-type]
+        return "" if value is None else str(value)
+
+    out = set()
+    for cls in (GK.DirectConsolidation, GK.UltimateConsolidation):
+        for rel in graph.subjects(RDF.type, cls):
+            sources = sorted(
+                str(graph.value(s, DCTERMS.title)) for s in graph.objects(rel, PROV.wasDerivedFrom)
+            )
+            out.add(
+                (
+                    cls.fragment,
+                    text(graph.value(rel, GK.parent), RDFS.label),
+                    text(graph.value(rel, GK.child), RDFS.label),
+                    *(text(rel, p) for p in (GK.percent, GK.validFrom, GK.validTo, GK.asOf)),
+                    "; ".join(sources),
+                )
+            )
+    return out
+
+
+def test_a_consolidation_row_is_a_reported_relation_not_a_holding(tmp_path):
+    graph = read_csv(write(tmp_path, CONSOLIDATIONS))
+    assert relations(graph) == {
+        ("DirectConsolidation", "Acme Holdings", "Acme Europe", "100", "2019-01-01", "", "",
+         "Annual report 2019"),
+        ("UltimateConsolidation", "Acme Group", "Acme Europe", "", "2019-01", "2024-01-01", "",
+         "Annual report 2019"),
+        ("DirectConsolidation", "Acme Group", "Acme Holdings", "", "", "", "2019-12-31",
+         "Group register"),
+    }  # fmt: skip
+    # only the shareholding row is a holding, and no relation carries holding properties
+    assert holdings(graph) == {
+        ("Acme Holdings", "Acme Works", "60", "", "", "", "", "", "2019-12-31", ""),
+    }
+    for cls in (GK.DirectConsolidation, GK.UltimateConsolidation):
+        for rel in graph.subjects(RDF.type, cls):
+            assert (rel, RDF.type, GK.Holding) not in graph
+            assert graph.value(rel, GK.factStatus) == GK.Stated
+            assert graph.value(rel, GK.owner) is None and graph.value(rel, GK.interestType) is None
+    relation = next(graph.subjects(RDF.type, GK.UltimateConsolidation))
+    assert graph.value(relation, GK.validFrom).datatype == XSD.gYearMonth  # type: ignore[union-attr]
+
+
+def test_consolidation_rows_conform_to_the_shapes(tmp_path):
+    from groupkg.graph.validate import validate_graph  # noqa: PLC0415
+
+    report = validate_graph(read_csv(write(tmp_path, CONSOLIDATIONS)))
+    assert report.conforms, report
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("A,B,,10,,,,directConsolidation", "percent_min"),
+        ("A,B,,,90,,,ultimateConsolidation", "percent_max"),
+        ("A,B,,,,500,,directConsolidation", "shares"),
+        ("A,B,,,,,common,ultimateConsolidation", "share_class"),
+    ],
+)
+def test_a_range_or_share_count_on_a_consolidation_row_is_an_error_on_its_row(tmp_path, row, field):
+    header = "owner,owned,percent,percent_min,percent_max,shares,share_class,interest_type\n"
+    path = write(tmp_path, header + "A,C,100,,,,,directConsolidation\n" + row + "\n")
+    assert problems_of(path) == [(3, field)]
+
+
+def test_a_misspelt_consolidation_type_suggests_the_right_one(tmp_path):
+    path = write(
+        tmp_path, "owner,owned,interest_type\nA,B,directconsolidation\nA,C,UltimateConsolidation\n"
+    )
+    with pytest.raises(BadInput) as caught:
+        read_csv(path)
+    assert [(p.location, p.field) for p in caught.value.problems] == [
+        (2, "interest_type"),
+        (3, "interest_type"),
+    ]
+    assert "did you mean 'directConsolidation'?" in caught.value.problems[0].reason
+    assert "did you mean 'ultimateConsolidation'?" in caught.value.problems[1].reason
+
+
+def test_consolidations_are_written_back_and_read_to_the_same_facts(tmp_path):
+    first = read_csv(write(tmp_path, CONSOLIDATIONS))
+    out = tmp_path / "out.csv"
+    assert write_csv(first, out) == 4
+    text = out.read_text(encoding="utf-8")
+    assert (
+        "Acme Holdings,Acme Europe,100,,,,2019-01-01,,Annual report 2019,,directConsolidation"
+        in text
+    )
+    second = read_csv(out)
+    assert relations(second) == relations(first)
+    assert holdings(second) == holdings(first)
+
+
+def test_import_export_import_through_the_command_line_keeps_the_consolidations(tmp_path):
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from groupkg.graph.cli import cli  # noqa: PLC0415
+
+    source = write(tmp_path, CONSOLIDATIONS)
+    exported = []
+    for n in range(2):
+        store = f"oxigraph:{tmp_path / f'store{n}'}"
+        result = CliRunner().invoke(
+            cli, ["--store", store, "--no-default-data", "import", str(source)]
+        )
+        assert result.exit_code == 0, result.output
+        result = CliRunner().invoke(
+            cli, ["--store", store, "--no-default-data", "export", "--format", "csv"]
+        )
+        assert result.exit_code == 0, result.output
+        exported.append(result.output)
+        source = write(tmp_path, result.output, name=f"export{n}.csv")
+    assert exported[0] == exported[1]
+    assert relations(read_csv(source)) == relations(read_csv(write(tmp_path, CONSOLIDATIONS)))
+
+
+def test_a_bad_consolidation_row_loads_nothing_and_exits_2_naming_line_and_field(tmp_path):
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from groupkg.graph.cli import cli  # noqa: PLC0415
+
+    store = f"oxigraph:{tmp_path / 'store'}"
+    base = ["--store", store, "--no-default-data"]
+    good = write(tmp_path, "owner,owned\nX,Y\n", name="good.csv")
+    assert CliRunner().invoke(cli, [*base, "import", str(good)]).exit_code == 0
+    before = CliRunner().invoke(cli, [*base, "--json", "info"]).output
+    header = "owner,owned,percent,percent_min,shares,interest_type\n"
+    rows = "P,Q,100,,,directConsolidation\nP,R,,,12,ultimateConsolidation\n"
+    bad = write(tmp_path, header + rows, name="bad.csv")
+    result = CliRunner().invoke(cli, [*base, "import", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:3: shares:" in result.output
+    assert "Traceback" not in result.output
+    assert CliRunner().invoke(cli, [*base, "--json", "info"]).output == before
+    result = CliRunner().invoke(cli, ["--no-default-data", "--data", str(bad), "owners", "Q"])
+    assert result.exit_code == 2 and f"{bad}:3: shares:" in result.output
+
+
+def test_owners_and_paths_see_a_consolidation_from_csv(tmp_path):
+    import json  # noqa: PLC0415
+
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from groupkg.graph.cli import cli  # noqa: PLC0415
+
+    base = ["--no-default-data", "--data", str(write(tmp_path, CONSOLIDATIONS)), "--json"]
+
+    def ask(*args: str, code: int = 0) -> dict:
+        result = CliRunner().invoke(cli, [*base, *args])
+        assert result.exit_code == code, result.output
+        return json.loads(result.output)
+
+    owners = ask("owners", "Acme Europe", "--at", "2020-06-30")["owners"]
+    assert [o["name"] for o in owners] == ["Acme Holdings"]
+    assert owners[0]["sources"] == ["Annual report 2019"]
+    # before the stated start nobody consolidates it (exit 1: nothing found)
+    assert ask("owners", "Acme Europe", "--at", "2018-12-31", code=1)["owners"] == []
+    paths = ask("paths", "Acme Europe", "--at", "2020-06-30")
+    assert paths["ultimate_parent"]["name"] == "Acme Group"
+    assert [[r["name"] for r in p] for p in paths["paths"]] == [
+        ["Acme Group", "Acme Holdings", "Acme Europe"]
+    ]
+    result = CliRunner().invoke(
+        cli, ["--no-default-data", "validate", str(write(tmp_path, CONSOLIDATIONS))]
+    )
+    assert result.exit_code == 0, result.output

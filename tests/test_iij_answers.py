@@ -26,10 +26,17 @@ def path_ids(answer):
 class TestThe2010Absorption:
     def test_iij_holds_both_subsidiaries_the_day_before(self, iij):
         held = {
-            h["id"][len(IIJ) :]: h["percent"]
+            (h["id"][len(IIJ) :], h["interest"]): h["percent"]
             for h in iij.holdings("IIJ", D("2010-03-31"))["holdings"]
         }
-        assert held == {"iij-technology": 100, "iij-financial-systems": 100}
+        # The release states each 100% holding and, apart, that each is a consolidated
+        # subsidiary: two kinds of interest, listed apart and never added.
+        assert held == {
+            ("iij-technology", "shareholding"): 100,
+            ("iij-financial-systems", "shareholding"): 100,
+            ("iij-technology", "directConsolidation"): None,
+            ("iij-financial-systems", "directConsolidation"): None,
+        }
 
     def test_nothing_is_held_on_the_effective_day(self, iij):
         answer = iij.holdings("IIJ", D("2010-04-01"))
@@ -60,11 +67,14 @@ class TestThe2010Absorption:
 class TestThe2014Absorption:
     def test_owners_of_iij_exlayer_the_day_before(self, iij):
         owners = {
-            o["id"][len(IIJ) :]: (o["percent"], o["shares"])
+            (o["id"][len(IIJ) :], o["interest"]): (o["percent"], o["shares"])
             for o in iij.owners("IIJ-Exlayer", D("2013-12-31"))["owners"]
         }
-        assert owners["iij"] == (99.9, 3996)
-        assert owners["other-shareholders-iij-exlayer"] == (0.1, 4)
+        assert owners == {
+            ("iij", "shareholding"): (99.9, 3996),
+            ("iij", "directConsolidation"): (None, None),
+            ("other-shareholders-iij-exlayer", "shareholding"): (0.1, 4),
+        }
 
     def test_iij_exlayer_is_dissolved_on_the_effective_day(self, iij):
         answer = iij.owners("IIJ Exlayer Inc.", D("2014-01-01"))

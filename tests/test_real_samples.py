@@ -9,6 +9,7 @@ groupkg's answers on these samples come with the code that gives them.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -29,6 +30,9 @@ FILES: dict[str, dict[str, str]] = {
     "gleif-rr-2023-11-06": {
         "rr-updates-data2.xml": "c47607a7f8c3599b73b161f20e008a3718d2462b9623e3a9aeac17077f188b4f",
         "lei-updates-data2.xml": "8071f1f51efce84c1035e5bf735a15785c39f982e06d7854cac5d7b5595fa121",
+    },
+    "gleif-rr-csv-2019": {
+        "rr-golden-copy-excerpt.csv": "5e16cdd97abf35ba53e9c20ec9d95250bc16e3fc9c2f5c9c3ab0464bd971b93c",  # noqa: E501
     },
     "gleif-updates-fbnquest": {
         "relationship-update-data.json": "483dbe5a3083b7febbac467db229fa461a370eb9ded927bfcf3c5526128cc37c",  # noqa: E501
@@ -146,6 +150,13 @@ def leis_named_in(sample: str, name: str) -> list[str]:
         root = ET.parse(path).getroot()
         tags = {RR_NS + "NodeID", RR_NS + "ManagingLOU", LEI_NS + "LEI", LEI_NS + "ManagingLOU"}
         return [e.text or "" for e in root.iter() if e.tag in tags]
+    if name.endswith(".csv"):
+        with path.open(encoding="utf-8", newline="") as stream:
+            return [
+                row[column]
+                for row in csv.DictReader(stream)
+                for column in ("Relationship.StartNode.NodeID", "Relationship.EndNode.NodeID")
+            ]
     if sample.startswith("gleif-") and name.endswith(".json"):
         out: list[str] = []
         for record in load_json(sample, name):
@@ -486,3 +497,32 @@ def test_ex21_rows_behind_the_answers() -> None:
         "Subsidiary (wholly-owned) Torotel Manufacturing Corporation (a Kansas corporation)",
     ):
         assert row in plain
+
+
+# ---------------------------------------------------------------------------------------
+# GLEIF golden copy RR CSV rows, 2019
+
+
+def test_gleif_csv_excerpt_counts_match_the_readme() -> None:
+    path = REAL / "gleif-rr-csv-2019" / "rr-golden-copy-excerpt.csv"
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    kinds = Counter(
+        (r["Relationship.RelationshipType"], r["Relationship.RelationshipStatus"]) for r in rows
+    )
+    assert len(rows) == 27
+    assert kinds == {
+        ("IS_DIRECTLY_CONSOLIDATED_BY", "INACTIVE"): 5,
+        ("IS_ULTIMATELY_CONSOLIDATED_BY", "INACTIVE"): 8,
+        ("IS_DIRECTLY_CONSOLIDATED_BY", "ACTIVE"): 7,
+        ("IS_ULTIMATELY_CONSOLIDATED_BY", "ACTIVE"): 7,
+    }
+    periods = [f"Relationship.Period.{n}.periodType" for n in range(1, 6)]
+    for row in rows:
+        has_period = any(row[p] for p in periods)
+        assert has_period == (row["Relationship.RelationshipStatus"] == "ACTIVE")
+        assert not any(
+            row[f"Relationship.Period.{n}.endDate"]
+            for n in range(1, 6)
+            if row[f"Relationship.Period.{n}.periodType"] == "RELATIONSHIP_PERIOD"
+        )

@@ -101,8 +101,11 @@ def test_choose_an_entity_and_a_date(visit, url):
     expect(picture.locator("h1")).to_contain_text("2013-12-31")
 
     expect(page.locator("#graph-note")).to_be_empty()
-    owner = page.locator("#owners tbody tr", has_text="Internet Initiative Japan")
-    expect(owner).to_contain_text("99.9%")
+    owners = page.locator("#owners tbody tr", has_text="Internet Initiative Japan")
+    # two kinds of interest, two rows: the shares and the reported consolidation
+    expect(owners).to_have_count(2)
+    expect(owners.filter(has_text="shareholding")).to_contain_text("99.9%")
+    expect(owners.filter(has_text="directConsolidation")).to_contain_text("(consolidated)")
     expect(page.locator("#entity-name")).to_have_text("IIJ Exlayer Inc.")
     expect(page.locator("#parent")).to_contain_text("Ultimate parent:")
     expect(page.locator("#paths li").first).to_contain_text("IIJ Exlayer Inc.")
@@ -121,7 +124,7 @@ def test_keyboard_choice_and_a_link_to_the_state(visit, url):
     expect(page.locator("#owners")).to_contain_text("Internet Initiative Japan Inc.")
     picture_loaded(page)
     # an owner's name opens that owner
-    page.locator("#owners button", has_text="Internet Initiative Japan Inc.").click()
+    page.locator("#owners button", has_text="Internet Initiative Japan Inc.").first.click()
     expect(page.locator("#entity-name")).to_have_text("Internet Initiative Japan Inc.")
     expect(page.locator("#holdings")).to_contain_text("IIJ Exlayer Inc.")
     # the address reopens the same state

@@ -72,7 +72,9 @@
     let text;
     if (row.percent !== null && row.percent !== undefined) text = row.percent + "%";
     else if (row.percent_min !== null || row.percent_max !== null) {
-      text = (row.percent_min ?? 0) + "–" + (row.percent_max ?? 100) + "%";
+      const low = row.percent_min ?? 0;
+      const high = row.percent_max ?? 100;
+      text = low === high ? low + "%" : low + "–" + high + "%";
     } else text = "unknown";
     if (row.consolidated && (row.percent === null || row.percent === undefined)) {
       text += " (consolidated)";
@@ -235,9 +237,10 @@
   function showStakes(table, rows, who) {
     fill(
       table,
-      [who, "percent", "shares", "basis", "sources"],
+      [who, "interest", "percent", "shares", "basis", "sources"],
       rows.map((row) => [
         entityButton(row),
+        row.interest,
         { text: percentText(row), className: "number" },
         { text: row.shares === null ? "" : row.shares.toLocaleString("en"), className: "number" },
         row.basis,
