@@ -45,6 +45,7 @@ or of N-Triples files (:meth:`Register.from_ntriples`) are read by
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import io
 import json
@@ -67,7 +68,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from groupkg.graph.model import Dataset
-    from groupkg.graph.timeline import Timeline
+    from groupkg.graph.timeline import Snapshot, Span, Stake, Timeline
 
 __all__ = [
     "Register",
@@ -90,7 +91,7 @@ _KNOWN, _UNNAMED = 1, 2  # entity flags: has a lifetime record (a node when aliv
 _FORMAT = "groupkg-register-2"
 _TOLERANCE = 1e-9  # as groupkg.graph.effective.TOLERANCE: percentages carry few decimals
 
-_COLUMNS = ("owner", "owned", "start", "end", "low", "high", "flags", "kind")
+_COLUMNS = ("owner", "owned", "start", "end", "low", "high", "flags", "kind", "origin")
 _ENTITY_COLUMNS = ("ids", "born", "ended", "kinds")
 
 
@@ -133,21 +134,6 @@ def day_number(day: _dt.date | int) -> int:
     if isinstance(day, int | np.integer) and not isinstance(day, bool):
         return int(day)
     raise InputError(f"a day must be a date, got {day!r}")
-
-
-def _stake_of_holding(
-    percent: float | None,
-    low: float | None,
-    high: float | None,
-    low_exclusive: bool,
-    high_exclusive: bool,
-) -> tuple[float, float, int]:
-    """Bounds and flags of a recorded holding, as the time model's ``Stake`` reads it."""
-    if percent is not None:
-        return percent / 100, percent / 100, HOLDING
-    flags = HOLDING | (LOW_EXCLUSIVE if low_exclusive else 0)
-    flags |= HIGH_EXCLUSIVE if high_exclusive else 0
-    return (low or 0.0) / 100, 1.0 if high is None else high / 100, flags
 
 
 class _Rows:
@@ -193,7 +179,13 @@ class Register:
         self.owner, self.owned = arrays["owner"], arrays["owned"]
         self.start, self.end = arrays["start"], arrays["end"]
         self.low, self.high, self.flags = arrays["low"], arrays["high"], arrays["flags"]
-        self.kind = arrays["kind"]
+        self.kind, self.origin = arrays["kind"], arrays["origin"]
+        #: The time model's stake of each row (by ``origin``), when built with provenance.
+        self.stakes: list[Stake] | None = None
+        #: Reported relations other than direct consolidations, with their spans.
+        self.reported_spans: list[Span] = []
+        #: Entity -> why its end is assumed (an assumed merger).
+        self.assumed_ends: dict[str, list[str]] = {}
         empty = np.zeros(0, dtype=np.int32)
         self._reported = tuple(
             arrays.get(name, empty) for name in ("up_child", "up_parent", "up_start", "up_end")
@@ -247,7 +239,8 @@ class Register:
         names = sorted(set(columns["kind"]))
         kind = np.array([names.index(k) for k in columns["kind"]], dtype=np.uint8)
         # One canonical order, so two ways of building the same register give equal arrays.
-        order_rows = np.lexsort((kind, flags, high, low, end, start, owner, owned))
+        origin = np.array(columns["origin"], dtype=np.int32)
+        order_rows = np.lexsort((origin, kind, flags, high, low, end, start, owner, owned))
         arrays = {
             "ids": np.array([e.encode() for e in sorted_ids], dtype=bytes)
             if n
@@ -263,6 +256,8 @@ class Register:
             "high": high[order_rows],
             "flags": flags[order_rows],
             "kind": kind[order_rows],
+            # The time model's stake of each row: its position in ``Register.stakes``.
+            "origin": origin[order_rows],
             # Reported ultimate parents (child, parent, start, end), child positions sorted.
             **_reported_columns(reported, position),
             "interests": np.array([k.encode() for k in names], dtype=bytes)
@@ -273,9 +268,15 @@ class Register:
         return cls(arrays)
 
     @classmethod
-    def from_timeline(cls, timeline: Timeline) -> Register:
-        """The register of a :class:`~groupkg.graph.timeline.Timeline`: its spans, as they are."""
+    def from_timeline(cls, timeline: Timeline, provenance: bool = True) -> Register:
+        """The register of a :class:`~groupkg.graph.timeline.Timeline`: its spans, as they are.
+
+        With ``provenance``, each row keeps the time model's stake (sources, basis,
+        status, assumptions, share count), and the reported relations other than
+        direct consolidations are kept, so :meth:`snapshot` can answer for a day.
+        """
         entities = timeline.dataset.entities
+        reported_spans: list[Span] = []
         index: dict[str, int] = {}
         ids: list[str] = []
 
@@ -293,64 +294,47 @@ class Register:
                 born[entity] = start.toordinal()
             if end is not None:
                 ended[entity] = end.toordinal()
-        from groupkg.graph.timeline import BOARD, interest_of
-
         rows = _Rows()
         reported: list[tuple[int, int, int, int]] = []
+        stakes: list[Stake] = []
         for span in timeline.spans:
-            if span.relation is not None and span.relation.kind == "ultimate":
-                reported.append((
-                    place(span.relation.child), place(span.relation.parent),
-                    span.start.toordinal() if span.start else OPEN_START,
-                    span.end.toordinal() if span.end else OPEN_END,
-                ))  # fmt: skip
+            relation = span.relation
+            if relation is not None and relation.kind != "direct":
+                # Reported, not a stake: kept for the day's snapshots (and ultimate
+                # parents for the whole register).
+                reported_spans.append(span)
+                if relation.kind == "ultimate":
+                    reported.append((
+                        place(relation.child), place(relation.parent),
+                        span.start.toordinal() if span.start else OPEN_START,
+                        span.end.toordinal() if span.end else OPEN_END,
+                    ))  # fmt: skip
                 continue
-            if span.relation is not None:
-                if span.relation.kind != "direct":
-                    continue  # reported, not a stake
-                percent = span.relation.percent
-                low, high = (0.0, 1.0) if percent is None else (percent / 100, percent / 100)
-                flags, interest = CONSOLIDATED, interest_of(span.relation)
-            else:
-                h = span.holding
-                assert h is not None
-                low, high, flags = _stake_of_holding(
-                    h.percent, h.percent_min, h.percent_max, h.min_exclusive, h.max_exclusive
-                )
-                interest = interest_of(h)
-                if interest == BOARD:
-                    flags |= CONSOLIDATED
-                if h.shares is not None:  # the percent follows the issued shares
-                    for start, end, stake in _share_segments(timeline, span):
-                        low, high, flags = _stake_of_holding(
-                            stake.percent, stake.percent_min, stake.percent_max,
-                            stake.min_exclusive, stake.max_exclusive,
-                        )  # fmt: skip
-                        rows.add(place(span.owner), place(span.owned), start, end, low, high,
-                                 flags | (CONSOLIDATED if interest == BOARD else 0),
-                                 interest)  # fmt: skip
-                    continue
-            rows.add(
-                place(span.owner),
-                place(span.owned),
-                span.start.toordinal() if span.start else OPEN_START,
-                span.end.toordinal() if span.end else OPEN_END,
-                low,
-                high,
-                flags,
-                interest,
-            )
+            owner, owned = place(span.owner), place(span.owned)
+            for start, end, stake in _segments(timeline, span):
+                flags = HOLDING if stake.holding else 0
+                if stake.percent is None:
+                    flags |= LOW_EXCLUSIVE if stake.min_exclusive else 0
+                    flags |= HIGH_EXCLUSIVE if stake.max_exclusive else 0
+                flags |= CONSOLIDATED if stake.consolidated else 0
+                rows.add(owner, owned, start, end, stake.low, stake.high, flags, stake.interest,
+                         len(stakes))  # fmt: skip
+                stakes.append(stake)
         unnamed = [e.id for e in entities.values() if e.kind == "unnamed"]
-        return cls._from_columns(
+        register = cls._from_columns(
             ids, born, ended, timeline.lifetimes, unnamed, rows, index, reported
         )
+        if provenance:
+            register.stakes, register.reported_spans = stakes, reported_spans
+            register.assumed_ends = timeline.assumed_ends
+        return register
 
     @classmethod
-    def from_dataset(cls, dataset: Dataset) -> Register:
+    def from_dataset(cls, dataset: Dataset, provenance: bool = False) -> Register:
         """The register of facts already loaded (see :func:`~groupkg.graph.loader.load_dataset`)."""
         from groupkg.graph.timeline import Timeline
 
-        return cls.from_timeline(Timeline(dataset))
+        return cls.from_timeline(Timeline(dataset), provenance)
 
     @classmethod
     def from_store(
@@ -716,6 +700,48 @@ class Register:
         found[~self._present(d, edges)] = -1
         return found
 
+    def snapshot(self, day: _dt.date, members: Iterable[str] | None = None) -> Snapshot:
+        """The state on ``day`` as the time model gives it, from the rows: each owner's
+        stake of each kind in each entity (rows of one pair and kind added up, in the
+        order of the time model's spans), the statuses and the reported relations.
+
+        ``members`` limits it to those entities and the stakes held in them (a group);
+        needs a register built with provenance.
+        """
+        from groupkg.graph.timeline import Snapshot, combine, status_at
+
+        if self.stakes is None:
+            raise ValueError("this register was built without provenance")
+        d = day_number(day)
+        ids = self.ids
+        if members is None:
+            chosen = np.flatnonzero((self.start <= d) & (d < self.end))
+            known = np.flatnonzero(self.kinds & _KNOWN)
+        else:
+            mask = np.zeros(len(self), dtype=bool)
+            mask[[p for p in map(self.position, members) if p >= 0]] = True
+            chosen = np.flatnonzero((self.start <= d) & (d < self.end) & mask[self.owned])
+            known = np.flatnonzero(mask & ((self.kinds & _KNOWN) != 0))
+        merged: dict[tuple[str, str, str], Stake] = {}
+        for row in sorted(self.origin[chosen].tolist()):
+            stake = copy.copy(self.stakes[row])
+            key = (stake.owner, stake.owned, stake.interest)
+            merged[key] = combine(merged[key], stake) if key in merged else stake
+        born, ended = self.born[known].tolist(), self.ended[known].tolist()
+        status = {
+            ids[i]: status_at(None if b == OPEN_START else _dt.date.fromordinal(b),
+                              None if e == OPEN_END else _dt.date.fromordinal(e), day)
+            for i, b, e in zip(known.tolist(), born, ended, strict=True)
+        }  # fmt: skip
+        keep = None if members is None else set(members)
+        reported = [
+            (span.relation, span) for span in self.reported_spans
+            if span.relation is not None and (keep is None or span.owned in keep)
+            and (span.start is None or span.start <= day) and (span.end is None or day < span.end)
+        ]  # fmt: skip
+        unnamed = frozenset(ids[i] for i in np.flatnonzero(self.kinds & _UNNAMED).tolist())
+        return Snapshot(day, status, list(merged.values()), reported, unnamed)
+
     def completed_parents_at(
         self, day: _dt.date | int, threshold: float = 50
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -849,13 +875,16 @@ class Register:
         return sp.csr_array(low + extra_low), sp.csr_array(high + extra_high)
 
 
-def _share_segments(timeline: Timeline, span: Any) -> Iterator[tuple[int, int, Any]]:
-    """``(start, end, stake)`` for the parts of a span over which the percentage the
-    time model derives from its share count stays the same: cut at every day the
-    owned entity's issued shares may change."""
+def _segments(timeline: Timeline, span: Span) -> Iterator[tuple[int, int, Stake]]:
+    """``(start, end, stake)`` for the parts of a span over which its stake stays the
+    same: a holding given as a share count is cut at every day the owned entity's
+    issued shares may change (its percentage is derived from them)."""
     start = span.start.toordinal() if span.start else OPEN_START
     end = span.end.toordinal() if span.end else OPEN_END
-    cuts = [d.toordinal() for d in timeline.share_days(span.owned)]
+    if span.holding is None or span.holding.shares is None:
+        cuts = []
+    else:
+        cuts = [d.toordinal() for d in timeline.share_days(span.owned)]
     bounds = [start, *(c for c in cuts if start < c < end), end]
     for first, last in zip(bounds, bounds[1:], strict=False):
         # The day the stake is read on: the part's first day; for an open start, the

@@ -23,11 +23,15 @@ import datetime as _dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from groupkg.graph.dates import PartialDate
 from groupkg.graph.model import Dataset, Event, Holding, Relation
+
+if TYPE_CHECKING:
+    from groupkg.graph.register import Register
 
 __all__ = [
     "Span",
@@ -246,6 +250,7 @@ class Timeline:
         self.spans = self._spans()
         self._apply_mergers()
         self._issued = self._issued_history()
+        self._register: Register | None = None
 
     # -- lifetimes -------------------------------------------------------------------
 
@@ -482,21 +487,17 @@ class Timeline:
         return stake
 
     def snapshot(self, day: _dt.date) -> Snapshot:
-        """The state of the whole dataset on ``day``."""
-        status = {e: self.status(e, day) for e in self.lifetimes}
-        merged: dict[tuple[str, str, str], Stake] = {}
-        reported: list[tuple[Relation, Span]] = []
-        for span in self.spans:
-            if not _covers(span.start, span.end, day):
-                continue
-            if span.relation is not None and span.relation.kind != "direct":
-                reported.append((span.relation, span))
-                continue
-            stake = self._stake(span, day)
-            key = (stake.owner, stake.owned, stake.interest)
-            merged[key] = _combine(merged[key], stake) if key in merged else stake
-        unnamed = frozenset(e.id for e in self.dataset.entities.values() if e.kind == "unnamed")
-        return Snapshot(day, status, list(merged.values()), reported, unnamed)
+        """The state of the whole dataset on ``day``, read from its columns
+        (:meth:`groupkg.graph.register.Register.snapshot`)."""
+        return self.register().snapshot(day)
+
+    def register(self) -> Register:
+        """The columns of this time model, with provenance (built once)."""
+        if self._register is None:
+            from groupkg.graph.register import Register
+
+            self._register = Register.from_timeline(self)
+        return self._register
 
 
 def _whole(count: float) -> int | None:
@@ -585,7 +586,7 @@ def _basis(span: Span) -> str:
     return text
 
 
-def _combine(first: Stake, second: Stake) -> Stake:
+def combine(first: Stake, second: Stake) -> Stake:
     """Two stakes of one owner in one entity, of one kind, on one day: they add up.
 
     Distinct records of one day (a subsidiary listed at 92% and 8%), or a stake the
