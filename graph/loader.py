@@ -1,20 +1,28 @@
-"""Read a :class:`~groupkg.graph.model.Dataset` out of any store, with the named queries.
+"""Read a :class:`~groupkg.graph.model.Dataset` out of any store, with SPARQL.
 
-Each ``facts-*.rq`` query returns one row per triple of one kind of fact; the rows
-are grouped by subject here. That keeps the queries trivial for any SPARQL 1.1
-endpoint and the mapping from RDF to Python in one readable place.
+The whole store is read with a few queries (:func:`facts_queries`), run side by side
+on an Oxigraph store: one row per triple of a property the facts are made of,
+``?s ?k ?o``, where ``?k`` numbers the property (or, for ``rdf:type``, the class, with
+``?o`` unbound). Every branch is a single triple pattern, so the store scans one index
+per property instead of looking each fact up, and leaving the predicate IRI out of
+each row spares an on-disk store a look-up per row. One group is read with the
+``scope-*.rq`` queries. Either way the rows are grouped by subject here, which keeps
+the queries trivial for any SPARQL 1.1 endpoint and the mapping from RDF to Python in
+one readable place.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from groupkg.graph.dates import PartialDate
+from groupkg.graph.errors import InputError
 from groupkg.graph.model import (
     NAMESPACE,
     Dataset,
@@ -25,9 +33,16 @@ from groupkg.graph.model import (
     Relation,
     local_id,
 )
-from groupkg.graph.store import Store, iter_rows, sparql_iri
+from groupkg.graph.store import (
+    Store,
+    iter_rows,
+    named_query,
+    select_many,
+    select_tuples,
+    sparql_iri,
+)
 
-__all__ = ["load_dataset", "neighbourhood"]
+__all__ = ["load_dataset", "neighbourhood", "facts_queries"]
 
 GK = NAMESPACE
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -67,23 +82,135 @@ _ENTITY_FACTS = {
     "jurisdiction": "jurisdiction",
     "lei": "lei",
 }
+_OBSERVATION_TYPES = {
+    GK + "Observation", GK + "ShareCapitalObservation", GK + "FinancialObservation",
+}  # fmt: skip
+ASSUMED = "urn:groupkg:assumed"
+
+# Every property the facts below are read from; ?k of facts_query() is a position here.
+_PROPERTIES = (
+    RDFS_LABEL, PROV_DERIVED, ORG + "resultingOrganization", ORG + "originalOrganization",
+    *(GK + name for name in (
+        # entities
+        "legalName", "alias", "incorporationDate", "dissolutionDate", "representativesAsOf",
+        *_ENTITY_FACTS,
+        # holdings, relations
+        "owner", "owned", "parent", "child", "percent", "percentMin", "percentMax",
+        "percentMinExclusive", "percentMaxExclusive", "shares", "shareClass", "interestType",
+        "validFrom", "validTo", "asOf", "factStatus", "assumptionReason", "relationshipStatus",
+        # events
+        "survivor", "absorbed", "participant", "party", "issuer", "splitRatio",
+        "announcementDate", "effectiveDate", "newSharesIssued", "assumedProperty",
+        # observations
+        "subject", "measure", "value", "unit", "periodStart", "periodEnd", "basis", "figureKind",
+    )),
+    ASSUMED,  # "PROPERTY-IRI REASON" of each assumption, made by the query
+)  # fmt: skip
+# The classes the facts are told apart by; ?k of a type row is _TYPE_BASE + a position here.
+_CLASSES = tuple(sorted(
+    _ENTITY_TYPES | set(_RELATION_KINDS) | {GK + "Holding", ORG + "ChangeEvent"}
+    | {GK + t for t in _EVENT_TYPES} | _OBSERVATION_TYPES
+))  # fmt: skip
+_TYPE_BASE = 1000
 
 
 Rows = Iterable[dict[str, Any]]
 
 
-def _by_subject(rows: Rows) -> dict[str, dict[str, list[Any]]]:
-    grouped: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        values = grouped[row["s"]][row["p"]]
-        if row["o"] not in values:
-            values.append(row["o"])
+Grouped = dict[str, dict[str, list[Any]]]  # subject -> property -> distinct values
+
+
+def _by_subject(rows: Iterable[tuple[Any, Any, Any]]) -> Grouped:
+    """``(s, p, o)`` rows grouped by subject and property, each value once."""
+    grouped: Grouped = {}
+    for s, p, o in rows:
+        props = grouped.get(s)
+        if props is None:
+            props = grouped[s] = {}
+        values = props.get(p)
+        if values is None:
+            props[p] = [o]
+        elif o not in values:
+            values.append(o)
     return grouped
 
 
+def facts_queries(parts: int = 8) -> list[str]:
+    """The queries that read every fact of a store, in ``parts`` (rows ``?s ?k ?o``, see
+    the module): each a share of the properties and classes, so that several can run
+    at once."""
+    branches = [f"{{ ?s <{p}> ?o BIND({k} AS ?k) }}" for k, p in enumerate(_PROPERTIES[:-1])]
+    branches += [f"{{ ?s a <{c}> BIND({_TYPE_BASE + k} AS ?k) }}" for k, c in enumerate(_CLASSES)]
+    assumed = _PROPERTIES.index(GK + "assumedProperty")
+    branches += [
+        f"{{ ?s <{GK}hasAssumption>/<{GK}assumedProperty> ?o BIND({assumed} AS ?k) }}",
+        f"{{ ?s <{GK}hasAssumption> ?assumption .\n"
+        f"    ?assumption <{GK}assumedProperty> ?property ; <{GK}assumptionReason> ?reason .\n"
+        f"    BIND({len(_PROPERTIES) - 1} AS ?k)\n"
+        f'    BIND(CONCAT(STR(?property), " ", STR(?reason)) AS ?o) }}',
+    ]
+    return [
+        "SELECT ?s ?k ?o WHERE {\n  " + "\n  UNION ".join(branches[i::parts]) + "\n}\n"
+        for i in range(min(parts, len(branches)))
+    ]
+
+
+# Which builder reads the subjects of each class.
+_KIND_OF_CLASS = {
+    **{c: "entity" for c in _ENTITY_TYPES},
+    GK + "Holding": "holding",
+    **{c: "relation" for c in _RELATION_KINDS},
+    **{GK + t: "event" for t in _EVENT_TYPES},
+    ORG + "ChangeEvent": "event",
+    **{c: "observation" for c in _OBSERVATION_TYPES},
+}
+
+
+def _fact_triples(store: Store, progress: Callable[[int], None] | None) -> dict[str, Grouped]:
+    """Every fact triple of ``store`` grouped by subject, as the ``scope-*`` rows are,
+    and the subjects shared out by kind (``entity``, ``holding``...; one subject may be
+    of several)."""
+    properties = dict(enumerate(_PROPERTIES))
+    classes = {_TYPE_BASE + k: c for k, c in enumerate(_CLASSES)}
+    grouped: Grouped = {}
+    read = 0
+    for s, k, o in select_many(store, facts_queries(), ("s", "k", "o"), ("s", "k")):
+        read += 1
+        if progress is not None and read % 100_000 == 0:
+            progress(read)
+        p = properties.get(k)
+        if p is None:
+            p, o = RDF_TYPE, classes.get(k)
+            if o is None:  # only a remote store can answer so
+                raise InputError(f"{store.description} did not answer with the rows asked "
+                                 f"for (?k = {k!r})")  # fmt: skip
+        props = grouped.get(s)
+        if props is None:
+            props = grouped[s] = {}
+        values = props.get(p)
+        if values is None:
+            props[p] = [o]
+        elif o not in values:
+            values.append(o)
+    if progress is not None:
+        progress(read)
+    kinds: dict[str, Grouped] = {kind: {} for kind in set(_KIND_OF_CLASS.values())}
+    for s, props in grouped.items():
+        for c in props.get(RDF_TYPE, ()):
+            kinds[_KIND_OF_CLASS[c]][s] = props
+    return kinds
+
+
+def _triples(rows: Rows) -> Iterator[tuple[Any, Any, Any]]:
+    return ((row["s"], row["p"], row["o"]) for row in rows)
+
+
 def _one(props: dict[str, list[Any]], name: str, base: str = GK) -> Any:
+    """The value of a property; of several, the least as text."""
     values = props.get(base + name)
-    return sorted(values, key=str)[0] if values else None
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else min(values, key=str)
 
 
 def _date(props: dict[str, list[Any]], name: str) -> PartialDate | None:
@@ -120,9 +247,6 @@ def _sources(props: dict[str, list[Any]]) -> list[str]:
     return sorted(str(s) for s in props.get(PROV_DERIVED, []))
 
 
-ASSUMED = "urn:groupkg:assumed"
-
-
 def _assumptions(props: dict[str, list[Any]]) -> dict[str, str]:
     """Assumed property (local name) -> reason; ``"fact"`` when the whole fact is assumed."""
     found = {}
@@ -136,8 +260,13 @@ def _assumptions(props: dict[str, list[Any]]) -> dict[str, str]:
 
 
 def _entities(rows: Rows, details: Rows) -> dict[str, Entity]:
+    """The entities among ``?s ?p ?o`` rows, with the identifier and listing rows."""
+    return _entities_of(_by_subject(_triples(rows)), details)
+
+
+def _entities_of(grouped: Grouped, details: Rows) -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
-    for iri, props in _by_subject(rows).items():
+    for iri, props in grouped.items():
         types = set(props.get(RDF_TYPE, []))
         if not types & _ENTITY_TYPES:
             continue
@@ -180,9 +309,9 @@ def _entities(rows: Rows, details: Rows) -> dict[str, Entity]:
     return entities
 
 
-def _holdings(rows: Rows) -> list[Holding]:
+def _holdings(grouped: Grouped) -> list[Holding]:
     holdings = []
-    for iri, p in _by_subject(rows).items():
+    for iri, p in grouped.items():
         if GK + "Holding" not in p.get(RDF_TYPE, []):
             continue
         owner, owned = _one(p, "owner"), _one(p, "owned")
@@ -212,9 +341,9 @@ def _holdings(rows: Rows) -> list[Holding]:
     return sorted(holdings, key=lambda h: h.id)
 
 
-def _relations(rows: Rows) -> list[Relation]:
+def _relations(grouped: Grouped) -> list[Relation]:
     relations = []
-    for iri, p in _by_subject(rows).items():
+    for iri, p in grouped.items():
         kind = next((k for t, k in _RELATION_KINDS.items() if t in p.get(RDF_TYPE, [])), None)
         parent, child = _one(p, "parent"), _one(p, "child")
         if kind is None or parent is None or child is None:
@@ -238,9 +367,9 @@ def _relations(rows: Rows) -> list[Relation]:
     return sorted(relations, key=lambda r: r.id)
 
 
-def _events(rows: Rows) -> list[Event]:
+def _events(grouped: Grouped) -> list[Event]:
     events = []
-    for iri, p in _by_subject(rows).items():
+    for iri, p in grouped.items():
         types = {local_id(t) for t in p.get(RDF_TYPE, []) if str(t).startswith(GK)}
         if not types & set(_EVENT_TYPES) and ORG + "ChangeEvent" not in p.get(RDF_TYPE, []):
             continue
@@ -284,9 +413,9 @@ def _event_order(event: Event) -> tuple[date, str]:
     return (when.start if when else date.max, event.id)
 
 
-def _observations(rows: Rows) -> list[Observation]:
+def _observations(grouped: Grouped) -> list[Observation]:
     observations = []
-    for iri, p in _by_subject(rows).items():
+    for iri, p in grouped.items():
         subject, measure, value = _one(p, "subject"), _one(p, "measure"), _number(p, "value")
         if subject is None or measure is None or value is None:
             continue
@@ -310,26 +439,54 @@ def _observations(rows: Rows) -> list[Observation]:
     return sorted(observations, key=lambda o: o.id)
 
 
-def load_dataset(store: Store, scope: Iterable[str] | None = None) -> Dataset:
+def load_dataset(
+    store: Store,
+    scope: Iterable[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Dataset:
     """Read the entities, holdings, relations, events and observations of ``store``.
 
     With ``scope`` (entity IRIs), read only the facts that touch those entities, in a
     few queries, so a store far larger than memory answers a question about one
-    group quickly; see :func:`neighbourhood`.
+    group quickly; see :func:`neighbourhood`. Without, ``progress`` is called with the
+    number of triples read so far, every 100,000 and once all are read.
     """
+    with _bulk():
+        return _load(store, scope, progress)
+
+
+@contextlib.contextmanager
+def _bulk() -> Iterator[None]:
+    """Hundreds of thousands of new objects, none in a cycle: the cyclic collector
+    would walk them all again and again (a third of the time), so it waits."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(
+    store: Store, scope: Iterable[str] | None, progress: Callable[[int], None] | None
+) -> Dataset:
     if scope is None:
+        kinds = _fact_triples(store, progress)
         dataset = Dataset(
-            entities=_entities(iter_rows(store, "facts-entities"),
-                               iter_rows(store, "facts-entity-details")),
-            holdings=_holdings(iter_rows(store, "facts-holdings")),
-            relations=_relations(iter_rows(store, "facts-relations")),
-            events=_events(iter_rows(store, "facts-events")),
-            observations=_observations(iter_rows(store, "facts-observations")),
-        )  # fmt: skip
+            entities=_entities_of(kinds["entity"], iter_rows(store, "facts-entity-details")),
+            holdings=_holdings(kinds["holding"]),
+            relations=_relations(kinds["relation"]),
+            events=_events(kinds["event"]),
+            observations=_observations(kinds["observation"]),
+        )
         dataset.sources = _source_names(iter_rows(store, "facts-sources"))
         return dataset
     ids = sorted(set(scope))
-    facts = list(iter_rows(store, "scope-facts", entities=_values(ids)))
+    facts = _by_subject(
+        select_tuples(store, _with(named_query("scope-facts"), entities=_values(ids)),
+                      ("s", "p", "o"), ("s", "p", "o"))
+    )  # fmt: skip
     dataset = Dataset(
         holdings=_holdings(facts),
         relations=_relations(facts),
@@ -345,9 +502,7 @@ def load_dataset(store: Store, scope: Iterable[str] | None = None) -> Dataset:
     for e in dataset.events:
         named |= set(e.participants)
     rows = list(iter_rows(store, "scope-entities", entities=_values(sorted(named))))
-    dataset.entities = _entities(
-        (r for r in rows if "p" in r), (r for r in rows if "p" not in r)
-    )
+    dataset.entities = _entities((r for r in rows if "p" in r), (r for r in rows if "p" not in r))
     cited: set[str] = set()
     for fact in [*dataset.holdings, *dataset.relations, *dataset.events,
                  *dataset.observations, *dataset.entities.values()]:  # fmt: skip
@@ -364,6 +519,12 @@ def neighbourhood(store: Store, entity_ids: Iterable[str]) -> set[str]:
     ids = sorted(set(entity_ids))
     found = {row["e"] for row in iter_rows(store, "scope-neighbourhood", entities=_values(ids))}
     return found | set(ids)
+
+
+def _with(query: str, **params: str) -> str:
+    for key, value in params.items():
+        query = query.replace("$" + key, value)
+    return query
 
 
 def _values(ids: list[str]) -> str:
