@@ -484,7 +484,7 @@ def parents(at: str | None, output: str | None, quiet: bool) -> None:
 
     settings, day = _settings(), _day(at)
     store = settings.open()
-    with _progress(quiet, "facts read into the register index") as tick:
+    with _progress(quiet, "triples read into the register index") as tick:
         register = Register.from_store(store, progress=tick)
     from groupkg.graph.register import BASES
 

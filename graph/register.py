@@ -379,7 +379,8 @@ class Register:
             matches the store's committed imports, else rebuilt and written); a path:
             that file; ``False``: no cache.
         progress
-            Called with the number of facts read, once they are read.
+            Called with the number of triples read so far, every 100,000 and once
+            all are read (see :func:`~groupkg.graph.loader.load_dataset`).
         """
         path = _cache_path(store, cache)
         key = _cache_key(store) if path is not None else ""
@@ -392,12 +393,7 @@ class Register:
                 return found
         from groupkg.graph.loader import load_dataset
 
-        dataset = load_dataset(store)
-        if progress is not None:
-            progress(
-                len(dataset.entities) + len(dataset.holdings) + len(dataset.relations)
-                + len(dataset.events) + len(dataset.observations)
-            )  # fmt: skip
+        dataset = load_dataset(store, progress=progress)
         register = cls.from_dataset(dataset, provenance=True)
         if path is not None:
             try:
