@@ -453,7 +453,8 @@ class OxigraphStore:
             where = "{ ?s ?p ?o }" if isinstance(name, ox.DefaultGraph) else (
                 f"{{ GRAPH <{name.value}> {{ ?s ?p ?o }} }}")  # fmt: skip
             rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {where}")
-            return sum(int(row["n"].value) for row in rows)  # type: ignore[index]
+            assert isinstance(rows, ox.QuerySolutions)
+            return sum(int(row["n"].value) for row in rows)  # type: ignore[union-attr]
 
         staged = size(graph)
         if not staged:
