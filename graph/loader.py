@@ -60,6 +60,11 @@ _ENTITY_TYPES = {
     GK + "Entity", GK + "LegalEntity", GK + "NaturalPerson", GK + "Trust", GK + "Fund",
     GK + "UnnamedHolders",
 }  # fmt: skip
+# The types facts-observations.rq reads: a figure without one is no observation, read
+# from the whole store or from a neighbourhood alike.
+_OBSERVATION_TYPES = {
+    GK + "Observation", GK + "ShareCapitalObservation", GK + "FinancialObservation",
+}  # fmt: skip
 _RELATION_KINDS = {
     GK + "DirectConsolidation": "direct",
     GK + "UltimateConsolidation": "ultimate",
@@ -82,9 +87,6 @@ _ENTITY_FACTS = {
     "jurisdiction": "jurisdiction",
     "lei": "lei",
 }
-_OBSERVATION_TYPES = {
-    GK + "Observation", GK + "ShareCapitalObservation", GK + "FinancialObservation",
-}  # fmt: skip
 ASSUMED = "urn:groupkg:assumed"
 
 # Every property the facts below are read from; ?k of facts_query() is a position here.
@@ -416,6 +418,8 @@ def _event_order(event: Event) -> tuple[date, str]:
 def _observations(grouped: Grouped) -> list[Observation]:
     observations = []
     for iri, p in grouped.items():
+        if not _OBSERVATION_TYPES & set(p.get(RDF_TYPE, [])):
+            continue
         subject, measure, value = _one(p, "subject"), _one(p, "measure"), _number(p, "value")
         if subject is None or measure is None or value is None:
             continue
@@ -532,4 +536,11 @@ def _values(ids: list[str]) -> str:
 
 
 def _source_names(rows: Rows) -> dict[str, str]:
-    return {row["s"]: str(row["name"]) for row in rows if "name" in row}
+    """Source -> its name; of several (two labels, two titles), the first in text order,
+    whatever order the store gives its rows in."""
+    names: dict[str, str] = {}
+    for row in rows:
+        if "name" in row:
+            name = str(row["name"])
+            names[row["s"]] = min(name, names.get(row["s"], name))
+    return names

@@ -423,6 +423,7 @@ class OxigraphStore:
                 statements += _statements(block)
                 if progress is not None:
                     progress(done, total)
+            self._drop_repeats(graph)
             self.store.flush()
             # The one step that makes the import part of the data.
             stamp = ox.Literal(f"{time.time_ns():020d}")
@@ -437,6 +438,44 @@ class OxigraphStore:
                 f"{path}: the import failed, nothing of it was added ({exc})"
             ) from None
         return statements
+
+    def _drop_repeats(self, graph: ox.NamedNode) -> None:
+        """Remove from the staging ``graph`` every triple readers see already.
+
+        Readers see the union of the default graph and the committed imports, and
+        Oxigraph's union keeps a triple once per graph holding it: a triple imported
+        twice (a source two files cite) would be counted, and listed by ``sparql``,
+        twice, where a memory store or a SPARQL endpoint holds it once. The smaller
+        side is walked: the staged triples, each looked up, or the visible ones, each
+        looked up in the staging graph. Blank nodes are fresh in every import, so a
+        triple with one never repeats.
+        """
+        others = {ox.DefaultGraph(), *(g for g in self.visible_graphs() if g != graph)}
+
+        def size(name: Any) -> int:
+            where = "{ ?s ?p ?o }" if isinstance(name, ox.DefaultGraph) else (
+                f"{{ GRAPH <{name.value}> {{ ?s ?p ?o }} }}")  # fmt: skip
+            rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {where}")
+            assert isinstance(rows, ox.QuerySolutions)
+            return sum(int(row["n"].value) for row in rows)  # type: ignore[union-attr]
+
+        staged = size(graph)
+        if not staged:
+            return
+        repeated: set[ox.Quad] = set()
+        if staged <= sum(size(g) for g in others):
+            for quad in self.store.quads_for_pattern(None, None, None, graph):
+                held = self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object)
+                if any(q.graph_name in others for q in held):
+                    repeated.add(quad)
+        else:
+            for other in others:
+                for quad in self.store.quads_for_pattern(None, None, None, other):
+                    twin = ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+                    if twin in self.store:
+                        repeated.add(twin)
+        for quad in repeated:
+            self.store.remove(quad)
 
     def select(self, query: str) -> list[dict[str, Any]]:
         result = self._query(query)
