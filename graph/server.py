@@ -53,12 +53,14 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import datetime as _dt
 import hmac
 import ipaddress
 import json
 import os
 import re
+import signal
 import socket
 import threading
 import time
@@ -1016,15 +1018,16 @@ class _Server:
         return await self._query(request, _one(form.getlist("query"), "query"), merged)
 
     async def _body(self, request: Request) -> bytes:
-        """The request body, or 413 past ``--max-body``. A streamed body a little over
-        the limit is read to its end (and dropped) before the answer, so the client,
-        still sending, reads the 413 instead of a broken connection; past
-        :data:`_DRAIN` more bytes the server stops reading and answers at once."""
+        """The request body, or 413 past ``--max-body``. A body a little over the limit
+        (streamed, or with its length declared) is read to its end (and dropped) before
+        the answer, so the client, still sending, reads the 413 instead of a broken
+        connection; past :data:`_DRAIN` more bytes the server stops reading (or, told
+        so by Content-Length, reads nothing) and answers at once."""
         limit = self.limits.max_body
         too_big = Refused(413, f"the request body is over the {limit}-byte limit (--max-body)")
         declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise too_big
+        if declared is not None and declared.isdigit() and int(declared) > limit + _DRAIN:
+            raise too_big  # too much to read for nothing: answered at once
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
@@ -1427,10 +1430,40 @@ def run(
         err=True,
     )
     config = uvicorn.Config(app, host=host, port=port, lifespan="off", server_header=False)
-    try:
+    with _stopping_workers(app.state.server):
         uvicorn.Server(config).run()
+
+
+class _Stopped(BaseException):
+    """SIGTERM, raised where it would have ended the process."""
+
+
+@contextlib.contextmanager
+def _stopping_workers(server: _Server) -> Iterator[None]:
+    """Stop the server's workers when it stops, SIGTERM included, then end as asked.
+
+    uvicorn answers SIGTERM by shutting down, then raising the signal again for its
+    previous handler, which ends the process at once: the workers would only be
+    killed by their parent's death. Here that handler stops them first, then the
+    process ends by SIGTERM as before.
+    """
+    main = threading.current_thread() is threading.main_thread()
+
+    def stopped(signum: int, frame: Any) -> None:
+        raise _Stopped()
+
+    previous = signal.signal(signal.SIGTERM, stopped) if main else None
+    ended = False
+    try:
+        yield
+    except _Stopped:
+        ended = True
     finally:
-        app.state.server.close()
+        server.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    if ended:
+        signal.raise_signal(signal.SIGTERM)
 
 
 @click.command(name="serve", context_settings={"help_option_names": ["-h", "--help"]})

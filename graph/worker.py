@@ -27,6 +27,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 __all__ = ["WorkerBusy", "WorkerDied", "WorkerPool", "WorkerTimedOut", "fork_lock",
@@ -337,6 +338,10 @@ class WorkerPool:
     longer than ``wait`` seconds, a job gets a worker forked for it alone, ended after
     it (the server's slots bound how many). :meth:`refresh` replaces every worker by
     one forked from the server's current state (a busy one when its job ends).
+
+    Every worker is forked by one thread the pool keeps: ``PR_SET_PDEATHSIG`` fires
+    when the thread that forked a process ends, and a request's thread may end long
+    before the worker that replaced its killed one should.
     """
 
     def __init__(self, size: int, prepare: Callable[[], Any] | None = None, *,
@@ -351,11 +356,15 @@ class WorkerPool:
         self._kept = 0  # kept workers of the current epoch, idle or busy
         self._epoch = 0
         self._closed = False
+        self._forker = ThreadPoolExecutor(1, thread_name_prefix="groupkg-fork")
         with self._changed:
             self._fill()
 
     def _spawn(self, kept: bool) -> _Worker:
-        return _Worker(self._context, self.prepare, self.max_memory, self._epoch, kept)
+        made = self._forker.submit(
+            _Worker, self._context, self.prepare, self.max_memory, self._epoch, kept
+        )
+        return made.result()
 
     def _fill(self) -> None:
         while self._kept < self.size and not self._closed:
@@ -384,6 +393,8 @@ class WorkerPool:
                 self._changed.wait(grace - now)
             if now >= deadline:
                 raise WorkerBusy()
+            if self._closed:
+                raise WorkerDied("the server is stopping")
             worker = self._spawn(kept=False)
             self._busy.add(worker)
             return worker
@@ -462,6 +473,7 @@ class WorkerPool:
             self._changed.notify_all()
         for worker in workers:
             worker.stop()
+        self._forker.shutdown()
 
     def __enter__(self) -> WorkerPool:
         return self
