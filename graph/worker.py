@@ -284,6 +284,7 @@ class _Worker:
         self.conn = here
         self.epoch = epoch
         self.kept = kept  # False: forked for one job, ended after it
+        self.since = 0.0  # when its current job was given to it
         self._stopping = threading.RLock()
         self._stopped = False
 
@@ -334,9 +335,10 @@ class WorkerPool:
     ``prepare()`` runs once in each worker, right after the fork; what it returns is
     the first argument of every job (``fn(context, *args)``, with ``fn`` a function
     pickled by name). A worker killed at a deadline, or dead, is replaced at once by a
-    new one forked from the server as it is then. When every kept worker is busy
-    longer than ``wait`` seconds, a job gets a worker forked for it alone, ended after
-    it (the server's slots bound how many). :meth:`refresh` replaces every worker by
+    new one forked from the server as it is then. A job waits for a kept worker while
+    they answer; when every kept worker has been on its job for ``wait`` seconds, a job
+    gets a worker forked for it alone, ended after it (the server's slots bound how
+    many). :meth:`refresh` replaces every worker by
     one forked from the server's current state (a busy one when its job ends).
 
     Every worker is forked by one thread the pool keeps: ``PR_SET_PDEATHSIG`` fires
@@ -372,15 +374,17 @@ class WorkerPool:
             self._kept += 1
 
     def _take(self, deadline: float) -> _Worker:
+        """An idle kept worker (the one used last), waiting for one while they answer;
+        a worker forked for this job alone when every kept one has been on its job
+        for ``wait`` seconds (stuck on a long job, not merely taken by short ones)."""
         with self._changed:
-            now = time.monotonic()
-            grace = min(now + self.wait, deadline)
             while True:
                 if self._closed:
                     raise WorkerDied("the server is stopping")
                 while self._idle:
                     worker = self._idle.pop()  # the warmest
                     if worker.alive():
+                        worker.since = time.monotonic()
                         self._busy.add(worker)
                         return worker
                     self._kept -= 1  # died while idle: replaced
@@ -388,14 +392,15 @@ class WorkerPool:
                     self._kept += 1
                     worker.stop()
                 now = time.monotonic()
-                if now >= grace:
+                if now >= deadline:
+                    raise WorkerBusy()
+                taken = [w.since for w in self._busy if w.kept and w.epoch == self._epoch]
+                stuck = max(taken, default=now - self.wait) + self.wait
+                if now >= stuck:
                     break
-                self._changed.wait(grace - now)
-            if now >= deadline:
-                raise WorkerBusy()
-            if self._closed:
-                raise WorkerDied("the server is stopping")
+                self._changed.wait(min(stuck, deadline) - now)
             worker = self._spawn(kept=False)
+            worker.since = time.monotonic()
             self._busy.add(worker)
             return worker
 
