@@ -753,7 +753,8 @@ def _query_job(worker: _WorkerState, query: str, accept: str | None,
 
 @dataclass(frozen=True)
 class Limits:
-    """What one request may cost; ``groupkg serve`` sets the first four."""
+    """What one request may cost, and the workers; ``groupkg serve`` sets all but the
+    two counts of requests at a time."""
 
     timeout: float = 30.0
     max_results: int = 100_000
@@ -1018,16 +1019,15 @@ class _Server:
         return await self._query(request, _one(form.getlist("query"), "query"), merged)
 
     async def _body(self, request: Request) -> bytes:
-        """The request body, or 413 past ``--max-body``. A body a little over the limit
-        (streamed, or with its length declared) is read to its end (and dropped) before
-        the answer, so the client, still sending, reads the 413 instead of a broken
-        connection; past :data:`_DRAIN` more bytes the server stops reading (or, told
-        so by Content-Length, reads nothing) and answers at once."""
+        """The request body, or 413 past ``--max-body``. A streamed body a little over
+        the limit is read to its end (and dropped) before the answer, so the client,
+        still sending, reads the 413 instead of a broken connection; past
+        :data:`_DRAIN` more bytes the server stops reading and answers at once."""
         limit = self.limits.max_body
         too_big = Refused(413, f"the request body is over the {limit}-byte limit (--max-body)")
         declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit + _DRAIN:
-            raise too_big  # too much to read for nothing: answered at once
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise too_big
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
@@ -1423,6 +1423,7 @@ def run(
         cors=cors,
     )  # fmt: skip
     mode = "updates need the bearer token" if allow_update else "read-only"
+    mode += f", {app.state.server.pool.size} workers"
     where = f"[{host}]" if ":" in host else host
     click.echo(
         f"groupkg serve: {group.store.description}, {mode}; viewer http://{where}:{port}/, "

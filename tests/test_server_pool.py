@@ -282,6 +282,10 @@ def test_an_import_replaces_the_workers_and_their_answers(tmp_path):
     try:
         assert json.loads(call("GET", search)[2])["entities"] == []
         workers = set(_children(process.pid))
+        for _ in range(5):  # reading the store changes nothing: the workers are kept
+            assert call("GET", base + "/api/info")[0] == 200
+            assert get(base + "/sparql", query="ASK { ?s ?p ?o }")[0] == 200
+        assert set(_children(process.pid)) == workers
         result = runner.invoke(cli, ["--store", f"oxigraph:{store}", "import", "--quiet",
                                      str(TESTS / "data" / "toygroup.ttl")])  # fmt: skip
         assert result.exit_code == 0, result.output
