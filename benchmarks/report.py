@@ -75,6 +75,7 @@ TARGETS: dict[str, str] = {
     "effective": "Effective ownership for all top parents <= 5 s, exact with cycles",
     "cli": "Cold CLI lookup <= 1 s",
     "render": "A 5,000-node group rendered in <= 5 s",
+    "serve": "Hot API answer (groupkg serve, 127.0.0.1) <= 5 ms median",
 }
 
 

@@ -4,9 +4,11 @@ For each size: a synthetic register (``groupkg synth``, cached in the work folde
 load into ``oxigraph:PATH`` (time and peak memory of a process of its own), the
 register index (built from the store's SPARQL, and from the file as an import could),
 reopening, owners and paths at a date, ultimate parents and effective stakes of the
-whole register at a date, rendering the largest group, and cold ``groupkg owners``
-calls. Beside each figure: the peers and the limit, measured in the same run. Big
-files go to ``--workdir`` (under /tmp by default), never into the repository.
+whole register at a date, rendering the largest group, cold ``groupkg owners``
+calls, and hot API answers of ``groupkg serve`` over HTTP on 127.0.0.1 (on the store,
+and once on the bundled IIJ data). Beside each figure: the peers and the limit,
+measured in the same run. Big files go to ``--workdir`` (under /tmp by default), never
+into the repository.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class Bench:
         self.show = not options.quiet and sys.stderr.isatty()
         self.repeat = 1 if options.quick else 3
         self.samples = 100 if options.quick else 1000
+        self.requests = 100 if options.quick else 500
+        self.served_iij = False
 
     def say(self, size: int, what: str) -> None:
         """A progress line on a terminal; nothing when piped or with --quiet."""
@@ -82,7 +86,54 @@ class Bench:
         figures: list[Figure | None] = [self.load(n, source, store)]
         figures += self.registers(n, source, store)
         figures += self.questions(n, source, store)
+        if n <= options.serve_max:
+            figures.append(self.served(n, store))
+        else:
+            self.note(
+                f"Hot API answers were measured up to {options.serve_max:,} entities "
+                "(--serve-max): groupkg serve reads the whole store into memory at start."
+            )
+        if not self.served_iij:
+            figures.append(self.served(0, None))
+            self.served_iij = True
         return triples, [f for f in figures if f is not None]
+
+    def served(self, n: int, store: Path | None) -> Figure:
+        """Hot API answers of ``groupkg serve`` on 127.0.0.1: on ``oxigraph:STORE``, or
+        (``store`` None) on the bundled IIJ data in memory."""
+        from benchmarks.serve import IIJ_CALLS, hot_api, paths_of, serving, synth_calls
+
+        self.say(n, "hot API answers over HTTP" + ("" if store else " (IIJ data)"))
+        options = ["--store", f"oxigraph:{store}"] if store else []
+        calls = synth_calls(store, seed=self.options.seed) if store else IIJ_CALLS
+        where = "oxigraph:PATH" if store else "the bundled IIJ data, memory store"
+        name = f"hot API answer over HTTP (owners/paths at a date; {where})"
+        key = "serve" if store else "serve-iij"
+        if not calls:
+            return Figure(key, name, None, "no entity with owners")
+        server = serving(options)
+        with server as base:
+            found = hot_api(base, paths_of(calls), self.requests)
+            floor = hot_api(base, ["/static/viewer.css"], self.requests)
+        figure = Figure(
+            key,
+            name,
+            found["median"],
+            f"median of {found['n']} (cycling through {len(calls)} questions, each asked "
+            f"once first); p90 {format_seconds(found['p90'])}; a question's first answer "
+            f"{format_seconds(found['first'])} (median); the server started in "
+            f"{format_seconds(server.started)}",
+            extra={"p90": found["p90"], "first": found["first"], "size": n},
+        )
+        figure.others.append(
+            Other(
+                "HTTP round trip to the same server, no worker (GET /static/viewer.css)",
+                floor["median"],
+                f"median of {floor['n']}; p90 {format_seconds(floor['p90'])}",
+                limit=True,
+            )
+        )
+        return figure
 
     def load(self, n: int, source: Path, store: Path) -> Figure:
         options = self.options
@@ -617,6 +668,20 @@ def verdicts(runs: list[tuple[int, int, list[Figure]]]) -> list[tuple[str, str, 
         "its first query; the largest group also reads its whole neighbourhood "
         f"({format_seconds(by_key['cli'].extra.get('largest')) if 'cli' in by_key else 'n/a'})",
     )
+    served = [f for _, _, fs in runs for f in fs if f.key in ("serve", "serve-iij")]
+    if served:
+        worst = max((f for f in served if f.seconds is not None),
+                    key=lambda f: f.seconds or 0.0, default=None)  # fmt: skip
+        measured = "; ".join(
+            f"{format_seconds(f.seconds)} median, p90 {format_seconds(f.extra.get('p90'))} "
+            + (f"({f.extra['size']:,}-entity register, oxigraph:PATH)" if f.extra.get("size")
+               else "(IIJ data)")
+            for f in served
+        )  # fmt: skip
+        ok = worst is not None and (worst.seconds or math.inf) <= 5e-3
+        found.append((TARGETS["serve"], measured,
+                      "met" if ok else f"missed: {format_seconds(worst.seconds if worst else None)}"
+                      " median at worst"))  # fmt: skip
     render = by_key.get("render")
     if render is not None:
         nodes = render.extra.get("nodes", 0)
@@ -720,6 +785,12 @@ def options(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         default=2.0,
         help="seconds networkx may enumerate paths for one top parent",
+    )
+    parser.add_argument(
+        "--serve-max",
+        type=parse_size,
+        default=10_000,
+        help="largest size hot API answers of groupkg serve are measured at",
     )
     parser.add_argument("--timeout", type=float, default=3600.0, help="per child process")
     parser.add_argument("--reuse", action="store_true", help="reuse stores of an earlier run")

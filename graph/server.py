@@ -37,29 +37,38 @@ Limits
 ------
 ``max_queries`` SPARQL requests and ``max_calls`` API calls run at a time. pyoxigraph
 cannot be interrupted from Python, so every query, API call and ``/view`` runs in a
-worker process forked for it (:mod:`groupkg.graph.worker`), killed at the timeout or
-when it passes ``max_memory``: its 503 frees its slot at once. Updates run in a thread
-of the server's own process (they need the token) and keep their slot until they end.
-Rows are counted while they stream, and a query stops at the row past the cap.
+worker process (:class:`groupkg.graph.worker.WorkerPool`): ``workers`` of them are
+forked at start and kept, each with the store open read-only, no Internet socket and
+its caches warm between requests; one is killed at the timeout, or dies past
+``max_memory``, and is replaced at once: its 503 frees its slot. When every kept
+worker is busy, a request gets a worker forked for it alone. When the data changes (an
+update, or an import into the ``oxigraph:PATH`` store by another process, seen by the
+store's write mark), the workers are replaced by ones forked from the new state.
+Updates run in a thread of the server's own process (they need the token), one at a
+time, and keep their slot until they end. Rows are counted while they stream, and a
+query stops at the row past the cap.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import datetime as _dt
 import hmac
 import ipaddress
 import json
 import os
 import re
+import signal
 import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import click
 import pyoxigraph as ox
@@ -88,7 +97,7 @@ from groupkg.graph.store import (
     open_read_only,
     well_formed_xml,
 )
-from groupkg.graph.worker import WorkerDied, WorkerTimedOut, fork_lock, run_isolated
+from groupkg.graph.worker import WorkerBusy, WorkerDied, WorkerPool, WorkerTimedOut, fork_lock
 
 __all__ = [
     "Limits",
@@ -152,6 +161,13 @@ class Refused(Exception):
 
 # How far past --max-body a streamed body is still read (and dropped) before the 413.
 _DRAIN = 1 << 20
+
+
+def _busy() -> Refused:
+    return Refused(
+        503, "the server is busy (every worker is taken); try again later",
+        {"Retry-After": "5"},
+    )  # fmt: skip
 
 
 def _timed_out(timeout: float) -> Refused:
@@ -660,12 +676,85 @@ _API: dict[str, Callable[[Group, Request], Any]] = {
 }
 
 
+# -- what a worker runs (functions sent to it by name, with plain arguments) ---------------
+
+
+class _WorkerState:
+    """What a worker answers from: the group it inherited (with its store opened
+    afresh) and the answers it has given. Neither changes while the worker lives (a
+    worker is replaced when the data changes), so an answer given once is given again
+    as it was; the answers kept are bounded by ``budget`` bytes, the least recently
+    asked dropped first."""
+
+    def __init__(self, group: Group, budget: int):
+        self.group = group
+        self.budget = budget
+        self.kept: collections.OrderedDict[tuple[Any, ...], bytes] = collections.OrderedDict()
+        self.size = 0
+
+    def answer(self, key: tuple[Any, ...], make: Callable[[], bytes]) -> bytes:
+        key = (*key, _dt.date.today())  # a question without a date is asked of today
+        found = self.kept.get(key)
+        if found is not None:
+            self.kept.move_to_end(key)
+            return found
+        body = make()
+        if len(body) <= self.budget // 4:
+            self.kept[key] = body
+            self.size += len(body)
+            while self.size > self.budget:
+                self.size -= len(self.kept.popitem(last=False)[1])
+        return body
+
+
+class _Asked:
+    """What an API answer reads of its request, rebuilt in the worker."""
+
+    def __init__(self, path_params: dict[str, Any], items: list[tuple[str, str]]):
+        self.path_params = path_params
+        self.query_params = QueryParams(items)
+
+
+def _json(content: Any) -> bytes:
+    """``content`` as :class:`JSONResponse` writes it."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
+                      separators=(",", ":")).encode("utf-8")  # fmt: skip
+
+
+def _api_job(worker: _WorkerState, route: str, path_params: dict[str, Any],
+             items: list[tuple[str, str]]) -> bytes:  # fmt: skip
+    """The JSON answer of an API route (``items``: its query parameters)."""
+    key = ("api", route, tuple(sorted(path_params.items())), tuple(sorted(items)))
+    asked = cast(Request, _Asked(path_params, items))
+    return worker.answer(key, lambda: _json(_API[route](worker.group, asked)))
+
+
+def _view_job(worker: _WorkerState, items: list[tuple[str, str]]) -> bytes:
+    """The page of ``/view``."""
+
+    def draw() -> bytes:
+        from groupkg import viz  # the picture is an exporter above the core
+
+        params = QueryParams(items)
+        page = viz.to_html(viz.view_at(worker.group, _day(params), path_to=params.get("entity")))
+        return page.encode("utf-8")
+
+    return worker.answer(("view", tuple(sorted(items))), draw)
+
+
+def _query_job(worker: _WorkerState, query: str, accept: str | None,
+               options: dict[str, Any]) -> tuple[bytes, str]:  # fmt: skip
+    """A SPARQL query's answer (never kept: it has a deadline and a row cap)."""
+    return run_query(worker.group.store, query, accept, **options)
+
+
 # -- the application ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What one request may cost; ``groupkg serve`` sets the first four."""
+    """What one request may cost, and the workers; ``groupkg serve`` sets all but the
+    two counts of requests at a time."""
 
     timeout: float = 30.0
     max_results: int = 100_000
@@ -673,6 +762,13 @@ class Limits:
     max_memory: int | None = 1 << 30  # bytes one worker may allocate; None: no limit
     max_queries: int = 4  # SPARQL requests running at once (also past their timeout)
     max_calls: int = 8  # API calls and pictures running at once
+    workers: int = 0  # worker processes kept warm; 0: min(4, the CPUs this process may use)
+
+
+def default_workers() -> int:
+    """How many workers ``groupkg serve`` keeps by default: min(4, CPUs available)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cpus or 1))
 
 
 _ASSETS = {"viewer.js": "text/javascript", "viewer.css": "text/css"}
@@ -688,6 +784,7 @@ _VIEW_POLICY = (
     "form-action 'none'; frame-ancestors 'self'"
 )
 _FORM = "application/x-www-form-urlencoded"
+_ANSWERS = 64 << 20  # bytes of answers a worker keeps, at most an eighth of --max-memory
 
 
 def _parts(store: Store) -> list[Store]:
@@ -722,8 +819,27 @@ def _reopened(store: Store) -> Store:
 _INHERITED: list[Any] = []  # the server's own handles, never released in a worker
 
 
+def _written(store: Store) -> str | None:
+    """The write mark of a read-only ``oxigraph:PATH`` store (see
+    :attr:`~groupkg.graph.store.OxigraphStore.generation`); ``None`` when the store
+    has none (another kind of store, or one no write through groupkg has marked)."""
+    for part in _parts(store):
+        if isinstance(part, OxigraphStore) and part.path is not None and part.read_only:
+            return part.generation or None
+    return None
+
+
+def _warm(group: Group) -> None:
+    """Work out what most requests ask first (the picture of today) in the server, so
+    that every worker forked from it starts with it."""
+    try:
+        group.snapshot(_dt.date.today())
+    except Exception:  # noqa: BLE001 - a request asking for it gets the error
+        pass
+
+
 def _prepare_worker(store: Store) -> None:
-    """In a worker process, before its job: open an on-disk store afresh (the current
+    """In a worker process, before its jobs: open an on-disk store afresh (the current
     state, and no handle shared with the server's threads), and forbid Internet
     sockets unless the store itself is remote."""
     remote = False
@@ -754,6 +870,7 @@ class _Server:
         self.writing = threading.Lock()
         self.refreshing = threading.Lock()
         self.seen = _state(group.store)
+        self.mark = _written(group.store)
         folder = resources.files("groupkg.graph").joinpath("server_assets")
         self.assets = {n: folder.joinpath(n).read_bytes() for n in [*_ASSETS, "index.html"]}
         self.queries = named_queries()
@@ -764,32 +881,57 @@ class _Server:
 
         from groupkg import viz  # noqa: F401
 
-    async def work(
-        self, slots: asyncio.Semaphore, job: Callable[[], Any], isolated: bool = False
-    ) -> Any:
-        """Run ``job`` within the timeout, holding one of ``slots``: in a worker thread,
-        or (``isolated``) in a worker process killed at the timeout or past
-        ``max_memory`` (see :mod:`groupkg.graph.worker`), which frees its slot at once.
+        _warm(group)
+        # Forked now, before the server has other threads; each opens the store in
+        # prepare_worker and answers from the group it inherits.
+        self.pool = WorkerPool(
+            limits.workers or default_workers(), self._worker_context,
+            max_memory=limits.max_memory,
+        )  # fmt: skip
 
-        A job in a thread past the timeout is left to finish (it cannot be stopped)
-        and gives its slot back only then.
-        """
+    def _worker_context(self) -> _WorkerState:
+        """Run in each worker right after its fork: the group as the server had it."""
+        _prepare_worker(self.group.store)
+        limit = self.limits.max_memory
+        return _WorkerState(self.group, min(_ANSWERS, limit // 8) if limit else _ANSWERS)
+
+    def close(self) -> None:
+        """Stop every worker (the server is stopping)."""
+        self.pool.close()
+
+    async def work(self, slots: asyncio.Semaphore, job: Callable[[], Any]) -> Any:
+        """Run ``job`` in a thread of the server's own within the timeout, holding one
+        of ``slots``. A job past the timeout is left to finish (it cannot be stopped)
+        and gives its slot back only then."""
+        return await self._holding(slots, lambda left: run_in_threadpool(job))
+
+    async def isolated(self, slots: asyncio.Semaphore, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(group, *args)`` in a worker process (see :class:`WorkerPool`), holding
+        one of ``slots``; killed at the timeout or past ``max_memory``, which frees its
+        slot at once. ``fn`` is sent by name: a function of this module."""
+        if _state(self.group.store) != self.seen:
+            await run_in_threadpool(self.fresh_group)
+        return await self._holding(
+            slots, lambda left: run_in_threadpool(self._isolated, fn, args, left)
+        )
+
+    async def _holding(
+        self, slots: asyncio.Semaphore, start: Callable[[float], Awaitable[Any]]
+    ) -> Any:
+        """Hold one of ``slots`` (503 when none is free within the timeout) while the
+        work ``start(seconds left)`` begins runs; 503 at the timeout."""
         timeout = self.limits.timeout
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         try:
             await asyncio.wait_for(slots.acquire(), timeout)
         except TimeoutError:
-            raise Refused(
-                503, "the server is busy (every worker is taken); try again later",
-                {"Retry-After": "5"},
-            ) from None  # fmt: skip
-        if isolated:
-            task = asyncio.ensure_future(
-                run_in_threadpool(self._isolated, job, deadline - loop.time())
-            )
-        else:
-            task = asyncio.ensure_future(run_in_threadpool(job))
+            raise _busy() from None
+        try:
+            task = asyncio.ensure_future(start(deadline - loop.time()))
+        except BaseException:
+            slots.release()
+            raise
         task.add_done_callback(lambda done: slots.release())
         try:
             return await asyncio.wait_for(asyncio.shield(task), deadline - loop.time())
@@ -798,15 +940,14 @@ class _Server:
             task.add_done_callback(lambda done: done.cancelled() or done.exception())
             raise _timed_out(timeout) from None
 
-    def _isolated(self, job: Callable[[], Any], timeout: float) -> Any:
+    def _isolated(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
         limits = self.limits
         try:
-            return run_isolated(
-                job, timeout=max(timeout, 0.01), max_memory=limits.max_memory,
-                prepare=lambda: _prepare_worker(self.group.store),
-            )  # fmt: skip
+            return self.pool.run(fn, *args, timeout=max(timeout, 0.01))
         except WorkerTimedOut:
             raise _timed_out(limits.timeout) from None
+        except WorkerBusy:
+            raise _busy() from None
         except WorkerDied as died:
             limit = (
                 f"the {limits.max_memory >> 20} MiB limit (--max-memory)"
@@ -819,16 +960,25 @@ class _Server:
             ) from None
 
     def fresh_group(self) -> Group:
-        """The group as the store holds it now: an ``oxigraph:PATH`` store changed by
-        another process (an import) since it was read is opened again and re-read."""
+        """The group as the store holds it now. When the files of an ``oxigraph:PATH``
+        store have changed since it was read (another process wrote to it, or
+        compacted it), it is opened again, and re-read if its write mark has changed
+        too; the workers are replaced by ones that open it afresh."""
         if _state(self.group.store) == self.seen:
             return self.group
         with self.refreshing:
             state = _state(self.group.store)
             if state != self.seen:
                 store = _reopened(self.group.store)
-                self.group = Group(store, threshold=self.group.threshold)
+                mark = _written(store)
+                if mark is None or mark != self.mark:
+                    group = Group(store, threshold=self.group.threshold)
+                    _warm(group)
+                    self.group, self.mark = group, mark
+                else:  # the same facts: only the files changed (a compaction)
+                    self.group.store = store
                 self.seen = state
+                self.pool.refresh()
         return self.group
 
     # -- /sparql ---------------------------------------------------------------------
@@ -893,17 +1043,13 @@ class _Server:
         if not query.strip():
             raise Refused(400, "missing query: give query=... or a SPARQL query as the body")
         _refuse_nesting(query)
-        accept, store, limits = request.headers.get("accept"), self.group.store, self.limits
-        deadline = time.monotonic() + limits.timeout
-        body, media = await self.work(
-            self.query_slots,
-            lambda: run_query(
-                store, query, accept, max_results=limits.max_results, deadline=deadline,
-                timeout=limits.timeout, default_graphs=params.getlist("default-graph-uri"),
-                named_graphs=params.getlist("named-graph-uri"), base_iri=_endpoint(request),
-            ),
-            isolated=True,
-        )  # fmt: skip
+        accept, limits = request.headers.get("accept"), self.limits
+        options = {
+            "max_results": limits.max_results, "deadline": time.monotonic() + limits.timeout,
+            "timeout": limits.timeout, "default_graphs": params.getlist("default-graph-uri"),
+            "named_graphs": params.getlist("named-graph-uri"), "base_iri": _endpoint(request),
+        }  # fmt: skip
+        body, media = await self.isolated(self.query_slots, _query_job, query, accept, options)
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
     def _check_update(self, request: Request) -> None:
@@ -957,31 +1103,33 @@ class _Server:
             flush()
         try:
             # The analytics read the store once; read it again so the API sees the update.
-            self.group = Group(store, threshold=self.group.threshold)
+            group = Group(store, threshold=self.group.threshold)
+            _warm(group)
+            self.group = group
             self.seen = _state(store)
         except GroupkgError as exc:
             return f"update applied, but the API keeps the data it had: {exc}"
+        finally:
+            self.pool.refresh()  # workers forked from now on see the update
         return None
 
     # -- /api, /view and the viewer ----------------------------------------------------
 
-    def api(
-        self, route: str, answer: Callable[[Group, Request], Any]
-    ) -> Callable[[Request], Any]:
+    def api(self, route: str) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
             try:
                 _refuse_unknown_parameters(request, route)
-                group = await run_in_threadpool(self.fresh_group)
-                found = await self.work(
-                    self.call_slots, lambda: answer(group, request), isolated=True
-                )
+                found = await self.isolated(
+                    self.call_slots, _api_job, route, dict(request.path_params),
+                    list(request.query_params.multi_items()),
+                )  # fmt: skip
             except Refused as refused:
                 return JSONResponse({"error": refused.message}, refused.status, refused.headers)
             except UnknownName as exc:
                 return JSONResponse({"error": str(exc)}, 404)
             except GroupkgError as exc:
                 return JSONResponse({"error": str(exc)}, 400)
-            return JSONResponse(found)
+            return Response(found, media_type="application/json")
 
         return endpoint
 
@@ -989,17 +1137,11 @@ class _Server:
         return JSONResponse(self.queries)
 
     async def view(self, request: Request) -> Response:
-        params = request.query_params
-
-        def draw(group: Group) -> str:
-            from groupkg import viz  # the picture is an exporter above the core
-
-            return viz.to_html(viz.view_at(group, _day(params), path_to=params.get("entity")))
-
         try:
             _refuse_unknown_parameters(request, "/view")
-            group = await run_in_threadpool(self.fresh_group)
-            page = await self.work(self.call_slots, lambda: draw(group), isolated=True)
+            page = await self.isolated(
+                self.call_slots, _view_job, list(request.query_params.multi_items())
+            )
         except Refused as refused:
             return PlainTextResponse(refused.message, refused.status, refused.headers)
         except UnknownName as exc:
@@ -1177,7 +1319,7 @@ def create_app(
         Route("/view", server.view),
         Route("/sparql", server.sparql, methods=["GET", "POST"]),
         Route("/api/queries", server.named),
-        *(Route(path, server.api(path, answer)) for path, answer in _API.items()),
+        *(Route(path, server.api(path)) for path in _API),
     ]
     middleware = [Middleware(_CommonHeaders)]
     if allowed_hosts is not None:
@@ -1281,6 +1423,7 @@ def run(
         cors=cors,
     )  # fmt: skip
     mode = "updates need the bearer token" if allow_update else "read-only"
+    mode += f", {app.state.server.pool.size} workers"
     where = f"[{host}]" if ":" in host else host
     click.echo(
         f"groupkg serve: {group.store.description}, {mode}; viewer http://{where}:{port}/, "
@@ -1288,7 +1431,40 @@ def run(
         err=True,
     )
     config = uvicorn.Config(app, host=host, port=port, lifespan="off", server_header=False)
-    uvicorn.Server(config).run()
+    with _stopping_workers(app.state.server):
+        uvicorn.Server(config).run()
+
+
+class _Stopped(BaseException):
+    """SIGTERM, raised where it would have ended the process."""
+
+
+@contextlib.contextmanager
+def _stopping_workers(server: _Server) -> Iterator[None]:
+    """Stop the server's workers when it stops, SIGTERM included, then end as asked.
+
+    uvicorn answers SIGTERM by shutting down, then raising the signal again for its
+    previous handler, which ends the process at once: the workers would only be
+    killed by their parent's death. Here that handler stops them first, then the
+    process ends by SIGTERM as before.
+    """
+    main = threading.current_thread() is threading.main_thread()
+
+    def stopped(signum: int, frame: Any) -> None:
+        raise _Stopped()
+
+    previous = signal.signal(signal.SIGTERM, stopped) if main else None
+    ended = False
+    try:
+        yield
+    except _Stopped:
+        ended = True
+    finally:
+        server.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    if ended:
+        signal.raise_signal(signal.SIGTERM)
 
 
 @click.command(name="serve", context_settings={"help_option_names": ["-h", "--help"]})
@@ -1305,6 +1481,8 @@ def run(
               show_default=True, help="Bytes one request body may have.")  # fmt: skip
 @click.option("--max-memory", type=click.IntRange(min=16), default=1024, show_default=True,
               help="MiB one worker (a query, an API call) may allocate.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes kept warm (default: min(4, CPUs)).")  # fmt: skip
 @click.option("--cors", default=None, metavar="ORIGIN",
               help="Let pages of this one origin (scheme://host[:port]) call the server.")
 @click.option("--store", "store_", default=None, help="memory | oxigraph:PATH | sparql:URL")
@@ -1312,14 +1490,15 @@ def run(
 @click.option("--no-default-data", is_flag=True, help="Leave the bundled IIJ data out.")
 @click.option("--threshold", type=float, default=None, help="Control threshold in percent.")
 def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: float,
-          max_results: int, max_body: int, max_memory: int, cors: str | None,
-          store_: str | None, data: tuple[str, ...], no_default_data: bool,
+          max_results: int, max_body: int, max_memory: int, workers: int | None,
+          cors: str | None, store_: str | None, data: tuple[str, ...], no_default_data: bool,
           threshold: float | None) -> None:  # fmt: skip
     """SPARQL 1.1 endpoint at /sparql, JSON API at /api, HTML viewer at /.
 
     Read-only unless --allow-update, and then updates need 'Authorization: Bearer
-    TOKEN'. A request over --timeout, or a worker past --max-memory, is answered 503
-    and its worker killed; a result over --max-results 422, a body over --max-body 413.
+    TOKEN'. Queries and API calls run in --workers processes kept warm. A request over
+    --timeout, or a worker past --max-memory, is answered 503 and its worker killed and
+    replaced; a result over --max-results 422, a body over --max-body 413.
     """
     # The store options are the command line's shared settings (given before or after
     # the command's name); run alone, this command keeps its own.
@@ -1340,7 +1519,7 @@ def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: 
     # holds its lock (one writer at a time) while the server runs.
     settings.writable = allow_update
     limits = Limits(timeout=timeout, max_results=max_results, max_body=max_body,
-                    max_memory=max_memory << 20)  # fmt: skip
+                    max_memory=max_memory << 20, workers=workers or 0)  # fmt: skip
     try:
         run(settings.group, host=host, port=port, allow_update=allow_update, token=token,
             limits=limits, cors=cors)  # fmt: skip

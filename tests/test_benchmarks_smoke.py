@@ -52,6 +52,8 @@ def test_the_harness_measures_a_tiny_register_and_writes_its_results(tmp_path):
         "effective stakes of all top parents",
         "render the largest group",
         "cold `groupkg owners",
+        "hot API answer over HTTP (owners/paths at a date; oxigraph:PATH)",
+        "hot API answer over HTTP (owners/paths at a date; the bundled IIJ data",
     ):
         assert figure in table, figure
     for peer in (
@@ -59,6 +61,7 @@ def test_the_harness_measures_a_tiny_register_and_writes_its_results(tmp_path):
         "rdflib prepared query",
         "plain dict of lists",
         "networkx all_simple_paths",
+        "HTTP round trip to the same server, no worker",
     ):
         assert peer in table, peer
     assert "failed" not in table

@@ -51,7 +51,9 @@ def _hostile(number: int, canary: str) -> tuple[str, str, bytes | None, dict[str
         ("POST", "/sparql", f"LOAD <{canary}>", update),
         ("POST", "/sparql", "ASK " + "{" * 10_000 + "}" * 10_000, sparql),
         ("POST", "/sparql", "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?f", sparql),
-        ("POST", "/sparql", "#" * (2 << 20), sparql),
+        # 2 MiB declared: answered 413 from the length alone (a client still sending
+        # the body when the answer comes would see a reset, not the answer).
+        ("POST", "/sparql", None, {**sparql, "Content-Length": str(2 << 20)}),
         ("POST", "/sparql", "query=ASK+%7B%7D",
          {"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://evil.example"}),
         ("GET", "/api/diff?before=2009-01-01&after=2014-01-01", None, {}),
@@ -133,7 +135,8 @@ def test_hostile_requests_among_normal_ones(tmp_path):
     assert {s for _, s, _ in normal} <= {200, 404}, sorted({s for _, s, _ in normal})
     slowest = max(t for _, _, t in normal)
     assert slowest < 2, slowest
-    assert all(400 <= s < 500 or s in (200, 503) for _, s, _ in hostile), hostile
+    unexpected = [r for r in hostile if not (400 <= r[1] < 500 or r[1] in (200, 503))]
+    assert not unexpected, unexpected
     assert peak[0] < MEMORY_LIMIT, peak[0]
     figures = {
         "normal": len(normal), "hostile": len(hostile),

@@ -1,0 +1,192 @@
+"""Hot API answers of ``groupkg serve``, measured over HTTP on 127.0.0.1.
+
+A ``groupkg serve`` process of its own is started on a free loopback port; one client
+on one kept-alive connection asks a few distinct questions (``/api/owners`` and
+``/api/paths`` of entities at dates) once each to warm the server, then cycles through
+them for the measured requests: the latency a user of a running server sees for a
+question it has been asked before (the worker's caches warm). Only 127.0.0.1 is
+contacted, and the number of requests is bounded.
+
+``python -m benchmarks.serve [--store oxigraph:PATH] [--requests 500]`` prints the
+median and the 90th percentile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks.measure import spread
+
+__all__ = ["IIJ_CALLS", "hot_api", "paths_of", "serving", "synth_calls"]
+
+# Questions about the bundled IIJ data (names as a user types them).
+IIJ_CALLS = [
+    ("owners", "IIJ Exlayer", "2013-12-31"),
+    ("paths", "IIJ Exlayer USA", "2013-12-31"),
+    ("owners", "IIJ Technology Inc.", "2003-06-30"),
+    ("paths", "IIJ America Inc.", "2010-01-01"),
+    ("owners", "Internet Initiative Japan Inc.", "2016-03-31"),
+    ("paths", "IIJ Exlayer Inc.", "2013-12-31"),
+]
+
+
+class serving:  # noqa: N801 - used as a context manager, like open()
+    """A ``groupkg serve`` process on 127.0.0.1 for the ``with`` block; its base URL.
+    ``started`` is the seconds it took to answer its first request."""
+
+    def __init__(self, options: Sequence[str], start_timeout: float = 300.0):
+        self.options = list(options)
+        self.start_timeout = start_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = tempfile.TemporaryFile()
+        self.started = float("nan")
+
+    def __enter__(self) -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        root = Path(__file__).resolve().parent.parent
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "groupkg.graph.server", "--host", "127.0.0.1",
+             "--port", str(port), *self.options],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=root,
+        )  # fmt: skip
+        begun = time.monotonic()
+        give_up = begun + self.start_timeout
+        while time.monotonic() < give_up:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(f"groupkg serve exited: {self.log.read().decode()[-2000:]}")
+            try:
+                status, _ = _get(("127.0.0.1", port), "/api/info")
+                if status == 200:
+                    self.started = time.monotonic() - begun
+                    return f"127.0.0.1:{port}"
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.process.kill()
+        raise RuntimeError("groupkg serve did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def _get(address: tuple[str, int], path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(*address, timeout=60)
+    try:
+        connection.request("GET", path)
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
+def paths_of(calls: Sequence[tuple[str, str, str]]) -> list[str]:
+    """``/api/ROUTE/NAME?at=DAY`` for each ``(route, name, day)``."""
+    return [
+        f"/api/{route}/{urllib.parse.quote(name, safe='')}?at={day}"
+        for route, name, day in calls
+    ]
+
+
+def hot_api(base: str, paths: Sequence[str], requests: int = 500) -> dict[str, Any]:
+    """Seconds of each of ``requests`` GETs cycling through ``paths`` on one kept-alive
+    connection, after each path was asked once; their median, p90 and count, and
+    ``first``: the median of the first asking of each path. Every answer must be a
+    200."""
+    host, _, port = base.rpartition(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=120)
+    try:
+
+        def ask(path: str) -> float:
+            start = time.perf_counter()
+            connection.request("GET", path, headers={"Accept": "application/json"})
+            answer = connection.getresponse()
+            answer.read()
+            took = time.perf_counter() - start
+            if answer.status != 200:
+                raise RuntimeError(f"{path}: HTTP {answer.status}")
+            return took
+
+        first = [ask(path) for path in paths]  # the first answer of each warms the caches
+        found = spread(ask(paths[i % len(paths)]) for i in range(requests))
+        found["first"] = spread(first)["median"]
+    finally:
+        connection.close()
+    return found
+
+
+def synth_calls(store_path: Path, count: int = 20, seed: int = 1) -> list[tuple[str, str, str]]:
+    """Owners and paths questions about entities of a synthetic register that have owners
+    at the day asked (from the register index of the store)."""
+    import datetime as _dt
+
+    import numpy as np
+
+    from groupkg.graph.register import Register
+    from groupkg.graph.store import OxigraphStore
+
+    store = OxigraphStore(store_path, read_only=True)
+    try:
+        register = Register.from_store(store)
+    finally:
+        store.close()
+    if register.rows == 0:
+        return []
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(register.rows, size=min(count, register.rows), replace=False)
+    lowest, highest = _dt.date(1990, 1, 1).toordinal(), _dt.date(2025, 12, 31).toordinal()
+    calls = []
+    for number, r in enumerate(rows.tolist()):
+        first = max(int(register.start[r]), lowest)
+        last = min(int(register.end[r]), highest + 1)
+        day = _dt.date.fromordinal(int(rng.integers(first, max(first + 1, last))))
+        route = "owners" if number % 2 == 0 else "paths"
+        calls.append((route, register.entity(int(register.owned[r])), day.isoformat()))
+    return calls
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.serve",
+                                     description=__doc__.split("\n")[0])  # fmt: skip
+    parser.add_argument("--store", default=None, help="oxigraph:PATH (default: the IIJ data)")
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--option", action="append", default=[],
+                        help="a further groupkg serve option (repeatable)")  # fmt: skip
+    given = parser.parse_args(argv)
+    options = list(given.option)
+    if given.store:
+        options += ["--store", given.store]
+        calls = synth_calls(Path(given.store.partition(":")[2]))
+    else:
+        calls = IIJ_CALLS
+    with serving(options) as base:
+        found = hot_api(base, paths_of(calls), given.requests)
+    print(f"hot API answer: median {found['median'] * 1e3:.2f} ms, "
+          f"p90 {found['p90'] * 1e3:.2f} ms over {found['n']} requests "
+          f"({len(calls)} distinct questions, each first answered in "
+          f"{found['first'] * 1e3:.1f} ms, median)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
