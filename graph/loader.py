@@ -126,15 +126,20 @@ def _by_subject(rows: Iterable[tuple[Any, Any, Any]]) -> Grouped:
     """``(s, p, o)`` rows grouped by subject and property, each value once."""
     grouped: Grouped = {}
     for s, p, o in rows:
-        props = grouped.get(s)
-        if props is None:
-            props = grouped[s] = {}
-        values = props.get(p)
-        if values is None:
-            props[p] = [o]
-        elif o not in values:
-            values.append(o)
+        _add(grouped, s, p, o)
     return grouped
+
+
+def _add(grouped: Grouped, s: Any, p: Any, o: Any) -> None:
+    """One triple into ``grouped``, each value of a subject's property once."""
+    props = grouped.get(s)
+    if props is None:
+        props = grouped[s] = {}
+    values = props.get(p)
+    if values is None:
+        props[p] = [o]
+    elif o not in values:
+        values.append(o)
 
 
 def facts_queries(parts: int = 8) -> list[str]:
@@ -186,14 +191,7 @@ def _fact_triples(store: Store, progress: Callable[[int], None] | None) -> dict[
             if o is None:  # only a remote store can answer so
                 raise InputError(f"{store.description} did not answer with the rows asked "
                                  f"for (?k = {k!r})")  # fmt: skip
-        props = grouped.get(s)
-        if props is None:
-            props = grouped[s] = {}
-        values = props.get(p)
-        if values is None:
-            props[p] = [o]
-        elif o not in values:
-            values.append(o)
+        _add(grouped, s, p, o)
     if progress is not None:
         progress(read)
     kinds: dict[str, Grouped] = {kind: {} for kind in set(_KIND_OF_CLASS.values())}

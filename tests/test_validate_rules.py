@@ -25,35 +25,13 @@ from groupkg.graph.dates import parse_partial_date
 from groupkg.graph.model import Dataset, Entity, Holding, Relation
 from groupkg.graph.validate import Finding, validate_files
 from tests.test_hygiene import CASES, ONTOLOGY, PREFIXES, _run_oxigraph
+from tests.test_validate_semantic import BASE, _holding
 
 EX = "https://example.org/test/"
 REAL = Path(__file__).parent / "data" / "real"
 GLEIF_CSV = REAL / "gleif-rr-csv-2019" / "rr-golden-copy-excerpt.csv"
 PSC = REAL / "uk-psc-snapshot-2024"
 RULE_CHECKS = {"same-day-records", "repeated-record", "over-100-percent", "inactive-without-end"}
-
-BASE = """\
-@prefix ex: <https://example.org/test/> .
-@prefix gk: <https://w3id.org/groupkg/ontology#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-
-ex:src a gk:Source ; dcterms:title "Register" ; dcterms:date "2014-06-30"^^xsd:date .
-ex:src2 a gk:Source ; dcterms:title "Annual report" ; dcterms:date "2014-06-30"^^xsd:date .
-ex:a a gk:LegalEntity ; rdfs:label "Alpha" ; prov:wasDerivedFrom ex:src .
-ex:b a gk:LegalEntity ; rdfs:label "Beta" ; prov:wasDerivedFrom ex:src .
-ex:c a gk:LegalEntity ; rdfs:label "Gamma" ; prov:wasDerivedFrom ex:src .
-"""
-
-
-def _holding(name: str, owner: str, owned: str, extra: str, source: str = "src") -> str:
-    return (
-        f"ex:{name} a gk:Holding ; gk:owner ex:{owner} ; gk:owned ex:{owned} ; {extra} ;\n"
-        f"    gk:factStatus gk:Stated ; prov:wasDerivedFrom ex:{source} .\n"
-    )
-
 
 def _relation(name: str, kind: str, parent: str, child: str, extra: str = "") -> str:
     return (
