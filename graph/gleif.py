@@ -89,8 +89,11 @@ _TYPE, _STATUS = "Relationship.RelationshipType", "Relationship.RelationshipStat
 _REGISTRATION, _VALIDATION = "Registration.RegistrationStatus", "Registration.ValidationSources"
 _REQUIRED = (_START, _END, _TYPE)
 _PERIOD = re.compile(r"^Relationship\.Period\.(\d+)\.(startDate|endDate|periodType)$")
+# Golden copies of 2019 name the quantifier columns "Relationship.Qualifiers.N.Quantifier..."
+# (beside the qualifier dimension and category); later ones "Relationship.Quantifiers.N...".
 _QUANTIFIER = re.compile(
-    r"^Relationship\.Quantifiers\.(\d+)\.(MeasurementMethod|QuantifierAmount|QuantifierUnits)$"
+    r"^Relationship\.(Quantifiers|Qualifiers)\.(\d+)\."
+    r"(MeasurementMethod|QuantifierAmount|QuantifierUnits)$"
 )
 _LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
 _DATE_TIME = re.compile(
@@ -204,10 +207,12 @@ class _Mapper:
         ]
         self.quantifiers = [
             tuple(
-                f"Relationship.Quantifiers.{n}.{part}"
+                f"Relationship.{group}.{n}.{part}"
                 for part in ("QuantifierAmount", "QuantifierUnits", "MeasurementMethod")
             )
-            for n in sorted({int(m.group(1)) for m in map(_QUANTIFIER.match, columns) if m})
+            for group, n in sorted(
+                {(m.group(1), int(m.group(2))) for m in map(_QUANTIFIER.match, columns) if m}
+            )
         ]
         self.problems: list[ImportProblem] = []
         self.seen: OrderedDict[tuple[str, bool], None] = OrderedDict()

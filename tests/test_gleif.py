@@ -286,3 +286,44 @@ def test_memory_stays_flat_as_the_file_grows(tmp_path, monkeypatch):
     small = peak_memory(synthetic(tmp_path / "small.csv", 1_000))
     large = peak_memory(synthetic(tmp_path / "large.csv", 8_000))
     assert large < small * 1.5, (small, large)
+
+
+def test_the_2019_golden_copy_quantifier_columns_are_read(tmp_path):
+    # The 2019 golden copy (header of tests/data/real/gleif-rr-csv-2019, as published)
+    # names its quantifier columns "Relationship.Qualifiers.N.QuantifierAmount"; a
+    # consolidation quantified there is that stake in owners and effective ownership.
+    import json
+
+    from click.testing import CliRunner
+
+    from groupkg.graph.cli import cli
+
+    real = Path(__file__).parent / "data" / "real" / "gleif-rr-csv-2019"
+    with (real / "rr-golden-copy-excerpt.csv").open(newline="", encoding="utf-8") as stream:
+        reader = csv.DictReader(stream)
+        row = next(reader)
+        header = reader.fieldnames
+    assert header is not None and "Relationship.Qualifiers.1.QuantifierAmount" in header
+    row.update({
+        "Relationship.Qualifiers.1.MeasurementMethod": "ACCOUNTING_CONSOLIDATION",
+        "Relationship.Qualifiers.1.QuantifierAmount": "60.00",
+        "Relationship.Qualifiers.1.QuantifierUnits": "PERCENTAGE",
+    })  # fmt: skip
+    path = tmp_path / "rr.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, header)
+        writer.writeheader()
+        writer.writerow(row)
+    child, parent = row["Relationship.StartNode.NodeID"], row["Relationship.EndNode.NodeID"]
+    store = ["--store", f"oxigraph:{tmp_path / 'store'}", "--no-default-data"]
+    runner = CliRunner()
+    result = runner.invoke(cli, [*store, "import", str(path), "--format", "gleif-rr"])
+    assert result.exit_code == 0, result.output
+    owners = json.loads(runner.invoke(cli, [*store, "--json", "owners", child, "--at",
+                                            "2019-09-01"]).output)  # fmt: skip
+    assert [(o["id"], o["interest"], o["percent"]) for o in owners["owners"]] == [
+        (LEI_BASE + parent, "directConsolidation", 60)
+    ]
+    effective = json.loads(runner.invoke(cli, [*store, "--json", "effective", parent, child,
+                                               "--at", "2019-09-01"]).output)  # fmt: skip
+    assert effective["percent"] == 60
