@@ -14,7 +14,7 @@ from typing import Any
 from groupkg.graph.dates import day_before
 from groupkg.graph.errors import InputError
 from groupkg.graph.loader import load_dataset, neighbourhood
-from groupkg.graph.model import Dataset, Entity, Event, Holding
+from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
 from groupkg.graph.names import NameTable, resolve_in_store
 from groupkg.graph.register import Register
 from groupkg.graph.store import Store, iter_rows
@@ -111,6 +111,32 @@ class Group:
         members = self.register.group_on(self.scope, day)
         self._know(members)
         return self.register.snapshot(day, members)
+
+    def members(self, days: list[_dt.date]) -> list[str] | None:
+        """The entities a question over several ``days`` needs, when only the group of
+        the named entities is read (:meth:`model`): everything linked to them on any of
+        the days, and what is linked to that on any of them in turn (an entity that
+        joins the group on one day brings its links of the other days). None when the
+        whole store is read."""
+        if self.scope is None:
+            return None
+        found = set(self.scope)
+        while True:
+            grown = found.union(*(self.register.group_on(sorted(found), d) for d in days))
+            if grown == found:
+                break
+            found = grown
+        members = sorted(found)
+        self._know(members)
+        return members
+
+    def pair(self, before: _dt.date, after: _dt.date) -> tuple[Snapshot, Snapshot]:
+        """The states on two days, over the same entities (:meth:`members`), so that an
+        entity in the group on one day only is compared with itself on the other."""
+        members = self.members([before, after])
+        if members is None:
+            return self.snapshot(before), self.snapshot(after)
+        return self.register.snapshot(before, members), self.register.snapshot(after, members)
 
     def _near(self, day: _dt.date) -> Snapshot:
         """The state on ``day`` of the named entities and their direct stakes only:
@@ -372,7 +398,7 @@ class Group:
     ) -> dict[str, Any]:
         from groupkg.graph.diff import diff_snapshots, group_members
 
-        old, new = self.snapshot(before), self.snapshot(after)
+        old, new = self.pair(before, after)
         scope = group_members(old, new, self.resolve(root)) if root else None
         found = diff_snapshots(old, new, scope, paths=self.consolidation_paths)
 
@@ -394,7 +420,8 @@ class Group:
 
         # A pair first recorded between the two days is no acquisition: the sources
         # simply say nothing of it before (an observation is never carried back).
-        first = [s for s in found.added if self._first_recorded(s, before)]
+        facts = self._pair_facts(found.added)
+        first = [s for s in found.added if self._first_recorded(s, before, facts)]
         added = [s for s in found.added if s not in first]
         return {
             "before": before.isoformat(),
@@ -419,10 +446,20 @@ class Group:
             ],
         }
 
-    def _first_recorded(self, stake: Stake, before: _dt.date) -> bool:
+    def _pair_facts(self, stakes: list[Stake]) -> dict[str, Holding | Relation]:
+        """The holdings and relations behind ``stakes`` and every other one of their
+        pairs: of the facts read, or (from the cached model) read from the store for
+        the entities held."""
+        dataset = self.dataset
+        if self.scope is not None and stakes:
+            dataset = load_dataset(self.store, sorted({s.owned for s in stakes}))
+        return {f.id: f for f in [*dataset.holdings, *dataset.relations]}
+
+    def _first_recorded(
+        self, stake: Stake, before: _dt.date, facts: dict[str, Holding | Relation]
+    ) -> bool:
         """Whether every fact behind ``stake`` is an observation of a pair that no record
         dates on or before ``before``: it appears, it was not acquired."""
-        facts = {f.id: f for f in [*self.dataset.holdings, *self.dataset.relations]}
         behind = [facts[f] for f in stake.facts if f in facts]
         if not behind or any(b.startswith("passed") for b in stake.basis):
             return False
