@@ -751,7 +751,9 @@ def render(at: str | None, before: str | None, after: str | None, event: str | N
     """Write a self-contained HTML view of the group (no network needed to open it)."""
     from groupkg.viz.command import render as render_view
 
-    group = _settings().group(root, path_to)
+    # The timeline steps through every change of the group, and --event looks the event
+    # up among the facts read: both read the neighbourhood across all time.
+    group = _settings().group(root, path_to, model=not (timeline or event))
     written = render_view(
         group,
         Path(output),

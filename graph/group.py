@@ -75,6 +75,10 @@ class Group:
         #: Names already resolved by the whole store (:meth:`around`).
         self.resolved: dict[str, str] = {}
         self._snapshot = lru_cache(maxsize=32)(self._state)
+        #: Entities whose own facts (and issued shares) were read (:meth:`describe`),
+        #: with the time model of their share counts.
+        self._described: dict[str, Timeline] = dict.fromkeys(scope or [], self.timeline)
+        self._graphs: list[tuple[Snapshot, Any]] = []  # the last states' graphs
 
     @classmethod
     def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
@@ -155,6 +159,27 @@ class Group:
                 label, kind = info[self.register.position(entity_id)]
                 if kind:
                     self.dataset.entities[entity_id] = Entity(entity_id, label, kind)
+
+    def describe(self, entity_ids: list[str]) -> None:
+        """Make sure the entities' own facts are read: legal names, identifiers,
+        listings, sources and issued shares. From the cached model (:meth:`model`),
+        those not read yet are read from the store in one scoped read."""
+        if self.scope is None:
+            return
+        missing = sorted(set(entity_ids) - self._described.keys())
+        if not missing:
+            return
+        found = load_dataset(self.store, missing)
+        shares = Timeline(Dataset(observations=found.observations, events=found.events))
+        for entity_id in missing:
+            if entity_id in found.entities:
+                self.dataset.entities[entity_id] = found.entities[entity_id]
+            self._described[entity_id] = shares
+        self.dataset.sources = {**found.sources, **self.dataset.sources}
+
+    def issued_shares(self, entity_id: str, day: _dt.date) -> int | None:
+        """Issued shares of an entity on ``day`` (see :meth:`describe`)."""
+        return self._described.get(entity_id, self.timeline).issued_shares(entity_id, day)
 
     def status(self, entity_id: str, day: _dt.date) -> str:
         return status_at(*self.register.lifetime(entity_id), day)
@@ -271,7 +296,11 @@ class Group:
     def consolidation_paths(self, snap: Snapshot, entity_id: str) -> list[list[str]]:
         from groupkg.graph import control
 
-        graph = snap.graph(unnamed=False)
+        # One graph a state: ``diff`` asks this of every entity of a group in turn.
+        found = [g for s, g in self._graphs if s is snap]
+        graph = found[0] if found else snap.graph(unnamed=False)
+        if not found:
+            self._graphs = [*self._graphs[-3:], (snap, graph)]
         if entity_id not in graph:
             return []
         return control.consolidation_paths(graph, entity_id, threshold=self.threshold)
