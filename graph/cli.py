@@ -579,7 +579,8 @@ def _range(item: dict[str, Any]) -> str:
 @common
 def diff(before: str | None, after: str | None, event: str | None, root: str | None) -> None:
     """Holdings, entities and consolidation paths that changed between two dates."""
-    group = _settings().group(root)
+    # An event is looked up among the facts read: across all time for --event.
+    group = _settings().group(root, model=not event)
     if event:
         if before or after:
             raise InputError("give either --event or --before/--after, not both")
@@ -625,7 +626,7 @@ def diff(before: str | None, after: str | None, event: str | None, root: str | N
 @common
 def events(name: str | None, start: str | None, end: str | None) -> None:
     """Dated events (mergers, splits, issues...) with participants and sources."""
-    answer = _settings().group(name).events(
+    answer = _settings().group(name, model=True).events(
         name,
         parse_date(start, "--from") if start else None,
         parse_date(end, "--to") if end else None,
@@ -750,7 +751,9 @@ def render(at: str | None, before: str | None, after: str | None, event: str | N
     """Write a self-contained HTML view of the group (no network needed to open it)."""
     from groupkg.viz.command import render as render_view
 
-    group = _settings().group(root, path_to)
+    # The timeline steps through every change of the group, and --event looks the event
+    # up among the facts read: both read the neighbourhood across all time.
+    group = _settings().group(root, path_to, model=not (timeline or event))
     written = render_view(
         group,
         Path(output),

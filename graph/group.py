@@ -14,7 +14,7 @@ from typing import Any
 from groupkg.graph.dates import day_before
 from groupkg.graph.errors import InputError
 from groupkg.graph.loader import load_dataset, neighbourhood
-from groupkg.graph.model import Dataset, Entity, Event, Holding
+from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
 from groupkg.graph.names import NameTable, resolve_in_store
 from groupkg.graph.register import Register
 from groupkg.graph.store import Store, iter_rows
@@ -75,6 +75,10 @@ class Group:
         #: Names already resolved by the whole store (:meth:`around`).
         self.resolved: dict[str, str] = {}
         self._snapshot = lru_cache(maxsize=32)(self._state)
+        #: Entities whose own facts (and issued shares) were read (:meth:`describe`),
+        #: with the time model of their share counts.
+        self._described: dict[str, Timeline] = dict.fromkeys(scope or [], self.timeline)
+        self._graphs: list[tuple[Snapshot, Any]] = []  # the last states' graphs
 
     @classmethod
     def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
@@ -112,6 +116,32 @@ class Group:
         self._know(members)
         return self.register.snapshot(day, members)
 
+    def members(self, days: list[_dt.date]) -> list[str] | None:
+        """The entities a question over several ``days`` needs, when only the group of
+        the named entities is read (:meth:`model`): everything linked to them on any of
+        the days, and what is linked to that on any of them in turn (an entity that
+        joins the group on one day brings its links of the other days). None when the
+        whole store is read."""
+        if self.scope is None:
+            return None
+        found = set(self.scope)
+        while True:
+            grown = found.union(*(self.register.group_on(sorted(found), d) for d in days))
+            if grown == found:
+                break
+            found = grown
+        members = sorted(found)
+        self._know(members)
+        return members
+
+    def pair(self, before: _dt.date, after: _dt.date) -> tuple[Snapshot, Snapshot]:
+        """The states on two days, over the same entities (:meth:`members`), so that an
+        entity in the group on one day only is compared with itself on the other."""
+        members = self.members([before, after])
+        if members is None:
+            return self.snapshot(before), self.snapshot(after)
+        return self.register.snapshot(before, members), self.register.snapshot(after, members)
+
     def _near(self, day: _dt.date) -> Snapshot:
         """The state on ``day`` of the named entities and their direct stakes only:
         enough for ``owners`` and ``holdings``."""
@@ -129,6 +159,27 @@ class Group:
                 label, kind = info[self.register.position(entity_id)]
                 if kind:
                     self.dataset.entities[entity_id] = Entity(entity_id, label, kind)
+
+    def describe(self, entity_ids: list[str]) -> None:
+        """Make sure the entities' own facts are read: legal names, identifiers,
+        listings, sources and issued shares. From the cached model (:meth:`model`),
+        those not read yet are read from the store in one scoped read."""
+        if self.scope is None:
+            return
+        missing = sorted(set(entity_ids) - self._described.keys())
+        if not missing:
+            return
+        found = load_dataset(self.store, missing)
+        shares = Timeline(Dataset(observations=found.observations, events=found.events))
+        for entity_id in missing:
+            if entity_id in found.entities:
+                self.dataset.entities[entity_id] = found.entities[entity_id]
+            self._described[entity_id] = shares
+        self.dataset.sources = {**found.sources, **self.dataset.sources}
+
+    def issued_shares(self, entity_id: str, day: _dt.date) -> int | None:
+        """Issued shares of an entity on ``day`` (see :meth:`describe`)."""
+        return self._described.get(entity_id, self.timeline).issued_shares(entity_id, day)
 
     def status(self, entity_id: str, day: _dt.date) -> str:
         return status_at(*self.register.lifetime(entity_id), day)
@@ -245,7 +296,11 @@ class Group:
     def consolidation_paths(self, snap: Snapshot, entity_id: str) -> list[list[str]]:
         from groupkg.graph import control
 
-        graph = snap.graph(unnamed=False)
+        # One graph a state: ``diff`` asks this of every entity of a group in turn.
+        found = [g for s, g in self._graphs if s is snap]
+        graph = found[0] if found else snap.graph(unnamed=False)
+        if not found:
+            self._graphs = [*self._graphs[-3:], (snap, graph)]
         if entity_id not in graph:
             return []
         return control.consolidation_paths(graph, entity_id, threshold=self.threshold)
@@ -372,7 +427,7 @@ class Group:
     ) -> dict[str, Any]:
         from groupkg.graph.diff import diff_snapshots, group_members
 
-        old, new = self.snapshot(before), self.snapshot(after)
+        old, new = self.pair(before, after)
         scope = group_members(old, new, self.resolve(root)) if root else None
         found = diff_snapshots(old, new, scope, paths=self.consolidation_paths)
 
@@ -394,7 +449,8 @@ class Group:
 
         # A pair first recorded between the two days is no acquisition: the sources
         # simply say nothing of it before (an observation is never carried back).
-        first = [s for s in found.added if self._first_recorded(s, before)]
+        facts = self._pair_facts(found.added)
+        first = [s for s in found.added if self._first_recorded(s, before, facts)]
         added = [s for s in found.added if s not in first]
         return {
             "before": before.isoformat(),
@@ -419,10 +475,20 @@ class Group:
             ],
         }
 
-    def _first_recorded(self, stake: Stake, before: _dt.date) -> bool:
+    def _pair_facts(self, stakes: list[Stake]) -> dict[str, Holding | Relation]:
+        """The holdings and relations behind ``stakes`` and every other one of their
+        pairs: of the facts read, or (from the cached model) read from the store for
+        the entities held."""
+        dataset = self.dataset
+        if self.scope is not None and stakes:
+            dataset = load_dataset(self.store, sorted({s.owned for s in stakes}))
+        return {f.id: f for f in [*dataset.holdings, *dataset.relations]}
+
+    def _first_recorded(
+        self, stake: Stake, before: _dt.date, facts: dict[str, Holding | Relation]
+    ) -> bool:
         """Whether every fact behind ``stake`` is an observation of a pair that no record
         dates on or before ``before``: it appears, it was not acquired."""
-        facts = {f.id: f for f in [*self.dataset.holdings, *self.dataset.relations]}
         behind = [facts[f] for f in stake.facts if f in facts]
         if not behind or any(b.startswith("passed") for b in stake.basis):
             return False

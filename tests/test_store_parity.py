@@ -239,7 +239,8 @@ class Around:
 
 
 # The questions the command line answers from an oxigraph: store's cached time model.
-MODELLED = {"entity", "owners", "holdings", "paths", "perimeter", "effective"}
+MODELLED = {"entity", "owners", "holdings", "paths", "perimeter", "effective", "diff",
+            "events"}
 
 
 class Modelled:

@@ -130,8 +130,10 @@ class _Day:
         self.tops = {p for n, p in self.parent.items() if p != n}
 
 
-def _day(group: Group, day: _dt.date, members: set[str] | None) -> _Day:
-    snap = group.snapshot(day)
+def _day(
+    group: Group, day: _dt.date, members: set[str] | None, snap: Snapshot | None = None
+) -> _Day:
+    snap = group.snapshot(day) if snap is None else snap
     full = snap.graph()
     keep = full.nodes if members is None else [n for n in full if n in members]
     graph = full.subgraph(keep).copy()
@@ -277,6 +279,7 @@ def _at(group: Group, day: _dt.date, root_id: str | None, target: str | None) ->
             else f"{len(found)} consolidation path(s) from {group.dataset.ref(top).name} to {name}"
         )
     ids = sorted(state.graph.nodes) if members is None else sorted(members)
+    group.describe(ids)
     nodes = [_node(group, n, state, on_path=n in path_nodes) for n in ids]
     edges = sorted(
         (
@@ -307,11 +310,13 @@ def view_diff(group: Group, before: _dt.date, after: _dt.date, root: str | None 
     if before >= after:
         raise InputError(f"the day before ({before}) must be earlier than the day after ({after})")
     root_id = _resolve(group, root)
-    old_snap, new_snap = group.snapshot(before), group.snapshot(after)
+    old_snap, new_snap = group.pair(before, after)
     members = group_members(old_snap, new_snap, root_id) if root_id else None
-    old, new = _day(group, before, members), _day(group, after, members)
+    old = _day(group, before, members, old_snap)
+    new = _day(group, after, members, new_snap)
     found = diff_snapshots(old_snap, new_snap, members)
     began, ended = set(found.began), set(found.ended)
+    group.describe(sorted(set(old.graph) | set(new.graph) | began | ended))
 
     nodes = [
         _node(group, n, new, change="began" if n in began else "ended" if n in ended else None)

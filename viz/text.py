@@ -100,19 +100,19 @@ def entity_tooltip(
     if entity.kind not in ("legal", "person", "unnamed"):
         what += f" ({entity.kind})"
     lines.append(what)
-    lines.append(f"status on {day.isoformat()}: {group.timeline.status(entity_id, day)}")
+    lines.append(f"status on {day.isoformat()}: {group.status(entity_id, day)}")
     if ultimate_parent and ultimate_parent != entity_id:
         lines.append(f"ultimate parent: {_name(group, ultimate_parent)}")
     if entity.aliases:
         lines.append("also known as: " + ", ".join(entity.aliases))
     lines += [f"{scheme}: {value}" for scheme, value in entity.identifiers]
     lines += [f"listed: {listing}" for listing in entity.listings]
-    end = group.timeline.lifetime(entity_id)[1]
+    end = group.lifetime(entity_id)[1]
     if entity.incorporated:
         lines.append(f"incorporated: {entity.incorporated}")
     if end:
         lines.append(f"ended: {end.isoformat()}")
-    issued = group.timeline.issued_shares(entity_id, day)
+    issued = group.issued_shares(entity_id, day)
     if issued is not None:
         lines.append(f"issued shares: {issued:,}")
     for key, values in sorted(entity.facts.items()):
