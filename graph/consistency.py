@@ -192,7 +192,7 @@ def over_owned(timeline: Timeline, tolerance: float = TOLERANCE_PERCENT) -> Iter
         days = _change_days(into) | capital.get(owned, set())
         over = []
         for day in sorted(days):
-            stakes = [(span, _stake(timeline, span, day)) for span in into if _covers(span, day)]
+            stakes = [(span, timeline.stake(span, day)) for span in into if _covers(span, day)]
             total = sum(_low(stake) for _, stake in stakes)
             if total > 100 + tolerance:
                 over.append((day, total, stakes))
@@ -230,16 +230,21 @@ def _owner_figure(stakes: list[Stake]) -> str:
     """One owner's stakes of one kind on one day: the figure, or the sum and its parts."""
     if len(stakes) == 1:
         return _figure(stakes[0])
-    low = sum(_low(s) for s in stakes)
-    highs = [s.percent if s.percent is not None else s.percent_max for s in stakes]
-    if all(s.percent is not None for s in stakes):
-        total = f"{_pct(low)}%"
-    else:
-        if any(h is None for h in highs):
-            total = f"at least {_pct(low)}%"
-        else:
-            total = f"{_pct(low)}-{_pct(sum(h for h in highs if h))}%"
+    total = _total([(_low(s), s.percent if s.percent is not None else s.percent_max,
+                     s.percent is not None) for s in stakes])  # fmt: skip
     return f"{total} ({' + '.join(_figure(s) for s in stakes)})"
+
+
+def _total(figures: list[tuple[float, float | None, bool]]) -> str:
+    """The sum of figures ``(low, high, exact)``, a high of None having no upper
+    bound: ``X%`` when all are exact, else ``X-Y%`` or ``at least X%``."""
+    low = sum(f[0] for f in figures)
+    if all(exact for _, _, exact in figures):
+        return f"{_pct(low)}%"
+    highs = [high for _, high, _ in figures]
+    if any(high is None for high in highs):
+        return f"at least {_pct(low)}%"
+    return f"{_pct(low)}-{_pct(sum(h for h in highs if h))}%"
 
 
 def _kind_word(interest: str) -> str:
@@ -307,14 +312,9 @@ def _records_sum(facts: list[Holding | Relation]) -> str:
     lows = [f.percent if f.percent is not None else getattr(f, "percent_min", None) for f in facts]
     highs = [f.percent if f.percent is not None else getattr(f, "percent_max", None) for f in facts]
     bits = []
-    if all(f.percent is not None for f in facts):
-        bits.append(f"{_pct(sum(f.percent for f in facts if f.percent is not None))}%")
-    elif any(v is not None for v in lows + highs):
-        low = _pct(sum(v for v in lows if v is not None))
-        if any(v is None for v in highs):
-            bits.append(f"at least {low}%")
-        else:
-            bits.append(f"{low}-{_pct(sum(v for v in highs if v))}%")
+    if any(v is not None for v in lows + highs):
+        bits.append(_total([(low or 0.0, high, f.percent is not None)
+                            for low, high, f in zip(lows, highs, facts, strict=True)]))  # fmt: skip
     shares = [getattr(f, "shares", None) for f in facts]
     if all(n is not None for n in shares):
         bits.append(f"{sum(n for n in shares if n is not None):,} shares")
@@ -553,7 +553,7 @@ def control_cycles_over_time(
         graph.add_nodes_from(e for e in cyclic if timeline.status(e, day) == "active")
         covering = [span for span in inside if _covers(span, day)]
         for span in covering:
-            _add_edge(graph, _stake(timeline, span, day))
+            _add_edge(graph, timeline.stake(span, day))
         for cycle in control_cycles(graph, threshold):
             members = frozenset(cycle)
             # The facts the control rests on: those among the members and the
@@ -605,20 +605,13 @@ def _add_edge(graph: nx.DiGraph, stake: Stake) -> None:
 
 
 def _span_figure(timeline: Timeline, span: Span, day: _dt.date) -> str:
-    stake = _stake(timeline, span, day)
+    stake = timeline.stake(span, day)
     if stake.percent is None and stake.percent_min is None and stake.consolidated:
         return "control (a reported consolidation)"
     return _figure(stake)
 
 
 # -- shared helpers -----------------------------------------------------------------
-
-
-def _stake(timeline: Timeline, span: Span, day: _dt.date) -> Stake:
-    # The stake of one span on one day, as the snapshot of that day would give it
-    # (share counts split, percentages derived), without building the whole snapshot:
-    # the checks look at a few companies on many days.
-    return timeline._stake(span, day)
 
 
 def _covers(span: Span, day: _dt.date) -> bool:

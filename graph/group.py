@@ -78,7 +78,6 @@ class Group:
         #: Entities whose own facts (and issued shares) were read (:meth:`describe`),
         #: with the time model of their share counts.
         self._described: dict[str, Timeline] = dict.fromkeys(scope or [], self.timeline)
-        self._graphs: list[tuple[Snapshot, Any]] = []  # the last states' graphs
 
     @classmethod
     def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
@@ -98,8 +97,6 @@ class Group:
         cached beside an ``oxigraph:PATH`` store (:meth:`Register.from_store`): each day's
         state is read for the group of the named entities on that day; only the named
         entities' own facts are read from the store (for ``entity``)."""
-        from groupkg.graph.register import Register
-
         register = Register.from_store(store)
         ids = {name: resolve_in_store(store, name) for name in names}
         scope = sorted(set(ids.values()))
@@ -296,11 +293,7 @@ class Group:
     def consolidation_paths(self, snap: Snapshot, entity_id: str) -> list[list[str]]:
         from groupkg.graph import control
 
-        # One graph a state: ``diff`` asks this of every entity of a group in turn.
-        found = [g for s, g in self._graphs if s is snap]
-        graph = found[0] if found else snap.graph(unnamed=False)
-        if not found:
-            self._graphs = [*self._graphs[-3:], (snap, graph)]
+        graph = snap.graph(unnamed=False)  # built once a state: diff asks every entity
         if entity_id not in graph:
             return []
         return control.consolidation_paths(graph, entity_id, threshold=self.threshold)
@@ -364,10 +357,9 @@ class Group:
         }
 
     def effective(self, owner: str, target: str, day: _dt.date) -> dict[str, Any]:
-
-        owner_id, target_id = self.resolve(owner), self.resolve(target)
         from groupkg.graph.effective import effective_ownership
 
+        owner_id, target_id = self.resolve(owner), self.resolve(target)
         graph = self.snapshot(day).graph(measure="ownership")
         if owner_id in graph and target_id in graph and owner_id != target_id:
             low, high = effective_ownership(graph, owner_id, target_id)

@@ -732,8 +732,9 @@ class Register:
     def lifetime(self, entity_id: str) -> tuple[_dt.date | None, _dt.date | None]:
         """``[start, end)`` of an entity as the time model gives it (None: unknown)."""
         i = self.position(entity_id)
-        if i < 0:
-            return None, None
+        return (None, None) if i < 0 else self._lifetime(i)
+
+    def _lifetime(self, i: int) -> tuple[_dt.date | None, _dt.date | None]:
         born, ended = int(self.born[i]), int(self.ended[i])
         return (None if born == OPEN_START else _dt.date.fromordinal(born),
                 None if ended == OPEN_END else _dt.date.fromordinal(ended))  # fmt: skip
@@ -781,11 +782,9 @@ class Register:
             raise ValueError("this register was built without provenance")
         d = day_number(day)
         valid = (self.start <= d) & (d < self.end)
-        rep_child = self._arrays.get("rep_child")
-        if rep_child is None:  # a register of a store with no reported relation
-            rep_child = np.zeros(0, dtype=np.int32)
-        rep_valid = (self._arrays.get("rep_start", rep_child) <= d) & (
-            d < self._arrays.get("rep_end", rep_child))  # fmt: skip
+        # Kept with the provenance: the child and days of each reported relation.
+        rep_child = self._arrays["rep_child"]
+        rep_valid = (self._arrays["rep_start"] <= d) & (d < self._arrays["rep_end"])
         if members is None:
             chosen = np.flatnonzero(valid)
             known = np.flatnonzero(self.kinds & _KNOWN)
@@ -804,12 +803,7 @@ class Register:
             stake = copy.copy(self.stakes[row])
             key = (stake.owner, stake.owned, stake.interest)
             merged[key] = combine(merged[key], stake) if key in merged else stake
-        born, ended = self.born[known].tolist(), self.ended[known].tolist()
-        status = {
-            self.entity(i): status_at(None if b == OPEN_START else _dt.date.fromordinal(b),
-                                      None if e == OPEN_END else _dt.date.fromordinal(e), day)
-            for i, b, e in zip(known.tolist(), born, ended, strict=True)
-        }  # fmt: skip
+        status = {self.entity(i): status_at(*self._lifetime(i), day) for i in known.tolist()}
         spans = [self.reported_spans[i] for i in reported.tolist()]
         unnamed = frozenset(self.entity(i) for i in unnamed_at.tolist())
         return Snapshot(
@@ -1074,7 +1068,11 @@ def _ranks(interests: list[str], measure: str) -> np.ndarray:
 
 def _slices(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """The row numbers ``offsets[p]:offsets[p + 1]`` of every position, concatenated."""
-    first, last = offsets[positions], offsets[positions + 1]
+    return _ranges(offsets[positions], offsets[positions + 1])
+
+
+def _ranges(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The numbers ``first[k]:last[k]`` for every ``k``, concatenated."""
     lengths = last - first
     total = int(lengths.sum())
     if total == 0:
@@ -1203,13 +1201,10 @@ def _ancestors(n: int, src: np.ndarray, dst: np.ndarray, start: np.ndarray) -> n
     seen[start] = True
     frontier = start
     while frontier.size:
-        first = np.searchsorted(dst, frontier, side="left")
-        last = np.searchsorted(dst, frontier, side="right")
-        lengths = last - first
-        total = int(lengths.sum())
-        if total == 0:
+        picks = _ranges(np.searchsorted(dst, frontier, side="left"),
+                        np.searchsorted(dst, frontier, side="right"))  # fmt: skip
+        if picks.size == 0:
             break
-        picks = np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
         holders = src[picks]
         holders = np.unique(holders[~seen[holders]])
         seen[holders] = True

@@ -166,6 +166,9 @@ class Snapshot:
     stakes: list[Stake]
     reported: list[tuple[Relation, Span]]
     unnamed: frozenset[str] = frozenset()
+    _graphs: dict[tuple[bool, str], nx.DiGraph] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def active(self, entity_id: str) -> bool:
         return self.status.get(entity_id) == "active"
@@ -188,11 +191,19 @@ class Snapshot:
         control only), ``holding``, the ``stake`` weighed and all ``stakes`` of the
         pair. With ``unnamed=False`` buckets of unnamed holders are left out: they
         stand for many holders, so they neither control nor are anyone's parent.
-        """
-        import networkx as nx
 
+        Each graph is built once per state and frozen (copy it to change it).
+        """
         if measure not in ("control", "ownership"):
             raise ValueError(f"measure must be 'control' or 'ownership', not {measure!r}")
+        graph = self._graphs.get((unnamed, measure))
+        if graph is None:
+            graph = self._graphs[(unnamed, measure)] = self._graph(unnamed, measure)
+        return graph
+
+    def _graph(self, unnamed: bool, measure: str) -> nx.DiGraph:
+        import networkx as nx
+
         graph = nx.DiGraph()
         graph.add_nodes_from(
             e for e, s in sorted(self.status.items())
@@ -220,7 +231,7 @@ class Snapshot:
                 stake=weighed,
                 stakes=[kinds[k] for k in sorted(kinds)],
             )
-        return graph
+        return nx.freeze(graph)
 
 
 def _stake_order(stake: Stake) -> tuple[float, str, str, str]:
@@ -432,10 +443,9 @@ class Timeline:
 
     def stake(self, span: Span, day: _dt.date) -> Stake:
         """The stake ``span`` gives on ``day`` (a day within it): percentages derived
-        from share counts follow the issued shares of that day."""
-        return self._stake(span, day)
-
-    def _stake(self, span: Span, day: _dt.date) -> Stake:
+        from share counts follow the issued shares of that day. The checks of
+        :mod:`groupkg.graph.consistency` read a few companies on many days this way,
+        without a whole day's state."""
         if span.relation is not None:
             return Stake(
                 span.owner,
