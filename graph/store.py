@@ -564,6 +564,13 @@ class OxigraphStore:
             body = result.serialize(format=table) or b""
             return well_formed_xml(body, table.media_type), table.media_type
 
+    def visible_triples(self) -> Iterator[ox.Quad]:
+        """Every triple readers see (:meth:`query`'s default graph), each as a quad of the
+        default graph; a triple several graphs hold comes once per graph."""
+        for graph in [ox.DefaultGraph(), *self.visible_graphs()]:
+            for quad in self.store.quads_for_pattern(None, None, None, graph):
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
         quads = list(ox.parse(data, format=fmt))
         with self._writing():
