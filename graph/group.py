@@ -326,6 +326,7 @@ class Group:
             rel.parent for rel, _ in snap.reported
             if rel.kind == "ultimate" and rel.child == entity_id and rel.parent != entity_id
         })  # fmt: skip
+
         def parent_of(entity: str) -> str | None:
             if entity not in graph:
                 return None
@@ -335,7 +336,7 @@ class Group:
         basis, completed = completion(reported, present, parent_of)
         if basis == "completed":
             upper = control.consolidation_paths(graph, reported[0], threshold=self.threshold)
-            parent = completed or parent
+            parent = completed or parent  # the reported parent's own, asked once
             found = [up + low for up in upper or [[reported[0]]] for low in found]
             links = [[self.ref(reported[0]), self.ref(computed)]]
         # The answer rests on what is assumed in the links of its paths and in the end of

@@ -827,18 +827,25 @@ class Register:
         if not valid.any():
             return found, basis
         c, u = np.unique(np.stack([child[valid], parent[valid]]).astype(np.int64), axis=1)
-        tops: list[int | None] = [None if p < 0 else p for p in computed.tolist()]
+        involved = np.unique(np.concatenate([c, u]))
+        tops: dict[int, int | None] = {
+            e: None if p < 0 else p
+            for e, p in zip(involved.tolist(), computed[involved].tolist(), strict=True)
+        }
 
         def parent_of(position: int) -> int | None:
             return tops[position]
 
-        bounds = np.flatnonzero(np.r_[True, c[1:] != c[:-1], True]).tolist()
-        reported: list[int] = u.tolist()
-        for first, last in zip(bounds, bounds[1:], strict=False):
-            entity = int(c[first])
+        bounds = np.flatnonzero(np.r_[True, c[1:] != c[:-1], True])
+        entities, reported = c[bounds[:-1]], u.tolist()
+        bases, answers = [], []
+        for first, last, entity in zip(bounds[:-1].tolist(), bounds[1:].tolist(),
+                                       entities.tolist(), strict=True):  # fmt: skip
             name, answer = completion(reported[first:last], tops[entity], parent_of)
-            basis[entity] = BASES.index(name)
-            found[entity] = -1 if answer is None else answer
+            bases.append(_BASE_CODES[name])
+            answers.append(-1 if answer is None else answer)
+        basis[entities] = bases
+        found[entities] = answers
         return found, basis
 
     def effective_from_top_parents(
@@ -966,6 +973,7 @@ def _segments(timeline: Timeline, span: Span) -> Iterator[tuple[int, int, Stake]
 
 BASES = ("computed", "agrees", "completed", "differs")
 """How an entity's ultimate parent stands to a reported one (``completed_parents_at``)."""
+_BASE_CODES = {name: code for code, name in enumerate(BASES)}
 
 _T = TypeVar("_T", int, str)  # positions, or entity IRIs
 
@@ -1073,7 +1081,6 @@ def _pair_edge(
     kind = min(weighing)[1]
     cons = control and any(held[2] & CONSOLIDATED for held in kinds.values())
     return (kind, *_stake_of(kinds[kind]), cons)
-
 
 
 class _Edges(NamedTuple):
