@@ -166,7 +166,7 @@ class Group:
         missing = sorted(set(entity_ids) - self._described.keys())
         if not missing:
             return
-        found = load_dataset(self.store, missing)
+        found = load_dataset(self.store, missing, own=True)
         shares = Timeline(Dataset(observations=found.observations, events=found.events))
         for entity_id in missing:
             if entity_id in found.entities:
