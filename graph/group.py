@@ -98,7 +98,7 @@ class Group:
         state is read for the group of the named entities on that day; only the named
         entities' own facts are read from the store (for ``entity``)."""
         register = Register.from_store(store)
-        ids = {name: resolve_in_store(store, name) for name in names}
+        ids = {name: resolve_in_store(store, name, register) for name in names}
         scope = sorted(set(ids.values()))
         group = cls(store, threshold, load_dataset(store, scope), register, scope)
         group.resolved.update(ids)

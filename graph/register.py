@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from groupkg.graph.model import Dataset
+    from groupkg.graph.nameindex import NameIndex
     from groupkg.graph.timeline import Snapshot, Span, Stake, Timeline
 
 __all__ = [
@@ -203,6 +204,13 @@ class Register:
         self._reported = tuple(
             arrays.get(name, empty) for name in ("up_child", "up_parent", "up_start", "up_end")
         )
+        #: The entities' names, as :mod:`groupkg.graph.names` looks them up (a model
+        #: built with provenance; None otherwise).
+        self.names: NameIndex | None = None
+        from groupkg.graph.nameindex import NameIndex
+
+        if NameIndex.present(arrays):
+            self.names = NameIndex(arrays)
         #: Interest kinds, by the code the ``kind`` column holds.
         self.interests = [bytes(k).decode() for k in arrays["interests"]]
         self._ranks = {m: _ranks(self.interests, m) for m in ("control", "ownership")}
@@ -352,6 +360,13 @@ class Register:
                 (e.label, e.kind) if (e := entities.get(i)) else (local_id(i), "")
                 for i in register.ids
             ]  # fmt: skip
+            from groupkg.graph.nameindex import NameIndex, build
+            from groupkg.graph.names import Candidate
+
+            register._arrays.update(build(
+                Candidate.of(e) if (e := entities.get(i)) else None for i in register.ids
+            ))  # fmt: skip
+            register.names = NameIndex(register._arrays)
             register.sources = dict(timeline.dataset.sources)
         return register
 
