@@ -549,6 +549,8 @@ def distinct_records(facts: list) -> list:
     one day add up (a subsidiary listed at 92% and at 8% is held 100%); validation
     warns about both.
     """
+    if len(facts) < 2:
+        return list(facts)
     seen: dict[tuple, object] = {}
     for fact in sorted(facts, key=lambda f: f.id):
         values = {k: v for k, v in vars(fact).items() if k not in ("id", "sources")}
