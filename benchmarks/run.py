@@ -1189,10 +1189,7 @@ def plan(sizes: list[int], previous: Previous, given: argparse.Namespace) -> lis
             seconds = measured[nearest] * n / nearest
             guessed.append(f"{n:,} from {nearest:,}")
         if seconds is None:
-            return lines + [
-                "no estimate of the time: the previous figures hold no run time; each "
-                "step prints a line with the time since the start"
-            ]
+            return lines + [_lower_bound(sizes, previous, given)]
         total += seconds
     note = f" (scaled: {', '.join(guessed)})" if guessed else ""
     lines.append(
@@ -1200,6 +1197,31 @@ def plan(sizes: list[int], previous: Previous, given: argparse.Namespace) -> lis
         "each step prints a line with the time since the start"
     )
     return lines
+
+
+def _lower_bound(sizes: list[int], previous: Previous, given: argparse.Namespace) -> str:
+    """Without the previous run's time: at least the previous figures of the steps that
+    run once, and of the cold commands run ``repeat`` times."""
+    once = ("load", "load-floor", "first-owners", "register-store", "register-file")
+    repeat = 1 if given.quick else 3
+    total, missing = 0.0, []
+    for n in sizes:
+        found = [previous.seconds(k, n) for k in once]
+        cold = [previous.seconds(k, n) for k in previous.figures if k.startswith("cli-")]
+        if not any(v is not None for v in found):
+            missing.append(f"{n:,}")
+        total += sum(v for v in found if v) + repeat * sum(v for v in cold if v)
+    if missing and len(missing) == len(sizes):
+        return (
+            "no estimate of the time: the previous figures hold no run time; each step "
+            "prints a line with the time since the start"
+        )
+    unknown = f" (nothing known of {', '.join(missing)})" if missing else ""
+    return (
+        f"estimate: more than {total / 60:.0f} min, the previous run's figures of the "
+        f"imports, index builds and cold commands alone{unknown}; each step prints a "
+        "line with the time since the start"
+    )
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
@@ -1236,10 +1258,10 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
         old = written.read_text(encoding="utf-8")
         if ANALYSIS in old:
             text += "\n" + old[old.index(ANALYSIS) :]
-    figures = results_json(about, command.strip(), runs, elapsed, when)
+    kept = results_json(about, command.strip(), runs, elapsed, when)
     data = written.with_name("results.json")
     data.parent.mkdir(parents=True, exist_ok=True)
-    data.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    data.write_text(json.dumps(kept, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     written.write_text(text, encoding="utf-8")
     out(f"wrote {given.results} and {data}")
     return 0
