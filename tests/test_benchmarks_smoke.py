@@ -156,3 +156,12 @@ def test_the_run_says_how_long_it_should_take_from_the_previous_run_time(tmp_pat
     assert "about 22 min (scaled: 100,000 from 10,000)" in said[-1]
     said = plan([10_000], Previous(), options(["--workdir", str(tmp_path)]))
     assert said[-1].startswith("no estimate of the time")
+
+
+def test_a_slow_server_bounds_the_hot_answers_by_their_budget():
+    from benchmarks.serve import IIJ_CALLS, hot_api, paths_of, serving
+
+    with serving([]) as base:
+        found = hot_api(base, paths_of(IIJ_CALLS), requests=500, budget=0.0)
+    # No time left after the first question: it alone is asked, and one request measured.
+    assert (found["asked"], found["n"]) == (1, 1)
