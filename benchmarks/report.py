@@ -104,6 +104,15 @@ class Previous:
         value = self.seconds(key, size)
         return NONE if value is None else format_seconds(value)
 
+    def runs(self, size: int) -> set[str]:
+        """The dates of earlier runs the figures of ``size`` were kept from (a run that
+        did not measure that size keeps them, see :func:`results_json`)."""
+        return {
+            sizes[str(size)]["run"]
+            for sizes in self.figures.values()
+            if isinstance(sizes.get(str(size)), dict) and "run" in sizes[str(size)]
+        }
+
     def elapsed(self, size: int) -> float | None:
         value = self.data.get("elapsed", {}).get(str(size))
         return float(value) if isinstance(value, (int, float)) else None
@@ -198,10 +207,24 @@ def results_json(
     runs: list[tuple[int, int, list[Figure]]],
     elapsed: dict[int, float],
     when: _dt.datetime,
+    previous: Previous | None = None,
 ) -> dict[str, Any]:
     """``benchmarks/results.json``: every figure (and keyed limit) by key and size, for
-    the next run to show beside its own."""
+    the next run to show beside its own. The ``previous`` figures of sizes this run did
+    not measure are kept, each with the date of its run (``run``), so that a run of
+    one size does not leave the next run of another with nothing to compare."""
     figures: dict[str, dict[str, Any]] = {}
+    measured = {str(size) for size, _, _ in runs}
+    kept_elapsed: dict[str, Any] = {}
+    if previous is not None and previous.data:
+        date = previous.data.get("date", "?")
+        for key, sizes in previous.figures.items():
+            for kept, old in sizes.items():
+                if kept not in measured and isinstance(old, dict):
+                    figures.setdefault(key, {})[kept] = {"run": date, **old}
+        kept_elapsed = {
+            k: v for k, v in previous.data.get("elapsed", {}).items() if k not in measured
+        }
     for size, _, found in runs:
         for f in found:
             entry: dict[str, Any] = {"name": f.name, "seconds": _number(f.seconds)}
@@ -221,7 +244,10 @@ def results_json(
         "command": command,
         "machine": machine,
         "triples": {str(size): triples for size, triples, _ in runs},
-        "elapsed": {str(size): round(seconds, 1) for size, seconds in elapsed.items()},
+        "elapsed": {
+            **kept_elapsed,
+            **{str(size): round(seconds, 1) for size, seconds in elapsed.items()},
+        },
         "figures": figures,
     }
 
@@ -270,6 +296,9 @@ def results_markdown(
     out += [f"| {t} | {m} | {p} | {v} |" for t, m, p, v in verdicts]
     for size, triples, figures in runs:
         out += ["", f"## {size:,} entities ({triples:,} triples)", ""]
+        older = before.runs(size)
+        if older:
+            out += [f"Previous figures of this size: the run of {', '.join(sorted(older))}.", ""]
         out += _markdown_rows(size, figures, before)
     if notes:
         out += ["", "## Notes", ""]

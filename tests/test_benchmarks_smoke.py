@@ -15,7 +15,7 @@ ROOT = str(Path(__file__).resolve().parents[1])
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from benchmarks.report import Previous  # noqa: E402
+from benchmarks.report import Figure, Previous, results_json  # noqa: E402
 from benchmarks.run import SEED, Bench, main, options, parse_size, plan  # noqa: E402
 
 # The figures issue 14 asks for, by the key results.json keeps them under.
@@ -165,3 +165,27 @@ def test_a_slow_server_bounds_the_hot_answers_by_their_budget():
         found = hot_api(base, paths_of(IIJ_CALLS), requests=500, budget=0.0)
     # No time left after the first question: it alone is asked, and one request measured.
     assert (found["asked"], found["n"]) == (1, 1)
+
+
+def test_a_run_of_one_size_keeps_the_previous_figures_of_the_others():
+    import datetime as dt
+
+    previous = Previous(
+        {
+            "date": "2026-11-21 21:51",
+            "elapsed": {"1000000": 1800.0},
+            "figures": {
+                "load": {"1000000": {"seconds": 185.92}, "10000": {"seconds": 1.89}},
+                "cli-render": {"1000000": {"seconds": 13.68, "run": "2026-10-01 10:00"}},
+            },
+        }
+    )
+    runs = [(10_000, 106_130, [Figure("load", "load", 3.0, target=45.0)])]
+    kept = results_json({}, "python -m benchmarks.run --sizes 10k", runs, {10_000: 120.0},
+                        dt.datetime(2026, 12, 7, 6, 30), previous)  # fmt: skip
+    assert kept["figures"]["load"]["10000"] == {"name": "load", "seconds": 3.0, "target": 45.0}
+    assert kept["figures"]["load"]["1000000"] == {"run": "2026-11-21 21:51", "seconds": 185.92}
+    assert kept["figures"]["cli-render"]["1000000"]["run"] == "2026-10-01 10:00"
+    assert kept["elapsed"] == {"1000000": 1800.0, "10000": 120.0}
+    assert Previous(kept).runs(1_000_000) == {"2026-11-21 21:51", "2026-10-01 10:00"}
+    assert Previous(kept).runs(10_000) == set()
