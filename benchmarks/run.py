@@ -272,7 +272,14 @@ class Bench:
                 f"{n:,}: the store of an earlier run was reused (--reuse); no import, and "
                 "no first answer after an import, measured."
             )
-            return [Figure("load", "load into oxigraph:PATH (reused)", None)]
+            return [
+                Figure(
+                    "load",
+                    "load into oxigraph:PATH (reused)",
+                    None,
+                    "not measured: the store of an earlier run was reused (--reuse)",
+                )
+            ]
         shutil.rmtree(store, ignore_errors=True)
         cache.unlink(missing_ok=True)
         self.say(n, STEPS[0])
@@ -926,13 +933,18 @@ def verdicts(
 
     load = seconds("load")
     peak = by_key["load"].extra.get("peak", 0) / 2**30 if "load" in by_key else math.nan
-    judge(
-        "load",
-        f"{format_seconds(load)}, peak {peak:.2f} GB",
-        load <= 45 and peak <= 2,
-        f"{load / 45:.1f}x the time, peak {peak:.2f} GB. {_load_reason(runs)}",
-        was("load"),
-    )
+    if math.isnan(load):
+        reason = failed("load") or "not measured"
+        verdict = "missed: the import failed" if "failed" in reason else "not judged"
+        found.append((TARGETS["load"], reason, was("load"), verdict))
+    else:
+        judge(
+            "load",
+            f"{format_seconds(load)}, peak {peak:.2f} GB",
+            load <= 45 and peak <= 2,
+            f"{load / 45:.1f}x the time, peak {peak:.2f} GB. {_load_reason(runs)}",
+            was("load"),
+        )
     reopen = seconds("reopen")
     judge("reopen", format_seconds(reopen), reopen <= 0.1, f"{reopen / 0.1:.1f}x", was("reopen"))
     owners = seconds("owners")
