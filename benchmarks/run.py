@@ -1007,7 +1007,7 @@ def verdicts(
             key,
             format_seconds(value),
             value <= limit,
-            failed(key) or f"{value / limit:.1f}x",
+            failed(key) or f"{value / limit:.2f}x",
             was(key),
         )
     viewer = by_key.get("viewer")
@@ -1018,7 +1018,7 @@ def verdicts(
             "viewer",
             f"{format_seconds(value)} first answer, {format_seconds(hot)} hot",
             value <= 1.0,
-            failed("viewer") or f"{value:.1f}x",
+            failed("viewer") or f"{value:.2f}x",
             was("viewer"),
         )
     first = by_key.get("first-answer")
