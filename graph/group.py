@@ -100,7 +100,7 @@ class Group:
         register = Register.from_store(store)
         ids = {name: resolve_in_store(store, name, register) for name in names}
         scope = sorted(set(ids.values()))
-        group = cls(store, threshold, load_dataset(store, scope), register, scope)
+        group = cls(store, threshold, load_dataset(store, scope, own=True), register, scope)
         group.resolved.update(ids)
         return group
 

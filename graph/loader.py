@@ -451,10 +451,10 @@ def load_dataset(
 
     With ``scope`` (entity IRIs), read only the facts that touch those entities, in a
     few queries, so a store far larger than memory answers a question about one
-    group quickly; see :func:`neighbourhood`. With ``own`` too, only what the entities
-    are and are worth in shares: no holdings or relations, only the observations about
-    them and the splits, issuances and mergers they issue or survive (what a picture
-    of a group read from the time model still needs). Without ``scope``, ``progress``
+    group quickly; see :func:`neighbourhood`. With ``own`` too, no holdings or
+    relations: what the entities are, the observations about them and the events they
+    take part in (what a question answered from the time model still needs). Without
+    ``scope``, ``progress``
     is called with the number of triples read so far, every 100,000 and once all are
     read.
     """
