@@ -270,6 +270,7 @@ class Timeline:
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
         self.events = [e for e in dataset.events if _effective_day(e) is not None]
+        self._by_issuer: dict[str, list[tuple[_dt.date, Event]]] | None = None
         self.assumed_ends: dict[str, list[str]] = {}
         self.lifetimes = self._lifetimes()
         self.spans = self._spans()
@@ -398,20 +399,22 @@ class Timeline:
         return history
 
     def _share_events(self, entity_id: str, after: _dt.date, until: _dt.date) -> list[Event]:
-        """Splits and issuances of ``entity_id`` effective in ``(after, until]``."""
-        chosen = []
-        for event in self.events:
-            day = _effective_day(event)
-            assert day is not None
-            if not after < day <= until:
-                continue
-            if event.type == "StockSplit" and event.issuer == entity_id:
-                chosen.append(event)
-            elif event.type in SHARE_ISSUES and event.issuer == entity_id:
-                chosen.append(event)
-            elif event.type in MERGERS and event.survivor == entity_id and event.new_shares:
-                chosen.append(event)
-        return chosen
+        """Splits and issuances of ``entity_id`` effective in ``(after, until]``, in the
+        order of :attr:`events`."""
+        if self._by_issuer is None:
+            # Indexed once: a scan of every event for each company with a share count
+            # was most of the time model's build on a register of a million entities.
+            index: dict[str, list[tuple[_dt.date, Event]]] = defaultdict(list)
+            for event in self.events:
+                day = _effective_day(event)
+                assert day is not None
+                if event.type == "StockSplit" or event.type in SHARE_ISSUES:
+                    if event.issuer:
+                        index[event.issuer].append((day, event))
+                elif event.type in MERGERS and event.survivor and event.new_shares:
+                    index[event.survivor].append((day, event))
+            self._by_issuer = index
+        return [event for day, event in self._by_issuer.get(entity_id, ()) if after < day <= until]
 
     def share_days(self, entity_id: str) -> list[_dt.date]:
         """The days on which a percentage derived from shares of ``entity_id`` may
