@@ -18,7 +18,7 @@ from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
 from groupkg.graph.names import NameTable, resolve_in_store
 from groupkg.graph.register import Register, completion
 from groupkg.graph.store import Store, iter_rows
-from groupkg.graph.timeline import Snapshot, Stake, Timeline, status_at
+from groupkg.graph.timeline import IssuedShares, Snapshot, Stake, Timeline, status_at
 
 __all__ = ["Group", "store_info"]
 
@@ -77,7 +77,9 @@ class Group:
         self._snapshot = lru_cache(maxsize=32)(self._state)
         #: Entities whose own facts (and issued shares) were read (:meth:`describe`),
         #: with the time model of their share counts.
-        self._described: dict[str, Timeline] = dict.fromkeys(scope or [], self.timeline)
+        self._described: dict[str, Timeline | IssuedShares] = dict.fromkeys(
+            scope or [], self.timeline
+        )
 
     @classmethod
     def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
@@ -165,6 +167,14 @@ class Group:
             return
         missing = sorted(set(entity_ids) - self._described.keys())
         if not missing:
+            return
+        records = self.register.entity_records
+        if records is not None:  # the model keeps them: nothing to read
+            for entity_id in missing:
+                entity, issued = records[self.register.position(entity_id)]
+                if entity is not None:
+                    self.dataset.entities[entity_id] = entity
+                self._described[entity_id] = issued
             return
         found = load_dataset(self.store, missing, own=True)
         shares = Timeline(Dataset(observations=found.observations, events=found.events))

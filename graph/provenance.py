@@ -19,10 +19,14 @@ from typing import Any, Generic, TypeVar, overload
 import numpy as np
 
 from groupkg.graph.dates import parse_partial_date
-from groupkg.graph.model import Relation
-from groupkg.graph.timeline import Span, Stake
+from groupkg.graph.model import Entity, Relation
+from groupkg.graph.timeline import IssuedShares, Span, Stake
 
-__all__ = ["Packed", "pack", "unpack"]
+__all__ = ["EntityRecord", "Packed", "pack", "unpack"]
+
+#: An entity's own facts and the count of its issued shares over time (None: no
+#: record of the entity, only facts that name it).
+EntityRecord = tuple[Entity | None, IssuedShares]
 
 T = TypeVar("T")
 
@@ -111,22 +115,64 @@ def _entity(text: bytes) -> tuple[str, str]:
     return label, kind
 
 
+_ENTITY_DATES = ("incorporated", "dissolved")
+_ENTITY_DATED = ("listed_since", "ticker_since", "facts_since")
+
+
+def _record_json(record: EntityRecord) -> str:
+    """An entity's record as JSON: the fields other than their defaults; '' for none."""
+    entity, issued = record
+    fields: dict[str, Any] = {}
+    if entity is not None:
+        for key, value in vars(entity).items():
+            if value is None or value == [] or value == {}:
+                continue
+            if key in _ENTITY_DATES:
+                value = str(value)
+            elif key in _ENTITY_DATED:
+                value = {k: str(v) for k, v in value.items()}
+            fields[key] = value
+    if issued.points:
+        fields["issued"] = [[d.isoformat(), n] for d, n in issued.points]
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text if fields else ""
+
+
+def _record(text: bytes) -> EntityRecord:
+    fields = json.loads(text) if text else {}
+    issued = IssuedShares([(_dt.date.fromisoformat(d), n) for d, n in fields.pop("issued", [])])
+    if "id" not in fields:
+        return None, issued
+    for key in _ENTITY_DATES:
+        if key in fields:
+            fields[key] = parse_partial_date(fields[key])
+    for key in _ENTITY_DATED:
+        if key in fields:
+            fields[key] = {k: parse_partial_date(v) for k, v in fields[key].items()}
+    if "identifiers" in fields:
+        fields["identifiers"] = [tuple(pair) for pair in fields["identifiers"]]
+    return Entity(**fields), issued
+
+
 def pack(
     stakes: list[Stake],
     reported: list[Span],
     entities: list[tuple[str, str]],
     sources: dict[str, str],
     assumed_ends: dict[str, list[str]],
+    records: Sequence[EntityRecord] = (),
 ) -> dict[str, np.ndarray]:
     """The provenance of a register as arrays to save with its columns.
 
-    ``entities`` are ``(label, kind)`` in the order of the register's ids.
+    ``entities`` are ``(label, kind)`` in the order of the register's ids; ``records``
+    the entities' own facts and issued shares, in the same order.
     """
     meta = {"sources": sources, "assumed_ends": assumed_ends}
     return {
         **_blob([_stake_json(s) for s in stakes], "stake"),
         **_blob([_span_json(s) for s in reported], "reported"),
         **_blob([json.dumps(list(e), ensure_ascii=False) for e in entities], "entity"),
+        **_blob([_record_json(r) for r in records], "record"),
         **_blob([json.dumps(meta, ensure_ascii=False, sort_keys=True)], "meta"),
     }
 
@@ -140,6 +186,11 @@ def unpack(arrays: dict[str, np.ndarray]) -> dict[str, Any] | None:
         "stakes": Packed(arrays["stake_blob"], arrays["stake_offsets"], _stake),
         "reported": Packed(arrays["reported_blob"], arrays["reported_offsets"], _span),
         "entities": Packed(arrays["entity_blob"], arrays["entity_offsets"], _entity),
+        "records": (
+            Packed(arrays["record_blob"], arrays["record_offsets"], _record)
+            if "record_blob" in arrays
+            else None
+        ),
         "sources": meta["sources"],
         "assumed_ends": meta["assumed_ends"],
     }

@@ -71,6 +71,7 @@ if TYPE_CHECKING:
 
     from groupkg.graph.model import Dataset
     from groupkg.graph.nameindex import NameIndex
+    from groupkg.graph.provenance import EntityRecord
     from groupkg.graph.timeline import Snapshot, Span, Stake, Timeline
 
 __all__ = [
@@ -191,6 +192,9 @@ class Register:
         self.assumed_ends: dict[str, list[str]] = {}
         #: ``(label, kind)`` of each entity by position ('' kind: no entity record).
         self.entity_info: Sequence[tuple[str, str]] | None = None
+        #: Each entity's own facts and issued shares, by position (see
+        #: :data:`~groupkg.graph.provenance.EntityRecord`), when built with provenance.
+        self.entity_records: Sequence[EntityRecord] | None = None
         #: Source IRI -> its title.
         self.sources: dict[str, str] = {}
         from groupkg.graph.provenance import unpack
@@ -199,6 +203,7 @@ class Register:
         if saved is not None:
             self.stakes, self.reported_spans = saved["stakes"], saved["reported"]
             self.entity_info, self.sources = saved["entities"], saved["sources"]
+            self.entity_records = saved["records"]
             self.assumed_ends = saved["assumed_ends"]
         empty = np.zeros(0, dtype=np.int32)
         self._reported = tuple(
@@ -360,6 +365,9 @@ class Register:
                 (e.label, e.kind) if (e := entities.get(i)) else (local_id(i), "")
                 for i in register.ids
             ]  # fmt: skip
+            register.entity_records = [
+                (entities.get(i), timeline.issued_history(i)) for i in register.ids
+            ]
             from groupkg.graph.nameindex import NameIndex, build
             from groupkg.graph.names import Candidate
 
@@ -475,7 +483,7 @@ class Register:
             assert self.entity_info is not None
             arrays.update(
                 pack(list(self.stakes), list(self.reported_spans), list(self.entity_info),
-                     self.sources, self.assumed_ends)
+                     self.sources, self.assumed_ends, list(self.entity_records or ()))
             )  # fmt: skip
         try:
             with open(partial, "wb") as out:

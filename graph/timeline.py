@@ -19,6 +19,7 @@ date takes effect after its period.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import math
 from collections import defaultdict
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from groupkg.graph.register import Register
 
 __all__ = [
+    "IssuedShares",
     "Span",
     "Stake",
     "Snapshot",
@@ -264,6 +266,28 @@ def status_at(start: _dt.date | None, end: _dt.date | None, day: _dt.date) -> st
     return "active"
 
 
+class IssuedShares:
+    """The issued shares of one company on each day the count changes (the result of
+    :meth:`Timeline.issued_shares` over time), answering for any day as it does.
+
+    >>> shares = IssuedShares([(_dt.date(2012, 4, 1), 4_000_000)])
+    >>> shares.on(_dt.date(2012, 3, 31)), shares.on(_dt.date(2013, 1, 1))
+    (None, 4000000)
+    """
+
+    def __init__(self, points: list[tuple[_dt.date, int]]):
+        self.points = points
+        self._days = [d for d, _ in points]
+
+    def on(self, day: _dt.date) -> int | None:
+        at = bisect.bisect_right(self._days, day)
+        return self.points[at - 1][1] if at else None
+
+    def issued_shares(self, entity_id: str, day: _dt.date) -> int | None:
+        """As :meth:`Timeline.issued_shares` (for this company only)."""
+        return self.on(day)
+
+
 class Timeline:
     """All recorded facts of a dataset laid out in time, ready to answer for any day."""
 
@@ -433,6 +457,15 @@ class Timeline:
             if event.type == "StockSplit" and event.split_ratio:
                 factor *= event.split_ratio
         return factor
+
+    def issued_history(self, entity_id: str) -> IssuedShares:
+        """The issued shares of ``entity_id`` on every day they may change."""
+        points = []
+        for day in self.share_days(entity_id):
+            count = self.issued_shares(entity_id, day)
+            if count is not None:
+                points.append((day, count))
+        return IssuedShares(points)
 
     def issued_shares(self, entity_id: str, day: _dt.date) -> int | None:
         """Issued shares of an entity on ``day``: the last observation moved forward.

@@ -138,3 +138,35 @@ def test_a_failed_import_leaves_neither_data_nor_a_model(tmp_path):
     assert len(store) == size
     store.close()
     assert not _cache(store_path).exists()
+
+
+def test_the_saved_model_keeps_each_entitys_own_facts_and_issued_shares(tmp_path):
+    # What a picture of a group read from the model prints about each entity: its own
+    # facts (legal names, identifiers, listings, dated facts) and its issued shares on
+    # any day, as the time model of the facts gives them.
+    import datetime as dt
+
+    from groupkg.graph.loader import load_dataset
+    from groupkg.graph.timeline import Timeline
+
+    store_path = tmp_path / "store"
+    store = open_store(f"oxigraph:{store_path}", default_data=True, writable=True)
+    store.close()
+    reader = OxigraphStore(store_path, read_only=True)
+    Register.from_store(reader).save(tmp_path / "model.npz")
+    saved = Register.load(tmp_path / "model.npz")
+    dataset = load_dataset(reader)
+    reader.close()
+    timeline = Timeline(dataset)
+    assert saved.entity_records is not None
+    shared = 0
+    for position, entity_id in enumerate(saved.ids):
+        entity, issued = saved.entity_records[position]
+        assert entity == dataset.entities.get(entity_id)
+        days = timeline.share_days(entity_id)
+        shared += bool(issued.points)
+        for day in [*days, *(d - dt.timedelta(days=1) for d in days), dt.date(2030, 1, 1)]:
+            assert issued.on(day) == timeline.issued_shares(entity_id, day), (entity_id, day)
+    assert shared  # IIJ's issued shares through its split and offerings
+    iij = next(e for e in dataset.entities.values() if e.identifiers)
+    assert saved.entity_records[saved.position(iij.id)][0].identifiers == iij.identifiers
