@@ -359,12 +359,16 @@ class _Index:
                     heads.append(k)
                     if a == k:
                         looped.add(k)
-        import scipy.sparse as sp  # loaded only for entangled groups: a lookup need not pay
-        from scipy.sparse.csgraph import connected_components
-
+        # The strongly connected blocks, numbered in any order: blocks of one layer
+        # do not depend on each other, and cycles() sorts what it finds.
         m = len(self.complex)
-        deps = sp.csr_array((np.ones(len(tails)), (tails, heads)), shape=(m, m))
-        count, labels = connected_components(deps, directed=True, connection="strong")
+        deps = nx.DiGraph()
+        deps.add_nodes_from(range(m))
+        deps.add_edges_from(zip(tails, heads, strict=True))
+        labels = np.zeros(m, dtype=np.int64)
+        count = 0
+        for count, block in enumerate(nx.strongly_connected_components(deps), start=1):
+            labels[list(block)] = count - 1
         grouped = np.argsort(labels, kind="stable").tolist()
         bounds = np.concatenate([[0], np.cumsum(np.bincount(labels, minlength=count))]).tolist()
         tails_b = labels[np.array(tails, dtype=np.int64)]
