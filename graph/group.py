@@ -92,12 +92,16 @@ class Group:
         return group
 
     @classmethod
-    def model(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
+    def model(
+        cls, store: Store, names: list[str], threshold: float = 50.0,
+        register: Register | None = None,
+    ) -> Group:  # fmt: skip
         """A question about ``names`` answered from the time model of the whole store,
-        cached beside an ``oxigraph:PATH`` store (:meth:`Register.from_store`): each day's
-        state is read for the group of the named entities on that day; only the named
-        entities' own facts are read from the store (for ``entity``)."""
-        register = Register.from_store(store)
+        cached beside an ``oxigraph:PATH`` store (:meth:`Register.from_store`; or
+        ``register``, that model already opened): each day's state is read for the group
+        of the named entities on that day; only the named entities' own facts are read
+        from the store (for ``entity``)."""
+        register = register if register is not None else Register.from_store(store)
         ids = {name: resolve_in_store(store, name) for name in names}
         scope = sorted(set(ids.values()))
         group = cls(store, threshold, load_dataset(store, scope), register, scope)

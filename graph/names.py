@@ -97,6 +97,7 @@ __all__ = [
     "name_keys",
     "resolve_in_store",
     "search",
+    "search_in_store",
     "search_rank",
     "without_legal_form",
 ]
@@ -278,11 +279,36 @@ class NameTable:
             return ids[0]
         raise ambiguous(name, [self.by_id[i] for i in ids])
 
-    def closest(self, name: str, n: int = 5) -> list[str]:
-        """Labels of the entities with names closest to ``name``."""
-        names = {fold(c_name): c.label for c in self.by_id.values() for c_name in c.names}
-        close = difflib.get_close_matches(fold(name), list(names), n=n, cutoff=0.5)
-        return sorted({names[c] for c in close})
+    def closest(self, name: str) -> list[str]:
+        """The names closest to ``name`` (:func:`hints`), as a store finds them."""
+        pairs = sorted({(n, c.id) for c in self.by_id.values() for n in c.names})
+        for part in _hint_parts(name):
+            found = [n for n, _ in pairs if part in n.lower()][:HINTS_READ]
+            if found:
+                return hints(name, found)
+        return []
+
+
+#: How many names containing a part of an unknown name are weighed for the hints.
+HINTS_READ = 10
+
+
+def _hint_parts(name: str) -> list[str]:
+    """What the names suggested for an unknown ``name`` contain, tried in turn until one
+    is found: each of its words (the longest first), then its first four, then three
+    letters."""
+    parts: list[str] = []
+    for word in sorted(fold(name).split(), key=len, reverse=True):
+        parts += [p for p in (word, word[:4], word[:3]) if len(p) >= 2 and p not in parts]
+    return parts
+
+
+def hints(name: str, found: Iterable[str]) -> list[str]:
+    """The names to suggest for an unknown ``name`` among ``found`` (the first
+    :data:`HINTS_READ` names, by text then entity IRI, that contain a part of it): the
+    five closest, or the first five when none is close."""
+    ordered = sorted(set(found))
+    return difflib.get_close_matches(fold(name), ordered, n=5, cutoff=0.3) or ordered[:5]
 
 
 def ambiguous(name: str, candidates: list[Candidate], hint: str = "") -> AmbiguousName:
@@ -491,15 +517,59 @@ def resolve_in_store(store: Store, name: str) -> str:
     return found
 
 
+def search_in_store(
+    store: Store, text: str, limit: int = 20, labels: Iterable[tuple[str, str]] = ()
+) -> list[tuple[Candidate, str]]:
+    """:func:`search` over the entities of a store, read for the text: the same answer
+    as :func:`search` over every entity of the store, without reading every entity.
+
+    One scan of the store finds every entity the search could rank: each rank needs
+    a name, identifier or IRI holding the letters and digits of the text less its
+    legal forms (or, when it has none, the longest word of it). Those entities are read
+    (:class:`_StoreLookup`) and ranked by :func:`search`. An empty ``text`` lists the
+    first entities by label: ``labels`` gives ``(IRI, label)`` of every entity (the
+    cached time model has them); without it the store lists them.
+    """
+    asked = _StoreLookup(store, text)
+    if len(text) > MAX_NAME_LENGTH or not _encodable(text):
+        return []
+    folded = fold(text)
+    if not folded:
+        listed = sorted(labels, key=lambda pair: (pair[1].lower(), pair[0]))
+        if not listed:
+            rows = iter_rows(store, "names-search", strip=_literal("^$x"), key='""')
+            asked.read(str(row["e"]) for row in rows)
+        else:
+            # Labels tie only rarely: read a few more than asked, and every one tied
+            # with the last of them.
+            end = min(len(listed), limit)
+            while end < len(listed) and listed[end][1].lower() == listed[end - 1][1].lower():
+                end += 1
+            asked.read(pair[0] for pair in listed[:end])
+        return search(asked.table.by_id.values(), text, limit)
+    if _ABSOLUTE_IRI.match(text) and not any(c in text for c in '<>"{}|^`\\ \n\t'):
+        try:
+            asked.read([text])
+        except InputError:  # no IRI the store takes: no entity's
+            pass
+    short = without_legal_form(folded)
+    key = _loose(short)
+    if key:
+        strip = r"[^\p{L}\p{N}]"
+    else:  # punctuation only: the name holds it as it is
+        key, strip = max(short.split(), key=len), r"\s"
+    asked.ask("names-search", strip=_literal(strip), key=_literal(key))
+    return search(asked.table.by_id.values(), text, limit)
+
+
 def _hints(store: Store, name: str) -> list[str]:
-    hints: set[str] = set()
-    for word in sorted(fold(name).split(), key=len, reverse=True):
-        for part in (word, word[:4]):
-            if len(part) >= 2 and not hints:
-                rows = iter_rows(store, "names-like", word=_literal(part))
-                hints = {str(row["n"]) for row in rows}
-    ordered = sorted(hints)
-    return difflib.get_close_matches(fold(name), ordered, n=5, cutoff=0.3) or ordered[:5]
+    """:meth:`NameTable.closest`, asking the store."""
+    for part in _hint_parts(name):
+        rows = iter_rows(store, "names-like", word=_literal(part), limit=str(HINTS_READ))
+        found = [str(row["name"]) for row in rows]
+        if found:
+            return hints(name, found)
+    return []
 
 
 def describe(candidates: list[Candidate]) -> list[dict[str, Any]]:
