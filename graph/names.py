@@ -75,20 +75,25 @@ of the store, as before, and only when no earlier level matched.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.model import Dataset, Entity, local_id
 from groupkg.graph.store import Store, iter_rows, sparql_iri, sparql_string
 
+if TYPE_CHECKING:
+    import numpy as np
+
 __all__ = [
     "AmbiguousName",
     "Candidate",
     "LEGAL_FORMS",
+    "LabelIndex",
     "NameTable",
     "UnknownName",
     "find_in_store",
@@ -517,49 +522,80 @@ def resolve_in_store(store: Store, name: str) -> str:
     return found
 
 
+class LabelIndex:
+    """The label and local id of every entity of a store, searchable by substring: what
+    :func:`search_in_store` reads instead of scanning the store for them.
+
+    ``entities`` holds ``(IRI, label, kind)`` of every entity (the cached time model of
+    an ``oxigraph:PATH`` store has them).
+    """
+
+    def __init__(self, entities: Iterable[tuple[str, str, str]]):
+        self.entities = list(entities)
+        texts = [t for e, label, _ in self.entities for t in (label, local_id(e))]
+        self._blobs: dict[bool, tuple[str, np.ndarray]] = {}
+        self._texts = texts
+
+    def _blob(self, loose: bool) -> tuple[str, np.ndarray]:
+        import numpy as np
+
+        if loose not in self._blobs:
+            parts = [_loose(t) if loose else t.lower() for t in self._texts]
+            starts = np.cumsum([0, *(len(p) + 1 for p in parts)])[:-1]
+            self._blobs[loose] = ("\n".join(parts), starts)
+        return self._blobs[loose]
+
+    def holding(self, key: str, loose: bool) -> list[tuple[str, str, str]]:
+        """The entities whose label or local id holds ``key``: with ``loose``, in their
+        letters and digits (:func:`_loose`), else in lower case."""
+        import numpy as np
+
+        blob, starts = self._blob(loose)
+        found = [m.start() for m in re.finditer(re.escape(key), blob)]
+        if not found:
+            return []
+        rows = np.unique(np.searchsorted(starts, np.array(found), side="right") - 1) // 2
+        return [self.entities[int(r)] for r in rows]
+
+
 def search_in_store(
-    store: Store, text: str, limit: int = 20, labels: Iterable[tuple[str, str]] = ()
+    store: Store, text: str, index: LabelIndex, limit: int = 20
 ) -> list[tuple[Candidate, str]]:
     """:func:`search` over the entities of a store, read for the text: the same answer
     as :func:`search` over every entity of the store, without reading every entity.
 
-    One scan of the store finds every entity the search could rank: each rank needs
-    a name, identifier or IRI holding the letters and digits of the text less its
-    legal forms (or, when it has none, the longest word of it). Those entities are read
-    (:class:`_StoreLookup`) and ranked by :func:`search`. An empty ``text`` lists the
-    first entities by label: ``labels`` gives ``(IRI, label)`` of every entity (the
-    cached time model has them); without it the store lists them.
+    Every rank needs a name or the local id holding the letters and digits of the text
+    less its legal forms (or, when it has none, the longest word of it), or an
+    identifier spelled as the name levels look it up (:func:`lookup`). Labels and local
+    ids are found in ``index``; legal names and aliases by a scan of the store, and
+    identifiers by the store's indexes; the entities found by the store are read
+    (:class:`_StoreLookup`), and all are ranked by :func:`search`.
     """
-    asked = _StoreLookup(store, text)
     if len(text) > MAX_NAME_LENGTH or not _encodable(text):
         return []
     folded = fold(text)
     if not folded:
-        listed = sorted(labels, key=lambda pair: (pair[1].lower(), pair[0]))
-        if not listed:
-            rows = iter_rows(store, "names-search", strip=_literal("^$x"), key='""')
-            asked.read(str(row["e"]) for row in rows)
-        else:
-            # Labels tie only rarely: read a few more than asked, and every one tied
-            # with the last of them.
-            end = min(len(listed), limit)
-            while end < len(listed) and listed[end][1].lower() == listed[end - 1][1].lower():
-                end += 1
-            asked.read(pair[0] for pair in listed[:end])
-        return search(asked.table.by_id.values(), text, limit)
+        first = heapq.nsmallest(limit, index.entities, key=lambda e: (e[1].lower(), e[0]))
+        return search((Candidate(e, label, kind=kind) for e, label, kind in first), text, limit)
+    asked = _StoreLookup(store, text)
     if _ABSOLUTE_IRI.match(text) and not any(c in text for c in '<>"{}|^`\\ \n\t'):
         try:
             asked.read([text])
         except InputError:  # no IRI the store takes: no entity's
             pass
+    literals = [_literal(s) + tag for s in _spellings(text) for tag in ("", "@en", "@ja")]
+    asked.ask("names-exact", names=" ".join(literals))
     short = without_legal_form(folded)
-    key = _loose(short)
-    if key:
-        strip = r"[^\p{L}\p{N}]"
-    else:  # punctuation only: the name holds it as it is
-        key, strip = max(short.split(), key=len), r"\s"
+    key, loose = _loose(short), True
+    if not key:  # punctuation only: the name holds it as it is
+        key, loose = max(short.split(), key=len), False
+    strip = r"[^\p{L}\p{N}]" if loose else r"\s"
     asked.ask("names-search", strip=_literal(strip), key=_literal(key))
-    return search(asked.table.by_id.values(), text, limit)
+    found = dict(asked.table.by_id)
+    for entity, label, kind in index.holding(key, loose):
+        if entity not in found:
+            found[entity] = Candidate(entity, label, kind=kind)
+    return search(found.values(), text, limit)
 
 
 def _hints(store: Store, name: str) -> list[str]:

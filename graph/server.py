@@ -87,7 +87,7 @@ from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import GroupkgError, InputError
 from groupkg.graph.group import Group, store_info
 from groupkg.graph.model import Dataset
-from groupkg.graph.names import Candidate, UnknownName, search_in_store
+from groupkg.graph.names import Candidate, LabelIndex, UnknownName, search_in_store
 from groupkg.graph.names import search as search_names
 from groupkg.graph.register import Register
 from groupkg.graph.store import (
@@ -711,7 +711,7 @@ class _Answers:
         self.whole: Group | None = group
         self.register = register
         self.groups: collections.OrderedDict[tuple[Any, ...], Group] = collections.OrderedDict()
-        self._labels: list[tuple[str, str]] | None = None
+        self._labels: LabelIndex | None = None
 
     def group(self, *names: str | None, model: bool = True) -> Group:
         """The group a question about ``names`` needs (see the class)."""
@@ -739,11 +739,12 @@ class _Answers:
         entities the store finds for the text, ranked by the same rules."""
         if self.register is None:
             return search_entities(self.group().dataset, text)
-        if self._labels is None and not text.strip():
-            info = self.register.entity_info or []
-            ids = self.register.ids
-            self._labels = [(ids[i], label) for i, (label, kind) in enumerate(info) if kind]
-        found = search_in_store(self.store, text, labels=self._labels or ())
+        if self._labels is None:
+            info, ids = self.register.entity_info or [], self.register.ids
+            self._labels = LabelIndex(
+                (ids[i], label, kind) for i, (label, kind) in enumerate(info) if kind
+            )
+        found = search_in_store(self.store, text, self._labels)
         return [{"id": c.id, "name": c.label, "kind": c.kind, "matched": matched}
                 for c, matched in found]  # fmt: skip
 
