@@ -33,6 +33,16 @@ route; 405 another method; 406 no acceptable answer format; 413 a request body o
 request over ``--timeout``, or every worker busy.
 Errors are ``text/plain`` on ``/sparql`` and ``{"error": message}`` on ``/api``.
 
+What the answers are read from
+------------------------------
+A memory store, ``--data`` files and a ``sparql:URL`` store are read into one
+:class:`Group` at start (and again after a write). An ``oxigraph:PATH`` store is not:
+its cached time model (:meth:`Register.from_store`, ``PATH.register.npz``) is opened
+memory-mapped, and each question reads the group of the entities it names from it,
+with their own facts from the store (:meth:`Group.model`, as the command line asks);
+the search ranks the entities the store finds for the text
+(:func:`groupkg.graph.names.search_in_store`). See :class:`_Answers`.
+
 Limits
 ------
 ``max_queries`` SPARQL requests and ``max_calls`` API calls run at a time. pyoxigraph
