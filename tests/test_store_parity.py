@@ -417,6 +417,10 @@ def _api_questions(loaded: Loaded, group: Group) -> Iterator[str]:
     for day in days[:2]:
         yield f"/view?at={day}"
     yield "/api/diff?" + urllib.parse.urlencode({"before": days[0], "after": days[-1]})
+    for event in group.dataset.events[:4]:
+        yield "/api/diff?" + urllib.parse.urlencode({"event": event.id})
+        for participant in event.participants[:1]:
+            yield "/api/diff?" + urllib.parse.urlencode({"event": event.id, "root": participant})
     yield "/api/events"
     yield f"/api/events?to={days[len(days) // 2]}"
     yield "/api/entities?q="
