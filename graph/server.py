@@ -585,14 +585,12 @@ def _text(params: QueryParams, key: str) -> str:
 def _diff(data: _Answers, request: Request) -> Any:
     params = request.query_params
     root = params.get("root") or None
+    group = data.group(root)
     if params.get("event"):
         if params.get("before") or params.get("after"):
             raise InputError("give either event or before/after, not both")
-        # The event is looked up among the facts read: across all time.
-        group = data.group(root, model=False)
         before, after = group.event_days(params["event"])
     else:
-        group = data.group(root)
         before, after = _day(params, "before", True), _day(params, "after", True)
     return group.diff(before, after, root)
 
@@ -723,25 +721,21 @@ class _Answers:
         self.groups: collections.OrderedDict[tuple[Any, ...], Group] = collections.OrderedDict()
         self._labels: LabelIndex | None = None
 
-    def group(self, *names: str | None, model: bool = True) -> Group:
+    def group(self, *names: str | None) -> Group:
         """The group a question about ``names`` needs (see the class)."""
         named = tuple(dict.fromkeys(n for n in names if n))
         if self.register is None or not named:
             if self.whole is None:
                 self.whole = Group(self.store, threshold=self.threshold)
             return self.whole
-        key = (named, model)
-        found = self.groups.get(key)
+        found = self.groups.get(named)
         if found is None:
-            found = (
-                Group.model(self.store, list(named), self.threshold, self.register)
-                if model else Group.around(self.store, list(named), self.threshold)
-            )  # fmt: skip
-            self.groups[key] = found
+            found = Group.model(self.store, list(named), self.threshold, self.register)
+            self.groups[named] = found
             while len(self.groups) > self.KEPT:
                 self.groups.popitem(last=False)
         else:
-            self.groups.move_to_end(key)
+            self.groups.move_to_end(named)
         return found
 
     def search(self, text: str) -> list[dict[str, Any]]:

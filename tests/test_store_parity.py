@@ -419,8 +419,9 @@ def _api_questions(loaded: Loaded, group: Group) -> Iterator[str]:
     yield "/api/diff?" + urllib.parse.urlencode({"before": days[0], "after": days[-1]})
     for event in group.dataset.events[:4]:
         yield "/api/diff?" + urllib.parse.urlencode({"event": event.id})
-        for participant in event.participants[:1]:
-            yield "/api/diff?" + urllib.parse.urlencode({"event": event.id, "root": participant})
+        # a root that took part in the event, and one that may not have
+        for root in [*event.participants[:1], entities[len(entities) // 2]]:
+            yield "/api/diff?" + urllib.parse.urlencode({"event": event.id, "root": root})
     yield "/api/events"
     yield f"/api/events?to={days[len(days) // 2]}"
     yield "/api/entities?q="
