@@ -139,3 +139,24 @@ def test_the_search_and_the_command_line_name_the_same_entity(tmp_path):
             cli, ["--store", f"oxigraph:{store}", "entity", t]).output}
     finally:
         stop(process)
+
+
+def test_a_cached_model_without_provenance_is_built_again(tmp_path):
+    # A register of the store's facts saved without what an answer for a day needs (as
+    # one built from N-Triples for an import's own use is): the first question builds
+    # the model again instead of failing, on the command line and on the server.
+    store = _imported(tmp_path, TOY)
+    memory = open_store("memory", default_data=False)
+    add_files(memory, [TOY])
+    bare = Register.from_dataset(load_dataset(memory), provenance=False)
+    assert bare.attach(open_store(f"oxigraph:{store}", default_data=False)) is not None
+    result = CliRunner().invoke(cli, ["--store", f"oxigraph:{store}", "owners", "Beta",
+                                      "--at", "2020-01-01", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [o["name"] for o in json.loads(result.output)["owners"]] == ["Parent Co"]
+    assert bare.attach(open_store(f"oxigraph:{store}", default_data=False)) is not None
+    base, process = launch("--store", f"oxigraph:{store}", "--workers", "1", cwd=tmp_path)
+    try:
+        assert _owners(base, "Beta", "2020-01-01") == {"Parent Co": 60}
+    finally:
+        stop(process)
