@@ -23,6 +23,7 @@ __all__ = [
     "latencies",
     "machine",
     "run_child",
+    "run_command",
     "spread",
     "timed",
 ]
@@ -69,21 +70,37 @@ def spread(values: Iterable[float]) -> dict[str, float]:
 
 @dataclass
 class Child:
-    """What a child process did: its wall time, peak memory and JSON answer."""
+    """What a child process did: its wall time, peak memory, JSON answer (of
+    :func:`run_child`), what it printed and its exit code."""
 
     seconds: float
     peak_bytes: int
     answer: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    output: str = ""
+    code: int = 0
 
 
 def run_child(args: list[str], timeout: float) -> Child:
-    """Run ``python -m benchmarks.child ARGS`` and measure it alone.
+    """Run ``python -m benchmarks.child ARGS`` and measure it alone; its answer is the
+    last JSON line it prints."""
+    child = run_command([sys.executable, "-m", "benchmarks.child", *args], timeout)
+    if child.error:
+        return child
+    lines = [line for line in child.output.splitlines() if line.startswith("{")]
+    child.answer = json.loads(lines[-1]) if lines else {}
+    return child
 
-    The peak resident memory is the child's own (``os.wait4``), not the largest of
+
+def run_command(command: list[str], timeout: float, ok: Sequence[int] = (0,)) -> Child:
+    """Run ``command`` in a new process and measure it alone: wall time, peak memory,
+    what it printed. An exit code outside ``ok``, a Python traceback on standard error
+    (an uncaught exception exits with 1, the code of an empty answer of ``groupkg``),
+    or the timeout, is its ``error``.
+
+    The peak resident memory is the process's own (``os.wait4``), not the largest of
     every child this process ever had, as ``RUSAGE_CHILDREN`` would give.
     """
-    command = [sys.executable, "-m", "benchmarks.child", *args]
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -98,13 +115,21 @@ def run_child(args: list[str], timeout: float) -> Child:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        text, problem = out.read().decode(), err.read().decode()
+        text = out.read().decode(errors="replace")
+        problem = err.read().decode(errors="replace")
     peak = usage.ru_maxrss * 1024  # kilobytes on Linux
-    if process.returncode != 0:
-        reason = "timed out" if process.returncode < 0 else problem.strip().splitlines()[-1:]
-        return Child(seconds, peak, error=str(reason))
-    lines = [line for line in text.splitlines() if line.startswith("{")]
-    return Child(seconds, peak, json.loads(lines[-1]) if lines else {})
+    crashed = "Traceback (most recent call last)" in problem
+    if process.returncode not in ok or (crashed and process.returncode != 0):
+        if crashed:
+            last = problem.strip().splitlines()[-1:] or ["a traceback"]
+            reason = f"exit code {process.returncode}: {last[0][:300]}"
+        elif process.returncode < 0:
+            reason = f"timed out after {timeout:g} s" if seconds >= timeout else "killed"
+        else:
+            last = problem.strip().splitlines()[-1:] or [f"exit code {process.returncode}"]
+            reason = f"exit code {process.returncode}: {last[0][:300]}"
+        return Child(seconds, peak, error=reason, output=text, code=process.returncode)
+    return Child(seconds, peak, output=text, code=process.returncode)
 
 
 class LoadSampler:

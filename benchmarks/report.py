@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-__all__ = ["Figure", "Other", "format_seconds", "table", "results_markdown", "TARGETS"]
+__all__ = [
+    "Figure",
+    "Other",
+    "Previous",
+    "format_seconds",
+    "table",
+    "results_json",
+    "results_markdown",
+    "TARGETS",
+]
+
+NONE = "—"  # a figure with no previous measurement
 
 
 def format_seconds(seconds: float | None) -> str:
@@ -28,6 +41,7 @@ class Other:
     seconds: float | None
     detail: str = ""
     limit: bool = False
+    key: str | None = None  # kept in results.json (and shown beside its previous) when set
 
     def ratio(self, ours: float) -> str:
         if self.seconds is None or not ours or math.isnan(ours) or math.isnan(self.seconds):
@@ -42,7 +56,8 @@ class Other:
 
 @dataclass
 class Figure:
-    """One measured figure of groupkg, with the peers and limits measured beside it."""
+    """One measured figure of groupkg, with the peers and limits measured beside it, and
+    the target it is judged against (seconds; ``None`` when the issue sets none)."""
 
     key: str
     name: str
@@ -50,19 +65,89 @@ class Figure:
     detail: str = ""
     others: list[Other] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    target: float | None = None
 
 
-def table(size: int, triples: int, figures: list[Figure]) -> str:
-    """The figures of one size as fixed-width text."""
+class Previous:
+    """The figures of an earlier run (``results.json``, or the hand-made
+    ``previous.json``), looked up by key and size."""
+
+    def __init__(self, data: dict[str, Any] | None = None, path: Path | None = None):
+        self.data = data or {}
+        self.path = path
+        self.figures: dict[str, dict[str, Any]] = self.data.get("figures", {})
+
+    @classmethod
+    def read(cls, path: Path) -> Previous:
+        """The figures of ``path``; none when it does not exist. A file that is not the
+        harness's JSON is an error (a run must not quietly compare against nothing)."""
+        if not path.is_file():
+            return cls()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"{path}: not readable as the figures of a run: {exc}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("figures"), dict):
+            raise SystemExit(f'{path}: no "figures" object: not the figures of a run')
+        return cls(data, path)
+
+    def seconds(self, key: str | None, size: int) -> float | None:
+        if not key:
+            return None
+        found = self.figures.get(key, {}).get(str(size))
+        if not isinstance(found, dict):
+            return None
+        value = found.get("seconds")
+        return float(value) if isinstance(value, (int, float)) else None
+
+    def text(self, key: str | None, size: int) -> str:
+        value = self.seconds(key, size)
+        return NONE if value is None else format_seconds(value)
+
+    def runs(self, size: int) -> set[str]:
+        """The dates of earlier runs the figures of ``size`` were kept from (a run that
+        did not measure that size keeps them, see :func:`results_json`)."""
+        return {
+            sizes[str(size)]["run"]
+            for sizes in self.figures.values()
+            if isinstance(sizes.get(str(size)), dict) and "run" in sizes[str(size)]
+        }
+
+    def elapsed(self, size: int) -> float | None:
+        value = self.data.get("elapsed", {}).get(str(size))
+        return float(value) if isinstance(value, (int, float)) else None
+
+    def describe(self) -> str:
+        if not self.data:
+            return "no earlier run"
+        when, command = self.data.get("date", "?"), self.data.get("command", "?")
+        where = f"`{self.path.name}`, " if self.path is not None else ""
+        return f"{where}the run of {when} (`{command}`)"
+
+
+def _target(f: Figure) -> str:
+    return f"<= {format_seconds(f.target)}" if f.target is not None else ""
+
+
+def table(size: int, triples: int, figures: list[Figure], previous: Previous | None = None) -> str:
+    """The figures of one size as fixed-width text: groupkg, target, previous, detail."""
+    before = previous or Previous()
     lines = [f"== {size:,} entities ({triples:,} triples) =="]
     width = max([len(f.name) for f in figures] + [10])
     for f in figures:
-        lines.append(f"{f.name:<{width}}  {format_seconds(f.seconds):>10}  {f.detail}")
+        lines.append(
+            f"{f.name:<{width}}  {format_seconds(f.seconds):>10}  {_target(f):>10}  "
+            f"previous {before.text(f.key, size):>9}  {f.detail}"
+        )
         for o in f.others:
             tag = "limit" if o.limit else "peer"
             label = f"  {tag}: {o.name}"
             value = format_seconds(o.seconds) if o.seconds is not None else "-"
-            lines.append(f"{label:<{width}}  {value:>10}  {o.detail}  {o.ratio(f.seconds or 0)}")
+            was = f"previous {before.text(o.key, size):>9}" if o.key else " " * 18
+            lines.append(
+                f"{label:<{width}}  {value:>10}  {'':>10}  {was}  {o.detail}  "
+                f"{o.ratio(f.seconds or 0)}"
+            )
     return "\n".join(lines)
 
 
@@ -76,23 +161,95 @@ TARGETS: dict[str, str] = {
     "cli": "Cold CLI lookup <= 1 s",
     "render": "A 5,000-node group rendered in <= 5 s",
     "serve": "Hot API answer (groupkg serve, 127.0.0.1) <= 5 ms median",
+    "cli-largest": "Cold CLI `owners`/`holdings`/`paths`/`entity`, an entity of the largest "
+    "group <= 1.0 s",
+    "cli-small": "Cold CLI `owners`/`holdings`/`paths`/`entity`, an entity of a small group "
+    "<= 0.6 s",
+    "cli-effective": "Cold CLI `effective` from the largest group's top parent <= 1.5 s",
+    "cli-perimeter": "Cold CLI `perimeter` of the largest group's top parent <= 1.5 s",
+    "cli-render": "Cold CLI `render --root TOP` of the largest group, end to end <= 3 s",
+    "viewer": "The viewer's answer for the largest group's top parent (groupkg serve, "
+    "first answer) <= 1 s",
+    "first-answer": "`groupkg import` then the first `groupkg owners` (new processes) <= 2x "
+    "the bulk loader alone",
 }
 
 
-def _markdown_rows(figures: list[Figure]) -> list[str]:
+def _markdown_rows(size: int, figures: list[Figure], previous: Previous) -> list[str]:
     rows = [
-        "| figure | groupkg | detail | peer / limit | its figure | ratio |",
-        "|---|---:|---|---|---:|---|",
+        "| figure | groupkg | target | previous | detail | peer / limit | its figure "
+        "| its previous | ratio |",
+        "|---|---:|---:|---:|---|---|---:|---:|---|",
     ]
     for f in figures:
-        rows.append(f"| {f.name} | {format_seconds(f.seconds)} | {f.detail} | | | |")
+        rows.append(
+            f"| {f.name} | {format_seconds(f.seconds)} | {_target(f)} "
+            f"| {previous.text(f.key, size)} | {f.detail} | | | | |"
+        )
         for o in f.others:
             tag = "limit" if o.limit else "peer"
             value = format_seconds(o.seconds) if o.seconds is not None else "-"
+            was = previous.text(o.key, size) if o.key else ""
             rows.append(
-                f"| | | | {tag}: {o.name} ({o.detail}) | {value} | {o.ratio(f.seconds or 0)} |"
+                f"| | | | | | {tag}: {o.name} ({o.detail}) | {value} | {was} "
+                f"| {o.ratio(f.seconds or 0)} |"
             )
     return rows
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, 7)
+
+
+def results_json(
+    machine: dict[str, Any],
+    command: str,
+    runs: list[tuple[int, int, list[Figure]]],
+    elapsed: dict[int, float],
+    when: _dt.datetime,
+    previous: Previous | None = None,
+) -> dict[str, Any]:
+    """``benchmarks/results.json``: every figure (and keyed limit) by key and size, for
+    the next run to show beside its own. The ``previous`` figures of sizes this run did
+    not measure are kept, each with the date of its run (``run``), so that a run of
+    one size does not leave the next run of another with nothing to compare."""
+    figures: dict[str, dict[str, Any]] = {}
+    measured = {str(size) for size, _, _ in runs}
+    kept_elapsed: dict[str, Any] = {}
+    if previous is not None and previous.data:
+        date = previous.data.get("date", "?")
+        for key, sizes in previous.figures.items():
+            for kept, old in sizes.items():
+                if kept not in measured and isinstance(old, dict):
+                    figures.setdefault(key, {})[kept] = {"run": date, **old}
+        kept_elapsed = {
+            k: v for k, v in previous.data.get("elapsed", {}).items() if k not in measured
+        }
+    for size, _, found in runs:
+        for f in found:
+            entry: dict[str, Any] = {"name": f.name, "seconds": _number(f.seconds)}
+            if f.target is not None:
+                entry["target"] = f.target
+            if f.seconds is None and "failed" in f.detail:
+                entry["failed"] = f.detail
+            figures.setdefault(f.key, {})[str(size)] = entry
+            for o in f.others:
+                if o.key:
+                    figures.setdefault(o.key, {})[str(size)] = {
+                        "name": o.name,
+                        "seconds": _number(o.seconds),
+                    }
+    return {
+        "date": when.strftime("%Y-%m-%d %H:%M"),
+        "command": command,
+        "machine": machine,
+        "triples": {str(size): triples for size, triples, _ in runs},
+        "elapsed": {
+            **kept_elapsed,
+            **{str(size): round(seconds, 1) for size, seconds in elapsed.items()},
+        },
+        "figures": figures,
+    }
 
 
 def results_markdown(
@@ -100,16 +257,21 @@ def results_markdown(
     command: str,
     load: dict[str, float],
     runs: list[tuple[int, int, list[Figure]]],
-    verdicts: list[tuple[str, str, str]],
+    verdicts: list[tuple[str, str, str, str]],
     notes: list[str],
+    previous: Previous | None = None,
+    when: _dt.datetime | None = None,
 ) -> str:
-    """``benchmarks/RESULTS.md``: the machine, every figure, and each target's verdict."""
+    """``benchmarks/RESULTS.md``: the machine, every figure beside its previous one, and
+    each target's verdict."""
+    before = previous or Previous()
     libs = ", ".join(f"{k} {v}" for k, v in machine["libraries"].items())
     out = [
         "# groupkg benchmark results",
         "",
-        f"Written by `{command}` on {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}.",
-        "Every figure beside a peer or a limit was measured in the same run.",
+        f"Written by `{command}` on {(when or _dt.datetime.now()).strftime('%Y-%m-%d %H:%M')}.",
+        "Every figure beside a peer or a limit was measured in the same run. The "
+        f'"previous" column is {before.describe()}; {NONE}: not measured then.',
         "",
         "## Machine",
         "",
@@ -124,11 +286,20 @@ def results_markdown(
             f"- The load average stayed above the {machine['cores']} cores for much of the run: "
             "other work was sharing the CPU, so the times are longer than on an idle machine."
         )
-    out += ["", "## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
-    out += [f"| {t} | {m} | {v} |" for t, m, v in verdicts]
+    out += [
+        "",
+        "## Targets",
+        "",
+        "| target | measured | previous | verdict |",
+        "|---|---|---|---|",
+    ]
+    out += [f"| {t} | {m} | {p} | {v} |" for t, m, p, v in verdicts]
     for size, triples, figures in runs:
         out += ["", f"## {size:,} entities ({triples:,} triples)", ""]
-        out += _markdown_rows(figures)
+        older = before.runs(size)
+        if older:
+            out += [f"Previous figures of this size: the run of {', '.join(sorted(older))}.", ""]
+        out += _markdown_rows(size, figures, before)
     if notes:
         out += ["", "## Notes", ""]
         out += [f"- {n}" for n in notes]

@@ -16,7 +16,7 @@ from groupkg.graph.errors import InputError
 from groupkg.graph.loader import load_dataset, neighbourhood
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
 from groupkg.graph.names import NameTable, resolve_in_store
-from groupkg.graph.register import Register
+from groupkg.graph.register import Register, completion
 from groupkg.graph.store import Store, iter_rows
 from groupkg.graph.timeline import Snapshot, Stake, Timeline, status_at
 
@@ -102,7 +102,7 @@ class Group:
         of the named entities on that day; only the named entities' own facts are read
         from the store (for ``entity``)."""
         register = register if register is not None else Register.from_store(store)
-        ids = {name: resolve_in_store(store, name) for name in names}
+        ids = {name: resolve_in_store(store, name, register) for name in names}
         scope = sorted(set(ids.values()))
         group = cls(store, threshold, load_dataset(store, scope), register, scope)
         group.resolved.update(ids)
@@ -170,7 +170,7 @@ class Group:
         missing = sorted(set(entity_ids) - self._described.keys())
         if not missing:
             return
-        found = load_dataset(self.store, missing)
+        found = load_dataset(self.store, missing, own=True)
         shares = Timeline(Dataset(observations=found.observations, events=found.events))
         for entity_id in missing:
             if entity_id in found.entities:
@@ -330,10 +330,17 @@ class Group:
             rel.parent for rel, _ in snap.reported
             if rel.kind == "ultimate" and rel.child == entity_id and rel.parent != entity_id
         })  # fmt: skip
-        basis = completion(reported, computed, entity_id in graph, graph, self.threshold)
+
+        def parent_of(entity: str) -> str | None:
+            if entity not in graph:
+                return None
+            return control.ultimate_parent(graph, entity, threshold=self.threshold)
+
+        present = computed if entity_id in graph else None
+        basis, completed = completion(reported, present, parent_of)
         if basis == "completed":
             upper = control.consolidation_paths(graph, reported[0], threshold=self.threshold)
-            parent = control.ultimate_parent(graph, reported[0], threshold=self.threshold)
+            parent = completed or parent  # the reported parent's own, asked once
             found = [up + low for up in upper or [[reported[0]]] for low in found]
             links = [[self.ref(reported[0]), self.ref(computed)]]
         # The answer rests on what is assumed in the links of its paths and in the end of
@@ -575,27 +582,6 @@ class Group:
                 }
             )
         return found
-
-
-def completion(
-    reported: list[str], computed: str, present: bool, graph: Any, threshold: float
-) -> str:
-    """How a reported ultimate parent stands to the computed one (see ``Group.paths``).
-
-    ``completed`` when exactly one is reported, the entity is present, the reported
-    parent is too, and the computed chain does not already run through it (its own
-    computed ultimate parent is another); ``differs`` when reports exist otherwise.
-    """
-    from groupkg.graph import control
-
-    if not reported:
-        return "computed"
-    if computed in reported:
-        return "agrees"
-    if len(reported) != 1 or not present or reported[0] not in graph:
-        return "differs"
-    beyond = control.ultimate_parent(graph, reported[0], threshold=threshold) == computed
-    return "differs" if beyond else "completed"
 
 
 def store_info(store: Store) -> dict[str, Any]:

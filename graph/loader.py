@@ -445,16 +445,21 @@ def load_dataset(
     store: Store,
     scope: Iterable[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    own: bool = False,
 ) -> Dataset:
     """Read the entities, holdings, relations, events and observations of ``store``.
 
     With ``scope`` (entity IRIs), read only the facts that touch those entities, in a
     few queries, so a store far larger than memory answers a question about one
-    group quickly; see :func:`neighbourhood`. Without, ``progress`` is called with the
-    number of triples read so far, every 100,000 and once all are read.
+    group quickly; see :func:`neighbourhood`. With ``own`` too, only what the entities
+    are and are worth in shares: no holdings or relations, only the observations about
+    them and the splits, issuances and mergers they issue or survive (what a picture
+    of a group read from the time model still needs). Without ``scope``, ``progress``
+    is called with the number of triples read so far, every 100,000 and once all are
+    read.
     """
     with _bulk():
-        return _load(store, scope, progress)
+        return _load(store, scope, progress, own)
 
 
 @contextlib.contextmanager
@@ -471,7 +476,10 @@ def _bulk() -> Iterator[None]:
 
 
 def _load(
-    store: Store, scope: Iterable[str] | None, progress: Callable[[int], None] | None
+    store: Store,
+    scope: Iterable[str] | None,
+    progress: Callable[[int], None] | None,
+    own: bool = False,
 ) -> Dataset:
     if scope is None:
         kinds = _fact_triples(store, progress)
@@ -486,7 +494,8 @@ def _load(
         return dataset
     ids = sorted(set(scope))
     facts = _by_subject(
-        select_tuples(store, _with(named_query("scope-facts"), entities=_values(ids)),
+        select_tuples(store, _with(named_query("scope-own-facts" if own else "scope-facts"),
+                                   entities=_values(ids)),
                       ("s", "p", "o"), ("s", "p", "o"))
     )  # fmt: skip
     dataset = Dataset(

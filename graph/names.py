@@ -430,12 +430,32 @@ def _spellings(name: str) -> list[str]:
 
 
 class _StoreLookup:
-    """Candidates read from a store level by level, decided by one :class:`NameTable`."""
+    """Candidates read from a store level by level, decided by one :class:`NameTable`;
+    with a saved time model (``model``, a :class:`~groupkg.graph.register.Register`), the
+    candidates of each level are found in its name index instead of by queries."""
 
-    def __init__(self, store: Store, name: str):
+    def __init__(self, store: Store, name: str, model: Any = None):
         self.store, self.name = store, name
         self.table = NameTable()
         self.keys = query_keys(name)
+        self.model = model if model is not None and model.names is not None else None
+
+    def indexed(self) -> list[str]:
+        """The levels in turn, each looked up in the model's index; the first with
+        candidates decides (their names read from the store, for the answer)."""
+        model, name = self.model, self.name
+        assert model is not None and model.names is not None
+        position = model.position(name) if _ABSOLUTE_IRI.match(name) else -1
+        if position >= 0 and model.entity_info[position][1]:
+            found = [name]
+        else:
+            found = []
+            for level in (NAME, LOCAL_ID, SHORT):
+                found = [model.entity(p) for p in model.names.find(level, self.keys[level])]
+                if found:
+                    break
+        self.read(found)
+        return sorted(found)
 
     def read(self, ids: Iterable[str]) -> None:
         """Add the candidates ``ids`` (entities only: a label may also name a source, an
@@ -457,6 +477,8 @@ class _StoreLookup:
         return found[1] if found is not None and found[0] <= up_to else None
 
     def run(self) -> list[str]:
+        if self.model is not None:
+            return self.indexed()
         name, folded, short = self.name, self.keys[NAME], self.keys[SHORT]
         if _ABSOLUTE_IRI.match(name) and not any(c in name for c in '<>"{}|^`\\ \n\t'):
             try:
@@ -492,16 +514,18 @@ class _StoreLookup:
         return self.decided(SHORT) or []
 
 
-def lookup(store: Store, name: str) -> list[str]:
+def lookup(store: Store, name: str, model: Any = None) -> list[str]:
     """The entities of a store that ``name`` names by the rules: none, the one it names,
-    or every one it may name when it is ambiguous (sorted by IRI)."""
+    or every one it may name when it is ambiguous (sorted by IRI). ``model``: the
+    store's time model, whose name index then finds the candidates."""
     if len(name) > MAX_NAME_LENGTH or not _encodable(name):
         return []
-    return _StoreLookup(store, name).run()
+    return _StoreLookup(store, name, model).run()
 
 
-def find_in_store(store: Store, name: str) -> str | None:
-    """The entity of ``store`` that ``name`` names, or None when none is so called.
+def find_in_store(store: Store, name: str, model: Any = None) -> str | None:
+    """The entity of ``store`` that ``name`` names, or None when none is so called
+    (``model`` as for :func:`lookup`).
 
     Raises
     ------
@@ -509,14 +533,15 @@ def find_in_store(store: Store, name: str) -> str | None:
         With every entity so called, when more than one is.
     """
     check_name(name)
-    asked = _StoreLookup(store, name)
+    asked = _StoreLookup(store, name, model)
     found = asked.run()
     return asked.table.decide(name, found) if found else None
 
 
-def resolve_in_store(store: Store, name: str) -> str:
-    """Like :meth:`NameTable.resolve`, asking the store instead of a loaded dataset."""
-    found = find_in_store(store, name)
+def resolve_in_store(store: Store, name: str, model: Any = None) -> str:
+    """Like :meth:`NameTable.resolve`, asking the store instead of a loaded dataset
+    (``model`` as for :func:`lookup`)."""
+    found = find_in_store(store, name, model)
     if found is None:
         raise unknown(name, _hints(store, name))
     return found

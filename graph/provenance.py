@@ -127,7 +127,7 @@ def pack(
         **_blob([_stake_json(s) for s in stakes], "stake"),
         **_blob([_span_json(s) for s in reported], "reported"),
         **_blob([json.dumps(list(e), ensure_ascii=False) for e in entities], "entity"),
-        **_blob([json.dumps(meta, ensure_ascii=False)], "meta"),
+        **_blob([json.dumps(meta, ensure_ascii=False, sort_keys=True)], "meta"),
     }
 
 

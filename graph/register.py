@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import functools
 import io
 import json
 import mmap
@@ -56,7 +57,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from groupkg.graph.model import Dataset
+    from groupkg.graph.nameindex import NameIndex
     from groupkg.graph.timeline import Snapshot, Span, Stake, Timeline
 
 __all__ = [
@@ -202,6 +204,13 @@ class Register:
         self._reported = tuple(
             arrays.get(name, empty) for name in ("up_child", "up_parent", "up_start", "up_end")
         )
+        #: The entities' names, as :mod:`groupkg.graph.names` looks them up (a model
+        #: built with provenance; None otherwise).
+        self.names: NameIndex | None = None
+        from groupkg.graph.nameindex import NameIndex
+
+        if NameIndex.present(arrays):
+            self.names = NameIndex(arrays)
         #: Interest kinds, by the code the ``kind`` column holds.
         self.interests = [bytes(k).decode() for k in arrays["interests"]]
         self._ranks = {m: _ranks(self.interests, m) for m in ("control", "ownership")}
@@ -351,6 +360,13 @@ class Register:
                 (e.label, e.kind) if (e := entities.get(i)) else (local_id(i), "")
                 for i in register.ids
             ]  # fmt: skip
+            from groupkg.graph.nameindex import NameIndex, build
+            from groupkg.graph.names import Candidate
+
+            register._arrays.update(build(
+                Candidate.of(e) if (e := entities.get(i)) else None for i in register.ids
+            ))  # fmt: skip
+            register.names = NameIndex(register._arrays)
             register.sources = dict(timeline.dataset.sources)
         return register
 
@@ -538,30 +554,23 @@ class Register:
                 self.__records = _records_of(self._arrays)
         return self.__records
 
-    def _stakes(self, records: list[tuple], day: int, side: int) -> list[tuple]:
-        """Stakes of the rows valid on ``day``, those of one party and kind added up:
-        (party, low, high, flags, kind), the party being the owner (``side`` 0) or the
-        owned (1)."""
-        found: dict[tuple[int, int], list] = {}
-        for row in records:
-            if row[2] <= day < row[3]:
-                key = (row[side], row[7])
-                held = found.get(key)
-                if held is None:
-                    held = found[key] = [0.0, 0.0, 0, 0]
-                _add_stake(held, row[4], row[5], row[6])
-        return [(p, *_final_stake(v), k) for (p, k), v in found.items()]
-
     def _held_in(self, i: int) -> list[tuple]:
         """The rows of the stakes held in entity ``i``."""
         first, last = self._owned_offsets[i : i + 2].tolist()
         return self._records[first:last].tolist()
 
-    def _answer(self, stakes: list[tuple]) -> list[DirectStake]:
+    def _holdings_of(self, i: int) -> list[tuple]:
+        """The rows of the stakes entity ``i`` holds."""
+        offsets = self._owner_offsets
+        return self._records[self._owner_order[int(offsets[i]) : int(offsets[i + 1])]].tolist()
+
+    def _answer(self, found: dict[tuple[int, int, int], list], side: int) -> list[DirectStake]:
+        """The stakes :func:`_day_stakes` found, naming the owner (``side`` 0) or the owned (1)."""
         ids = self._ids
         kinds = self.interests
         answer = [
-            DirectStake(ids[p].decode(), low, high, kinds[k]) for p, low, high, _, k in stakes
+            DirectStake(ids[key[side]].decode(), *_stake_of(held)[:2], kinds[key[2]])
+            for key, held in found.items()
         ]
         if len(answer) > 1:
             answer.sort(key=lambda s: (-s.low, s.entity, s.interest))
@@ -576,16 +585,14 @@ class Register:
         i = self.position(entity_id)
         if i < 0:
             return []
-        return self._answer(self._stakes(self._held_in(i), day_number(day), 0))
+        return self._answer(_day_stakes(self._held_in(i), day_number(day)), 0)
 
     def holdings_at(self, entity_id: str, day: _dt.date | int) -> list[DirectStake]:
         """What ``entity_id`` directly holds on ``day``, largest stake first."""
         i = self.position(entity_id)
         if i < 0:
             return []
-        offsets = self._owner_offsets
-        rows = self._owner_order[int(offsets[i]) : int(offsets[i + 1])]
-        return self._answer(self._stakes(self._records[rows].tolist(), day_number(day), 1))
+        return self._answer(_day_stakes(self._holdings_of(i), day_number(day)), 1)
 
     def ancestry_at(self, entity_id: str, day: _dt.date | int) -> nx.DiGraph:
         """The control graph of ``day`` restricted to ``entity_id`` and everyone above it.
@@ -772,8 +779,10 @@ class Register:
         self, day: _dt.date, members: Iterable[str] | None = None, around: bool = False
     ) -> Snapshot:
         """The state on ``day`` as the time model gives it, from the rows: each owner's
-        stake of each kind in each entity (rows of one pair and kind added up, in the
-        order of the time model's spans), the statuses and the reported relations.
+        stake of each kind in each entity (the rows of one pair and kind that
+        :func:`_day_stakes` groups, their stakes added up by
+        :func:`~groupkg.graph.timeline.combine` in the order of the time model's
+        spans), the statuses and the reported relations.
 
         ``members`` limits it to those entities and the stakes held in them (a group);
         with ``around``, the stakes they hold too (enough for their owners and
@@ -801,16 +810,18 @@ class Register:
             known = np.flatnonzero(mask & ((self.kinds & _KNOWN) != 0))
             reported = np.flatnonzero(rep_valid & mask[rep_child])
             unnamed_at = np.flatnonzero(mask & ((self.kinds & _UNNAMED) != 0))
-        merged: dict[tuple[str, str, str], Stake] = {}
-        for row in sorted(self.origin[chosen].tolist()):
-            stake = copy.copy(self.stakes[row])
-            key = (stake.owner, stake.owned, stake.interest)
-            merged[key] = combine(merged[key], stake) if key in merged else stake
+        # The rows of one pair and kind as _day_stakes groups them, in the order of the
+        # time model's spans; their stakes combined, with their provenance.
+        chosen = chosen[np.argsort(self.origin[chosen])]
+        merged: list[Stake] = []
+        for *_, rows in _day_stakes(self._records[chosen].tolist(), d).values():
+            first, *more = (self.stakes[row[8]] for row in rows)
+            merged.append(functools.reduce(combine, more, copy.copy(first)))
         status = {self.entity(i): status_at(*self._lifetime(i), day) for i in known.tolist()}
         spans = [self.reported_spans[i] for i in reported.tolist()]
         unnamed = frozenset(self.entity(i) for i in unnamed_at.tolist())
         return Snapshot(
-            day, status, list(merged.values()),
+            day, status, merged,
             [(span.relation, span) for span in spans if span.relation is not None], unnamed,
         )  # fmt: skip
 
@@ -823,7 +834,7 @@ class Register:
 
         Returns the parents (positions, -1 where absent) and, per entity, the basis code
         of :data:`BASES` (``computed``, ``agrees``, ``completed``, ``differs``), the
-        rule of :func:`groupkg.graph.group.completion`.
+        rule of :func:`completion`, asked of each entity with reported parents.
         """
         d = day_number(day)
         computed = self.ultimate_parents_at(d, threshold)
@@ -833,18 +844,26 @@ class Register:
         valid = (start <= d) & (d < end) & (child != parent)
         if not valid.any():
             return found, basis
-        pairs = np.unique(np.stack([child[valid], parent[valid]]).astype(np.int64), axis=1)
-        c, u = pairs
-        reports = np.bincount(c, minlength=len(self))
-        agrees = computed[c] == u
-        basis[c] = BASES.index("differs")
-        one = (reports[c] == 1) & (computed[c] >= 0) & (computed[u] >= 0)
-        completes = one & ~agrees & (computed[u] != computed[c])
-        agreeing = np.zeros(len(self), dtype=bool)
-        agreeing[c[agrees]] = True
-        basis[agreeing] = BASES.index("agrees")
-        basis[c[completes]] = BASES.index("completed")
-        found[c[completes]] = computed[u[completes]]
+        c, u = np.unique(np.stack([child[valid], parent[valid]]).astype(np.int64), axis=1)
+        involved = np.unique(np.concatenate([c, u]))
+        tops: dict[int, int | None] = {
+            e: None if p < 0 else p
+            for e, p in zip(involved.tolist(), computed[involved].tolist(), strict=True)
+        }
+
+        def parent_of(position: int) -> int | None:
+            return tops[position]
+
+        bounds = np.flatnonzero(np.r_[True, c[1:] != c[:-1], True])
+        entities, reported = c[bounds[:-1]], u.tolist()
+        bases, answers = [], []
+        for first, last, entity in zip(bounds[:-1].tolist(), bounds[1:].tolist(),
+                                       entities.tolist(), strict=True):  # fmt: skip
+            name, answer = completion(reported[first:last], tops[entity], parent_of)
+            bases.append(_BASE_CODES[name])
+            answers.append(-1 if answer is None else answer)
+        basis[entities] = bases
+        found[entities] = answers
         return found, basis
 
     def effective_from_top_parents(
@@ -972,6 +991,43 @@ def _segments(timeline: Timeline, span: Span) -> Iterator[tuple[int, int, Stake]
 
 BASES = ("computed", "agrees", "completed", "differs")
 """How an entity's ultimate parent stands to a reported one (``completed_parents_at``)."""
+_BASE_CODES = {name: code for code, name in enumerate(BASES)}
+
+_T = TypeVar("_T", int, str)  # positions, or entity IRIs
+
+
+def completion(
+    reported: Sequence[_T], computed: _T | None, parent_of: Callable[[_T], _T | None]
+) -> tuple[str, _T | None]:
+    """How reported ultimate parents stand to the computed one, and the answer.
+
+    ``reported`` are the distinct parents reported for an entity on a day (not the
+    entity itself), ``computed`` its computed ultimate parent (None when it is absent
+    that day) and ``parent_of`` gives the computed ultimate parent of the reported one
+    (None when absent); it is asked at most once. Returns the basis of :data:`BASES`
+    and the ultimate parent: ``computed`` when none is reported; ``agrees`` when the
+    computed one is reported; ``completed`` when exactly one is reported, both are
+    present, and the computed chain does not already run through it (its own ultimate
+    parent is another): the answer is then that parent's ultimate parent;
+    ``differs`` otherwise, the computed answer standing. ``Group.paths`` and
+    :meth:`Register.completed_parents_at` both answer by it.
+
+    >>> tops = {"A": "A", "P": "T"}
+    >>> completion(["P"], "A", tops.get)
+    ('completed', 'T')
+    >>> completion(["P", "Q"], "A", tops.get)
+    ('differs', 'A')
+    """
+    if not reported:
+        return "computed", computed
+    if computed in reported:
+        return "agrees", computed
+    if len(reported) != 1 or computed is None:
+        return "differs", computed
+    beyond = parent_of(reported[0])
+    if beyond is None or beyond == computed:
+        return "differs", computed
+    return "completed", beyond
 
 
 def _reported_columns(
@@ -989,6 +1045,60 @@ def _reported_columns(
 
 
 # -- one day's stakes ----------------------------------------------------------------------
+#
+# The rule, over rows: those present on a day, of one pair and kind, add up (capped at
+# 100%); kinds never do; per pair the measure's kind weighs the edge. ``_day_stakes``
+# and ``_stake_of`` apply it to the rows of a few entities (``owners_at``,
+# ``holdings_at``, ``snapshot``), ``_pair_edge`` picks a pair's edge from them, and
+# ``_Edges.of`` is the same over a whole day at once, in numpy.
+
+
+def _day_stakes(records: Iterable[tuple], day: int) -> dict[tuple[int, int, int], list]:
+    """The rows of ``records`` present on ``day``, those of one pair and kind together.
+
+    ``records`` are rows as tuples (the fields of :data:`_COLUMNS`). Returns
+    ``(owner, owned, kind) -> [low, high, flags, rows]``: the bounds summed (uncapped:
+    see :func:`_stake_of`), the flags or-ed, and the rows in the order given, for
+    their provenance.
+    """
+    found: dict[tuple[int, int, int], list] = {}
+    for row in records:
+        if row[2] <= day < row[3]:
+            key = (row[0], row[1], row[7])
+            held = found.get(key)
+            if held is None:
+                found[key] = [row[4], row[5], row[6], [row]]
+            else:
+                held[0] += row[4]
+                held[1] += row[5]
+                held[2] |= row[6]
+                held[3].append(row)
+    return found
+
+
+def _stake_of(held: list) -> tuple[float, float, int]:
+    """``(low, high, flags)`` of one pair and kind from :func:`_day_stakes`: the rows
+    added up, capped at 1; two exclusive bounds added make an inclusive one."""
+    low, high, flags, rows = held
+    if len(rows) > 1:
+        flags &= ~(LOW_EXCLUSIVE | HIGH_EXCLUSIVE)
+    return min(low, 1.0), min(high, 1.0), flags
+
+
+def _pair_edge(
+    kinds: dict[int, list], ranks: Sequence[int], control: bool
+) -> tuple[int, float, float, int, bool] | None:
+    """The edge of one pair on one day, from its stakes of each kind (``kind -> held``
+    of :func:`_day_stakes`): the kind of least rank (:func:`_ranks`) weighs it, if
+    any kind weighs. Returns ``(kind, low, high, flags, consolidated)``, consolidated
+    (for ``control`` only) when a row of the pair is. One pair of :meth:`_Edges.of`.
+    """
+    weighing = [(ranks[k], k) for k in kinds if ranks[k] < _NO_WEIGHT]
+    if not weighing:
+        return None
+    kind = min(weighing)[1]
+    cons = control and any(held[2] & CONSOLIDATED for held in kinds.values())
+    return (kind, *_stake_of(kinds[kind]), cons)
 
 
 class _Edges(NamedTuple):
@@ -1006,10 +1116,11 @@ class _Edges(NamedTuple):
 
     @classmethod
     def of(cls, register: Register, day: int, ranks: np.ndarray, control: bool) -> _Edges:
-        """The rows valid on ``day``: those of one pair and kind added up (capped at
-        1), then per pair the kind of least rank (:func:`_ranks`) weighs the edge; with
-        ``control``, a consolidation or board-appointment row of the pair marks it
-        consolidated."""
+        """:func:`_day_stakes` and :func:`_pair_edge` for every pair of the register at
+        once: the rows valid on ``day``, those of one pair and kind added up (capped at
+        1, flags or-ed), then per pair the kind of least rank (:func:`_ranks`) weighs
+        the edge; with ``control``, a consolidation or board-appointment row of the
+        pair marks it consolidated."""
         valid = np.flatnonzero((register.start <= day) & (day < register.end))
         kind = register.kind[valid].astype(np.int64)
         rank = ranks[kind] if valid.size else np.zeros(0, dtype=np.int64)
@@ -1030,7 +1141,8 @@ class _Edges(NamedTuple):
         if first.size:
             low = np.minimum(np.add.reduceat(low, first), 1.0)
             high = np.minimum(np.add.reduceat(high, first), 1.0)
-        flags, src, dst, rank = flags[first], src[first], dst[first], rank[first]
+            flags = np.bitwise_or.reduceat(flags, first)
+        src, dst, rank = src[first], dst[first], rank[first]
         # The first kind of a pair (least rank) weighs its edge, if that kind weighs.
         lead = np.flatnonzero(new_pair[first])
         weighs = rank[lead] < _NO_WEIGHT
@@ -1056,14 +1168,12 @@ _NO_WEIGHT = 99
 
 
 def _ranks(interests: list[str], measure: str) -> np.ndarray:
-    """Per interest kind, its rank in :func:`groupkg.graph.timeline.pair_stakes`'s
-    choice for ``measure``: the least rank present weighs a pair's edge;
-    ``_NO_WEIGHT`` never does."""
-    from groupkg.graph.timeline import BOARD, CONSOLIDATION, SHARES, UNKNOWN, VOTES
+    """Per interest kind, its place in :data:`groupkg.graph.timeline.WEIGHING` for
+    ``measure`` (the order :func:`groupkg.graph.timeline.pair_stakes` reads): the least
+    rank present weighs a pair's edge; ``_NO_WEIGHT`` never does."""
+    from groupkg.graph.timeline import WEIGHING
 
-    order = [SHARES, CONSOLIDATION, UNKNOWN]
-    if measure == "control":
-        order = [VOTES, *order, BOARD]
+    order = WEIGHING[measure]
     return np.array(
         [order.index(k) if k in order else _NO_WEIGHT for k in interests], dtype=np.int64
     )
@@ -1081,22 +1191,6 @@ def _ranges(first: np.ndarray, last: np.ndarray) -> np.ndarray:
     if total == 0:
         return np.zeros(0, dtype=np.int64)
     return np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-
-
-def _add_stake(held: list, low: float, high: float, flags: int) -> None:
-    held[0] += low
-    held[1] += high
-    held[2] |= flags
-    held[3] += 1
-
-
-def _final_stake(held: list) -> tuple[float, float, int]:
-    """Rows of one party and kind added up, capped at 1; two exclusive bounds added
-    make an inclusive one."""
-    low, high, flags, rows = held
-    if rows > 1:
-        flags &= ~(LOW_EXCLUSIVE | HIGH_EXCLUSIVE)
-    return min(low, 1.0), min(high, 1.0), flags
 
 
 def _edge_data(low: float, high: float, flags: int) -> dict[str, Any]:

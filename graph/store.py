@@ -564,6 +564,13 @@ class OxigraphStore:
             body = result.serialize(format=table) or b""
             return well_formed_xml(body, table.media_type), table.media_type
 
+    def visible_triples(self) -> Iterator[ox.Quad]:
+        """Every triple readers see (:meth:`query`'s default graph), each as a quad of the
+        default graph; a triple several graphs hold comes once per graph."""
+        for graph in [ox.DefaultGraph(), *self.visible_graphs()]:
+            for quad in self.store.quads_for_pattern(None, None, None, graph):
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
         quads = list(ox.parse(data, format=fmt))
         with self._writing():
@@ -1102,4 +1109,15 @@ def iter_rows(store: Store, query_name: str, **params: str) -> Iterator[dict[str
     text = named_query(query_name)
     for key, value in params.items():
         text = text.replace("$" + key, value)
+    if isinstance(store, OxigraphStore):
+        # In TSV, as select_tuples reads: a Python object per term costs several
+        # times more for the thousands of rows of a large group.
+        raw, media = store.query_raw(text, TSV)
+        if media.startswith(TSV):
+            end = raw.find(b"\n")
+            header = (raw if end < 0 else raw[:end]).decode("utf-8").split("\t")
+            names = [name.removeprefix("?") for name in header]
+            for row in _tsv_tuples(raw, names):
+                yield {n: v for n, v in zip(names, row, strict=True) if v is not None}
+            return
     yield from store.select(text)

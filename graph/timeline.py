@@ -47,6 +47,7 @@ __all__ = [
     "VOTES",
     "BOARD",
     "CONSOLIDATION",
+    "WEIGHING",
 ]
 
 # The properties of a merger an absorbed company's end rests on.
@@ -58,6 +59,14 @@ MERGERS = {"Merger", "AbsorptionMerger"}
 # consolidation is a kind of its own). They are never added together.
 SHARES, VOTES, BOARD = "shareholding", "votingRights", "appointmentOfBoard"
 CONSOLIDATION, UNKNOWN = "directConsolidation", "unknownInterest"
+# Per measure, the kinds that weigh a pair's edge, first present first: ownership reads
+# shares, else a reported consolidation, else an interest of unknown kind (which may be
+# shares); control reads voting rights where stated, else that, else a right to appoint
+# the board. Other kinds weigh in neither.
+WEIGHING = {
+    "ownership": (SHARES, CONSOLIDATION, UNKNOWN),
+    "control": (VOTES, SHARES, CONSOLIDATION, UNKNOWN, BOARD),
+}
 
 
 def _begin(date: PartialDate | None) -> _dt.date | None:
@@ -540,6 +549,8 @@ def distinct_records(facts: list) -> list:
     one day add up (a subsidiary listed at 92% and at 8% is held 100%); validation
     warns about both.
     """
+    if len(facts) < 2:
+        return list(facts)
     seen: dict[tuple, object] = {}
     for fact in sorted(facts, key=lambda f: f.id):
         values = {k: v for k, v in vars(fact).items() if k not in ("id", "sources")}
@@ -647,7 +658,8 @@ def pair_stakes(stakes: dict[str, Stake]) -> tuple[Stake | None, Stake | None]:
     are never added together; other kinds (other influence, trusteeship...) are
     listed by ``owners`` but weigh in neither figure.
     """
-    shares, consolidation = stakes.get(SHARES), stakes.get(CONSOLIDATION)
-    ownership = shares or consolidation or stakes.get(UNKNOWN)
-    control = stakes.get(VOTES) or ownership or stakes.get(BOARD)
+    ownership, control = (
+        next((stakes[k] for k in WEIGHING[m] if k in stakes), None)
+        for m in ("ownership", "control")
+    )
     return ownership, control

@@ -3,7 +3,8 @@
 The property test builds small groups of entities whose names collide (the same words
 in other cases, with other legal forms, as another's alias or local id) and checks that
 ``Group.resolve`` over a memory store, ``resolve_in_store`` over an on-disk store with
-the same data and the viewer's search agree on every name.
+the same data (asking the store, or the name index of its time model) and the viewer's
+search agree on every name.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from groupkg.graph.names import (
     resolve_in_store,
     without_legal_form,
 )
+from groupkg.graph.register import Register
 from groupkg.graph.server import search_entities
 from groupkg.graph.store import Store, open_store, sparql_string
 
@@ -114,10 +116,13 @@ def test_memory_store_and_search_agree_on_every_name(entities, data):
     queries = _queries(entities, data.draw)
     with tempfile.TemporaryDirectory() as folder:
         group, disk = _stores(_turtle(entities), Path(folder))
+        model = Register.from_store(disk, cache=False)
         for name in queries:
             in_memory = _outcome(group.resolve, name)
             in_store = _outcome(partial(resolve_in_store, disk), name)
             assert in_memory == in_store, name
+            # The time model's name index, as every question on the store uses it.
+            assert _outcome(partial(resolve_in_store, disk, model=model), name) == in_memory
             if in_memory[0] == "answer":
                 found = search_entities(group.dataset, name)
                 assert found and found[0]["id"] == in_memory[1], name
@@ -154,6 +159,8 @@ def _both(colliding, name: str) -> tuple:  # type: ignore[no-untyped-def]
     group, disk = colliding
     in_memory = _outcome(group.resolve, name)
     assert _outcome(partial(resolve_in_store, disk), name) == in_memory
+    model = Register.from_store(disk, cache=False)
+    assert _outcome(partial(resolve_in_store, disk, model=model), name) == in_memory
     return in_memory
 
 
@@ -214,15 +221,20 @@ def test_a_store_asks_no_scan_for_a_name_spelled_as_stored(colliding):
     # indexes, and the queries that scan every name are not run.
     _, disk = colliding
     asked: list[str] = []
-    select = disk.select
+    select, query_raw = disk.select, disk.query_raw
 
     def spy(query: str) -> list:  # type: ignore[type-arg]
         asked.append(query)
         return select(query)
 
+    def spy_raw(query: str, media_type: str) -> tuple[bytes, str]:
+        asked.append(query)
+        return query_raw(query, media_type)
+
     disk.select = spy  # type: ignore[method-assign]
+    disk.query_raw = spy_raw  # type: ignore[method-assign]
     try:
         assert resolve_in_store(disk, "acme inc.") == EX + "b"
     finally:
-        del disk.select
+        del disk.select, disk.query_raw
     assert asked and not any("REGEX" in q or "CONTAINS" in q for q in asked)

@@ -27,10 +27,20 @@ from groupkg.graph import control, effective
 from groupkg.graph.cli import cli
 from groupkg.graph.group import Group
 from groupkg.graph.loader import load_dataset
-from groupkg.graph.register import BASES, Register
+from groupkg.graph.register import (
+    BASES,
+    HIGH_EXCLUSIVE,
+    HOLDING,
+    LOW_EXCLUSIVE,
+    Register,
+    _day_stakes,
+    _Edges,
+    _pair_edge,
+    completion,
+)
 from groupkg.graph.store import OxigraphStore, open_store
 from groupkg.graph.synth import write_synth
-from groupkg.graph.timeline import Timeline
+from groupkg.graph.timeline import Timeline, pair_stakes
 from groupkg.graph.vocab import GK, ORG
 
 TESTS = Path(__file__).parent
@@ -378,6 +388,232 @@ def test_random_registers_complete_parents_as_the_paths_answer(seed):
             assert BASES[basis[i]] == answer["ultimate_parent_basis"], (entity, day)
             bases_seen.add(answer["ultimate_parent_basis"])
     assert bases_seen & {"completed", "differs"}, bases_seen
+
+
+# -- one rule for a day's rows --------------------------------------------------------------
+
+
+def test_a_whole_day_of_edges_is_the_per_pair_rule_on_every_pair():
+    # _Edges.of is _day_stakes and _pair_edge over every pair at once: compared here
+    # pair by pair, not only through the answers built on them.
+    seen = {"several rows": 0, "several kinds": 0, "no weighing kind": 0}
+    for seed in range(8):
+        _compare_edges_pair_by_pair(RandomRegister(seed), seen)
+    assert all(seen.values()), seen
+
+
+def _compare_edges_pair_by_pair(drawn: RandomRegister, seen: dict[str, int]) -> None:
+    store = drawn.store()
+    register = Register.from_store(store)
+    snapshots = Timeline(load_dataset(store))
+    rows = register._records.tolist()
+    for day in drawn.sample_days(12):
+        d = day.toordinal()
+        pairs: dict[tuple[int, int], dict[int, list]] = {}
+        for (owner, owned, kind), held in _day_stakes(rows, d).items():
+            pairs.setdefault((owner, owned), {})[kind] = held
+            seen["several rows"] += len(held[3]) > 1
+        seen["several kinds"] += sum(len(kinds) > 1 for kinds in pairs.values())
+        snap = snapshots.snapshot(day)
+        for measure in ("control", "ownership"):
+            ranks = register._ranks[measure].tolist()
+            edges = _Edges.of(register, d, register._ranks[measure], measure == "control")
+            whole = {
+                (int(s), int(t)): (lo, hi, lex, hx, cons, hold, named)
+                for s, t, lo, hi, lex, hx, cons, hold, named in zip(*edges, strict=True)
+            }
+            assert list(whole) == sorted(whole, key=lambda p: (p[1], p[0])), (day, measure)
+            want = {}
+            for (owner, owned), kinds in pairs.items():
+                edge = _pair_edge(kinds, ranks, measure == "control")
+                # The kind it picks is the one the time model's pair_stakes weighs.
+                stakes = {
+                    s.interest: s
+                    for s in snap.owners_of(register.ids[owned])
+                    if s.owner == register.ids[owner]
+                }
+                weighed = pair_stakes(stakes)[0 if measure == "ownership" else 1]
+                if edge is None:
+                    assert weighed is None, (owner, owned, day, measure)
+                    seen["no weighing kind"] += 1
+                    continue
+                kind, low, high, flags, cons = edge
+                assert weighed is not None
+                assert register.interests[kind] == weighed.interest, (owner, owned, day)
+                want[(owner, owned)] = (
+                    low, high, bool(flags & LOW_EXCLUSIVE), bool(flags & HIGH_EXCLUSIVE),
+                    cons, bool(flags & HOLDING), not register.kinds[owner] & 2,
+                )  # fmt: skip
+            assert set(whole) == set(want), (day, measure)
+            for pair, (low, high, *rest) in want.items():
+                got_low, got_high, *got_rest = whole[pair]
+                assert (got_low, got_high) == pytest.approx((low, high), abs=1e-12), pair
+                assert [bool(x) for x in got_rest] == rest, (pair, day, measure)
+
+
+def test_owners_and_holdings_and_the_snapshot_group_rows_by_one_rule():
+    # The rows of one pair and kind on a day: two distinct records of one day add up
+    # (capped at 100%), an exclusive bound added to another becomes inclusive, kinds
+    # never add; owners_at, holdings_at and the snapshot all say so.
+    h = _ntriple_holding
+    lines = [
+        *h("h1", "P", "A", "70", day="2010-01-01"),
+        *h("h2", "P", "A", "45", day="2010-01-01"),  # with h1: 115%, capped
+        *h("h3", "P", "A", "30", day="2010-01-01", interest="votingRights"),
+        *h("h4", "Q", "A", None, day="2010-01-01", low="10", exclusive=True),
+        *h("h5", "Q", "A", None, day="2010-01-01", low="15", exclusive=True),
+        *h("h6", "R", "A", None, day="2010-01-01", low="5", exclusive=True),
+    ]
+    store = open_store("memory", default_data=False)
+    assert isinstance(store, OxigraphStore)
+    store.add_rdf("\n".join(lines).encode(), _ntriples())
+    register = Register.from_store(store)
+    day = dt.date(2011, 1, 1)
+    e = f"{BASE}".__add__
+    assert [(s.entity, round(s.low, 9), round(s.high, 9), s.interest)
+            for s in register.owners_at(e("A"), day)] == [
+        (e("P"), 1.0, 1.0, "shareholding"),
+        (e("P"), 0.3, 0.3, "votingRights"),
+        (e("Q"), 0.25, 1.0, "shareholding"),
+        (e("R"), 0.05, 1.0, "shareholding"),
+    ]  # fmt: skip
+    assert register.holdings_at(e("P"), day) == [
+        s._replace(entity=e("A")) for s in register.owners_at(e("A"), day) if s.entity == e("P")
+    ]
+    snap = Register.from_dataset(load_dataset(store), provenance=True).snapshot(day)
+    kept = {(s.owner, s.interest): s for s in snap.owners_of(e("A"))}
+    assert len(kept) == 4
+    assert kept[(e("P"), "shareholding")].percent == 100.0
+    assert sorted(kept[(e("P"), "shareholding")].facts) == [e("h1"), e("h2")]
+    both = kept[(e("Q"), "shareholding")]
+    assert (both.percent_min, both.min_exclusive) == (25.0, False)
+    assert kept[(e("R"), "shareholding")].min_exclusive
+    graph = snap.graph()
+    assert graph.edges[e("R"), e("A")]["low_exclusive"]
+    assert not graph.edges[e("Q"), e("A")]["low_exclusive"]
+    edges = register.edges_at(day)
+    q = np.flatnonzero(edges.src == register.position(e("Q")))
+    r = np.flatnonzero(edges.src == register.position(e("R")))
+    assert not edges.lex[q].any() and edges.lex[r].all()
+
+
+def _ntriple_holding(
+    name: str,
+    owner: str,
+    owned: str,
+    percent: str | None,
+    day: str,
+    low: str | None = None,
+    exclusive: bool = False,
+    interest: str | None = None,
+) -> list[str]:
+    h = f"<{BASE}{name}>"
+    lines = [
+        f"{h} {A} {_iri(GK.Holding)} .",
+        f"{h} {_iri(GK.owner)} <{BASE}{owner}> .",
+        f"{h} {_iri(GK.owned)} <{BASE}{owned}> .",
+        f'{h} {_iri(GK.validFrom)} "{day}"^^<{XSD}date> .',
+    ]
+    if percent is not None:
+        lines.append(f'{h} {_iri(GK.percent)} "{percent}"^^<{XSD}decimal> .')
+    if low is not None:
+        lines.append(f'{h} {_iri(GK.percentMin)} "{low}"^^<{XSD}decimal> .')
+    if exclusive:
+        lines.append(f'{h} {_iri(GK.percentMinExclusive)} "true"^^<{XSD}boolean> .')
+    if interest is not None:
+        lines.append(f'{h} {_iri(GK.interestType)} "{interest}" .')
+    return lines
+
+
+# -- reported ultimate parents ---------------------------------------------------------------
+
+
+def _completion_store() -> OxigraphStore:
+    """On 2011-01-01: Q holds P, B holds A, P holds C, Q holds E (60-70%); reported
+    ultimate parents: A -> P (completes A's open chain: Q), C -> P (C's chain runs
+    through P: differs), E -> Q (agrees), F -> P and Q (two: differs), G -> X (X has no
+    record, absent: differs), K -> P (K has no record, absent: differs); H alone."""
+    lines = [
+        *_ntriple_holding("h1", "Q", "P", "60", day="2010-01-01"),
+        *_ntriple_holding("h2", "B", "A", "60", day="2010-01-01"),
+        *_ntriple_holding("h3", "P", "C", "60", day="2010-01-01"),
+        *_ntriple_holding("h4", "Q", "E", "70", day="2010-01-01"),
+    ]
+    for name in "QPBACEFGH":
+        e = f"<{BASE}{name}>"
+        lines += [f"{e} {A} {_iri(GK.LegalEntity)} .",
+                  f'{e} <http://www.w3.org/2000/01/rdf-schema#label> "{name}" .']  # fmt: skip
+    for k, (child, parent) in enumerate(
+        [("A", "P"), ("C", "P"), ("E", "Q"), ("F", "P"), ("F", "Q"), ("G", "X"), ("K", "P")]
+    ):
+        r = f"<{BASE}u{k}>"
+        lines += [
+            f"{r} {A} {_iri(GK.UltimateConsolidation)} .",
+            f"{r} {_iri(GK.parent)} <{BASE}{parent}> .",
+            f"{r} {_iri(GK.child)} <{BASE}{child}> .",
+            f'{r} {_iri(GK.validFrom)} "2010-01-01"^^<{XSD}date> .',
+        ]
+    store = open_store("memory", default_data=False)
+    assert isinstance(store, OxigraphStore)
+    store.add_rdf("\n".join(lines).encode(), _ntriples())
+    return store
+
+
+def test_reported_parents_complete_the_same_way_for_one_entity_and_the_whole_register():
+    store = _completion_store()
+    register, group = Register.from_store(store), Group(store)
+    day = dt.date(2011, 1, 1)
+    parents, basis = register.completed_parents_at(day)
+    expected = {
+        "A": ("Q", "completed"), "C": ("Q", "differs"), "E": ("Q", "agrees"),
+        "F": ("F", "differs"), "G": ("G", "differs"), "H": ("H", "computed"),
+        "B": ("B", "computed"), "P": ("Q", "computed"), "Q": ("Q", "computed"),
+        "K": (None, "differs"), "X": (None, "computed"),
+    }  # fmt: skip
+    for name, (parent, how) in expected.items():
+        i = register.position(BASE + name)
+        got = register.ids[parents[i]].removeprefix(BASE) if parents[i] >= 0 else None
+        assert (got, BASES[basis[i]]) == (parent, how), name
+        if parent is not None:
+            answer = group.paths(BASE + name, day)
+            assert answer["ultimate_parent"]["id"] == BASE + parent, name
+            assert answer["ultimate_parent_basis"] == how, name
+    completed = group.paths(BASE + "A", day)
+    assert completed["computed_ultimate_parent"]["id"] == BASE + "B"
+    assert completed["reported_links"] == [[group.ref(BASE + "P"), group.ref(BASE + "B")]]
+    assert completed["paths"] == [[group.ref(BASE + e) for e in "QPBA"]]
+    assert [r["id"] for r in group.paths(BASE + "F", day)["reported_ultimate_parents"]] == [
+        BASE + "P", BASE + "Q",
+    ]  # fmt: skip
+
+
+def test_paths_asks_each_ultimate_parent_once(monkeypatch):
+    store = _completion_store()
+    group = Group(store)
+    asked: list[str] = []
+    real = control.ultimate_parent
+
+    def counted(graph, entity, **kwargs):  # noqa: ANN001, ANN202
+        asked.append(entity)
+        return real(graph, entity, **kwargs)
+
+    monkeypatch.setattr(control, "ultimate_parent", counted)
+    day = dt.date(2011, 1, 1)
+    assert group.paths(BASE + "A", day)["ultimate_parent"]["id"] == BASE + "Q"
+    assert sorted(asked) == [BASE + "A", BASE + "P"]
+
+
+def test_completion_is_one_rule_over_positions_or_names():
+    tops = {"A": "B", "P": "Q", "C": "Q"}
+    assert completion([], "A", tops.get) == ("computed", "A")
+    assert completion(["B"], "B", tops.get) == ("agrees", "B")
+    assert completion(["P"], "B", tops.get) == ("completed", "Q")
+    assert completion(["P"], "Q", tops.get) == ("differs", "Q")  # the chain runs past P
+    assert completion(["P", "R"], "B", tops.get) == ("differs", "B")
+    assert completion(["X"], "B", tops.get) == ("differs", "B")  # X absent
+    assert completion(["P"], None, tops.get) == ("differs", None)  # the entity absent
+    positions = {0: 1, 2: 3}
+    assert completion([2], 1, positions.get) == ("completed", 3)
 
 
 @pytest.fixture(scope="module")
