@@ -579,8 +579,8 @@ def _range(item: dict[str, Any]) -> str:
 @common
 def diff(before: str | None, after: str | None, event: str | None, root: str | None) -> None:
     """Holdings, entities and consolidation paths that changed between two dates."""
-    # An event is looked up among the facts read: across all time for --event.
-    group = _settings().group(root, model=not event)
+    # An event the named entity took no part in is read from the store (Group.event).
+    group = _settings().group(root, model=True)
     if event:
         if before or after:
             raise InputError("give either --event or --before/--after, not both")
@@ -751,9 +751,9 @@ def render(at: str | None, before: str | None, after: str | None, event: str | N
     """Write a self-contained HTML view of the group (no network needed to open it)."""
     from groupkg.viz.command import render as render_view
 
-    # The timeline steps through every change of the group, and --event looks the event
-    # up among the facts read: both read the neighbourhood across all time.
-    group = _settings().group(root, path_to, model=not (timeline or event))
+    # The timeline steps through every change of the group: it reads the neighbourhood
+    # across all time.
+    group = _settings().group(root, path_to, model=not timeline)
     written = render_view(
         group,
         Path(output),

@@ -94,12 +94,16 @@ class Group:
         return group
 
     @classmethod
-    def model(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
+    def model(
+        cls, store: Store, names: list[str], threshold: float = 50.0,
+        register: Register | None = None,
+    ) -> Group:  # fmt: skip
         """A question about ``names`` answered from the time model of the whole store,
-        cached beside an ``oxigraph:PATH`` store (:meth:`Register.from_store`): each day's
-        state is read for the group of the named entities on that day; only the named
-        entities' own facts are read from the store (for ``entity``)."""
-        register = Register.from_store(store)
+        cached beside an ``oxigraph:PATH`` store (:meth:`Register.from_store`; or
+        ``register``, that model already opened): each day's state is read for the group
+        of the named entities on that day; only the named entities' own facts are read
+        from the store (for ``entity``)."""
+        register = register if register is not None else Register.from_store(store)
         ids = {name: resolve_in_store(store, name, register) for name in names}
         scope = sorted(set(ids.values()))
         group = cls(store, threshold, load_dataset(store, scope, own=True), register, scope)
@@ -515,11 +519,37 @@ class Group:
         return True
 
     def event(self, event_id: str) -> Event:
-        """An event by IRI or local id."""
+        """An event by IRI or local id. From the cached model (:meth:`model`), an event
+        the named entities took no part in is read from the store with the facts of
+        those that did."""
         for event in self.dataset.events:
             if event_id in (event.id, event.id.rsplit("/", 1)[-1]):
                 return event
+        if self.scope is not None:
+            found = self._stored_event(event_id)
+            if found is not None:
+                return found
         raise InputError(f"no event {event_id!r}")
+
+    def _stored_event(self, event_id: str) -> Event | None:
+        from groupkg.graph.store import sparql_string
+
+        def text(value: str) -> str:  # no "$" left for a placeholder
+            return sparql_string(value).replace("$", "\\u0024")
+
+        rows = iter_rows(self.store, "scope-event", iri=text(event_id),
+                         local=text("/" + event_id))  # fmt: skip
+        taking_part: dict[str, set[str]] = {}
+        for row in rows:
+            iri = str(row["event"])
+            if event_id in (iri, iri.rsplit("/", 1)[-1]):
+                taking_part.setdefault(iri, set()).add(str(row["e"]))
+        for event_id_found in sorted(taking_part, key=lambda e: (e != event_id, e)):
+            found = load_dataset(self.store, sorted(taking_part[event_id_found]))
+            for event in found.events:
+                if event.id == event_id_found:
+                    return event
+        return None
 
     def event_days(self, event_id: str) -> tuple[_dt.date, _dt.date]:
         """The last day before an event and its effective day."""

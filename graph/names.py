@@ -75,20 +75,25 @@ of the store, as before, and only when no earlier level matched.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.model import Dataset, Entity, local_id
 from groupkg.graph.store import Store, iter_rows, sparql_iri, sparql_string
 
+if TYPE_CHECKING:
+    import numpy as np
+
 __all__ = [
     "AmbiguousName",
     "Candidate",
     "LEGAL_FORMS",
+    "LabelIndex",
     "NameTable",
     "UnknownName",
     "find_in_store",
@@ -97,6 +102,7 @@ __all__ = [
     "name_keys",
     "resolve_in_store",
     "search",
+    "search_in_store",
     "search_rank",
     "without_legal_form",
 ]
@@ -278,11 +284,36 @@ class NameTable:
             return ids[0]
         raise ambiguous(name, [self.by_id[i] for i in ids])
 
-    def closest(self, name: str, n: int = 5) -> list[str]:
-        """Labels of the entities with names closest to ``name``."""
-        names = {fold(c_name): c.label for c in self.by_id.values() for c_name in c.names}
-        close = difflib.get_close_matches(fold(name), list(names), n=n, cutoff=0.5)
-        return sorted({names[c] for c in close})
+    def closest(self, name: str) -> list[str]:
+        """The names closest to ``name`` (:func:`hints`), as a store finds them."""
+        pairs = sorted({(n, c.id) for c in self.by_id.values() for n in c.names})
+        for part in _hint_parts(name):
+            found = [n for n, _ in pairs if part in n.lower()][:HINTS_READ]
+            if found:
+                return hints(name, found)
+        return []
+
+
+#: How many names containing a part of an unknown name are weighed for the hints.
+HINTS_READ = 10
+
+
+def _hint_parts(name: str) -> list[str]:
+    """What the names suggested for an unknown ``name`` contain, tried in turn until one
+    is found: each of its words (the longest first), then its first four, then three
+    letters."""
+    parts: list[str] = []
+    for word in sorted(fold(name).split(), key=len, reverse=True):
+        parts += [p for p in (word, word[:4], word[:3]) if len(p) >= 2 and p not in parts]
+    return parts
+
+
+def hints(name: str, found: Iterable[str]) -> list[str]:
+    """The names to suggest for an unknown ``name`` among ``found`` (the first
+    :data:`HINTS_READ` names, by text then entity IRI, that contain a part of it): the
+    five closest, or the first five when none is close."""
+    ordered = sorted(set(found))
+    return difflib.get_close_matches(fold(name), ordered, n=5, cutoff=0.3) or ordered[:5]
 
 
 def ambiguous(name: str, candidates: list[Candidate], hint: str = "") -> AmbiguousName:
@@ -516,15 +547,90 @@ def resolve_in_store(store: Store, name: str, model: Any = None) -> str:
     return found
 
 
+class LabelIndex:
+    """The label and local id of every entity of a store, searchable by substring: what
+    :func:`search_in_store` reads instead of scanning the store for them.
+
+    ``entities`` holds ``(IRI, label, kind)`` of every entity (the cached time model of
+    an ``oxigraph:PATH`` store has them).
+    """
+
+    def __init__(self, entities: Iterable[tuple[str, str, str]]):
+        self.entities = list(entities)
+        texts = [t for e, label, _ in self.entities for t in (label, local_id(e))]
+        self._blobs: dict[bool, tuple[str, np.ndarray]] = {}
+        self._texts = texts
+
+    def _blob(self, loose: bool) -> tuple[str, np.ndarray]:
+        import numpy as np
+
+        if loose not in self._blobs:
+            parts = [_loose(t) if loose else t.lower() for t in self._texts]
+            starts = np.cumsum([0, *(len(p) + 1 for p in parts)])[:-1]
+            self._blobs[loose] = ("\n".join(parts), starts)
+        return self._blobs[loose]
+
+    def holding(self, key: str, loose: bool) -> list[tuple[str, str, str]]:
+        """The entities whose label or local id holds ``key``: with ``loose``, in their
+        letters and digits (:func:`_loose`), else in lower case."""
+        import numpy as np
+
+        blob, starts = self._blob(loose)
+        found = [m.start() for m in re.finditer(re.escape(key), blob)]
+        if not found:
+            return []
+        rows = np.unique(np.searchsorted(starts, np.array(found), side="right") - 1) // 2
+        return [self.entities[int(r)] for r in rows]
+
+
+def search_in_store(
+    store: Store, text: str, index: LabelIndex, limit: int = 20
+) -> list[tuple[Candidate, str]]:
+    """:func:`search` over the entities of a store, read for the text: the same answer
+    as :func:`search` over every entity of the store, without reading every entity.
+
+    Every rank needs a name or the local id holding the letters and digits of the text
+    less its legal forms (or, when it has none, the longest word of it), or an
+    identifier spelled as the name levels look it up (:func:`lookup`). Labels and local
+    ids are found in ``index``; legal names and aliases by a scan of the store, and
+    identifiers by the store's indexes; the entities found by the store are read
+    (:class:`_StoreLookup`), and all are ranked by :func:`search`.
+    """
+    if len(text) > MAX_NAME_LENGTH or not _encodable(text):
+        return []
+    folded = fold(text)
+    if not folded:
+        first = heapq.nsmallest(limit, index.entities, key=lambda e: (e[1].lower(), e[0]))
+        return search((Candidate(e, label, kind=kind) for e, label, kind in first), text, limit)
+    asked = _StoreLookup(store, text)
+    if _ABSOLUTE_IRI.match(text) and not any(c in text for c in '<>"{}|^`\\ \n\t'):
+        try:
+            asked.read([text])
+        except InputError:  # no IRI the store takes: no entity's
+            pass
+    literals = [_literal(s) + tag for s in _spellings(text) for tag in ("", "@en", "@ja")]
+    asked.ask("names-exact", names=" ".join(literals))
+    short = without_legal_form(folded)
+    key, loose = _loose(short), True
+    if not key:  # punctuation only: the name holds it as it is
+        key, loose = max(short.split(), key=len), False
+    strip = r"[^\p{L}\p{N}]" if loose else r"\s"
+    asked.ask("names-search", strip=_literal(strip), key=_literal(key))
+    found = dict(asked.table.by_id)
+    for entity, label, kind in index.holding(key, loose):
+        if entity not in found:
+            found[entity] = Candidate(entity, label, kind=kind)
+    return search(found.values(), text, limit)
+
+
 def _hints(store: Store, name: str) -> list[str]:
-    hints: set[str] = set()
-    for word in sorted(fold(name).split(), key=len, reverse=True):
-        for part in (word, word[:4]):
-            if len(part) >= 2 and not hints:
-                rows = iter_rows(store, "names-like", word=_literal(part))
-                hints = {str(row["n"]) for row in rows}
-    ordered = sorted(hints)
-    return difflib.get_close_matches(fold(name), ordered, n=5, cutoff=0.3) or ordered[:5]
+    """:meth:`NameTable.closest`, asking the store."""
+    for part in _hint_parts(name):
+        rows = iter_rows(store, "names-like", word=_literal(part), limit=str(HINTS_READ))
+        found = [str(row["name"]) for row in rows]
+        if found:
+            return hints(name, found)
+    return []
 
 
 def describe(candidates: list[Candidate]) -> list[dict[str, Any]]:

@@ -400,7 +400,8 @@ class Register:
             Any store; an ``oxigraph:PATH`` store gets a cache beside it.
         cache
             ``True``: ``PATH.register.npz`` beside an on-disk store (read when its key
-            matches the store's committed imports, else rebuilt and written); a path:
+            matches the store's committed imports and it was saved with provenance,
+            else rebuilt and written); a path:
             that file; ``False``: no cache.
         progress
             Called with the number of triples read so far, every 100,000 and once
@@ -413,7 +414,9 @@ class Register:
                 found = cls.load(path)
             except (OSError, ValueError, KeyError, zipfile.BadZipFile):
                 found = None
-            if found is not None and found.key == key:
+            # A register saved without provenance (as an import might, for its own use)
+            # cannot answer for a day: built again.
+            if found is not None and found.key == key and found.stakes is not None:
                 return found
         from groupkg.graph.loader import load_dataset
 

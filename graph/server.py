@@ -33,6 +33,16 @@ route; 405 another method; 406 no acceptable answer format; 413 a request body o
 request over ``--timeout``, or every worker busy.
 Errors are ``text/plain`` on ``/sparql`` and ``{"error": message}`` on ``/api``.
 
+What the answers are read from
+------------------------------
+A memory store, ``--data`` files and a ``sparql:URL`` store are read into one
+:class:`Group` at start (and again after a write). An ``oxigraph:PATH`` store is not:
+its cached time model (:meth:`Register.from_store`, ``PATH.register.npz``) is opened
+memory-mapped, and each question reads the group of the entities it names from it,
+with their own facts from the store (:meth:`Group.model`, as the command line asks);
+the search ranks the entities the store finds for the text
+(:func:`groupkg.graph.names.search_in_store`). See :class:`_Answers`.
+
 Limits
 ------
 ``max_queries`` SPARQL requests and ``max_calls`` API calls run at a time. pyoxigraph
@@ -85,10 +95,11 @@ from starlette.routing import Route
 from groupkg.graph import library, queryguard
 from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import GroupkgError, InputError
-from groupkg.graph.group import Group
+from groupkg.graph.group import Group, store_info
 from groupkg.graph.model import Dataset
-from groupkg.graph.names import Candidate, UnknownName
+from groupkg.graph.names import Candidate, LabelIndex, UnknownName, search_in_store
 from groupkg.graph.names import search as search_names
+from groupkg.graph.register import Register
 from groupkg.graph.store import (
     OxigraphStore,
     SparqlStore,
@@ -571,44 +582,55 @@ def _text(params: QueryParams, key: str) -> str:
     return value
 
 
-def _diff(group: Group, request: Request) -> Any:
+def _diff(data: _Answers, request: Request) -> Any:
     params = request.query_params
+    root = params.get("root") or None
+    group = data.group(root)
     if params.get("event"):
         if params.get("before") or params.get("after"):
             raise InputError("give either event or before/after, not both")
         before, after = group.event_days(params["event"])
     else:
         before, after = _day(params, "before", True), _day(params, "after", True)
-    return group.diff(before, after, params.get("root") or None)
+    return group.diff(before, after, root)
 
 
-def _perimeter(group: Group, request: Request) -> Any:
+def _perimeter(data: _Answers, request: Request) -> Any:
     params = request.query_params
     try:
         affiliate_min = float(params.get("affiliate_min", "20"))
     except ValueError:
         raise InputError("affiliate_min: not a number") from None
-    return group.perimeter(request.path_params["name"], _day(params), affiliate_min)
+    name = request.path_params["name"]
+    return data.group(name).perimeter(name, _day(params), affiliate_min)
 
 
-def _events(group: Group, request: Request) -> Any:
+def _events(data: _Answers, request: Request) -> Any:
     params = request.query_params
-    return group.events(
-        params.get("entity") or None,
+    name = params.get("entity") or None
+    return data.group(name).events(
+        name,
         _day(params, "from") if params.get("from") else None,
         _day(params, "to") if params.get("to") else None,
     )
 
 
-def _prepared(group: Group, request: Request) -> Any:
+def _prepared(data: _Answers, request: Request) -> Any:
     values = dict(request.query_params)
-    text = library.prepare(group.store, request.path_params["name"], values)
+    text = library.prepare(data.store, request.path_params["name"], values)
     return {"name": request.path_params["name"], "parameters": values, "text": text}
 
 
-def _by_name(method: str) -> Callable[[Group, Request], Any]:
-    def answer(group: Group, request: Request) -> Any:
-        return getattr(group, method)(request.path_params["name"], _day(request.query_params))
+def _effective(data: _Answers, request: Request) -> Any:
+    params = request.query_params
+    owner, target = _text(params, "owner"), _text(params, "target")
+    return data.group(owner, target).effective(owner, target, _day(params))
+
+
+def _by_name(method: str) -> Callable[[_Answers, Request], Any]:
+    def answer(data: _Answers, request: Request) -> Any:
+        name = request.path_params["name"]
+        return getattr(data.group(name), method)(name, _day(request.query_params))
 
     return answer
 
@@ -654,24 +676,20 @@ def _refuse_unknown_parameters(request: Request, route: str) -> None:
         )
 
 
-_API: dict[str, Callable[[Group, Request], Any]] = {
-    "/api/info": lambda group, request: group.info(),
+_API: dict[str, Callable[[_Answers, Request], Any]] = {
+    "/api/info": lambda data, request: store_info(data.store),
     "/api/entity/{name:path}": _by_name("entity"),
     "/api/owners/{name:path}": _by_name("owners"),
     "/api/holdings/{name:path}": _by_name("holdings"),
     "/api/paths/{name:path}": _by_name("paths"),
     "/api/perimeter/{name:path}": _perimeter,
-    "/api/effective": lambda group, request: group.effective(
-        _text(request.query_params, "owner"),
-        _text(request.query_params, "target"),
-        _day(request.query_params),
-    ),
+    "/api/effective": _effective,
     "/api/queries/{name}": _prepared,
     "/api/diff": _diff,
     "/api/events": _events,
-    "/api/entities": lambda group, request: {
+    "/api/entities": lambda data, request: {
         "query": request.query_params.get("q", ""),
-        "entities": search_entities(group.dataset, request.query_params.get("q", "")),
+        "entities": data.search(request.query_params.get("q", "")),
     },
 }
 
@@ -679,15 +697,77 @@ _API: dict[str, Callable[[Group, Request], Any]] = {
 # -- what a worker runs (functions sent to it by name, with plain arguments) ---------------
 
 
+class _Answers:
+    """What the answers are read from: the store, and either the group of the whole
+    store read into memory (a memory store, ``--data`` files, a ``sparql:URL`` store),
+    or the cached time model of an ``oxigraph:PATH`` store (:class:`Register`, memory-
+    mapped), from which a question about some entities reads only their group on the
+    days asked, and their own facts, as the command line does (:meth:`Group.model`).
+
+    Of a modelled store, a question naming no entity (``diff`` without ``root``,
+    ``events`` without ``entity``, the picture of every group) reads the whole store,
+    once, when first asked."""
+
+    #: Groups of the names last asked about, kept (the viewer asks five questions of one
+    #: entity at once).
+    KEPT = 8
+
+    def __init__(self, store: Store, threshold: float, group: Group | None = None,
+                 register: Register | None = None):  # fmt: skip
+        self.store: Store = store
+        self.threshold = threshold
+        self.whole: Group | None = group
+        self.register = register
+        self.groups: collections.OrderedDict[tuple[Any, ...], Group] = collections.OrderedDict()
+        self._labels: LabelIndex | None = None
+
+    def group(self, *names: str | None) -> Group:
+        """The group a question about ``names`` needs (see the class)."""
+        named = tuple(dict.fromkeys(n for n in names if n))
+        if self.register is None or not named:
+            if self.whole is None:
+                self.whole = Group(self.store, threshold=self.threshold)
+            return self.whole
+        found = self.groups.get(named)
+        if found is None:
+            found = Group.model(self.store, list(named), self.threshold, self.register)
+            self.groups[named] = found
+            while len(self.groups) > self.KEPT:
+                self.groups.popitem(last=False)
+        else:
+            self.groups.move_to_end(named)
+        return found
+
+    def search(self, text: str) -> list[dict[str, Any]]:
+        """The viewer's search (:func:`search_entities`): of a modelled store, the
+        entities the store finds for the text, ranked by the same rules."""
+        if self.register is None:
+            return search_entities(self.group().dataset, text)
+        if self._labels is None:
+            info, ids = self.register.entity_info or [], self.register.ids
+            self._labels = LabelIndex(
+                (ids[i], label, kind) for i, (label, kind) in enumerate(info) if kind
+            )
+        found = search_in_store(self.store, text, self._labels)
+        return [{"id": c.id, "name": c.label, "kind": c.kind, "matched": matched}
+                for c, matched in found]  # fmt: skip
+
+
+def _modelled(store: Store) -> bool:
+    """Whether ``store`` is answered from its cached time model: an ``oxigraph:PATH``
+    store (the command line's rule, :meth:`Settings.group`)."""
+    return isinstance(store, OxigraphStore) and store.path is not None
+
+
 class _WorkerState:
-    """What a worker answers from: the group it inherited (with its store opened
+    """What a worker answers from (:class:`_Answers`, inherited, with its store opened
     afresh) and the answers it has given. Neither changes while the worker lives (a
     worker is replaced when the data changes), so an answer given once is given again
     as it was; the answers kept are bounded by ``budget`` bytes, the least recently
     asked dropped first."""
 
-    def __init__(self, group: Group, budget: int):
-        self.group = group
+    def __init__(self, data: _Answers, budget: int):
+        self.data = data
         self.budget = budget
         self.kept: collections.OrderedDict[tuple[Any, ...], bytes] = collections.OrderedDict()
         self.size = 0
@@ -726,7 +806,7 @@ def _api_job(worker: _WorkerState, route: str, path_params: dict[str, Any],
     """The JSON answer of an API route (``items``: its query parameters)."""
     key = ("api", route, tuple(sorted(path_params.items())), tuple(sorted(items)))
     asked = cast(Request, _Asked(path_params, items))
-    return worker.answer(key, lambda: _json(_API[route](worker.group, asked)))
+    return worker.answer(key, lambda: _json(_API[route](worker.data, asked)))
 
 
 def _view_job(worker: _WorkerState, items: list[tuple[str, str]]) -> bytes:
@@ -736,7 +816,9 @@ def _view_job(worker: _WorkerState, items: list[tuple[str, str]]) -> bytes:
         from groupkg import viz  # the picture is an exporter above the core
 
         params = QueryParams(items)
-        page = viz.to_html(viz.view_at(worker.group, _day(params), path_to=params.get("entity")))
+        entity = params.get("entity") or None
+        group = worker.data.group(entity)
+        page = viz.to_html(viz.view_at(group, _day(params), path_to=params.get("entity")))
         return page.encode("utf-8")
 
     return worker.answer(("view", tuple(sorted(items))), draw)
@@ -745,7 +827,7 @@ def _view_job(worker: _WorkerState, items: list[tuple[str, str]]) -> bytes:
 def _query_job(worker: _WorkerState, query: str, accept: str | None,
                options: dict[str, Any]) -> tuple[bytes, str]:  # fmt: skip
     """A SPARQL query's answer (never kept: it has a deadline and a row cap)."""
-    return run_query(worker.group.store, query, accept, **options)
+    return run_query(worker.data.store, query, accept, **options)
 
 
 # -- the application ----------------------------------------------------------------
@@ -829,11 +911,14 @@ def _written(store: Store) -> str | None:
     return None
 
 
-def _warm(group: Group) -> None:
+def _warm(data: _Answers) -> None:
     """Work out what most requests ask first (the picture of today) in the server, so
-    that every worker forked from it starts with it."""
+    that every worker forked from it starts with it: of a whole group read into
+    memory, its state today."""
+    if data.whole is None:
+        return
     try:
-        group.snapshot(_dt.date.today())
+        data.whole.snapshot(_dt.date.today())
     except Exception:  # noqa: BLE001 - a request asking for it gets the error
         pass
 
@@ -853,13 +938,24 @@ def _prepare_worker(store: Store) -> None:
         queryguard.deny_network()
 
 
+def _answers(source: Group | Store, threshold: float) -> _Answers:
+    """What a server on ``source`` answers from (see :class:`_Answers`): a group is
+    kept as it is; a store is answered from its cached time model when it is an
+    ``oxigraph:PATH`` store, else read into a group."""
+    if isinstance(source, Group):
+        return _Answers(source.store, source.threshold, group=source)
+    if _modelled(source):
+        return _Answers(source, threshold, register=Register.from_store(source))
+    return _Answers(source, threshold, group=Group(source, threshold=threshold))
+
+
 class _Server:
     """The state one running server shares between requests."""
 
-    def __init__(self, group: Group, allow_update: bool, token: str | None, limits: Limits):
+    def __init__(self, data: _Answers, allow_update: bool, token: str | None, limits: Limits):
         if allow_update and not token:
             raise ValueError("updates need a bearer token")
-        self.group = group
+        self.data = data
         self.allow_update = allow_update
         self.token = token
         self.limits = limits
@@ -869,8 +965,8 @@ class _Server:
         # keeps the next one waiting until it has really finished.
         self.writing = threading.Lock()
         self.refreshing = threading.Lock()
-        self.seen = _state(group.store)
-        self.mark = _written(group.store)
+        self.seen = _state(data.store)
+        self.mark = _written(data.store)
         folder = resources.files("groupkg.graph").joinpath("server_assets")
         self.assets = {n: folder.joinpath(n).read_bytes() for n in [*_ASSETS, "index.html"]}
         self.queries = named_queries()
@@ -881,19 +977,20 @@ class _Server:
 
         from groupkg import viz  # noqa: F401
 
-        _warm(group)
+        _warm(data)
         # Forked now, before the server has other threads; each opens the store in
-        # prepare_worker and answers from the group it inherits.
+        # prepare_worker and answers from what it inherits.
         self.pool = WorkerPool(
             limits.workers or default_workers(), self._worker_context,
             max_memory=limits.max_memory,
         )  # fmt: skip
 
     def _worker_context(self) -> _WorkerState:
-        """Run in each worker right after its fork: the group as the server had it."""
-        _prepare_worker(self.group.store)
+        """Run in each worker right after its fork: the answers' source as the server
+        had it."""
+        _prepare_worker(self.data.store)
         limit = self.limits.max_memory
-        return _WorkerState(self.group, min(_ANSWERS, limit // 8) if limit else _ANSWERS)
+        return _WorkerState(self.data, min(_ANSWERS, limit // 8) if limit else _ANSWERS)
 
     def close(self) -> None:
         """Stop every worker (the server is stopping)."""
@@ -909,8 +1006,8 @@ class _Server:
         """``fn(group, *args)`` in a worker process (see :class:`WorkerPool`), holding
         one of ``slots``; killed at the timeout or past ``max_memory``, which frees its
         slot at once. ``fn`` is sent by name: a function of this module."""
-        if _state(self.group.store) != self.seen:
-            await run_in_threadpool(self.fresh_group)
+        if _state(self.data.store) != self.seen:
+            await run_in_threadpool(self.fresh_data)
         return await self._holding(
             slots, lambda left: run_in_threadpool(self._isolated, fn, args, left)
         )
@@ -959,27 +1056,31 @@ class _Server:
                 f"worker failed ({died.reason}); narrow it",
             ) from None
 
-    def fresh_group(self) -> Group:
-        """The group as the store holds it now. When the files of an ``oxigraph:PATH``
-        store have changed since it was read (another process wrote to it, or
-        compacted it), it is opened again, and re-read if its write mark has changed
-        too; the workers are replaced by ones that open it afresh."""
-        if _state(self.group.store) == self.seen:
-            return self.group
+    def fresh_data(self) -> _Answers:
+        """What the answers are read from as the store holds it now. When the files of
+        an ``oxigraph:PATH`` store have changed since it was read (another process
+        wrote to it, or compacted it), it is opened again, and its time model (or its
+        group) read again if its write mark has changed too; the workers are replaced
+        by ones that open it afresh."""
+        if _state(self.data.store) == self.seen:
+            return self.data
         with self.refreshing:
-            state = _state(self.group.store)
+            state = _state(self.data.store)
             if state != self.seen:
-                store = _reopened(self.group.store)
+                store = _reopened(self.data.store)
                 mark = _written(store)
                 if mark is None or mark != self.mark:
-                    group = Group(store, threshold=self.group.threshold)
-                    _warm(group)
-                    self.group, self.mark = group, mark
+                    data = _answers(store, self.data.threshold)
+                    _warm(data)
+                    self.data, self.mark = data, mark
                 else:  # the same facts: only the files changed (a compaction)
-                    self.group.store = store
+                    self.data = _Answers(store, self.data.threshold, group=self.data.whole,
+                                         register=self.data.register)  # fmt: skip
+                    if self.data.whole is not None:
+                        self.data.whole.store = store
                 self.seen = state
                 self.pool.refresh()
-        return self.group
+        return self.data
 
     # -- /sparql ---------------------------------------------------------------------
 
@@ -1087,7 +1188,7 @@ class _Server:
             return self._apply_alone(update, dataset)
 
     def _apply_alone(self, update: str, dataset: dict[str, Any]) -> str | None:
-        store = self.group.store
+        store = self.data.store
         apply = getattr(store, "update", None)
         if apply is None:
             raise Refused(501, f"the store {store.description} takes no updates here")
@@ -1102,10 +1203,11 @@ class _Server:
         if flush is not None:
             flush()
         try:
-            # The analytics read the store once; read it again so the API sees the update.
-            group = Group(store, threshold=self.group.threshold)
-            _warm(group)
-            self.group = group
+            # The analytics read the store (or its time model) once; read it again so
+            # the API sees the update.
+            data = _answers(store, self.data.threshold)
+            _warm(data)
+            self.data = data
             self.seen = _state(store)
         except GroupkgError as exc:
             return f"update applied, but the API keeps the data it had: {exc}"
@@ -1293,15 +1395,18 @@ def check_origin(origin: str) -> str:
 
 
 def create_app(
-    group: Group,
+    source: Group | Store,
     *,
+    threshold: float = 50.0,
     allow_update: bool = False,
     token: str | None = None,
     limits: Limits | None = None,
     allowed_hosts: Sequence[str] | None = None,
     cors: str | None = None,
 ) -> Starlette:
-    """The ASGI application serving ``group``.
+    """The ASGI application serving ``source``: a group read into memory, or a store
+    (an ``oxigraph:PATH`` store is answered from its cached time model, any other is
+    read into a group with the control ``threshold``).
 
     ``allowed_hosts`` restricts the ``Host`` header (against DNS rebinding); ``None``
     accepts any. Requests from browsers on other origins are refused, except from
@@ -1312,7 +1417,7 @@ def create_app(
     ValueError
         When ``allow_update`` is given without a ``token``.
     """
-    server = _Server(group, allow_update, token, limits or Limits())
+    server = _Server(_answers(source, threshold), allow_update, token, limits or Limits())
     routes = [
         Route("/", server.index),
         Route("/static/{name}", server.asset),
@@ -1400,8 +1505,9 @@ def check_token(token: str) -> str:
 
 
 def run(
-    group_factory: Callable[[], Group],
+    source_factory: Callable[[], Group | Store],
     *,
+    threshold: float = 50.0,
     host: str = "127.0.0.1",
     port: int = 8000,
     allow_update: bool = False,
@@ -1409,24 +1515,25 @@ def run(
     limits: Limits | None = None,
     cors: str | None = None,
 ) -> None:
-    """Load the group, then serve it until interrupted (SIGINT or SIGTERM)."""
+    """Open the data, then serve it until interrupted (SIGINT or SIGTERM)."""
     import uvicorn
 
     click.echo("groupkg serve: loading the data...", err=True)
-    group = group_factory()
+    source = source_factory()
     # Bound to loopback, only loopback names may address the server: a page whose own
     # name was rebound to 127.0.0.1 cannot read the data. (Starlette reads the name in
     # "Host: [::1]:8000" as "[::1]", brackets and all.)
     hosts = loopback_hosts(host)
     app = create_app(
-        group, allow_update=allow_update, token=token, limits=limits, allowed_hosts=hosts,
-        cors=cors,
+        source, threshold=threshold, allow_update=allow_update, token=token, limits=limits,
+        allowed_hosts=hosts, cors=cors,
     )  # fmt: skip
     mode = "updates need the bearer token" if allow_update else "read-only"
     mode += f", {app.state.server.pool.size} workers"
     where = f"[{host}]" if ":" in host else host
     click.echo(
-        f"groupkg serve: {group.store.description}, {mode}; viewer http://{where}:{port}/, "
+        f"groupkg serve: {app.state.server.data.store.description}, {mode}; "
+        f"viewer http://{where}:{port}/, "
         f"SPARQL http://{where}:{port}/sparql, API http://{where}:{port}/api/info",
         err=True,
     )
@@ -1521,8 +1628,9 @@ def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: 
     limits = Limits(timeout=timeout, max_results=max_results, max_body=max_body,
                     max_memory=max_memory << 20, workers=workers or 0)  # fmt: skip
     try:
-        run(settings.group, host=host, port=port, allow_update=allow_update, token=token,
-            limits=limits, cors=cors)  # fmt: skip
+        # An oxigraph:PATH store is answered from its cached time model: not read whole.
+        run(settings.open, threshold=settings.threshold, host=host, port=port,
+            allow_update=allow_update, token=token, limits=limits, cors=cors)  # fmt: skip
     except GroupkgError as exc:
         raise UserError(str(exc)) from None
 

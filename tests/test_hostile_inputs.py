@@ -347,6 +347,9 @@ def test_a_full_disk_during_a_bulk_load_leaves_the_store_as_it_was(
         def __getattr__(self, name):
             return getattr(self.inner, name)
 
+        def __len__(self):
+            return len(self.inner)
+
     monkeypatch.setattr(store_module, "BLOCK_BYTES", 4096)  # several blocks
     real = store.store
     store.store = FillsUp(real)

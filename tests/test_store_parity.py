@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -366,4 +367,84 @@ def test_the_command_line_answers_alike(loaded):
         rows = _invoke("--store", store, "sparql", TRIPLES, "--format", "csv")
         if rows != want_rows:
             differences.append((store, "sparql", (TRIPLES,), want_rows[1], rows[1]))
+    assert not differences, _explain(differences)
+
+
+# -- through the server ----------------------------------------------------------------------
+
+# The datasets every API route is asked about on a server over the memory store and on one
+# over the oxigraph:PATH store (answered from its cached time model).
+SERVED_DATASETS = ["iij", "random-1", "groups-0", "parity-edges"]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def _api_questions(loaded: Loaded, group: Group) -> Iterator[str]:
+    """Every route of the API, as paths with their query strings: each entity on some of
+    the days, the questions about the whole store, the search for names and parts of
+    them, unknown names, and the picture the viewer shows."""
+    quote = urllib.parse.quote
+    entities = sorted(group.dataset.entities)
+    days = [d.isoformat() for d in loaded.days]
+    chosen = days[:: max(1, len(days) // 3)]
+    for number, entity in enumerate(entities):
+        label = group.dataset.entities[entity].label
+        for turn, day in enumerate(chosen):
+            name = quote(entity if turn % 2 else label, safe="")
+            for route in ("entity", "owners", "holdings", "paths", "perimeter"):
+                yield f"/api/{route}/{name}?at={day}"
+            yield f"/view?{urllib.parse.urlencode({'entity': entity, 'at': day})}"
+        yield f"/api/events?{urllib.parse.urlencode({'entity': entity})}"
+        yield f"/api/events?{urllib.parse.urlencode({'entity': label, 'from': days[0]})}"
+        yield f"/api/entities?{urllib.parse.urlencode({'q': label})}"
+        yield f"/api/entities?{urllib.parse.urlencode({'q': label[: 1 + len(label) // 2]})}"
+        yield f"/api/entities?{urllib.parse.urlencode({'q': label.upper().replace(' ', '')})}"
+        if number % 3 == 0 and len(days) > 1:
+            turn = number // 3 % (len(days) - 1)
+            before, after = days[turn], days[turn + 1]
+            yield "/api/diff?" + urllib.parse.urlencode(
+                {"before": before, "after": after, "root": entity})
+        if number % 4 == 0:
+            target = entities[(number * 7 + 3) % len(entities)]
+            yield "/api/effective?" + urllib.parse.urlencode(
+                {"owner": entity, "target": target, "at": days[-1]})
+    for day in days[:2]:
+        yield f"/view?at={day}"
+    yield "/api/diff?" + urllib.parse.urlencode({"before": days[0], "after": days[-1]})
+    for event in group.dataset.events[:4]:
+        yield "/api/diff?" + urllib.parse.urlencode({"event": event.id})
+        # a root that took part in the event, and one that may not have
+        for root in [*event.participants[:1], entities[len(entities) // 2]]:
+            yield "/api/diff?" + urllib.parse.urlencode({"event": event.id, "root": root})
+    yield "/api/events"
+    yield f"/api/events?to={days[len(days) // 2]}"
+    yield "/api/entities?q="
+    yield "/api/entities?q=" + quote("-")
+    yield "/api/entities?q=" + quote("Ltd.")
+    yield "/api/owners/" + quote("no such entity, surely", safe="") + f"?at={days[0]}"
+    yield "/api/queries/owners-at?" + urllib.parse.urlencode({"entity": entities[0], "at": days[0]})
+
+
+@pytest.mark.parametrize("loaded", SERVED_DATASETS, indirect=True)
+def test_every_api_route_answers_alike_on_the_cached_time_model(loaded, start_server):
+    group = Group(loaded.memory)
+    memory = start_server(*loaded.data, "--workers", "1")
+    disk = start_server("--store", loaded.disk, "--workers", "1")
+    differences, asked = [], 0
+    for path in _api_questions(loaded, group):
+        want, got = _get(memory + path), _get(disk + path)
+        assert want[0] < 500, (path, want)
+        if got != want:
+            differences.append(("oxigraph:PATH (server)", path, (), want[1], got[1]))
+        asked += 1
+    info = [json.loads(_get(url + "/api/info")[1]) for url in (memory, disk)]
+    assert info[1]["store"] == loaded.disk
+    assert {**info[1], "store": "memory"} == info[0]
+    assert asked > 50
     assert not differences, _explain(differences)

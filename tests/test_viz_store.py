@@ -1,7 +1,8 @@
 """``groupkg render`` draws the same page from an ``oxigraph:PATH`` store's cached time
 model (:meth:`Group.model`, as the command line asks it with ``--root``/``--path``) as
 from a memory store holding the same data: the bundled IIJ group, every entity as the
-root at a date and across pairs of days, and the consolidation paths to it."""
+root at a date, across pairs of days and across events, and the consolidation paths to
+it."""
 
 from __future__ import annotations
 
@@ -55,6 +56,13 @@ def test_render_from_the_cached_model_gives_the_memory_stores_page(stores, tmp_p
             ("--before --after --root", (entity,),
              lambda g, p, e=entity, b=before, a=after: render(g, p, before=b, after=a, root=e)),
         ]  # fmt: skip
+    # --event: the events are named by local id and by IRI, with a root that took part
+    # in them or not (read from the store then)
+    for number, event in enumerate(memory.dataset.events):
+        name = event.id if number % 2 else event.id.rsplit("/", 1)[-1]
+        for entity in (event.participants[0], entities[number * 5 % len(entities)]):
+            questions.append(("--event --root", (entity,),
+                              lambda g, p, e=entity, n=name: render(g, p, event=n, root=e)))
     differences, drawn = [], 0
     for what, names, draw in questions:
         want = _page(memory, tmp_path, draw)
