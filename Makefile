@@ -26,8 +26,9 @@ demo: install
 	@mkdir -p $(OUT)
 	PATH="$(BIN):$$PATH" sh scripts/demo.sh $(OUT)
 
-## test: install what the tests need, then run them all
+## test: install what the tests need, check the layers of the code, then run every test
 test: install-test
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 ## bench: the benchmark harness at 10k, 100k and 1M entities (big files under /tmp)
@@ -39,8 +40,12 @@ bench: install-test
 fuzz: install-test
 	GROUPKG_FUZZ=full $(BIN)/python -m pytest tests/fuzz -q
 
+## check: the linters and formatter, the type checker, then everything `make test` runs
 check: install-test
-	$(BIN)/ruff check graph viz tests
+	$(BIN)/ruff check graph viz tests benchmarks scripts
+	$(BIN)/ruff format --check graph viz tests benchmarks scripts
+	$(BIN)/mypy graph viz
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 clean:

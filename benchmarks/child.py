@@ -29,7 +29,7 @@ from pathlib import Path
 
 
 def load_oxigraph(file: str, store_path: str) -> dict[str, float]:
-    from groupkg.graph.importer import import_file
+    from groupkg.graph.formats.importer import import_file
     from groupkg.graph.store import open_store
 
     start = time.perf_counter()
@@ -57,8 +57,8 @@ def load_floor(file: str, store_path: str) -> dict[str, float]:
 
 
 def register_store(store_path: str) -> dict[str, float]:
-    from groupkg.graph.register import Register
     from groupkg.graph.store import OxigraphStore
+    from groupkg.graph.timemodel.register import Register
 
     start = time.perf_counter()
     store = OxigraphStore(store_path, read_only=True)
@@ -71,7 +71,7 @@ def register_store(store_path: str) -> dict[str, float]:
 
 
 def register_file(file: str, store_path: str) -> dict[str, float]:
-    from groupkg.graph.register import Register
+    from groupkg.graph.timemodel.register import Register
 
     start = time.perf_counter()
     register = Register.from_ntriples([file])

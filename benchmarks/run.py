@@ -113,7 +113,7 @@ class Bench:
     # -- one size -------------------------------------------------------------------
 
     def size(self, n: int) -> tuple[int, list[Figure]]:
-        from groupkg.graph.synth import write_synth
+        from groupkg.graph.formats.synth import write_synth
 
         options = self.options
         source = self.work / f"synth-{n}-{options.seed}.nt"
@@ -385,7 +385,7 @@ class Bench:
                 "store looks every IRI a query returns up on disk, so reading a million "
                 "entities' facts back out takes minutes."
             )
-        from groupkg.graph.register import Register
+        from groupkg.graph.timemodel.register import Register
 
         if not hasattr(Register, "from_ntriples"):
             return figures
@@ -403,8 +403,8 @@ class Bench:
         return figures
 
     def questions(self, n: int, source: Path, store_path: Path) -> list[Figure | None]:
-        from groupkg.graph.register import Register
         from groupkg.graph.store import OxigraphStore
+        from groupkg.graph.timemodel.register import Register
 
         store = OxigraphStore(store_path, read_only=True)
         register = Register.from_store(store)
@@ -485,8 +485,8 @@ class Bench:
         return calls
 
     def reopen(self, n: int, store_path: Path) -> Figure:
-        from groupkg.graph.register import Register
         from groupkg.graph.store import OxigraphStore
+        from groupkg.graph.timemodel.register import Register
 
         self.say(n, "reopening")
         whole, opening = [], []
@@ -600,7 +600,7 @@ class Bench:
             extra={"cold": cold},
         )
         if n <= self.options.nx_max:
-            from groupkg.graph.control import ultimate_parents
+            from groupkg.graph.analytics.control import ultimate_parents
 
             build, graph = timed(register.networkx_at, day, False)
             compute, _ = timed(ultimate_parents, graph)
@@ -625,7 +625,7 @@ class Bench:
 
     def effective(self, n: int, register: Any, parents: np.ndarray) -> Figure:
         from benchmarks.peers import one_solve, path_products
-        from groupkg.graph.effective import effective_ownership_from
+        from groupkg.graph.analytics.effective import effective_ownership_from
 
         self.say(n, "effective stakes of every top parent")
         day = DAY.toordinal()
@@ -670,7 +670,7 @@ class Bench:
             total, _ = estimate(lambda top: effective_ownership_from(graph, top))
             figure.others.append(
                 Other(
-                    "groupkg.graph.effective, one owner at a time",
+                    "groupkg.graph.analytics.effective, one owner at a time",
                     total,
                     "same sample, scaled to all",
                 )
@@ -967,7 +967,7 @@ def verdicts(
     effective = seconds("effective")
     judge(
         "effective",
-        format_seconds(effective) + "; equal to groupkg.graph.effective in the tests",
+        format_seconds(effective) + "; equal to groupkg.graph.analytics.effective in the tests",
         effective <= 5,
         f"{effective / 5:.1f}x",
         was("effective"),

@@ -62,7 +62,7 @@ class serving:  # noqa: N801 - used as a context manager, like open()
             port = probe.getsockname()[1]
         root = Path(__file__).resolve().parent.parent
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "groupkg.graph.server", "--host", "127.0.0.1",
+            [sys.executable, "-m", "groupkg.graph.cli.serve", "--host", "127.0.0.1",
              "--port", str(port), *self.options],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=root,
         )  # fmt: skip
@@ -213,8 +213,8 @@ def synth_calls(store_path: Path, count: int = 20, seed: int = 1) -> list[tuple[
     at the day asked (from the register index of the store)."""
     import numpy as np
 
-    from groupkg.graph.register import Register
     from groupkg.graph.store import OxigraphStore
+    from groupkg.graph.timemodel.register import Register
 
     store = OxigraphStore(store_path, read_only=True)
     try:

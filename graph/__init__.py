@@ -10,15 +10,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from groupkg.graph.control import (
+    from groupkg.graph.analytics.control import (
         consolidation_paths,
         controlled_by,
         controllers_of,
         perimeter,
         ultimate_parent,
     )
+    from groupkg.graph.analytics.effective import effective_ownership, effective_ownership_from
     from groupkg.graph.dates import PartialDate, parse_date
-    from groupkg.graph.effective import effective_ownership, effective_ownership_from
     from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
     from groupkg.graph.group import Group
     from groupkg.graph.model import (
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         Relation,
     )
     from groupkg.graph.store import OxigraphStore, SparqlStore, Store, open_store
-    from groupkg.graph.timeline import Snapshot, Stake, Timeline
+    from groupkg.graph.timemodel.timeline import Snapshot, Stake, Timeline
 
 # Where each public name lives. The package imports none of them until one is asked
 # for: a process that needs only the store or the register index (a command-line

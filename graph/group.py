@@ -13,12 +13,12 @@ from typing import Any
 
 from groupkg.graph.dates import day_before
 from groupkg.graph.errors import InputError
-from groupkg.graph.loader import load_dataset, neighbourhood
+from groupkg.graph.facts.loader import load_dataset, neighbourhood
+from groupkg.graph.facts.names import NameTable, resolve_in_store
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
-from groupkg.graph.names import NameTable, resolve_in_store
-from groupkg.graph.register import Register, completion
 from groupkg.graph.store import Store, iter_rows
-from groupkg.graph.timeline import IssuedShares, Snapshot, Stake, Timeline, status_at
+from groupkg.graph.timemodel.register import Register, completion
+from groupkg.graph.timemodel.timeline import IssuedShares, Snapshot, Stake, Timeline, status_at
 
 __all__ = ["Group", "store_info"]
 
@@ -199,7 +199,7 @@ class Group:
         return self.register.lifetime(entity_id)
 
     def resolve(self, name: str) -> str:
-        """The entity ``name`` names, by the rules of :mod:`groupkg.graph.names`."""
+        """The entity ``name`` names, by the rules of :mod:`groupkg.graph.facts.names`."""
         if name in self.resolved:
             return self.resolved[name]
         return self.names.resolve(name)
@@ -305,7 +305,7 @@ class Group:
         }
 
     def consolidation_paths(self, snap: Snapshot, entity_id: str) -> list[list[str]]:
-        from groupkg.graph import control
+        from groupkg.graph.analytics import control
 
         graph = snap.graph(unnamed=False)  # built once a state: diff asks every entity
         if entity_id not in graph:
@@ -324,7 +324,7 @@ class Group:
         ``differs`` (the computed chain runs past the reported parent, or several are
         reported: the computed answer stands, the reported one is shown beside it).
         """
-        from groupkg.graph import control
+        from groupkg.graph.analytics import control
 
         entity_id = self.resolve(name)
         snap = self.snapshot(day)
@@ -378,7 +378,7 @@ class Group:
         }
 
     def effective(self, owner: str, target: str, day: _dt.date) -> dict[str, Any]:
-        from groupkg.graph.effective import effective_ownership
+        from groupkg.graph.analytics.effective import effective_ownership
 
         owner_id, target_id = self.resolve(owner), self.resolve(target)
         graph = self.snapshot(day).graph(measure="ownership")
@@ -396,7 +396,7 @@ class Group:
         }
 
     def perimeter(self, name: str, day: _dt.date, affiliate_min: float = 20.0) -> dict[str, Any]:
-        from groupkg.graph import control
+        from groupkg.graph.analytics import control
 
         entity_id = self.resolve(name)
         snap = self.snapshot(day)
@@ -438,7 +438,7 @@ class Group:
     def diff(
         self, before: _dt.date, after: _dt.date, root: str | None = None
     ) -> dict[str, Any]:
-        from groupkg.graph.diff import diff_snapshots, group_members
+        from groupkg.graph.timemodel.diff import diff_snapshots, group_members
 
         old, new = self.pair(before, after)
         scope = group_members(old, new, self.resolve(root)) if root else None

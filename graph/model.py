@@ -1,7 +1,7 @@
 """The facts of a corporate group as plain Python values, read from the store.
 
 These records mirror the RDF patterns of ``ontology/README.md`` one to one; the time
-model (:mod:`groupkg.graph.timeline`) turns them into the state at a date.
+model (:mod:`groupkg.graph.timemodel.timeline`) turns them into the state at a date.
 """
 
 from __future__ import annotations

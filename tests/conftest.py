@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from groupkg.graph.formats.inputs import add_files
 from groupkg.graph.group import Group
-from groupkg.graph.inputs import add_files
 from groupkg.graph.store import open_store
 
 TESTS = Path(__file__).parent
@@ -62,7 +62,7 @@ def start_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
             port = probe.getsockname()[1]
         folder = tmp_path_factory.mktemp("serve")
         log = folder / "server.log"
-        command = [sys.executable, "-m", "groupkg.graph.server",
+        command = [sys.executable, "-m", "groupkg.graph.cli.serve",
                    "--host", "127.0.0.1", "--port", str(port), *options]  # fmt: skip
         with log.open("wb") as out:
             process = subprocess.Popen(

@@ -1,6 +1,6 @@
 """Hypothesis strategies shared by the test suite.
 
-Ownership graphs follow the contract of :mod:`groupkg.graph.effective`: nodes are
+Ownership graphs follow the contract of :mod:`groupkg.graph.analytics.effective`: nodes are
 entity ids, edge ``u -> v`` carries ``low``/``high`` fractions and the optional
 ``low_exclusive``, ``high_exclusive``, ``consolidated`` and ``holding`` flags.
 """

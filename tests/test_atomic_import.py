@@ -33,8 +33,8 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 import pytest
 
+from groupkg.graph.formats.synth import write_synth
 from groupkg.graph.store import OxigraphStore, open_store
-from groupkg.graph.synth import write_synth
 
 T = TypeVar("T")
 
@@ -251,7 +251,7 @@ def test_a_reader_never_sees_half_an_import(tmp_path: Path):
 def test_a_reader_of_named_graphs_never_sees_half_an_import(tmp_path: Path):
     # The same through GRAPH ?g, by the store and by the endpoint's run_query: only
     # the committed graphs are named graphs of the dataset.
-    from groupkg.graph.server import run_query
+    from groupkg.graph.serve.app import run_query
 
     small = tmp_path / "small.nt"
     write_synth(small, 6_000, seed=3)

@@ -20,7 +20,7 @@ import pytest
 from bods_fixtures import list_cases, load
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from groupkg.graph.bods import (
+from groupkg.graph.formats.bods import (
     BODS_BASE,
     bods_to_graph,
     read_bods,
@@ -28,11 +28,11 @@ from groupkg.graph.bods import (
     validate_bods,
     write_bods,
 )
-from groupkg.graph.csvformat import BadInput, read_csv
+from groupkg.graph.formats.csvholdings import BadInput, read_csv
 from groupkg.graph.vocab import DCTERMS, GK, PROV
 
 BODS = Path(__file__).parent / "data" / "bods-0.4"
-SCHEMA = Path(__file__).parents[1] / "graph" / "bods_schema"
+SCHEMA = Path(__file__).parents[1] / "graph" / "formats" / "bods_schema"
 PUBLISHED = dt.date(2024, 6, 30)
 
 

@@ -285,7 +285,7 @@ def test_a_threshold_that_is_no_percent_is_refused_by_every_command(command, whe
 @pytest.mark.parametrize("value", ["500", "nan"])
 def test_serve_refuses_an_impossible_threshold_given_before_its_name(monkeypatch, value):
     # serve checked only its own --threshold: given first, 500 started a server
-    import groupkg.graph.server as server
+    import groupkg.graph.cli.serve as server
 
     started: list[object] = []
     monkeypatch.setattr(server, "run", lambda *a, **k: started.append(a))

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
 from groupkg.graph.dates import parse_date
+from groupkg.graph.formats.synth import write_synth
 from groupkg.graph.group import Group
 from groupkg.graph.store import open_store
-from groupkg.graph.synth import write_synth
 
 TOY = str(Path(__file__).parent / "data" / "toygroup.ttl")
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupkg.graph.control import (
+from groupkg.graph.analytics.control import (
     consolidation_paths,
     control_cycles,
     controlled_by,

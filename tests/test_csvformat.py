@@ -10,7 +10,8 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from groupkg.graph.csvformat import (
+from groupkg.graph.errors import InputError
+from groupkg.graph.formats.csvholdings import (
     CSV_COLUMNS,
     LOCAL_BASE,
     BadInput,
@@ -18,7 +19,6 @@ from groupkg.graph.csvformat import (
     read_csv,
     write_csv,
 )
-from groupkg.graph.errors import InputError
 from groupkg.graph.vocab import DCTERMS, GK, PROV
 
 HEADER = ",".join(CSV_COLUMNS)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupkg.graph.effective import (
+from groupkg.graph.analytics.effective import (
     effective_ownership,
     effective_ownership_from,
     integrated_ownership,

@@ -11,10 +11,10 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from groupkg.graph import gleif
-from groupkg.graph.csvformat import BadInput
 from groupkg.graph.errors import InputError
-from groupkg.graph.gleif import GLEIF_BASE, LEI_BASE, iter_gleif_triples, read_gleif
+from groupkg.graph.formats import gleif
+from groupkg.graph.formats.csvholdings import BadInput
+from groupkg.graph.formats.gleif import GLEIF_BASE, LEI_BASE, iter_gleif_triples, read_gleif
 from groupkg.graph.vocab import DCTERMS, GK, PROV
 
 SAMPLE = Path(__file__).parent / "data" / "gleif" / "sample.csv"

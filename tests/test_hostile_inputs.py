@@ -28,7 +28,7 @@ import groupkg.graph.output as output
 from groupkg.graph import store as store_module
 from groupkg.graph.cli import cli
 from groupkg.graph.errors import InputError
-from groupkg.graph.importer import import_file
+from groupkg.graph.formats.importer import import_file
 from groupkg.graph.store import OxigraphStore, open_store
 from tests.fuzz.hostile import laughs
 
@@ -451,7 +451,7 @@ FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+SUM(1,2)", "-2+3", "@cmd"
 
 @pytest.mark.parametrize("cell", [*FORMULAS, "\tTab", "\rCR", "'=already quoted", "''-x"])
 def test_every_formula_start_is_neutralised_and_reads_back(cell: str):
-    from groupkg.graph.csvformat import _unquote_formula, spreadsheet_safe
+    from groupkg.graph.formats.csvholdings import _unquote_formula, spreadsheet_safe
 
     safe = spreadsheet_safe(cell)
     assert safe == "'" + cell and _unquote_formula(safe) == cell

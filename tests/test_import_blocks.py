@@ -13,7 +13,7 @@ import pytest
 from groupkg.graph import cli as cli_module
 from groupkg.graph import store as store_module
 from groupkg.graph.errors import InputError
-from groupkg.graph.importer import import_file
+from groupkg.graph.formats.importer import import_file
 from groupkg.graph.store import OxigraphStore
 
 EX = "http://example.org/"
@@ -202,7 +202,7 @@ def test_a_killed_import_leaves_its_converted_file_in_the_store_for_the_next_wri
 
 
 def test_a_file_imported_twice_answers_once(tmp_path: Path) -> None:
-    from groupkg.graph import library
+    from groupkg.graph.facts import queries as library
 
     toy = Path(__file__).parent / "data" / "toygroup.ttl"
     store = OxigraphStore(tmp_path / "store")

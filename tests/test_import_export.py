@@ -118,7 +118,7 @@ def test_csv_export_lists_every_holding():
 
 
 def test_bods_export_validates_against_the_schema(tmp_path):
-    from groupkg.graph.bods import validate_bods
+    from groupkg.graph.formats.bods import validate_bods
 
     out = tmp_path / "iij.json"
     assert invoke("export", "--format", "bods", "-o", str(out)).exit_code == 0

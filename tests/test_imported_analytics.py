@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from groupkg.graph.formats.importer import import_file
 from groupkg.graph.group import Group
-from groupkg.graph.importer import import_file
 from groupkg.graph.store import open_store
 
 D = dt.date.fromisoformat

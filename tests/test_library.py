@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
 from groupkg.graph.errors import InputError
-from groupkg.graph.library import named_queries, prepare, user_queries
+from groupkg.graph.facts.queries import named_queries, prepare, user_queries
 from groupkg.graph.store import open_store
 
 IIJ = "https://w3id.org/groupkg/data/iij/"

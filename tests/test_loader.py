@@ -11,11 +11,11 @@ import pytest
 
 from groupkg.graph.dates import parse_partial_date as day
 from groupkg.graph.errors import InputError
-from groupkg.graph.importer import import_file
-from groupkg.graph.loader import load_dataset
+from groupkg.graph.facts.loader import load_dataset
+from groupkg.graph.formats.importer import import_file
+from groupkg.graph.formats.synth import write_synth
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Observation, Relation
 from groupkg.graph.store import OxigraphStore, Store, open_store, select_many, select_tuples
-from groupkg.graph.synth import write_synth
 
 DATA = Path(__file__).parent / "data"
 X = "https://example.org/x/"

@@ -17,18 +17,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from groupkg.graph.group import Group
-from groupkg.graph.inputs import add_files, resolver
-from groupkg.graph.names import (
+from groupkg.graph.facts.names import (
     AmbiguousName,
     UnknownName,
     find_in_store,
     resolve_in_store,
     without_legal_form,
 )
-from groupkg.graph.register import Register
-from groupkg.graph.server import search_entities
+from groupkg.graph.formats.inputs import add_files, resolver
+from groupkg.graph.group import Group
+from groupkg.graph.serve.app import search_entities
 from groupkg.graph.store import Store, open_store, sparql_string
+from groupkg.graph.timemodel.register import Register
 
 PREFIXES = """\
 @prefix gk: <https://w3id.org/groupkg/ontology#> .

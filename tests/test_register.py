@@ -6,8 +6,8 @@ later, partial dates, mergers in chains, unnamed holders, one-to-one control cyc
 joint control, cross-holdings and cycles whose walk sums diverge) and on the synthetic
 GLEIF-like register, at several dates, the :class:`Register` built straight from the
 store equals the one built from :class:`Timeline` spans, and its answers equal
-``Timeline.snapshot`` (owners, holdings), :mod:`groupkg.graph.control` (ultimate
-parents, consolidation paths) and :mod:`groupkg.graph.effective` (effective stakes).
+``Timeline.snapshot`` (owners, holdings), :mod:`groupkg.graph.analytics.control` (ultimate
+parents, consolidation paths) and :mod:`groupkg.graph.analytics.effective` (effective stakes).
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from groupkg.graph import control, effective
+from groupkg.graph.analytics import control, effective
 from groupkg.graph.cli import cli
+from groupkg.graph.facts.loader import load_dataset
+from groupkg.graph.formats.synth import write_synth
 from groupkg.graph.group import Group
-from groupkg.graph.loader import load_dataset
-from groupkg.graph.register import (
+from groupkg.graph.store import OxigraphStore, open_store
+from groupkg.graph.timemodel.register import (
     BASES,
     HIGH_EXCLUSIVE,
     HOLDING,
@@ -38,9 +40,7 @@ from groupkg.graph.register import (
     _pair_edge,
     completion,
 )
-from groupkg.graph.store import OxigraphStore, open_store
-from groupkg.graph.synth import write_synth
-from groupkg.graph.timeline import Timeline, pair_stakes
+from groupkg.graph.timemodel.timeline import Timeline, pair_stakes
 from groupkg.graph.vocab import GK, ORG
 
 TESTS = Path(__file__).parent

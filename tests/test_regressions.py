@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from groupkg.graph.bods import read_bods
 from groupkg.graph.cli import cli
-from groupkg.graph.csvformat import BadInput, read_csv
 from groupkg.graph.dates import day_before, parse_partial_date
 from groupkg.graph.errors import InputError
-from groupkg.graph.gleif import read_gleif
-from groupkg.graph.inputs import add_files
-from groupkg.graph.names import UnknownName, resolve_in_store
+from groupkg.graph.facts.names import UnknownName, resolve_in_store
+from groupkg.graph.formats.bods import read_bods
+from groupkg.graph.formats.csvholdings import BadInput, read_csv
+from groupkg.graph.formats.gleif import read_gleif
+from groupkg.graph.formats.inputs import add_files
 from groupkg.graph.store import open_store
 from groupkg.graph.validate import validate_files
 
@@ -419,7 +419,7 @@ def test_validate_compares_a_nan_decimal_with_a_decimal_without_crashing(tmp_pat
 def test_csv_cell_with_a_line_break_imports_into_a_store(tmp_path: Path):
     # The importer wrote rdflib's n3() of the source title, a triple-quoted Turtle
     # string, into its N-Triples staging file, and the store refused the file.
-    from groupkg.graph.importer import import_file
+    from groupkg.graph.formats.importer import import_file
 
     holdings = _write(
         tmp_path, "h.csv", 'owner,owned,percent,source\nAcme,Acme Sub,60,"Annual report\n2020"\n'

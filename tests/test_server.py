@@ -22,7 +22,8 @@ from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from groupkg.graph.server import Refused, negotiate, run_query, serve
+from groupkg.graph.cli.serve import serve
+from groupkg.graph.serve.app import Refused, negotiate, run_query
 from groupkg.graph.store import OxigraphStore, open_store
 
 IIJ = "https://w3id.org/groupkg/data/iij/"

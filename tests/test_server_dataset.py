@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from groupkg.graph.server import Refused, run_query
+from groupkg.graph.serve.app import Refused, run_query
 from groupkg.graph.store import OxigraphStore, open_store
 
 TESTS = Path(__file__).parent

@@ -11,10 +11,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
-from groupkg.graph.inputs import add_files
-from groupkg.graph.loader import load_dataset
-from groupkg.graph.register import Register
+from groupkg.graph.facts.loader import load_dataset
+from groupkg.graph.formats.inputs import add_files
 from groupkg.graph.store import open_store
+from groupkg.graph.timemodel.register import Register
 from tests.test_server import call
 from tests.test_server_safety import launch, stop
 

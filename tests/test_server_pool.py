@@ -1,7 +1,7 @@
 """The workers of ``groupkg serve``: kept between requests, replaced when killed, dead or
 out of date, and stopped with the server.
 
-The pool itself (:class:`groupkg.graph.worker.WorkerPool`) is tested in this process;
+The pool itself (:class:`groupkg.graph.serve.worker.WorkerPool`) is tested in this process;
 the server's use of it through real ``groupkg serve`` processes on 127.0.0.1.
 """
 
@@ -19,9 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
-from groupkg.graph.server import _prepare_worker, serve
+from groupkg.graph.cli.serve import serve
+from groupkg.graph.serve.app import _prepare_worker
+from groupkg.graph.serve.worker import WorkerBusy, WorkerDied, WorkerPool, WorkerTimedOut
 from groupkg.graph.store import OxigraphStore
-from groupkg.graph.worker import WorkerBusy, WorkerDied, WorkerPool, WorkerTimedOut
 from tests.test_server import TOKEN, call, get, post_body
 from tests.test_server_safety import Canary, _children, _run_state, launch, stop
 

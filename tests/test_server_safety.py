@@ -28,12 +28,13 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from groupkg.graph import library, queryguard
 from groupkg.graph.cli import cli
-from groupkg.graph.server import _prepare_worker, fetching_keyword, serve
-from groupkg.graph.store import OxigraphStore
-from groupkg.graph.synth import write_synth
-from groupkg.graph.worker import WorkerDied, WorkerTimedOut, run_isolated
+from groupkg.graph.cli.serve import serve
+from groupkg.graph.facts import queries as library
+from groupkg.graph.formats.synth import write_synth
+from groupkg.graph.serve.app import _prepare_worker, fetching_keyword
+from groupkg.graph.serve.worker import WorkerDied, WorkerTimedOut, run_isolated
+from groupkg.graph.store import OxigraphStore, queryguard
 from tests.test_server import TOKEN, call, get, post_body, post_form
 
 TESTS = Path(__file__).parent
@@ -78,7 +79,7 @@ def launch(*options: str, host: str = "127.0.0.1", env: dict[str, str] | None = 
         port = probe.getsockname()[1]
     with (cwd / f"serve-{port}.log").open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "groupkg.graph.server", "--host", host, "--port", str(port),
+            [sys.executable, "-m", "groupkg.graph.cli.serve", "--host", host, "--port", str(port),
              *options], stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
             env={**os.environ, **(env or {})},
         )  # fmt: skip

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from groupkg.graph.cli import cli
-from groupkg.graph.server import Refused, fetching_keyword, run_query
+from groupkg.graph.serve.app import Refused, fetching_keyword, run_query
 from groupkg.graph.store import open_store
 from tests.test_server import TOKEN, get, post_body, post_form
 

@@ -33,8 +33,8 @@ from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
 from groupkg.graph.errors import GroupkgError
+from groupkg.graph.formats.importer import import_file
 from groupkg.graph.group import Group, store_info
-from groupkg.graph.importer import import_file
 from groupkg.graph.store import Store, open_store
 from tests.test_register import RandomRegister
 from tests.test_remote_store import oxigraph_server  # noqa: F401 - the module's server

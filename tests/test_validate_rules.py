@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
-from groupkg.graph.consistency import check_consistency
 from groupkg.graph.dates import parse_partial_date
 from groupkg.graph.model import Dataset, Entity, Holding, Relation
 from groupkg.graph.validate import Finding, validate_files
+from groupkg.graph.validate.consistency import check_consistency
 from tests.test_hygiene import CASES, ONTOLOGY, PREFIXES, _run_oxigraph
 from tests.test_validate_semantic import BASE, _holding
 

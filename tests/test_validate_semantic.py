@@ -1,4 +1,4 @@
-"""The time-model checks of ``groupkg validate`` (groupkg.graph.consistency).
+"""The time-model checks of ``groupkg validate`` (groupkg.graph.validate.consistency).
 
 Each check has a small inline graph it must report, naming the node at fault and the
 sources, and a near miss it must not. Most bad graphs are ones the SPARQL hygiene
@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
-from groupkg.graph.consistency import TOLERANCE_PERCENT, check_consistency
 from groupkg.graph.dates import parse_partial_date
 from groupkg.graph.model import Dataset, Entity, Event, Holding
 from groupkg.graph.validate import Finding, validate_files
+from groupkg.graph.validate.consistency import TOLERANCE_PERCENT, check_consistency
 
 EX = "https://example.org/test/"
 TIME_CHECKS = {"over-100-percent", "outside-lifetime", "merged-away", "control-cycle"}

@@ -17,15 +17,17 @@ Style classes
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import networkx as nx
 
-from groupkg.graph.control import ultimate_parents
-from groupkg.graph.diff import diff_snapshots, group_members
+from groupkg.graph.analytics.control import ultimate_parents
 from groupkg.graph.errors import InputError
 from groupkg.graph.group import Group
-from groupkg.graph.timeline import Snapshot, Stake
+from groupkg.graph.timemodel.diff import diff_snapshots, group_members
+from groupkg.graph.timemodel.timeline import Snapshot, Stake
 from groupkg.viz.layout import hierarchy_levels, positions
 from groupkg.viz.text import KIND_NAMES, entity_tooltip, stake_label, stake_tooltip
 
@@ -98,9 +100,7 @@ class View:
         return next(e for e in self.edges if (e.source, e.target) == (source, target))
 
     def _repr_html_(self) -> str:
-        from groupkg.viz.render import notebook_html  # the model itself never draws
-
-        return notebook_html(self)
+        return _draw(self)
 
 
 class TimelineViews(list):
@@ -109,9 +109,17 @@ class TimelineViews(list):
     title: str = "Timeline"
 
     def _repr_html_(self) -> str:
-        from groupkg.viz.render import notebook_html
+        return _draw(self)
 
-        return notebook_html(self)
+
+def _not_drawn(item: object) -> str:
+    raise RuntimeError("import groupkg.viz to draw views")
+
+
+#: How Jupyter's rich display draws a view: the model itself never draws, and
+#: :mod:`groupkg.viz.render` sets this when it is imported (as ``import groupkg.viz``,
+#: which every way to a view goes through, does).
+_draw: Callable[[Any], str] = _not_drawn
 
 
 # -- one day -------------------------------------------------------------------------

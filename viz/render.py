@@ -33,6 +33,7 @@ from typing import Any
 import jinja2
 from pyvis.network import Network
 
+from groupkg.viz import model as _model
 from groupkg.viz.model import LegendItem, View, ViewEdge, ViewNode
 from groupkg.viz.page import PAGE, PAGE_CSS, PAGE_SCRIPT
 
@@ -331,3 +332,6 @@ def notebook_html(item: View | Sequence[tuple[Any, View]], height: int = 640) ->
         f'<iframe srcdoc="{page}" sandbox="allow-scripts" '
         f'style="width: 100%; height: {int(height)}px; border: 0"></iframe>'
     )
+
+
+_model._draw = notebook_html  # Jupyter's rich display of views (View._repr_html_)

@@ -1,0 +1,5 @@
+"""``python -m groupkg.graph.cli``: the command line."""
+
+from groupkg.graph.cli import main
+
+main()

@@ -1,0 +1,108 @@
+"""The named SPARQL queries of ``ontology/queries/``, with their parameters.
+
+A query file starts with comment lines: the first says what the query answers, and
+``# param NAME: KIND`` lines declare the ``$NAME`` placeholders it takes, where KIND is
+``entity`` (a name or IRI, resolved by the store), ``date`` (ISO ``YYYY-MM-DD``),
+``iri`` or ``string``. Queries named ``facts-*``, ``scope-*``, ``names-*``, ``info-*``
+feed the library itself; ``check-*`` are validation checks. The rest are for users.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from groupkg.graph.dates import parse_date
+from groupkg.graph.errors import InputError
+from groupkg.graph.facts.names import resolve_in_store
+from groupkg.graph.store import Store, sparql_iri, sparql_string
+
+__all__ = ["NamedQuery", "named_queries", "user_queries", "prepare"]
+
+INTERNAL = ("facts-", "scope-", "names-", "info-")
+_PARAM = re.compile(r"^#\s*param\s+(\w+)\s*:\s*(entity|date|iri|string)\s*$")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file: its name, what it answers, its parameters and its text."""
+
+    name: str
+    description: str
+    text: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def internal(self) -> bool:
+        return self.name.startswith(INTERNAL)
+
+
+def _parse(name: str, text: str) -> NamedQuery:
+    comments = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        comments.append(line)
+    params = {}
+    description = ""
+    for line in comments:
+        match = _PARAM.match(line)
+        if match:
+            params[match.group(1)] = match.group(2)
+        elif not description:
+            description = line.lstrip("# ").strip()
+    return NamedQuery(name, description, text, params)
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """Every query of ``ontology/queries/``, by name."""
+    folder = resources.files("groupkg.ontology").joinpath("queries")
+    found = {}
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".rq"):
+            name = path.name[:-3]
+            found[name] = _parse(name, path.read_text(encoding="utf-8"))
+    return found
+
+
+def user_queries() -> dict[str, NamedQuery]:
+    """The queries offered to users: everything but the library's own plumbing."""
+    return {n: q for n, q in named_queries().items() if not q.internal}
+
+
+def prepare(store: Store, name: str, values: dict[str, str]) -> str:
+    """The text of query ``name`` with its parameters filled in from ``values``.
+
+    Raises
+    ------
+    InputError
+        For an unknown query, a missing or unknown parameter, or a bad value.
+    """
+    queries = named_queries()
+    if name not in queries:
+        raise InputError(
+            f"no named query {name!r}; --list shows them ({', '.join(sorted(user_queries()))})"
+        )
+    query = queries[name]
+    unknown = sorted(set(values) - set(query.params))
+    if unknown:
+        raise InputError(f"query {name!r} takes no parameter {', '.join(unknown)}")
+    missing = sorted(set(query.params) - set(values))
+    if missing:
+        wanted = ", ".join(f"{p}={query.params[p]}" for p in missing)
+        raise InputError(f"query {name!r} needs --param {wanted}")
+    text = query.text
+    # Longest names first, so $from is not replaced inside $fromDate.
+    for param in sorted(query.params, key=len, reverse=True):
+        kind, value = query.params[param], values[param]
+        if kind == "entity":
+            term = sparql_iri(resolve_in_store(store, value))
+        elif kind == "date":
+            term = sparql_string(parse_date(value, f"--param {param}").isoformat())
+        elif kind == "iri":
+            term = sparql_iri(value)
+        else:
+            term = sparql_string(value)
+        text = text.replace("$" + param, term)
+    return text

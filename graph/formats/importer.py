@@ -1,0 +1,239 @@
+"""``groupkg import``: bring a file of any supported format into a store, all or nothing.
+
+Every format is first turned into N-Triples in a temporary file, checking every record
+on the way; only a file with no bad record reaches the store, in one step the store
+applies whole (see :meth:`groupkg.graph.store.OxigraphStore.import_ntriples`). GLEIF
+files and RDF are streamed: memory stays flat however many rows or triples they have.
+An N-Triples file bound for ``oxigraph:PATH`` goes straight to the bulk loader, which
+checks it as it reads: a bad line leaves the store as it was.
+
+An import into an ``oxigraph:PATH`` store that held little before (a new store, say)
+also builds the store's time model (:class:`~groupkg.graph.timemodel.register.Register`) and
+saves it beside the store: on a second thread, from the N-Triples it loads and what
+the store held, while the bulk loader writes the same triples to disk. The first
+question after the import then opens the model instead of reading every fact back out
+of the store, which on disk costs several times the import. An import into a larger
+store leaves the model to the first question (it reads the whole store once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Literal
+
+from groupkg.graph.errors import InputError
+from groupkg.graph.formats.fileguard import check_rdf
+from groupkg.graph.formats.inputs import RDF_SUFFIXES, convert_rdf, rdf_format_of
+from groupkg.graph.store import STAGING_PREFIX, OxigraphStore, Store
+
+__all__ = ["FORMATS", "import_file", "guess_format"]
+
+FORMATS = ("csv", "bods", "gleif-rr", "ttl", "nt", "nq", "trig", "jsonld", "rdf")
+
+
+def guess_format(path: Path) -> str:
+    """The import format of a file from its name, or an InputError saying to name it."""
+    name = path.name.lower()
+    if name.endswith(".csv") and "rr" in name or name.endswith(".zip"):
+        return "gleif-rr"
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith(".json"):
+        return "bods"
+    if path.suffix.lower() in RDF_SUFFIXES:
+        return RDF_SUFFIXES[path.suffix.lower()]
+    raise InputError(f"{path}: cannot tell its format; give --format ({', '.join(FORMATS)})")
+
+
+def _write_lines(out: Path, lines: Iterable[str]) -> int:
+    count = 0
+    with out.open("w", encoding="utf-8") as stream:
+        for line in lines:
+            stream.write(line)
+            stream.write("\n")
+            count += 1
+    return count
+
+
+def _nt(term) -> str:  # noqa: ANN001 - an rdflib term
+    """A term as N-Triples writes it: rdflib's ``n3()`` puts a literal that holds a line
+    break in triple quotes, which is Turtle, and N-Triples refuses it."""
+    if not isinstance(term, Literal):
+        return term.n3()
+    text = str(term).replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace("\n", "\\n").replace("\r", "\\r")
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype is not None:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+def _graph_lines(graph) -> Iterable[str]:  # noqa: ANN001 - an rdflib Graph
+    for s, p, o in graph:
+        yield f"{_nt(s)} {_nt(p)} {_nt(o)} ."
+
+
+def _gleif_lines(path: Path, progress: Callable[[int], None] | None) -> Iterable[str]:
+    from groupkg.graph.formats.gleif import iter_gleif_triples
+
+    for batch in iter_gleif_triples(path, progress=progress):
+        for s, p, o in batch:
+            yield f"{_nt(s)} {_nt(p)} {_nt(o)} ."
+
+
+def _to_ntriples(path: Path, fmt: str, store: Store, out: Path,
+                 progress: Callable[[int], None] | None) -> int:  # fmt: skip
+    if fmt == "gleif-rr":
+        return _write_lines(out, _gleif_lines(path, progress))
+    if fmt == "bods":
+        from groupkg.graph.formats.bods import read_bods
+
+        return _write_lines(out, _graph_lines(read_bods(path)))
+    if fmt == "csv":
+        from groupkg.graph.formats.csvholdings import read_csv
+        from groupkg.graph.formats.inputs import resolver
+
+        return _write_lines(out, _graph_lines(read_csv(path, resolve=resolver(store))))
+    rdf = rdf_format_of(path, fmt)
+    if rdf is None:
+        raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    return convert_rdf(path, rdf, out)
+
+
+# A store holding at most this many triples is copied beside an import to build its
+# model there; a larger one would cost a read of the whole store, left to the first
+# question (which does it once for any number of imports in a row).
+MODEL_BASE_LIMIT = 200_000
+
+
+class _ModelBeside:
+    """The time model of ``store`` as it will be once ``path`` is imported, built on a
+    thread of its own while the import loads: ``store``'s triples (copied now) and the
+    file's, in an Oxigraph store in memory, read as :meth:`Register.from_store` reads a
+    store."""
+
+    def __init__(self, store: OxigraphStore, path: Path):
+        self.register: Any = None
+        self.cancelled = threading.Event()
+        self.base = list(store.visible_triples())
+        self.thread = threading.Thread(
+            target=self._build, args=(path,), name="groupkg-model", daemon=True
+        )
+        self.thread.start()
+
+    @classmethod
+    def start(cls, store: Store, path: Path) -> _ModelBeside | None:
+        """A builder for an on-disk store that held at most :data:`MODEL_BASE_LIMIT`
+        triples, and a file without blank nodes (which the two stores would name
+        apart); else None."""
+        if not isinstance(store, OxigraphStore) or store.path is None or store.read_only:
+            return None
+        if len(store) > MODEL_BASE_LIMIT or _has_blank_nodes(path):
+            return None
+        return cls(store, path)
+
+    def _build(self, path: Path) -> None:
+        from groupkg.graph.facts.loader import load_dataset
+        from groupkg.graph.timemodel.register import Register
+
+        try:
+            memory = OxigraphStore()
+            memory.store.extend(self.base)
+            self.base = []
+            memory.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+            if self.cancelled.is_set():
+                return
+            dataset = load_dataset(memory)
+            memory.close()
+            if self.cancelled.is_set():
+                return
+            self.register = Register.from_dataset(dataset, provenance=True)
+        except (InputError, OSError, SyntaxError, ValueError):
+            self.register = None  # the first question builds it, and reports what is wrong
+
+    def save(self, store: Store) -> None:
+        """Wait for the model; save it as the cache of ``store``, now holding the import."""
+        self.thread.join()
+        if self.register is not None:
+            with contextlib.suppress(OSError):  # a read-only folder: the first question builds it
+                self.register.attach(store)
+
+    def cancel(self) -> None:
+        """The import failed: the model is of nothing, stop building it."""
+        self.cancelled.set()
+
+
+def _has_blank_nodes(path: Path) -> bool:
+    """Whether an N-Triples file may hold a blank node (``_:`` anywhere, a literal's
+    text too: then it is left to the first question)."""
+    tail = b""
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 24):
+            if b"_:" in tail + chunk[:1]:
+                return True
+            if b"_:" in chunk:
+                return True
+            tail = chunk[-1:]
+    return False
+
+
+def _load(store: Store, path: Path, progress: Callable[..., None] | None) -> int:
+    """``store.import_ntriples``, with the model built beside it where it can be."""
+    model = _ModelBeside.start(store, path)
+    try:
+        count = store.import_ntriples(path, progress)
+    except BaseException:
+        if model is not None:
+            model.cancel()
+        raise
+    if model is not None:
+        model.save(store)
+    return count
+
+
+def import_file(store: Store, path: Path, fmt: str | None = None,
+                progress: Callable[..., None] | None = None) -> int:  # fmt: skip
+    """Import ``path`` into ``store``; return the number of triples written.
+
+    ``progress`` is told ``(rows)`` while a file is read, then ``(bytes, total)`` while
+    the store loads it.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or has bad records (all of them are listed, each
+        with its line or JSON pointer); the store is then exactly as it was.
+    """
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    fmt = fmt or guess_format(path)
+    if fmt not in FORMATS:
+        raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    if fmt == "nt" and isinstance(store, OxigraphStore) and store.path is not None:
+        check_rdf(path, ox.RdfFormat.N_TRIPLES)
+        return _load(store, path, progress)
+    # Beside an on-disk store, the converted file goes into the store's folder: should
+    # the import be killed, the next writer removes it with the rest of the import.
+    folder = store.path if isinstance(store, OxigraphStore) else None
+    handle, name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=".nt", dir=folder)
+    os.close(handle)
+    staged = Path(name)
+    try:
+        count = _to_ntriples(path, fmt, store, staged, progress)
+        _load(store, staged, progress)
+        return count
+    except OSError as exc:  # the staging file on a full disk, say
+        raise InputError(
+            f"{path}: the import failed, nothing of it was added ({exc.strerror or exc})"
+        ) from None
+    finally:
+        staged.unlink(missing_ok=True)

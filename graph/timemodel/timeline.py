@@ -1,0 +1,701 @@
+"""The state of a group at any date, from recorded facts and the events applied to them.
+
+Rules (DESIGN.md, "Modelling rules"):
+
+* intervals are half-open ``[start, end)``: a merger effective 2014-01-01 means the
+  absorbed company exists on 2013-12-31 and not on 2014-01-01;
+* an observed holding (``asOf``) holds from its as-of date until the next observation
+  of the same owner and owned, its stated end, or the end of either party; it is
+  never carried back;
+* a merger ends each absorbed company on its effective date and passes what it held
+  the day before to the survivor;
+* a stock split multiplies share counts; a share issuance changes the denominator of
+  every percentage derived from share counts.
+
+A partial date starts a fact on the first day of its period and ends one on the day
+after its period (see :mod:`groupkg.graph.dates`); an event with a partial effective
+date takes effect after its period.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from groupkg.graph.dates import PartialDate
+from groupkg.graph.model import Dataset, Event, Holding, Relation
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from groupkg.graph.timemodel.register import Register
+
+__all__ = [
+    "IssuedShares",
+    "Span",
+    "Stake",
+    "Snapshot",
+    "Timeline",
+    "status_at",
+    "interest_of",
+    "distinct_records",
+    "pair_stakes",
+    "combine",
+    "SHARES",
+    "VOTES",
+    "BOARD",
+    "CONSOLIDATION",
+    "WEIGHING",
+]
+
+# The properties of a merger an absorbed company's end rests on.
+_ENDING = {"absorbed", "survivor", "resultingOrganization", "effectiveDate"}
+SHARE_ISSUES = {"ShareIssuance", "PublicOffering", "ThirdPartyAllotment"}
+MERGERS = {"Merger", "AbsorptionMerger"}
+
+# Interest kinds the analytics read (BODS interest types; a reported direct
+# consolidation is a kind of its own). They are never added together.
+SHARES, VOTES, BOARD = "shareholding", "votingRights", "appointmentOfBoard"
+CONSOLIDATION, UNKNOWN = "directConsolidation", "unknownInterest"
+# Per measure, the kinds that weigh a pair's edge, first present first: ownership reads
+# shares, else a reported consolidation, else an interest of unknown kind (which may be
+# shares); control reads voting rights where stated, else that, else a right to appoint
+# the board. Other kinds weigh in neither.
+WEIGHING = {
+    "ownership": (SHARES, CONSOLIDATION, UNKNOWN),
+    "control": (VOTES, SHARES, CONSOLIDATION, UNKNOWN, BOARD),
+}
+
+
+def _begin(date: PartialDate | None) -> _dt.date | None:
+    return date.start if date else None
+
+
+def _finish(date: PartialDate | None) -> _dt.date | None:
+    if date is None:
+        return None
+    return date.start if date.precision == "day" else date.end
+
+
+def _effective_day(event: Event) -> _dt.date | None:
+    return _finish(event.effective)
+
+
+def _min_end(*ends: _dt.date | None) -> _dt.date | None:
+    known = [e for e in ends if e is not None]
+    return min(known) if known else None
+
+
+def _max_start(*starts: _dt.date | None) -> _dt.date | None:
+    known = [s for s in starts if s is not None]
+    return max(known) if known else None
+
+
+def _covers(start: _dt.date | None, end: _dt.date | None, day: _dt.date) -> bool:
+    return (start is None or start <= day) and (end is None or day < end)
+
+
+@dataclass
+class Span:
+    """The days over which one holding or reported consolidation holds.
+
+    ``natural_end`` is the end before the owner's own end is applied: what a survivor
+    inherits when a merger ends the owner.
+    """
+
+    owner: str
+    owned: str
+    start: _dt.date | None
+    end: _dt.date | None
+    natural_end: _dt.date | None
+    holding: Holding | None = None
+    relation: Relation | None = None
+    via: list[str] = field(default_factory=list)
+
+    @property
+    def sources(self) -> list[str]:
+        fact = self.holding or self.relation
+        return list(fact.sources) if fact else []
+
+    @property
+    def fact_id(self) -> str:
+        fact = self.holding or self.relation
+        return fact.id if fact else ""
+
+
+@dataclass
+class Stake:
+    """One owner's interest in one owned entity on one day, with how it is known."""
+
+    owner: str
+    owned: str
+    percent: float | None
+    percent_min: float | None
+    percent_max: float | None
+    min_exclusive: bool = False
+    max_exclusive: bool = False
+    shares: int | None = None
+    consolidated: bool = False
+    holding: bool = True
+    interest: str = SHARES
+    """The interest kind: a BODS interest type, or ``directConsolidation``."""
+    basis: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    """How the facts behind the stake are known: stated, derived, assumed."""
+    assumptions: list[dict[str, str]] = field(default_factory=list)
+    """What in them is assumed: ``{"fact", "property", "reason"}``."""
+
+    @property
+    def assumed(self) -> bool:
+        return bool(self.assumptions)
+
+    @property
+    def low(self) -> float:
+        """Lower bound as a fraction; 0 when the percent is unknown."""
+        value = self.percent if self.percent is not None else self.percent_min
+        return (value or 0.0) / 100
+
+    @property
+    def high(self) -> float:
+        """Upper bound as a fraction; 1 when the percent is unknown."""
+        value = self.percent if self.percent is not None else self.percent_max
+        return 1.0 if value is None else value / 100
+
+
+@dataclass
+class Snapshot:
+    """A group on one day: who exists, and who holds or consolidates whom."""
+
+    day: _dt.date
+    status: dict[str, str]
+    stakes: list[Stake]
+    reported: list[tuple[Relation, Span]]
+    unnamed: frozenset[str] = frozenset()
+    _graphs: dict[tuple[bool, str], nx.DiGraph] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def active(self, entity_id: str) -> bool:
+        return self.status.get(entity_id) == "active"
+
+    def owners_of(self, entity_id: str) -> list[Stake]:
+        return sorted((s for s in self.stakes if s.owned == entity_id), key=_stake_order)
+
+    def holdings_of(self, entity_id: str) -> list[Stake]:
+        return sorted((s for s in self.stakes if s.owner == entity_id), key=_stake_order)
+
+    def graph(self, unnamed: bool = True, measure: str = "control") -> nx.DiGraph:
+        """The graph of this day, in the shape the analytics take.
+
+        One edge per owner and owned, from the stakes :func:`pair_stakes` picks:
+        ``measure="control"`` weighs it by voting rights where stated, else shares
+        (what :mod:`groupkg.graph.analytics.control` reads), ``measure="ownership"`` by shares
+        (what :mod:`groupkg.graph.analytics.effective` reads). Edge attributes:
+        ``low``/``high`` (fractions), ``low_exclusive``, ``high_exclusive``,
+        ``consolidated`` (a reported consolidation or a right to appoint the board;
+        control only), ``holding``, the ``stake`` weighed and all ``stakes`` of the
+        pair. With ``unnamed=False`` buckets of unnamed holders are left out: they
+        stand for many holders, so they neither control nor are anyone's parent.
+
+        Each graph is built once per state and frozen (copy it to change it).
+        """
+        if measure not in ("control", "ownership"):
+            raise ValueError(f"measure must be 'control' or 'ownership', not {measure!r}")
+        graph = self._graphs.get((unnamed, measure))
+        if graph is None:
+            graph = self._graphs[(unnamed, measure)] = self._graph(unnamed, measure)
+        return graph
+
+    def _graph(self, unnamed: bool, measure: str) -> nx.DiGraph:
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(
+            e for e, s in sorted(self.status.items())
+            if s == "active" and (unnamed or e not in self.unnamed)
+        )  # fmt: skip
+        pairs: dict[tuple[str, str], dict[str, Stake]] = defaultdict(dict)
+        for stake in self.stakes:
+            if unnamed or stake.owner not in self.unnamed:
+                pairs[(stake.owner, stake.owned)][stake.interest] = stake
+        for (owner, owned), kinds in pairs.items():
+            ownership, control = pair_stakes(kinds)
+            weighed = control if measure == "control" else ownership
+            if weighed is None:
+                continue
+            consolidated = measure == "control" and (CONSOLIDATION in kinds or BOARD in kinds)
+            graph.add_edge(
+                owner,
+                owned,
+                low=weighed.low,
+                high=weighed.high,
+                low_exclusive=weighed.min_exclusive and weighed.percent is None,
+                high_exclusive=weighed.max_exclusive and weighed.percent is None,
+                consolidated=consolidated,
+                holding=weighed.holding,
+                stake=weighed,
+                stakes=[kinds[k] for k in sorted(kinds)],
+            )
+        return nx.freeze(graph)
+
+
+def _stake_order(stake: Stake) -> tuple[float, str, str, str]:
+    return (-(stake.percent if stake.percent is not None else stake.low * 100), stake.owner,
+            stake.owned, stake.interest)  # fmt: skip
+
+
+def status_at(start: _dt.date | None, end: _dt.date | None, day: _dt.date) -> str:
+    """``active``, ``dissolved`` or ``not yet incorporated`` for a lifetime ``[start, end)``.
+
+    >>> import datetime as dt
+    >>> status_at(dt.date(2009, 10, 1), dt.date(2014, 1, 1), dt.date(2013, 12, 31))
+    'active'
+    >>> status_at(dt.date(2009, 10, 1), dt.date(2014, 1, 1), dt.date(2014, 1, 1))
+    'dissolved'
+    """
+    if start is not None and day < start:
+        return "not yet incorporated"
+    if end is not None and day >= end:
+        return "dissolved"
+    return "active"
+
+
+class IssuedShares:
+    """The issued shares of one company on each day the count changes (the result of
+    :meth:`Timeline.issued_shares` over time), answering for any day as it does.
+
+    >>> shares = IssuedShares([(_dt.date(2012, 4, 1), 4_000_000)])
+    >>> shares.on(_dt.date(2012, 3, 31)), shares.on(_dt.date(2013, 1, 1))
+    (None, 4000000)
+    """
+
+    def __init__(self, points: list[tuple[_dt.date, int]]):
+        self.points = points
+        self._days = [d for d, _ in points]
+
+    def on(self, day: _dt.date) -> int | None:
+        at = bisect.bisect_right(self._days, day)
+        return self.points[at - 1][1] if at else None
+
+    def issued_shares(self, entity_id: str, day: _dt.date) -> int | None:
+        """As :meth:`Timeline.issued_shares` (for this company only)."""
+        return self.on(day)
+
+
+class Timeline:
+    """All recorded facts of a dataset laid out in time, ready to answer for any day."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self.events = [e for e in dataset.events if _effective_day(e) is not None]
+        self._by_issuer: dict[str, list[tuple[_dt.date, Event]]] | None = None
+        self.assumed_ends: dict[str, list[str]] = {}
+        self.lifetimes = self._lifetimes()
+        self.spans = self._spans()
+        self._apply_mergers()
+        self._issued = self._issued_history()
+        self._register: Register | None = None
+
+    # -- lifetimes -------------------------------------------------------------------
+
+    def _lifetimes(self) -> dict[str, tuple[_dt.date | None, _dt.date | None]]:
+        lifetimes = {
+            e.id: (_begin(e.incorporated), _finish(e.dissolved))
+            for e in self.dataset.entities.values()
+        }
+        for event in self.events:
+            if event.type not in MERGERS or not event.survivor:
+                continue
+            day = _effective_day(event)
+            reasons = [
+                reason for prop, reason in event.assumptions.items()
+                if prop in _ENDING or prop == "fact"
+            ]  # fmt: skip
+            for absorbed in event.absorbed:
+                start, end = lifetimes.get(absorbed, (None, None))
+                if end is None:  # a stated dissolution date wins over the implied one
+                    lifetimes[absorbed] = (start, day)
+                    if reasons:
+                        self.assumed_ends[absorbed] = reasons
+        return lifetimes
+
+    def lifetime(self, entity_id: str) -> tuple[_dt.date | None, _dt.date | None]:
+        return self.lifetimes.get(entity_id, (None, None))
+
+    def status(self, entity_id: str, day: _dt.date) -> str:
+        start, end = self.lifetime(entity_id)
+        return status_at(start, end, day)
+
+    # -- spans -----------------------------------------------------------------------
+
+    def _clip(self, span: Span) -> Span | None:
+        owner_start, owner_end = self.lifetime(span.owner)
+        owned_start, owned_end = self.lifetime(span.owned)
+        span.start = _max_start(span.start, owner_start, owned_start)
+        span.natural_end = _min_end(span.natural_end, owned_end)
+        span.end = _min_end(span.natural_end, owner_end)
+        if span.owner == span.owned:
+            return None  # an issuer's own shares are treasury stock, not a stake
+        if span.start is not None and span.end is not None and span.start >= span.end:
+            return None
+        return span
+
+    def _spans(self) -> list[Span]:
+        groups: dict[tuple[str, str, str], list[Holding | Relation]] = defaultdict(list)
+        for holding in self.dataset.holdings:
+            groups[(holding.owner, holding.owned, interest_of(holding))].append(holding)
+        for relation in self.dataset.relations:
+            groups[(relation.parent, relation.child, "relation:" + relation.kind)].append(
+                relation
+            )
+        spans: list[Span] = []
+        for (owner, owned, _), facts in sorted(groups.items()):
+            starts = {f.id: _begin(f.valid_from) or _begin(f.as_of) for f in facts}
+            ends = _status_ends(facts, starts)
+            for fact in distinct_records(facts):
+                start = starts[fact.id]
+                if start in ends and ends[start] is None:
+                    continue  # ended by a status, on no day a source names
+                # A later record of the same owner, owned and kind supersedes this one.
+                later = [
+                    s for s in starts.values() if s is not None and (start is None or s > start)
+                ]
+                natural_end = _min_end(
+                    _finish(fact.valid_to), min(later) if later else None, ends.get(start)
+                )
+                span = Span(owner, owned, start, natural_end, natural_end)
+                if isinstance(fact, Holding):
+                    span.holding = fact
+                else:
+                    span.relation = fact
+                clipped = self._clip(span)
+                if clipped:
+                    spans.append(clipped)
+        return spans
+
+    def _apply_mergers(self) -> None:
+        """Pass what each absorbed company held the day before to the survivor."""
+        by_owner: dict[str, list[Span]] = defaultdict(list)
+        for span in self.spans:
+            by_owner[span.owner].append(span)
+        for event in self.events:
+            if event.type not in MERGERS or not event.survivor:
+                continue
+            day = _effective_day(event)
+            assert day is not None
+            if day == _dt.date.min:
+                continue  # nothing was held on a day before the first one
+            eve = day - _dt.timedelta(days=1)
+            for absorbed in event.absorbed:
+                for span in list(by_owner.get(absorbed, [])):
+                    if not _covers(span.start, span.natural_end, eve):
+                        continue
+                    passed = Span(
+                        event.survivor,
+                        span.owned,
+                        day,
+                        span.natural_end,
+                        span.natural_end,
+                        holding=span.holding,
+                        relation=span.relation,
+                        via=[*span.via, _event_name(event)],
+                    )
+                    clipped = self._clip(passed)
+                    if clipped:
+                        self.spans.append(clipped)
+                        by_owner[clipped.owner].append(clipped)
+
+    # -- share capital ---------------------------------------------------------------
+
+    def _issued_history(self) -> dict[str, list[tuple[_dt.date, float]]]:
+        history: dict[str, list[tuple[_dt.date, float]]] = defaultdict(list)
+        for obs in self.dataset.observations:
+            if obs.measure == "IssuedShares" and obs.as_of is not None:
+                history[obs.subject].append((obs.as_of.start, obs.value))
+        for values in history.values():
+            values.sort()
+        return history
+
+    def _share_events(self, entity_id: str, after: _dt.date, until: _dt.date) -> list[Event]:
+        """Splits and issuances of ``entity_id`` effective in ``(after, until]``, in the
+        order of :attr:`events`."""
+        if self._by_issuer is None:
+            # Indexed once: a scan of every event for each company with a share count
+            # was most of the time model's build on a register of a million entities.
+            index: dict[str, list[tuple[_dt.date, Event]]] = defaultdict(list)
+            for event in self.events:
+                day = _effective_day(event)
+                assert day is not None
+                if event.type == "StockSplit" or event.type in SHARE_ISSUES:
+                    if event.issuer:
+                        index[event.issuer].append((day, event))
+                elif event.type in MERGERS and event.survivor and event.new_shares:
+                    index[event.survivor].append((day, event))
+            self._by_issuer = index
+        return [event for day, event in self._by_issuer.get(entity_id, ()) if after < day <= until]
+
+    def share_days(self, entity_id: str) -> list[_dt.date]:
+        """The days on which a percentage derived from shares of ``entity_id`` may
+        change: its issued-share observations and its splits and issuances."""
+        days = {d for d, _ in self._issued.get(entity_id, [])}
+        for event in self._share_events(entity_id, _dt.date.min, _dt.date.max):
+            day = _effective_day(event)
+            if day is not None:
+                days.add(day)
+        return sorted(days)
+
+    def split_factor(self, entity_id: str, since: _dt.date, day: _dt.date) -> float:
+        """How many shares of ``day`` one share of ``since`` has become."""
+        factor = 1.0
+        for event in self._share_events(entity_id, since, day):
+            if event.type == "StockSplit" and event.split_ratio:
+                factor *= event.split_ratio
+        return factor
+
+    def issued_history(self, entity_id: str) -> IssuedShares:
+        """The issued shares of ``entity_id`` on every day they may change."""
+        points = []
+        for day in self.share_days(entity_id):
+            count = self.issued_shares(entity_id, day)
+            if count is not None:
+                points.append((day, count))
+        return IssuedShares(points)
+
+    def issued_shares(self, entity_id: str, day: _dt.date) -> int | None:
+        """Issued shares of an entity on ``day``: the last observation moved forward.
+
+        None when no observation lies at or before ``day`` (the count is not carried
+        back).
+        """
+        known = [(d, v) for d, v in self._issued.get(entity_id, []) if d <= day]
+        if not known:
+            return None
+        as_of, count = known[-1]
+        for event in self._share_events(entity_id, as_of, day):
+            if event.type == "StockSplit" and event.split_ratio:
+                count *= event.split_ratio
+            elif event.new_shares:
+                count += event.new_shares
+        return _whole(count)
+
+    # -- the state on a day ------------------------------------------------------------
+
+    def stake(self, span: Span, day: _dt.date) -> Stake:
+        """The stake ``span`` gives on ``day`` (a day within it): percentages derived
+        from share counts follow the issued shares of that day. The checks of
+        :mod:`groupkg.graph.validate.consistency` read a few companies on many days this way,
+        without a whole day's state."""
+        if span.relation is not None:
+            return Stake(
+                span.owner,
+                span.owned,
+                span.relation.percent,
+                None,
+                None,
+                consolidated=True,
+                holding=False,
+                interest=CONSOLIDATION,
+                basis=[_basis(span)],
+                sources=span.sources,
+                facts=[span.fact_id],
+                status=[span.relation.status],
+                assumptions=_assumed(span.relation),
+            )
+        holding = span.holding
+        assert holding is not None
+        stake = Stake(
+            span.owner,
+            span.owned,
+            holding.percent,
+            holding.percent_min,
+            holding.percent_max,
+            holding.min_exclusive,
+            holding.max_exclusive,
+            consolidated=interest_of(holding) == BOARD,
+            interest=interest_of(holding),
+            basis=[_basis(span)],
+            sources=span.sources,
+            facts=[span.fact_id],
+            status=[holding.status],
+            assumptions=_assumed(holding),
+        )
+        if holding.shares is None:
+            return stake
+        stated_on = _begin(holding.as_of) or _begin(holding.valid_from) or span.start
+        shares = float(holding.shares)
+        issued_then = None
+        if stated_on is not None:
+            shares *= self.split_factor(span.owned, stated_on, day)
+            issued_then = self.issued_shares(span.owned, stated_on)
+            if issued_then is not None:
+                issued_then = _whole(issued_then * self.split_factor(span.owned, stated_on, day))
+        stake.shares = _whole(shares)
+        if stake.shares is None:
+            return stake
+        issued_now = self.issued_shares(span.owned, day)
+        unknown = holding.percent is None and holding.percent_min is None
+        if issued_now and (unknown or (issued_then is not None and issued_then != issued_now)):
+            stake.percent = shares / issued_now * 100
+            stake.percent_min = stake.percent_max = None
+            stake.basis.append(f"percent derived: {stake.shares:,} of {issued_now:,} issued shares")
+        return stake
+
+    def snapshot(self, day: _dt.date) -> Snapshot:
+        """The state of the whole dataset on ``day``, read from its columns
+        (:meth:`groupkg.graph.timemodel.register.Register.snapshot`)."""
+        return self.register().snapshot(day)
+
+    def register(self) -> Register:
+        """The columns of this time model, with provenance (built once)."""
+        if self._register is None:
+            from groupkg.graph.timemodel.register import Register
+
+            self._register = Register.from_timeline(self)
+        return self._register
+
+
+def _whole(count: float) -> int | None:
+    """A share count as a whole number; None when splits have carried it past any number."""
+    return int(round(count)) if math.isfinite(count) else None
+
+
+def interest_of(fact: Holding | Relation) -> str:
+    """The interest kind of a fact: a BODS interest type, or a reported relation's kind.
+
+    >>> interest_of(Holding("h", "P", "A"))
+    'shareholding'
+    >>> interest_of(Relation("r", "direct", "P", "A"))
+    'directConsolidation'
+    """
+    if isinstance(fact, Relation):
+        return CONSOLIDATION if fact.kind == "direct" else f"{fact.kind}Consolidation"
+    return fact.interest_type or SHARES
+
+
+def distinct_records(facts: list) -> list:
+    """The records of one pair and kind, an exact repeat of another counted once.
+
+    Records that differ in any value or source are distinct, and distinct records of
+    one day add up (a subsidiary listed at 92% and at 8% is held 100%); validation
+    warns about both.
+    """
+    if len(facts) < 2:
+        return list(facts)
+    seen: dict[tuple, object] = {}
+    for fact in sorted(facts, key=lambda f: f.id):
+        values = {k: v for k, v in vars(fact).items() if k not in ("id", "sources")}
+        key = (repr(sorted(values.items())), tuple(sorted(fact.sources)))
+        seen.setdefault(key, fact)
+    return list(seen.values())
+
+
+def _status_ends(
+    facts: list, starts: dict[str, _dt.date | None]
+) -> dict[_dt.date | None, _dt.date | None]:
+    """Start -> end for the records of one pair and kind that a status ends.
+
+    A GLEIF relation marked ``INACTIVE`` ends, with every record of its pair and kind
+    that starts the same day, at the end of its relationship period; with no end
+    stated, no day can be named on which it held, so it holds on none (None).
+    """
+    ends: dict[_dt.date | None, _dt.date | None] = {}
+    for fact in facts:
+        if getattr(fact, "relationship_status", None) == "INACTIVE":
+            start, end = starts[fact.id], _finish(fact.valid_to)
+            if start in ends and ends[start] is None:
+                continue
+            ends[start] = None if end is None else _min_end(ends.get(start), end)
+    return ends
+
+
+def _event_name(event: Event) -> str:
+    name = event.label or event.id.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return f"{name} ({event.effective})"
+
+
+_PROPERTY_WORDS = {"asOf": "date", "validFrom": "start", "validTo": "end"}
+
+
+def _assumed(fact: Holding | Relation) -> list[dict[str, str]]:
+    return [
+        {"fact": fact.id, "property": prop, "reason": reason}
+        for prop, reason in sorted(fact.assumptions.items())
+    ]
+
+
+def _basis(span: Span) -> str:
+    """How a stake is known: stated and observed, derived or assumed, and what is assumed."""
+    fact = span.holding or span.relation
+    assert fact is not None
+    if span.via:
+        text = "passed to the survivor by " + ", then ".join(span.via)
+    elif fact.as_of is not None and fact.valid_from is None:
+        text = {
+            "stated": f"observed {fact.as_of}",
+            "derived": f"derived, as of {fact.as_of}",
+        }.get(fact.status, f"{fact.status}, as of {fact.as_of}")
+    else:
+        text = fact.status
+    assumed = sorted(_PROPERTY_WORDS.get(p, p) for p in fact.assumptions if p != "fact")
+    if assumed:
+        text += f" ({', '.join(assumed)} assumed)"
+    return text
+
+
+def combine(first: Stake, second: Stake) -> Stake:
+    """Two stakes of one owner in one entity, of one kind, on one day: they add up.
+
+    Distinct records of one day (a subsidiary listed at 92% and 8%), or a stake the
+    owner holds beside one inherited by merger, capped at 100%.
+    """
+
+    def add(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else min(a + b, 100.0)
+
+    low_a = first.percent if first.percent is not None else first.percent_min
+    low_b = second.percent if second.percent is not None else second.percent_min
+    high_a = first.percent if first.percent is not None else first.percent_max
+    high_b = second.percent if second.percent is not None else second.percent_max
+    both_exact = first.percent is not None and second.percent is not None
+    return Stake(
+        first.owner,
+        first.owned,
+        add(first.percent, second.percent) if both_exact else None,
+        None if both_exact else add(low_a or 0.0, low_b or 0.0),
+        None if both_exact else add(high_a, high_b),
+        shares=(first.shares + second.shares)
+        if first.shares is not None and second.shares is not None
+        else None,
+        consolidated=first.consolidated or second.consolidated,
+        holding=first.holding or second.holding,
+        interest=first.interest,
+        basis=list(dict.fromkeys(first.basis + second.basis)),
+        sources=sorted(set(first.sources + second.sources)),
+        facts=first.facts + second.facts,
+        status=list(dict.fromkeys(first.status + second.status)),
+        assumptions=first.assumptions + second.assumptions,
+    )
+
+
+def pair_stakes(stakes: dict[str, Stake]) -> tuple[Stake | None, Stake | None]:
+    """The stakes of one owner in one entity on one day that the analytics read.
+
+    ``stakes`` maps interest kind -> the stake of that kind. Returns the stake
+    ownership figures use (shares; else a reported consolidation, with its
+    percentage or as an unknown stake; else an interest of unknown kind, which may
+    be shares) and the stake control uses (voting rights where stated, else the
+    ownership stake, else a right to appoint the board, an unknown stake). Kinds
+    are never added together; other kinds (other influence, trusteeship...) are
+    listed by ``owners`` but weigh in neither figure.
+    """
+    ownership, control = (
+        next((stakes[k] for k in WEIGHING[m] if k in stakes), None)
+        for m in ("ownership", "control")
+    )
+    return ownership, control
