@@ -123,8 +123,7 @@ def _get(address: tuple[str, int], path: str, timeout: float = 60) -> tuple[int,
 def paths_of(calls: Sequence[tuple[str, str, str]]) -> list[str]:
     """``/api/ROUTE/NAME?at=DAY`` for each ``(route, name, day)``."""
     return [
-        f"/api/{route}/{urllib.parse.quote(name, safe='')}?at={day}"
-        for route, name, day in calls
+        f"/api/{route}/{urllib.parse.quote(name, safe='')}?at={day}" for route, name, day in calls
     ]
 
 

@@ -435,9 +435,7 @@ class Group:
             )
         return result
 
-    def diff(
-        self, before: _dt.date, after: _dt.date, root: str | None = None
-    ) -> dict[str, Any]:
+    def diff(self, before: _dt.date, after: _dt.date, root: str | None = None) -> dict[str, Any]:
         from groupkg.graph.timemodel.diff import diff_snapshots, group_members
 
         old, new = self.pair(before, after)
@@ -603,8 +601,10 @@ def store_info(store: Store) -> dict[str, Any]:
     return {
         "store": store.description,
         "triples": len(store),
-        **{k: counts.get(k, 0) for k in ("entities", "holdings", "relations", "events",
-                                         "observations")},  # fmt: skip
+        **{
+            k: counts.get(k, 0)
+            for k in ("entities", "holdings", "relations", "events", "observations")
+        },  # fmt: skip
         "date_range": [str(first)[:10], str(last)[:10]] if first and last else None,
         "sources": sorted({str(r["title"]) for r in iter_rows(store, "info-sources")}),
     }

@@ -65,6 +65,7 @@ def write_output(path: str | Path, data: bytes | str | Writer, option: str = "-o
             stream.write(body)
         else:
             body(stream)
+
     try:
         if target.exists() and not target.is_file():
             if target.is_dir():

@@ -15,7 +15,7 @@ MARK = "    _NS = Namespace(NAMESPACE)\n"
 
 def main() -> None:
     graph = rdflib.Graph().parse(ROOT / "ontology" / "groupkg.ttl")
-    terms = sorted({str(s)[len(NS):] for s in graph.subjects() if str(s).startswith(NS)})
+    terms = sorted({str(s)[len(NS) :] for s in graph.subjects() if str(s).startswith(NS)})
     target = ROOT / "graph" / "vocab.py"
     text = target.read_text(encoding="utf-8")
     head = text[: text.index(MARK) + len(MARK)]

@@ -198,9 +198,9 @@ def test_a_killed_import_leaves_the_store_as_it_was(register, empty_store, tmp_p
         pass
 
 
-def _read_while(work: Callable[[], object], read: Callable[[], T]) -> tuple[
-    list[tuple[float, T]], float, float
-]:
+def _read_while(
+    work: Callable[[], object], read: Callable[[], T]
+) -> tuple[list[tuple[float, T]], float, float]:
     """Run ``work`` while another thread calls ``read`` over and over; return every
     reading with the time it began, and when the work began and ended. The reader goes
     on until a reading begun after the work ended is in."""

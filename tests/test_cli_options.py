@@ -156,9 +156,7 @@ def test_data_options_choose_what_every_command_reads(command, where):
 def test_json_is_honoured_by_every_command_that_answers(command, where):
     options = ["--no-default-data", "--data", TOY]
     args = COMMANDS[command]
-    result = (
-        run(*options, "--json", *args) if where == "before" else run(*options, *args, "--json")
-    )
+    result = run(*options, "--json", *args) if where == "before" else run(*options, *args, "--json")
     assert result.exit_code in (0, 1), result.output
     json.loads(result.stdout)
 
@@ -173,8 +171,10 @@ def test_threshold_changes_paths(where):
     # Parent Co holds 60% of Beta on 2020-06-30: controlled at 50, not at 70.
     base = ["--no-default-data", "--data", TOY]
     args = ["paths", "Beta", "--at", "2020-06-30", "--json"]
-    at_70 = run(*base, "--threshold", "70", *args) if where == "before" else run(
-        *base, *args, "--threshold", "70"
+    at_70 = (
+        run(*base, "--threshold", "70", *args)
+        if where == "before"
+        else run(*base, *args, "--threshold", "70")
     )
     at_50 = run(*base, *args)
     assert json.loads(at_50.stdout)["ultimate_parent"]["name"] == "Parent Co"

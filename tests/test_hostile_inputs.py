@@ -50,9 +50,7 @@ def run(*args: str):
 
 def one_line_error(result, *words: str) -> str:
     """The run ended with exit 2 and one line on standard error holding ``words``."""
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception
-    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 2, (result.exit_code, result.output)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

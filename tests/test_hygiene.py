@@ -360,8 +360,7 @@ def test_over_100_percent_message_gives_the_total_and_the_date():
     turtle = cases["two owners hold 60% each on one date"]
     (row,) = _run_oxigraph("check-over-100-percent", [ONTOLOGY], PREFIXES + turtle)
     assert row["message"] == (
-        "C is 120.5% owned on 2013-09-30 (shareholding), "
-        "adding up the holdings in force that day."
+        "C is 120.5% owned on 2013-09-30 (shareholding), adding up the holdings in force that day."
     )
 
 

@@ -98,9 +98,7 @@ def test_blank_nodes_stay_one_node_across_blocks(tmp_path: Path, small_blocks: i
     store = OxigraphStore(tmp_path / "store")
 
     assert import_file(store, path) == 62
-    rows = store.select(
-        f'SELECT ?b WHERE {{ ?b <{EX}name> "the holder" ; <{EX}holds> <{EX}e1> }}'
-    )
+    rows = store.select(f'SELECT ?b WHERE {{ ?b <{EX}name> "the holder" ; <{EX}holds> <{EX}e1> }}')
     assert len(rows) == 1
     assert len(data_quads(store)) == 62
 

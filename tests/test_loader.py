@@ -174,8 +174,7 @@ def _import(store: Store, path: Path, fmt: str | None = None) -> Store:
 
 
 CSV = (
-    "owner,owned,percent,start_date,source\n"
-    "Alpha,Beta,60,2001-01-01,S1\nBeta,Gamma,30.5,2005,S2\n"
+    "owner,owned,percent,start_date,source\nAlpha,Beta,60,2001-01-01,S1\nBeta,Gamma,30.5,2005,S2\n"
 )
 
 

@@ -85,8 +85,12 @@ def _queries(entities: list[dict], draw: st.DrawFn) -> list[str]:
         for name in [e["label"], e["legal"], *e["aliases"], e["lei"]]:
             if name:
                 case = draw(st.sampled_from([str.lower, str.upper, str.title, str.swapcase]))
-                found += [name, case(name), without_legal_form(name.lower()),
-                          case(without_legal_form(name.lower())) + draw(st.sampled_from(FORMS))]
+                found += [
+                    name,
+                    case(name),
+                    without_legal_form(name.lower()),
+                    case(without_legal_form(name.lower())) + draw(st.sampled_from(FORMS)),
+                ]
         found += [e["id"], e["id"].rsplit("/", 1)[1].upper()]
     return found + draw(st.lists(st.sampled_from([*BASES, *SLUGS, "nobody", ""]), max_size=3))
 
@@ -133,7 +137,9 @@ def test_memory_store_and_search_agree_on_every_name(entities, data):
 
 # ---- the cases the rules decide ----
 
-COLLIDING = PREFIXES + """\
+COLLIDING = (
+    PREFIXES
+    + """\
 <https://example.org/a> a gk:LegalEntity ; rdfs:label "Acme Ltd" ; gk:alias "Roadrunner" .
 <https://example.org/b> a gk:LegalEntity ; rdfs:label "Acme Inc." .
 <https://example.org/c> a gk:LegalEntity ; rdfs:label "Roadrunner Holdings" ;
@@ -145,6 +151,7 @@ COLLIDING = PREFIXES + """\
 <https://example.org/g> a gk:LegalEntity ; rdfs:label "Wile" .
 <https://example.org/iij-tech> a gk:LegalEntity ; rdfs:label "IIJ Technology Inc." .
 """
+)
 EX = "https://example.org/"
 
 

@@ -71,9 +71,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def ask(data: Path, *args: str) -> dict[str, Any]:
-    result = CliRunner().invoke(
-        cli, ["--no-default-data", "--data", str(data), "--json", *args]
-    )
+    result = CliRunner().invoke(cli, ["--no-default-data", "--data", str(data), "--json", *args])
     assert result.exit_code in (0, 1), result.output
     return json.loads(result.output)
 
@@ -116,7 +114,10 @@ def test_a_ceased_psc_holds_until_the_day_it_ceased(data):
     # README answer 6: from 2016-08-02, not on or after 2018-02-27; four kinds
     during = ask(data, "owners", "GB-COH 10308742", "--at", "2018-02-26")
     assert sorted(k for _, k in kinds(during)) == [
-        "appointmentOfBoard", "otherInfluenceOrControl", "shareholding", "votingRights"
+        "appointmentOfBoard",
+        "otherInfluenceOrControl",
+        "shareholding",
+        "votingRights",
     ]
     assert ask(data, "owners", "GB-COH 10308742", "--at", "2018-02-27")["owners"] == []
 
@@ -142,11 +143,19 @@ def test_a_range_with_one_bound_reads_the_same_in_text_and_json(tmp_path):
     assert [(o["percent"], o["percent_min"], o["percent_max"]) for o in owners] == [(100, 100, 100)]
     owners = ask(path, "owners", "B", "--at", "2021-01-01")["owners"]
     assert [(o["percent"], o["percent_min"], o["percent_max"]) for o in owners] == [(None, 25, 100)]
-    text = CliRunner().invoke(
-        cli, ["--no-default-data", "--data", str(path), "owners", "A", "--at", "2021-01-01"]
-    ).output
+    text = (
+        CliRunner()
+        .invoke(
+            cli, ["--no-default-data", "--data", str(path), "owners", "A", "--at", "2021-01-01"]
+        )
+        .output
+    )
     assert "100%" in text and "100-100%" not in text
-    text = CliRunner().invoke(
-        cli, ["--no-default-data", "--data", str(path), "owners", "B", "--at", "2021-01-01"]
-    ).output
+    text = (
+        CliRunner()
+        .invoke(
+            cli, ["--no-default-data", "--data", str(path), "owners", "B", "--at", "2021-01-01"]
+        )
+        .output
+    )
     assert "25-100%" in text

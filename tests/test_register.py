@@ -756,8 +756,7 @@ def test_a_cache_beside_the_store_is_not_reused_after_an_update_that_keeps_the_c
     again = Register.from_store(store)
     assert again.key  # mapped from the cache
     (row,) = store.select(
-        "SELECT ?h ?o WHERE { ?h <https://w3id.org/groupkg/ontology#owner> ?o } "
-        "ORDER BY ?h LIMIT 1"
+        "SELECT ?h ?o WHERE { ?h <https://w3id.org/groupkg/ontology#owner> ?o } ORDER BY ?h LIMIT 1"
     )
     others = [e for e in built.ids if e != row["o"]]
     size = len(store)

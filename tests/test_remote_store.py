@@ -135,6 +135,8 @@ def test_a_question_takes_a_few_round_trips_whatever_the_store_holds(oxigraph_se
 
 def test_unreachable_endpoint_is_an_input_error():
     port = _free_port()
-    result = CliRunner().invoke(cli, ["owners", "IIJ", "--store", f"sparql:http://127.0.0.1:{port}/query"])
+    result = CliRunner().invoke(
+        cli, ["owners", "IIJ", "--store", f"sparql:http://127.0.0.1:{port}/query"]
+    )
     assert result.exit_code == 2
     assert "cannot reach the SPARQL endpoint" in result.output

@@ -78,8 +78,14 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert done.returncode == 0, done.stderr
     raw = ox.Store(str(path))
     staging = ox.NamedNode(f"urn:groupkg:import:{uuid.uuid4()}")
-    raw.add(ox.Quad(ox.NamedNode(STAGED), ox.NamedNode(
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(GK + "Holding"), staging))
+    raw.add(
+        ox.Quad(
+            ox.NamedNode(STAGED),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode(GK + "Holding"),
+            staging,
+        )
+    )
     raw.flush()
     del raw
     return path
@@ -161,8 +167,12 @@ def test_a_querys_own_from_clause_is_kept(imported: Path):
 
 def update(base: str, text: str, **params: str) -> int:
     address = base + "/sparql" + ("?" + urllib.parse.urlencode(params) if params else "")
-    request = urllib.request.Request(address, data=text.encode(), method="POST", headers={
-        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    request = urllib.request.Request(
+        address,
+        data=text.encode(),
+        method="POST",
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as answer:
             return answer.status
@@ -185,9 +195,11 @@ def writable_store(tmp_path_factory: pytest.TempPathFactory, start_server) -> tu
 def test_an_update_on_a_persistent_store_is_applied(writable_store: tuple[str, Path]):
     base, _ = writable_store
     new = "https://example.org/toy/h-new"
-    text = (f"PREFIX gk: <{GK}> INSERT DATA {{ <{new}> a gk:Holding ; "
-            "gk:owner <https://example.org/toy/x> ; gk:owned <https://example.org/toy/b> ; "
-            'gk:percent 5 ; gk:asOf "2021-01-01"^^<http://www.w3.org/2001/XMLSchema#date> }')
+    text = (
+        f"PREFIX gk: <{GK}> INSERT DATA {{ <{new}> a gk:Holding ; "
+        "gk:owner <https://example.org/toy/x> ; gk:owned <https://example.org/toy/b> ; "
+        'gk:percent 5 ; gk:asOf "2021-01-01"^^<http://www.w3.org/2001/XMLSchema#date> }'
+    )
     assert update(base, text) == 204
     # What the update wrote is part of what every query sees, with the import.
     assert number(endpoint(base, HOLDINGS)) == 6
@@ -215,8 +227,10 @@ def test_a_second_writer_is_told_the_store_is_in_use(writable_store: tuple[str, 
 
 # -- what a format cannot hold ----------------------------------------------------------
 
-TRIPLE_TERM = ('CONSTRUCT { <http://example.org/s> <http://example.org/says> '
-               '<<( <http://example.org/a> <http://example.org/b> "c" )>> } WHERE {}')
+TRIPLE_TERM = (
+    "CONSTRUCT { <http://example.org/s> <http://example.org/says> "
+    '<<( <http://example.org/a> <http://example.org/b> "c" )>> } WHERE {}'
+)
 
 
 def test_a_triple_term_as_json_ld_is_406(start_server):  # type: ignore[no-untyped-def]
@@ -259,8 +273,11 @@ def test_a_triple_term_the_command_line_cannot_write_is_one_line(tmp_path: Path)
     ("query", "accept"),
     [
         ('SELECT ?o WHERE { BIND("line1\\r\\nline2" AS ?o) }', "application/sparql-results+xml"),
-        ('CONSTRUCT { <http://example.org/s> <http://example.org/p> "line1\\r\\nline2" } '
-         "WHERE {}", "application/rdf+xml"),
+        (
+            'CONSTRUCT { <http://example.org/s> <http://example.org/p> "line1\\r\\nline2" } '
+            "WHERE {}",
+            "application/rdf+xml",
+        ),
     ],
 )
 def test_xml_answers_keep_a_carriage_return(query: str, accept: str):

@@ -30,8 +30,8 @@ q = urllib.parse.quote
 def _normal(number: int) -> tuple[str, str, bytes | None, dict[str, str]]:
     paths = [
         "/api/owners/" + q("IIJ Exlayer") + "?at=2013-12-31",
-        "/sparql?query=" + q("SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label>"
-                             " ?l } LIMIT 20"),
+        "/sparql?query="
+        + q("SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 20"),
         "/api/entities?q=iij",
         "/api/holdings/IIJ?at=2013-12-31",
         "/",

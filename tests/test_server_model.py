@@ -47,8 +47,12 @@ def test_an_oxigraph_store_is_answered_from_its_cached_time_model(tmp_path):
     # A time model saying P holds 75% of Beta (the store says 60%), saved as the cache of
     # the store as it is: the server's answers show which of the two they are read from.
     doctored = tmp_path / "doctored.ttl"
-    doctored.write_text(TOY.read_text(encoding="utf-8").replace(
-        "gk:owned t:b ; gk:percent 60", "gk:owned t:b ; gk:percent 75"), encoding="utf-8")
+    doctored.write_text(
+        TOY.read_text(encoding="utf-8").replace(
+            "gk:owned t:b ; gk:percent 60", "gk:owned t:b ; gk:percent 75"
+        ),
+        encoding="utf-8",
+    )
     memory = open_store("memory", default_data=False)
     add_files(memory, [doctored])
     model = Register.from_dataset(load_dataset(memory), provenance=True)
@@ -114,8 +118,17 @@ def test_the_search_and_the_command_line_name_the_same_entity(tmp_path):
     base, process = launch("--store", f"oxigraph:{store}", "--workers", "1", cwd=tmp_path)
     runner = CliRunner()
     try:
-        texts = ["Acme", "acme k.k.", "ACME INC", "Acme Holdings", "acme holdings co ltd",
-                 "acme-holdings", "BAT", "https://example.org/names/beta", "beta-acme trading"]
+        texts = [
+            "Acme",
+            "acme k.k.",
+            "ACME INC",
+            "Acme Holdings",
+            "acme holdings co ltd",
+            "acme-holdings",
+            "BAT",
+            "https://example.org/names/beta",
+            "beta-acme trading",
+        ]
         for text in texts:
             result = runner.invoke(cli, ["--store", f"oxigraph:{store}", "entity", text,
                                          "--json"])  # fmt: skip
@@ -135,8 +148,12 @@ def test_the_search_and_the_command_line_name_the_same_entity(tmp_path):
                 assert sorted(ids[: len(named)]) == named and len(named) == 2, text
                 status, answer = _json(base, "/api/entity/" + urllib.parse.quote(text, safe=""))
                 assert status == 400 and answer["error"] in result.output
-        assert {"Acme"} <= {t for t in texts if "names more than one" in runner.invoke(
-            cli, ["--store", f"oxigraph:{store}", "entity", t]).output}
+        assert {"Acme"} <= {
+            t
+            for t in texts
+            if "names more than one"
+            in runner.invoke(cli, ["--store", f"oxigraph:{store}", "entity", t]).output
+        }
     finally:
         stop(process)
 

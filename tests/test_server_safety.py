@@ -125,12 +125,12 @@ def service_spellings(url: str) -> dict[str, str]:
     p = f"PREFIX : <{url}> "
     return {
         "after <, var and comment": f"{p}SELECT * {{ BIND(<{url}> AS ?g) ?s ?p ?o "
-                                    f"FILTER(1<2)SERVICE?g#>\n{pattern} }}",
+        f"FILTER(1<2)SERVICE?g#>\n{pattern} }}",
         "after <, prefixed name": f"{p}SELECT * {{ ?s ?p ?o FILTER(1<2)SERVICE:#>\n{pattern} }}",
         "after <, in OPTIONAL": f"{p}SELECT * {{ ?s ?p ?o OPTIONAL {{ FILTER(1<2)"
-                                f"SERVICE:#>\n{pattern} }} }}",
+        f"SERVICE:#>\n{pattern} }} }}",
         "after <, in a subquery": f"{p}SELECT * {{ {{ SELECT * {{ ?s ?p ?o FILTER(1<2)"
-                                  f"service:#>\n{pattern} }} }} }}",
+        f"service:#>\n{pattern} }} }} }}",
         "plain": f"SELECT * {{ SERVICE <{url}> {pattern} }}",
         "lower case, SILENT": f"select * {{ service silent <{url}> {pattern} }}",
         "\\u escape": f"SELECT * {{ \\u0053ERVICE <{url}> {pattern} }}",
@@ -144,9 +144,9 @@ def fetching_updates(url: str) -> dict[str, str]:
     return {
         "LOAD": f"LOAD <{url}>",
         "load after <": f"PREFIX : <{url}> INSERT {{ <urn:a> <urn:b> 1 }} WHERE {{ FILTER(1<2)}}"
-                        f" ;load:#>\n",
+        f" ;load:#>\n",
         "SERVICE after <": f"PREFIX : <{url}> INSERT {{ <urn:a> <urn:b> ?x }} WHERE {{ ?s ?p ?o "
-                           f"FILTER(1<2)SERVICE:#>\n{{ ?x ?p ?o }} }}",
+        f"FILTER(1<2)SERVICE:#>\n{{ ?x ?p ?o }} }}",
         "\\u escaped LOAD": f"\\u004cOAD <{url}>",
     }
 
@@ -336,8 +336,11 @@ def _settled(pid: int, workers: int, killed: set[int]) -> list[int]:
     give_up = time.monotonic() + 5
     while True:
         found = _children(pid)
-        if (len(found) == workers and not set(found) & killed
-                and all(_run_state(c) == "S" for c in found)) or time.monotonic() > give_up:
+        if (
+            len(found) == workers
+            and not set(found) & killed
+            and all(_run_state(c) == "S" for c in found)
+        ) or time.monotonic() > give_up:
             return found
         time.sleep(0.1)  # fmt: skip
 

@@ -240,8 +240,7 @@ class Around:
 
 
 # The questions the command line answers from an oxigraph: store's cached time model.
-MODELLED = {"entity", "owners", "holdings", "paths", "perimeter", "effective", "diff",
-            "events"}
+MODELLED = {"entity", "owners", "holdings", "paths", "perimeter", "effective", "diff", "events"}
 
 
 class Modelled:
@@ -409,11 +408,13 @@ def _api_questions(loaded: Loaded, group: Group) -> Iterator[str]:
             turn = number // 3 % (len(days) - 1)
             before, after = days[turn], days[turn + 1]
             yield "/api/diff?" + urllib.parse.urlencode(
-                {"before": before, "after": after, "root": entity})
+                {"before": before, "after": after, "root": entity}
+            )
         if number % 4 == 0:
             target = entities[(number * 7 + 3) % len(entities)]
             yield "/api/effective?" + urllib.parse.urlencode(
-                {"owner": entity, "target": target, "at": days[-1]})
+                {"owner": entity, "target": target, "at": days[-1]}
+            )
     for day in days[:2]:
         yield f"/view?at={day}"
     yield "/api/diff?" + urllib.parse.urlencode({"before": days[0], "after": days[-1]})

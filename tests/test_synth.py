@@ -369,12 +369,14 @@ def test_no_reported_relation_starts_after_its_child_is_absorbed(tmp_path: Path)
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
     gk = "https://w3id.org/groupkg/ontology#"
-    rows = list(store.query(f"""
+    rows = list(
+        store.query(f"""
         SELECT ?r WHERE {{
           ?r <{gk}child> ?c ; <{gk}validFrom> ?from .
           ?c <{gk}dissolutionDate> ?gone .
           FILTER(?from >= ?gone)
-        }}"""))
+        }}""")
+    )
     assert rows == []
     absorbed = list(store.query(f"SELECT ?c WHERE {{ ?m <{gk}absorbed> ?c }}"))
     assert absorbed  # the check above had mergers to look at

@@ -33,6 +33,7 @@ GLEIF_CSV = REAL / "gleif-rr-csv-2019" / "rr-golden-copy-excerpt.csv"
 PSC = REAL / "uk-psc-snapshot-2024"
 RULE_CHECKS = {"same-day-records", "repeated-record", "over-100-percent", "inactive-without-end"}
 
+
 def _relation(name: str, kind: str, parent: str, child: str, extra: str = "") -> str:
     return (
         f"ex:{name} a gk:{kind} ; gk:parent ex:{parent} ; gk:child ex:{child} ; {extra}"

@@ -61,8 +61,13 @@ def test_render_from_the_cached_model_gives_the_memory_stores_page(stores, tmp_p
     for number, event in enumerate(memory.dataset.events):
         name = event.id if number % 2 else event.id.rsplit("/", 1)[-1]
         for entity in (event.participants[0], entities[number * 5 % len(entities)]):
-            questions.append(("--event --root", (entity,),
-                              lambda g, p, e=entity, n=name: render(g, p, event=n, root=e)))
+            questions.append(
+                (
+                    "--event --root",
+                    (entity,),
+                    lambda g, p, e=entity, n=name: render(g, p, event=n, root=e),
+                )
+            )
     differences, drawn = [], 0
     for what, names, draw in questions:
         want = _page(memory, tmp_path, draw)

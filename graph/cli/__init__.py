@@ -197,7 +197,6 @@ def _os_error(exc: OSError) -> UserError:
     return UserError(reason)
 
 
-
 class GroupkgCommands(click.Group):
     """Turns groupkg's own errors into messages and exit codes for every command.
 
@@ -298,8 +297,11 @@ def entity(name: str, at: str | None) -> None:
             ("identifiers", ", ".join(f"{i['scheme']} {i['value']}" for i in a["identifiers"])),
             ("listings", "; ".join(a["listings"])),
             ("incorporated", a["incorporated"]),
-            ("dissolved", (a["dissolved"] or "") + (" (assumed)" if a["dissolved_assumed"]
-                                                    and a["dissolved"] else "")),
+            (
+                "dissolved",
+                (a["dissolved"] or "")
+                + (" (assumed)" if a["dissolved_assumed"] and a["dissolved"] else ""),
+            ),
             ("issued shares", f"{a['issued_shares']:,}" if a["issued_shares"] else "unknown"),
         ]
         since = a.get("facts_as_of", {})
@@ -432,9 +434,7 @@ def effective(owner: str, target: str, at: str | None) -> None:
             if a["percent"] is not None
             else f"{a['percent_min']}% to {a['percent_max']}%"
         )
-        _say(
-            f"{a['owner']['name']} in {a['target']['name']} on {a['at']}: {value}"
-        )
+        _say(f"{a['owner']['name']} in {a['target']['name']} on {a['at']}: {value}")
 
     _emit(answer, table, empty=not answer["percent_max"])
 
@@ -626,10 +626,14 @@ def diff(before: str | None, after: str | None, event: str | None, root: str | N
 @common
 def events(name: str | None, start: str | None, end: str | None) -> None:
     """Dated events (mergers, splits, issues...) with participants and sources."""
-    answer = _settings().group(name, model=True).events(
-        name,
-        parse_date(start, "--from") if start else None,
-        parse_date(end, "--to") if end else None,
+    answer = (
+        _settings()
+        .group(name, model=True)
+        .events(
+            name,
+            parse_date(start, "--from") if start else None,
+            parse_date(end, "--to") if end else None,
+        )
     )
 
     def table(a: list[dict[str, Any]]) -> None:
@@ -795,8 +799,12 @@ def init() -> None:
 
 @cli.command(name="import")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", default=None,
-              help="csv | bods | gleif-rr | ttl | nt | nq | trig | jsonld | rdf (default: by name)")
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help="csv | bods | gleif-rr | ttl | nt | nq | trig | jsonld | rdf (default: by name)",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common
 def import_(path: str, fmt: str | None, quiet: bool) -> None:
@@ -819,10 +827,20 @@ def import_(path: str, fmt: str | None, quiet: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", required=True,
-              type=click.Choice(["ttl", "nt", "jsonld", "trig", "bods", "csv", "graphml"]))
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (default: standard output).")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["ttl", "nt", "jsonld", "trig", "bods", "csv", "graphml"]),
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file (default: standard output).",
+)
 @click.option("--at", "at", default=None, help="For graphml: the date (default: today).")
 @common
 def export(fmt: str, output: str | None, at: str | None) -> None:

@@ -45,7 +45,8 @@ def run(store: Store, query: str, fmt: str = "table") -> bool:
         # UnicodeDecodeError is a ValueError: bytes that are not UTF-8 text.
         raise InputError(
             f"{store.description} did not answer with {fmt.upper()} query results"
-            if fmt != "table" else f"{store.description} did not answer with SPARQL JSON results"
+            if fmt != "table"
+            else f"{store.description} did not answer with SPARQL JSON results"
         ) from None
 
 

@@ -31,8 +31,12 @@ __all__ = ["serve"]
               help="MiB one worker (a query, an API call) may allocate.")  # fmt: skip
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes kept warm (default: min(4, CPUs)).")  # fmt: skip
-@click.option("--cors", default=None, metavar="ORIGIN",
-              help="Let pages of this one origin (scheme://host[:port]) call the server.")
+@click.option(
+    "--cors",
+    default=None,
+    metavar="ORIGIN",
+    help="Let pages of this one origin (scheme://host[:port]) call the server.",
+)
 @click.option("--store", "store_", default=None, help="memory | oxigraph:PATH | sparql:URL")
 @click.option("--data", "data", multiple=True, help="Add a file for this run (repeatable).")
 @click.option("--no-default-data", is_flag=True, help="Leave the bundled IIJ data out.")
@@ -70,7 +74,6 @@ def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: 
             allow_update=allow_update, token=token, limits=limits, cors=cors)  # fmt: skip
     except GroupkgError as exc:
         raise UserError(str(exc)) from None
-
 
 
 if __name__ == "__main__":

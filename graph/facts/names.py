@@ -140,9 +140,7 @@ LEGAL_FORMS = (
 JAPANESE_FORMS = (
     "株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "（株）", "㈱",
 )  # fmt: skip
-_SUFFIX = re.compile(
-    r"[,.]?\s+(?:" + "|".join(re.escape(f) for f in LEGAL_FORMS) + r")\.?$"
-)
+_SUFFIX = re.compile(r"[,.]?\s+(?:" + "|".join(re.escape(f) for f in LEGAL_FORMS) + r")\.?$")
 _JAPANESE = "|".join(re.escape(f) for f in JAPANESE_FORMS)
 _JAPANESE_ENDS = re.compile(rf"^(?:{_JAPANESE})\s*|\s*(?:{_JAPANESE})$")
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
@@ -464,7 +462,7 @@ class _StoreLookup:
 
         wanted = sorted({i for i in ids if i not in self.table.by_id and not i.startswith("_:")})
         for start in range(0, len(wanted), 500):
-            chunk = " ".join(sparql_iri(i) for i in wanted[start:start + 500])
+            chunk = " ".join(sparql_iri(i) for i in wanted[start : start + 500])
             rows = list(iter_rows(self.store, "scope-entities", entities=chunk))
             found = _entities((r for r in rows if "p" in r), (r for r in rows if "p" not in r))
             self.table.add(Candidate.of(e) for e in found.values())
@@ -500,8 +498,11 @@ class _StoreLookup:
             self.ask("names-local-id", part=_literal(folded))
             if (found := self.decided(LOCAL_ID)) is not None:
                 return found
-        self.ask("names-folded", word=_longest_word(folded),
-                 pattern=_literal("^\\s*" + _words_pattern(folded) + "\\s*$"))
+        self.ask(
+            "names-folded",
+            word=_longest_word(folded),
+            pattern=_literal("^\\s*" + _words_pattern(folded) + "\\s*$"),
+        )
         if (found := self.decided(LOCAL_ID)) is not None:
             return found
         # Every name whose legal forms come off to leave ``short`` is ``short`` with

@@ -66,10 +66,13 @@ def read_rdf(path: Path, fmt: ox.RdfFormat) -> bytes:
         raise rdf_error(path, exc) from None
     except MemoryError as exc:
         raise parse_failure(path, exc) from None
-    return ox.serialize(
-        [ox.Triple(q.subject, q.predicate, q.object) for q in quads],
-        format=ox.RdfFormat.N_TRIPLES,
-    ) or b""
+    return (
+        ox.serialize(
+            [ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+            format=ox.RdfFormat.N_TRIPLES,
+        )
+        or b""
+    )
 
 
 def convert_rdf(path: Path, fmt: ox.RdfFormat, out: Path) -> int:

@@ -535,8 +535,7 @@ def search_entities(dataset: Dataset, text: str, limit: int = 20) -> list[dict[s
     """
     found = search_names((Candidate.of(e) for e in dataset.entities.values()), text, limit)
     return [
-        {**dataset.ref(c.id).to_json(), "kind": c.kind, "matched": matched}
-        for c, matched in found
+        {**dataset.ref(c.id).to_json(), "kind": c.kind, "matched": matched} for c, matched in found
     ]
 
 
@@ -671,9 +670,7 @@ def _refuse_unknown_parameters(request: Request, route: str) -> None:
             " (the control threshold is the server's: serve --threshold)"
             if "threshold" in unknown else ""
         )  # fmt: skip
-        raise Refused(
-            400, f"{route} takes {takes}, not {', '.join(unknown)}{note}"
-        )
+        raise Refused(400, f"{route} takes {takes}, not {', '.join(unknown)}{note}")
 
 
 _API: dict[str, Callable[[_Answers, Request], Any]] = {

@@ -30,8 +30,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["WorkerBusy", "WorkerDied", "WorkerPool", "WorkerTimedOut", "fork_lock",
-           "run_isolated"]
+__all__ = ["WorkerBusy", "WorkerDied", "WorkerPool", "WorkerTimedOut", "fork_lock", "run_isolated"]
 
 #: Held while forking: a thread that takes it around a write to shared state knows
 #: no child is forked half-way through the write.

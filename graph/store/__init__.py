@@ -483,9 +483,7 @@ class OxigraphStore:
             raise InputError("expected a SELECT query")
         names = [v.value for v in result.variables]
         with _query_failures():  # rows are computed as they are read (SERVICE calls too)
-            return [
-                {n: to_python(row[n]) for n in names if row[n] is not None} for row in result
-            ]
+            return [{n: to_python(row[n]) for n in names if row[n] is not None} for row in result]
 
     def visible_graphs(self) -> list[Any]:
         """The named graphs queries see: every one but an import not committed yet
@@ -715,9 +713,7 @@ class _RemoteRow(dict[str, Any]):
         self.url = url
 
     def __missing__(self, key: str) -> Any:
-        raise MissingValue(
-            f"{self.url} did not answer with the rows asked for (one has no ?{key})"
-        )
+        raise MissingValue(f"{self.url} did not answer with the rows asked for (one has no ?{key})")
 
 
 def _check_answer(url: str, body: bytes, media: str, asked: str) -> None:
@@ -806,7 +802,7 @@ def _syntax_error(path: Path, exc: SyntaxError, first_line: int) -> InputError:
         where = f"line {first_line + exc.lineno - 1}"
         if found:
             where += f", columns {found[1]}-{found[2]}"
-            reason = reason[found.end():]
+            reason = reason[found.end() :]
     else:
         where = "syntax"
     return InputError(f"{path}, {where}: {reason}")
@@ -894,9 +890,7 @@ def open_store(spec: str = "memory", default_data: bool = True, writable: bool =
             if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
                 raise InputError(f"--store: {url!r} is not an http:// or https:// URL")
         return SparqlStore(query_url, update or None)
-    raise InputError(
-        f"--store: {spec!r} is not a store (use memory, oxigraph:PATH or sparql:URL)"
-    )
+    raise InputError(f"--store: {spec!r} is not a store (use memory, oxigraph:PATH or sparql:URL)")
 
 
 def initialise(store: Store, default_data: bool = True) -> int:
@@ -937,9 +931,7 @@ def _initialise(store: OxigraphStore, default_data: bool) -> None:
     quads: list[ox.Quad] = []
     for path in files:
         quads.extend(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE))
-    store.store.extend(
-        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
-    )
+    store.store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
     store.flush()
 
 

@@ -21,9 +21,7 @@ class GroupDiff:
     changed: list[tuple[Stake, Stake]] = field(default_factory=list)
     began: list[str] = field(default_factory=list)
     ended: list[str] = field(default_factory=list)
-    paths_changed: list[tuple[str, list[list[str]], list[list[str]]]] = field(
-        default_factory=list
-    )
+    paths_changed: list[tuple[str, list[list[str]], list[list[str]]]] = field(default_factory=list)
 
 
 def group_members(before: Snapshot, after: Snapshot, root: str) -> set[str]:

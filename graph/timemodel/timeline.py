@@ -351,9 +351,7 @@ class Timeline:
         for holding in self.dataset.holdings:
             groups[(holding.owner, holding.owned, interest_of(holding))].append(holding)
         for relation in self.dataset.relations:
-            groups[(relation.parent, relation.child, "relation:" + relation.kind)].append(
-                relation
-            )
+            groups[(relation.parent, relation.child, "relation:" + relation.kind)].append(relation)
         spans: list[Span] = []
         for (owner, owned, _), facts in sorted(groups.items()):
             starts = {f.id: _begin(f.valid_from) or _begin(f.as_of) for f in facts}

@@ -49,7 +49,8 @@ def _quadratic_blowup() -> bytes:
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY big "' + "x" * 10_000 + '">]>\n'
         f'<rdf:RDF {_RDF}><rdf:Description rdf:about="http://e.org/a"><e:label>'
-        + "&big;" * 5000 + "</e:label></rdf:Description></rdf:RDF>\n"
+        + "&big;" * 5000
+        + "</e:label></rdf:Description></rdf:RDF>\n"
     ).encode()
 
 
@@ -145,9 +146,14 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes], bool]] = {
     "encrypted-zip": ("rr-encrypted.zip", lambda: _zip(flag=0x1), False),
     "corrupt-zip": ("rr-corrupt.zip", lambda: _zip(damage=True), False),
     "huge-share-count": ("shares.csv", lambda: _csv("Acme,Beta,50," + "9" * 5000 + ",,\n"), False),
-    "formula-cells": ("formulas.csv", lambda: _csv(
-        '"=HYPERLINK(""http://x"",""y"")",+SUM(1),10,,,\n@cmd,-1+2,20,,,\n'
-        '"\tTab","\rCR",30,,,\n'), False),  # fmt: skip
+    "formula-cells": (
+        "formulas.csv",
+        lambda: _csv(
+            '"=HYPERLINK(""http://x"",""y"")",+SUM(1),10,,,\n@cmd,-1+2,20,,,\n'
+            '"\tTab","\rCR",30,,,\n'
+        ),
+        False,
+    ),  # fmt: skip
     "last-day": ("last.csv", lambda: _csv("Acme,Beta,50,,2000-01-01,9999-12-31\n"), False),
     "control-characters": ("control.ttl", _control_names, False),
 }

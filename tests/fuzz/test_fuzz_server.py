@@ -427,8 +427,13 @@ def test_server_refuses_fetching_clauses_deep_nesting_and_huge_bodies(server, ca
             opening = data.draw(st.sampled_from(["{", "(", "[ ?p ", "<<( ?s ?p "]))
             closing = {"{": "}", "(": ")", "[ ?p ": " ]", "<<( ?s ?p ": " )>>"}[opening]
             text = "SELECT * WHERE { ?s ?p " + opening * depth + "1" + closing * depth + " }"
-            request = {"method": "POST", "target": "/sparql", "body": text.encode(),
-                       "headers": {"Content-Type": "application/sparql-query"}, "host": None}
+            request = {
+                "method": "POST",
+                "target": "/sparql",
+                "body": text.encode(),
+                "headers": {"Content-Type": "application/sparql-query"},
+                "host": None,
+            }
             if len(text) > MAX_BODY:
                 request["body"] = urllib.parse.urlencode({"query": text[: MAX_BODY // 2]})
                 request["body"] = request["body"].encode()
@@ -438,8 +443,13 @@ def test_server_refuses_fetching_clauses_deep_nesting_and_huge_bodies(server, ca
         else:
             size = data.draw(st.sampled_from([MAX_BODY + 1, 4 * MAX_BODY, 64 * MAX_BODY]))
             filler = data.draw(st.sampled_from([b"#", b"{", b"a", b"\xff"]))
-            request = {"method": "POST", "target": "/sparql", "body": filler * size,
-                       "headers": {"Content-Type": "application/sparql-query"}, "host": None}
+            request = {
+                "method": "POST",
+                "target": "/sparql",
+                "body": filler * size,
+                "headers": {"Content-Type": "application/sparql-query"},
+                "host": None,
+            }
             status, _, answer = _exchange(host, port, request)
             assert status == 413, (status, answer[:300])
         assert not _contacted(canary), "the canary was contacted"
@@ -460,8 +470,13 @@ def test_server_stops_runaway_queries(server, query):
     host, port = server
     with fuzz_case("server-runaway", seconds=60):
         started = time.monotonic()
-        request = {"method": "POST", "target": "/sparql", "body": query.encode(),
-                   "headers": {"Content-Type": "application/sparql-query"}, "host": None}
+        request = {
+            "method": "POST",
+            "target": "/sparql",
+            "body": query.encode(),
+            "headers": {"Content-Type": "application/sparql-query"},
+            "host": None,
+        }
         status, media, answer = _exchange(host, port, request)
         assert status in (200, 422, 503), (status, answer[:300])
         _check_answer(status, media.split(";")[0].strip(), answer, "/sparql", "POST")
