@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from groupkg.graph.analytics.effective import effective_ownership, effective_ownership_from
     from groupkg.graph.dates import PartialDate, parse_date
     from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
+    from groupkg.graph.facts.loader import load_dataset
+    from groupkg.graph.formats.exporter import EXPORT_FORMATS, export
+    from groupkg.graph.formats.importer import FORMATS as IMPORT_FORMATS
+    from groupkg.graph.formats.importer import import_file
+    from groupkg.graph.formats.inputs import add_files
+    from groupkg.graph.formats.synth import write_synth
     from groupkg.graph.group import Group
     from groupkg.graph.model import (
         Dataset,
@@ -31,36 +37,56 @@ if TYPE_CHECKING:
         Relation,
     )
     from groupkg.graph.store import OxigraphStore, SparqlStore, Store, open_store
+    from groupkg.graph.timemodel.diff import GroupDiff
+    from groupkg.graph.timemodel.register import Register
     from groupkg.graph.timemodel.timeline import Snapshot, Stake, Timeline
+    from groupkg.graph.validate import ValidationReport, validate_files, validate_store
 
-# Where each public name lives. The package imports none of them until one is asked
-# for: a process that needs only the store or the register index (a command-line
-# lookup, a reader of a large register) does not pay for scipy and networkx.
-_HOMES = {
-    "control": ["consolidation_paths", "controlled_by", "controllers_of", "perimeter",
-                "ultimate_parent"],
+# Where each public name lives, and its name there when it differs. The package
+# imports none of them until one is asked for: a process that needs only the store
+# or the time model (a command-line lookup, a reader of a large register) does not
+# pay for scipy, networkx or rdflib.
+_HOMES: dict[str, list[str]] = {
+    "analytics.control": ["consolidation_paths", "controlled_by", "controllers_of",
+                          "perimeter", "ultimate_parent"],
+    "analytics.effective": ["effective_ownership", "effective_ownership_from"],
     "dates": ["PartialDate", "parse_date"],
-    "effective": ["effective_ownership", "effective_ownership_from"],
     "errors": ["GroupkgError", "InputError", "ValidationFailed"],
+    "facts.loader": ["load_dataset"],
+    "formats.exporter": ["EXPORT_FORMATS", "export"],
+    "formats.importer": ["IMPORT_FORMATS=FORMATS", "import_file"],
+    "formats.inputs": ["add_files"],
+    "formats.synth": ["write_synth"],
     "group": ["Group"],
     "model": ["Dataset", "Entity", "EntityRef", "Event", "Holding", "Observation", "Relation"],
     "store": ["OxigraphStore", "SparqlStore", "Store", "open_store"],
-    "timeline": ["Snapshot", "Stake", "Timeline"],
+    "timemodel.diff": ["GroupDiff"],
+    "timemodel.register": ["Register"],
+    "timemodel.timeline": ["Snapshot", "Stake", "Timeline"],
+    "validate": ["ValidationReport", "validate_files", "validate_store"],
 }  # fmt: skip
-_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+_HOME_OF = {
+    name.partition("=")[0]: (module, name.partition("=")[2] or name)
+    for module, names in _HOMES.items()
+    for name in names
+}
 
 __all__ = [
     "Dataset",
+    "EXPORT_FORMATS",
     "Entity",
     "EntityRef",
     "Event",
     "Group",
+    "GroupDiff",
     "GroupkgError",
     "Holding",
+    "IMPORT_FORMATS",
     "InputError",
     "Observation",
     "OxigraphStore",
     "PartialDate",
+    "Register",
     "Relation",
     "Snapshot",
     "SparqlStore",
@@ -68,23 +94,32 @@ __all__ = [
     "Store",
     "Timeline",
     "ValidationFailed",
+    "ValidationReport",
+    "add_files",
     "consolidation_paths",
     "controlled_by",
     "controllers_of",
     "effective_ownership",
     "effective_ownership_from",
+    "export",
+    "import_file",
+    "load_dataset",
     "open_store",
     "parse_date",
     "perimeter",
     "ultimate_parent",
+    "validate_files",
+    "validate_store",
+    "write_synth",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    module = _HOME_OF.get(name)
-    if module is None:
+    home = _HOME_OF.get(name)
+    if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    module, there = home
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), there)
     globals()[name] = value
     return value
 
