@@ -10,6 +10,8 @@ import urllib.parse
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import GuardedPage
+
 # Generous ceilings for waiting, not timings: the machine may be busy.
 expect.set_options(timeout=30_000)
 PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
@@ -20,42 +22,23 @@ def url(start_server):
     return start_server()
 
 
-class Visit:
-    """One page in a fresh context, with what it logged, blocked and tried to open."""
+class Visit(GuardedPage):
+    """One page in a fresh context that may ask the local server only."""
 
     def __init__(self, browser):
         # Tall enough that nothing needs scrolling: right after a scroll, Chromium may
         # route a click by the old layout into the picture's frame.
-        self.context = browser.new_context(viewport={"width": 1280, "height": 2400})
-        self.errors: list[str] = []
-        self.blocked: list[str] = []
-        self.dialogs: list[str] = []
-        self.context.route("**/*", self._only_local)
-        self.page = self.context.new_page()
+        super().__init__(browser, _local, width=1280, height=2400)
         self.page.set_default_timeout(30_000)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on("dialog", self._dialog)
 
-    def _only_local(self, route):
-        if urllib.parse.urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.blocked.append(route.request.url)
-            route.abort()
+    def assert_clean(self, failed_loads: bool = True) -> None:
+        # Choosing another entity or day replaces the picture's frame, cancelling the
+        # load of the one before: a failed request, and no fault.
+        super().assert_clean(failed_loads)
 
-    def _console(self, message):
-        if message.type == "error":
-            self.errors.append(message.text)
 
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def clean(self):
-        assert self.errors == [], self.errors
-        assert self.blocked == [], self.blocked
-        assert self.dialogs == [], self.dialogs
+def _local(url: str) -> bool:
+    return urllib.parse.urlsplit(url).hostname == "127.0.0.1"
 
 
 def picture_loaded(page):
@@ -111,7 +94,7 @@ def test_choose_an_entity_and_a_date(visit, url):
     expect(page.locator("#paths li").first).to_contain_text("IIJ Exlayer Inc.")
     expect(page.locator("#events")).to_contain_text("2014-01-01")
     expect(page).to_have_url(re.compile(r"entity=.*iij-exlayer.*at=2013-12-31"))
-    visit.clean()
+    visit.assert_clean()
 
 
 def test_keyboard_choice_and_a_link_to_the_state(visit, url):
@@ -131,7 +114,7 @@ def test_keyboard_choice_and_a_link_to_the_state(visit, url):
     page.goto(page.url)
     expect(page.locator("#entity-name")).to_have_text("Internet Initiative Japan Inc.")
     expect(page.locator("#date")).to_have_value("2013-12-31")
-    visit.clean()
+    visit.assert_clean()
 
 
 def test_sparql_box_runs_a_named_query_and_shows_a_table(visit, url):
@@ -152,7 +135,7 @@ def test_sparql_box_runs_a_named_query_and_shows_a_table(visit, url):
     expect(page.locator("#sparql-result th").first).to_have_text("owner")
     row = page.locator("#sparql-result tr", has_text="Internet Initiative Japan Inc.")
     expect(row).to_contain_text("99.9")
-    visit.clean()
+    visit.assert_clean()
 
 
 def test_sparql_box_shows_data_as_text_never_as_markup(visit, url):
@@ -170,7 +153,7 @@ def test_sparql_box_shows_data_as_text_never_as_markup(visit, url):
     # a failed query is answered 400: the browser logs the status, nothing else may
     assert all("400" in error for error in visit.errors), visit.errors
     visit.errors.clear()
-    visit.clean()
+    visit.assert_clean()
 
 
 HOSTILE = str(__import__("pathlib").Path(__file__).parent / "data" / "hostile" / "payloads.ttl")
@@ -192,4 +175,4 @@ def test_script_payloads_in_names_and_sources_run_nothing(visit, start_server):
     assert page.evaluate("window.__xss") is None
     assert page.frame_locator("#graph").locator("img, iframe, svg, b").count() == 0
     assert page.locator("#owners img, #owners script, #owners b").count() == 0
-    visit.clean()
+    visit.assert_clean()

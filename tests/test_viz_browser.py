@@ -24,6 +24,7 @@ from groupkg.graph.group import Group
 from groupkg.graph.store import open_store
 from groupkg.viz import View, view_at, view_diff, view_timeline, write_html
 from groupkg.viz.command import render as render_command
+from tests.browser import GuardedPage
 
 FIXTURE = Path(__file__).parent / "data" / "viz" / "merger.ttl"
 V = "https://example.org/viz/"
@@ -98,40 +99,15 @@ def pages(tmp_path_factory) -> dict[str, tuple[Path, list[View]]]:
     return found
 
 
-class Visit:
-    """One page opened from its file, with what it logged, requested and tried to open."""
+class Visit(GuardedPage):
+    """One page opened from its file, which may ask for nothing outside itself."""
 
     def __init__(self, browser, path: Path):
         self.url = path.resolve().as_uri()
-        self.context = browser.new_context(viewport={"width": 1000, "height": 700})
-        self.errors: list[str] = []
-        self.requested: list[str] = []
-        self.failed: list[str] = []
-        self.dialogs: list[str] = []
-        self.context.route("**/*", self._only_the_page)
-        self.page = self.context.new_page()
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        self.page.on("requestfailed", lambda request: self.failed.append(request.url))
-        self.page.on("dialog", self._dialog)
+        super().__init__(browser, lambda url: url == self.url, width=1000, height=700)
         started = time.monotonic()
         self.page.goto(self.url)
         self.ready_after = self._wait_until_ready(started)
-
-    def _only_the_page(self, route):
-        if route.request.url == self.url:
-            route.continue_()
-        else:
-            self.requested.append(route.request.url)
-            route.abort()
-
-    def _console(self, message):
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
     def _wait_until_ready(self, started: float) -> float:
         # Polled from here: the page's policy forbids eval, which wait_for_function uses.
@@ -141,25 +117,12 @@ class Visit:
             self.page.wait_for_timeout(100)
         pytest.fail(f"{self.url} drew nothing within {SETTLE_CEILING} s; errors: {self.errors}")
 
-    def js(self, script: str, arg=None):
-        return self.page.evaluate(script, arg)
-
     def drawn(self) -> tuple[list[str], list[str]]:
         """The ids in the page's vis-network DataSets."""
         return tuple(  # type: ignore[return-value]
             self.js(f"() => window.groupkgNetwork.{which}.getIds().map(String).sort()")
             for which in ("nodes", "edges")
         )
-
-    def assert_clean(self):
-        assert self.errors == []
-        assert self.requested == [], "the page asked for something outside itself"
-        assert self.failed == []
-        assert self.dialogs == []
-        assert self.js("() => window.__xss") is None
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture
