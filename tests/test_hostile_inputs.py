@@ -31,17 +31,14 @@ from groupkg.graph.errors import InputError
 from groupkg.graph.formats.importer import import_file
 from groupkg.graph.store import OxigraphStore, open_store
 from tests.fuzz.hostile import laughs
+from tests.turtle import prefixes
 
 TESTS = Path(__file__).parent
 TOY = str(TESTS / "data" / "toygroup.ttl")
 GLEIF = TESTS / "data" / "gleif" / "sample.csv"
 NO_DATA = ["--no-default-data"]
 RDF_NS = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e.org/"'
-PREFIXES = (
-    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-    "@prefix gk: <https://w3id.org/groupkg/ontology#> .\n"
-    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-)
+PREFIXES = prefixes()
 
 
 def run(*args: str):

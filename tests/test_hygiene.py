@@ -16,6 +16,7 @@ import pytest
 from rdflib import Graph
 
 from groupkg.graph.validate import validate_files
+from tests.turtle import prefixes
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "ontology" / "queries"
@@ -26,14 +27,9 @@ EX = "https://example.org/test/"
 CHECKS = sorted(p.stem for p in QUERIES.glob("check-*.rq"))
 WARNING_CHECKS = {"check-conflicting-observations", "check-conflicting-holdings"}
 
-PREFIXES = """\
-@prefix ex: <https://example.org/test/> .
-@prefix gk: <https://w3id.org/groupkg/ontology#> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+PREFIXES = (
+    prefixes(ex="https://example.org/test/")
+    + """\
 
 ex:src a gk:Source ; dcterms:title "Test release" ; dcterms:date "2013-11-07"^^xsd:date .
 ex:src2 a gk:Source ; dcterms:title "Annual report" ; dcterms:date "2014-06-30"^^xsd:date .
@@ -41,6 +37,7 @@ ex:a a gk:LegalEntity ; rdfs:label "A" .
 ex:b a gk:LegalEntity ; rdfs:label "B" .
 ex:c a gk:LegalEntity ; rdfs:label "C" .
 """
+)
 
 # check -> [(why, Turtle, the focus nodes expected)]; an empty set is a near miss
 # that the check must not report.

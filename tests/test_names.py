@@ -29,11 +29,9 @@ from groupkg.graph.group import Group
 from groupkg.graph.serve.app import search_entities
 from groupkg.graph.store import Store, open_store, sparql_string
 from groupkg.graph.timemodel.register import Register
+from tests.turtle import prefixes
 
-PREFIXES = """\
-@prefix gk: <https://w3id.org/groupkg/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-"""
+PREFIXES = prefixes()
 BASES = ["acme", "acme holdings", "iij technology", "beta", "e1", "straße"]
 FORMS = ["", " Inc.", " Ltd", " Co., Ltd.", " K.K.", " GmbH", "株式会社"]
 SLUGS = ["acme", "beta", "e1", "iij-technology", "x"]

@@ -26,6 +26,7 @@ from groupkg.graph.formats.gleif import read_gleif
 from groupkg.graph.formats.inputs import add_files
 from groupkg.graph.store import open_store
 from groupkg.graph.validate import validate_files
+from tests.turtle import prefixes
 
 TESTS = Path(__file__).parent
 TOY = TESTS / "data" / "toygroup.ttl"
@@ -33,18 +34,14 @@ GLEIF_HEADER = (
     "Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType\n"
 )
 GLEIF_ROW = "5493000SUBSIDIARYA31,5493000PARENT0GRP062,IS_DIRECTLY_CONSOLIDATED_BY\n"
-PREFIXES = """\
-@prefix ex: <https://example.org/r/> .
-@prefix gk: <https://w3id.org/groupkg/ontology#> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+PREFIXES = (
+    prefixes(ex="https://example.org/r/")
+    + """\
 ex:src a gk:Source ; dcterms:title "Register" ; dcterms:date "2020-01-01"^^xsd:date .
 ex:a a gk:LegalEntity ; rdfs:label "Alpha" ; prov:wasDerivedFrom ex:src .
 ex:b a gk:LegalEntity ; rdfs:label "Beta" ; prov:wasDerivedFrom ex:src .
 """
+)
 BODS_STATEMENTS = [
     {
         "statementId": "c3f2a8f4-0e1d-4a79-9c0c-000000000001",

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, SH
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.validate import Finding, parse_rdf_file, validate_files, validate_graph
+from tests.turtle import prefixes
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"
@@ -24,13 +25,7 @@ GKSH = "https://w3id.org/groupkg/shapes#"
 GK = "https://w3id.org/groupkg/ontology#"
 EX = "https://example.org/test/"
 
-PREFIXES = """\
-@prefix ex: <https://example.org/test/> .
-@prefix gk: <https://w3id.org/groupkg/ontology#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-"""
+PREFIXES = prefixes(ex="https://example.org/test/")
 
 
 def _shapes_graph() -> Graph:
@@ -137,13 +132,13 @@ def test_bundled_data_is_the_iij_data(iij_report):
 
 
 def test_broken_turtle_names_the_file_and_the_line(tmp_path: Path):
-    path = _write(
-        tmp_path, "broken.ttl", PREFIXES + '\nex:a rdfs:label "Acme" .\nex:b rdfs:label nope:x .\n'
-    )
+    text = PREFIXES + '\nex:a rdfs:label "Acme" .\nex:b rdfs:label nope:x .\n'
+    path = _write(tmp_path, "broken.ttl", text)
     with pytest.raises(InputError) as info:
         parse_rdf_file(path)
     message = str(info.value)
-    assert message.startswith(f"{path}, line 8: ")
+    bad_line = text.splitlines().index("ex:b rdfs:label nope:x .") + 1
+    assert message.startswith(f"{path}, line {bad_line}: ")
     assert "nope" in message
     assert "\n" not in message and "Traceback" not in message
 

@@ -19,18 +19,14 @@ from groupkg.graph.dates import parse_partial_date
 from groupkg.graph.model import Dataset, Entity, Event, Holding
 from groupkg.graph.validate import Finding, validate_files
 from groupkg.graph.validate.consistency import TOLERANCE_PERCENT, check_consistency
+from tests.turtle import prefixes
 
 EX = "https://example.org/test/"
 TIME_CHECKS = {"over-100-percent", "outside-lifetime", "merged-away", "control-cycle"}
 
-BASE = """\
-@prefix ex: <https://example.org/test/> .
-@prefix gk: <https://w3id.org/groupkg/ontology#> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+BASE = (
+    prefixes(ex="https://example.org/test/")
+    + """\
 
 ex:src a gk:Source ; dcterms:title "Register" ; dcterms:date "2014-06-30"^^xsd:date .
 ex:src2 a gk:Source ; dcterms:title "Annual report" ; dcterms:date "2014-06-30"^^xsd:date .
@@ -38,6 +34,7 @@ ex:a a gk:LegalEntity ; rdfs:label "Alpha" ; prov:wasDerivedFrom ex:src .
 ex:b a gk:LegalEntity ; rdfs:label "Beta" ; prov:wasDerivedFrom ex:src .
 ex:c a gk:LegalEntity ; rdfs:label "Gamma" ; prov:wasDerivedFrom ex:src .
 """
+)
 
 
 def _holding(name: str, owner: str, owned: str, extra: str, source: str = "src") -> str:
