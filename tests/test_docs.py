@@ -19,10 +19,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
-from groupkg.graph.cli import cli
+from groupkg.graph.cli import Settings, cli
 from groupkg.graph.serve.app import _ACCEPTS, _API
 from groupkg.graph.timemodel.register import BASES
 from groupkg.graph.timemodel.timeline import WEIGHING
@@ -398,3 +399,14 @@ def test_links_between_the_pages_resolve() -> None:
             if anchor:
                 headings = re.findall(r"^#+ (.+)$", linked.read_text(encoding="utf-8"), re.M)
                 assert anchor in {_anchor(h) for h in headings}, f"{page.name}: #{anchor}"
+
+
+def test_definitions_give_the_defaults_of_the_code() -> None:
+    text = (DOCS / "definitions.md").read_text(encoding="utf-8")
+    threshold = re.search(r"The threshold\*\* is a percent, (\d+) by default", text)
+    floor = re.search(r"affiliate floor, (\d+)% by default", text)
+    assert threshold and floor
+    perimeter = cli.get_command(click.Context(cli), "perimeter")
+    assert perimeter is not None
+    default_floor = next(p.default for p in perimeter.params if p.name == "affiliate_min")
+    assert (float(threshold[1]), float(floor[1])) == (Settings().threshold, default_floor)
