@@ -3,10 +3,12 @@
 ``docs/json.md`` lists every command and route with the fields of its answer; the
 fields are compared with the keys of real answers on the bundled IIJ data (the command
 line through click's runner, the routes through a started ``groupkg serve``), the
-values with the types listed, and the examples marked ``<!-- real: COMMAND -->`` with
-what the command prints today. ``docs/rules.md`` and ``docs/definitions.md`` hold
-tables the code also holds (the interest kinds each measure weighs, the bases of an
-ultimate parent); those are compared too, and every link between the pages resolves.
+values with the types listed, and each example introduced as "A real answer, of
+`COMMAND`:" with what the command prints today. ``docs/rules.md`` and
+``docs/definitions.md`` hold tables and defaults the code also holds (the interest
+kinds each measure weighs, the bases of an ultimate parent, the control threshold and
+the affiliate floor); those are compared too, and every link between the pages
+resolves.
 """
 
 from __future__ import annotations
@@ -271,7 +273,7 @@ def _real_examples() -> list[tuple[str, str, str]]:
     found = []
     for page in sorted(DOCS.glob("*.md")):
         text = page.read_text(encoding="utf-8")
-        pattern = r"<!-- real: (.+?) -->\n```json\n(.*?)\n```"
+        pattern = r"A real answer, of `(.+?)`:\n\n```json\n(.*?)\n```"
         found += [(page.name, m[1], m[2]) for m in re.finditer(pattern, text, flags=re.S)]
     return found
 
