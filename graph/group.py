@@ -1,7 +1,8 @@
 """A loaded group and the questions users ask of it, answered as JSON-ready dicts.
 
-Each method answers one command of the command line (and, later, one API route) in
-exactly the shape DESIGN.md gives; the command line only prints what comes back.
+Each method of :class:`Group` answers one command of the command line and one route of
+the server's API, in the shape ``docs/json.md`` gives; the command line and the server
+only print or send what comes back.
 """
 
 from __future__ import annotations
@@ -50,7 +51,67 @@ def _pct(fraction: float) -> float | None:
 
 
 class Group:
-    """The facts of a store, their time model and the analytics over them."""
+    """The questions users ask of a corporate group, answered as JSON-ready dicts.
+
+    A ``Group`` holds the facts of a store (:class:`~groupkg.graph.model.Dataset`), their
+    time model (:class:`~groupkg.graph.timemodel.timeline.Timeline` and its columns,
+    :class:`~groupkg.graph.timemodel.register.Register`) and the control threshold. Each
+    answer method takes names (resolved as :meth:`resolve` does) and a day, and returns
+    exactly what ``groupkg COMMAND --json`` prints and ``/api/COMMAND`` answers: the
+    shapes are in ``docs/json.md``, the rules and definitions behind them in
+    ``docs/rules.md`` and ``docs/definitions.md``.
+
+    Parameters
+    ----------
+    store : Store
+        Where the facts are (``open_store("memory")``: the ontology and the IIJ data).
+    threshold : float
+        Control threshold in percent: control means strictly more (default 50).
+    dataset : Dataset, optional
+        The facts, when already read; by default all of ``store`` is read.
+    register : Register, optional
+        The time model of the whole store, when already built or opened (see
+        :meth:`model`); by default it is built from ``dataset``.
+    scope : list of str, optional
+        The entities a question names, when only their group is read (:meth:`model`).
+
+    Attributes
+    ----------
+    store : Store
+        The store the facts come from.
+    threshold : float
+        The control threshold in percent.
+    dataset : Dataset
+        The facts read: entities, holdings, relations, events, observations, sources.
+    timeline : Timeline
+        The time model of ``dataset``: lifetimes, spans, mergers applied, issued shares.
+    register : Register
+        The columns every answer is read from.
+    scope : list of str or None
+        The entities named, when only their group is read; None when all is.
+    names : NameTable
+        The names of the entities read, for :meth:`resolve`.
+    resolved : dict of str to str
+        Names already resolved by the whole store (:meth:`around`, :meth:`model`).
+
+    Examples
+    --------
+    A toy group: Parent holds 60% of Alpha, which holds 30% of Beta.
+
+    >>> from datetime import date
+    >>> from groupkg.graph.model import Dataset, Entity, Holding
+    >>> from groupkg.graph.store import open_store
+    >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+    >>> toy = Dataset(
+    ...     {e: Entity(e, e.title()) for e in ["parent", "alpha", "beta"]},
+    ...     [Holding("h1", "parent", "alpha", 60.0), Holding("h2", "alpha", "beta", 30.0)],
+    ... )
+    >>> group = Group(empty, dataset=toy)
+    >>> group.paths("Alpha", date(2024, 1, 1))["ultimate_parent"]
+    {'id': 'parent', 'name': 'Parent'}
+    >>> group.effective("Parent", "Beta", date(2024, 1, 1))["percent"]
+    18
+    """
 
     def __init__(
         self,
@@ -83,10 +144,40 @@ class Group:
 
     @classmethod
     def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
-        """The part of ``store`` a question about ``names`` needs: their neighbourhood.
+        """The group of ``store`` a question about ``names`` needs: their neighbourhood.
 
-        Names are resolved by the store, then only the facts of the entities linked to
-        them by holdings, relations or mergers are read, in a few queries.
+        The names are resolved by the store, then only the facts of the entities linked to
+        them by holdings, relations or mergers (through any number of links) are read, in a
+        few queries. The command line answers this way from a ``sparql:URL`` store.
+
+        Parameters
+        ----------
+        store : Store
+            The store to read from.
+        names : list of str
+            The names the question gives (IRIs, labels, aliases, local ids...).
+        threshold : float
+            Control threshold in percent.
+
+        Returns
+        -------
+        Group
+            A group holding those entities' neighbourhood, its names already resolved.
+
+        Examples
+        --------
+        >>> import pyoxigraph as ox
+        >>> from groupkg.graph.store import open_store
+        >>> store = open_store("memory", default_data=False)
+        >>> _ = store.add_rdf(b'''@prefix gk: <https://w3id.org/groupkg/ontology#> .
+        ... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ... <urn:toy:p> a gk:LegalEntity ; rdfs:label "Parent" .
+        ... <urn:toy:a> a gk:LegalEntity ; rdfs:label "Alpha" .
+        ... [] a gk:Holding ; gk:owner <urn:toy:p> ; gk:owned <urn:toy:a> ; gk:percent 60 .
+        ... <urn:toy:z> a gk:LegalEntity ; rdfs:label "Zeta" .
+        ... ''', ox.RdfFormat.TURTLE)
+        >>> sorted(Group.around(store, ["Alpha"]).dataset.entities)  # Zeta is not linked
+        ['urn:toy:a', 'urn:toy:p']
         """
         ids = {name: resolve_in_store(store, name) for name in names}
         group = cls(store, threshold, load_dataset(store, neighbourhood(store, ids.values())))
@@ -98,11 +189,49 @@ class Group:
         cls, store: Store, names: list[str], threshold: float = 50.0,
         register: Register | None = None,
     ) -> Group:  # fmt: skip
-        """A question about ``names`` answered from the time model of the whole store,
-        cached beside an ``oxigraph:PATH`` store (:meth:`Register.from_store`; or
-        ``register``, that model already opened): each day's state is read for the group
-        of the named entities on that day; only the named entities' own facts are read
-        from the store (for ``entity``)."""
+        """A question about ``names`` answered from the time model of the whole store.
+
+        The model is the one cached beside an ``oxigraph:PATH`` store
+        (:meth:`Register.from_store`), or ``register`` when it is already open. Each day's
+        state is read for the group of the named entities on that day; only the named
+        entities' own facts are read from the store (for :meth:`entity`). The command line
+        and the server answer this way from an ``oxigraph:PATH`` store.
+
+        Parameters
+        ----------
+        store : Store
+            The store to read from.
+        names : list of str
+            The names the question gives.
+        threshold : float
+            Control threshold in percent.
+        register : Register, optional
+            The store's time model, already opened.
+
+        Returns
+        -------
+        Group
+            A group whose :attr:`scope` is the named entities.
+
+        Examples
+        --------
+        A store that holds a CSV holdings file, asked about Subco:
+
+        >>> import pathlib, tempfile
+        >>> from datetime import date
+        >>> from groupkg.graph.formats.inputs import add_files
+        >>> from groupkg.graph.store import open_store
+        >>> csv = pathlib.Path(tempfile.mkdtemp()) / "holdings.csv"
+        >>> _ = csv.write_text("owner,owned,percent,start_date\\nHoldco,Subco,75,2020-01-01\\n")
+        >>> store = open_store("memory", default_data=False)
+        >>> _ = add_files(store, [csv])
+        >>> group = Group.model(store, ["Subco"])
+        >>> [local.rsplit("/", 1)[-1] for local in group.scope]
+        ['subco']
+        >>> answer = group.owners("Subco", date(2024, 1, 1))
+        >>> [(o["name"], o["percent"], o["basis"]) for o in answer["owners"]]
+        [('Holdco', 75, 'stated')]
+        """
         register = register if register is not None else Register.from_store(store)
         ids = {name: resolve_in_store(store, name, register) for name in names}
         scope = sorted(set(ids.values()))
@@ -120,11 +249,32 @@ class Group:
         return self.register.snapshot(day, members)
 
     def members(self, days: list[_dt.date]) -> list[str] | None:
-        """The entities a question over several ``days`` needs, when only the group of
-        the named entities is read (:meth:`model`): everything linked to them on any of
-        the days, and what is linked to that on any of them in turn (an entity that
-        joins the group on one day brings its links of the other days). None when the
-        whole store is read."""
+        """The entities a question over several ``days`` needs.
+
+        When only the group of the named entities is read (:meth:`model`): everything linked
+        to them on any of the days, and what is linked to that on any of them in turn (an
+        entity that joins the group on one day brings its links of the other days).
+
+        Parameters
+        ----------
+        days : list of datetime.date
+            The days the question reads.
+
+        Returns
+        -------
+        list of str or None
+            Entity ids, sorted; None when the whole store is read (no :attr:`scope`).
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from groupkg.graph.model import Dataset, Entity
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> whole = Group(empty, dataset=Dataset({"a": Entity("a", "A")}))
+        >>> whole.members([date(2024, 1, 1)]) is None
+        True
+        """
         if self.scope is None:
             return None
         found = set(self.scope)
@@ -138,8 +288,40 @@ class Group:
         return members
 
     def pair(self, before: _dt.date, after: _dt.date) -> tuple[Snapshot, Snapshot]:
-        """The states on two days, over the same entities (:meth:`members`), so that an
-        entity in the group on one day only is compared with itself on the other."""
+        """The states of the group on two days, over the same entities.
+
+        When only the group of the named entities is read, both states cover
+        :meth:`members` of the two days, so that an entity in the group on one day only is
+        compared with itself on the other (what :meth:`diff` needs).
+
+        Parameters
+        ----------
+        before, after : datetime.date
+            The two days.
+
+        Returns
+        -------
+        tuple of Snapshot
+            The state on ``before`` and the state on ``after``.
+
+        Examples
+        --------
+        Seller's 25% of Target passes to Buyer at the start of 2022:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> names = {e: Entity(e, e.title()) for e in ["seller", "buyer", "target"]}
+        >>> sale = [Holding("h1", "seller", "target", 25.0, valid_to=day("2022-01-01")),
+        ...         Holding("h2", "buyer", "target", 25.0, valid_from=day("2022-01-01"))]
+        >>> toy = Dataset(names, sale)
+        >>> old, new = Group(empty, dataset=toy).pair(
+        ...     date(2021, 12, 31), date(2022, 1, 1))
+        >>> [s.owner for s in old.stakes], [s.owner for s in new.stakes]
+        (['seller'], ['buyer'])
+        """
         members = self.members([before, after])
         if members is None:
             return self.snapshot(before), self.snapshot(after)
@@ -164,9 +346,30 @@ class Group:
                     self.dataset.entities[entity_id] = Entity(entity_id, label, kind)
 
     def describe(self, entity_ids: list[str]) -> None:
-        """Make sure the entities' own facts are read: legal names, identifiers,
-        listings, sources and issued shares. From the cached model (:meth:`model`),
-        those not read yet are read from the store in one scoped read."""
+        """Make sure the entities' own facts are read.
+
+        Legal names, identifiers, listings, sources and issued shares. A group that read the
+        whole store has them all already; from the cached model (:meth:`model`), those not
+        read yet are taken from the model or read from the store in one scoped read. The
+        answers call it for the entities they describe; nothing is returned.
+
+        Parameters
+        ----------
+        entity_ids : list of str
+            The entities (ids, not names).
+
+        Examples
+        --------
+        A group that read the whole store has every entity's facts already:
+
+        >>> from groupkg.graph.model import Dataset, Entity
+        >>> from groupkg.graph.store import open_store
+        >>> owner = Entity("o", "Owner", legal_name="Owner Holdings Ltd.")
+        >>> group = Group(open_store("memory", default_data=False), dataset=Dataset({"o": owner}))
+        >>> group.describe(["o"])
+        >>> group.dataset.entities["o"].legal_name
+        'Owner Holdings Ltd.'
+        """
         if self.scope is None:
             return
         missing = sorted(set(entity_ids) - self._described.keys())
@@ -189,25 +392,199 @@ class Group:
         self.dataset.sources = {**found.sources, **self.dataset.sources}
 
     def issued_shares(self, entity_id: str, day: _dt.date) -> int | None:
-        """Issued shares of an entity on ``day`` (see :meth:`describe`)."""
+        """How many shares a company has issued on ``day``.
+
+        The last observed count on or before ``day``, moved forward through the splits and
+        issuances since (see ``docs/rules.md``); never carried back before the first
+        observation.
+
+        Parameters
+        ----------
+        entity_id : str
+            The issuing company's id (not a name).
+        day : datetime.date
+            The day whose count is asked.
+
+        Returns
+        -------
+        int or None
+            The issued shares; None when no count is known on or before ``day``.
+
+        Examples
+        --------
+        1,000 shares observed in 2020, then a 1:10 split dated 2021 only (it takes effect once
+        that year is over):
+
+        >>> from datetime import date
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity, Event, Observation
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> split = Event("s", "StockSplit", effective=day("2021"), issuer="co", split_ratio=10)
+        >>> toy = Dataset({"co": Entity("co", "Co")},
+        ...     events=[split],
+        ...     observations=[Observation("o", "co", "IssuedShares", 1000, as_of=day("2020"))])
+        >>> group = Group(empty, dataset=toy)
+        >>> [group.issued_shares("co", date(y, 6, 1)) for y in (2019, 2021, 2022)]
+        [None, 1000, 10000]
+        """
         return self._described.get(entity_id, self.timeline).issued_shares(entity_id, day)
 
     def status(self, entity_id: str, day: _dt.date) -> str:
+        """Whether an entity exists on ``day``.
+
+        Parameters
+        ----------
+        entity_id : str
+            The entity (an id, not a name).
+        day : datetime.date
+            The day asked.
+
+        Returns
+        -------
+        str
+            ``"not yet incorporated"`` before its incorporation, ``"dissolved"`` on and after
+            its end (a dissolution, or the merger that absorbed it), ``"active"`` otherwise.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity
+        >>> from groupkg.graph.store import open_store
+        >>> shortlived = Entity("s", "Shortlived", incorporated=day("2010"), dissolved=day("2014"))
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> group = Group(empty, dataset=Dataset({"s": shortlived}))
+
+        A dissolution dated by its year only takes effect once that year is over:
+
+        >>> [group.status("s", date(y, 12, 31)) for y in (2009, 2014, 2015)]
+        ['not yet incorporated', 'active', 'dissolved']
+        """
         return status_at(*self.register.lifetime(entity_id), day)
 
     def lifetime(self, entity_id: str) -> tuple[_dt.date | None, _dt.date | None]:
+        """The days an entity exists: ``[incorporated, ended)``.
+
+        Parameters
+        ----------
+        entity_id : str
+            The entity (an id, not a name).
+
+        Returns
+        -------
+        tuple of (datetime.date or None, datetime.date or None)
+            Its first day and the day it ended (its dissolution, or the effective day of the
+            merger that absorbed it); None where unknown. A partial date starts on the first
+            day of its period and ends on the day after it.
+
+        Examples
+        --------
+        An entity founded in October 2009, with no end recorded:
+
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> founded = Entity("f", "Founded", incorporated=day("2009-10"))
+        >>> group = Group(empty, dataset=Dataset({"f": founded}))
+        >>> group.lifetime("f")
+        (datetime.date(2009, 10, 1), None)
+        """
         return self.register.lifetime(entity_id)
 
     def resolve(self, name: str) -> str:
-        """The entity ``name`` names, by the rules of :mod:`groupkg.graph.facts.names`."""
+        """The entity a name names.
+
+        By IRI, label, legal name, alias, LEI or local id, case-insensitively, with or
+        without a legal form (the rules of :mod:`groupkg.graph.facts.names`).
+
+        Parameters
+        ----------
+        name : str
+            The name as a user writes it.
+
+        Returns
+        -------
+        str
+            The entity's id (its IRI).
+
+        Raises
+        ------
+        UnknownName, AmbiguousName
+            No entity, or several, have that name (both list the closest candidates).
+
+        Examples
+        --------
+        >>> from groupkg.graph.model import Dataset, Entity
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> acme = Entity("urn:toy:acme", "Acme Inc.", aliases=["ACME"])
+        >>> group = Group(empty, dataset=Dataset({acme.id: acme}))
+        >>> group.resolve("acme"), group.resolve("Acme"), group.resolve("urn:toy:acme")
+        ('urn:toy:acme', 'urn:toy:acme', 'urn:toy:acme')
+        """
         if name in self.resolved:
             return self.resolved[name]
         return self.names.resolve(name)
 
     def snapshot(self, day: _dt.date) -> Snapshot:
+        """The state of the group on ``day``: who exists and who holds whom, after the rules.
+
+        Kept for the last 32 days asked.
+
+        Parameters
+        ----------
+        day : datetime.date
+            The day asked.
+
+        Returns
+        -------
+        Snapshot
+            Entity statuses, the stakes in force (records of a day added up, superseded ones
+            gone, mergers applied) and the reported relations of that day.
+
+        Examples
+        --------
+        Two distinct records of one day, 92% and 8%, add up:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> twice = [Holding("h1", "p", "s", 92.0), Holding("h2", "p", "s", 8.0)]
+        >>> toy = Dataset({"p": Entity("p", "P"), "s": Entity("s", "S")}, twice)
+        >>> stakes = Group(empty, dataset=toy).snapshot(date(2024, 1, 1)).stakes
+        >>> [(s.owner, s.owned, s.percent) for s in stakes]
+        [('p', 's', 100.0)]
+        """
         return self._snapshot(day)
 
     def ref(self, entity_id: str) -> dict[str, str]:
+        """An entity as every answer names it.
+
+        Parameters
+        ----------
+        entity_id : str
+            The entity's id, its IRI.
+
+        Returns
+        -------
+        dict
+            ``{"id": IRI, "name": label}``; an id with no entity record is named by its local
+            id.
+
+        Examples
+        --------
+        >>> from groupkg.graph.model import Dataset, Entity
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> group = Group(empty, dataset=Dataset({"urn:toy:q": Entity("urn:toy:q", "Q Ltd")}))
+        >>> group.ref("urn:toy:q")
+        {'id': 'urn:toy:q', 'name': 'Q Ltd'}
+        >>> group.ref("https://example.org/unrecorded")
+        {'id': 'https://example.org/unrecorded', 'name': 'unrecorded'}
+        """
         return self.dataset.ref(entity_id).to_json()
 
     def _sources(self, ids: list[str]) -> list[str]:
@@ -240,9 +617,63 @@ class Group:
     # -- answers ---------------------------------------------------------------------
 
     def info(self) -> dict[str, Any]:
+        """Counts, date range and sources of the whole store (``groupkg info``).
+
+        Returns
+        -------
+        dict
+            ``store``, ``triples``, ``entities``, ``holdings``, ``relations``, ``events``,
+            ``observations``, ``date_range`` (first and last date, or None) and ``sources``
+            (titles); see :func:`store_info`.
+
+        Examples
+        --------
+        The counts are asked of the store, not of the facts the group read:
+
+        >>> from groupkg.graph.model import Dataset, Entity
+        >>> from groupkg.graph.store import open_store
+        >>> read = Dataset({"a": Entity("a", "A")})
+        >>> group = Group(open_store("memory", default_data=False), dataset=read)
+        >>> group.info()["store"], group.info()["entities"], len(group.dataset.entities)
+        ('memory', 0, 1)
+        """
         return store_info(self.store)
 
     def entity(self, name: str, day: _dt.date) -> dict[str, Any]:
+        """Facts about one entity on ``day`` (``groupkg entity``).
+
+        Parameters
+        ----------
+        name : str
+            The entity's name.
+        day : datetime.date
+            The day asked: listings, identifiers and facts stated as of a later day are left
+            out, and the status and issued shares are those of that day.
+
+        Returns
+        -------
+        dict
+            ``entity`` (``{"id", "name"}``), ``at``, ``status``, ``status_assumed``, ``kind``,
+            ``legal_name``, ``aliases``, ``identifiers`` (``[{"scheme", "value"}]``),
+            ``listings``, ``incorporated``, ``dissolved``, ``dissolved_assumed``,
+            ``assumptions``, ``issued_shares``, ``facts``, ``facts_as_of`` and ``sources``;
+            ``None`` where unknown (see ``docs/json.md``).
+
+        Examples
+        --------
+        Kappa K.K., incorporated in December 1996, as it stands in 2024:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> kk = Entity("kk", "Kappa", legal_name="Kappa K.K.", incorporated=day("1996-12"))
+        >>> group = Group(empty, dataset=Dataset({"kk": kk}))
+        >>> answer = group.entity("Kappa K.K.", date(2024, 1, 1))
+        >>> [answer[key] for key in ("status", "incorporated", "dissolved", "issued_shares")]
+        ['active', '1996-12', None, None]
+        """
         entity_id = self.resolve(name)
         entity = self.dataset.entities[entity_id]
         dissolved = self.lifetime(entity_id)[1]
@@ -285,6 +716,47 @@ class Group:
         }
 
     def owners(self, name: str, day: _dt.date) -> dict[str, Any]:
+        """The direct owners of an entity on ``day`` (``groupkg owners``).
+
+        One entry per owner and interest kind (kinds are never added), largest first.
+
+        Parameters
+        ----------
+        name : str
+            The owned entity's name.
+        day : datetime.date
+            The day asked.
+
+        Returns
+        -------
+        dict
+            ``{"entity", "at", "status", "owners": [stake]}``, where a stake is the owner's
+            ``id`` and ``name`` with ``percent`` (None for a range or an unknown stake),
+            ``percent_min``, ``percent_max``, ``shares``, ``interest``, ``consolidated``,
+            ``basis``, ``status``, ``assumed``, ``assumptions`` and ``sources``.
+
+        Examples
+        --------
+        Founder holds 40% of the shares and 60% of the votes of Omega; a register shows
+        between 10% and 20% for a fund:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> stakes = [
+        ...     Holding("s", "founder", "omega", 40.0),
+        ...     Holding("v", "founder", "omega", 60.0, interest_type="votingRights"),
+        ...     Holding("f", "fund", "omega", None, 10.0, 20.0),
+        ... ]
+        >>> toy = Dataset({e: Entity(e, e.title()) for e in ["founder", "fund", "omega"]}, stakes)
+        >>> answer = Group(empty, dataset=toy).owners("Omega", date(2024, 1, 1))
+        >>> for o in answer["owners"]:
+        ...     print(o["name"], o["interest"], o["percent"], o["percent_min"], o["percent_max"])
+        Founder votingRights 60 60 60
+        Founder shareholding 40 40 40
+        Fund shareholding None 10 20
+        """
         entity_id = self.resolve(name)
         snap = self._near(day)
         return {
@@ -295,6 +767,40 @@ class Group:
         }
 
     def holdings(self, name: str, day: _dt.date) -> dict[str, Any]:
+        """What an entity directly holds on ``day`` (``groupkg holdings``).
+
+        One entry per owned entity and interest kind, largest first.
+
+        Parameters
+        ----------
+        name : str
+            The owner's name.
+        day : datetime.date
+            The day asked.
+
+        Returns
+        -------
+        dict
+            ``{"entity", "at", "status", "holdings": [stake]}``, a stake as in :meth:`owners`
+            with the owned entity's ``id`` and ``name``.
+
+        Examples
+        --------
+        A holding observed as of a day is carried forward from it, never back:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> seen = [Holding("h", "investor", "target", 15.0, as_of=day("2013-09-30"))]
+        >>> names = {e: Entity(e, e.title()) for e in ["investor", "target"]}
+        >>> group = Group(open_store("memory", default_data=False), dataset=Dataset(names, seen))
+        >>> [h["basis"] for h in group.holdings("Investor", date(2014, 3, 31))["holdings"]]
+        ['observed 2013-09-30']
+        >>> group.holdings("Investor", date(2013, 9, 29))["holdings"]
+        []
+        """
         entity_id = self.resolve(name)
         snap = self._near(day)
         return {
@@ -305,6 +811,41 @@ class Group:
         }
 
     def consolidation_paths(self, snap: Snapshot, entity_id: str) -> list[list[str]]:
+        """The consolidation paths down to an entity in a given state, as ids.
+
+        The paths of :meth:`paths` without the reported ultimate parents: every simple path
+        from the computed ultimate parent down to the entity through entities it controls
+        (``docs/definitions.md``). :meth:`diff` asks it of every entity of both days.
+
+        Parameters
+        ----------
+        snap : Snapshot
+            The state of one day (:meth:`snapshot`).
+        entity_id : str
+            The entity (an id, not a name).
+
+        Returns
+        -------
+        list of list of str
+            Paths from the ultimate parent down to the entity, shortest first; ``[[entity]]``
+            when it is its own ultimate parent; empty when it does not exist that day.
+
+        Examples
+        --------
+        Top controls Left and Right (60% each), which hold 30% of Leaf each:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> links = [("top", "left", 60.0), ("top", "right", 60.0),
+        ...          ("left", "leaf", 30.0), ("right", "leaf", 30.0)]
+        >>> toy = Dataset({e: Entity(e, e) for e in ["top", "left", "right", "leaf"]},
+        ...               [Holding(f"h{k}", *link) for k, link in enumerate(links)])
+        >>> group = Group(empty, dataset=toy)
+        >>> group.consolidation_paths(group.snapshot(date(2024, 1, 1)), "leaf")
+        [['top', 'left', 'leaf'], ['top', 'right', 'leaf']]
+        """
         from groupkg.graph.analytics import control
 
         graph = snap.graph(unnamed=False)  # built once a state: diff asks every entity
@@ -313,16 +854,54 @@ class Group:
         return control.consolidation_paths(graph, entity_id, threshold=self.threshold)
 
     def paths(self, name: str, day: _dt.date) -> dict[str, Any]:
-        """Ultimate parent and consolidation paths, computed and reported.
+        """The ultimate parent of an entity and its consolidation paths (``groupkg paths``).
 
-        The direct records give the computed ultimate parent. Where a source reports
-        an ultimate parent (GLEIF ``IS_ULTIMATELY_CONSOLIDATED_BY``) valid that day,
-        ``ultimate_parent_basis`` says how the two stand: ``computed`` (none
-        reported), ``agrees``, ``completed`` (the computed chain stops short, and the
-        one reported parent completes it: the answer is that parent's own ultimate
-        parent, and ``reported_links`` names the link that rests on the report) or
-        ``differs`` (the computed chain runs past the reported parent, or several are
-        reported: the computed answer stands, the reported one is shown beside it).
+        The direct records give the computed ultimate parent. Where a source reports an
+        ultimate parent (GLEIF ``IS_ULTIMATELY_CONSOLIDATED_BY``) valid that day,
+        ``ultimate_parent_basis`` says how the two stand: ``computed`` (none reported),
+        ``agrees``, ``completed`` (the computed chain stops short, and the one reported
+        parent completes it: the answer is that parent's own ultimate parent, and
+        ``reported_links`` names the link that rests on the report) or ``differs`` (the
+        computed chain runs past the reported parent, or several are reported: the computed
+        answer stands, the reported one is shown beside it).
+
+        Parameters
+        ----------
+        name : str
+            The entity's name.
+        day : datetime.date
+            The day asked.
+
+        Returns
+        -------
+        dict
+            ``entity``, ``at``, ``status``, ``ultimate_parent``, ``computed_ultimate_parent``,
+            ``reported_ultimate_parent`` (None unless exactly one is reported),
+            ``reported_ultimate_parents``, ``ultimate_parent_basis``, ``reported_links``,
+            ``paths`` (lists of ``{"id", "name"}`` from the ultimate parent down), ``assumed``
+            and ``assumptions``.
+
+        Examples
+        --------
+        Holdco holds 51% of Opco, which holds 100% of Plant:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> chain = [Holding("h1", "holdco", "opco", 51.0), Holding("h2", "opco", "plant", 100.0)]
+        >>> toy = Dataset({e: Entity(e, e.title()) for e in ["holdco", "opco", "plant"]}, chain)
+        >>> answer = Group(empty, dataset=toy).paths("Plant", date(2024, 1, 1))
+        >>> answer["ultimate_parent"]["name"], answer["ultimate_parent_basis"]
+        ('Holdco', 'computed')
+        >>> [[step["name"] for step in path] for path in answer["paths"]]
+        [['Holdco', 'Opco', 'Plant']]
+
+        With a threshold of 60, 51% is no control and Opco is its own top:
+
+        >>> strict = Group(empty, threshold=60, dataset=toy)
+        >>> strict.paths("Plant", date(2024, 1, 1))["ultimate_parent"]["name"]
+        'Opco'
         """
         from groupkg.graph.analytics import control
 
@@ -378,6 +957,43 @@ class Group:
         }
 
     def effective(self, owner: str, target: str, day: _dt.date) -> dict[str, Any]:
+        """The effective (look-through) stake of one entity in another (``groupkg effective``).
+
+        The sum, over every walk from the owner to the target in the ownership graph that does
+        not pass through the owner again, of the products of the stakes along it; exact with
+        cross-holdings, and bounded below and above where stakes are ranges or unknown
+        (``docs/definitions.md``). The control threshold plays no part.
+
+        Parameters
+        ----------
+        owner, target : str
+            The names of the owner and of the target.
+        day : datetime.date
+            The day asked.
+
+        Returns
+        -------
+        dict
+            ``{"owner", "target", "at", "percent", "percent_min", "percent_max"}``;
+            ``percent`` is None when the bounds differ.
+
+        Examples
+        --------
+        Parent holds 60% of Alpha; Alpha holds 50% of Beta, which holds 10% of Alpha back:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> cross = [Holding("h1", "parent", "alpha", 60.0), Holding("h2", "alpha", "beta", 50.0),
+        ...          Holding("h3", "beta", "alpha", 10.0)]
+        >>> names = {e: Entity(e, e.title()) for e in ["parent", "alpha", "beta"]}
+        >>> group = Group(open_store("memory", default_data=False), dataset=Dataset(names, cross))
+        >>> group.effective("Parent", "Beta", date(2024, 1, 1))["percent"]  # 0.6 * 0.5 / 0.95
+        31.578947
+        >>> group.effective("Alpha", "Beta", date(2024, 1, 1))["percent"]  # not back through Alpha
+        50
+        """
         from groupkg.graph.analytics.effective import effective_ownership
 
         owner_id, target_id = self.resolve(owner), self.resolve(target)
@@ -396,6 +1012,45 @@ class Group:
         }
 
     def perimeter(self, name: str, day: _dt.date, affiliate_min: float = 20.0) -> dict[str, Any]:
+        """The subsidiaries and equity-method affiliates of an entity (``groupkg perimeter``).
+
+        Subsidiaries are the entities it controls, certainly or possibly; affiliates the other
+        entities in which its effective stake may reach ``affiliate_min``.
+
+        Parameters
+        ----------
+        name : str
+            The reporting entity's name.
+        day : datetime.date
+            The day asked.
+        affiliate_min : float
+            The lowest effective percent of an affiliate (default 20).
+
+        Returns
+        -------
+        dict
+            ``{"entity", "at", "subsidiaries": [{"id", "name", "effective_percent",
+            "effective_percent_max", "control"}], "affiliates": [{"id", "name",
+            "effective_percent", "effective_percent_max"}]}``, both lists in id order.
+
+        Examples
+        --------
+        Parent holds 60% of Alpha, which holds between 20% and 40% of Beta:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> ranged = [Holding("h1", "parent", "alpha", 60.0),
+        ...           Holding("h2", "alpha", "beta", None, 20.0, 40.0)]
+        >>> toy = Dataset({e: Entity(e, e.title()) for e in ["parent", "alpha", "beta"]}, ranged)
+        >>> answer = Group(empty, dataset=toy).perimeter("Parent", date(2024, 1, 1))
+        >>> [(s["name"], s["control"], s["effective_percent"]) for s in answer["subsidiaries"]]
+        [('Alpha', 'certain', 60)]
+        >>> [(a["name"], a["effective_percent"], a["effective_percent_max"])
+        ...  for a in answer["affiliates"]]
+        [('Beta', 12, 24)]
+        """
         from groupkg.graph.analytics import control
 
         entity_id = self.resolve(name)
@@ -436,6 +1091,45 @@ class Group:
         return result
 
     def diff(self, before: _dt.date, after: _dt.date, root: str | None = None) -> dict[str, Any]:
+        """What changed in the group between two days (``groupkg diff``).
+
+        Stakes are compared per owner, owned entity and interest kind; entities by whether
+        they exist; consolidation paths entity by entity (``docs/definitions.md``).
+
+        Parameters
+        ----------
+        before, after : datetime.date
+            The two days (:meth:`event_days` gives those around an event).
+        root : str, optional
+            A name: only the entities linked to it on either day, and the stakes between
+            them, are compared.
+
+        Returns
+        -------
+        dict
+            ``before``, ``after``, ``root`` (None without one), ``added``, ``first_recorded``,
+            ``removed``, ``changed`` (edges ``{"owner", "owned", "percent", "interest",
+            "consolidated", "status", "assumed", "assumptions"}``, ``changed`` with
+            ``percent_before``), ``began``, ``ended`` and ``paths_changed``.
+
+        Examples
+        --------
+        Parent raises its stake in Alpha from 30% to 70% at the start of 2022:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> raised = [Holding("h1", "parent", "alpha", 30.0, valid_from=day("2020")),
+        ...           Holding("h2", "parent", "alpha", 70.0, valid_from=day("2022"))]
+        >>> toy = Dataset({e: Entity(e, e.title()) for e in ["parent", "alpha"]}, raised)
+        >>> answer = Group(empty, dataset=toy).diff(date(2021, 12, 31), date(2022, 1, 1))
+        >>> [(c["owned"]["name"], c["percent_before"], c["percent"]) for c in answer["changed"]]
+        [('Alpha', 30, 70)]
+        >>> [[[s["name"] for s in p] for p in c["after"]] for c in answer["paths_changed"]]
+        [[['Parent', 'Alpha']]]
+        """
         from groupkg.graph.timemodel.diff import diff_snapshots, group_members
 
         old, new = self.pair(before, after)
@@ -517,9 +1211,39 @@ class Group:
         return True
 
     def event(self, event_id: str) -> Event:
-        """An event by IRI or local id. From the cached model (:meth:`model`), an event
-        the named entities took no part in is read from the store with the facts of
-        those that did."""
+        """One event, by its IRI or local id.
+
+        From the cached model (:meth:`model`), an event the named entities took no part in is
+        read from the store with the facts of those that did.
+
+        Parameters
+        ----------
+        event_id : str
+            The event's IRI, or the last segment of it.
+
+        Returns
+        -------
+        Event
+            The event: type, dates, participants, survivor and absorbed companies of a merger,
+            issuer, split ratio or new shares, status, sources.
+
+        Raises
+        ------
+        InputError
+            No such event.
+
+        Examples
+        --------
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity, Event
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> issue = Event("https://example.org/toy/ipo", "PublicOffering",
+        ...               effective=day("2013-07-18"), issuer="co", new_shares=1500)
+        >>> group = Group(empty, dataset=Dataset({"co": Entity("co", "Co")}, events=[issue]))
+        >>> group.event("ipo").new_shares
+        1500
+        """
         for event in self.dataset.events:
             if event_id in (event.id, event.id.rsplit("/", 1)[-1]):
                 return event
@@ -550,7 +1274,34 @@ class Group:
         return None
 
     def event_days(self, event_id: str) -> tuple[_dt.date, _dt.date]:
-        """The last day before an event and its effective day."""
+        """The two days a question "across one event" compares.
+
+        Parameters
+        ----------
+        event_id : str
+            The event's IRI or local id (:meth:`event`).
+
+        Returns
+        -------
+        tuple of datetime.date
+            The last day before the event took effect, and its effective day (for a partial
+            effective date, the day after its period).
+
+        Raises
+        ------
+        InputError
+            No such event, or one with no known effective date.
+
+        Examples
+        --------
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Event
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> merger = Event("https://example.org/toy/m", "AbsorptionMerger", effective=day("2014"))
+        >>> Group(empty, dataset=Dataset(events=[merger])).event_days("m")  # a year: after it
+        (datetime.date(2014, 12, 31), datetime.date(2015, 1, 1))
+        """
         event = self.event(event_id)
         if event.effective is None:
             raise InputError(f"event {event_id!r} has no known effective date")
@@ -563,6 +1314,44 @@ class Group:
         start: _dt.date | None = None,
         end: _dt.date | None = None,
     ) -> list[dict[str, Any]]:
+        """Dated events, optionally of one entity and within dates (``groupkg events``).
+
+        Parameters
+        ----------
+        name : str, optional
+            Only the events this entity took part in.
+        start, end : datetime.date, optional
+            Only the events whose date (effective, else announced) meets ``[start, end]``; an
+            event with no date at all is left out when either is given.
+
+        Returns
+        -------
+        list of dict
+            ``[{"id", "type", "label", "date", "announced", "participants", "survivor",
+            "assumed", "status", "sources"}]`` in the order of the facts read; ``date`` is the
+            effective date, ``assumed`` the assumed properties of the event.
+
+        Examples
+        --------
+        Parent absorbs Alpha on 2020-07-01:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity, Event
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> merger = Event("https://example.org/toy/m", "AbsorptionMerger",
+        ...                announced=day("2020-03-01"), effective=day("2020-07-01"),
+        ...                participants=["parent", "alpha"], survivor="parent", absorbed=["alpha"])
+        >>> toy = Dataset({e: Entity(e, e.title()) for e in ["parent", "alpha"]}, events=[merger])
+        >>> group = Group(empty, dataset=toy)
+        >>> [(e["type"], e["date"], e["survivor"]["name"]) for e in group.events("Alpha")]
+        [('AbsorptionMerger', '2020-07-01', 'Parent')]
+        >>> group.events("Alpha", start=date(2021, 1, 1))
+        []
+        >>> group.status("alpha", date(2020, 7, 1))
+        'dissolved'
+        """
         entity_id = self.resolve(name) if name else None
         found = []
         for event in self.dataset.events:
@@ -593,7 +1382,29 @@ class Group:
 
 
 def store_info(store: Store) -> dict[str, Any]:
-    """Counts, date range and sources of a whole store, asked of the store."""
+    """Counts, date range and sources of a whole store, asked of the store.
+
+    What ``groupkg info`` prints and ``/api/info`` answers; it reads no facts into memory.
+
+    Parameters
+    ----------
+    store : Store
+        The store.
+
+    Returns
+    -------
+    dict
+        ``store`` (its description), ``triples``, ``entities``, ``holdings``,
+        ``relations``, ``events``, ``observations`` (counts), ``date_range`` (the first
+        and last date of any fact, or None) and ``sources`` (titles, sorted).
+
+    Examples
+    --------
+    >>> from groupkg.graph.store import open_store
+    >>> empty = store_info(open_store("memory", default_data=False))
+    >>> empty["entities"], empty["date_range"], empty["sources"]
+    (0, None, [])
+    """
     counts = {str(r["kind"]): int(r["n"]) for r in iter_rows(store, "info-counts")}
     dates = list(iter_rows(store, "info-dates"))
     first = dates[0].get("first") if dates else None
