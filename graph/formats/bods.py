@@ -77,8 +77,7 @@ from rdflib.term import Node
 from referencing import Registry, Resource
 
 from groupkg.graph.dates import parse_partial_date
-from groupkg.graph.errors import InputError
-from groupkg.graph.formats.csvholdings import BadInput, ImportProblem
+from groupkg.graph.errors import BadInput, ImportProblem, InputError
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
 __all__ = ["BODS_BASE", "validate_bods", "bods_to_graph", "read_bods", "to_bods", "write_bods"]

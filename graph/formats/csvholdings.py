@@ -20,8 +20,8 @@ status a holding row gets. A range, a share count or a share class on such a row
 error: a consolidation is reported with one percentage at most.
 
 Reading is all-or-nothing: every bad row is reported with its line number and column,
-all at once, in a :class:`BadInput`, and nothing of the file is returned. The same
-:class:`ImportProblem` and :class:`BadInput` serve the BODS and GLEIF importers.
+all at once, in a :class:`~groupkg.graph.errors.BadInput`, and nothing of the file is
+returned.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
@@ -45,12 +44,10 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from groupkg.graph.dates import PartialDate, parse_partial_date
-from groupkg.graph.errors import GroupkgError, InputError
+from groupkg.graph.errors import BadInput, GroupkgError, ImportProblem, InputError
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
 __all__ = [
-    "ImportProblem",
-    "BadInput",
     "LOCAL_BASE",
     "CSV_COLUMNS",
     "CSV_EXTRA_COLUMNS",
@@ -85,39 +82,6 @@ MAX_SHARE_DIGITS = 30
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _INTEGER = re.compile(r"^\d+$")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One thing wrong with an input file, located precisely.
-
-    ``location`` is a line number for line-based files (CSV) and an RFC 6901 JSON
-    pointer for JSON ones (BODS), ``""`` meaning the whole document.
-
-    Examples
-    --------
-    >>> str(ImportProblem("h.csv", 4, "percent", "120 is not between 0 and 100"))
-    'h.csv:4: percent: 120 is not between 0 and 100'
-    """
-
-    file: str
-    location: int | str
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.location}: {self.field}: {self.reason}"
-
-
-class BadInput(InputError):
-    """An input file that cannot be loaded, with every problem found in it.
-
-    The message lists the problems one per line as ``FILE:LOCATION: FIELD: REASON``.
-    """
-
-    def __init__(self, problems: Iterable[ImportProblem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def _fold(name: str) -> str:
