@@ -33,7 +33,7 @@ from groupkg.graph.formats.csvholdings import read_csv
 from groupkg.graph.vocab import DCTERMS, GK, PROV
 
 BODS = Path(__file__).parent / "data" / "bods-0.4"
-SCHEMA = Path(__file__).parents[1] / "graph" / "formats" / "bods_schema"
+SCHEMA = Path(__file__).parents[1] / "graph" / "formats" / "bods" / "bods_schema"
 PUBLISHED = dt.date(2024, 6, 30)
 
 
