@@ -20,6 +20,7 @@ import pytest
 from bods_fixtures import list_cases, load
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
+from groupkg.graph.errors import BadInput
 from groupkg.graph.formats.bods import (
     BODS_BASE,
     bods_to_graph,
@@ -28,11 +29,11 @@ from groupkg.graph.formats.bods import (
     validate_bods,
     write_bods,
 )
-from groupkg.graph.formats.csvholdings import BadInput, read_csv
+from groupkg.graph.formats.csvholdings import read_csv
 from groupkg.graph.vocab import DCTERMS, GK, PROV
 
 BODS = Path(__file__).parent / "data" / "bods-0.4"
-SCHEMA = Path(__file__).parents[1] / "graph" / "formats" / "bods_schema"
+SCHEMA = Path(__file__).parents[1] / "graph" / "formats" / "bods" / "bods_schema"
 PUBLISHED = dt.date(2024, 6, 30)
 
 

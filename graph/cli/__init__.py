@@ -27,6 +27,7 @@ from groupkg.graph.cli.tables import print_table, terminal_text
 from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
 from groupkg.graph.formats.inputs import add_files
+from groupkg.graph.formats.registry import readable_names, writable_names
 from groupkg.graph.store import OxigraphStore, Store, UnionStore, open_store
 
 if TYPE_CHECKING:
@@ -803,7 +804,7 @@ def init() -> None:
     "--format",
     "fmt",
     default=None,
-    help="csv | bods | gleif-rr | ttl | nt | nq | trig | jsonld | rdf (default: by name)",
+    help=f"{' | '.join(readable_names())} (default: by name and content)",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common
@@ -831,7 +832,7 @@ def import_(path: str, fmt: str | None, quiet: bool) -> None:
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["ttl", "nt", "jsonld", "trig", "bods", "csv", "graphml"]),
+    type=click.Choice(writable_names()),
 )
 @click.option(
     "-o",

@@ -20,8 +20,8 @@ status a holding row gets. A range, a share count or a share class on such a row
 error: a consolidation is reported with one percentage at most.
 
 Reading is all-or-nothing: every bad row is reported with its line number and column,
-all at once, in a :class:`BadInput`, and nothing of the file is returned. The same
-:class:`ImportProblem` and :class:`BadInput` serve the BODS and GLEIF importers.
+all at once, in a :class:`~groupkg.graph.errors.BadInput`, and nothing of the file is
+returned.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
@@ -45,12 +44,11 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from groupkg.graph.dates import PartialDate, parse_partial_date
-from groupkg.graph.errors import GroupkgError, InputError
+from groupkg.graph.errors import BadInput, GroupkgError, ImportProblem, InputError
+from groupkg.graph.formats.graphvalues import ENTITY_CLASSES, first_value
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
 __all__ = [
-    "ImportProblem",
-    "BadInput",
     "LOCAL_BASE",
     "CSV_COLUMNS",
     "CSV_EXTRA_COLUMNS",
@@ -87,39 +85,6 @@ _INTEGER = re.compile(r"^\d+$")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """One thing wrong with an input file, located precisely.
-
-    ``location`` is a line number for line-based files (CSV) and an RFC 6901 JSON
-    pointer for JSON ones (BODS), ``""`` meaning the whole document.
-
-    Examples
-    --------
-    >>> str(ImportProblem("h.csv", 4, "percent", "120 is not between 0 and 100"))
-    'h.csv:4: percent: 120 is not between 0 and 100'
-    """
-
-    file: str
-    location: int | str
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.location}: {self.field}: {self.reason}"
-
-
-class BadInput(InputError):
-    """An input file that cannot be loaded, with every problem found in it.
-
-    The message lists the problems one per line as ``FILE:LOCATION: FIELD: REASON``.
-    """
-
-    def __init__(self, problems: Iterable[ImportProblem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
 def _fold(name: str) -> str:
     """A name as names compare: case-insensitive, whitespace collapsed."""
     return " ".join(name.casefold().split())
@@ -153,7 +118,7 @@ CONSOLIDATION_TYPES = {
 
 @cache
 def _interest_types() -> frozenset[str]:
-    codelist = files("groupkg.graph.formats") / "bods_schema/codelists/interestType.csv"
+    codelist = files("groupkg.graph.formats") / "bods/bods_schema/codelists/interestType.csv"
     text = codelist.read_text("utf-8")
     return frozenset(row["code"] for row in csv.DictReader(io.StringIO(text)))
 
@@ -529,29 +494,15 @@ def read_csv(
 
 # ---- export ----
 
-_ENTITY_CLASSES = (
-    GK.Entity,
-    GK.LegalEntity,
-    GK.NaturalPerson,
-    GK.Trust,
-    GK.Fund,
-    GK.UnnamedHolders,
-)
-
-
-def _first(graph: Graph, subject: Node, prop: URIRef) -> Node | None:
-    values = sorted(graph.objects(subject, prop), key=str)
-    return values[0] if values else None
-
 
 def _source_name(graph: Graph, source: Node) -> str:
     for prop in (DCTERMS.title, RDFS.label, GK.fileName):
-        value = _first(graph, source, prop)
+        value = first_value(graph, source, prop)
         if value is not None:
             return str(value)
-    parent = _first(graph, source, DCTERMS.isPartOf)
+    parent = first_value(graph, source, DCTERMS.isPartOf)
     if parent is not None:
-        locator = _first(graph, source, GK.locator)
+        locator = first_value(graph, source, GK.locator)
         return _source_name(graph, parent) + (f", {locator}" if locator is not None else "")
     return str(source)
 
@@ -576,12 +527,12 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
     """
     entities = set(graph.objects(None, GK.owner)) | set(graph.objects(None, GK.owned))
     entities |= set(graph.objects(None, GK.parent)) | set(graph.objects(None, GK.child))
-    for kind in _ENTITY_CLASSES:
+    for kind in ENTITY_CLASSES:
         entities.update(graph.subjects(RDF.type, kind))
     labels: dict[Node, str] = {}
     by_label: dict[str, set[Node]] = {}
     for entity in entities:
-        found = _first(graph, entity, RDFS.label)
+        found = first_value(graph, entity, RDFS.label)
         if found is not None:
             labels[entity] = str(found)
     for entity, label in labels.items():
@@ -592,7 +543,7 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
         return label if label and len(by_label[_fold(label)]) == 1 else str(entity)
 
     def text(holding: Node, prop: URIRef) -> str:
-        value = _first(graph, holding, prop)
+        value = first_value(graph, holding, prop)
         if value is None:
             return ""
         if isinstance(value, Literal) and value.datatype == XSD.boolean:
@@ -608,7 +559,7 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
         ]
     rows = []
     for holding, owner_p, owned_p, relation_type in facts:
-        owner, owned = _first(graph, holding, owner_p), _first(graph, holding, owned_p)
+        owner, owned = first_value(graph, holding, owner_p), first_value(graph, holding, owned_p)
         if owner is None or owned is None:
             continue
         sources = sorted(

@@ -34,7 +34,7 @@ Mapping, per row (child = ``StartNode``, parent = ``EndNode``):
 A row that cannot be read (missing or malformed LEI, unknown relationship type, bad
 date, end before start, non-numeric or out-of-range quantifier) yields nothing and is
 reported with its line number; the problems are raised together, as one
-:class:`~groupkg.graph.formats.csvholdings.BadInput`, after the last batch. A caller that wants
+:class:`~groupkg.graph.errors.BadInput`, after the last batch. A caller that wants
 all or nothing must therefore hold back (not commit) what it receives until the
 generator has finished without raising.
 """
@@ -58,8 +58,7 @@ from typing import TextIO
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from groupkg.graph.errors import InputError
-from groupkg.graph.formats.csvholdings import BadInput, ImportProblem
+from groupkg.graph.errors import BadInput, ImportProblem, InputError
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
 __all__ = ["LEI_BASE", "GLEIF_BASE", "RELATIONSHIP_TYPES", "iter_gleif_triples", "read_gleif"]

@@ -22,91 +22,29 @@ import contextlib
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Literal
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.fileguard import check_rdf
-from groupkg.graph.formats.inputs import RDF_SUFFIXES, convert_rdf, rdf_format_of
+from groupkg.graph.formats.registry import FileFormat, by_name, format_of, readable_names
 from groupkg.graph.store import STAGING_PREFIX, OxigraphStore, Store
 
-__all__ = ["FORMATS", "import_file", "guess_format"]
-
-FORMATS = ("csv", "bods", "gleif-rr", "ttl", "nt", "nq", "trig", "jsonld", "rdf")
+__all__ = ["import_file", "guess_format"]
 
 
-def guess_format(path: Path) -> str:
-    """The import format of a file from its name, or an InputError saying to name it."""
-    name = path.name.lower()
-    if name.endswith(".csv") and "rr" in name or name.endswith(".zip"):
-        return "gleif-rr"
-    if name.endswith(".csv"):
-        return "csv"
-    if name.endswith(".json"):
-        return "bods"
-    if path.suffix.lower() in RDF_SUFFIXES:
-        return RDF_SUFFIXES[path.suffix.lower()]
-    raise InputError(f"{path}: cannot tell its format; give --format ({', '.join(FORMATS)})")
-
-
-def _write_lines(out: Path, lines: Iterable[str]) -> int:
-    count = 0
-    with out.open("w", encoding="utf-8") as stream:
-        for line in lines:
-            stream.write(line)
-            stream.write("\n")
-            count += 1
-    return count
-
-
-def _nt(term) -> str:  # noqa: ANN001 - an rdflib term
-    """A term as N-Triples writes it: rdflib's ``n3()`` puts a literal that holds a line
-    break in triple quotes, which is Turtle, and N-Triples refuses it."""
-    if not isinstance(term, Literal):
-        return term.n3()
-    text = str(term).replace("\\", "\\\\").replace('"', '\\"')
-    text = text.replace("\n", "\\n").replace("\r", "\\r")
-    if term.language:
-        return f'"{text}"@{term.language}'
-    if term.datatype is not None:
-        return f'"{text}"^^<{term.datatype}>'
-    return f'"{text}"'
-
-
-def _graph_lines(graph) -> Iterable[str]:  # noqa: ANN001 - an rdflib Graph
-    for s, p, o in graph:
-        yield f"{_nt(s)} {_nt(p)} {_nt(o)} ."
-
-
-def _gleif_lines(path: Path, progress: Callable[[int], None] | None) -> Iterable[str]:
-    from groupkg.graph.formats.gleif import iter_gleif_triples
-
-    for batch in iter_gleif_triples(path, progress=progress):
-        for s, p, o in batch:
-            yield f"{_nt(s)} {_nt(p)} {_nt(o)} ."
-
-
-def _to_ntriples(path: Path, fmt: str, store: Store, out: Path,
-                 progress: Callable[[int], None] | None) -> int:  # fmt: skip
-    if fmt == "gleif-rr":
-        return _write_lines(out, _gleif_lines(path, progress))
-    if fmt == "bods":
-        from groupkg.graph.formats.bods import read_bods
-
-        return _write_lines(out, _graph_lines(read_bods(path)))
-    if fmt == "csv":
-        from groupkg.graph.formats.csvholdings import read_csv
-        from groupkg.graph.formats.inputs import resolver
-
-        return _write_lines(out, _graph_lines(read_csv(path, resolve=resolver(store))))
-    rdf = rdf_format_of(path, fmt)
-    if rdf is None:
-        raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
-    return convert_rdf(path, rdf, out)
+def guess_format(path: Path) -> FileFormat:
+    """The import format of a file from its name and content (see
+    :func:`~groupkg.graph.formats.registry.format_of`), or an InputError saying to name it."""
+    found = format_of(path)
+    if found is None or not found.readable:
+        raise InputError(
+            f"{path}: cannot tell its format; give --format ({', '.join(readable_names())})"
+        )
+    return found
 
 
 # A store holding at most this many triples is copied beside an import to build its
@@ -215,10 +153,9 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     """
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    fmt = fmt or guess_format(path)
-    if fmt not in FORMATS:
-        raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
-    if fmt == "nt" and isinstance(store, OxigraphStore) and store.path is not None:
+    found = by_name(fmt) if fmt else guess_format(path)
+    assert found.reader is not None  # by_name and guess_format give readable formats only
+    if found.name == "nt" and isinstance(store, OxigraphStore) and store.path is not None:
         check_rdf(path, ox.RdfFormat.N_TRIPLES)
         return _load(store, path, progress)
     # Beside an on-disk store, the converted file goes into the store's folder: should
@@ -228,7 +165,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     os.close(handle)
     staged = Path(name)
     try:
-        count = _to_ntriples(path, fmt, store, staged, progress)
+        count = found.reader(path, staged, store, progress)
         _load(store, staged, progress)
         return count
     except OSError as exc:  # the staging file on a full disk, say

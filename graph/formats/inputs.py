@@ -1,4 +1,6 @@
-"""Files a user adds to a store: RDF in any common syntax, or the CSV holdings format.
+"""Files a user adds to a store with ``--data``, in any format the registry
+(:mod:`~groupkg.graph.formats.registry`) reads, and the RDF parsing every reader of RDF
+shares.
 
 Each file is parsed completely before anything is added, and then added in one
 transaction: a file with one bad line adds nothing.
@@ -6,6 +8,8 @@ transaction: a file with one bad line adds nothing.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +18,7 @@ import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.fileguard import check_rdf, parse_failure
-from groupkg.graph.store import RDF_FORMATS, Store
+from groupkg.graph.store import Store
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -22,62 +26,20 @@ if TYPE_CHECKING:
 __all__ = [
     "add_files",
     "convert_rdf",
-    "read_rdf",
     "rdf_error",
-    "rdf_format_of",
     "resolver",
-    "RDF_SUFFIXES",
 ]
 
-RDF_SUFFIXES = {
-    ".ttl": "ttl",
-    ".turtle": "ttl",
-    ".nt": "nt",
-    ".nq": "nq",
-    ".trig": "trig",
-    ".jsonld": "jsonld",
-    ".rdf": "rdf",
-    ".owl": "rdf",
-}
 
-
-def rdf_format_of(path: Path, name: str | None = None) -> ox.RdfFormat | None:
-    """The RDF syntax of a file, by the format name given or the file's suffix."""
-    key = name or RDF_SUFFIXES.get(path.suffix.lower())
-    return RDF_FORMATS.get(key) if key else None
-
-
-def read_rdf(path: Path, fmt: ox.RdfFormat) -> bytes:
-    """Parse ``path`` fully and return it as N-Triples.
+def convert_rdf(path: Path, fmt: ox.RdfFormat, out: Path) -> int:
+    """Stream ``path`` into ``out`` as N-Triples (graph names dropped); return how many
+    triples. Memory stays flat however large the file.
 
     Raises
     ------
     InputError
         Naming the file and the line of a syntax error, or why it cannot be read.
     """
-    check_rdf(path, fmt)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
-    try:
-        quads = list(ox.parse(data, format=fmt))
-    except (SyntaxError, ValueError) as exc:
-        raise rdf_error(path, exc) from None
-    except MemoryError as exc:
-        raise parse_failure(path, exc) from None
-    return (
-        ox.serialize(
-            [ox.Triple(q.subject, q.predicate, q.object) for q in quads],
-            format=ox.RdfFormat.N_TRIPLES,
-        )
-        or b""
-    )
-
-
-def convert_rdf(path: Path, fmt: ox.RdfFormat, out: Path) -> int:
-    """Stream ``path`` into ``out`` as N-Triples (graph names dropped); return how many
-    triples. Memory stays flat however large the file; errors as :func:`read_rdf`."""
     count = 0
 
     def triples() -> Iterator[ox.Triple]:
@@ -107,13 +69,6 @@ def rdf_error(path: Path, exc: SyntaxError | ValueError) -> InputError:
     return InputError(f"{path}: {exc}")
 
 
-def _csv_ntriples(path: Path, store: Store) -> bytes:
-    from groupkg.graph.formats import csvholdings as csvformat
-
-    graph = csvformat.read_csv(path, resolve=resolver(store))
-    return graph.serialize(format="nt", encoding="utf-8")
-
-
 def resolver(store: Store) -> Callable[[str], URIRef | None]:
     """Look names up in ``store``: the entity a CSV row means, or None for a new one."""
     from rdflib import URIRef
@@ -133,21 +88,27 @@ def resolver(store: Store) -> Callable[[str], URIRef | None]:
 
 
 def add_files(store: Store, paths: list[Path], fmt: str | None = None) -> int:
-    """Add each file to ``store``; every file is parsed before any is added.
+    """Add each file to ``store``, in any format ``groupkg import`` reads (``fmt``, a
+    ``--format`` name, or by name and content); every file is parsed before any is added.
 
     Returns the number of triples added.
     """
+    from groupkg.graph.formats.registry import by_name, format_of, readable_suffixes
+
     batches = []
     for path in paths:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
-        if (fmt or path.suffix.lower().lstrip(".")) == "csv":
-            batches.append(_csv_ntriples(path, store))
-            continue
-        rdf = rdf_format_of(path, fmt)
-        if rdf is None:
-            raise InputError(
-                f"{path}: unknown file type (use .ttl, .nt, .nq, .trig, .jsonld, .rdf or .csv)"
-            )
-        batches.append(read_rdf(path, rdf))
+        found = by_name(fmt) if fmt else format_of(path)
+        if found is None or found.reader is None:
+            *most, last = readable_suffixes()
+            raise InputError(f"{path}: unknown file type (use {', '.join(most)} or {last})")
+        handle, name = tempfile.mkstemp(suffix=".nt")
+        os.close(handle)
+        staged = Path(name)
+        try:
+            found.reader(path, staged, store, None)
+            batches.append(staged.read_bytes())
+        finally:
+            staged.unlink(missing_ok=True)
     return store.add_rdf(b"\n".join(batches), ox.RdfFormat.N_TRIPLES)

@@ -62,6 +62,7 @@ from rdflib.term import Node
 from groupkg.graph.errors import InputError
 from groupkg.graph.facts.loader import load_dataset
 from groupkg.graph.formats.fileguard import check_rdf, parse_failure
+from groupkg.graph.formats.registry import format_of, rdf_suffixes
 from groupkg.graph.store import OxigraphStore, Store, data_only_query
 from groupkg.graph.validate.consistency import check_consistency
 
@@ -79,19 +80,6 @@ _DCTERMS_TITLE = "http://purl.org/dc/terms/title"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 _DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-
-_SYNTAXES = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
 
 
 @dataclass(frozen=True, order=True)
@@ -349,11 +337,13 @@ def _ontology_path(name: str) -> Path:
 
 def _read_triples(path: Path) -> list[ox.Triple]:
     """The triples of one file, with blank nodes no other file shares."""
-    syntax = _SYNTAXES.get(path.suffix.lower())
+    found = format_of(path)
+    syntax = found.syntax if found is not None else None
     if syntax is None:
-        known = ", ".join(sorted(_SYNTAXES))
+        known = ", ".join(sorted(rdf_suffixes()))
+        what = f" (a {found.title} file, not RDF)" if found is not None else ""
         raise InputError(
-            f"{path}: cannot tell the RDF syntax from the extension; use one of {known}"
+            f"{path}: cannot tell the RDF syntax from the extension{what}; use one of {known}"
         )
     try:
         check_rdf(path, syntax)

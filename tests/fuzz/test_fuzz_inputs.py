@@ -29,7 +29,7 @@ from groupkg.graph.facts.names import NameTable, lookup, resolve_in_store
 from groupkg.graph.formats.bods import read_bods
 from groupkg.graph.formats.csvholdings import read_csv
 from groupkg.graph.formats.gleif import read_gleif
-from groupkg.graph.formats.inputs import add_files, read_rdf, resolver
+from groupkg.graph.formats.inputs import add_files, convert_rdf, resolver
 from groupkg.graph.group import Group
 from groupkg.graph.store import OxigraphStore, open_store
 from groupkg.graph.validate import parse_rdf_file
@@ -124,9 +124,9 @@ def test_rdf_files_parse_or_fail_cleanly(workdir: Path, case: tuple[str, bytes, 
     suffix, data, syntax = case
     path = _write(workdir, "data" + suffix, data)
     with fuzz_case("rdf"):
-        answer = ends_cleanly(read_rdf, path, syntax)
-        if isinstance(answer, bytes):
-            # What read_rdf accepted is N-Triples any store takes whole.
+        answer = ends_cleanly(convert_rdf, path, syntax, workdir / "converted.nt")
+        if isinstance(answer, int):
+            # What convert_rdf accepted is N-Triples any store takes whole.
             added = ends_cleanly(add_files, OxigraphStore(), [path])
             assert isinstance(added, int)
         ends_cleanly(parse_rdf_file, path)
@@ -137,7 +137,7 @@ def test_rdf_files_parse_or_fail_cleanly(workdir: Path, case: tuple[str, bytes, 
 def test_rdf_files_of_random_bytes_fail_cleanly(workdir: Path, data: bytes, suffix: str):
     path = _write(workdir, "random" + suffix, data)
     with fuzz_case("rdf-random"):
-        ends_cleanly(read_rdf, path, RDF_SEEDS[suffix][1])
+        ends_cleanly(convert_rdf, path, RDF_SEEDS[suffix][1], workdir / "converted.nt")
         ends_cleanly(parse_rdf_file, path)
 
 

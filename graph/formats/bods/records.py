@@ -1,0 +1,425 @@
+"""BODS 0.4 records as groupkg RDF: entities, persons and the facts of relationship
+records, with their statements as sections of their sources, and successive statements
+of one record applied in statement-date order (see :mod:`groupkg.graph.formats.bods`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import FOAF
+
+from groupkg.graph.formats.bods.mapping import (
+    COMMENT_UNSPECIFIED,
+    NOTE,
+    UNSPECIFIED_PARTY,
+    UNSPECIFIED_SUBJECT,
+)
+from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
+
+__all__ = ["RecordBuilder"]
+
+_LEGAL_TYPES = {"registeredEntity", "legalEntity", "state", "stateBody"}
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()
+
+
+def _decimal_literal(value: Decimal) -> Literal:
+    """An xsd:decimal in its shortest form, so equal figures are equal terms."""
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text[:10])
+
+
+def _moment(text: str) -> dt.datetime:
+    """A statement date as a point in time, for ordering: a bare day is its UTC midnight."""
+    if "T" in text.upper():
+        return dt.datetime.fromisoformat(text.upper())
+    return dt.datetime.combine(_day(text), dt.time(), dt.UTC)
+
+
+@dataclass
+class _Fact:
+    """One interest of one relationship record, as successive statements shape it."""
+
+    key: tuple[Any, ...]
+    interest: dict[str, Any]
+    owner: URIRef
+    owned: URIRef
+    as_of: dt.date
+    first_statement: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    sections: list[URIRef] = field(default_factory=list)
+    notes: set[str] = field(default_factory=set)
+
+    @property
+    def own_end(self) -> dt.date | None:
+        end = self.interest.get("endDate")
+        return _day(end) if end else None
+
+    def end(self, when: dt.date) -> bool:
+        """End the fact at ``when`` (or its own earlier end); False if it never held."""
+        own = self.own_end
+        if own is not None and own <= when:
+            self.valid_to = own
+            return True
+        self.valid_to = when
+        return when > (self.valid_from or self.as_of)
+
+
+class RecordBuilder:
+    """The groupkg RDF of one file's statements (already validated), record by record."""
+
+    def __init__(self, file: str, base: str):
+        self.file = file
+        self.ns = Namespace(base)
+        self.graph = Graph()
+        self.add = self.graph.add
+        self.labels: dict[str, str] = {}
+
+    def record(self, record_id: str) -> URIRef:
+        return self.ns[quote(record_id, safe="")]
+
+    def section(self, st: dict[str, Any]) -> URIRef:
+        """The statement as a section of the source its publication details describe."""
+        pub, src = st.get("publicationDetails") or {}, st.get("source") or {}
+        source = self.ns["source/" + _digest(json.dumps([pub, src], sort_keys=True))[:16]]
+        if (source, RDF.type, GK.Source) not in self.graph:
+            publisher = (pub.get("publisher") or {}).get("name") or (
+                pub.get("publisher") or {}
+            ).get("url")
+            asserted = ", ".join(a["name"] for a in src.get("assertedBy") or [] if a.get("name"))
+            title = (
+                src.get("description")
+                or src.get("url")
+                or (f"statement by {asserted}" if asserted else None)
+                or (f"BODS statements published by {publisher}" if publisher else None)
+                or f"BODS statements in {os.path.basename(self.file)}"
+            )
+            self.add((source, RDF.type, GK.Source))
+            self.add((source, RDF.type, PROV.Entity))
+            self.add((source, DCTERMS.title, Literal(title)))
+            self.add((source, GK.fileName, Literal(os.path.basename(self.file))))
+            if publisher:
+                self.add((source, DCTERMS.publisher, Literal(publisher)))
+            if pub.get("publicationDate"):
+                self.add(
+                    (source, DCTERMS.date, Literal(pub["publicationDate"][:10], datatype=XSD.date))
+                )
+            if src.get("url"):
+                self.add((source, DCTERMS.source, URIRef(src["url"])))
+            if src.get("type"):
+                self.add(
+                    (
+                        source,
+                        DCTERMS.description,
+                        Literal("BODS source type: " + ", ".join(src["type"])),
+                    )
+                )
+        section = self.ns["statement/" + quote(st["statementId"], safe="")]
+        self.add((section, RDF.type, GK.SourceSection))
+        self.add((section, RDF.type, PROV.Entity))
+        self.add((section, DCTERMS.isPartOf, source))
+        self.add((section, GK.locator, Literal(f"statementId {st['statementId']}")))
+        self.add((section, RDFS.label, Literal(f"BODS statement {st['statementId']}")))
+        return section
+
+    def identifiers(self, iri: URIRef, details: dict[str, Any]) -> None:
+        for ident in details.get("identifiers") or []:
+            scheme, value = ident.get("scheme") or ident.get("schemeName"), ident.get("id")
+            if not value:
+                continue
+            node = URIRef(f"{iri}/identifier/{_digest(scheme, value)[:12]}")
+            self.add((iri, GK.hasIdentifier, node))
+            self.add((node, RDF.type, GK.Identifier))
+            self.add((node, GK.identifierScheme, Literal(scheme)))
+            self.add((node, GK.identifierValue, Literal(value)))
+            if ident.get("scheme") == "XI-LEI":
+                self.add((iri, GK.lei, Literal(value)))
+
+    def party(self, record_id: str, versions: list[dict[str, Any]]) -> None:
+        """An entity or person record: its latest details, with every name it has had."""
+        iri = self.record(record_id)
+        latest = versions[-1]["recordDetails"]
+        for st in versions:
+            self.add((iri, PROV.wasDerivedFrom, self.section(st)))
+            for note in _annotation_notes(st, None):
+                self.add((iri, RDFS.comment, Literal(note)))
+        if versions[-1]["recordType"] == "person":
+            names = [
+                n["fullName"] for st in versions for n in st["recordDetails"].get("names") or []
+            ]
+            legal = [n["fullName"] for n in latest.get("names") or [] if n.get("type") == "legal"]
+            label = (legal or [n["fullName"] for n in latest.get("names") or []] or [None])[0]
+            classes = [GK.NaturalPerson, FOAF.Person]
+            if latest["personType"] != "knownPerson":
+                classes.append(GK.UnnamedHolders)
+            label = label or f"Unnamed person (record {record_id})"
+            unspecified = latest.get("unspecifiedPersonDetails")
+        else:
+            kind = latest["entityType"]
+            names = [
+                st["recordDetails"]["name"] for st in versions if st["recordDetails"].get("name")
+            ]
+            names += latest.get("alternateNames") or []
+            label = latest.get("name")
+            if kind.get("subtype") == "trust":
+                classes = [GK.Trust]
+            elif kind["type"] in _LEGAL_TYPES:
+                classes = [GK.LegalEntity, ORG.FormalOrganization]
+                if label:
+                    self.add((iri, GK.legalName, Literal(label)))
+            elif kind["type"] == "arrangement":
+                classes = [GK.Entity]
+            else:
+                classes = [GK.UnnamedHolders]
+            label = label or f"Unnamed entity (record {record_id})"
+            unspecified = latest.get("unspecifiedEntityDetails")
+            self.entity_details(iri, latest)
+        for cls in classes:
+            self.add((iri, RDF.type, cls))
+        self.add((iri, RDFS.label, Literal(label)))
+        self.labels[record_id] = label
+        for name in names:
+            if name != label:
+                self.add((iri, GK.alias, Literal(name)))
+        self.identifiers(iri, latest)
+        if unspecified:
+            text = unspecified["reason"] + (
+                f" — {unspecified['description']}" if unspecified.get("description") else ""
+            )
+            self.add((iri, RDFS.comment, Literal(COMMENT_UNSPECIFIED + text)))
+
+    def entity_details(self, iri: URIRef, details: dict[str, Any]) -> None:
+        if (details.get("jurisdiction") or {}).get("code"):
+            self.add((iri, GK.jurisdiction, Literal(details["jurisdiction"]["code"])))
+        for prop, key in (
+            (GK.incorporationDate, "foundingDate"),
+            (GK.dissolutionDate, "dissolutionDate"),
+        ):
+            if details.get(key):
+                self.add((iri, prop, Literal(details[key], datatype=XSD.date)))
+        for address in details.get("addresses") or []:
+            parts = [
+                address.get("address"),
+                address.get("postCode"),
+                (address.get("country") or {}).get("name"),
+            ]
+            text = ", ".join(p.strip() for p in parts if p and p.strip())
+            if text:
+                self.add((iri, GK.address, Literal(text)))
+        if details.get("uri"):
+            self.add((iri, RDFS.seeAlso, URIRef(details["uri"])))
+        for listing in (details.get("publicListing") or {}).get("securitiesListings") or []:
+            security = listing["security"]
+            node = URIRef(
+                f"{iri}/listing/{_digest(listing['stockExchangeName'], security['ticker'])[:12]}"
+            )
+            self.add((iri, GK.hasListing, node))
+            self.add((node, RDF.type, GK.Listing))
+            self.add((node, GK.exchange, Literal(listing["stockExchangeName"])))
+            self.add((node, GK.ticker, Literal(security["ticker"])))
+
+    def parties_of(self, st: dict[str, Any]) -> tuple[URIRef, URIRef, list[str]]:
+        details, notes = st["recordDetails"], []
+        subject, party = details["subject"], details["interestedParty"]
+        if isinstance(subject, str):
+            owned = self.record(subject)
+        else:
+            owned = URIRef(f"{self.record(st['recordId'])}/unspecified-subject")
+            self.add((owned, RDF.type, GK.LegalEntity))
+            self.add(
+                (
+                    owned,
+                    RDFS.label,
+                    Literal(f"Unspecified subject of relationship {st['recordId']}"),
+                )
+            )
+            notes.append(NOTE.format(UNSPECIFIED_SUBJECT, _reason_text(subject)))
+        if isinstance(party, str):
+            owner = self.record(party)
+        else:
+            owner = URIRef(f"{owned}/unspecified-interested-party")
+            name = (
+                self.labels.get(subject, f"record {subject}")
+                if isinstance(subject, str)
+                else "an unspecified subject"
+            )
+            self.add((owner, RDF.type, GK.UnnamedHolders))
+            self.add((owner, RDFS.label, Literal(f"Unspecified interested party in {name}")))
+            notes.append(NOTE.format(UNSPECIFIED_PARTY, _reason_text(party)))
+        return owner, owned, notes
+
+    def relationship(self, versions: list[dict[str, Any]]) -> list[_Fact]:
+        """Every fact a relationship record states over its versions (see module notes)."""
+        current: dict[tuple[Any, ...], _Fact] = {}
+        done: list[_Fact] = []
+        for st in versions:
+            when, section = _day(st["statementDate"]), self.section(st)
+            owner, owned, party_notes = self.parties_of(st)
+            interests = st["recordDetails"].get("interests") or [{}]
+            stated: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
+            for k, interest in enumerate(interests):
+                key: tuple[Any, ...] = (
+                    owner,
+                    owned,
+                    interest.get("type"),
+                    interest.get("directOrIndirect") == "indirect",
+                    interest.get("details"),
+                )
+                while key in stated:  # two interests alike in one statement stay two facts
+                    key = (*key, k)
+                stated[key] = (k, interest)
+            if st.get("recordStatus") == "closed":
+                for key, fact in current.items():
+                    closing = stated.get(key, (0, {}))[1].get("endDate")
+                    if fact.end(min(_day(closing), when) if closing else when):
+                        fact.sections.append(section)
+                        done.append(fact)
+                if current:
+                    current = {}
+                    continue
+            following: dict[tuple[Any, ...], _Fact] = {}
+            for key, (k, interest) in stated.items():
+                notes = set(party_notes) | set(_annotation_notes(st, k))
+                previous = current.pop(key, None)
+                if previous is not None and previous.interest == interest:
+                    previous.sections.append(section)
+                    previous.notes |= notes
+                    following[key] = previous
+                    continue
+                start = _day(interest["startDate"]) if interest.get("startDate") else None
+                end = _day(interest["endDate"]) if interest.get("endDate") else None
+                fact = _Fact(
+                    key,
+                    interest,
+                    owner,
+                    owned,
+                    when,
+                    st["statementId"],
+                    start,
+                    end,
+                    [section],
+                    notes,
+                )
+                if previous is not None:
+                    change = (
+                        start
+                        if start and (previous.valid_from or previous.as_of) < start < when
+                        else when
+                    )
+                    if previous.end(change):
+                        done.append(previous)
+                    if (
+                        fact.valid_from is not None
+                        and previous.valid_to
+                        and fact.valid_from < previous.valid_to
+                    ):
+                        fact.valid_from = previous.valid_to
+                if st.get("recordStatus") == "closed":  # a record first seen closed
+                    if fact.end(when):
+                        done.append(fact)
+                    continue
+                following[key] = fact
+            for fact in current.values():  # interests the update no longer states
+                if fact.end(when):
+                    done.append(fact)
+            current = following
+        return done + list(current.values())
+
+    def fact(self, record_id: str, fact: _Fact) -> None:
+        interest = fact.interest
+        indirect = interest.get("directOrIndirect") == "indirect"
+        iri = self.ns[f"{quote(record_id, safe='')}/{_digest(fact.first_statement, fact.key)[:12]}"]
+        add = self.add
+        add((iri, RDF.type, GK.IndirectInterest if indirect else GK.Holding))
+        add((iri, GK.owner, fact.owner))
+        add((iri, GK.owned, fact.owned))
+        add((iri, GK.factStatus, GK.Stated))
+        add((iri, GK.interestType, Literal(interest.get("type") or "unknownInterest")))
+        add((iri, GK.asOf, Literal(fact.as_of.isoformat(), datatype=XSD.date)))
+        for section in fact.sections:
+            add((iri, PROV.wasDerivedFrom, section))
+        share = interest.get("share") or {}
+        if "exact" in share:
+            add((iri, GK.percent, _decimal_literal(Decimal(str(share["exact"])))))
+        else:
+            for prop, flag, inclusive, exclusive in (
+                (GK.percentMin, GK.percentMinExclusive, "minimum", "exclusiveMinimum"),
+                (GK.percentMax, GK.percentMaxExclusive, "maximum", "exclusiveMaximum"),
+            ):
+                if exclusive in share:
+                    add((iri, prop, _decimal_literal(Decimal(str(share[exclusive])))))
+                    add((iri, flag, Literal(True)))
+                elif inclusive in share:
+                    add((iri, prop, _decimal_literal(Decimal(str(share[inclusive])))))
+        for prop, day in ((GK.validFrom, fact.valid_from), (GK.validTo, fact.valid_to)):
+            if day is not None:
+                add((iri, prop, Literal(day.isoformat(), datatype=XSD.date)))
+        notes = set(fact.notes)
+        if not indirect:
+            directness = interest.get("directOrIndirect")
+            if directness != "direct":
+                notes.add(NOTE.format("directOrIndirect", directness or "not stated"))
+        if "beneficialOwnershipOrControl" in interest:
+            notes.add(
+                NOTE.format(
+                    "beneficialOwnershipOrControl",
+                    str(interest["beneficialOwnershipOrControl"]).lower(),
+                )
+            )
+        if interest.get("details"):
+            notes.add(NOTE.format("details", interest["details"]))
+        for note in notes:
+            add((iri, GK.note, Literal(note)))
+
+    def build(self, statements: list[dict[str, Any]]) -> Graph:
+        records: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for st in statements:
+            records[st["recordId"]].append(st)
+        for versions in records.values():
+            versions.sort(key=lambda st: _moment(st["statementDate"]))  # stable: file order on ties
+        for record_id, versions in records.items():
+            if versions[0]["recordType"] != "relationship":
+                self.party(record_id, versions)
+        for record_id, versions in records.items():
+            if versions[0]["recordType"] == "relationship":
+                for fact in self.relationship(versions):
+                    self.fact(record_id, fact)
+        return self.graph
+
+
+def _reason_text(unspecified: dict[str, Any]) -> str:
+    return unspecified["reason"] + (
+        f" — {unspecified['description']}" if unspecified.get("description") else ""
+    )
+
+
+def _annotation_notes(st: dict[str, Any], interest: int | None) -> list[str]:
+    """Annotations as notes: those aimed at one interest go to that interest's fact only."""
+    notes = []
+    for annotation in st.get("annotations") or []:
+        target = re.match(
+            r"^/recordDetails/interests/(\d+)(/|$)", annotation.get("statementPointerTarget", "")
+        )
+        if target and interest is not None and int(target.group(1)) != interest:
+            continue
+        text = " ".join(t for t in (annotation.get("description"), annotation.get("url")) if t)
+        if text:
+            notes.append(text)
+    return notes

@@ -1,0 +1,95 @@
+"""How each readable file format becomes N-Triples: one reader a format, all taking
+the same arguments, so that ``groupkg import`` and ``--data`` read a file the same way.
+
+A reader writes the N-Triples of ``path`` into the file ``out`` and returns how many
+triples it wrote; ``store`` is where the triples will go (a CSV row names an entity
+that may be there already), ``progress`` is told the rows read so far. A file with a
+bad record raises an :class:`~groupkg.graph.errors.InputError` listing every problem,
+and what was written to ``out`` is then to be thrown away. GLEIF files and RDF are
+streamed: memory stays flat however many rows or triples they have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import pyoxigraph as ox
+
+from groupkg.graph.formats.inputs import convert_rdf, resolver
+from groupkg.graph.store import Store
+
+__all__ = [
+    "Progress",
+    "Reader",
+    "read_bods_statements",
+    "read_csv_holdings",
+    "read_gleif_relationships",
+    "rdf_reader",
+]
+
+Progress: TypeAlias = Callable[..., None]
+Reader: TypeAlias = Callable[[Path, Path, Store, "Progress | None"], int]
+
+
+def _write_lines(out: Path, lines: Iterable[str]) -> int:
+    count = 0
+    with out.open("w", encoding="utf-8") as stream:
+        for line in lines:
+            stream.write(line)
+            stream.write("\n")
+            count += 1
+    return count
+
+
+def _ntriples_lines(triples: Iterable[tuple[Any, Any, Any]]) -> Iterator[str]:
+    """rdflib triples as N-Triples lines."""
+    from rdflib import Literal  # here: reading the registry must not load rdflib
+
+    def nt(term: Any) -> str:
+        # rdflib's ``n3()`` puts a literal that holds a line break in triple quotes,
+        # which is Turtle, and N-Triples refuses it.
+        if not isinstance(term, Literal):
+            return str(term.n3())
+        text = str(term).replace("\\", "\\\\").replace('"', '\\"')
+        text = text.replace("\n", "\\n").replace("\r", "\\r")
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+
+    for s, p, o in triples:
+        yield f"{nt(s)} {nt(p)} {nt(o)} ."
+
+
+def rdf_reader(syntax: ox.RdfFormat) -> Reader:
+    """The reader of one RDF syntax: parsed by Oxigraph, graph names dropped."""
+
+    def read(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
+        return convert_rdf(path, syntax, out)
+
+    return read
+
+
+def read_csv_holdings(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
+    """The CSV holdings format; a name in a row means the entity ``store`` has by it."""
+    from groupkg.graph.formats.csvholdings import read_csv
+
+    return _write_lines(out, _ntriples_lines(read_csv(path, resolve=resolver(store))))
+
+
+def read_bods_statements(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
+    """A BODS 0.4 JSON file: a list of statements."""
+    from groupkg.graph.formats.bods import read_bods
+
+    return _write_lines(out, _ntriples_lines(read_bods(path)))
+
+
+def read_gleif_relationships(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
+    """GLEIF Level 2 relationship records: the golden copy's CSV, or its zip."""
+    from groupkg.graph.formats.gleif import iter_gleif_triples
+
+    batches = iter_gleif_triples(path, progress=progress)
+    return _write_lines(out, _ntriples_lines(t for batch in batches for t in batch))
