@@ -95,9 +95,10 @@ class Server:
         return await self._holding(slots, lambda left: run_in_threadpool(job))
 
     async def isolated(self, slots: asyncio.Semaphore, fn: Callable[..., Any], *args: Any) -> Any:
-        """``fn(group, *args)`` in a worker process (see :class:`WorkerPool`), holding
-        one of ``slots``; killed at the timeout or past ``max_memory``, which frees its
-        slot at once. ``fn`` is sent by name: a function at the top of a module."""
+        """``fn(state, *args)`` in a worker process (``state``: its :class:`WorkerState`;
+        see :class:`~groupkg.graph.serve.worker.WorkerPool`), holding one of ``slots``;
+        killed at the timeout or past ``max_memory``, which frees its slot at once.
+        ``fn`` is sent by name: a function at the top of a module."""
         if store_state(self.data.store) != self.seen:
             await run_in_threadpool(self.fresh_data)
         return await self._holding(

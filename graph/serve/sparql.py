@@ -158,7 +158,8 @@ def run_query(
     the cap; other stores answer in full through ``query_raw`` before being counted.
 
     A query with a SERVICE clause is refused, whatever the store: it would make the
-    store fetch a URL of the client's choosing (see :func:`fetching_keyword`).
+    store fetch a URL of the client's choosing (see
+    :func:`~groupkg.graph.serve.guard.fetching_keyword`).
 
     Raises
     ------
