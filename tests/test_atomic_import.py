@@ -251,7 +251,7 @@ def test_a_reader_never_sees_half_an_import(tmp_path: Path):
 def test_a_reader_of_named_graphs_never_sees_half_an_import(tmp_path: Path):
     # The same through GRAPH ?g, by the store and by the endpoint's run_query: only
     # the committed graphs are named graphs of the dataset.
-    from groupkg.graph.serve.app import run_query
+    from groupkg.graph.serve.sparql import run_query
 
     small = tmp_path / "small.nt"
     write_synth(small, 6_000, seed=3)

@@ -26,7 +26,7 @@ from groupkg.graph.facts.names import (
 )
 from groupkg.graph.formats.inputs import add_files, resolver
 from groupkg.graph.group import Group
-from groupkg.graph.serve.app import search_entities
+from groupkg.graph.serve.source import search_entities
 from groupkg.graph.store import Store, open_store, sparql_string
 from groupkg.graph.timemodel.register import Register
 from tests.turtle import prefixes

@@ -23,7 +23,9 @@ from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from groupkg.graph.cli.serve import serve
-from groupkg.graph.serve.app import Refused, negotiate, run_query
+from groupkg.graph.serve.negotiate import negotiate
+from groupkg.graph.serve.refused import Refused
+from groupkg.graph.serve.sparql import run_query
 from groupkg.graph.store import OxigraphStore, open_store
 
 IIJ = "https://w3id.org/groupkg/data/iij/"
@@ -648,6 +650,32 @@ def test_negotiate(accept, expected):
     offers = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
               "text/csv": "csv"}  # fmt: skip
     assert negotiate(accept, offers) == expected
+
+
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        # q=0 refuses a type, also under a wildcard that accepts its kind
+        ("text/*;q=0.5, text/csv;q=0", "tsv"),
+        ("*/*, application/sparql-results+json;q=0", "xml"),
+        ("text/*, text/csv;q=0, text/tab-separated-values;q=0", None),
+        # the most specific range that matches a type gives its quality
+        ("text/*;q=0.9, text/csv;q=0.1", "tsv"),
+        # a quoted quality is read as its value, not as a refusal
+        ('text/csv;q="0.5", application/sparql-results+xml;q=0.4', "csv"),
+    ],
+)
+def test_negotiate_reads_the_most_specific_range(accept, expected):
+    offers = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
+              "text/csv": "csv", "text/tab-separated-values": "tsv"}  # fmt: skip
+    assert negotiate(accept, offers) == expected
+
+
+def test_a_refused_type_is_not_answered(url):
+    status, headers, body = post_body(url + "/sparql", LABEL, accept="text/*;q=0.5, text/csv;q=0")
+    assert status == 200, body
+    assert headers["Content-Type"].split(";")[0] == "text/tab-separated-values"
+    assert _rows_tsv(body) == ["IIJ Exlayer Inc."]
 
 
 class TextOnlyStore:

@@ -22,7 +22,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from groupkg.graph.serve.app import Refused, run_query
+from groupkg.graph.serve.refused import Refused
+from groupkg.graph.serve.sparql import run_query
 from groupkg.graph.store import OxigraphStore, open_store
 
 TESTS = Path(__file__).parent

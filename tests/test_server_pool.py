@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
 from groupkg.graph.cli.serve import serve
-from groupkg.graph.serve.app import _prepare_worker
+from groupkg.graph.serve.source import prepare_worker as _prepare_worker
 from groupkg.graph.serve.worker import WorkerBusy, WorkerDied, WorkerPool, WorkerTimedOut
 from groupkg.graph.store import OxigraphStore
 from tests.test_server import TOKEN, call, get, post_body

@@ -32,8 +32,9 @@ from groupkg.graph.cli import cli
 from groupkg.graph.cli.serve import serve
 from groupkg.graph.facts import queries as library
 from groupkg.graph.formats.synth import write_synth
-from groupkg.graph.serve.app import _prepare_worker, fetching_keyword
-from groupkg.graph.serve.worker import WorkerDied, WorkerTimedOut, run_isolated
+from groupkg.graph.serve.guard import fetching_keyword
+from groupkg.graph.serve.isolation import WorkerDied, WorkerTimedOut, run_isolated
+from groupkg.graph.serve.source import prepare_worker as _prepare_worker
 from groupkg.graph.store import OxigraphStore, queryguard
 from tests.test_server import TOKEN, call, get, post_body, post_form
 

@@ -1,4 +1,4 @@
-"""``groupkg serve``: the command that starts the server of :mod:`groupkg.graph.serve.app`.
+"""``groupkg serve``: the command that starts the server of :mod:`groupkg.graph.serve`.
 
 Its store options are the command line's shared settings (given before or after the
 command's name); run alone, the command keeps its own.
@@ -10,7 +10,7 @@ import click
 
 from groupkg.graph.cli import UserError, _apply
 from groupkg.graph.errors import GroupkgError, InputError
-from groupkg.graph.serve.app import Limits, check_origin, check_token, run
+from groupkg.graph.serve import Limits, check_origin, check_token, run
 
 __all__ = ["serve"]
 

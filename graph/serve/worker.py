@@ -1,28 +1,15 @@
-"""Run jobs in forked worker processes that can be stopped: a memory limit, a hard
-kill at the deadline, and (for a query) no network.
-
-:class:`WorkerPool` keeps a few such workers alive between jobs (their caches stay
-warm) and replaces one that is killed or dies; :func:`run_isolated` forks one for a
-single job.
-
-pyoxigraph cannot be interrupted from Python, and a thread cannot be killed: a query
-running in the server's own process would go on computing (and growing) after its
-answer was given up. A job here runs in a child made by ``fork`` (it inherits the
-server's data copy-on-write), under ``RLIMIT_AS`` (what it may allocate beyond what
-it inherited), and is killed with SIGKILL at its deadline; the child only runs the
-job, sends back its pickled outcome through a pipe and exits without cleaning up.
-A child whose parent dies is killed too (``PR_SET_PDEATHSIG``).
+"""Worker processes kept between jobs: :class:`WorkerPool` runs each job in a forked
+worker under the limits of :mod:`groupkg.graph.serve.isolation` (a memory limit, a
+hard kill at the deadline, and, for a query, no network); their caches stay warm
+between jobs, and one that is killed or dies is replaced.
 """
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
-import resource
-import select
 import signal
 import threading
 import time
@@ -30,142 +17,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["WorkerBusy", "WorkerDied", "WorkerPool", "WorkerTimedOut", "fork_lock", "run_isolated"]
+from groupkg.graph.serve.isolation import (
+    WorkerDied,
+    WorkerTimedOut,
+    address_space,
+    confine,
+    fork_lock,
+    max_fd,
+)
 
-#: Held while forking: a thread that takes it around a write to shared state knows
-#: no child is forked half-way through the write.
-fork_lock = threading.Lock()
-
-_PR_SET_PDEATHSIG = 1
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
-
-class WorkerTimedOut(Exception):
-    """The job was still running at its deadline and has been killed."""
-
-
-class WorkerDied(Exception):
-    """The worker ended without an answer: out of memory, or killed by a signal."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _address_space() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[0]) * _PAGE
-
-
-def _child(job: Callable[[], Any], write: int, max_memory: int | None,
-           prepare: Callable[[], None] | None) -> None:  # fmt: skip
-    try:
-        libc = ctypes.CDLL(None)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() == 1:  # the parent is already gone
-            os._exit(1)
-        if max_memory is not None:
-            limit = _address_space() + max_memory
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        try:
-            if prepare is not None:
-                prepare()
-            outcome: tuple[str, Any] = ("ok", job())
-        except MemoryError:
-            outcome = ("memory", None)
-        except BaseException as exc:  # noqa: BLE001 - the parent decides what it means
-            outcome = ("raised", exc)
-        try:
-            data = pickle.dumps(outcome)
-        except Exception as exc:  # noqa: BLE001
-            data = pickle.dumps(("raised", RuntimeError(f"unpicklable outcome: {exc!r}")))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write, view) :]
-    finally:
-        os._exit(0)
-
-
-def run_isolated(
-    job: Callable[[], Any],
-    *,
-    timeout: float,
-    max_memory: int | None = None,
-    prepare: Callable[[], None] | None = None,
-) -> Any:
-    """``job()`` run in a forked child: its value, or the exception it raised.
-
-    ``prepare`` runs in the child first (after the memory limit is set): it may drop
-    privileges or open files the job needs. ``max_memory`` bytes may be allocated on
-    top of what the child inherits.
-
-    Raises
-    ------
-    WorkerTimedOut
-        At ``timeout`` seconds (the child is killed).
-    WorkerDied
-        When the child ran out of memory or ended without an answer.
-    """
-    with fork_lock:  # no other child may inherit this pipe's writing end
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child never returns
-            # Other clients' connections and the listening socket stay the server's:
-            # a child holding them would keep a closed connection open.
-            os.closerange(3, write)
-            os.closerange(write + 1, _max_fd())
-            _child(job, write, max_memory, prepare)
-        os.close(write)
-    deadline = time.monotonic() + timeout
-    chunks: list[bytes] = []
-    timed_out = False
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                timed_out = True
-                break
-            ready, _, _ = select.select([read], [], [], left)
-            if not ready:
-                continue
-            chunk = os.read(read, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(read)
-        if timed_out:
-            _kill(pid)
-        _, status = os.waitpid(pid, 0)
-    if timed_out:
-        raise WorkerTimedOut()
-    data = b"".join(chunks)
-    if not data:
-        if os.WIFSIGNALED(status):
-            name = signal.Signals(os.WTERMSIG(status)).name
-            raise WorkerDied(f"the worker stopped ({name}): it ran out of memory or crashed")
-        raise WorkerDied(f"the worker ended without an answer (exit {os.WEXITSTATUS(status)})")
-    kind, value = pickle.loads(data)
-    if kind == "memory":
-        raise WorkerDied("the worker ran out of memory")
-    if kind == "raised":
-        raise value
-    return value
-
-
-def _max_fd() -> int:
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    return soft if 0 < soft < (1 << 20) else (1 << 20)
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-# -- a pool of persistent workers ------------------------------------------------------
+# WorkerDied and WorkerTimedOut are what WorkerPool.run raises, and fork_lock what a
+# writer takes against its forks: the pool's users import them from here.
+__all__ = ["WorkerBusy", "WorkerDied", "WorkerPool", "WorkerTimedOut", "fork_lock"]
 
 
 class WorkerBusy(Exception):
@@ -187,7 +50,7 @@ def _scrub_descriptors(keep: set[int]) -> None:
         try:
             found = [int(name) for name in os.listdir("/proc/self/fd")]
         except OSError:
-            found = list(range(3, min(_max_fd(), 1 << 16)))
+            found = list(range(3, min(max_fd(), 1 << 16)))
         for fd in found:
             if fd > 2 and fd != null and fd not in keep:
                 try:
@@ -223,14 +86,7 @@ def _serve_jobs(conn: multiprocessing.connection.Connection, parent: int,
     try:
         _scrub_descriptors({conn.fileno()})
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers
-        libc = ctypes.CDLL(None)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the server is already gone
-            os._exit(1)
-        limit = None
-        if max_memory is not None:
-            limit = _address_space() + max_memory
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        limit = confine(max_memory, parent)
         failed: tuple[str, Any] | None = None
         context = None
         try:
@@ -258,7 +114,7 @@ def _serve_jobs(conn: multiprocessing.connection.Connection, parent: int,
                 outcome = ("raised", exc)
             retiring = outcome[0] == "memory" or (
                 limit is not None and max_memory is not None
-                and _address_space() > limit - max_memory // 4
+                and address_space() > limit - max_memory // 4
             )  # fmt: skip
             if not _send_outcome(conn, outcome, retiring) or retiring:
                 break
@@ -328,8 +184,8 @@ class _Worker:
 
 class WorkerPool:
     """``size`` forked workers kept alive between jobs, each under the same limits as
-    :func:`run_isolated`: ``RLIMIT_AS`` (``max_memory`` bytes beyond what it inherits),
-    a kill at each job's deadline, the parent's death.
+    :func:`~groupkg.graph.serve.isolation.run_isolated`: ``RLIMIT_AS`` (``max_memory``
+    bytes beyond what it inherits), a kill at each job's deadline, the parent's death.
 
     ``prepare()`` runs once in each worker, right after the fork; what it returns is
     the first argument of every job (``fn(context, *args)``, with ``fn`` a function

@@ -33,7 +33,8 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from groupkg.graph.serve.app import Refused, _refuse_fetching
+from groupkg.graph.serve.guard import refuse_fetching as _refuse_fetching
+from groupkg.graph.serve.refused import Refused
 from tests.fuzz.harness import fuzz_case, fuzz_settings
 from tests.fuzz.strategies import date_texts, mutated_bytes, nasty_text, number_texts
 
