@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from groupkg.graph.dates import PartialDate, parse_date
     from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
     from groupkg.graph.facts.loader import load_dataset
-    from groupkg.graph.formats.exporter import EXPORT_FORMATS, export
-    from groupkg.graph.formats.importer import FORMATS as IMPORT_FORMATS
+    from groupkg.graph.formats.exporter import export
     from groupkg.graph.formats.importer import import_file
     from groupkg.graph.formats.inputs import add_files
+    from groupkg.graph.formats.registry import FORMATS, FileFormat, format_of
     from groupkg.graph.formats.synth import write_synth
     from groupkg.graph.group import Group
     from groupkg.graph.model import (
@@ -53,8 +53,9 @@ _HOMES: dict[str, list[str]] = {
     "dates": ["PartialDate", "parse_date"],
     "errors": ["GroupkgError", "InputError", "ValidationFailed"],
     "facts.loader": ["load_dataset"],
-    "formats.exporter": ["EXPORT_FORMATS", "export"],
-    "formats.importer": ["IMPORT_FORMATS=FORMATS", "import_file"],
+    "formats.exporter": ["export"],
+    "formats.importer": ["import_file"],
+    "formats.registry": ["FORMATS", "FileFormat", "format_of"],
     "formats.inputs": ["add_files"],
     "formats.synth": ["write_synth"],
     "group": ["Group"],
@@ -73,15 +74,15 @@ _HOME_OF = {
 
 __all__ = [
     "Dataset",
-    "EXPORT_FORMATS",
     "Entity",
     "EntityRef",
     "Event",
+    "FORMATS",
+    "FileFormat",
     "Group",
     "GroupDiff",
     "GroupkgError",
     "Holding",
-    "IMPORT_FORMATS",
     "InputError",
     "Observation",
     "OxigraphStore",
@@ -102,6 +103,7 @@ __all__ = [
     "effective_ownership",
     "effective_ownership_from",
     "export",
+    "format_of",
     "import_file",
     "load_dataset",
     "open_store",
