@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from groupkg.graph.cli import _NOT_FOR, cli
+from groupkg.graph.cli import cli
+from groupkg.graph.cli.options import NOT_FOR
 
 TOY = str(Path(__file__).parent / "data" / "toygroup.ttl")
 GK = "https://w3id.org/groupkg/ontology#"
@@ -200,7 +201,7 @@ def test_a_threshold_that_is_no_percent_is_refused_before_or_after_the_name(args
 
 @pytest.mark.parametrize(
     ("command", "option"),
-    sorted((c, o) for c, options in _NOT_FOR.items() for o in options if c in COMMANDS),
+    sorted((c, o) for c, options in NOT_FOR.items() for o in options if c in COMMANDS),
 )
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_an_option_a_command_has_no_use_for_is_refused(command, option, where):
@@ -210,6 +211,20 @@ def test_an_option_a_command_has_no_use_for_is_refused(command, option, where):
     result = run(*given, *args) if where == "before" else run(*args, *given)
     assert result.exit_code == 2
     assert f"{option} does not apply" in result.stderr
+
+
+SHARED = ["--store", "--data", "--no-default-data", "--json", "--threshold"]
+
+
+@pytest.mark.parametrize(
+    "command", sorted({*COMMANDS, "render", "init", "import", "serve", "synth"})
+)
+def test_a_commands_help_lists_the_shared_options_it_takes_and_no_other(command):
+    # synth listed none and refused them all; serve refused --json as an unknown option
+    shown = run(command, "--help")
+    assert shown.exit_code == 0, shown.output
+    listed = {o for o in SHARED if f"\n  {o} " in shown.stdout}
+    assert listed == set(SHARED) - NOT_FOR.get(command, set())
 
 
 @pytest.mark.parametrize("option", ["--store", "--data", "--no-default-data", "--json"])

@@ -10,8 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from groupkg.graph import cli as cli_module
 from groupkg.graph import store as store_module
+from groupkg.graph.cli import progress as progress_module
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.importer import import_file
 from groupkg.graph.store import OxigraphStore
@@ -157,16 +157,16 @@ class _Terminal:
 def test_progress_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with cli_module._progress(False, "rows") as tick:
+    with progress_module.progress(False, "rows") as tick:
         assert tick is not None
         tick(50 << 20, 100 << 20)
         tick(100 << 20, 100 << 20)
     assert "loading [" in terminal.text and "100% of 105 MB" in terminal.text
 
-    with cli_module._progress(True, "rows") as quiet:
+    with progress_module.progress(True, "rows") as quiet:
         assert quiet is None
     monkeypatch.setattr(terminal, "isatty", lambda: False)
-    with cli_module._progress(False, "rows") as piped:
+    with progress_module.progress(False, "rows") as piped:
         assert piped is None
 
 

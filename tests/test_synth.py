@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from groupkg.graph.cli import synth as synth_module
+from groupkg.graph.cli import progress as progress_module
 from groupkg.graph.cli.synth import synth
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.inputs import add_files
@@ -343,12 +343,12 @@ def test_command_shows_a_bar_on_a_terminal_unless_quiet(
             return True
 
     terminal = Terminal()
-    monkeypatch.setattr(synth_module, "_terminal", lambda: terminal)
+    monkeypatch.setattr(progress_module, "_terminal", lambda: terminal)
     args = ["-n", "2000", "-o", str(tmp_path / "r.nt.gz")]
     assert CliRunner().invoke(synth, args).exit_code == 0
     assert "synth" in terminal.getvalue() and "100%" in terminal.getvalue()
     quiet = Terminal()
-    monkeypatch.setattr(synth_module, "_terminal", lambda: quiet)
+    monkeypatch.setattr(progress_module, "_terminal", lambda: quiet)
     result = CliRunner().invoke(synth, [*args, "--quiet"])
     assert result.exit_code == 0 and "entities: 2000" in result.output
     assert quiet.getvalue() == ""
@@ -359,6 +359,34 @@ def test_command_rejects_a_bad_file_name(tmp_path: Path) -> None:
     assert result.exit_code == 2 and ".nt or .nt.gz" in result.output
     result = CliRunner().invoke(synth, ["-n", "0", "-o", str(tmp_path / "register.nt")])
     assert result.exit_code == 2
+
+
+def test_command_shows_a_control_character_in_a_bad_file_name_as_an_escape(
+    tmp_path: Path,
+) -> None:
+    # synth printed its one-line error raw, where every other command escapes a name
+    # that could act on the terminal
+    result = CliRunner().invoke(synth, ["-n", "10", "-o", str(tmp_path / "a\x1b]0;x\x07.ttl")])
+    assert result.exit_code == 2 and ".nt or .nt.gz" in result.output
+    assert "a\\x1b]0;x\\x07.ttl" in result.output and "\x1b" not in result.output
+
+
+@pytest.mark.parametrize(
+    "option", [["--store", "memory"], ["--data", "x.ttl"], ["--no-default-data"], ["--json"],
+               ["--threshold", "40"]]
+)  # fmt: skip
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_the_shared_options_are_refused_by_synth_on_either_side_of_its_name(
+    tmp_path: Path, option: list[str], where: str
+) -> None:
+    from groupkg.graph.cli import cli
+
+    args = ["-n", "10", "-o", str(tmp_path / "r.nt")]
+    given = [*option, "synth", *args] if where == "before" else ["synth", *args, *option]
+    result = CliRunner().invoke(cli, given)
+    assert result.exit_code == 2, result.output
+    assert f"synth: {option[0]} does not apply to this command" in result.stderr
+    assert not (tmp_path / "r.nt").exists()
 
 
 def test_no_reported_relation_starts_after_its_child_is_absorbed(tmp_path: Path) -> None:

@@ -1,20 +1,22 @@
 """``groupkg serve``: the command that starts the server of :mod:`groupkg.graph.serve`.
 
-Its store options are the command line's shared settings (given before or after the
-command's name); run alone, the command keeps its own.
+Its store options are the command line's shared options (given before or after the
+command's name); run alone, the command keeps its own settings.
 """
 
 from __future__ import annotations
 
 import click
 
-from groupkg.graph.cli import UserError, _apply
+from groupkg.graph.cli.errors import UserError
+from groupkg.graph.cli.options import current_settings, shared_options
 from groupkg.graph.errors import GroupkgError, InputError
 from groupkg.graph.serve import Limits, check_origin, check_token, run
 
 __all__ = ["serve"]
 
 
+@shared_options
 @click.command(name="serve", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
@@ -37,14 +39,9 @@ __all__ = ["serve"]
     metavar="ORIGIN",
     help="Let pages of this one origin (scheme://host[:port]) call the server.",
 )
-@click.option("--store", "store_", default=None, help="memory | oxigraph:PATH | sparql:URL")
-@click.option("--data", "data", multiple=True, help="Add a file for this run (repeatable).")
-@click.option("--no-default-data", is_flag=True, help="Leave the bundled IIJ data out.")
-@click.option("--threshold", type=float, default=None, help="Control threshold in percent.")
 def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: float,
           max_results: int, max_body: int, max_memory: int, workers: int | None,
-          cors: str | None, store_: str | None, data: tuple[str, ...], no_default_data: bool,
-          threshold: float | None) -> None:  # fmt: skip
+          cors: str | None) -> None:  # fmt: skip
     """SPARQL 1.1 endpoint at /sparql, JSON API at /api, HTML viewer at /.
 
     Read-only unless --allow-update, and then updates need 'Authorization: Bearer
@@ -62,7 +59,7 @@ def serve(host: str, port: int, allow_update: bool, token: str | None, timeout: 
             check_origin(cors)
     except InputError as exc:
         raise UserError(str(exc)) from None
-    settings = _apply(store_, data, no_default_data, False, threshold)  # checks --threshold
+    settings = current_settings()
     # Updates write into the store: an oxigraph: store is opened for writing, and
     # holds its lock (one writer at a time) while the server runs.
     settings.writable = allow_update

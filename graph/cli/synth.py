@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TextIO
 
 import click
 
+from groupkg.graph.cli.errors import UserError
+from groupkg.graph.cli.options import shared_options
+from groupkg.graph.cli.progress import progress
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.synth import _MAX_ENTITIES, write_synth
 
 __all__ = ["synth"]
 
 
-def _terminal() -> TextIO | None:
-    """Standard error when it is a terminal; a progress bar anywhere else is noise."""
-    stream = sys.stderr
-    return stream if stream.isatty() else None
-
-
+@shared_options
 @click.command("synth")
 @click.option(
     "--entities",
@@ -50,25 +46,11 @@ def synth(entities: int, seed: int, output: Path, quiet: bool) -> None:  # fmt: 
     piped) and prints the counts. Exit codes: 0 written; 2 a bad option or a file that
     cannot be written.
     """
-    terminal = None if quiet else _terminal()
     try:
-        if terminal is None:
-            counts = write_synth(output, entities, seed)
-        else:
-            with click.progressbar(length=entities, label="synth", file=terminal) as bar:
-
-                def advance(done: int) -> None:
-                    bar.update(done - bar.pos)
-
-                counts = write_synth(output, entities, seed, progress=advance)
+        with progress(quiet, "synth", total=entities) as tick:
+            counts = write_synth(output, entities, seed, progress=tick)
     except InputError as exc:
-        raise _UsageError(str(exc)) from None
+        raise UserError(str(exc)) from None
     click.echo(f"wrote {output}")
     for key, value in counts.items():
         click.echo(f"{key:>10}: {value}")
-
-
-class _UsageError(click.ClickException):
-    """A bad option or an unwritable file: exit 2, as every command's input errors."""
-
-    exit_code = 2

@@ -1,0 +1,47 @@
+"""``groupkg render``: a self-contained HTML view of the group, by
+:mod:`groupkg.viz.command` (loaded only when the command runs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from groupkg.graph.cli.options import current_settings, shared_options
+from groupkg.graph.cli.output import say
+from groupkg.graph.dates import parse_date
+
+__all__ = ["render"]
+
+
+@shared_options
+@click.command()
+@click.option("--at", "at", default=None, help="The group on this date.")
+@click.option("--before", "before", default=None, help="Before/after: the first date.")
+@click.option("--after", "after", default=None, help="Before/after: the second date.")
+@click.option("--event", "event", default=None, help="Before/after one event (its id).")
+@click.option("--timeline", is_flag=True, help="One page stepping through every change.")
+@click.option("--root", "root", default=None, help="Only the group around this entity.")
+@click.option("--path", "path_to", default=None, help="Highlight the consolidation paths to NAME.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write.")  # fmt: skip
+def render(at: str | None, before: str | None, after: str | None, event: str | None,
+           timeline: bool, root: str | None, path_to: str | None, output: str) -> None:  # fmt: skip
+    """Write a self-contained HTML view of the group (no network needed to open it)."""
+    from groupkg.viz.command import render as render_view
+
+    # The timeline steps through every change of the group: it reads the neighbourhood
+    # across all time.
+    group = current_settings().group(root, path_to, model=not timeline)
+    written = render_view(
+        group,
+        Path(output),
+        at=parse_date(at, "--at") if at else None,
+        before=parse_date(before, "--before") if before else None,
+        after=parse_date(after, "--after") if after else None,
+        event=event,
+        timeline=timeline,
+        root=root,
+        path=path_to,
+    )
+    say(f"wrote {written}", err=True)
