@@ -25,8 +25,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from groupkg.graph.cli import Settings, cli
-from groupkg.graph.serve.app import _ACCEPTS, _API
+from groupkg.graph.cli import cli
+from groupkg.graph.cli.options import Settings
+from groupkg.graph.serve.api import _ACCEPTS
+from groupkg.graph.serve.api import API as _API
 from groupkg.graph.timemodel.register import BASES
 from groupkg.graph.timemodel.timeline import WEIGHING
 
