@@ -31,21 +31,23 @@ if TYPE_CHECKING:
         Relation,
     )
     from groupkg.graph.store import OxigraphStore, SparqlStore, Store, open_store
-    from groupkg.graph.timemodel.timeline import Snapshot, Stake, Timeline
+    from groupkg.graph.timemodel.stakes import Snapshot, Stake
+    from groupkg.graph.timemodel.timeline import Timeline
 
 # Where each public name lives. The package imports none of them until one is asked
 # for: a process that needs only the store or the register index (a command-line
 # lookup, a reader of a large register) does not pay for scipy and networkx.
 _HOMES = {
-    "control": ["consolidation_paths", "controlled_by", "controllers_of", "perimeter",
-                "ultimate_parent"],
+    "analytics.control": ["consolidation_paths", "controlled_by", "controllers_of",
+                          "perimeter", "ultimate_parent"],
     "dates": ["PartialDate", "parse_date"],
-    "effective": ["effective_ownership", "effective_ownership_from"],
+    "analytics.effective": ["effective_ownership", "effective_ownership_from"],
     "errors": ["GroupkgError", "InputError", "ValidationFailed"],
     "group": ["Group"],
     "model": ["Dataset", "Entity", "EntityRef", "Event", "Holding", "Observation", "Relation"],
     "store": ["OxigraphStore", "SparqlStore", "Store", "open_store"],
-    "timeline": ["Snapshot", "Stake", "Timeline"],
+    "timemodel.stakes": ["Snapshot", "Stake"],
+    "timemodel.timeline": ["Timeline"],
 }  # fmt: skip
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 

@@ -32,7 +32,8 @@ from groupkg.graph.store import OxigraphStore, open_store
 from groupkg.graph.timemodel.columns import HIGH_EXCLUSIVE, HOLDING, LOW_EXCLUSIVE
 from groupkg.graph.timemodel.edges import Edges, day_stakes, pair_edge
 from groupkg.graph.timemodel.register import BASES, Register, completion
-from groupkg.graph.timemodel.timeline import Timeline, pair_stakes
+from groupkg.graph.timemodel.stakes import pair_stakes
+from groupkg.graph.timemodel.timeline import Timeline
 from groupkg.graph.vocab import GK, ORG
 
 TESTS = Path(__file__).parent

@@ -36,7 +36,8 @@ from groupkg.graph.timemodel.provenance import Provenance
 
 if TYPE_CHECKING:
     from groupkg.graph.model import Dataset
-    from groupkg.graph.timemodel.timeline import Span, Stake, Timeline
+    from groupkg.graph.timemodel.stakes import Span, Stake
+    from groupkg.graph.timemodel.timeline import Timeline
 
 __all__ = ["timeline_columns", "ntriples_dataset"]
 

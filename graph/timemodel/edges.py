@@ -2,8 +2,8 @@
 
 The rule, over rows: those present on a day, of one pair and kind, add up (capped at
 100%); kinds never do; per pair the measure's kind weighs the edge (the order of
-:data:`~groupkg.graph.timemodel.timeline.WEIGHING`, as
-:func:`~groupkg.graph.timemodel.timeline.pair_stakes` reads it). :func:`day_stakes` and
+:data:`~groupkg.graph.timemodel.stakes.WEIGHING`, as
+:func:`~groupkg.graph.timemodel.stakes.pair_stakes` reads it). :func:`day_stakes` and
 :func:`stake_of` apply it to the rows of a few entities (``owners_at``, ``holdings_at``,
 ``snapshot``), :func:`pair_edge` picks a pair's edge from them, and :meth:`Edges.of` is
 the same over a whole day at once, in numpy. :func:`subgraph` turns a day's edges into
@@ -24,6 +24,7 @@ from groupkg.graph.timemodel.columns import (
     LOW_EXCLUSIVE,
     UNNAMED,
 )
+from groupkg.graph.timemodel.stakes import WEIGHING
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -159,11 +160,9 @@ NO_WEIGHT = 99
 
 
 def kind_ranks(interests: list[str], measure: str) -> np.ndarray:
-    """Per interest kind, its place in :data:`groupkg.graph.timemodel.timeline.WEIGHING` for
-    ``measure`` (the order :func:`groupkg.graph.timemodel.timeline.pair_stakes` reads): the least
+    """Per interest kind, its place in :data:`groupkg.graph.timemodel.stakes.WEIGHING` for
+    ``measure`` (the order :func:`groupkg.graph.timemodel.stakes.pair_stakes` reads): the least
     rank present weighs a pair's edge; ``NO_WEIGHT`` never does."""
-    from groupkg.graph.timemodel.timeline import WEIGHING
-
     order = WEIGHING[measure]
     return np.array(
         [order.index(k) if k in order else NO_WEIGHT for k in interests], dtype=np.int64

@@ -133,7 +133,7 @@ class IndexedRows:
 
     def edges_at(self, day: _dt.date | int, measure: str = "control") -> Edges:
         """The stakes of ``day``, one per owner and owned, as
-        :func:`groupkg.graph.timemodel.timeline.pair_stakes` picks them for ``measure``
+        :func:`groupkg.graph.timemodel.stakes.pair_stakes` picks them for ``measure``
         (``"control"`` or ``"ownership"``)."""
         d = day_number(day)
         edges = self._day_edges.get((d, measure))

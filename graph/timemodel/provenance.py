@@ -1,7 +1,7 @@
 """What the time model knows of each row of a register, kept beside its columns.
 
 A :class:`~groupkg.graph.timemodel.register.Register` built with provenance holds, for each row,
-the time model's :class:`~groupkg.graph.timemodel.timeline.Stake` (sources, basis, status,
+the time model's :class:`~groupkg.graph.timemodel.stakes.Stake` (sources, basis, status,
 assumptions, share count), the reported relations other than direct consolidations,
 the entities' labels and kinds, the sources' titles and the reasons of assumed ends:
 everything an answer prints. Saved beside an ``oxigraph:PATH`` store, these are
@@ -20,7 +20,8 @@ import numpy as np
 
 from groupkg.graph.dates import parse_partial_date
 from groupkg.graph.model import Entity, Relation
-from groupkg.graph.timemodel.timeline import IssuedShares, Span, Stake
+from groupkg.graph.timemodel.stakes import Span, Stake
+from groupkg.graph.timemodel.timeline import IssuedShares
 
 __all__ = ["EntityRecord", "Packed", "Provenance", "pack", "unpack"]
 

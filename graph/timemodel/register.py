@@ -12,7 +12,7 @@ survivor) -- as the columns of :mod:`~groupkg.graph.timemodel.columns`, built by
 The answers are those of ``Timeline.snapshot(day)``: each row has its interest kind
 (``kind``, a code into :attr:`Register.interests`); rows of one pair and kind on one
 day add up (capped at 100%), kinds never do, and per pair the kind
-:func:`groupkg.graph.timemodel.timeline.pair_stakes` picks weighs the edge (voting rights
+:func:`groupkg.graph.timemodel.stakes.pair_stakes` picks weighs the edge (voting rights
 for control where stated, shares for ownership; see
 :mod:`~groupkg.graph.timemodel.edges`). Ultimate parents of the whole register are
 found by :mod:`~groupkg.graph.timemodel.parents`, effective stakes by
@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     from groupkg.graph.model import Dataset
     from groupkg.graph.timemodel.nameindex import NameIndex
     from groupkg.graph.timemodel.provenance import EntityRecord
-    from groupkg.graph.timemodel.timeline import Snapshot, Span, Stake, Timeline
+    from groupkg.graph.timemodel.stakes import Snapshot, Span, Stake
+    from groupkg.graph.timemodel.timeline import Timeline
 
 __all__ = [
     "Register",
@@ -325,14 +326,14 @@ class Register(DayGraphs):
         """The state on ``day`` as the time model gives it, from the rows: each owner's
         stake of each kind in each entity (the rows of one pair and kind that
         :func:`day_stakes` groups, their stakes added up by
-        :func:`~groupkg.graph.timemodel.timeline.combine` in the order of the time model's
+        :func:`~groupkg.graph.timemodel.stakes.combine` in the order of the time model's
         spans), the statuses and the reported relations.
 
         ``members`` limits it to those entities and the stakes held in them (a group);
         with ``around``, the stakes they hold too (enough for their owners and
         holdings, not for their group). Needs a register built with provenance.
         """
-        from groupkg.graph.timemodel.timeline import Snapshot, combine, status_at
+        from groupkg.graph.timemodel.stakes import Snapshot, combine, status_at
 
         if self.stakes is None:
             raise ValueError("this register was built without provenance")
