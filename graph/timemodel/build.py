@@ -116,17 +116,16 @@ def timeline_columns(
                      len(stakes))  # fmt: skip
             stakes.append(stake)
     unnamed = [e.id for e in dataset.entities.values() if e.kind == "unnamed"]
-    arrays, ids, position = _columns(met, born, ended, timeline.lifetimes, unnamed, rows,
-                                     reported)  # fmt: skip
+    arrays, ids, position = _columns(met, born, ended, timeline.lifetimes, unnamed, rows, reported)
     if not provenance:
         return arrays, None
 
-    def place(entity: str) -> int:
+    def position_of(entity: str) -> int:
         found = met.index.get(entity)
         return -1 if found is None else int(position[found])
 
     arrays.update({
-        "rep_child": np.array([place(s.owned) for s in reported_spans], dtype=np.int32),
+        "rep_child": np.array([position_of(s.owned) for s in reported_spans], dtype=np.int32),
         "rep_start": np.array([s.start.toordinal() if s.start else OPEN_START
                                for s in reported_spans], dtype=np.int32),
         "rep_end": np.array([s.end.toordinal() if s.end else OPEN_END
