@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -75,10 +76,10 @@ def register_file(file: str, store_path: str) -> dict[str, float]:
 
     start = time.perf_counter()
     register = Register.from_ntriples([file])
-    saved = Path(store_path).with_name(Path(store_path).name + ".from-file.npz")
+    saved = Path(store_path).with_name(Path(store_path).name + ".from-file.model")
     register.save(saved)
     seconds = time.perf_counter() - start
-    saved.unlink()
+    shutil.rmtree(saved)
     return {
         "seconds": seconds,
         "entities": len(register),

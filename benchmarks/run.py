@@ -266,7 +266,7 @@ class Bench:
         memory), then the first ``groupkg owners`` on the new store (it builds what
         the store's questions need), beside pyoxigraph's bulk loader alone."""
         options = self.options
-        cache = store.with_name(store.name + ".register.npz")
+        cache = store.with_name(store.name + ".model")
         if options.reuse and store.is_dir() and any(store.iterdir()):
             self.note(
                 f"{n:,}: the store of an earlier run was reused (--reuse); no import, and "
@@ -281,7 +281,7 @@ class Bench:
                 )
             ]
         shutil.rmtree(store, ignore_errors=True)
-        cache.unlink(missing_ok=True)
+        shutil.rmtree(cache, ignore_errors=True)
         self.say(n, STEPS[0])
         floor_store = store.with_name(store.name + "-floor")
         shutil.rmtree(floor_store, ignore_errors=True)

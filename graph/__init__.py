@@ -39,10 +39,11 @@ if TYPE_CHECKING:
     from groupkg.graph.store import OxigraphStore, SparqlStore, Store, open_store
     from groupkg.graph.timemodel.diff import GroupDiff
     from groupkg.graph.timemodel.register import Register
-    from groupkg.graph.timemodel.timeline import Snapshot, Stake, Timeline
+    from groupkg.graph.timemodel.stakes import Snapshot, Stake
+    from groupkg.graph.timemodel.timeline import Timeline
     from groupkg.graph.validate import ValidationReport, validate_files, validate_store
 
-# Where each public name lives, and its name there when it differs. The package
+# Where each public name lives. The package
 # imports none of them until one is asked for: a process that needs only the store
 # or the time model (a command-line lookup, a reader of a large register) does not
 # pay for scipy, networkx or rdflib.
@@ -63,14 +64,11 @@ _HOMES: dict[str, list[str]] = {
     "store": ["OxigraphStore", "SparqlStore", "Store", "open_store"],
     "timemodel.diff": ["GroupDiff"],
     "timemodel.register": ["Register"],
-    "timemodel.timeline": ["Snapshot", "Stake", "Timeline"],
+    "timemodel.stakes": ["Snapshot", "Stake"],
+    "timemodel.timeline": ["Timeline"],
     "validate": ["ValidationReport", "validate_files", "validate_store"],
 }  # fmt: skip
-_HOME_OF = {
-    name.partition("=")[0]: (module, name.partition("=")[2] or name)
-    for module, names in _HOMES.items()
-    for name in names
-}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "Dataset",
@@ -117,11 +115,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOME_OF.get(name)
-    if home is None:
+    module = _HOME_OF.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, there = home
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), there)
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
 

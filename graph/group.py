@@ -19,7 +19,8 @@ from groupkg.graph.facts.names import NameTable, resolve_in_store
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
 from groupkg.graph.store import Store, iter_rows
 from groupkg.graph.timemodel.register import Register, completion
-from groupkg.graph.timemodel.timeline import IssuedShares, Snapshot, Stake, Timeline, status_at
+from groupkg.graph.timemodel.stakes import Snapshot, Stake, status_at
+from groupkg.graph.timemodel.timeline import IssuedShares, Timeline
 
 __all__ = ["Group", "store_info"]
 

@@ -61,7 +61,7 @@ def test_a_persistent_store_keeps_the_index_and_writes_csv(tmp_path: Path) -> No
     args = ["parents", "--at", "2020-06-30", "--store", f"oxigraph:{store}"]
     code, output = invoke(*args, "-o", str(table))
     assert code == 0, output
-    cache = tmp_path / "store.register.npz"
+    cache = tmp_path / "store.model" / "model.json"
     assert cache.is_file()
     with table.open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))

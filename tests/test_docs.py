@@ -30,7 +30,7 @@ from groupkg.graph.cli.options import Settings
 from groupkg.graph.serve.api import _ACCEPTS
 from groupkg.graph.serve.api import API as _API
 from groupkg.graph.timemodel.register import BASES
-from groupkg.graph.timemodel.timeline import WEIGHING
+from groupkg.graph.timemodel.stakes import WEIGHING
 
 DOCS = Path(__file__).parent.parent / "docs"
 JSON_DOC = (DOCS / "json.md").read_text(encoding="utf-8")

@@ -17,30 +17,31 @@ from groupkg.graph.formats import importer
 from groupkg.graph.formats.importer import import_file
 from groupkg.graph.formats.synth import write_synth
 from groupkg.graph.store import OxigraphStore, open_store
-from groupkg.graph.timemodel.register import Register, _cache_key
+from groupkg.graph.timemodel.cache import cache_key
+from groupkg.graph.timemodel.register import Register
 
 DATA = Path(__file__).parent / "data"
 
 
 def _arrays(register: Register, folder: Path) -> dict[str, np.ndarray]:
     """A register's arrays as saved and mapped back (provenance packed the same way)."""
-    saved = register.save(folder / "copy.npz")
-    return {k: np.asarray(v) for k, v in Register.load(saved)._arrays.items() if k != "key"}
+    saved = register.save(folder / "copy.model")
+    return {k: np.asarray(v) for k, v in Register.load(saved)._arrays.items()}
 
 
 def _cache(store_path: Path) -> Path:
-    return store_path.with_name(store_path.name + ".register.npz")
+    return store_path.with_name(store_path.name + ".model")
 
 
 def _same_as_read_back(store_path: Path, folder: Path) -> None:
     """The cache the import left equals the register read back out of the store."""
     reader = OxigraphStore(store_path, read_only=True)
     saved = Register.load(_cache(store_path))
-    assert saved.key == _cache_key(reader)
+    assert saved.key == cache_key(reader)
     read_back = Register.from_store(reader, cache=False)
     reader.close()
     want = _arrays(read_back, folder)
-    got = {k: np.asarray(v) for k, v in saved._arrays.items() if k != "key"}
+    got = {k: np.asarray(v) for k, v in saved._arrays.items()}
     assert got.keys() == want.keys()
     differ = [k for k in want if not np.array_equal(got[k], want[k])]
     assert not differ
@@ -68,7 +69,7 @@ def test_an_import_into_a_new_store_leaves_the_model_the_store_would_give(
     store = open_store(f"oxigraph:{store_path}", default_data=default_data, writable=True)
     import_file(store, path, fmt)
     store.close()
-    assert _cache(store_path).is_file()
+    assert _cache(store_path).is_dir()
     _same_as_read_back(store_path, tmp_path)
 
 
@@ -153,8 +154,8 @@ def test_the_saved_model_keeps_each_entitys_own_facts_and_issued_shares(tmp_path
     store = open_store(f"oxigraph:{store_path}", default_data=True, writable=True)
     store.close()
     reader = OxigraphStore(store_path, read_only=True)
-    Register.from_store(reader).save(tmp_path / "model.npz")
-    saved = Register.load(tmp_path / "model.npz")
+    Register.from_store(reader).save(tmp_path / "saved.model")
+    saved = Register.load(tmp_path / "saved.model")
     dataset = load_dataset(reader)
     reader.close()
     timeline = Timeline(dataset)

@@ -29,18 +29,11 @@ from groupkg.graph.facts.loader import load_dataset
 from groupkg.graph.formats.synth import write_synth
 from groupkg.graph.group import Group
 from groupkg.graph.store import OxigraphStore, open_store
-from groupkg.graph.timemodel.register import (
-    BASES,
-    HIGH_EXCLUSIVE,
-    HOLDING,
-    LOW_EXCLUSIVE,
-    Register,
-    _day_stakes,
-    _Edges,
-    _pair_edge,
-    completion,
-)
-from groupkg.graph.timemodel.timeline import Timeline, pair_stakes
+from groupkg.graph.timemodel.columns import HIGH_EXCLUSIVE, HOLDING, LOW_EXCLUSIVE
+from groupkg.graph.timemodel.edges import Edges, day_stakes, pair_edge
+from groupkg.graph.timemodel.register import BASES, Register, completion
+from groupkg.graph.timemodel.stakes import pair_stakes
+from groupkg.graph.timemodel.timeline import Timeline
 from groupkg.graph.vocab import GK, ORG
 
 TESTS = Path(__file__).parent
@@ -394,7 +387,7 @@ def test_random_registers_complete_parents_as_the_paths_answer(seed):
 
 
 def test_a_whole_day_of_edges_is_the_per_pair_rule_on_every_pair():
-    # _Edges.of is _day_stakes and _pair_edge over every pair at once: compared here
+    # Edges.of is day_stakes and pair_edge over every pair at once: compared here
     # pair by pair, not only through the answers built on them.
     seen = {"several rows": 0, "several kinds": 0, "no weighing kind": 0}
     for seed in range(8):
@@ -410,14 +403,14 @@ def _compare_edges_pair_by_pair(drawn: RandomRegister, seen: dict[str, int]) -> 
     for day in drawn.sample_days(12):
         d = day.toordinal()
         pairs: dict[tuple[int, int], dict[int, list]] = {}
-        for (owner, owned, kind), held in _day_stakes(rows, d).items():
+        for (owner, owned, kind), held in day_stakes(rows, d).items():
             pairs.setdefault((owner, owned), {})[kind] = held
             seen["several rows"] += len(held[3]) > 1
         seen["several kinds"] += sum(len(kinds) > 1 for kinds in pairs.values())
         snap = snapshots.snapshot(day)
         for measure in ("control", "ownership"):
             ranks = register._ranks[measure].tolist()
-            edges = _Edges.of(register, d, register._ranks[measure], measure == "control")
+            edges = Edges.of(register, d, register._ranks[measure], measure == "control")
             whole = {
                 (int(s), int(t)): (lo, hi, lex, hx, cons, hold, named)
                 for s, t, lo, hi, lex, hx, cons, hold, named in zip(*edges, strict=True)
@@ -425,7 +418,7 @@ def _compare_edges_pair_by_pair(drawn: RandomRegister, seen: dict[str, int]) -> 
             assert list(whole) == sorted(whole, key=lambda p: (p[1], p[0])), (day, measure)
             want = {}
             for (owner, owned), kinds in pairs.items():
-                edge = _pair_edge(kinds, ranks, measure == "control")
+                edge = pair_edge(kinds, ranks, measure == "control")
                 # The kind it picks is the one the time model's pair_stakes weighs.
                 stakes = {
                     s.interest: s
@@ -641,7 +634,7 @@ def test_the_bundled_data_reads_the_same_from_the_store_and_the_timeline():
 
 
 def _store_with_one_register(tmp_path: Path) -> tuple[OxigraphStore, Path]:
-    """A writable store beside ``tmp_path/store.register.npz`` holding one random register
+    """A writable store beside ``tmp_path/store.model`` holding one random register
     (imported), and a second register's file, with other IRIs, not yet imported."""
     first, second = tmp_path / "a.nt", tmp_path / "b.nt"
     first.write_text("\n".join(RandomRegister(1).lines) + "\n")
@@ -655,15 +648,62 @@ def _store_with_one_register(tmp_path: Path) -> tuple[OxigraphStore, Path]:
 def test_a_cache_beside_the_store_is_reused_until_an_import_changes_it(tmp_path):
     store, second = _store_with_one_register(tmp_path)
     built = Register.from_store(store)
-    cache = tmp_path / "store.register.npz"
-    assert cache.is_file()
+    cache = tmp_path / "store.model"
+    assert cache.is_dir() and (cache / "owner.npy").is_file()
     again = Register.from_store(store)
-    assert again.key and not again.owner.flags.writeable  # mapped from the file
+    assert again.key and not again.owner.flags.writeable  # mapped from the files
     _arrays_equal(again, built)
     store.import_ntriples(second)
     rebuilt = Register.from_store(store)
     assert len(rebuilt) > len(built) and rebuilt.key != again.key
     _arrays_equal(rebuilt, Register.from_dataset(load_dataset(store)))
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "damage", ["array missing", "array cut short", "bad key file", "no key file"]
+)
+def test_a_damaged_cache_beside_the_store_is_built_again(tmp_path, damage):
+    store, _ = _store_with_one_register(tmp_path)
+    built = Register.from_store(store)
+    cache = tmp_path / "store.model"
+    if damage == "array missing":
+        (cache / "owner.npy").unlink()
+    elif damage == "array cut short":
+        low = cache / "low.npy"
+        low.write_bytes(low.read_bytes()[:-8])
+    elif damage == "bad key file":
+        (cache / "model.json").write_text('{"key": ', encoding="utf-8")
+    else:
+        (cache / "model.json").unlink()
+    with pytest.raises((OSError, ValueError, KeyError)):
+        Register.load(cache)
+    _arrays_equal(Register.from_store(store), built)
+    again = Register.from_store(store)
+    assert again.key  # the cache written again, and mapped
+    _arrays_equal(again, built)
+    # Written under a temporary name and renamed into place: nothing else is left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.nt", "b.nt", "store", "store.model"]
+    store.close()
+
+
+def test_a_cache_replaced_while_it_is_read_is_read_again(tmp_path, monkeypatch):
+    from groupkg.graph.timemodel import cache
+
+    store, _ = _store_with_one_register(tmp_path)
+    folder = Register.from_store(store).save(tmp_path / "saved.model", "first")
+    newer = Register.load(folder)
+    read = cache._read
+    replaced = []
+
+    def read_then_replace(path: Path) -> tuple[dict[str, np.ndarray], str]:
+        found = read(path)
+        if not replaced:  # another process renames a newer register into place
+            replaced.append(newer.save(path, "second"))
+        return found
+
+    monkeypatch.setattr(cache, "_read", read_then_replace)
+    assert Register.load(folder).key == "second" and replaced == [folder]
     store.close()
 
 

@@ -1,5 +1,5 @@
 """``groupkg serve`` on an ``oxigraph:PATH`` store answers from the store's cached time
-model (``PATH.register.npz``) and the facts of the entities a question names, as the
+model (``PATH.model``) and the facts of the entities a question names, as the
 command line does; its search and the command line's name resolution agree."""
 
 from __future__ import annotations

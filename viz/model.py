@@ -27,7 +27,7 @@ from groupkg.graph.analytics.control import ultimate_parents
 from groupkg.graph.errors import InputError
 from groupkg.graph.group import Group
 from groupkg.graph.timemodel.diff import diff_snapshots, group_members
-from groupkg.graph.timemodel.timeline import Snapshot, Stake
+from groupkg.graph.timemodel.stakes import Snapshot, Stake
 from groupkg.viz.layout import hierarchy_levels, positions
 from groupkg.viz.text import KIND_NAMES, entity_tooltip, stake_label, stake_tooltip
 

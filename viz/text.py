@@ -10,7 +10,7 @@ import datetime as _dt
 
 from groupkg.graph.group import Group
 from groupkg.graph.model import Entity, local_id
-from groupkg.graph.timemodel.timeline import Stake
+from groupkg.graph.timemodel.stakes import Stake
 
 __all__ = ["percent_text", "stake_label", "stake_tooltip", "entity_tooltip", "KIND_NAMES"]
 

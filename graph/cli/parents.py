@@ -30,8 +30,8 @@ def parents(at: str | None, output: str | None, quiet: bool) -> None:
     with the rule of ``paths``: a reported ultimate parent completes a chain the direct
     records leave open (the CSV's ``basis`` column says which answers rest on one).
     Percentages derived from share counts follow splits and issuances, as in every
-    other answer. Beside an ``oxigraph:PATH`` store the index is cached as
-    ``PATH.register.npz`` and rebuilt after every write.
+    other answer. Beside an ``oxigraph:PATH`` store the index is cached in the folder
+    ``PATH.model`` and rebuilt after every write.
     """
     import numpy as np
 

@@ -2,7 +2,7 @@
 
 A memory store, ``--data`` files and a ``sparql:URL`` store are read into one
 :class:`Group` at start (and again after a write). An ``oxigraph:PATH`` store is not:
-its cached time model (:meth:`Register.from_store`, ``PATH.register.npz``) is opened
+its cached time model (:meth:`Register.from_store`, ``PATH.model``) is opened
 memory-mapped, and each question reads the group of the entities it names from it,
 with their own facts from the store (:meth:`Group.model`, as the command line asks);
 the search ranks the entities the store finds for the text

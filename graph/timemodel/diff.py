@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from groupkg.graph.timemodel.timeline import Snapshot, Stake
+from groupkg.graph.timemodel.stakes import Snapshot, Stake
 
 __all__ = ["GroupDiff", "diff_snapshots", "group_members"]
 

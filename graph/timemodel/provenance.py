@@ -1,7 +1,7 @@
 """What the time model knows of each row of a register, kept beside its columns.
 
 A :class:`~groupkg.graph.timemodel.register.Register` built with provenance holds, for each row,
-the time model's :class:`~groupkg.graph.timemodel.timeline.Stake` (sources, basis, status,
+the time model's :class:`~groupkg.graph.timemodel.stakes.Stake` (sources, basis, status,
 assumptions, share count), the reported relations other than direct consolidations,
 the entities' labels and kinds, the sources' titles and the reasons of assumed ends:
 everything an answer prints. Saved beside an ``oxigraph:PATH`` store, these are
@@ -14,21 +14,40 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 import numpy as np
 
 from groupkg.graph.dates import parse_partial_date
 from groupkg.graph.model import Entity, Relation
-from groupkg.graph.timemodel.timeline import IssuedShares, Span, Stake
+from groupkg.graph.timemodel.stakes import Span, Stake
+from groupkg.graph.timemodel.timeline import IssuedShares
 
-__all__ = ["EntityRecord", "Packed", "pack", "unpack"]
+__all__ = ["EntityRecord", "Packed", "Provenance", "pack", "unpack"]
 
 #: An entity's own facts and the count of its issued shares over time (None: no
 #: record of the entity, only facts that name it).
 EntityRecord = tuple[Entity | None, IssuedShares]
 
 T = TypeVar("T")
+
+
+class Provenance(NamedTuple):
+    """What a register built with provenance knows beyond its columns."""
+
+    #: The time model's stake of each row (by the row's ``origin``).
+    stakes: Sequence[Stake]
+    #: Reported relations other than direct consolidations, with their spans.
+    reported: Sequence[Span]
+    #: ``(label, kind)`` of each entity by position ('' kind: no entity record).
+    entities: Sequence[tuple[str, str]]
+    #: Each entity's own facts and issued shares, by position (None: not kept).
+    records: Sequence[EntityRecord] | None
+    #: Source IRI -> its title.
+    sources: dict[str, str]
+    #: Entity -> why its end is assumed (an assumed merger).
+    assumed_ends: dict[str, list[str]]
+
 
 _RELATION_DATES = ("valid_from", "valid_to", "as_of")
 
@@ -154,43 +173,33 @@ def _record(text: bytes) -> EntityRecord:
     return Entity(**fields), issued
 
 
-def pack(
-    stakes: list[Stake],
-    reported: list[Span],
-    entities: list[tuple[str, str]],
-    sources: dict[str, str],
-    assumed_ends: dict[str, list[str]],
-    records: Sequence[EntityRecord] = (),
-) -> dict[str, np.ndarray]:
-    """The provenance of a register as arrays to save with its columns.
-
-    ``entities`` are ``(label, kind)`` in the order of the register's ids; ``records``
-    the entities' own facts and issued shares, in the same order.
-    """
-    meta = {"sources": sources, "assumed_ends": assumed_ends}
+def pack(provenance: Provenance) -> dict[str, np.ndarray]:
+    """The provenance of a register as arrays to save with its columns (entities and
+    records in the order of the register's ids)."""
+    meta = {"sources": provenance.sources, "assumed_ends": provenance.assumed_ends}
     return {
-        **_blob([_stake_json(s) for s in stakes], "stake"),
-        **_blob([_span_json(s) for s in reported], "reported"),
-        **_blob([json.dumps(list(e), ensure_ascii=False) for e in entities], "entity"),
-        **_blob([_record_json(r) for r in records], "record"),
+        **_blob([_stake_json(s) for s in provenance.stakes], "stake"),
+        **_blob([_span_json(s) for s in provenance.reported], "reported"),
+        **_blob([json.dumps(list(e), ensure_ascii=False) for e in provenance.entities], "entity"),
+        **_blob([_record_json(r) for r in provenance.records or ()], "record"),
         **_blob([json.dumps(meta, ensure_ascii=False, sort_keys=True)], "meta"),
     }
 
 
-def unpack(arrays: dict[str, np.ndarray]) -> dict[str, Any] | None:
+def unpack(arrays: dict[str, np.ndarray]) -> Provenance | None:
     """The provenance saved with a register's columns (None when it has none)."""
     if "stake_blob" not in arrays:
         return None
     meta = json.loads(bytes(arrays["meta_blob"]).decode("utf-8"))
-    return {
-        "stakes": Packed(arrays["stake_blob"], arrays["stake_offsets"], _stake),
-        "reported": Packed(arrays["reported_blob"], arrays["reported_offsets"], _span),
-        "entities": Packed(arrays["entity_blob"], arrays["entity_offsets"], _entity),
-        "records": (
+    return Provenance(
+        stakes=Packed(arrays["stake_blob"], arrays["stake_offsets"], _stake),
+        reported=Packed(arrays["reported_blob"], arrays["reported_offsets"], _span),
+        entities=Packed(arrays["entity_blob"], arrays["entity_offsets"], _entity),
+        records=(
             Packed(arrays["record_blob"], arrays["record_offsets"], _record)
             if "record_blob" in arrays
             else None
         ),
-        "sources": meta["sources"],
-        "assumed_ends": meta["assumed_ends"],
-    }
+        sources=meta["sources"],
+        assumed_ends=meta["assumed_ends"],
+    )

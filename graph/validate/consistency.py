@@ -68,15 +68,8 @@ import networkx as nx
 from groupkg.graph.analytics.control import control_cycles, controlled_by
 from groupkg.graph.dates import PartialDate
 from groupkg.graph.model import Dataset, Event, Holding, Observation, Relation
-from groupkg.graph.timemodel.timeline import (
-    MERGERS,
-    SHARES,
-    Span,
-    Stake,
-    Timeline,
-    distinct_records,
-    interest_of,
-)
+from groupkg.graph.timemodel.stakes import SHARES, Span, Stake, distinct_records, interest_of
+from groupkg.graph.timemodel.timeline import MERGERS, Timeline
 
 __all__ = [
     "TOLERANCE_PERCENT",
@@ -380,7 +373,7 @@ def same_day_records(timeline: Timeline) -> Iterator[Inconsistency]:
 def repeated_records(dataset: Dataset) -> Iterator[Inconsistency]:
     """Records that repeat another exactly (same values, same sources): counted once.
 
-    The time model's own rule (:func:`groupkg.graph.timemodel.timeline.distinct_records`) tells them
+    The time model's own rule (:func:`groupkg.graph.timemodel.stakes.distinct_records`) tells them
     apart; the record it keeps (the first by IRI) is named.
     """
     groups: dict[tuple[str, str, str], list[Holding | Relation]] = defaultdict(list)
