@@ -27,12 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Literal
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.fileguard import check_rdf
 from groupkg.graph.formats.inputs import RDF_SUFFIXES, convert_rdf, rdf_format_of
-from groupkg.graph.store import STAGING_PREFIX, OxigraphStore, Store
+from groupkg.graph.store import STAGING_PREFIX, OxigraphStore, Store, write_ntriples
 
 __all__ = ["FORMATS", "import_file", "guess_format"]
 
@@ -53,56 +52,31 @@ def guess_format(path: Path) -> str:
     raise InputError(f"{path}: cannot tell its format; give --format ({', '.join(FORMATS)})")
 
 
-def _write_lines(out: Path, lines: Iterable[str]) -> int:
-    count = 0
-    with out.open("w", encoding="utf-8") as stream:
-        for line in lines:
-            stream.write(line)
-            stream.write("\n")
-            count += 1
-    return count
-
-
-def _nt(term) -> str:  # noqa: ANN001 - an rdflib term
-    """A term as N-Triples writes it: rdflib's ``n3()`` puts a literal that holds a line
-    break in triple quotes, which is Turtle, and N-Triples refuses it."""
-    if not isinstance(term, Literal):
-        return term.n3()
-    text = str(term).replace("\\", "\\\\").replace('"', '\\"')
-    text = text.replace("\n", "\\n").replace("\r", "\\r")
-    if term.language:
-        return f'"{text}"@{term.language}'
-    if term.datatype is not None:
-        return f'"{text}"^^<{term.datatype}>'
-    return f'"{text}"'
-
-
-def _graph_lines(graph) -> Iterable[str]:  # noqa: ANN001 - an rdflib Graph
-    for s, p, o in graph:
-        yield f"{_nt(s)} {_nt(p)} {_nt(o)} ."
-
-
-def _gleif_lines(path: Path, progress: Callable[[int], None] | None) -> Iterable[str]:
+def _gleif_triples(path: Path, progress: Callable[[int], None] | None) -> Iterable[Any]:
     from groupkg.graph.formats.gleif import iter_gleif_triples
 
     for batch in iter_gleif_triples(path, progress=progress):
-        for s, p, o in batch:
-            yield f"{_nt(s)} {_nt(p)} {_nt(o)} ."
+        yield from batch
 
 
 def _to_ntriples(path: Path, fmt: str, store: Store, out: Path,
                  progress: Callable[[int], None] | None) -> int:  # fmt: skip
-    if fmt == "gleif-rr":
-        return _write_lines(out, _gleif_lines(path, progress))
-    if fmt == "bods":
-        from groupkg.graph.formats.bods import read_bods
+    try:
+        if fmt == "gleif-rr":
+            return write_ntriples(_gleif_triples(path, progress), out)
+        if fmt == "bods":
+            from groupkg.graph.formats.bods import read_bods
 
-        return _write_lines(out, _graph_lines(read_bods(path)))
-    if fmt == "csv":
-        from groupkg.graph.formats.csvholdings import read_csv
-        from groupkg.graph.formats.inputs import resolver
+            return write_ntriples(read_bods(path), out)
+        if fmt == "csv":
+            from groupkg.graph.formats.csvholdings import read_csv
+            from groupkg.graph.formats.inputs import resolver
 
-        return _write_lines(out, _graph_lines(read_csv(path, resolve=resolver(store))))
+            return write_ntriples(read_csv(path, resolve=resolver(store)), out)
+    except InputError:
+        raise
+    except ValueError as exc:  # a term N-Triples cannot hold: nothing is added
+        raise InputError(f"{path}: {exc}") from None
     rdf = rdf_format_of(path, fmt)
     if rdf is None:
         raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")

@@ -6,7 +6,7 @@ transaction: a file with one bad line adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.fileguard import check_rdf, parse_failure
-from groupkg.graph.store import RDF_FORMATS, Store
+from groupkg.graph.store import RDF_FORMATS, Store, as_ntriples, write_ntriples
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -66,36 +66,21 @@ def read_rdf(path: Path, fmt: ox.RdfFormat) -> bytes:
         raise rdf_error(path, exc) from None
     except MemoryError as exc:
         raise parse_failure(path, exc) from None
-    return (
-        ox.serialize(
-            [ox.Triple(q.subject, q.predicate, q.object) for q in quads],
-            format=ox.RdfFormat.N_TRIPLES,
-        )
-        or b""
-    )
+    return as_ntriples(quads)
 
 
 def convert_rdf(path: Path, fmt: ox.RdfFormat, out: Path) -> int:
     """Stream ``path`` into ``out`` as N-Triples (graph names dropped); return how many
     triples. Memory stays flat however large the file; errors as :func:`read_rdf`."""
-    count = 0
-
-    def triples() -> Iterator[ox.Triple]:
-        nonlocal count
-        for quad in ox.parse(path=str(path), format=fmt):
-            count += 1
-            yield ox.Triple(quad.subject, quad.predicate, quad.object)
-
     check_rdf(path, fmt)
     try:
-        ox.serialize(triples(), str(out), format=ox.RdfFormat.N_TRIPLES)
+        return write_ntriples(ox.parse(path=str(path), format=fmt), out)
     except (SyntaxError, ValueError) as exc:
         raise rdf_error(path, exc) from None
     except MemoryError as exc:
         raise parse_failure(path, exc) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
-    return count
 
 
 def rdf_error(path: Path, exc: SyntaxError | ValueError) -> InputError:
@@ -111,7 +96,7 @@ def _csv_ntriples(path: Path, store: Store) -> bytes:
     from groupkg.graph.formats import csvholdings as csvformat
 
     graph = csvformat.read_csv(path, resolve=resolver(store))
-    return graph.serialize(format="nt", encoding="utf-8")
+    return as_ntriples(graph)
 
 
 def resolver(store: Store) -> Callable[[str], URIRef | None]:

@@ -1546,7 +1546,7 @@ def _cache_key(store: Store) -> str:
         return ""
     key: dict[str, Any] = {
         "format": _FORMAT,
-        "imports": [graph.value for graph in store._imports()],
+        "imports": [graph.value for graph in store.committed_imports()],
         "written": store.generation,
     }
     if not key["written"]:
