@@ -25,11 +25,12 @@ import pytest
 from click.testing import CliRunner
 
 import groupkg.graph.output as output
-from groupkg.graph import store as store_module
 from groupkg.graph.cli import cli
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.importer import import_file
 from groupkg.graph.store import OxigraphStore, open_store
+from groupkg.graph.store import ntriples as ntriples_module
+from groupkg.graph.store import staging as staging_module
 from tests.fuzz.hostile import laughs
 from tests.turtle import prefixes
 
@@ -345,7 +346,7 @@ def test_a_full_disk_during_a_bulk_load_leaves_the_store_as_it_was(
         def __len__(self):
             return len(self.inner)
 
-    monkeypatch.setattr(store_module, "BLOCK_BYTES", 4096)  # several blocks
+    monkeypatch.setattr(ntriples_module, "BLOCK_BYTES", 4096)  # several blocks
     real = store.store
     store.store = FillsUp(real)
     with pytest.raises(InputError, match="many.nt: the import failed, nothing of it was added"):
@@ -354,7 +355,7 @@ def test_a_full_disk_during_a_bulk_load_leaves_the_store_as_it_was(
     store.store = real
     assert len(store) == before
     assert not store.select("SELECT ?s WHERE { ?s <http://e.org/p> ?o } LIMIT 1")
-    assert list(real.named_graphs()) == [store_module._META] or not list(real.named_graphs())
+    assert list(real.named_graphs()) == [staging_module.META] or not list(real.named_graphs())
     store.close()
 
 

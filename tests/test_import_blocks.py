@@ -15,6 +15,7 @@ from groupkg.graph.cli import progress as progress_module
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.importer import import_file
 from groupkg.graph.store import OxigraphStore
+from groupkg.graph.store import ntriples as ntriples_module
 
 EX = "http://example.org/"
 
@@ -40,7 +41,7 @@ def every_quad(store: OxigraphStore) -> set[ox.Quad]:
 @pytest.fixture
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> int:
     """Blocks of about 200 bytes: a file of a few kilobytes goes in many calls."""
-    monkeypatch.setattr(store_module, "BLOCK_BYTES", 200)
+    monkeypatch.setattr(ntriples_module, "BLOCK_BYTES", 200)
     return 200
 
 

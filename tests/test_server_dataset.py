@@ -137,7 +137,7 @@ def test_a_staging_graph_cannot_be_asked_for_by_name(imported: Path):
     try:
         (staging,) = [
             g.value for g in store.store.named_graphs()
-            if g.value.startswith("urn:groupkg:import:") and g not in store._imports()
+            if g.value.startswith("urn:groupkg:import:") and g not in store.committed_imports()
         ]  # fmt: skip
         for graphs in ({"default_graphs": [staging]}, {"named_graphs": [staging]}):
             body, _ = run_query(store, f"ASK {{ <{STAGED}> ?p ?o }}", **graphs)
@@ -151,7 +151,7 @@ def test_a_staging_graph_cannot_be_asked_for_by_name(imported: Path):
 def test_a_querys_own_from_clause_is_kept(imported: Path):
     store = OxigraphStore(imported, read_only=True)
     try:
-        (graph,) = store._imports()
+        (graph,) = store.committed_imports()
         rows = store.select(f"SELECT (COUNT(DISTINCT ?h) AS ?n) FROM <{graph.value}> "
                             f"WHERE {{ ?h a <{GK}Holding> }}")  # fmt: skip
         assert rows == [{"n": 5}]

@@ -46,6 +46,7 @@ from rdflib.term import Node
 from groupkg.graph.dates import PartialDate, parse_partial_date
 from groupkg.graph.errors import BadInput, GroupkgError, ImportProblem, InputError
 from groupkg.graph.formats.graphvalues import ENTITY_CLASSES, first_value
+from groupkg.graph.store.terms import XSD_BOOLEAN, literal_value
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
 __all__ = [
@@ -547,7 +548,7 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
         if value is None:
             return ""
         if isinstance(value, Literal) and value.datatype == XSD.boolean:
-            return "true" if value.toPython() is True else ""
+            return "true" if literal_value(str(value), XSD_BOOLEAN) is True else ""
         return str(value)
 
     facts: list[tuple[Node, URIRef, URIRef, str]] = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.fileguard import check_rdf, parse_failure
-from groupkg.graph.store import Store
+from groupkg.graph.store import Store, write_ntriples
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -40,24 +40,15 @@ def convert_rdf(path: Path, fmt: ox.RdfFormat, out: Path) -> int:
     InputError
         Naming the file and the line of a syntax error, or why it cannot be read.
     """
-    count = 0
-
-    def triples() -> Iterator[ox.Triple]:
-        nonlocal count
-        for quad in ox.parse(path=str(path), format=fmt):
-            count += 1
-            yield ox.Triple(quad.subject, quad.predicate, quad.object)
-
     check_rdf(path, fmt)
     try:
-        ox.serialize(triples(), str(out), format=ox.RdfFormat.N_TRIPLES)
+        return write_ntriples(ox.parse(path=str(path), format=fmt), out)
     except (SyntaxError, ValueError) as exc:
         raise rdf_error(path, exc) from None
     except MemoryError as exc:
         raise parse_failure(path, exc) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
-    return count
 
 
 def rdf_error(path: Path, exc: SyntaxError | ValueError) -> InputError:

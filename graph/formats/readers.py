@@ -11,14 +11,15 @@ streamed: memory stays flat however many rows or triples they have.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import pyoxigraph as ox
 
+from groupkg.graph.errors import InputError
 from groupkg.graph.formats.inputs import convert_rdf, resolver
-from groupkg.graph.store import Store
+from groupkg.graph.store import Store, write_ntriples
 
 __all__ = [
     "Progress",
@@ -33,35 +34,13 @@ Progress: TypeAlias = Callable[..., None]
 Reader: TypeAlias = Callable[[Path, Path, Store, "Progress | None"], int]
 
 
-def _write_lines(out: Path, lines: Iterable[str]) -> int:
-    count = 0
-    with out.open("w", encoding="utf-8") as stream:
-        for line in lines:
-            stream.write(line)
-            stream.write("\n")
-            count += 1
-    return count
-
-
-def _ntriples_lines(triples: Iterable[tuple[Any, Any, Any]]) -> Iterator[str]:
-    """rdflib triples as N-Triples lines."""
-    from rdflib import Literal  # here: reading the registry must not load rdflib
-
-    def nt(term: Any) -> str:
-        # rdflib's ``n3()`` puts a literal that holds a line break in triple quotes,
-        # which is Turtle, and N-Triples refuses it.
-        if not isinstance(term, Literal):
-            return str(term.n3())
-        text = str(term).replace("\\", "\\\\").replace('"', '\\"')
-        text = text.replace("\n", "\\n").replace("\r", "\\r")
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype is not None:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
-
-    for s, p, o in triples:
-        yield f"{nt(s)} {nt(p)} {nt(o)} ."
+def _written(path: Path, triples: Iterable[Any], out: Path) -> int:
+    """``triples`` read from ``path`` written to ``out`` as N-Triples; a term N-Triples
+    cannot hold is the file's error, and nothing is added."""
+    try:
+        return write_ntriples(triples, out)
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}") from None
 
 
 def rdf_reader(syntax: ox.RdfFormat) -> Reader:
@@ -77,14 +56,14 @@ def read_csv_holdings(path: Path, out: Path, store: Store, progress: Progress | 
     """The CSV holdings format; a name in a row means the entity ``store`` has by it."""
     from groupkg.graph.formats.csvholdings import read_csv
 
-    return _write_lines(out, _ntriples_lines(read_csv(path, resolve=resolver(store))))
+    return _written(path, read_csv(path, resolve=resolver(store)), out)
 
 
 def read_bods_statements(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
     """A BODS 0.4 JSON file: a list of statements."""
     from groupkg.graph.formats.bods import read_bods
 
-    return _write_lines(out, _ntriples_lines(read_bods(path)))
+    return _written(path, read_bods(path), out)
 
 
 def read_gleif_relationships(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
@@ -92,4 +71,4 @@ def read_gleif_relationships(path: Path, out: Path, store: Store, progress: Prog
     from groupkg.graph.formats.gleif import iter_gleif_triples
 
     batches = iter_gleif_triples(path, progress=progress)
-    return _write_lines(out, _ntriples_lines(t for batch in batches for t in batch))
+    return _written(path, (t for batch in batches for t in batch), out)

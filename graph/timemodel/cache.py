@@ -56,7 +56,7 @@ def cache_key(store: Store) -> str:
         return ""
     key: dict[str, Any] = {
         "format": FORMAT,
-        "imports": [graph.value for graph in store._imports()],
+        "imports": [graph.value for graph in store.committed_imports()],
         "written": store.generation,
     }
     if not key["written"]:

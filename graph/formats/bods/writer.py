@@ -11,16 +11,15 @@ import os
 import re
 import uuid
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from groupkg.graph.dates import parse_partial_date
-from groupkg.graph.errors import InputError
+from groupkg.graph.dates import PartialDate
 from groupkg.graph.formats.bods.mapping import (
     BODS_BASE,
     COMMENT_UNSPECIFIED,
@@ -30,6 +29,7 @@ from groupkg.graph.formats.bods.mapping import (
 )
 from groupkg.graph.formats.bods.schema import is_uri
 from groupkg.graph.formats.graphvalues import ENTITY_CLASSES, first_value, sorted_values
+from groupkg.graph.store.terms import XSD_BOOLEAN, XSD_DATE, XSD_DECIMAL, literal_value
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
 __all__ = ["to_bods", "write_bods"]
@@ -39,9 +39,8 @@ def _bods_date(value: Node | None, end: bool = False) -> str | None:
     """A full day for BODS: a partial start is its first day, a partial end the day after."""
     if value is None:
         return None
-    try:
-        day = parse_partial_date(str(value))
-    except InputError:  # not a date at all: leave it out rather than invent one
+    day = literal_value(str(value), XSD_DATE)
+    if not isinstance(day, PartialDate):  # not a date at all: leave it out, not invent one
         return None
     return (day.end if end and day.precision != "day" else day.start).isoformat()
 
@@ -64,11 +63,8 @@ def _unspecified(text: str) -> dict[str, str]:
 
 def _number(value: Node) -> int | float | None:
     """A percentage for BODS JSON; None for text that is no finite number ("NaN", "abc")."""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    if not number.is_finite():
+    number = literal_value(str(value), XSD_DECIMAL)
+    if not isinstance(number, Decimal) or not number.is_finite():
         return None
     return int(number) if number == number.to_integral_value() else float(number)
 
@@ -213,7 +209,9 @@ class _Exporter:
             if bound is not None and percent is None and _number(bound) is not None:
                 exclusive_flag = first_value(g, fact, flag)
                 is_exclusive = (
-                    isinstance(exclusive_flag, Literal) and exclusive_flag.toPython() is True
+                    isinstance(exclusive_flag, Literal)
+                    and exclusive_flag.datatype == XSD.boolean
+                    and literal_value(str(exclusive_flag), XSD_BOOLEAN) is True
                 )
                 share[exclusive if is_exclusive else inclusive] = _number(bound)
         if share:
