@@ -281,7 +281,8 @@ def peak_memory(path: Path) -> int:
 
 
 def test_memory_stays_flat_as_the_file_grows(tmp_path, monkeypatch):
-    monkeypatch.setattr(gleif, "_CACHE_SIZE", 500)  # the LEI cache is bounded; keep it small here
+    # The LEI cache is bounded; keep it small here.
+    monkeypatch.setattr(gleif.mapping, "_CACHE_SIZE", 500)
     small = peak_memory(synthetic(tmp_path / "small.csv", 1_000))
     large = peak_memory(synthetic(tmp_path / "large.csv", 8_000))
     assert large < small * 1.5, (small, large)

@@ -10,7 +10,7 @@ from groupkg.graph.cli.errors import UserError
 from groupkg.graph.cli.options import shared_options
 from groupkg.graph.cli.progress import progress
 from groupkg.graph.errors import InputError
-from groupkg.graph.formats.synth import _MAX_ENTITIES, write_synth
+from groupkg.graph.formats.synth import MAX_ENTITIES, write_synth
 
 __all__ = ["synth"]
 
@@ -20,7 +20,7 @@ __all__ = ["synth"]
 @click.option(
     "--entities",
     "-n",
-    type=click.IntRange(min=1, max=_MAX_ENTITIES),
+    type=click.IntRange(min=1, max=MAX_ENTITIES),
     required=True,
     help="How many entities to write (at most 100,000,000).",
 )

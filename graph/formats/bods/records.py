@@ -6,7 +6,6 @@ of one record applied in statement-date order (see :mod:`groupkg.graph.formats.b
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -25,20 +24,12 @@ from groupkg.graph.formats.bods.mapping import (
     UNSPECIFIED_PARTY,
     UNSPECIFIED_SUBJECT,
 )
+from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
 __all__ = ["RecordBuilder"]
 
 _LEGAL_TYPES = {"registeredEntity", "legalEntity", "state", "stateBody"}
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()
-
-
-def _decimal_literal(value: Decimal) -> Literal:
-    """An xsd:decimal in its shortest form, so equal figures are equal terms."""
-    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
 
 
 def _day(text: str) -> dt.date:
@@ -98,7 +89,7 @@ class RecordBuilder:
     def section(self, st: dict[str, Any]) -> URIRef:
         """The statement as a section of the source its publication details describe."""
         pub, src = st.get("publicationDetails") or {}, st.get("source") or {}
-        source = self.ns["source/" + _digest(json.dumps([pub, src], sort_keys=True))[:16]]
+        source = self.ns["source/" + digest(json.dumps([pub, src], sort_keys=True))[:16]]
         if (source, RDF.type, GK.Source) not in self.graph:
             publisher = (pub.get("publisher") or {}).get("name") or (
                 pub.get("publisher") or {}
@@ -144,7 +135,7 @@ class RecordBuilder:
             scheme, value = ident.get("scheme") or ident.get("schemeName"), ident.get("id")
             if not value:
                 continue
-            node = URIRef(f"{iri}/identifier/{_digest(scheme, value)[:12]}")
+            node = URIRef(f"{iri}/identifier/{digest(scheme, value)[:12]}")
             self.add((iri, GK.hasIdentifier, node))
             self.add((node, RDF.type, GK.Identifier))
             self.add((node, GK.identifierScheme, Literal(scheme)))
@@ -228,7 +219,7 @@ class RecordBuilder:
         for listing in (details.get("publicListing") or {}).get("securitiesListings") or []:
             security = listing["security"]
             node = URIRef(
-                f"{iri}/listing/{_digest(listing['stockExchangeName'], security['ticker'])[:12]}"
+                f"{iri}/listing/{digest(listing['stockExchangeName'], security['ticker'])[:12]}"
             )
             self.add((iri, GK.hasListing, node))
             self.add((node, RDF.type, GK.Listing))
@@ -345,7 +336,7 @@ class RecordBuilder:
     def fact(self, record_id: str, fact: _Fact) -> None:
         interest = fact.interest
         indirect = interest.get("directOrIndirect") == "indirect"
-        iri = self.ns[f"{quote(record_id, safe='')}/{_digest(fact.first_statement, fact.key)[:12]}"]
+        iri = self.ns[f"{quote(record_id, safe='')}/{digest(fact.first_statement, fact.key)[:12]}"]
         add = self.add
         add((iri, RDF.type, GK.IndirectInterest if indirect else GK.Holding))
         add((iri, GK.owner, fact.owner))
@@ -357,17 +348,17 @@ class RecordBuilder:
             add((iri, PROV.wasDerivedFrom, section))
         share = interest.get("share") or {}
         if "exact" in share:
-            add((iri, GK.percent, _decimal_literal(Decimal(str(share["exact"])))))
+            add((iri, GK.percent, decimal_literal(Decimal(str(share["exact"])))))
         else:
             for prop, flag, inclusive, exclusive in (
                 (GK.percentMin, GK.percentMinExclusive, "minimum", "exclusiveMinimum"),
                 (GK.percentMax, GK.percentMaxExclusive, "maximum", "exclusiveMaximum"),
             ):
                 if exclusive in share:
-                    add((iri, prop, _decimal_literal(Decimal(str(share[exclusive])))))
+                    add((iri, prop, decimal_literal(Decimal(str(share[exclusive])))))
                     add((iri, flag, Literal(True)))
                 elif inclusive in share:
-                    add((iri, prop, _decimal_literal(Decimal(str(share[inclusive])))))
+                    add((iri, prop, decimal_literal(Decimal(str(share[inclusive])))))
         for prop, day in ((GK.validFrom, fact.valid_from), (GK.validTo, fact.valid_to)):
             if day is not None:
                 add((iri, prop, Literal(day.isoformat(), datatype=XSD.date)))

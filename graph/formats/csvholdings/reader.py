@@ -1,83 +1,36 @@
-"""The CSV holdings format: one holding a row, read into groupkg RDF and written back.
-
-The format (DESIGN.md) is UTF-8 with a header row naming the columns
-``owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source`` in any
-order. Only ``owner`` and ``owned`` must be there; an absent column reads as empty. Five
-optional columns carry what a holding may have beside those, so that an exported file
-reads back to the same facts: ``percent_min_exclusive`` and ``percent_max_exclusive``
-(``true``/``false``), ``share_class``, ``as_of`` (observation date) and ``interest_type``
-(a BODS interest type, or a reported consolidation: see below). Any other column is
-rejected rather than ignored, because a misspelt header (``precent``) would otherwise
-drop a figure without a word. A percentage may carry a trailing ``%``; cells are stripped
-of surrounding spaces; blank lines are skipped.
-
-A row whose ``interest_type`` is ``directConsolidation`` or ``ultimateConsolidation``
-(spelt so) is not a holding but a reported consolidation, as GLEIF Level 2 reports it:
-the owned is a (direct, or ultimate) consolidated subsidiary of the owner. It becomes a
-``gk:DirectConsolidation`` / ``gk:UltimateConsolidation`` with ``gk:parent`` the owner and
-``gk:child`` the owned, ``gk:percent`` when one is given, and the dates, source and fact
-status a holding row gets. A range, a share count or a share class on such a row is an
-error: a consolidation is reported with one percentage at most.
-
-Reading is all-or-nothing: every bad row is reported with its line number and column,
-all at once, in a :class:`~groupkg.graph.errors.BadInput`, and nothing of the file is
-returned.
+"""A CSV holdings file read into groupkg RDF, all or nothing: every bad row is reported
+with its line number and column, all at once, and nothing of the file is returned.
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
-import hashlib
-import io
 import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
 from typing import TextIO
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from groupkg.graph.dates import PartialDate, parse_partial_date
 from groupkg.graph.errors import BadInput, GroupkgError, ImportProblem, InputError
-from groupkg.graph.formats.graphvalues import ENTITY_CLASSES, first_value
-from groupkg.graph.store.terms import XSD_BOOLEAN, literal_value
+from groupkg.graph.formats.csvholdings.cells import unquote_formula
+from groupkg.graph.formats.csvholdings.columns import (
+    CONSOLIDATION_TYPES,
+    CSV_COLUMNS,
+    CSV_EXTRA_COLUMNS,
+    LOCAL_BASE,
+    fold,
+    interest_types,
+)
+from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
-__all__ = [
-    "LOCAL_BASE",
-    "CSV_COLUMNS",
-    "CSV_EXTRA_COLUMNS",
-    "CONSOLIDATION_TYPES",
-    "read_csv",
-    "write_csv",
-    "spreadsheet_safe",
-]
-
-LOCAL_BASE = "https://w3id.org/groupkg/data/local/"
-CSV_COLUMNS = (
-    "owner",
-    "owned",
-    "percent",
-    "percent_min",
-    "percent_max",
-    "shares",
-    "start_date",
-    "end_date",
-    "source",
-)
-CSV_EXTRA_COLUMNS = (
-    "percent_min_exclusive",
-    "percent_max_exclusive",
-    "share_class",
-    "as_of",
-    "interest_type",
-)
+__all__ = ["MAX_SHARE_DIGITS", "read_csv"]
 
 #: The most digits a share count may have (the largest issued anywhere has 13).
 MAX_SHARE_DIGITS = 30
@@ -86,42 +39,13 @@ _INTEGER = re.compile(r"^\d+$")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
 
 
-def _fold(name: str) -> str:
-    """A name as names compare: case-insensitive, whitespace collapsed."""
-    return " ".join(name.casefold().split())
-
-
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _digest(*parts: object) -> str:
-    return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()
-
-
-def _decimal_literal(value: Decimal) -> Literal:
-    """An xsd:decimal in its shortest form, so equal figures are equal terms."""
-    text = format(value.normalize(), "f")
-    return Literal(text, datatype=XSD.decimal)
-
-
 def _date_literal(date: PartialDate) -> Literal:
     return Literal(str(date), datatype=URIRef(date.xsd_datatype))
-
-
-#: The ``interest_type`` values that make a row a reported consolidation, not a holding.
-CONSOLIDATION_TYPES = {
-    "directConsolidation": GK.DirectConsolidation,
-    "ultimateConsolidation": GK.UltimateConsolidation,
-}
-
-
-@cache
-def _interest_types() -> frozenset[str]:
-    codelist = files("groupkg.graph.formats") / "bods/bods_schema/codelists/interestType.csv"
-    text = codelist.read_text("utf-8")
-    return frozenset(row["code"] for row in csv.DictReader(io.StringIO(text)))
 
 
 class _Unreadable(Exception):
@@ -182,7 +106,7 @@ class _CsvReader:
         return columns if ok else None
 
     def entity(self, line: int, field: str, name: str, source: URIRef) -> URIRef | None:
-        key = _fold(name)
+        key = fold(name)
         if key not in self.entities:
             found = None
             if self.resolve is not None:
@@ -199,7 +123,7 @@ class _CsvReader:
 
     def mint(self, name: str) -> URIRef:
         """A new entity for an unknown name: its slug, made unique where it is taken."""
-        key = _fold(name)
+        key = fold(name)
         slug = _slug(name) or "entity"
         iri = self.ns[slug]
         taken = iri in self.minted and self.minted[iri] != key
@@ -209,7 +133,7 @@ class _CsvReader:
             except GroupkgError:
                 taken = True
         if taken:
-            iri = self.ns[f"{slug}-{_digest(key)[:8]}"]
+            iri = self.ns[f"{slug}-{digest(key)[:8]}"]
         self.minted[iri] = key
         for triple in (
             (iri, RDF.type, GK.LegalEntity),
@@ -223,14 +147,14 @@ class _CsvReader:
         if not value:
             if self.file_source is None:
                 base = os.path.basename(self.name)
-                self.file_source = self.ns[f"source/file-{_slug(base)[:40]}-{_digest(base)[:8]}"]
+                self.file_source = self.ns[f"source/file-{_slug(base)[:40]}-{digest(base)[:8]}"]
                 self.graph.add((self.file_source, RDF.type, GK.Source))
                 self.graph.add((self.file_source, RDF.type, PROV.Entity))
                 self.graph.add((self.file_source, DCTERMS.title, Literal(base)))
                 self.graph.add((self.file_source, GK.fileName, Literal(base)))
             return self.file_source
         if value not in self.sources:
-            iri = self.ns[f"source/{_slug(value)[:40]}-{_digest(value)[:8]}"]
+            iri = self.ns[f"source/{_slug(value)[:40]}-{digest(value)[:8]}"]
             self.graph.add((iri, RDF.type, GK.Source))
             self.graph.add((iri, RDF.type, PROV.Entity))
             self.graph.add((iri, DCTERMS.title, Literal(value)))
@@ -313,8 +237,8 @@ class _CsvReader:
                 )
         interest = get("interest_type", "")
         relation = CONSOLIDATION_TYPES.get(interest)
-        if interest and relation is None and interest not in _interest_types():
-            known = sorted(_interest_types()) + list(CONSOLIDATION_TYPES)
+        if interest and relation is None and interest not in interest_types():
+            known = sorted(interest_types()) + list(CONSOLIDATION_TYPES)
             close = difflib.get_close_matches(interest, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             self.problem(
@@ -350,13 +274,13 @@ class _CsvReader:
             (PROV.wasDerivedFrom, source),
         ]
         if percent is not None:
-            facts.append((GK.percent, _decimal_literal(percent)))
+            facts.append((GK.percent, decimal_literal(percent)))
         if low is not None:
-            facts.append((GK.percentMin, _decimal_literal(low)))
+            facts.append((GK.percentMin, decimal_literal(low)))
             if low_x:
                 facts.append((GK.percentMinExclusive, Literal(True)))
         if high is not None:
-            facts.append((GK.percentMax, _decimal_literal(high)))
+            facts.append((GK.percentMax, decimal_literal(high)))
             if high_x:
                 facts.append((GK.percentMaxExclusive, Literal(True)))
         if shares_text:
@@ -369,7 +293,7 @@ class _CsvReader:
         if interest:
             facts.append((GK.interestType, Literal(interest)))
         # The same row read twice is the same holding: the IRI hashes what the row says.
-        holding = self.ns["holding/" + _digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
+        holding = self.ns["holding/" + digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
         for prop, value in facts:
             self.graph.add((holding, prop, value))
 
@@ -391,12 +315,12 @@ class _CsvReader:
             (PROV.wasDerivedFrom, source),
         ]
         if percent is not None:
-            facts.append((GK.percent, _decimal_literal(percent)))
+            facts.append((GK.percent, decimal_literal(percent)))
         for prop, date in zip((GK.validFrom, GK.validTo, GK.asOf), dates, strict=True):
             if date is not None:
                 facts.append((prop, _date_literal(date)))
         # As for a holding: the same row read twice is the same relation.
-        iri = self.ns["relation/" + _digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
+        iri = self.ns["relation/" + digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
         for prop, value in facts:
             self.graph.add((iri, prop, value))
 
@@ -417,7 +341,7 @@ class _CsvReader:
         if columns is None:
             raise BadInput(self.problems)
         for line, row in records:
-            cells = [_unquote_formula(cell.strip()) for cell in row]
+            cells = [unquote_formula(cell.strip()) for cell in row]
             if len(cells) > len(columns) and any(cells[len(columns) :]):
                 self.problem(
                     line, "(row)", f"has {len(cells)} fields but the header has {len(columns)}"
@@ -491,135 +415,3 @@ def read_csv(
             return reader.read(stream)
         except UnicodeDecodeError as exc:
             raise BadInput([ImportProblem(str(path), 1, "(file)", f"not UTF-8: {exc}")]) from None
-
-
-# ---- export ----
-
-
-def _source_name(graph: Graph, source: Node) -> str:
-    for prop in (DCTERMS.title, RDFS.label, GK.fileName):
-        value = first_value(graph, source, prop)
-        if value is not None:
-            return str(value)
-    parent = first_value(graph, source, DCTERMS.isPartOf)
-    if parent is not None:
-        locator = first_value(graph, source, GK.locator)
-        return _source_name(graph, parent) + (f", {locator}" if locator is not None else "")
-    return str(source)
-
-
-def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
-    """Write every ``gk:Holding`` of ``graph`` as a row of the CSV holdings format, and
-    every ``gk:DirectConsolidation`` / ``gk:UltimateConsolidation`` as a row with that
-    ``interest_type`` (parent as owner, child as owned), so the file reads back to the
-    same facts. Other reported relations (branches, funds) have no CSV form.
-
-    Owners and owned are written by ``rdfs:label``, or by IRI where an entity has no
-    label or shares it with another entity (so the file reads back to the same
-    entities through a resolver that knows IRIs). ``source`` is the title of each
-    source the holding is derived from, joined by ``"; "``. The optional columns are
-    written only when some holding uses them, so a plain graph gives the plain format.
-    Rows are sorted by owner, owned and dates.
-
-    Returns
-    -------
-    int
-        The number of rows written.
-    """
-    entities = set(graph.objects(None, GK.owner)) | set(graph.objects(None, GK.owned))
-    entities |= set(graph.objects(None, GK.parent)) | set(graph.objects(None, GK.child))
-    for kind in ENTITY_CLASSES:
-        entities.update(graph.subjects(RDF.type, kind))
-    labels: dict[Node, str] = {}
-    by_label: dict[str, set[Node]] = {}
-    for entity in entities:
-        found = first_value(graph, entity, RDFS.label)
-        if found is not None:
-            labels[entity] = str(found)
-    for entity, label in labels.items():
-        by_label.setdefault(_fold(label), set()).add(entity)
-
-    def name(entity: Node) -> str:
-        label = labels.get(entity)
-        return label if label and len(by_label[_fold(label)]) == 1 else str(entity)
-
-    def text(holding: Node, prop: URIRef) -> str:
-        value = first_value(graph, holding, prop)
-        if value is None:
-            return ""
-        if isinstance(value, Literal) and value.datatype == XSD.boolean:
-            return "true" if literal_value(str(value), XSD_BOOLEAN) is True else ""
-        return str(value)
-
-    facts: list[tuple[Node, URIRef, URIRef, str]] = [
-        (holding, GK.owner, GK.owned, "") for holding in set(graph.subjects(RDF.type, GK.Holding))
-    ]
-    for interest, cls in CONSOLIDATION_TYPES.items():
-        facts += [
-            (rel, GK.parent, GK.child, interest) for rel in set(graph.subjects(RDF.type, cls))
-        ]
-    rows = []
-    for holding, owner_p, owned_p, relation_type in facts:
-        owner, owned = first_value(graph, holding, owner_p), first_value(graph, holding, owned_p)
-        if owner is None or owned is None:
-            continue
-        sources = sorted(
-            {_source_name(graph, s) for s in graph.objects(holding, PROV.wasDerivedFrom)}
-        )
-        row = {
-            "owner": name(owner),
-            "owned": name(owned),
-            "percent": text(holding, GK.percent),
-            "percent_min": text(holding, GK.percentMin),
-            "percent_max": text(holding, GK.percentMax),
-            "shares": text(holding, GK.shares),
-            "start_date": text(holding, GK.validFrom),
-            "end_date": text(holding, GK.validTo),
-            "source": "; ".join(sources),
-            "percent_min_exclusive": text(holding, GK.percentMinExclusive),
-            "percent_max_exclusive": text(holding, GK.percentMaxExclusive),
-            "share_class": text(holding, GK.shareClass),
-            "as_of": text(holding, GK.asOf),
-            "interest_type": relation_type or text(holding, GK.interestType),
-        }
-        rows.append(row)
-    rows.sort(key=lambda r: (r["owner"], r["owned"], r["start_date"], r["as_of"], str(r)))
-    columns = list(CSV_COLUMNS) + [c for c in CSV_EXTRA_COLUMNS if any(r[c] for r in rows)]
-    if isinstance(out, str | os.PathLike):
-        with open(Path(out), "w", encoding="utf-8", newline="") as stream:
-            _write_rows(stream, columns, rows)
-    else:
-        _write_rows(out, columns, rows)
-    return len(rows)
-
-
-def _write_rows(stream: TextIO, columns: list[str], rows: list[dict[str, str]]) -> None:
-    writer = csv.DictWriter(stream, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
-
-
-# ---- cells a spreadsheet would run ----
-
-#: What a spreadsheet takes as the start of a formula (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """``cell`` as a spreadsheet shows it as text and never runs it: a cell a
-    spreadsheet would read as a formula (``=HYPERLINK(...)``, ``+SUM(...)``, ``-2+3``,
-    ``@cmd``, or one starting with a tab or carriage return) gets a ``'`` in front, as
-    OWASP advises. So that reading the file back gives the text that was written, a
-    cell that already starts with ``'`` before such a character gets one more.
-
-    >>> print(spreadsheet_safe("=1+2"), spreadsheet_safe("'=1+2"), spreadsheet_safe("Acme"))
-    '=1+2 ''=1+2 Acme
-    """
-    return "'" + cell if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
-
-
-def _unquote_formula(cell: str) -> str:
-    """The text :func:`spreadsheet_safe` was given (a cell of a file it wrote)."""
-    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
-        return cell[1:]
-    return cell

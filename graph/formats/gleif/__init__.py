@@ -1,0 +1,55 @@
+"""GLEIF Level 2 relationship records (RR-CDF golden copy CSV) as reported relations.
+
+The golden copy holds about half a million rows, so the importer streams: rows are read
+one at a time with :class:`csv.DictReader` from a ``.csv`` file or from the one CSV
+inside a ``.zip``, and triples come out in batches. Memory stays flat: nothing grows
+with the file but the list of problems.
+
+Mapping, per row (child = ``StartNode``, parent = ``EndNode``):
+
+- ``RelationshipType`` gives the class: ``IS_DIRECTLY_CONSOLIDATED_BY``
+  ``gk:DirectConsolidation``, ``IS_ULTIMATELY_CONSOLIDATED_BY`` ``gk:UltimateConsolidation``,
+  ``IS_INTERNATIONAL_BRANCH_OF`` ``gk:BranchRelation``, ``IS_FUND-MANAGED_BY``
+  ``gk:FundManagementRelation``, ``IS_SUBFUND_OF`` ``gk:SubFundRelation``,
+  ``IS_FEEDER_TO`` ``gk:FeederRelation``.
+- The first ``RELATIONSHIP_PERIOD`` gives ``gk:validFrom``/``gk:validTo`` (the day of
+  its ISO date-times as written, the end read as the first day the relation no longer
+  holds); accounting and filing periods, and any further relationship period, are kept
+  as ``gk:note``s: they say when a document or an account covered the relation, not
+  when it held.
+- The first quantifier in ``PERCENTAGE`` (or with no unit) is ``gk:percent`` with its
+  ``gk:measurementMethod``. GLEIF writes 100 percent both as ``100`` and as ``1.00``;
+  an amount of at most 1 is read as a fraction (``1.00`` -> 100, ``0.6`` -> 60) and a
+  ``gk:note`` says so, since a consolidation quantifier of one percent or less is not a
+  credible reading. No quantifier means an unknown percentage, never 0.
+- ``RelationshipStatus`` is ``gk:relationshipStatus``, ``Registration.ValidationSources``
+  ``gk:validationSource``; a registration status other than ``PUBLISHED`` (``LAPSED``,
+  ``RETIRED``, ``ANNULLED``...) is a ``gk:note``. Registration dates are record time,
+  not valid time, and are not carried.
+- Each LEI is a ``gk:LegalEntity`` at ``lei_base`` + the LEI, labelled with the LEI
+  (names come from Level 1), with ``gk:lei``; a fund (the child of a fund-management,
+  sub-fund or feeder relation, the parent of the last two) is also a ``gk:Fund``.
+- The file is one ``gk:Source``; every relation is ``gk:Stated`` and derived from it.
+
+A row that cannot be read (missing or malformed LEI, unknown relationship type, bad
+date, end before start, non-numeric or out-of-range quantifier) yields nothing and is
+reported with its line number; the problems are raised together, as one
+:class:`~groupkg.graph.errors.BadInput`, after the last batch. A caller that wants
+all or nothing must therefore hold back (not commit) what it receives until the
+generator has finished without raising.
+"""
+
+from __future__ import annotations
+
+from groupkg.graph.formats.gleif.columns import GLEIF_BASE, LEI_BASE, RELATIONSHIP_TYPES
+from groupkg.graph.formats.gleif.mapping import Triple
+from groupkg.graph.formats.gleif.reader import iter_gleif_triples, read_gleif
+
+__all__ = [
+    "LEI_BASE",
+    "GLEIF_BASE",
+    "RELATIONSHIP_TYPES",
+    "Triple",
+    "iter_gleif_triples",
+    "read_gleif",
+]

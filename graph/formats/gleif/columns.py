@@ -1,0 +1,99 @@
+"""The columns of a GLEIF relationship-record file and how their values read: the
+relationship types, the node, period and quantifier columns, LEIs, dates and percentages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from groupkg.graph.vocab import GK
+
+__all__ = [
+    "LEI_BASE",
+    "GLEIF_BASE",
+    "RELATIONSHIP_TYPES",
+    "FUND_ENDS",
+    "START_NODE",
+    "END_NODE",
+    "START_NODE_TYPE",
+    "END_NODE_TYPE",
+    "RELATIONSHIP_TYPE",
+    "RELATIONSHIP_STATUS",
+    "REGISTRATION_STATUS",
+    "VALIDATION_SOURCES",
+    "REQUIRED_COLUMNS",
+    "PERIOD_COLUMN",
+    "QUANTIFIER_COLUMN",
+    "is_lei",
+    "iso_day",
+    "percent_scale",
+]
+
+LEI_BASE = "https://w3id.org/groupkg/data/lei/"
+GLEIF_BASE = "https://w3id.org/groupkg/data/gleif/"
+RELATIONSHIP_TYPES = {
+    "IS_DIRECTLY_CONSOLIDATED_BY": GK.DirectConsolidation,
+    "IS_ULTIMATELY_CONSOLIDATED_BY": GK.UltimateConsolidation,
+    "IS_INTERNATIONAL_BRANCH_OF": GK.BranchRelation,
+    "IS_FUND-MANAGED_BY": GK.FundManagementRelation,
+    "IS_SUBFUND_OF": GK.SubFundRelation,
+    "IS_FEEDER_TO": GK.FeederRelation,
+}
+# Which ends of a relation are funds: (child, parent).
+FUND_ENDS = {
+    "IS_FUND-MANAGED_BY": (True, False),
+    "IS_SUBFUND_OF": (True, True),
+    "IS_FEEDER_TO": (True, True),
+}
+
+START_NODE, END_NODE = "Relationship.StartNode.NodeID", "Relationship.EndNode.NodeID"
+START_NODE_TYPE, END_NODE_TYPE = (
+    "Relationship.StartNode.NodeIDType",
+    "Relationship.EndNode.NodeIDType",
+)
+RELATIONSHIP_TYPE, RELATIONSHIP_STATUS = (
+    "Relationship.RelationshipType",
+    "Relationship.RelationshipStatus",
+)
+REGISTRATION_STATUS, VALIDATION_SOURCES = (
+    "Registration.RegistrationStatus",
+    "Registration.ValidationSources",
+)
+REQUIRED_COLUMNS = (START_NODE, END_NODE, RELATIONSHIP_TYPE)
+PERIOD_COLUMN = re.compile(r"^Relationship\.Period\.(\d+)\.(startDate|endDate|periodType)$")
+# Golden copies of 2019 name the quantifier columns "Relationship.Qualifiers.N.Quantifier..."
+# (beside the qualifier dimension and category); later ones "Relationship.Quantifiers.N...".
+QUANTIFIER_COLUMN = re.compile(
+    r"^Relationship\.(Quantifiers|Qualifiers)\.(\d+)\."
+    r"(MeasurementMethod|QuantifierAmount|QuantifierUnits)$"
+)
+_LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
+_DATE_TIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_LEI_DIGITS = {ord(c): str(int(c, 36)) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
+def is_lei(text: str) -> bool:
+    """ISO 17442: 18 letters or digits and two ISO 7064 MOD 97-10 check digits."""
+    return bool(_LEI.match(text)) and int(text.translate(_LEI_DIGITS)) % 97 == 1
+
+
+def iso_day(text: str) -> dt.date | None:
+    """The day of an ISO date or date-time as written (its offset ignored), or None."""
+    match = _DATE_TIME.match(text)
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+def percent_scale(amount: Decimal) -> tuple[Decimal, bool]:
+    """A GLEIF percentage quantifier on a 0-100 scale, and whether it was a fraction."""
+    if 0 < amount <= 1:
+        return amount * 100, True
+    return amount, False
