@@ -498,7 +498,7 @@ class Group:
         """The entity a name names.
 
         By IRI, label, legal name, alias, LEI or local id, case-insensitively, with or
-        without a legal form (the rules of :mod:`groupkg.graph.facts.names`).
+        without a legal form (the rules of :mod:`groupkg.graph.facts.namekeys`).
 
         Parameters
         ----------

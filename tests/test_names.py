@@ -17,12 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from groupkg.graph.facts.namekeys import without_legal_form
 from groupkg.graph.facts.names import (
     AmbiguousName,
     UnknownName,
     find_in_store,
     resolve_in_store,
-    without_legal_form,
 )
 from groupkg.graph.formats.inputs import add_files, resolver
 from groupkg.graph.group import Group

@@ -6,7 +6,7 @@ its cached time model (:meth:`Register.from_store`, ``PATH.model``) is opened
 memory-mapped, and each question reads the group of the entities it names from it,
 with their own facts from the store (:meth:`Group.model`, as the command line asks);
 the search ranks the entities the store finds for the text
-(:func:`groupkg.graph.facts.names.search_in_store`). See :class:`AnswerSource`.
+(:func:`groupkg.graph.facts.search.search_in_store`). See :class:`AnswerSource`.
 
 Another process may write to an ``oxigraph:PATH`` store while the server runs:
 :func:`store_state` and :func:`write_mark` tell when, :func:`reopened` opens it anew.
@@ -20,8 +20,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from groupkg.graph.facts.names import Candidate, LabelIndex, search_in_store
-from groupkg.graph.facts.names import search as search_names
+from groupkg.graph.facts.namekeys import Candidate
+from groupkg.graph.facts.search import LabelIndex, search_in_store
+from groupkg.graph.facts.search import search as search_names
 from groupkg.graph.group import Group
 from groupkg.graph.model import Dataset
 from groupkg.graph.store import (
@@ -51,7 +52,7 @@ __all__ = [
 def search_entities(dataset: Dataset, text: str, limit: int = 20) -> list[dict[str, Any]]:
     """Entities whose IRI, label, legal name, alias, identifier or local id matches ``text``.
 
-    Ranked by :func:`groupkg.graph.facts.names.search`: first the levels at which a name
+    Ranked by :func:`groupkg.graph.facts.search.search`: first the levels at which a name
     resolves (so the entity a name resolves to comes first), then names that begin
     with ``text``, names with a word that does, names that contain it, and names that
     contain it when spaces and punctuation are left out. An empty ``text`` lists the

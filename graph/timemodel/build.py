@@ -131,7 +131,7 @@ def timeline_columns(
         "rep_end": np.array([s.end.toordinal() if s.end else OPEN_END
                              for s in reported_spans], dtype=np.int32),
     })  # fmt: skip
-    from groupkg.graph.facts.names import Candidate
+    from groupkg.graph.facts.namekeys import Candidate
     from groupkg.graph.timemodel.nameindex import build
 
     entities = [dataset.entities.get(i) for i in ids]

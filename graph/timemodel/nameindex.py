@@ -1,10 +1,10 @@
-"""The names of a time model's entities, indexed by the keys of :mod:`groupkg.graph.facts.names`.
+"""The names of a time model's entities, indexed by the keys of :mod:`groupkg.graph.facts.namekeys`.
 
 A store of a million entities cannot be scanned for a name at every question (an
 on-disk Oxigraph store took seconds for a local id), and the look-ups a store can do
 by its own indexes find only some spellings of a name. The time model
 (:class:`~groupkg.graph.timemodel.register.Register`) is built from every entity's names, so it
-keeps them here as :func:`~groupkg.graph.facts.names.name_keys` gives them: for each level
+keeps them here as :func:`~groupkg.graph.facts.namekeys.name_keys` gives them: for each level
 (name, local id, name without legal form), the keys sorted as UTF-8 bytes, each with
 the position of its entity. A name is then found by binary search at each level in
 turn, in the memory map of the saved model, and the level that matches first decides,
@@ -13,7 +13,7 @@ with a saved model resolves a name as the memory store does.
 
 Examples
 --------
->>> from groupkg.graph.facts.names import Candidate, NAME, LOCAL_ID
+>>> from groupkg.graph.facts.namekeys import Candidate, NAME, LOCAL_ID
 >>> arrays = build([Candidate("https://example.org/iij-exlayer", "IIJ Exlayer Inc."),
 ...                 None, Candidate("https://example.org/acme", "Acme")])
 >>> index = NameIndex(arrays)
@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from groupkg.graph.facts.names import LOCAL_ID, NAME, SHORT, Candidate, name_keys
+from groupkg.graph.facts.namekeys import LOCAL_ID, NAME, SHORT, Candidate, name_keys
 
 __all__ = ["NameIndex", "build"]
 
