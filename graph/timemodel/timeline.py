@@ -1,6 +1,6 @@
 """The state of a group at any date, from recorded facts and the events applied to them.
 
-Rules (DESIGN.md, "Modelling rules"):
+Rules (docs/rules.md):
 
 * intervals are half-open ``[start, end)``: a merger effective 2014-01-01 means the
   absorbed company exists on 2013-12-31 and not on 2014-01-01;
