@@ -1,7 +1,7 @@
 """Control, ultimate parents, consolidation paths and perimeters.
 
 The groups at the top are worked out by hand. The property tests hold the fast
-functions to ``reference_groups``: the definition of DESIGN.md transcribed as
+functions to ``reference_groups``: the definition of docs/definitions.md transcribed as
 directly as possible (grow each controller's group until nothing changes).
 """
 

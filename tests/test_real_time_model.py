@@ -1,4 +1,4 @@
-"""The time-model rules of DESIGN.md on real public rows, through the command line.
+"""The time-model rules of docs/rules.md on real public rows, through the command line.
 
 Each test loads a sample of ``tests/data/real`` as a user would (``groupkg import`` into
 an on-disk store) and asks ``owners`` / ``paths`` with ``--json``. The expected answers

@@ -1,4 +1,4 @@
-"""Validation speaks the modelling rules of DESIGN.md on records of one pair, kind and day.
+"""Validation speaks the modelling rules of docs/rules.md on records of one pair, kind and day.
 
 "Records of one pair, one kind, one date: distinct records add up (a subsidiary listed
 twice, 92% and 8%, is held 100%); a record that repeats another exactly (same values,

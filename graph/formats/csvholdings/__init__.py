@@ -1,6 +1,6 @@
 """The CSV holdings format: one holding a row, read into groupkg RDF and written back.
 
-The format (DESIGN.md) is UTF-8 with a header row naming the columns
+The format is UTF-8 with a header row naming the columns
 ``owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source`` in any
 order. Only ``owner`` and ``owned`` must be there; an absent column reads as empty. Five
 optional columns carry what a holding may have beside those, so that an exported file
