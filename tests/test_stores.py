@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pyoxigraph as ox
 import pytest
 
 from groupkg.graph.errors import InputError
@@ -99,3 +100,40 @@ def test_cli_answers_alike_on_a_persistent_store(persistent, args):
     if args[0] == "info":
         first.pop("store"), second.pop("store")
     assert first == second
+
+
+class _ImportStartsMeanwhile:
+    """A pyoxigraph store in which an import's staging graph appears between the
+    reader's look at the named graphs and its query."""
+
+    def __init__(self, store, staging):
+        self._store, self._staging = store, staging
+
+    def named_graphs(self):
+        return iter(())
+
+    def query(self, *args, **kwargs):
+        self._store.add(
+            ox.Quad(
+                ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("o"), self._staging
+            )
+        )
+        return self._store.query(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def test_a_graph_named_while_a_query_starts_is_not_seen(tmp_path):
+    # An empty store left GRAPH ?g to Oxigraph: a staging graph that appeared before
+    # the query ran was read, half an import (seen once in a CI run as a count of 1).
+    from groupkg.graph.store.staging import _IMPORT_GRAPH
+
+    store = open_store(f"oxigraph:{tmp_path / 'store'}", default_data=False, writable=True)
+    assert isinstance(store, OxigraphStore)
+    staging = ox.NamedNode(f"{_IMPORT_GRAPH}race")
+    store.store = _ImportStartsMeanwhile(store.store, staging)
+    rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert int(rows[0]["n"]) == 0
+    store.store = store.store._store
+    store.close()

@@ -237,7 +237,10 @@ class OxigraphStore:
             options["named_graphs"] = named(named_graphs)
         elif has_dataset_clause(query):
             pass  # the query's own FROM / FROM NAMED
-        elif visible or next(iter(self.store.named_graphs()), None) is not None:
+        else:
+            # Always named, even when the store has no named graph yet: left to
+            # Oxigraph, GRAPH ?g would range over every named graph there is when the
+            # query runs, and an import starting meanwhile would show its first triples.
             options["default_graph"] = [ox.DefaultGraph(), *visible]
             options["named_graphs"] = visible
         return self.store.query(query, **options)
