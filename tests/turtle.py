@@ -17,8 +17,3 @@ def prefixes(**more: str) -> str:
     """The ``@prefix`` lines of :data:`NAMESPACES` and of ``more`` (e.g. ``ex=...``),
     one a line."""
     return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in {**NAMESPACES, **more}.items())
-
-
-def turtle(body: str, **more: str) -> str:
-    """``body`` after the prefixes (:func:`prefixes` with ``more``)."""
-    return prefixes(**more) + body
