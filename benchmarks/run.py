@@ -600,13 +600,13 @@ class Bench:
             extra={"cold": cold},
         )
         if n <= self.options.nx_max:
-            from groupkg.graph.analytics.control import ultimate_parents
+            from groupkg.graph.analytics.parents import ultimate_parents
 
             build, graph = timed(register.networkx_at, day, False)
             compute, _ = timed(ultimate_parents, graph)
             figure.others.append(
                 Other(
-                    "networkx graph + control.ultimate_parents",
+                    "networkx graph + parents.ultimate_parents",
                     build + compute,
                     f"graph build {format_seconds(build)}, compute {format_seconds(compute)}",
                 )

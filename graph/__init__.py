@@ -10,14 +10,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from groupkg.graph.analytics.control import (
-        consolidation_paths,
-        controlled_by,
-        controllers_of,
-        perimeter,
-        ultimate_parent,
-    )
+    from groupkg.graph.analytics.control import controlled_by, controllers_of
     from groupkg.graph.analytics.effective import effective_ownership, effective_ownership_from
+    from groupkg.graph.analytics.parents import consolidation_paths, ultimate_parent
+    from groupkg.graph.analytics.perimeter import perimeter
     from groupkg.graph.dates import PartialDate, parse_date
     from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
     from groupkg.graph.facts.loader import load_dataset
@@ -48,9 +44,10 @@ if TYPE_CHECKING:
 # or the time model (a command-line lookup, a reader of a large register) does not
 # pay for scipy, networkx or rdflib.
 _HOMES: dict[str, list[str]] = {
-    "analytics.control": ["consolidation_paths", "controlled_by", "controllers_of",
-                          "perimeter", "ultimate_parent"],
+    "analytics.control": ["controlled_by", "controllers_of"],
     "analytics.effective": ["effective_ownership", "effective_ownership_from"],
+    "analytics.parents": ["consolidation_paths", "ultimate_parent"],
+    "analytics.perimeter": ["perimeter"],
     "dates": ["PartialDate", "parse_date"],
     "errors": ["GroupkgError", "InputError", "ValidationFailed"],
     "facts.loader": ["load_dataset"],

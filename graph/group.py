@@ -847,12 +847,12 @@ class Group:
         >>> group.consolidation_paths(group.snapshot(date(2024, 1, 1)), "leaf")
         [['top', 'left', 'leaf'], ['top', 'right', 'leaf']]
         """
-        from groupkg.graph.analytics import control
+        from groupkg.graph.analytics import parents
 
         graph = snap.graph(unnamed=False)  # built once a state: diff asks every entity
         if entity_id not in graph:
             return []
-        return control.consolidation_paths(graph, entity_id, threshold=self.threshold)
+        return parents.consolidation_paths(graph, entity_id, threshold=self.threshold)
 
     def paths(self, name: str, day: _dt.date) -> dict[str, Any]:
         """The ultimate parent of an entity and its consolidation paths (``groupkg paths``).
@@ -904,15 +904,15 @@ class Group:
         >>> strict.paths("Plant", date(2024, 1, 1))["ultimate_parent"]["name"]
         'Opco'
         """
-        from groupkg.graph.analytics import control
+        from groupkg.graph.analytics import parents
 
         entity_id = self.resolve(name)
         snap = self.snapshot(day)
         graph = snap.graph(unnamed=False)
         status = self.status(entity_id, day)
         if entity_id in graph:
-            parent = control.ultimate_parent(graph, entity_id, threshold=self.threshold)
-            found = control.consolidation_paths(graph, entity_id, threshold=self.threshold)
+            parent = parents.ultimate_parent(graph, entity_id, threshold=self.threshold)
+            found = parents.consolidation_paths(graph, entity_id, threshold=self.threshold)
         else:
             parent, found = entity_id, []
         computed, links = parent, []
@@ -924,12 +924,12 @@ class Group:
         def parent_of(entity: str) -> str | None:
             if entity not in graph:
                 return None
-            return control.ultimate_parent(graph, entity, threshold=self.threshold)
+            return parents.ultimate_parent(graph, entity, threshold=self.threshold)
 
         present = computed if entity_id in graph else None
         basis, completed = completion(reported, present, parent_of)
         if basis == "completed":
-            upper = control.consolidation_paths(graph, reported[0], threshold=self.threshold)
+            upper = parents.consolidation_paths(graph, reported[0], threshold=self.threshold)
             parent = completed or parent  # the reported parent's own, asked once
             found = [up + low for up in upper or [[reported[0]]] for low in found]
             links = [[self.ref(reported[0]), self.ref(computed)]]
@@ -1052,7 +1052,7 @@ class Group:
         ...  for a in answer["affiliates"]]
         [('Beta', 12, 24)]
         """
-        from groupkg.graph.analytics import control
+        from groupkg.graph.analytics.perimeter import perimeter
 
         entity_id = self.resolve(name)
         snap = self.snapshot(day)
@@ -1065,7 +1065,7 @@ class Group:
         }
         if entity_id not in graph:
             return result
-        found = control.perimeter(
+        found = perimeter(
             graph,
             entity_id,
             threshold=self.threshold,

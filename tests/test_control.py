@@ -16,15 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupkg.graph.analytics.control import (
+from groupkg.graph.analytics.control import controlled_by, controllers_of
+from groupkg.graph.analytics.parents import (
     consolidation_paths,
     control_cycles,
-    controlled_by,
-    controllers_of,
-    perimeter,
     ultimate_parent,
     ultimate_parents,
 )
+from groupkg.graph.analytics.perimeter import perimeter
 from groupkg.graph.errors import InputError
 from tests.strategies import ownership_cases, ownership_graphs, reordered
 

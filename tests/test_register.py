@@ -23,7 +23,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from groupkg.graph.analytics import control, effective
+from groupkg.graph.analytics import effective
+from groupkg.graph.analytics import parents as control
 from groupkg.graph.cli import cli
 from groupkg.graph.facts.loader import load_dataset
 from groupkg.graph.formats.synth import write_synth

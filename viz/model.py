@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from groupkg.graph.analytics.control import ultimate_parents
+from groupkg.graph.analytics.parents import ultimate_parents
 from groupkg.graph.errors import InputError
 from groupkg.graph.group import Group
 from groupkg.graph.timemodel.diff import diff_snapshots, group_members

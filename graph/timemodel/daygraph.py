@@ -75,7 +75,7 @@ class DayGraphs(IndexedRows):
     def ultimate_parents_at(self, day: _dt.date | int, threshold: float = 50) -> np.ndarray:
         """The ultimate parent of every entity on ``day``, as positions; -1 where absent.
 
-        The definition is that of :func:`groupkg.graph.analytics.control.ultimate_parents` on
+        The definition is that of :func:`groupkg.graph.analytics.parents.ultimate_parents` on
         the graph of ``Timeline.snapshot(day).graph(unnamed=False)``, and so are the
         answers (found as :func:`~groupkg.graph.timemodel.parents.ultimate_parents` tells).
         """

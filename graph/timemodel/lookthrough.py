@@ -137,7 +137,7 @@ class _Cycles:
     connected blocks (zero outside them), ``dt`` the transpose of the stakes between
     blocks, ``divergent`` the entities of blocks whose walk sums have no finite
     value (spectral radius at least 1, the test of
-    :func:`groupkg.graph.analytics.effective._converges`) or that are too large to invert.
+    :func:`groupkg.graph.analytics.walks._converges`) or that are too large to invert.
     """
 
     LARGEST = 2048

@@ -1,11 +1,11 @@
 """Ultimate parents of a whole register on one day, and how reported ones complete them.
 
 :func:`ultimate_parents` answers as
-:func:`groupkg.graph.analytics.control.ultimate_parents` does on the day's control
+:func:`groupkg.graph.analytics.parents.ultimate_parents` does on the day's control
 graph, for millions of entities: most entities have one holder that controls them on
 its own while the others together could not; their parent pointers are followed to
 the top by pointer jumping, all at once. The few where control is joint, reported
-twice, or circular are solved exactly by :mod:`groupkg.graph.analytics.control` on the
+twice, or circular are solved exactly by :mod:`groupkg.graph.analytics.parents` on the
 part of the graph above them. :func:`completion` is the rule by which a reported
 ultimate parent completes a computed one, for one entity (``Group.paths``) or all
 (:func:`completed_parents`).
@@ -23,7 +23,7 @@ from groupkg.graph.timemodel.edges import Edges, ancestors, subgraph
 
 __all__ = ["BASES", "completion", "completed_parents", "fraction", "ultimate_parents"]
 
-_TOLERANCE = 1e-9  # as groupkg.graph.analytics.effective.TOLERANCE: percentages carry few decimals
+_TOLERANCE = 1e-9  # as groupkg.graph.analytics.graph.TOLERANCE: percentages carry few decimals
 
 BASES = ("computed", "agrees", "completed", "differs")
 """How an entity's ultimate parent stands to a reported one (``completed_parents_at``)."""
@@ -104,7 +104,7 @@ def completed_parents(
 def ultimate_parents(edges: Edges, n: int, threshold: float) -> np.ndarray:
     """The ultimate parent of each of ``n`` entities in the control graph of ``edges``
     (see the module), as positions; an entity no one controls is its own."""
-    from groupkg.graph.analytics import control
+    from groupkg.graph.analytics import parents
 
     t = fraction(threshold)
     c = edges.control
@@ -142,7 +142,7 @@ def ultimate_parents(edges: Edges, n: int, threshold: float) -> np.ndarray:
     top = np.arange(n)
     if hard.size:
         sub = subgraph(edges, ancestors(n, src, dst, hard), edges.control)
-        solved = control.ultimate_parents(sub, threshold=threshold)
+        solved = parents.ultimate_parents(sub, threshold=threshold)
         top[hard] = [solved[h] for h in hard.tolist()]
     return top[anchors]
 
@@ -159,7 +159,7 @@ def fraction(threshold: float) -> float:
 
 
 def _passes(low: np.ndarray, lex: np.ndarray, cons: np.ndarray, t: float) -> np.ndarray:
-    """Certain control by a holder or group holding at least ``low`` (see control._passes)."""
+    """Certain control by a holder or group holding at least ``low`` (see threshold.passes)."""
     return cons | (low > t + _TOLERANCE) | ((low >= t - _TOLERANCE) & lex)
 
 

@@ -303,11 +303,11 @@ class Register(DayGraphs):
         """The ultimate parent of ``entity_id`` on ``day`` and the consolidation paths to it.
 
         As :meth:`groupkg.graph.group.Group.paths`: computed by
-        :mod:`groupkg.graph.analytics.control` on the entity's ancestry, which holds everything
+        :mod:`groupkg.graph.analytics.parents` on the entity's ancestry, which holds everything
         the answer depends on. An entity absent on that day is its own parent, with
         no path.
         """
-        from groupkg.graph.analytics import control
+        from groupkg.graph.analytics import parents
 
         d = day_number(day)
         i = self.position(entity_id)
@@ -316,8 +316,8 @@ class Register(DayGraphs):
         graph = self.ancestry_at(entity_id, d)
         if graph.number_of_edges() == 0:
             return (entity_id, [[entity_id]] if self._present_alone(i, d) else [])
-        top = control.ultimate_parent(graph, i, threshold=threshold)
-        found = control.consolidation_paths(graph, i, threshold=threshold)
+        top = parents.ultimate_parent(graph, i, threshold=threshold)
+        found = parents.consolidation_paths(graph, i, threshold=threshold)
         return self.entity(top), [[self.entity(p) for p in path] for path in found]
 
     def snapshot(

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from groupkg.graph.analytics.control import control_cycles, controlled_by
+from groupkg.graph.analytics.control import controlled_by
+from groupkg.graph.analytics.parents import control_cycles
 from groupkg.graph.timemodel.stakes import Span, Stake, interest_of
 from groupkg.graph.timemodel.timeline import Timeline
 from groupkg.graph.validate.consistency.inconsistency import (
