@@ -481,7 +481,7 @@ def test_layers_depend_one_way():
     assert done.stdout.strip() == "ok", done.stderr
 
 
-@pytest.mark.parametrize("module", ["model", "layout", "text"])
+@pytest.mark.parametrize("module", ["model", "views", "layout", "text"])
 def test_the_view_model_does_not_draw(module):
     source = Path(groupkg.viz.__file__).with_name(f"{module}.py").read_text(encoding="utf-8")
     imported = set()

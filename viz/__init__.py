@@ -1,22 +1,15 @@
 """HTML pictures of a group: at a date, before/after a change, paths, a timeline.
 
 Rendering is an exporter of what :mod:`groupkg.graph` computed; nothing in the core
-imports this package. :mod:`groupkg.viz.model` builds plain view objects,
-:mod:`groupkg.viz.render` draws them with pyvis into one self-contained page, and
-:func:`groupkg.viz.command.render` is what ``groupkg render`` calls.
+imports this package. :mod:`groupkg.viz.views` builds plain view objects
+(:mod:`groupkg.viz.model`), :mod:`groupkg.viz.render` draws them with pyvis into one
+self-contained page, and :func:`groupkg.viz.command.render` is what ``groupkg render``
+calls.
 """
 
-from groupkg.viz.model import (
-    LegendItem,
-    TimelineViews,
-    View,
-    ViewEdge,
-    ViewNode,
-    view_at,
-    view_diff,
-    view_timeline,
-)
+from groupkg.viz.model import LegendItem, TimelineViews, View, ViewEdge, ViewNode
 from groupkg.viz.render import notebook_html, to_html, write_html
+from groupkg.viz.views import view_at, view_diff, view_timeline
 
 __all__ = [
     "LegendItem",

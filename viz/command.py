@@ -8,8 +8,8 @@ from pathlib import Path
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.group import Group
-from groupkg.viz.model import view_at, view_diff, view_timeline
 from groupkg.viz.render import write_html
+from groupkg.viz.views import view_at, view_diff, view_timeline
 
 __all__ = ["render"]
 

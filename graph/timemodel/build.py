@@ -33,6 +33,7 @@ from groupkg.graph.timemodel.columns import (
     index_rows,
 )
 from groupkg.graph.timemodel.provenance import Provenance
+from groupkg.graph.timemodel.spanstake import span_stake
 
 if TYPE_CHECKING:
     from groupkg.graph.model import Dataset
@@ -231,7 +232,7 @@ def _segments(timeline: Timeline, span: Span) -> Iterator[tuple[int, int, Stake]
             day = last - 1
         else:
             day = _dt.date.today().toordinal()
-        yield first, last, timeline.stake(span, _dt.date.fromordinal(day))
+        yield first, last, span_stake(timeline, span, _dt.date.fromordinal(day))
 
 
 def _reported_columns(

@@ -28,11 +28,8 @@ from typing import TYPE_CHECKING
 from groupkg.graph.dates import PartialDate
 from groupkg.graph.model import Dataset, Event, Holding, Relation
 from groupkg.graph.timemodel.stakes import (
-    BOARD,
-    CONSOLIDATION,
     Snapshot,
     Span,
-    Stake,
     distinct_records,
     interest_of,
     status_at,
@@ -41,7 +38,7 @@ from groupkg.graph.timemodel.stakes import (
 if TYPE_CHECKING:
     from groupkg.graph.timemodel.register import Register
 
-__all__ = ["IssuedShares", "Timeline", "MERGERS", "SHARE_ISSUES"]
+__all__ = ["IssuedShares", "Timeline", "MERGERS", "SHARE_ISSUES", "whole_shares"]
 
 # The properties of a merger an absorbed company's end rests on.
 _ENDING = {"absorbed", "survivor", "resultingOrganization", "effectiveDate"}
@@ -291,69 +288,9 @@ class Timeline:
                 count *= event.split_ratio
             elif event.new_shares:
                 count += event.new_shares
-        return _whole(count)
+        return whole_shares(count)
 
     # -- the state on a day ------------------------------------------------------------
-
-    def stake(self, span: Span, day: _dt.date) -> Stake:
-        """The stake ``span`` gives on ``day`` (a day within it): percentages derived
-        from share counts follow the issued shares of that day. The checks of
-        :mod:`groupkg.graph.validate.consistency` read a few companies on many days this way,
-        without a whole day's state."""
-        if span.relation is not None:
-            return Stake(
-                span.owner,
-                span.owned,
-                span.relation.percent,
-                None,
-                None,
-                consolidated=True,
-                holding=False,
-                interest=CONSOLIDATION,
-                basis=[_basis(span)],
-                sources=span.sources,
-                facts=[span.fact_id],
-                status=[span.relation.status],
-                assumptions=_assumed(span.relation),
-            )
-        holding = span.holding
-        assert holding is not None
-        stake = Stake(
-            span.owner,
-            span.owned,
-            holding.percent,
-            holding.percent_min,
-            holding.percent_max,
-            holding.min_exclusive,
-            holding.max_exclusive,
-            consolidated=interest_of(holding) == BOARD,
-            interest=interest_of(holding),
-            basis=[_basis(span)],
-            sources=span.sources,
-            facts=[span.fact_id],
-            status=[holding.status],
-            assumptions=_assumed(holding),
-        )
-        if holding.shares is None:
-            return stake
-        stated_on = _begin(holding.as_of) or _begin(holding.valid_from) or span.start
-        shares = float(holding.shares)
-        issued_then = None
-        if stated_on is not None:
-            shares *= self.split_factor(span.owned, stated_on, day)
-            issued_then = self.issued_shares(span.owned, stated_on)
-            if issued_then is not None:
-                issued_then = _whole(issued_then * self.split_factor(span.owned, stated_on, day))
-        stake.shares = _whole(shares)
-        if stake.shares is None:
-            return stake
-        issued_now = self.issued_shares(span.owned, day)
-        unknown = holding.percent is None and holding.percent_min is None
-        if issued_now and (unknown or (issued_then is not None and issued_then != issued_now)):
-            stake.percent = shares / issued_now * 100
-            stake.percent_min = stake.percent_max = None
-            stake.basis.append(f"percent derived: {stake.shares:,} of {issued_now:,} issued shares")
-        return stake
 
     def snapshot(self, day: _dt.date) -> Snapshot:
         """The state of the whole dataset on ``day``, read from its columns
@@ -369,7 +306,7 @@ class Timeline:
         return self._register
 
 
-def _whole(count: float) -> int | None:
+def whole_shares(count: float) -> int | None:
     """A share count as a whole number; None when splits have carried it past any number."""
     return int(round(count)) if math.isfinite(count) else None
 
@@ -396,32 +333,3 @@ def _status_ends(
 def _event_name(event: Event) -> str:
     name = event.label or event.id.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
     return f"{name} ({event.effective})"
-
-
-_PROPERTY_WORDS = {"asOf": "date", "validFrom": "start", "validTo": "end"}
-
-
-def _assumed(fact: Holding | Relation) -> list[dict[str, str]]:
-    return [
-        {"fact": fact.id, "property": prop, "reason": reason}
-        for prop, reason in sorted(fact.assumptions.items())
-    ]
-
-
-def _basis(span: Span) -> str:
-    """How a stake is known: stated and observed, derived or assumed, and what is assumed."""
-    fact = span.holding or span.relation
-    assert fact is not None
-    if span.via:
-        text = "passed to the survivor by " + ", then ".join(span.via)
-    elif fact.as_of is not None and fact.valid_from is None:
-        text = {
-            "stated": f"observed {fact.as_of}",
-            "derived": f"derived, as of {fact.as_of}",
-        }.get(fact.status, f"{fact.status}, as of {fact.as_of}")
-    else:
-        text = fact.status
-    assumed = sorted(_PROPERTY_WORDS.get(p, p) for p in fact.assumptions if p != "fact")
-    if assumed:
-        text += f" ({', '.join(assumed)} assumed)"
-    return text

@@ -1,16 +1,13 @@
 """BODS 0.4 records as groupkg RDF: entities, persons and the facts of relationship
-records, with their statements as sections of their sources, and successive statements
-of one record applied in statement-date order (see :mod:`groupkg.graph.formats.bods`).
+records (as :mod:`~groupkg.graph.formats.bods.versions` shapes them from successive
+statements), with their statements as sections of their sources (see
+:mod:`groupkg.graph.formats.bods`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -23,54 +20,15 @@ from groupkg.graph.formats.bods.mapping import (
     NOTE,
     UNSPECIFIED_PARTY,
     UNSPECIFIED_SUBJECT,
+    annotation_notes,
 )
+from groupkg.graph.formats.bods.versions import InterestFact, record_versions, relationship_facts
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
 __all__ = ["RecordBuilder"]
 
 _LEGAL_TYPES = {"registeredEntity", "legalEntity", "state", "stateBody"}
-
-
-def _day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text[:10])
-
-
-def _moment(text: str) -> dt.datetime:
-    """A statement date as a point in time, for ordering: a bare day is its UTC midnight."""
-    if "T" in text.upper():
-        return dt.datetime.fromisoformat(text.upper())
-    return dt.datetime.combine(_day(text), dt.time(), dt.UTC)
-
-
-@dataclass
-class _Fact:
-    """One interest of one relationship record, as successive statements shape it."""
-
-    key: tuple[Any, ...]
-    interest: dict[str, Any]
-    owner: URIRef
-    owned: URIRef
-    as_of: dt.date
-    first_statement: str
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    sections: list[URIRef] = field(default_factory=list)
-    notes: set[str] = field(default_factory=set)
-
-    @property
-    def own_end(self) -> dt.date | None:
-        end = self.interest.get("endDate")
-        return _day(end) if end else None
-
-    def end(self, when: dt.date) -> bool:
-        """End the fact at ``when`` (or its own earlier end); False if it never held."""
-        own = self.own_end
-        if own is not None and own <= when:
-            self.valid_to = own
-            return True
-        self.valid_to = when
-        return when > (self.valid_from or self.as_of)
 
 
 class RecordBuilder:
@@ -149,7 +107,7 @@ class RecordBuilder:
         latest = versions[-1]["recordDetails"]
         for st in versions:
             self.add((iri, PROV.wasDerivedFrom, self.section(st)))
-            for note in _annotation_notes(st, None):
+            for note in annotation_notes(st, None):
                 self.add((iri, RDFS.comment, Literal(note)))
         if versions[-1]["recordType"] == "person":
             names = [
@@ -191,10 +149,7 @@ class RecordBuilder:
                 self.add((iri, GK.alias, Literal(name)))
         self.identifiers(iri, latest)
         if unspecified:
-            text = unspecified["reason"] + (
-                f" — {unspecified['description']}" if unspecified.get("description") else ""
-            )
-            self.add((iri, RDFS.comment, Literal(COMMENT_UNSPECIFIED + text)))
+            self.add((iri, RDFS.comment, Literal(COMMENT_UNSPECIFIED + _reason_text(unspecified))))
 
     def entity_details(self, iri: URIRef, details: dict[str, Any]) -> None:
         if (details.get("jurisdiction") or {}).get("code"):
@@ -256,84 +211,7 @@ class RecordBuilder:
             notes.append(NOTE.format(UNSPECIFIED_PARTY, _reason_text(party)))
         return owner, owned, notes
 
-    def relationship(self, versions: list[dict[str, Any]]) -> list[_Fact]:
-        """Every fact a relationship record states over its versions (see module notes)."""
-        current: dict[tuple[Any, ...], _Fact] = {}
-        done: list[_Fact] = []
-        for st in versions:
-            when, section = _day(st["statementDate"]), self.section(st)
-            owner, owned, party_notes = self.parties_of(st)
-            interests = st["recordDetails"].get("interests") or [{}]
-            stated: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
-            for k, interest in enumerate(interests):
-                key: tuple[Any, ...] = (
-                    owner,
-                    owned,
-                    interest.get("type"),
-                    interest.get("directOrIndirect") == "indirect",
-                    interest.get("details"),
-                )
-                while key in stated:  # two interests alike in one statement stay two facts
-                    key = (*key, k)
-                stated[key] = (k, interest)
-            if st.get("recordStatus") == "closed":
-                for key, fact in current.items():
-                    closing = stated.get(key, (0, {}))[1].get("endDate")
-                    if fact.end(min(_day(closing), when) if closing else when):
-                        fact.sections.append(section)
-                        done.append(fact)
-                if current:
-                    current = {}
-                    continue
-            following: dict[tuple[Any, ...], _Fact] = {}
-            for key, (k, interest) in stated.items():
-                notes = set(party_notes) | set(_annotation_notes(st, k))
-                previous = current.pop(key, None)
-                if previous is not None and previous.interest == interest:
-                    previous.sections.append(section)
-                    previous.notes |= notes
-                    following[key] = previous
-                    continue
-                start = _day(interest["startDate"]) if interest.get("startDate") else None
-                end = _day(interest["endDate"]) if interest.get("endDate") else None
-                fact = _Fact(
-                    key,
-                    interest,
-                    owner,
-                    owned,
-                    when,
-                    st["statementId"],
-                    start,
-                    end,
-                    [section],
-                    notes,
-                )
-                if previous is not None:
-                    change = (
-                        start
-                        if start and (previous.valid_from or previous.as_of) < start < when
-                        else when
-                    )
-                    if previous.end(change):
-                        done.append(previous)
-                    if (
-                        fact.valid_from is not None
-                        and previous.valid_to
-                        and fact.valid_from < previous.valid_to
-                    ):
-                        fact.valid_from = previous.valid_to
-                if st.get("recordStatus") == "closed":  # a record first seen closed
-                    if fact.end(when):
-                        done.append(fact)
-                    continue
-                following[key] = fact
-            for fact in current.values():  # interests the update no longer states
-                if fact.end(when):
-                    done.append(fact)
-            current = following
-        return done + list(current.values())
-
-    def fact(self, record_id: str, fact: _Fact) -> None:
+    def fact(self, record_id: str, fact: InterestFact) -> None:
         interest = fact.interest
         indirect = interest.get("directOrIndirect") == "indirect"
         iri = self.ns[f"{quote(record_id, safe='')}/{digest(fact.first_statement, fact.key)[:12]}"]
@@ -380,17 +258,13 @@ class RecordBuilder:
             add((iri, GK.note, Literal(note)))
 
     def build(self, statements: list[dict[str, Any]]) -> Graph:
-        records: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for st in statements:
-            records[st["recordId"]].append(st)
-        for versions in records.values():
-            versions.sort(key=lambda st: _moment(st["statementDate"]))  # stable: file order on ties
+        records = record_versions(statements)
         for record_id, versions in records.items():
             if versions[0]["recordType"] != "relationship":
                 self.party(record_id, versions)
         for record_id, versions in records.items():
             if versions[0]["recordType"] == "relationship":
-                for fact in self.relationship(versions):
+                for fact in relationship_facts(versions, self.section, self.parties_of):
                     self.fact(record_id, fact)
         return self.graph
 
@@ -399,18 +273,3 @@ def _reason_text(unspecified: dict[str, Any]) -> str:
     return unspecified["reason"] + (
         f" — {unspecified['description']}" if unspecified.get("description") else ""
     )
-
-
-def _annotation_notes(st: dict[str, Any], interest: int | None) -> list[str]:
-    """Annotations as notes: those aimed at one interest go to that interest's fact only."""
-    notes = []
-    for annotation in st.get("annotations") or []:
-        target = re.match(
-            r"^/recordDetails/interests/(\d+)(/|$)", annotation.get("statementPointerTarget", "")
-        )
-        if target and interest is not None and int(target.group(1)) != interest:
-            continue
-        text = " ".join(t for t in (annotation.get("description"), annotation.get("url")) if t)
-        if text:
-            notes.append(text)
-    return notes

@@ -36,7 +36,8 @@ from groupkg.graph.formats.csvholdings.columns import (
     CSV_EXTRA_COLUMNS,
     LOCAL_BASE,
 )
-from groupkg.graph.formats.csvholdings.reader import MAX_SHARE_DIGITS, read_csv
+from groupkg.graph.formats.csvholdings.reader import read_csv
+from groupkg.graph.formats.csvholdings.rows import MAX_SHARE_DIGITS
 from groupkg.graph.formats.csvholdings.writer import write_csv
 
 __all__ = [

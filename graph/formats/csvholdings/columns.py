@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+from collections.abc import Sequence
 from functools import cache
 from importlib.resources import files
 
@@ -14,6 +16,7 @@ __all__ = [
     "CSV_COLUMNS",
     "CSV_EXTRA_COLUMNS",
     "CONSOLIDATION_TYPES",
+    "did_you_mean",
     "fold",
     "interest_types",
 ]
@@ -37,6 +40,16 @@ CSV_EXTRA_COLUMNS = (
     "as_of",
     "interest_type",
 )
+
+
+def did_you_mean(value: str, known: Sequence[str]) -> str:
+    """A hint at the known column or value closest to a misspelt one, or nothing.
+
+    >>> did_you_mean("precent", CSV_COLUMNS), did_you_mean("xyz", CSV_COLUMNS)
+    (" (did you mean 'percent'?)", '')
+    """
+    close = difflib.get_close_matches(value, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def fold(name: str) -> str:

@@ -5,47 +5,34 @@ with its line number and column, all at once, and nothing of the file is returne
 from __future__ import annotations
 
 import csv
-import difflib
 import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
 from typing import TextIO
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from groupkg.graph.dates import PartialDate, parse_partial_date
 from groupkg.graph.errors import BadInput, GroupkgError, ImportProblem, InputError
 from groupkg.graph.formats.csvholdings.cells import unquote_formula
 from groupkg.graph.formats.csvholdings.columns import (
-    CONSOLIDATION_TYPES,
     CSV_COLUMNS,
     CSV_EXTRA_COLUMNS,
     LOCAL_BASE,
+    did_you_mean,
     fold,
-    interest_types,
 )
+from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
-__all__ = ["MAX_SHARE_DIGITS", "read_csv"]
-
-#: The most digits a share count may have (the largest issued anywhere has 13).
-MAX_SHARE_DIGITS = 30
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_INTEGER = re.compile(r"^\d+$")
-_TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
+__all__ = ["read_csv"]
 
 
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def _date_literal(date: PartialDate) -> Literal:
-    return Literal(str(date), datatype=URIRef(date.xsd_datatype))
 
 
 class _Unreadable(Exception):
@@ -92,8 +79,7 @@ class _CsvReader:
         ok = True
         for column in columns:
             if column not in known:
-                close = difflib.get_close_matches(column, known, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(column, known)
                 self.problem(line, column or "(empty)", f"unknown column{hint}")
                 ok = False
         for column in sorted({c for c in columns if columns.count(c) > 1}):
@@ -161,166 +147,53 @@ class _CsvReader:
             self.sources[value] = iri
         return self.sources[value]
 
-    def decimal(self, line: int, field: str, text: str) -> Decimal | None:
-        if not text:
-            return None
-        try:
-            value = Decimal(text.removesuffix("%").strip())
-        except InvalidOperation:
-            self.problem(line, field, f"{text!r} is not a decimal number")
-            return None
-        if not value.is_finite() or not 0 <= value <= 100:
-            self.problem(line, field, f"{text} is not a percentage between 0 and 100")
-            return None
-        return value
-
-    def date(self, line: int, field: str, text: str) -> PartialDate | None:
-        if not text:
-            return None
-        if not _DATE.match(text):
-            self.problem(line, field, f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-            return None
-        try:
-            return parse_partial_date(text)
-        except InputError:
-            self.problem(line, field, f"{text} is not a real date")
-            return None
-
-    def flag(self, line: int, field: str, text: str) -> bool | None:
-        if text.lower() in _TRUE:
-            return True
-        if text.lower() in _FALSE:
-            return False if text else None
-        self.problem(line, field, f"{text!r} is not true or false")
-        return None
-
     def row(self, line: int, values: dict[str, str]) -> None:
-        before = len(self.problems)
-        get = values.get
-        owner_name, owned_name = get("owner", ""), get("owned", "")
-        for field, name in (("owner", owner_name), ("owned", owned_name)):
-            if not name:
-                self.problem(line, field, "is empty: every holding needs an owner and an owned")
-        percent = self.decimal(line, "percent", get("percent", ""))
-        low = self.decimal(line, "percent_min", get("percent_min", ""))
-        high = self.decimal(line, "percent_max", get("percent_max", ""))
-        low_x = self.flag(line, "percent_min_exclusive", get("percent_min_exclusive", ""))
-        high_x = self.flag(line, "percent_max_exclusive", get("percent_max_exclusive", ""))
-        if percent is not None and (low is not None or high is not None):
-            self.problem(line, "percent", "give either percent or a range, not both")
-        if low is not None and high is not None:
-            if low > high:
-                self.problem(line, "percent_min", f"{low} is greater than percent_max {high}")
-            elif low == high and (low_x or high_x):
-                self.problem(line, "percent_min", "an exclusive bound makes the range empty")
-        if low_x and low is None:
-            self.problem(line, "percent_min_exclusive", "is set but percent_min is empty")
-        if high_x and high is None:
-            self.problem(line, "percent_max_exclusive", "is set but percent_max is empty")
-        shares_text = get("shares", "")
-        if shares_text and not _INTEGER.match(shares_text):
-            self.problem(line, "shares", f"{get('shares')!r} is not a whole number of shares")
-        elif len(shares_text.lstrip("0")) > MAX_SHARE_DIGITS:
-            self.problem(
-                line, "shares",
-                f"{len(shares_text)} digits: no share count has more than {MAX_SHARE_DIGITS}",
-            )  # fmt: skip
-        start = self.date(line, "start_date", get("start_date", ""))
-        end = self.date(line, "end_date", get("end_date", ""))
-        as_of = self.date(line, "as_of", get("as_of", ""))
-        if start is not None and end is not None:
-            # A partial end takes effect after its period; only an impossible order is wrong.
-            end_day = end.start if end.precision == "day" else end.end
-            if end_day <= start.start:
-                self.problem(
-                    line, "end_date", f"{end} is not after start_date {start} (end is exclusive)"
-                )
-        interest = get("interest_type", "")
-        relation = CONSOLIDATION_TYPES.get(interest)
-        if interest and relation is None and interest not in interest_types():
-            known = sorted(interest_types()) + list(CONSOLIDATION_TYPES)
-            close = difflib.get_close_matches(interest, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            self.problem(
-                line, "interest_type",
-                f"{interest!r} is not a BODS interest type nor a reported consolidation{hint}",
-            )  # fmt: skip
-        if relation is not None:
-            for field in ("percent_min", "percent_max", "shares", "share_class"):
-                if get(field, ""):
-                    self.problem(
-                        line, field,
-                        f"a reported consolidation ({interest}) takes one percent at most,"
-                        f" not {field}",
-                    )  # fmt: skip
-        if len(self.problems) > before or not owner_name or not owned_name:
+        row = check_row(line, values, self.problem)
+        if row is None:
             return
-        source = self.source(get("source", ""))
-        owner = self.entity(line, "owner", owner_name, source)
-        owned = self.entity(line, "owned", owned_name, source)
+        source = self.source(row.source)
+        owner = self.entity(line, "owner", row.owner, source)
+        owned = self.entity(line, "owned", row.owned, source)
         if owner is None or owned is None:
             return
         if owner == owned:
-            self.problem(line, "owned", f"{owned_name!r} is also the owner: nothing holds itself")
+            self.problem(line, "owned", f"{row.owned!r} is also the owner: nothing holds itself")
             return
-        if relation is not None:
-            self.relation(relation, owner, owned, source, percent, (start, end, as_of))
-            return
-        facts: list[tuple[URIRef, Node]] = [
-            (RDF.type, GK.Holding),
-            (GK.owner, owner),
-            (GK.owned, owned),
-            (GK.factStatus, GK.Stated),
-            (PROV.wasDerivedFrom, source),
-        ]
-        if percent is not None:
-            facts.append((GK.percent, decimal_literal(percent)))
-        if low is not None:
-            facts.append((GK.percentMin, decimal_literal(low)))
-            if low_x:
-                facts.append((GK.percentMinExclusive, Literal(True)))
-        if high is not None:
-            facts.append((GK.percentMax, decimal_literal(high)))
-            if high_x:
-                facts.append((GK.percentMaxExclusive, Literal(True)))
-        if shares_text:
-            facts.append((GK.shares, Literal(int(shares_text))))
-        if get("share_class"):
-            facts.append((GK.shareClass, Literal(get("share_class"))))
-        for prop, date in ((GK.validFrom, start), (GK.validTo, end), (GK.asOf, as_of)):
-            if date is not None:
-                facts.append((prop, _date_literal(date)))
-        if interest:
-            facts.append((GK.interestType, Literal(interest)))
-        # The same row read twice is the same holding: the IRI hashes what the row says.
-        holding = self.ns["holding/" + digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
-        for prop, value in facts:
-            self.graph.add((holding, prop, value))
+        if row.consolidation is not None:
+            # A reported consolidation: ``owned`` is a consolidated subsidiary of ``owner``.
+            parties = [(RDF.type, row.consolidation), (GK.parent, owner), (GK.child, owned)]
+            self.stated("relation", parties, row, source)
+        else:
+            parties = [(RDF.type, GK.Holding), (GK.owner, owner), (GK.owned, owned)]
+            self.stated("holding", parties, row, source)
 
-    def relation(
-        self,
-        cls: URIRef,
-        parent: URIRef,
-        child: URIRef,
-        source: URIRef,
-        percent: Decimal | None,
-        dates: tuple[PartialDate | None, PartialDate | None, PartialDate | None],
+    def stated(
+        self, kind: str, parties: list[tuple[URIRef, Node]], row: HoldingsRow, source: URIRef
     ) -> None:
-        """A reported consolidation: ``child`` is a consolidated subsidiary of ``parent``."""
-        facts: list[tuple[URIRef, Node]] = [
-            (RDF.type, cls),
-            (GK.parent, parent),
-            (GK.child, child),
-            (GK.factStatus, GK.Stated),
-            (PROV.wasDerivedFrom, source),
-        ]
-        if percent is not None:
-            facts.append((GK.percent, decimal_literal(percent)))
-        for prop, date in zip((GK.validFrom, GK.validTo, GK.asOf), dates, strict=True):
+        """The stated holding or relation a good row is (a relation has no range, share
+        count, share class or interest type: :func:`check_row` sees to the first three)."""
+        facts = [*parties, (GK.factStatus, GK.Stated), (PROV.wasDerivedFrom, source)]
+        if row.percent is not None:
+            facts.append((GK.percent, decimal_literal(row.percent)))
+        if row.percent_min is not None:
+            facts.append((GK.percentMin, decimal_literal(row.percent_min)))
+            if row.min_exclusive:
+                facts.append((GK.percentMinExclusive, Literal(True)))
+        if row.percent_max is not None:
+            facts.append((GK.percentMax, decimal_literal(row.percent_max)))
+            if row.max_exclusive:
+                facts.append((GK.percentMaxExclusive, Literal(True)))
+        if row.shares is not None:
+            facts.append((GK.shares, Literal(row.shares)))
+        if row.share_class:
+            facts.append((GK.shareClass, Literal(row.share_class)))
+        for prop, date in ((GK.validFrom, row.start), (GK.validTo, row.end), (GK.asOf, row.as_of)):
             if date is not None:
-                facts.append((prop, _date_literal(date)))
-        # As for a holding: the same row read twice is the same relation.
-        iri = self.ns["relation/" + digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
+                facts.append((prop, Literal(str(date), datatype=URIRef(date.xsd_datatype))))
+        if row.interest and row.consolidation is None:
+            facts.append((GK.interestType, Literal(row.interest)))
+        # The same row read twice is the same fact: the IRI hashes what the row says.
+        iri = self.ns[f"{kind}/" + digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
         for prop, value in facts:
             self.graph.add((iri, prop, value))
 

@@ -16,6 +16,7 @@ import networkx as nx
 
 from groupkg.graph.analytics.control import controlled_by
 from groupkg.graph.analytics.parents import control_cycles
+from groupkg.graph.timemodel.spanstake import span_stake
 from groupkg.graph.timemodel.stakes import Span, Stake, interest_of
 from groupkg.graph.timemodel.timeline import Timeline
 from groupkg.graph.validate.consistency.inconsistency import (
@@ -62,7 +63,7 @@ def over_owned(timeline: Timeline, tolerance: float = TOLERANCE_PERCENT) -> Iter
         days = change_days(into) | capital.get(owned, set())
         over = []
         for day in sorted(days):
-            stakes = [(span, timeline.stake(span, day)) for span in into if covers(span, day)]
+            stakes = [(span, span_stake(timeline, span, day)) for span in into if covers(span, day)]
             total = sum(low_percent(stake) for _, stake in stakes)
             if total > 100 + tolerance:
                 over.append((day, total, stakes))
@@ -156,7 +157,7 @@ def control_cycles_over_time(
         graph.add_nodes_from(e for e in cyclic if timeline.status(e, day) == "active")
         covering = [span for span in inside if covers(span, day)]
         for span in covering:
-            _add_edge(graph, timeline.stake(span, day))
+            _add_edge(graph, span_stake(timeline, span, day))
         for cycle in control_cycles(graph, threshold):
             members = frozenset(cycle)
             # The facts the control rests on: those among the members and the
@@ -209,7 +210,7 @@ def _add_edge(graph: nx.DiGraph, stake: Stake) -> None:
 
 
 def _span_figure(timeline: Timeline, span: Span, day: _dt.date) -> str:
-    stake = timeline.stake(span, day)
+    stake = span_stake(timeline, span, day)
     if stake.percent is None and stake.percent_min is None and stake.consolidated:
         return "control (a reported consolidation)"
     return stake_figure(stake)
