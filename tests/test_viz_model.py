@@ -29,7 +29,17 @@ from groupkg.graph.errors import InputError
 from groupkg.graph.formats.inputs import add_files
 from groupkg.graph.group import Group
 from groupkg.graph.store import open_store
-from groupkg.viz import layout, render, text, to_html, view_at, view_diff, view_timeline
+from groupkg.viz import (
+    layout,
+    model,
+    render,
+    styles,
+    text,
+    to_html,
+    view_at,
+    view_diff,
+    view_timeline,
+)
 from groupkg.viz.command import render as render_command
 
 V = "https://example.org/viz/"
@@ -355,13 +365,13 @@ def test_page_is_the_same_every_time():
     assert view_timeline(load_group()) == view_timeline(load_group())
 
 
-def test_views_display_inline_in_jupyter(group):
-    frame = view_at(group, BEFORE)._repr_html_()
+def test_the_interactive_page_fits_in_an_iframe_for_a_trusted_notebook(group):
+    frame = groupkg.viz.notebook_html(view_at(group, BEFORE))
     assert frame.startswith('<iframe srcdoc="') and 'sandbox="allow-scripts"' in frame
     srcdoc = frame.split('srcdoc="', 1)[1].split('" sandbox=', 1)[0]
     assert "<" not in srcdoc and '"' not in srcdoc
     assert "&lt;!DOCTYPE html&gt;" in srcdoc
-    assert view_timeline(group)._repr_html_().startswith('<iframe srcdoc="')
+    assert groupkg.viz.notebook_html(view_timeline(group)).startswith('<iframe srcdoc="')
 
 
 # -- the command -------------------------------------------------------------------------
@@ -446,7 +456,7 @@ def test_positions_keep_separate_groups_apart():
     assert max(xy["a"][0], xy["b"][0]) < min(xy["c"][0], xy["d"][0]) < xy["lonely"][0]
 
 
-@pytest.mark.parametrize("module", [layout, text])
+@pytest.mark.parametrize("module", [layout, text, styles, model])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
@@ -459,8 +469,10 @@ def test_public_api():
         "View",
         "ViewEdge",
         "ViewNode",
+        "mime_bundle",
         "notebook_html",
         "to_html",
+        "to_svg",
         "view_at",
         "view_diff",
         "view_timeline",
@@ -481,7 +493,7 @@ def test_layers_depend_one_way():
     assert done.stdout.strip() == "ok", done.stderr
 
 
-@pytest.mark.parametrize("module", ["model", "views", "layout", "text"])
+@pytest.mark.parametrize("module", ["model", "views", "layout", "text", "styles", "svg"])
 def test_the_view_model_does_not_draw(module):
     source = Path(groupkg.viz.__file__).with_name(f"{module}.py").read_text(encoding="utf-8")
     imported = set()

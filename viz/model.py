@@ -85,8 +85,19 @@ class View:
     def edge(self, source: str, target: str) -> ViewEdge:
         return next(e for e in self.edges if (e.source, e.target) == (source, target))
 
+    def __repr__(self) -> str:
+        """What the view shows, short enough for a log line or a notebook's text output.
+
+        >>> View("Ownership on 2014-01-01", [], [])
+        <View 'Ownership on 2014-01-01': 0 entities, 0 holdings>
+        """
+        return f"<View {_short(self.title)}: {_counts(self)}>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return _display(self)
+
     def _repr_html_(self) -> str:
-        return _draw(self)
+        return _display(self)["text/html"]
 
 
 class TimelineViews(list):
@@ -94,15 +105,44 @@ class TimelineViews(list):
 
     title: str = "Timeline"
 
+    def __repr__(self) -> str:
+        """The title, how many states, and from which day to which.
+
+        >>> import datetime as dt
+        >>> days = TimelineViews([(dt.date(2014, 1, 1), View("t", [], [])),
+        ...                       (dt.date(2014, 4, 1), View("t", [], []))])
+        >>> days
+        <TimelineViews 'Timeline': 2 states from 2014-01-01 to 2014-04-01>
+        """
+        if not self:
+            return f"<TimelineViews {_short(self.title)}: no states>"
+        first, last = self[0][0], self[-1][0]
+        return f"<TimelineViews {_short(self.title)}: {len(self)} states from {first} to {last}>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return _display(self)
+
     def _repr_html_(self) -> str:
-        return _draw(self)
+        return _display(self)["text/html"]
 
 
-def _not_drawn(item: object) -> str:
-    raise RuntimeError("import groupkg.viz to draw views")
+def _short(title: str, most: int = 120) -> str:
+    """A title quoted for a repr, cut to ``most`` characters so the repr stays short."""
+    text = repr(title)
+    return text if len(text) <= most else text[: most - 2] + "…" + text[0]
 
 
-#: How Jupyter's rich display draws a view: the model itself never draws, and
-#: :mod:`groupkg.viz.render` sets this when it is imported (as ``import groupkg.viz``,
-#: which every way to a view goes through, does).
-_draw: Callable[[Any], str] = _not_drawn
+def _counts(view: View) -> str:
+    entities = "entity" if len(view.nodes) == 1 else "entities"
+    holdings = "holding" if len(view.edges) == 1 else "holdings"
+    return f"{len(view.nodes)} {entities}, {len(view.edges)} {holdings}"
+
+
+def _not_displayed(item: object) -> dict[str, str]:
+    raise RuntimeError("import groupkg.viz to display views")
+
+
+#: How Jupyter's rich display shows a view (a MIME bundle): the model itself never
+#: draws, and :mod:`groupkg.viz.notebook` sets this when it is imported (as ``import
+#: groupkg.viz``, which every way to a view goes through, does).
+_display: Callable[[Any], dict[str, str]] = _not_displayed

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import re
 from collections.abc import Sequence
@@ -33,67 +32,20 @@ from typing import Any
 import jinja2
 from pyvis.network import Network
 
-from groupkg.viz import model as _model
 from groupkg.viz.model import LegendItem, View, ViewEdge, ViewNode
 from groupkg.viz.page import PAGE, PAGE_CSS, PAGE_SCRIPT
+from groupkg.viz.styles import EDGE_STYLES, NODE_STYLES, edge_style, node_modifiers, node_style
 
-__all__ = ["to_html", "write_html", "notebook_html", "NODE_STYLES", "EDGE_STYLES"]
+__all__ = ["to_html", "write_html", "NODE_STYLES", "EDGE_STYLES"]
 
 VIS_VERSION = "9.1.2"
 LARGE = 600  # from this many nodes or edges, draw for speed rather than polish
-
-NODE_STYLES: dict[str, dict[str, Any]] = {
-    "listed": {"shape": "box", "background": "#1f4e79", "border": "#0b2740", "font": "#ffffff"},
-    "subsidiary": {"shape": "box", "background": "#cfe2f3", "border": "#3d85c6"},
-    "company": {"shape": "box", "background": "#f3f3f3", "border": "#7f7f7f"},
-    "person": {"shape": "ellipse", "background": "#fff2cc", "border": "#bf9000"},
-    "unnamed": {"shape": "ellipse", "background": "#ffffff", "border": "#999999", "dashes": True},
-    "dissolved": {
-        "shape": "box",
-        "background": "#eeeeee",
-        "border": "#aaaaaa",
-        "font": "#888888",
-        "dashes": True,
-    },
-    # modifiers, drawn on top of the kind
-    "ultimate-parent": {"border": "#000000", "width": 4, "size": 18},
-    "began": {"border": "#2ca02c", "width": 4},
-    "ended": {"border": "#d62728", "width": 3, "dashes": True},
-    "path": {"border": "#e8590c", "width": 4},
-    "faded": {"opacity": 0.4},
-}
-
-EDGE_STYLES: dict[str, dict[str, Any]] = {
-    "holding": {"color": "#7f7f7f", "width": 1.5},
-    "consolidation": {"color": "#7f7f7f", "width": 1.5, "dashes": [2, 5]},
-    "added": {"color": "#2ca02c", "width": 3.5},
-    "removed": {"color": "#d62728", "width": 2.5, "dashes": [10, 6]},
-    "changed": {"color": "#ff7f0e", "width": 3.5},
-    "path": {"color": "#e8590c", "width": 4.5},
-    "faded": {"color": "#d0d0d0", "width": 1},
-}
-
-
-def _node_group(node: ViewNode, fade: bool) -> str:
-    """The vis-network group of a node: its kind and the modifiers that apply."""
-    parts = [node.kind]
-    if node.ultimate_parent:
-        parts.append("ultimate-parent")
-    if node.change:
-        parts.append(node.change)
-    if node.on_path:
-        parts.append("path")
-    elif fade:
-        parts.append("faded")
-    return "+".join(parts)
 
 
 def _group_options(group: str) -> dict[str, Any]:
     """vis-network options of a node group (styling by group keeps 5,000 nodes fast)."""
     kind, *modifiers = group.split("+")
-    style = dict(NODE_STYLES[kind])
-    for modifier in modifiers:
-        style |= NODE_STYLES[modifier]
+    style = node_style(kind, modifiers)
     background, border = style["background"], style["border"]
     options: dict[str, Any] = {
         "shape": style["shape"],
@@ -114,7 +66,7 @@ def _group_options(group: str) -> dict[str, Any]:
 
 def _node_options(node: ViewNode, fade: bool) -> dict[str, Any]:
     options: dict[str, Any] = {
-        "group": _node_group(node, fade),
+        "group": "+".join([node.kind, *node_modifiers(node, fade)]),
         "title": node.title,
         "level": node.level,
     }
@@ -124,15 +76,7 @@ def _node_options(node: ViewNode, fade: bool) -> dict[str, Any]:
 
 
 def _edge_options(edge: ViewEdge, fade: bool, crossed: bool) -> dict[str, Any]:
-    style = dict(EDGE_STYLES[edge.kind])
-    if edge.change:
-        style |= EDGE_STYLES[edge.change]
-        if edge.kind == "consolidation" and edge.change != "removed":
-            style["dashes"] = EDGE_STYLES["consolidation"]["dashes"]
-    if edge.on_path:
-        style |= EDGE_STYLES["path"]
-    elif fade:
-        style |= EDGE_STYLES["faded"]
+    style = edge_style(edge, fade)
     color = style["color"]
     options: dict[str, Any] = {
         "id": edge.id,
@@ -323,15 +267,3 @@ def write_html(item: View | Sequence[tuple[Any, View]], path: str | Path) -> Pat
     from groupkg.graph.output import write_output
 
     return write_output(path, to_html(item))
-
-
-def notebook_html(item: View | Sequence[tuple[Any, View]], height: int = 640) -> str:
-    """The page inside a sandboxed iframe, for Jupyter's rich display."""
-    page = html.escape(to_html(item), quote=True)
-    return (
-        f'<iframe srcdoc="{page}" sandbox="allow-scripts" '
-        f'style="width: 100%; height: {int(height)}px; border: 0"></iframe>'
-    )
-
-
-_model._draw = notebook_html  # Jupyter's rich display of views (View._repr_html_)
