@@ -1,7 +1,8 @@
 """groupkg's core: the store, the time model, the analytics and the command line.
 
 The public API is what this module exports; the modules behind it are private in
-all but name and may change.
+all but name and may change. ``__version__`` is the version of the installed
+distribution.
 """
 
 from __future__ import annotations
@@ -10,13 +11,22 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    __version__: str
+
     from groupkg.graph.analytics.control import controlled_by, controllers_of
     from groupkg.graph.analytics.effective import effective_ownership, effective_ownership_from
     from groupkg.graph.analytics.parents import consolidation_paths, ultimate_parent
     from groupkg.graph.analytics.perimeter import perimeter
-    from groupkg.graph.dates import PartialDate, parse_date
-    from groupkg.graph.errors import GroupkgError, InputError, ValidationFailed
+    from groupkg.graph.dates import Day, PartialDate, as_day, parse_date
+    from groupkg.graph.errors import (
+        BadInput,
+        GroupkgError,
+        ImportProblem,
+        InputError,
+        ValidationFailed,
+    )
     from groupkg.graph.facts.loader import load_dataset
+    from groupkg.graph.facts.names import AmbiguousName, UnknownName
     from groupkg.graph.formats.exporter import export
     from groupkg.graph.formats.importer import import_file
     from groupkg.graph.formats.inputs import add_files
@@ -48,9 +58,10 @@ _HOMES: dict[str, list[str]] = {
     "analytics.effective": ["effective_ownership", "effective_ownership_from"],
     "analytics.parents": ["consolidation_paths", "ultimate_parent"],
     "analytics.perimeter": ["perimeter"],
-    "dates": ["PartialDate", "parse_date"],
-    "errors": ["GroupkgError", "InputError", "ValidationFailed"],
+    "dates": ["Day", "PartialDate", "as_day", "parse_date"],
+    "errors": ["BadInput", "GroupkgError", "ImportProblem", "InputError", "ValidationFailed"],
     "facts.loader": ["load_dataset"],
+    "facts.names": ["AmbiguousName", "UnknownName"],
     "formats.exporter": ["export"],
     "formats.importer": ["import_file"],
     "formats.registry": ["FORMATS", "FileFormat", "format_of"],
@@ -68,7 +79,10 @@ _HOMES: dict[str, list[str]] = {
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
+    "AmbiguousName",
+    "BadInput",
     "Dataset",
+    "Day",
     "Entity",
     "EntityRef",
     "Event",
@@ -78,6 +92,7 @@ __all__ = [
     "GroupDiff",
     "GroupkgError",
     "Holding",
+    "ImportProblem",
     "InputError",
     "Observation",
     "OxigraphStore",
@@ -89,9 +104,12 @@ __all__ = [
     "Stake",
     "Store",
     "Timeline",
+    "UnknownName",
     "ValidationFailed",
     "ValidationReport",
+    "__version__",
     "add_files",
+    "as_day",
     "consolidation_paths",
     "controlled_by",
     "controllers_of",
@@ -112,6 +130,11 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # the installed distribution's, read when first asked
+        from importlib.metadata import version
+
+        globals()[name] = installed = version("groupkg")
+        return installed
     module = _HOME_OF.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,6 +5,10 @@ time model reads a partial *start* (incorporation, validFrom) as beginning on th
 first day of its period and a partial *end* (dissolution, validTo) as taking effect
 on the day after its period, so a fact counts wherever it may hold and no day is
 invented.
+
+A day a user gives (to :class:`~groupkg.graph.group.Group` and the other public
+functions) may be an ISO string or any date object an analyst holds: :func:`as_day`
+turns it into a :class:`datetime.date`.
 """
 
 from __future__ import annotations
@@ -13,10 +17,21 @@ import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 from groupkg.graph.errors import InputError
 
-__all__ = ["PartialDate", "parse_date", "parse_partial_date", "day_before"]
+__all__ = ["Day", "PartialDate", "as_day", "parse_date", "parse_partial_date", "day_before"]
+
+#: What a day may be given as: an ISO ``YYYY-MM-DD`` string, a :class:`datetime.date`,
+#: a :class:`datetime.datetime` (a pandas ``Timestamp`` is one) or a numpy
+#: ``datetime64`` (:func:`as_day`).
+if TYPE_CHECKING:
+    import numpy as np
+
+    Day: TypeAlias = str | _dt.date | np.datetime64
+else:  # the same, without importing numpy until a value is one of its
+    Day = str | _dt.date
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -77,6 +92,74 @@ def parse_date(text: str, what: str = "date") -> _dt.date:
         return _dt.date.fromisoformat(text)
     except ValueError as exc:
         raise InputError(f"{what}: {text} is not a real day ({exc})") from None
+
+
+def as_day(value: Day, what: str = "day") -> _dt.date:
+    """The calendar day ``value`` gives, however a user holds it.
+
+    Accepted: an ISO ``YYYY-MM-DD`` string; a :class:`datetime.date`; a
+    :class:`datetime.datetime` or a pandas ``Timestamp``, as its date (the calendar
+    date it states: a timezone-aware one is read in its own timezone, not converted to
+    UTC, so ``2013-12-31T23:00-05:00`` is 2013-12-31); a numpy ``datetime64`` of a day
+    or a finer unit, likewise. Neither pandas nor numpy is imported for a value that is
+    not one of theirs.
+
+    Parameters
+    ----------
+    value : str, datetime.date, datetime.datetime, pandas.Timestamp or numpy.datetime64
+        The day.
+    what : str
+        What the day is, to name it in an error (default ``"day"``).
+
+    Returns
+    -------
+    datetime.date
+
+    Raises
+    ------
+    InputError
+        For anything else, naming the value and what is wrong with it: None, a number,
+        a partial date, a day that does not exist, a missing date (``NaT``).
+
+    Examples
+    --------
+    >>> import datetime
+    >>> as_day("2013-12-31")
+    datetime.date(2013, 12, 31)
+    >>> as_day(datetime.datetime(2013, 12, 31, 18, 30))
+    datetime.date(2013, 12, 31)
+    >>> as_day(None)
+    Traceback (most recent call last):
+    ...
+    groupkg.graph.errors.InputError: day: None is not a day (give YYYY-MM-DD or a date)
+    >>> as_day("2013-02-30", "at")
+    Traceback (most recent call last):
+    ...
+    groupkg.graph.errors.InputError: at: 2013-02-30 is not a real day (day is out of range ...)
+    """
+    if isinstance(value, _dt.date):
+        if value != value:  # pandas' NaT, a datetime that equals nothing
+            raise InputError(f"{what}: {value!r} is a missing date, not a day")
+        return value.date() if isinstance(value, _dt.datetime) else value
+    if isinstance(value, str):
+        return parse_date(value, what)
+    if type(value).__name__ == "datetime64" and type(value).__module__ == "numpy":
+        return _numpy_day(value, what)
+    raise InputError(f"{what}: {value!r} is not a day (give YYYY-MM-DD or a date)")
+
+
+def _numpy_day(value: np.datetime64, what: str) -> _dt.date:
+    import numpy as np
+
+    unit = np.datetime_data(value.dtype)[0]
+    if np.isnat(value):
+        raise InputError(f"{what}: {value!r} is a missing date, not a day")
+    if unit in ("Y", "M", "W", "generic"):
+        raise InputError(f"{what}: {value!r} is not a day (its unit is {unit!r})")
+    day = value.astype("datetime64[D]").item()
+    if not isinstance(day, _dt.date):
+        raise InputError(f"{what}: {value!r} is outside the days Python has (1-9999)")
+    return day
 
 
 def parse_partial_date(text: str) -> PartialDate:

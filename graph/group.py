@@ -12,7 +12,7 @@ import math
 from functools import lru_cache
 from typing import Any
 
-from groupkg.graph.dates import day_before
+from groupkg.graph.dates import Day, as_day, day_before
 from groupkg.graph.errors import InputError
 from groupkg.graph.facts.loader import load_dataset, neighbourhood
 from groupkg.graph.facts.names import NameTable, resolve_in_store
@@ -61,6 +61,12 @@ class Group:
     exactly what ``groupkg COMMAND --json`` prints and ``/api/COMMAND`` answers: the
     shapes are in ``docs/json.md``, the rules and definitions behind them in
     ``docs/rules.md`` and ``docs/definitions.md``.
+
+    A day (:data:`~groupkg.graph.dates.Day`) may be an ISO string (``"2013-12-31"``), a
+    :class:`datetime.date`, a :class:`datetime.datetime` or pandas ``Timestamp`` (its
+    own calendar date) or a numpy ``datetime64``; anything else raises
+    :class:`~groupkg.graph.errors.InputError` (:func:`~groupkg.graph.dates.as_day`).
+    A name that is not text raises ``InputError`` too.
 
     Parameters
     ----------
@@ -249,7 +255,7 @@ class Group:
         self._know(members)
         return self.register.snapshot(day, members)
 
-    def members(self, days: list[_dt.date]) -> list[str] | None:
+    def members(self, days: list[Day]) -> list[str] | None:
         """The entities a question over several ``days`` needs.
 
         When only the group of the named entities is read (:meth:`model`): everything linked
@@ -258,7 +264,7 @@ class Group:
 
         Parameters
         ----------
-        days : list of datetime.date
+        days : list of Day
             The days the question reads.
 
         Returns
@@ -276,6 +282,7 @@ class Group:
         >>> whole.members([date(2024, 1, 1)]) is None
         True
         """
+        days = [as_day(d) for d in days]
         if self.scope is None:
             return None
         found = set(self.scope)
@@ -288,7 +295,7 @@ class Group:
         self._know(members)
         return members
 
-    def pair(self, before: _dt.date, after: _dt.date) -> tuple[Snapshot, Snapshot]:
+    def pair(self, before: Day, after: Day) -> tuple[Snapshot, Snapshot]:
         """The states of the group on two days, over the same entities.
 
         When only the group of the named entities is read, both states cover
@@ -297,7 +304,7 @@ class Group:
 
         Parameters
         ----------
-        before, after : datetime.date
+        before, after : Day
             The two days.
 
         Returns
@@ -323,6 +330,8 @@ class Group:
         >>> [s.owner for s in old.stakes], [s.owner for s in new.stakes]
         (['seller'], ['buyer'])
         """
+        before = as_day(before, "before")
+        after = as_day(after, "after")
         members = self.members([before, after])
         if members is None:
             return self.snapshot(before), self.snapshot(after)
@@ -392,7 +401,7 @@ class Group:
             self._described[entity_id] = shares
         self.dataset.sources = {**found.sources, **self.dataset.sources}
 
-    def issued_shares(self, entity_id: str, day: _dt.date) -> int | None:
+    def issued_shares(self, entity_id: str, day: Day) -> int | None:
         """How many shares a company has issued on ``day``.
 
         The last observed count on or before ``day``, moved forward through the splits and
@@ -403,7 +412,7 @@ class Group:
         ----------
         entity_id : str
             The issuing company's id (not a name).
-        day : datetime.date
+        day : Day
             The day whose count is asked.
 
         Returns
@@ -429,16 +438,17 @@ class Group:
         >>> [group.issued_shares("co", date(y, 6, 1)) for y in (2019, 2021, 2022)]
         [None, 1000, 10000]
         """
+        day = as_day(day)
         return self._described.get(entity_id, self.timeline).issued_shares(entity_id, day)
 
-    def status(self, entity_id: str, day: _dt.date) -> str:
+    def status(self, entity_id: str, day: Day) -> str:
         """Whether an entity exists on ``day``.
 
         Parameters
         ----------
         entity_id : str
             The entity (an id, not a name).
-        day : datetime.date
+        day : Day
             The day asked.
 
         Returns
@@ -462,6 +472,7 @@ class Group:
         >>> [group.status("s", date(y, 12, 31)) for y in (2009, 2014, 2015)]
         ['not yet incorporated', 'active', 'dissolved']
         """
+        day = as_day(day)
         return status_at(*self.register.lifetime(entity_id), day)
 
     def lifetime(self, entity_id: str) -> tuple[_dt.date | None, _dt.date | None]:
@@ -513,7 +524,10 @@ class Group:
         Raises
         ------
         UnknownName, AmbiguousName
-            No entity, or several, have that name (both list the closest candidates).
+            No entity, or several, have that name (both list the closest candidates, in
+            the message and as ``candidates``).
+        InputError
+            The name is not text (None, a number).
 
         Examples
         --------
@@ -525,18 +539,18 @@ class Group:
         >>> group.resolve("acme"), group.resolve("Acme"), group.resolve("urn:toy:acme")
         ('urn:toy:acme', 'urn:toy:acme', 'urn:toy:acme')
         """
-        if name in self.resolved:
+        if isinstance(name, str) and name in self.resolved:
             return self.resolved[name]
         return self.names.resolve(name)
 
-    def snapshot(self, day: _dt.date) -> Snapshot:
+    def snapshot(self, day: Day) -> Snapshot:
         """The state of the group on ``day``: who exists and who holds whom, after the rules.
 
         Kept for the last 32 days asked.
 
         Parameters
         ----------
-        day : datetime.date
+        day : Day
             The day asked.
 
         Returns
@@ -559,6 +573,7 @@ class Group:
         >>> [(s.owner, s.owned, s.percent) for s in stakes]
         [('p', 's', 100.0)]
         """
+        day = as_day(day)
         return self._snapshot(day)
 
     def ref(self, entity_id: str) -> dict[str, str]:
@@ -640,14 +655,14 @@ class Group:
         """
         return store_info(self.store)
 
-    def entity(self, name: str, day: _dt.date) -> dict[str, Any]:
+    def entity(self, name: str, day: Day) -> dict[str, Any]:
         """Facts about one entity on ``day`` (``groupkg entity``).
 
         Parameters
         ----------
         name : str
             The entity's name.
-        day : datetime.date
+        day : Day
             The day asked: listings, identifiers and facts stated as of a later day are left
             out, and the status and issued shares are those of that day.
 
@@ -675,6 +690,7 @@ class Group:
         >>> [answer[key] for key in ("status", "incorporated", "dissolved", "issued_shares")]
         ['active', '1996-12', None, None]
         """
+        day = as_day(day)
         entity_id = self.resolve(name)
         entity = self.dataset.entities[entity_id]
         dissolved = self.lifetime(entity_id)[1]
@@ -716,7 +732,7 @@ class Group:
             "sources": self._sources(entity.sources),
         }
 
-    def owners(self, name: str, day: _dt.date) -> dict[str, Any]:
+    def owners(self, name: str, day: Day) -> dict[str, Any]:
         """The direct owners of an entity on ``day`` (``groupkg owners``).
 
         One entry per owner and interest kind (kinds are never added), largest first.
@@ -725,7 +741,7 @@ class Group:
         ----------
         name : str
             The owned entity's name.
-        day : datetime.date
+        day : Day
             The day asked.
 
         Returns
@@ -758,6 +774,7 @@ class Group:
         Founder shareholding 40 40 40
         Fund shareholding None 10 20
         """
+        day = as_day(day)
         entity_id = self.resolve(name)
         snap = self._near(day)
         return {
@@ -767,7 +784,7 @@ class Group:
             "owners": [self._stake_json(s, s.owner) for s in snap.owners_of(entity_id)],
         }
 
-    def holdings(self, name: str, day: _dt.date) -> dict[str, Any]:
+    def holdings(self, name: str, day: Day) -> dict[str, Any]:
         """What an entity directly holds on ``day`` (``groupkg holdings``).
 
         One entry per owned entity and interest kind, largest first.
@@ -776,7 +793,7 @@ class Group:
         ----------
         name : str
             The owner's name.
-        day : datetime.date
+        day : Day
             The day asked.
 
         Returns
@@ -802,6 +819,7 @@ class Group:
         >>> group.holdings("Investor", date(2013, 9, 29))["holdings"]
         []
         """
+        day = as_day(day)
         entity_id = self.resolve(name)
         snap = self._near(day)
         return {
@@ -854,7 +872,7 @@ class Group:
             return []
         return parents.consolidation_paths(graph, entity_id, threshold=self.threshold)
 
-    def paths(self, name: str, day: _dt.date) -> dict[str, Any]:
+    def paths(self, name: str, day: Day) -> dict[str, Any]:
         """The ultimate parent of an entity and its consolidation paths (``groupkg paths``).
 
         The direct records give the computed ultimate parent. Where a source reports an
@@ -870,7 +888,7 @@ class Group:
         ----------
         name : str
             The entity's name.
-        day : datetime.date
+        day : Day
             The day asked.
 
         Returns
@@ -906,6 +924,7 @@ class Group:
         """
         from groupkg.graph.analytics import parents
 
+        day = as_day(day)
         entity_id = self.resolve(name)
         snap = self.snapshot(day)
         graph = snap.graph(unnamed=False)
@@ -957,7 +976,7 @@ class Group:
             "assumptions": unique,
         }
 
-    def effective(self, owner: str, target: str, day: _dt.date) -> dict[str, Any]:
+    def effective(self, owner: str, target: str, day: Day) -> dict[str, Any]:
         """The effective (look-through) stake of one entity in another (``groupkg effective``).
 
         The sum, over every walk from the owner to the target in the ownership graph that does
@@ -969,14 +988,23 @@ class Group:
         ----------
         owner, target : str
             The names of the owner and of the target.
-        day : datetime.date
+        day : Day
             The day asked.
 
         Returns
         -------
         dict
-            ``{"owner", "target", "at", "percent", "percent_min", "percent_max"}``;
-            ``percent`` is None when the bounds differ.
+            ``{"owner", "target", "at", "percent", "percent_min", "percent_max",
+            "reason"}``; ``percent`` is None when the bounds differ. When the owner has no
+            stake at all in the target (no chain of holdings leads to it, or either does
+            not exist on ``day``) the three figures are None and ``reason`` says why;
+            otherwise ``reason`` is None (and 0 is a stake of exactly 0%).
+
+        Raises
+        ------
+        InputError
+            When ``owner`` and ``target`` name the same entity: the effective ownership of
+            an entity in itself is not defined.
 
         Examples
         --------
@@ -994,25 +1022,44 @@ class Group:
         31.578947
         >>> group.effective("Alpha", "Beta", date(2024, 1, 1))["percent"]  # not back through Alpha
         50
+
+        Beta holds nothing of Parent: no figure, and why:
+
+        >>> answer = group.effective("Beta", "Parent", date(2024, 1, 1))
+        >>> answer["percent_max"], answer["reason"]
+        (None, 'no chain of holdings leads from the owner to the target')
         """
         from groupkg.graph.analytics.effective import effective_ownership
 
+        day = as_day(day)
+        import networkx as nx
+
         owner_id, target_id = self.resolve(owner), self.resolve(target)
+        if owner_id == target_id:
+            raise InputError(
+                f"{owner!r} and {target!r} are the same entity: the effective ownership of "
+                "an entity in itself is not defined"
+            )
         graph = self.snapshot(day).graph(measure="ownership")
-        if owner_id in graph and target_id in graph and owner_id != target_id:
-            low, high = effective_ownership(graph, owner_id, target_id)
-        else:
-            low = high = 0.0
+        reason = _no_stake_reason(
+            self.status(owner_id, day), self.status(target_id, day),
+            owner_id in graph and target_id in graph
+            and nx.has_path(graph, owner_id, target_id),
+        )  # fmt: skip
+        low = high = None
+        if reason is None:
+            low, high = (_pct(b) for b in effective_ownership(graph, owner_id, target_id))
         return {
             "owner": self.ref(owner_id),
             "target": self.ref(target_id),
             "at": day.isoformat(),
-            "percent": _pct(low) if _pct(low) == _pct(high) else None,
-            "percent_min": _pct(low),
-            "percent_max": _pct(high),
+            "percent": low if low == high else None,
+            "percent_min": low,
+            "percent_max": high,
+            "reason": reason,
         }
 
-    def perimeter(self, name: str, day: _dt.date, affiliate_min: float = 20.0) -> dict[str, Any]:
+    def perimeter(self, name: str, day: Day, affiliate_min: float = 20.0) -> dict[str, Any]:
         """The subsidiaries and equity-method affiliates of an entity (``groupkg perimeter``).
 
         Subsidiaries are the entities it controls, certainly or possibly; affiliates the other
@@ -1022,7 +1069,7 @@ class Group:
         ----------
         name : str
             The reporting entity's name.
-        day : datetime.date
+        day : Day
             The day asked.
         affiliate_min : float
             The lowest effective percent of an affiliate (default 20).
@@ -1054,6 +1101,7 @@ class Group:
         """
         from groupkg.graph.analytics.perimeter import perimeter
 
+        day = as_day(day)
         entity_id = self.resolve(name)
         snap = self.snapshot(day)
         graph = snap.graph(unnamed=False)
@@ -1091,7 +1139,7 @@ class Group:
             )
         return result
 
-    def diff(self, before: _dt.date, after: _dt.date, root: str | None = None) -> dict[str, Any]:
+    def diff(self, before: Day, after: Day, root: str | None = None) -> dict[str, Any]:
         """What changed in the group between two days (``groupkg diff``).
 
         Stakes are compared per owner, owned entity and interest kind; entities by whether
@@ -1099,7 +1147,7 @@ class Group:
 
         Parameters
         ----------
-        before, after : datetime.date
+        before, after : Day
             The two days (:meth:`event_days` gives those around an event).
         root : str, optional
             A name: only the entities linked to it on either day, and the stakes between
@@ -1133,6 +1181,8 @@ class Group:
         """
         from groupkg.graph.timemodel.diff import diff_snapshots, group_members
 
+        before = as_day(before, "before")
+        after = as_day(after, "after")
         old, new = self.pair(before, after)
         scope = group_members(old, new, self.resolve(root)) if root else None
         found = diff_snapshots(old, new, scope, paths=self.consolidation_paths)
@@ -1312,8 +1362,8 @@ class Group:
     def events(
         self,
         name: str | None = None,
-        start: _dt.date | None = None,
-        end: _dt.date | None = None,
+        start: Day | None = None,
+        end: Day | None = None,
     ) -> list[dict[str, Any]]:
         """Dated events, optionally of one entity and within dates (``groupkg events``).
 
@@ -1321,7 +1371,7 @@ class Group:
         ----------
         name : str, optional
             Only the events this entity took part in.
-        start, end : datetime.date, optional
+        start, end : Day, optional
             Only the events whose date (effective, else announced) meets ``[start, end]``; an
             event with no date at all is left out when either is given.
 
@@ -1353,6 +1403,8 @@ class Group:
         >>> group.status("alpha", date(2020, 7, 1))
         'dissolved'
         """
+        start = as_day(start, "start") if start is not None else None
+        end = as_day(end, "end") if end is not None else None
         entity_id = self.resolve(name) if name else None
         found = []
         for event in self.dataset.events:
@@ -1420,6 +1472,16 @@ def store_info(store: Store) -> dict[str, Any]:
         "date_range": [str(first)[:10], str(last)[:10]] if first and last else None,
         "sources": sorted({str(r["title"]) for r in iter_rows(store, "info-sources")}),
     }
+
+
+def _no_stake_reason(owner_status: str, target_status: str, linked: bool) -> str | None:
+    """Why the owner has no effective stake at all in the target (no figure, not 0%),
+    or None when a chain of holdings links them."""
+    if owner_status != "active":
+        return f"the owner is {owner_status} on that day"
+    if target_status != "active":
+        return f"the target is {target_status} on that day"
+    return None if linked else "no chain of holdings leads from the owner to the target"
 
 
 def _status(statuses: list[str]) -> str:

@@ -20,3 +20,12 @@ def test_every_package_folder_is_listed_for_the_install():
             found.add(".".join([name, *relative.parts]))
     assert found - listed == set(), "packages missing from pyproject.toml"
     assert listed - found == set(), "pyproject.toml lists packages that do not exist"
+
+
+def test_the_typed_packages_ship_their_py_typed_marker():
+    # PEP 561: without the marker a user's type checker ignores groupkg's hints
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = config["tool"]["setuptools"]
+    for package in ("groupkg.graph", "groupkg.viz"):
+        assert "py.typed" in setuptools["package-data"][package], package
+        assert (ROOT / setuptools["package-dir"][package] / "py.typed").is_file(), package

@@ -1,4 +1,5 @@
-"""Programs the tests start, found the way a fresh clone has them.
+"""Programs the tests start, found the way a fresh clone has them, and the modules a
+fresh interpreter loads.
 
 ``make test`` runs ``.venv/bin/python -m pytest`` without the virtual environment's
 ``bin`` folder on PATH, so a program installed into it (the ``oxigraph`` server from
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -20,3 +22,11 @@ def executable(name: str) -> str | None:
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return shutil.which(name)
+
+
+def loaded_by(code: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has loaded once it has run ``code``."""
+    check = f"{code}\nimport sys\nprint(','.join(m for m in {modules!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return [m for m in done.stdout.strip().split(",") if m]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import networkx as nx
 
 from groupkg.graph.analytics.parents import ultimate_parents
+from groupkg.graph.dates import Day, as_day
 from groupkg.graph.errors import InputError
 from groupkg.graph.group import Group
 from groupkg.graph.timemodel.diff import diff_snapshots, group_members
@@ -148,15 +149,15 @@ def _resolve(group: Group, name: str | None) -> str | None:
 # -- the views ------------------------------------------------------------------------
 
 
-def view_at(
-    group: Group, day: _dt.date, root: str | None = None, path_to: str | None = None
-) -> View:
+def view_at(group: Group, day: Day, root: str | None = None, path_to: str | None = None) -> View:
     """The group on ``day``: every active entity and holding, ultimate parents on top.
 
-    ``root`` (a name) keeps only the entities connected to it by holdings. ``path_to``
-    (a name) highlights the consolidation paths from its ultimate parent down to it;
-    without ``root`` the picture is then the group around that entity.
+    ``day`` is any day :func:`~groupkg.graph.dates.as_day` reads (an ISO string, a
+    date...). ``root`` (a name) keeps only the entities connected to it by holdings.
+    ``path_to`` (a name) highlights the consolidation paths from its ultimate parent
+    down to it; without ``root`` the picture is then the group around that entity.
     """
+    day = as_day(day)
     target = _resolve(group, path_to)
     root_id = _resolve(group, root) or target
     view, state = _at(group, day, root_id, target)
@@ -211,12 +212,14 @@ def _at(group: Group, day: _dt.date, root_id: str | None, target: str | None) ->
     return view, state
 
 
-def view_diff(group: Group, before: _dt.date, after: _dt.date, root: str | None = None) -> View:
-    """One picture of what changed from ``before`` to ``after``.
+def view_diff(group: Group, before: Day, after: Day, root: str | None = None) -> View:
+    """One picture of what changed from ``before`` to ``after`` (days as
+    :func:`~groupkg.graph.dates.as_day` reads them).
 
     Holdings added, removed and changed, and entities that began or ended, are
     styled by ``change``; a changed holding is labelled ``before → after``.
     """
+    before, after = as_day(before, "before"), as_day(after, "after")
     if before >= after:
         raise InputError(f"the day before ({before}) must be earlier than the day after ({after})")
     root_id = _resolve(group, root)

@@ -14,7 +14,7 @@ from groupkg.graph.cli.output import say
 from groupkg.graph.cli.progress import progress
 from groupkg.graph.errors import InputError, ValidationFailed
 from groupkg.graph.formats.registry import readable_names, writable_names
-from groupkg.graph.store import OxigraphStore, open_store
+from groupkg.graph.store import OxigraphStore
 
 __all__ = ["sparql", "validate", "init", "import_", "export"]
 
@@ -122,7 +122,7 @@ def init() -> None:
     from groupkg.graph.store import initialise
 
     settings = current_settings()
-    store = open_store(settings.store, default_data=settings.default_data, writable=True)
+    store = settings.store_named(writable=True)
     written = initialise(store, default_data=settings.default_data)
     holds = len(store)
     if isinstance(store, OxigraphStore):
@@ -151,7 +151,7 @@ def import_(path: str, fmt: str | None, quiet: bool) -> None:
     from groupkg.graph.formats.importer import import_file
 
     settings = current_settings()
-    store = open_store(settings.store, default_data=settings.default_data, writable=True)
+    store = settings.store_named(writable=True)
     try:
         with progress(quiet, "rows") as tick:
             count = import_file(store, Path(path), fmt, progress=tick)

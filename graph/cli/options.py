@@ -18,6 +18,7 @@ import click
 
 from groupkg.graph.cli.errors import UserError
 from groupkg.graph.dates import parse_date
+from groupkg.graph.errors import InputError
 from groupkg.graph.formats.inputs import add_files
 from groupkg.graph.store import OxigraphStore, Store, UnionStore, open_store
 
@@ -47,8 +48,17 @@ class Settings:
         self.given: set[str] = set()
         self.writable = False  # open an oxigraph: store for writing (serve --allow-update)
 
+    def store_named(self, writable: bool) -> Store:
+        """The store --store names, without the --data files."""
+        try:
+            return open_store(self.store, default_data=self.default_data, writable=writable)
+        except InputError as exc:
+            if exc.field == "store":  # the library's message does not know the option
+                raise InputError(f"--store: {exc}", field="store") from None
+            raise
+
     def open(self) -> Store:
-        store = open_store(self.store, default_data=self.default_data, writable=self.writable)
+        store = self.store_named(self.writable)
         if self.data:
             if isinstance(store, OxigraphStore) and store.description == "memory":
                 add_files(store, [Path(p) for p in self.data])

@@ -172,11 +172,12 @@ def effective(owner: str, target: str, at: str | None) -> None:
     )
 
     def table(a: dict[str, Any]) -> None:
-        value = (
-            f"{a['percent']}%"
-            if a["percent"] is not None
-            else f"{a['percent_min']}% to {a['percent_max']}%"
-        )
+        if a["reason"] is not None:
+            value = f"no stake ({a['reason']})"
+        elif a["percent"] is not None:
+            value = f"{a['percent']}%"
+        else:
+            value = f"{a['percent_min']}% to {a['percent_max']}%"
         say(f"{a['owner']['name']} in {a['target']['name']} on {a['at']}: {value}")
 
     emit(answer, table, empty=not answer["percent_max"])

@@ -78,14 +78,44 @@ __all__ = [
 
 
 class UnknownName(InputError):
-    """No entity has that name."""
+    """No entity has that name.
+
+    Attributes
+    ----------
+    name : str
+        The name asked.
+    candidates : list of str
+        The names of entities closest to it, the ones the message suggests (perhaps none).
+
+    Examples
+    --------
+    >>> error = unknown("Acme Corp", ["Acme Inc."])
+    >>> error.name, error.candidates
+    ('Acme Corp', ['Acme Inc.'])
+    >>> str(error)
+    "no entity is called 'Acme Corp'; closest: Acme Inc."
+    """
+
+    def __init__(self, message: str, name: str = "", candidates: Iterable[str] = ()):
+        super().__init__(message)
+        self.name = name
+        self.candidates = list(candidates)
 
 
 class AmbiguousName(InputError):
-    """More than one entity has that name; ``candidates`` holds their ids, sorted."""
+    """More than one entity has that name.
 
-    def __init__(self, message: str, candidates: Iterable[str] = ()):
+    Attributes
+    ----------
+    name : str
+        The name asked.
+    candidates : list of str
+        The ids of every entity so called, sorted.
+    """
+
+    def __init__(self, message: str, candidates: Iterable[str] = (), name: str = ""):
         super().__init__(message)
+        self.name = name
         self.candidates = sorted(candidates)
 
 
@@ -190,24 +220,37 @@ def hints(name: str, found: Iterable[str]) -> list[str]:
 def ambiguous(name: str, candidates: list[Candidate], hint: str = "") -> AmbiguousName:
     listed = "; ".join(f"{c.label} ({c.id})" for c in sorted(candidates, key=lambda c: c.id))
     return AmbiguousName(
-        f"{name!r} names more than one entity: {listed}{hint}", (c.id for c in candidates)
+        f"{name!r} names more than one entity: {listed}{hint}",
+        (c.id for c in candidates),
+        name,
     )
 
 
 def unknown(name: str, closest: list[str]) -> UnknownName:
     hint = f"; closest: {', '.join(closest)}" if closest else ""
-    return UnknownName(f"no entity is called {name!r}{hint}")
+    return UnknownName(f"no entity is called {name!r}{hint}", name, closest)
 
 
 def check_name(name: str) -> None:
-    """Refuse a name no entity can have, before any look-up."""
+    """Refuse a name no entity can have, before any look-up.
+
+    Raises
+    ------
+    InputError
+        For a name that is not text (None, a number).
+    UnknownName
+        For text too long to be a name, or that is not valid UTF-8.
+    """
+    if not isinstance(name, str):
+        raise InputError(f"a name is text; got {name!r} ({type(name).__name__})")
     if len(name) > MAX_NAME_LENGTH:
         raise UnknownName(
             f"no entity is called {name[:40]!r}... ({len(name):,} characters; "
-            f"a name has at most {MAX_NAME_LENGTH:,})"
+            f"a name has at most {MAX_NAME_LENGTH:,})",
+            name,
         )
     if not _encodable(name):
-        raise UnknownName(f"no entity is called {name!r}: it is not valid UTF-8 text")
+        raise UnknownName(f"no entity is called {name!r}: it is not valid UTF-8 text", name)
 
 
 def _encodable(text: str) -> bool:

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from groupkg.graph.dates import Day, as_day
 from groupkg.graph.formats.registry import by_name
 from groupkg.graph.store import Store
 
 __all__ = ["export"]
 
 
-def export(store: Store, fmt: str, day: _dt.date | None = None) -> bytes:
-    """The store's data in ``fmt``; GraphML is the ownership graph on ``day``.
+def export(store: Store, fmt: str, day: Day | None = None) -> bytes:
+    """The store's data in ``fmt``; GraphML is the ownership graph on ``day`` (by
+    default today; a day as :func:`~groupkg.graph.dates.as_day` takes it).
 
     In GraphML an unknown percent or share count is written as -1, since GraphML
     attributes have one type each.
     """
     found = by_name(fmt, writing=True)
     assert found.writer is not None  # by_name(writing=True) gives writable formats only
-    return found.writer(store, day or _dt.date.today())
+    return found.writer(store, _dt.date.today() if day is None else as_day(day))

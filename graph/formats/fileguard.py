@@ -79,9 +79,11 @@ def check_rdf(path: Path, fmt: ox.RdfFormat) -> None:
         else:
             _check_triple_terms(path, fmt)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{path}: no such file", file=str(path)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        raise InputError(
+            f"{path}: cannot read it ({exc.strerror or exc})", file=str(path)
+        ) from None
 
 
 class _Depth(xml.sax.handler.ContentHandler):
@@ -202,4 +204,4 @@ def parse_failure(path: Path | str, exc: MemoryError) -> InputError:
     reason = str(exc) or "out of memory"
     if "buffer maximal size" in reason:
         reason = "a single term (literal or IRI) is longer than the parser's 16 MiB limit"
-    return InputError(f"{path}: cannot read it: {reason}")
+    return InputError(f"{path}: cannot read it: {reason}", file=str(path))

@@ -152,7 +152,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
         with its line or JSON pointer); the store is then exactly as it was.
     """
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: no such file", file=str(path))
     found = by_name(fmt) if fmt else guess_format(path)
     assert found.reader is not None  # by_name and guess_format give readable formats only
     if found.name == "nt" and isinstance(store, OxigraphStore) and store.path is not None:

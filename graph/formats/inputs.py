@@ -48,7 +48,7 @@ def convert_rdf(path: Path, fmt: ox.RdfFormat, out: Path) -> int:
     except MemoryError as exc:
         raise parse_failure(path, exc) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+        raise InputError(f"{path}: cannot read it ({exc.strerror})", file=str(path)) from None
 
 
 def rdf_error(path: Path, exc: SyntaxError | ValueError) -> InputError:
@@ -57,7 +57,7 @@ def rdf_error(path: Path, exc: SyntaxError | ValueError) -> InputError:
         where = f"line {exc.lineno}" if exc.lineno else "syntax"
         reason = str(exc.msg if hasattr(exc, "msg") else exc)
         return InputError(f"{path}, {where}: {reason}")
-    return InputError(f"{path}: {exc}")
+    return InputError(f"{path}: {exc}", file=str(path))
 
 
 def resolver(store: Store) -> Callable[[str], URIRef | None]:
@@ -70,7 +70,7 @@ def resolver(store: Store) -> Callable[[str], URIRef | None]:
         try:
             found = find_in_store(store, name)
         except AmbiguousName as exc:  # never a new entity beside the ones it may mean
-            raise AmbiguousName(f"{exc}; write the IRI of one", exc.candidates) from None
+            raise AmbiguousName(f"{exc}; write the IRI of one", exc.candidates, exc.name) from None
         except UnknownName:  # too long, or not UTF-8: no entity has it yet
             return None
         return URIRef(found) if found is not None else None
@@ -89,11 +89,13 @@ def add_files(store: Store, paths: list[Path], fmt: str | None = None) -> int:
     batches = []
     for path in paths:
         if not path.is_file():
-            raise InputError(f"{path}: no such file")
+            raise InputError(f"{path}: no such file", file=str(path))
         found = by_name(fmt) if fmt else format_of(path)
         if found is None or found.reader is None:
             *most, last = readable_suffixes()
-            raise InputError(f"{path}: unknown file type (use {', '.join(most)} or {last})")
+            raise InputError(
+                f"{path}: unknown file type (use {', '.join(most)} or {last})", file=str(path)
+            )
         handle, name = tempfile.mkstemp(suffix=".nt")
         os.close(handle)
         staged = Path(name)

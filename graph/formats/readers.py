@@ -40,7 +40,7 @@ def _written(path: Path, triples: Iterable[Any], out: Path) -> int:
     try:
         return write_ntriples(triples, out)
     except ValueError as exc:
-        raise InputError(f"{path}: {exc}") from None
+        raise InputError(f"{path}: {exc}", file=str(path)) from None
 
 
 def rdf_reader(syntax: ox.RdfFormat) -> Reader:

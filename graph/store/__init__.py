@@ -164,7 +164,8 @@ def open_store(spec: str = "memory", default_data: bool = True, writable: bool =
     Raises
     ------
     InputError
-        For an unknown kind of store or one that cannot be opened.
+        For an unknown kind of store or one that cannot be opened; its ``field`` is
+        ``"store"`` when ``spec`` itself is wrong.
     """
     if spec == "memory":
         store = OxigraphStore()
@@ -191,9 +192,11 @@ def open_store(spec: str = "memory", default_data: bool = True, writable: bool =
             update = query_url[: -len("query")] + "update"
         for url in filter(None, (query_url, update)):
             if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-                raise InputError(f"--store: {url!r} is not an http:// or https:// URL")
+                raise InputError(f"{url!r} is not an http:// or https:// URL", field="store")
         return SparqlStore(query_url, update or None)
-    raise InputError(f"--store: {spec!r} is not a store (use memory, oxigraph:PATH or sparql:URL)")
+    raise InputError(
+        f"{spec!r} is not a store (use memory, oxigraph:PATH or sparql:URL)", field="store"
+    )
 
 
 def initialise(store: Store, default_data: bool = True) -> int:

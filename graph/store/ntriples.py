@@ -148,7 +148,7 @@ def ntriples_blocks(path: Path) -> Iterator[tuple[bytes, int, int]]:
                 yield block, line, done
                 line += block.count(b"\n")
     except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+        raise InputError(f"{path}: cannot read it ({exc.strerror})", file=str(path)) from None
     if rest:
         yield rest + b"\n", line, done
 

@@ -130,7 +130,9 @@ def stage_and_commit(store: ox.Store, path: Path, total: int, progress: Progress
     except (OSError, RuntimeError) as exc:  # a full disk, say: the store stays as it was
         with contextlib.suppress(OSError, RuntimeError):
             store.remove_graph(graph)
-        raise InputError(f"{path}: the import failed, nothing of it was added ({exc})") from None
+        raise InputError(
+            f"{path}: the import failed, nothing of it was added ({exc})", file=str(path)
+        ) from None
     return statements
 
 

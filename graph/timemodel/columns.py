@@ -28,11 +28,9 @@ what an entity holds. :func:`index_rows` makes those.
 
 from __future__ import annotations
 
-import datetime as _dt
-
 import numpy as np
 
-from groupkg.graph.errors import InputError
+from groupkg.graph.dates import Day, as_day
 
 __all__ = [
     "OPEN_START",
@@ -61,17 +59,17 @@ _ENTITY_COLUMNS = ("ids", "born", "ended", "kinds")
 REQUIRED = (*_ENTITY_COLUMNS, *ROW_COLUMNS, "owned_offsets", "owner_order", "owner_offsets")
 
 
-def day_number(day: _dt.date | int) -> int:
-    """The int32 day number of ``day`` (its proleptic ordinal); an int passes through.
+def day_number(day: Day | int) -> int:
+    """The int32 day number of ``day`` (its proleptic ordinal); an int passes through,
+    any other day is read by :func:`~groupkg.graph.dates.as_day`.
 
-    >>> day_number(_dt.date(2014, 1, 1))
-    735234
+    >>> import datetime
+    >>> day_number(datetime.date(2014, 1, 1)), day_number("2014-01-01")
+    (735234, 735234)
     """
-    if isinstance(day, _dt.date):
-        return day.toordinal()
     if isinstance(day, int | np.integer) and not isinstance(day, bool):
         return int(day)
-    raise InputError(f"a day must be a date, got {day!r}")
+    return as_day(day).toordinal()
 
 
 def records_of(arrays: dict[str, np.ndarray]) -> np.ndarray:

@@ -9,12 +9,12 @@ by reported ones, and the effective stakes of the top parents
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from groupkg.graph.dates import Day
 from groupkg.graph.timemodel.columns import KNOWN, UNNAMED, day_number
 from groupkg.graph.timemodel.edges import slices, subgraph
 from groupkg.graph.timemodel.indexed import IndexedRows
@@ -40,7 +40,7 @@ class StakeMatrices(NamedTuple):
 class DayGraphs(IndexedRows):
     """The whole register on one day: see the module."""
 
-    def graph_at(self, day: _dt.date | int) -> StakeMatrices:
+    def graph_at(self, day: Day | int) -> StakeMatrices:
         """The ownership graph of ``day`` as two sparse matrices, see :class:`StakeMatrices`."""
         import scipy.sparse as sp
 
@@ -52,7 +52,7 @@ class DayGraphs(IndexedRows):
 
     def networkx_at(
         self,
-        day: _dt.date | int,
+        day: Day | int,
         unnamed: bool = True,
         members: np.ndarray | None = None,
         measure: str = "control",
@@ -72,7 +72,7 @@ class DayGraphs(IndexedRows):
             members[edges.dst[usable]] = True
         return subgraph(edges, members, usable)
 
-    def ultimate_parents_at(self, day: _dt.date | int, threshold: float = 50) -> np.ndarray:
+    def ultimate_parents_at(self, day: Day | int, threshold: float = 50) -> np.ndarray:
         """The ultimate parent of every entity on ``day``, as positions; -1 where absent.
 
         The definition is that of :func:`groupkg.graph.analytics.parents.ultimate_parents` on
@@ -85,7 +85,7 @@ class DayGraphs(IndexedRows):
         found[~self._present(d, edges)] = -1
         return found
 
-    def group_on(self, entity_ids: Iterable[str], day: _dt.date | int) -> list[str]:
+    def group_on(self, entity_ids: Iterable[str], day: Day | int) -> list[str]:
         """Every entity linked to ``entity_ids`` on ``day`` by stakes, consolidations or
         reported ultimate parents, in either direction: the group a question needs."""
         d = day_number(day)
@@ -112,7 +112,7 @@ class DayGraphs(IndexedRows):
         return [self.entity(i) for i in np.flatnonzero(seen).tolist()]
 
     def completed_parents_at(
-        self, day: _dt.date | int, threshold: float = 50
+        self, day: Day | int, threshold: float = 50
     ) -> tuple[np.ndarray, np.ndarray]:
         """Ultimate parents as :meth:`groupkg.graph.group.Group.paths` answers them: the
         computed ones (:meth:`ultimate_parents_at`), completed by a reported ultimate
@@ -129,7 +129,7 @@ class DayGraphs(IndexedRows):
 
     def effective_from_top_parents(
         self,
-        day: _dt.date | int,
+        day: Day | int,
         threshold: float = 50,
         progress: Callable[[int], None] | None = None,
     ) -> TopStakes:

@@ -13,6 +13,7 @@ import datetime as _dt
 
 import numpy as np
 
+from groupkg.graph.dates import Day
 from groupkg.graph.timemodel.columns import (
     KNOWN,
     OPEN_END,
@@ -131,7 +132,7 @@ class IndexedRows:
         return (None if born == OPEN_START else _dt.date.fromordinal(born),
                 None if ended == OPEN_END else _dt.date.fromordinal(ended))  # fmt: skip
 
-    def edges_at(self, day: _dt.date | int, measure: str = "control") -> Edges:
+    def edges_at(self, day: Day | int, measure: str = "control") -> Edges:
         """The stakes of ``day``, one per owner and owned, as
         :func:`groupkg.graph.timemodel.stakes.pair_stakes` picks them for ``measure``
         (``"control"`` or ``"ownership"``)."""

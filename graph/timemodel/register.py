@@ -24,7 +24,6 @@ the store's write mark, and reopened as memory maps.
 from __future__ import annotations
 
 import copy
-import datetime as _dt
 import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from groupkg.graph.dates import Day, as_day
 from groupkg.graph.store import Store
 from groupkg.graph.timemodel import cache as _cache
 from groupkg.graph.timemodel.columns import KNOWN, UNNAMED, day_number
@@ -89,11 +89,11 @@ class Register(DayGraphs):
     ...               Holding("h2", "A", "B", percent=51.0, as_of=day("2010-06-30"))],
     ... )
     >>> register = Register.from_dataset(facts)
-    >>> register.owners_at("B", _dt.date(2011, 1, 1))
+    >>> register.owners_at("B", "2011-01-01")
     [DirectStake(entity='A', low=0.51, high=0.51, interest='shareholding')]
-    >>> register.owners_at("B", _dt.date(2010, 6, 29))  # not carried back
+    >>> register.owners_at("B", "2010-06-29")  # not carried back
     []
-    >>> [register.ids[i] for i in register.ultimate_parents_at(_dt.date(2011, 1, 1))]
+    >>> [register.ids[i] for i in register.ultimate_parents_at("2011-01-01")]
     ['P', 'P', 'P']
     """
 
@@ -262,7 +262,7 @@ class Register(DayGraphs):
             answer.sort(key=lambda s: (-s.low, s.entity, s.interest))
         return answer
 
-    def owners_at(self, entity_id: str, day: _dt.date | int) -> list[DirectStake]:
+    def owners_at(self, entity_id: str, day: Day | int) -> list[DirectStake]:
         """The direct owners of ``entity_id`` on ``day``, largest stake first, one for
         each owner and interest kind (kinds are never added together).
 
@@ -273,14 +273,14 @@ class Register(DayGraphs):
             return []
         return self._answer(day_stakes(self._held_in(i), day_number(day)), 0)
 
-    def holdings_at(self, entity_id: str, day: _dt.date | int) -> list[DirectStake]:
+    def holdings_at(self, entity_id: str, day: Day | int) -> list[DirectStake]:
         """What ``entity_id`` directly holds on ``day``, largest stake first."""
         i = self.position(entity_id)
         if i < 0:
             return []
         return self._answer(day_stakes(self._holdings_of(i), day_number(day)), 1)
 
-    def ancestry_at(self, entity_id: str, day: _dt.date | int) -> nx.DiGraph:
+    def ancestry_at(self, entity_id: str, day: Day | int) -> nx.DiGraph:
         """The control graph of ``day`` restricted to ``entity_id`` and everyone above it.
 
         Nodes are positions; edges carry what :mod:`groupkg.graph.analytics.control` reads. Holders
@@ -298,7 +298,7 @@ class Register(DayGraphs):
         return subgraph(edges, members, c)
 
     def paths_at(
-        self, entity_id: str, day: _dt.date | int, threshold: float = 50
+        self, entity_id: str, day: Day | int, threshold: float = 50
     ) -> tuple[str, list[list[str]]]:
         """The ultimate parent of ``entity_id`` on ``day`` and the consolidation paths to it.
 
@@ -321,7 +321,7 @@ class Register(DayGraphs):
         return self.entity(top), [[self.entity(p) for p in path] for path in found]
 
     def snapshot(
-        self, day: _dt.date, members: Iterable[str] | None = None, around: bool = False
+        self, day: Day, members: Iterable[str] | None = None, around: bool = False
     ) -> Snapshot:
         """The state on ``day`` as the time model gives it, from the rows: each owner's
         stake of each kind in each entity (the rows of one pair and kind that
@@ -334,6 +334,8 @@ class Register(DayGraphs):
         holdings, not for their group). Needs a register built with provenance.
         """
         from groupkg.graph.timemodel.stakes import Snapshot, combine, status_at
+
+        day = as_day(day)
 
         if self.stakes is None:
             raise ValueError("this register was built without provenance")

@@ -25,7 +25,7 @@ import math
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from groupkg.graph.dates import PartialDate
+from groupkg.graph.dates import Day, PartialDate, as_day
 from groupkg.graph.model import Dataset, Event, Holding, Relation
 from groupkg.graph.timemodel.stakes import (
     Snapshot,
@@ -136,9 +136,10 @@ class Timeline:
     def lifetime(self, entity_id: str) -> tuple[_dt.date | None, _dt.date | None]:
         return self.lifetimes.get(entity_id, (None, None))
 
-    def status(self, entity_id: str, day: _dt.date) -> str:
+    def status(self, entity_id: str, day: Day) -> str:
+        """``"not yet incorporated"``, ``"active"`` or ``"dissolved"`` on ``day``."""
         start, end = self.lifetime(entity_id)
-        return status_at(start, end, day)
+        return status_at(start, end, as_day(day))
 
     # -- spans -----------------------------------------------------------------------
 
@@ -273,12 +274,13 @@ class Timeline:
                 points.append((day, count))
         return IssuedShares(points)
 
-    def issued_shares(self, entity_id: str, day: _dt.date) -> int | None:
+    def issued_shares(self, entity_id: str, day: Day) -> int | None:
         """Issued shares of an entity on ``day``: the last observation moved forward.
 
         None when no observation lies at or before ``day`` (the count is not carried
         back).
         """
+        day = as_day(day)
         known = [(d, v) for d, v in self._issued.get(entity_id, []) if d <= day]
         if not known:
             return None
@@ -292,10 +294,10 @@ class Timeline:
 
     # -- the state on a day ------------------------------------------------------------
 
-    def snapshot(self, day: _dt.date) -> Snapshot:
+    def snapshot(self, day: Day) -> Snapshot:
         """The state of the whole dataset on ``day``, read from its columns
         (:meth:`groupkg.graph.timemodel.register.Register.snapshot`)."""
-        return self.register().snapshot(day)
+        return self.register().snapshot(as_day(day))
 
     def register(self) -> Register:
         """The columns of this time model, with provenance (built once)."""

@@ -104,14 +104,13 @@ def validate_files(
 def validate_store(store: Store, threshold: float = 50.0) -> ValidationReport:
     """Validate the data a store holds (not its ontology), as :func:`validate_files` does.
 
-    This is what ``groupkg validate`` checks: exactly the data every other command
-    reads with the same ``--store``, ``--data`` and ``--no-default-data`` options.
+    It checks exactly the data every answer read from the same store sees (what the
+    command line's ``validate`` checks of the store it is given).
 
     Parameters
     ----------
     store : Store
-        A memory, ``oxigraph:`` or ``sparql:`` store, or a union of one with ``--data``
-        files.
+        A memory, ``oxigraph:`` or ``sparql:`` store, or a union of one with data files.
     threshold : float
         The control threshold in percent, for the control-cycle check.
 

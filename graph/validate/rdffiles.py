@@ -82,11 +82,13 @@ def read_triples(path: Path) -> list[ox.Triple]:
     except SyntaxError as exc:
         raise InputError(_syntax_error_message(path, exc)) from None
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{path}: no such file", file=str(path)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise InputError(
+            f"{path}: cannot be read ({exc.strerror or exc})", file=str(path)
+        ) from None
     except ValueError as exc:
-        raise InputError(f"{path}: {exc}") from None
+        raise InputError(f"{path}: {exc}", file=str(path)) from None
     # Parsers keep the labels a file gives its blank nodes (_:b0); two files may both
     # use _:b0 for different things.
     fresh: dict[str, ox.BlankNode] = {}
@@ -95,7 +97,7 @@ def read_triples(path: Path) -> list[ox.Triple]:
         if isinstance(term, ox.BlankNode):
             return fresh.setdefault(term.value, ox.BlankNode())
         if isinstance(term, ox.Triple):
-            raise InputError(f"{path}: RDF-star quoted triples are not supported")
+            raise InputError(f"{path}: RDF-star quoted triples are not supported", file=str(path))
         return term
 
     return [ox.Triple(rename(q.subject), q.predicate, rename(q.object)) for q in quads]

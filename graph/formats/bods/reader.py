@@ -75,5 +75,7 @@ def read_bods(
     except (ValueError, RecursionError) as exc:  # a 5,000-digit number, arrays nested too deep
         raise BadInput([ImportProblem(name, 1, "(json)", f"cannot be read: {exc}")]) from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
+        raise InputError(
+            f"{name}: cannot read it ({exc.strerror or exc})", file=str(name)
+        ) from None
     return bods_to_graph(statements, file=name, base=base, schema_dir=schema_dir)

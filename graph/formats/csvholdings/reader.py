@@ -282,7 +282,9 @@ def read_csv(
     try:
         stream = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        raise InputError(
+            f"{path}: cannot read it ({exc.strerror or exc})", file=str(path)
+        ) from None
     with stream:
         try:
             return reader.read(stream)

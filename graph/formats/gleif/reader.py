@@ -129,7 +129,9 @@ def iter_gleif_triples(
         problem = ImportProblem(name, 1, "(zip)", f"not a readable zip archive: {exc}")
         raise BadInput([problem]) from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
+        raise InputError(
+            f"{name}: cannot read it ({exc.strerror or exc})", file=str(name)
+        ) from None
     if batch:
         yield batch
     if progress is not None:
