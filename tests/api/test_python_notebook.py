@@ -16,7 +16,7 @@ import pytest
 from defusedxml import ElementTree
 
 import groupkg.viz
-from groupkg.graph import Group, add_files, open_store
+from groupkg.graph import Group, InputError, add_files, open_store
 from groupkg.viz import (
     LegendItem,
     TimelineViews,
@@ -92,6 +92,21 @@ def test_a_long_title_is_cut_so_the_repr_stays_short():
     days.title = "y" * 5000
     assert len(repr(days)) < 200
     assert repr(TimelineViews()) == "<TimelineViews 'Timeline': no states>"
+
+
+def test_a_view_comes_from_a_group_in_one_call_with_days_as_analysts_hold_them(iij):
+    by_date = view_at(iij, dt.date(2014, 1, 1), root="IIJ")
+    numpy = pytest.importorskip("numpy")
+    for day in ("2014-01-01", dt.datetime(2014, 1, 1, 9, 30), numpy.datetime64("2014-01-01")):
+        assert view_at(iij, day, root="IIJ") == by_date
+    assert view_diff(iij, "2013-12-31", "2014-01-01", root="IIJ") == view_diff(
+        iij, dt.date(2013, 12, 31), dt.date(2014, 1, 1), root="IIJ"
+    )
+    for bad in (None, "2014-13-01", 2014):
+        with pytest.raises(InputError, match="day"):
+            view_at(iij, bad)
+    with pytest.raises(InputError, match="before"):
+        view_diff(iij, "yesterday", "2014-01-01")
 
 
 # -- the MIME bundle -------------------------------------------------------------------------
