@@ -20,7 +20,7 @@ picture) or share with the other outputs of its notebook, and then a picture wou
 draw only if the output holding the library was rendered before it, trusted, and
 kept when cells are cleared or reordered. A static picture needs none of that: it
 survives a reload, an untrusted notebook, a ``nbconvert`` export and a diff in
-version control, and costs the size of its SVG about twice and a half (35 KB for the
+version control, and costs the size of its SVG about twice and a half (30 KB for the
 11 entities of the IIJ group on 2014-01-01). The picture has the page's layout,
 colours, labels and legend; what it lacks is zooming and the tooltips (a browser
 shows them when the SVG is opened by itself). The interactive page is still a call

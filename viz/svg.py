@@ -47,6 +47,17 @@ def _number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+# Shared by every label, so each is written once; a reader that ignores the style
+# still draws every label, only plainer.
+_STYLE = (
+    f".gk-node text{{font-size:{_number(FONT)}px;fill:#1a1a1a;dominant-baseline:central}}"
+    f".gk-edge text{{font-size:{_number(FONT * 0.8)}px;fill:#333333;stroke:#ffffff;"
+    "stroke-width:3px;paint-order:stroke;dominant-baseline:central}"
+    ".gk-legend text{font-size:11px;fill:#333333;text-anchor:start;dominant-baseline:central}"
+    ".gk-heading{fill:#222222;text-anchor:start}"
+)
+
+
 @dataclass(frozen=True)
 class _Box:
     """Where a node is drawn: its centre, half its width and half its height."""
@@ -98,14 +109,15 @@ def _dashes(value: Any) -> str:
 
 
 def _label(x: float, y: float, lines: Sequence[str], size: float, attrs: str = "") -> str:
-    """Lines of text centred on x, the block centred on y."""
+    """Lines of text centred on x, the block centred on y; ``size`` sets the line spacing
+    (the font size itself comes from :data:`_STYLE` unless ``attrs`` sets it)."""
     step = size * 1.25
     top = y - step * (len(lines) - 1) / 2
     spans = "".join(
         f'<tspan x="{_number(x)}" y="{_number(top + i * step)}">{_text(line)}</tspan>'
         for i, line in enumerate(lines)
     )
-    return f'<text font-size="{_number(size)}" dominant-baseline="central"{attrs}>{spans}</text>'
+    return f"<text{attrs}>{spans}</text>"
 
 
 def _node(node: ViewNode, box: _Box, fade: bool) -> str:
@@ -126,7 +138,10 @@ def _node(node: ViewNode, box: _Box, fade: bool) -> str:
             f'rx="4" {paint}/>'
         )
     size = FONT * (1.15 if node.ultimate_parent else 1.0)
-    text = _label(box.x, box.y, box.lines, size, f' fill="{style.get("font", "#1a1a1a")}"')
+    # inline, so that it wins over the shared style's defaults
+    own = [f"font-size:{_number(size)}px"] if node.ultimate_parent else []
+    own += [f"fill:{style['font']}"] if "font" in style else []
+    text = _label(box.x, box.y, box.lines, size, f' style="{";".join(own)}"' if own else "")
     opacity = f' opacity="{style["opacity"]}"' if "opacity" in style else ""
     return f'<g class="gk-node"{opacity}><title>{_text(node.title)}</title>{shape}{text}</g>'
 
@@ -146,8 +161,7 @@ def _edge(edge: ViewEdge, boxes: dict[str, _Box], fade: bool, crossed: bool) -> 
         f'stroke="{color}" stroke-width="{_number(style["width"])}"'
         f'{_dashes(style.get("dashes"))} marker-end="url(#gk-arrow-{color[1:]})"/>'
     )
-    halo = ' fill="#333333" stroke="#ffffff" stroke-width="3" paint-order="stroke"'
-    text = _label((x1 + x2) / 2, (y1 + y2) / 2, edge.label.split("\n"), FONT * 0.8, halo)
+    text = _label((x1 + x2) / 2, (y1 + y2) / 2, edge.label.split("\n"), FONT * 0.8)
     return f'<g class="gk-edge"><title>{_text(edge.title)}</title>{line}{text}</g>'
 
 
@@ -183,12 +197,9 @@ def _legend(items: Sequence[LegendItem], width: float, top: float) -> tuple[str,
                 f"{_dashes(style.get('dashes'))}/>"
             )
         parts.append(swatch)
-        parts.append(
-            f'<text x="{_number(x + 30)}" y="{_number(y)}" font-size="11" text-anchor="start" '
-            f'dominant-baseline="central" fill="#333333">{_text(item.text)}</text>'
-        )
+        parts.append(f'<text x="{_number(x + 30)}" y="{_number(y)}">{_text(item.text)}</text>')
         x += room
-    return "".join(parts), y
+    return '<g class="gk-legend">' + "".join(parts) + "</g>", y
 
 
 def _chart(view: View, top: float) -> tuple[str, float, float, float]:
@@ -211,8 +222,8 @@ def _chart(view: View, top: float) -> tuple[str, float, float, float]:
 
 def _heading(text: str, y: float, size: float, weight: str = "normal") -> str:
     return (
-        f'<text x="{_number(PAD)}" y="{_number(y)}" font-size="{size}" font-weight="{weight}" '
-        f'text-anchor="start" fill="#222222">{_text(text)}</text>'
+        f'<text class="gk-heading" x="{_number(PAD)}" y="{_number(y)}" font-size="{size}" '
+        f'font-weight="{weight}">{_text(text)}</text>'
     )
 
 
@@ -256,6 +267,6 @@ def to_svg(item: View | Sequence[tuple[Any, View]]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_number(width)}" '
         f'height="{_number(height)}" viewBox="0 0 {_number(width)} {_number(height)}" '
         f'font-family="system-ui, sans-serif" text-anchor="middle">'
-        f"<title>{_text(title)}</title><defs>{_markers(colors)}</defs>"
+        f"<title>{_text(title)}</title><style>{_STYLE}</style><defs>{_markers(colors)}</defs>"
         f'<rect width="100%" height="100%" fill="#ffffff"/>' + "".join(body) + "</svg>"
     )

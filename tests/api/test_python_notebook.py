@@ -161,6 +161,9 @@ def test_the_picture_draws_every_entity_and_holding_where_the_layout_put_them(me
         assert x - x0 == pytest.approx(node.x - first.x, abs=0.1)
         assert y - y0 == pytest.approx(node.y - first.y, abs=0.1)
     assert "holding added" in texts(root) and "2 added, 2 removed" in texts(root)
+    # a listed company's name is white on its dark box, whatever the shared style says
+    (listed,) = [g for g in groups["gk-node"] if g.find(f"{SVG}title").text.startswith("Hold Co")]
+    assert "fill:#ffffff" in listed.find(f"{SVG}text").get("style")
 
 
 def test_every_string_from_data_is_escaped_in_the_picture():
@@ -179,8 +182,8 @@ def test_every_string_from_data_is_escaped_in_the_picture():
     assert "<script" not in bundle["text/html"] and bundle["text/html"].count("<") == 1
 
 
-SAFE_TAGS = {"svg", "title", "defs", "marker", "path", "rect", "ellipse", "line", "g", "text",
-             "tspan"}  # fmt: skip
+SAFE_TAGS = {"svg", "title", "style", "defs", "marker", "path", "rect", "ellipse", "line", "g",
+             "text", "tspan"}  # fmt: skip
 
 
 def test_a_hostile_name_in_real_data_stays_text(merger):
