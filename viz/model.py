@@ -70,7 +70,11 @@ class LegendItem:
 
 @dataclass
 class View:
-    """A picture of a group: at a date, before/after, or one state of a timeline."""
+    """A picture of a group: at a date, before/after, or one state of a timeline.
+
+    In Jupyter a view shows itself as a static picture (:mod:`groupkg.viz.notebook`
+    says why); ``repr()`` is one line saying what it shows.
+    """
 
     title: str
     nodes: list[ViewNode]
