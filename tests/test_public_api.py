@@ -63,7 +63,9 @@ EXPORTED = {
     "effective_ownership_from": "analytics.effective",
     "export": "formats.exporter",
     "format_of": "formats.registry",
+    "frame": "frames",
     "import_file": "formats.importer",
+    "load": "loading",
     "load_dataset": "facts.loader",
     "open_store": "store",
     "parse_date": "dates",
@@ -103,7 +105,7 @@ def test_importing_the_package_loads_no_analytics_stack():
     # networkx, rdflib or the web server until a name that needs them is asked for.
     code = (
         "import sys, groupkg.graph\n"
-        "heavy = [m for m in ('scipy', 'networkx', 'rdflib', 'starlette', 'pyvis')"
+        "heavy = [m for m in ('scipy', 'networkx', 'rdflib', 'starlette', 'pyvis', 'pandas')"
         " if m in sys.modules]\n"
         "print(','.join(heavy))"
     )

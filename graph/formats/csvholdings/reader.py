@@ -9,7 +9,7 @@ import difflib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TextIO
 
@@ -18,6 +18,13 @@ from rdflib.term import Node
 
 from groupkg.graph.dates import PartialDate, parse_partial_date
 from groupkg.graph.errors import BadInput, GroupkgError, ImportProblem, InputError
+from groupkg.graph.factrules import (
+    MAX_SHARE_DIGITS,
+    end_problem,
+    percent_problem,
+    range_problem,
+    shares_problem,
+)
 from groupkg.graph.formats.csvholdings.cells import unquote_formula
 from groupkg.graph.formats.csvholdings.columns import (
     CONSOLIDATION_TYPES,
@@ -30,12 +37,9 @@ from groupkg.graph.formats.csvholdings.columns import (
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
-__all__ = ["MAX_SHARE_DIGITS", "read_csv"]
+__all__ = ["MAX_SHARE_DIGITS", "read_csv", "read_records"]
 
-#: The most digits a share count may have (the largest issued anywhere has 13).
-MAX_SHARE_DIGITS = 30
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_INTEGER = re.compile(r"^\d+$")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
 
 
@@ -83,10 +87,10 @@ class _CsvReader:
         self.sources: dict[str, URIRef] = {}
         self.file_source: URIRef | None = None
 
-    def problem(self, line: int, field: str, reason: str) -> None:
+    def problem(self, line: int | str, field: str, reason: str) -> None:
         self.problems.append(ImportProblem(self.name, line, field, reason))
 
-    def header(self, line: int, row: list[str]) -> list[str] | None:
+    def header(self, line: int | str, row: list[str]) -> list[str] | None:
         columns = [c.strip().lstrip("\ufeff") for c in row]
         known = CSV_COLUMNS + CSV_EXTRA_COLUMNS
         ok = True
@@ -105,7 +109,7 @@ class _CsvReader:
                 ok = False
         return columns if ok else None
 
-    def entity(self, line: int, field: str, name: str, source: URIRef) -> URIRef | None:
+    def entity(self, line: int | str, field: str, name: str, source: URIRef) -> URIRef | None:
         key = fold(name)
         if key not in self.entities:
             found = None
@@ -161,7 +165,7 @@ class _CsvReader:
             self.sources[value] = iri
         return self.sources[value]
 
-    def decimal(self, line: int, field: str, text: str) -> Decimal | None:
+    def decimal(self, line: int | str, field: str, text: str) -> Decimal | None:
         if not text:
             return None
         try:
@@ -169,12 +173,13 @@ class _CsvReader:
         except InvalidOperation:
             self.problem(line, field, f"{text!r} is not a decimal number")
             return None
-        if not value.is_finite() or not 0 <= value <= 100:
-            self.problem(line, field, f"{text} is not a percentage between 0 and 100")
+        reason = percent_problem(value, text)
+        if reason is not None:
+            self.problem(line, field, reason)
             return None
         return value
 
-    def date(self, line: int, field: str, text: str) -> PartialDate | None:
+    def date(self, line: int | str, field: str, text: str) -> PartialDate | None:
         if not text:
             return None
         if not _DATE.match(text):
@@ -186,7 +191,7 @@ class _CsvReader:
             self.problem(line, field, f"{text} is not a real date")
             return None
 
-    def flag(self, line: int, field: str, text: str) -> bool | None:
+    def flag(self, line: int | str, field: str, text: str) -> bool | None:
         if text.lower() in _TRUE:
             return True
         if text.lower() in _FALSE:
@@ -194,7 +199,7 @@ class _CsvReader:
         self.problem(line, field, f"{text!r} is not true or false")
         return None
 
-    def row(self, line: int, values: dict[str, str]) -> None:
+    def row(self, line: int | str, values: dict[str, str]) -> None:
         before = len(self.problems)
         get = values.get
         owner_name, owned_name = get("owner", ""), get("owned", "")
@@ -209,32 +214,24 @@ class _CsvReader:
         if percent is not None and (low is not None or high is not None):
             self.problem(line, "percent", "give either percent or a range, not both")
         if low is not None and high is not None:
-            if low > high:
-                self.problem(line, "percent_min", f"{low} is greater than percent_max {high}")
-            elif low == high and (low_x or high_x):
-                self.problem(line, "percent_min", "an exclusive bound makes the range empty")
+            reason = range_problem(low, high, bool(low_x), bool(high_x))
+            if reason is not None:
+                self.problem(line, "percent_min", reason)
         if low_x and low is None:
             self.problem(line, "percent_min_exclusive", "is set but percent_min is empty")
         if high_x and high is None:
             self.problem(line, "percent_max_exclusive", "is set but percent_max is empty")
         shares_text = get("shares", "")
-        if shares_text and not _INTEGER.match(shares_text):
-            self.problem(line, "shares", f"{get('shares')!r} is not a whole number of shares")
-        elif len(shares_text.lstrip("0")) > MAX_SHARE_DIGITS:
-            self.problem(
-                line, "shares",
-                f"{len(shares_text)} digits: no share count has more than {MAX_SHARE_DIGITS}",
-            )  # fmt: skip
+        shares_reason = shares_problem(shares_text) if shares_text else None
+        if shares_reason is not None:
+            self.problem(line, "shares", shares_reason)
         start = self.date(line, "start_date", get("start_date", ""))
         end = self.date(line, "end_date", get("end_date", ""))
         as_of = self.date(line, "as_of", get("as_of", ""))
         if start is not None and end is not None:
-            # A partial end takes effect after its period; only an impossible order is wrong.
-            end_day = end.start if end.precision == "day" else end.end
-            if end_day <= start.start:
-                self.problem(
-                    line, "end_date", f"{end} is not after start_date {start} (end is exclusive)"
-                )
+            end_reason = end_problem(start, end)
+            if end_reason is not None:
+                self.problem(line, "end_date", f"{end} {end_reason}")
         interest = get("interest_type", "")
         relation = CONSOLIDATION_TYPES.get(interest)
         if interest and relation is None and interest not in interest_types():
@@ -324,16 +321,16 @@ class _CsvReader:
         for prop, value in facts:
             self.graph.add((iri, prop, value))
 
-    def read(self, stream: TextIO) -> Graph:
+    def read(self, records: Iterator[tuple[int | str, list[str]]]) -> Graph:
         try:
-            self._read_records(_records(stream))
+            self._read_records(records)
         except _Unreadable as exc:  # nothing after it can be read: report what was found
             self.problem(exc.line, "(file)", exc.reason)
         if self.problems:
             raise BadInput(self.problems)
         return self.graph
 
-    def _read_records(self, records: Iterator[tuple[int, list[str]]]) -> None:
+    def _read_records(self, records: Iterator[tuple[int | str, list[str]]]) -> None:
         first = next(records, None)
         if first is None:
             raise BadInput([ImportProblem(self.name, 1, "header", "the file has no header row")])
@@ -412,6 +409,37 @@ def read_csv(
         raise InputError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     with stream:
         try:
-            return reader.read(stream)
+            return reader.read(_records(stream))
         except UnicodeDecodeError as exc:
             raise BadInput([ImportProblem(str(path), 1, "(file)", f"not UTF-8: {exc}")]) from None
+
+
+def read_records(
+    name: str,
+    records: Iterable[tuple[int | str, list[str]]],
+    resolve: Callable[[str], URIRef | None] | None = None,
+    *,
+    base: str = LOCAL_BASE,
+) -> Graph:
+    """Read rows in the CSV holdings layout that come from elsewhere than a file (a
+    table in memory), all or nothing, as :func:`read_csv` reads a file's.
+
+    ``records`` gives ``(where, cells)`` pairs, the header's first; ``where`` names
+    the row in a problem reported against it (its line in a file, its label in a
+    table), ``name`` names the whole as a file name would.
+
+    Raises
+    ------
+    BadInput
+        Every problem :func:`read_csv` reports, each at its row's ``where``.
+
+    Examples
+    --------
+    >>> rows = [("header", ["owner", "owned", "percent"]), ("row 0", ["Acme", "Acme USA", "nan"])]
+    >>> try:
+    ...     read_records("DataFrame", rows)
+    ... except BadInput as error:
+    ...     print(error)
+    DataFrame:row 0: percent: nan is not a percentage between 0 and 100
+    """
+    return _CsvReader(name, resolve, base).read(iter(records))
