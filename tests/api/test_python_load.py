@@ -206,6 +206,17 @@ def test_a_store_is_opened_and_read_and_sources_are_added_over_it_not_into_it(
     assert owners_of(load(opened), "Alpha Ltd") == [("Parent Co", 60)]
 
 
+def test_an_export_over_a_store_holds_the_sources_added_over_it(tmp_path, holdings_csv):
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    store = open_store(spec, default_data=False, writable=True)
+    import_file(store, holdings_csv)
+    store.close()
+    extra = pd.DataFrame({"owner": ["Alpha Ltd"], "owned": ["Gamma Ltd"], "percent": [100]})
+    rows = load(spec, extra).export("csv").decode("utf-8").splitlines()
+    assert "Parent Co,Alpha Ltd,60,,,600,2020-01-01,,Annual report 2020" in rows
+    assert "Alpha Ltd,Gamma Ltd,100,,,,,,DataFrame" in rows
+
+
 @pytest.mark.parametrize(
     ("sources", "message"),
     [
