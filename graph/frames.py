@@ -23,7 +23,7 @@ ROW_LISTS = (
     ("owners",),
     ("holdings",),
     ("subsidiaries", "affiliates"),
-    ("added", "first_recorded", "removed", "changed"),
+    ("added", "first_recorded", "removed", "changed", "began", "ended"),
     ("paths",),
 )
 #: Fields that hold a reference (``{"id", "name"}``) or null.
@@ -78,7 +78,9 @@ def _rows(answer: Any) -> list[dict[str, Any]]:
         return [_row(entry) for entry in answer]
     if not isinstance(answer, Mapping):
         raise TypeError(f"frame: {type(answer).__name__} is not an answer (a dict or a list)")
-    lists = next((keys for keys in ROW_LISTS if any(k in answer for k in keys)), None)
+    lists = next(
+        (keys for keys in ROW_LISTS if any(isinstance(answer.get(k), list) for k in keys)), None
+    )
     if lists is None:
         return [_flat(answer)]
     asked = _flat(
@@ -141,8 +143,10 @@ def frame(*answers: Any) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per entry of the answer's list (its owners, holdings, subsidiaries and
-        affiliates, changed stakes, paths or events; a ``section`` column names the
-        list where an answer has several), or one row for an answer without one. A
+        affiliates, paths or events; a diff's stakes added, first recorded, removed and
+        changed and its entities begun and ended, its ``paths_changed`` left to the
+        dict; a ``section`` column names the list where an answer has several), or one
+        row for an answer without one (``effective``, ``entity``, ``info``). A
         reference ``x`` (an ``{"id", "name"}`` object) becomes two columns ``x_id`` and
         ``x_name``. Each row also has the plain fields of its answer that say what was
         asked (``entity_id``, ``entity_name``, ``at``...), save where the row has a

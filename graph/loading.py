@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["load"]
 
 _STORE_KINDS = ("oxigraph:", "sparql:")
-
-
 _STORES = (OxigraphStore, SparqlStore, UnionStore)
 
 
@@ -99,7 +97,10 @@ def load(
           one already open (``open_store``). It is opened and read, never written or
           copied: the files and DataFrames are added over it, in memory. A new
           ``oxigraph:PATH`` is created with the ontology (and the IIJ data with
-          ``with_iij``).
+          ``with_iij``); an existing store is read as it is.
+
+        A string that names a store is one; a file called ``memory`` is given as a
+        :class:`~pathlib.Path`.
 
         A name in a CSV row or DataFrame means the entity the store (or an earlier
         source) has by that name; an unknown name is a new entity.
@@ -140,9 +141,7 @@ def load(
     ...     print(error)
     DataFrame:row 1: percent: 150 is not a percentage between 0 and 100
     """
-    reason = percent_problem(threshold, f"{threshold:g}") if _is_number(threshold) else None
-    if reason is not None or not _is_number(threshold):
-        raise InputError(f"threshold: {reason or repr(threshold) + ' is not a number'}")
+    _check_threshold(threshold)
     kinds = [_kind(source) for source in sources]
     iij = with_iij if with_iij is not None else not sources
     store = _open([s for s, kind in zip(sources, kinds, strict=True) if kind == "store"], iij)
@@ -162,5 +161,9 @@ def load(
     return Group(store, threshold=threshold)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _check_threshold(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"threshold: {value!r} is not a number")
+    reason = percent_problem(value, f"{value:g}")
+    if reason is not None:
+        raise InputError(f"threshold: {reason}")

@@ -158,3 +158,24 @@ except ImportError as error:
         "60",
         "groupkg.graph.frame needs pandas: pip install 'groupkg[frames]'",
     ]
+
+
+def test_a_diff_frame_has_the_stakes_and_entities_that_changed(iij):
+    # data/iij/holdings.ttl: IIJ held 99.9% of IIJ Exlayer until IIJ absorbed it on
+    # 2014-01-01 (data/iij/events.ttl), which ended IIJ Exlayer and its subsidiary.
+    table = frame(iij.diff(IIJ_DAY, date(2014, 1, 1), "IIJ"))
+    removed = table[table["section"] == "removed"]
+    assert ("Internet Initiative Japan Inc.", "IIJ Exlayer Inc.", 99.9) in list(
+        zip(removed["owner_name"], removed["owned_name"], removed["percent"], strict=True)
+    )
+    ended = table[table["section"] == "ended"]
+    assert set(ended["name"]) == {"IIJ Exlayer Inc.", "IIJ Exlayer USA LLC"}
+    assert set(table["before"]) == {pd.Timestamp("2013-12-31")}
+
+
+def test_an_info_answer_is_one_row_of_its_counts(group):
+    table = frame(group.info())
+    assert len(table) == 1
+    # holdings.csv: four entities, three holdings.
+    assert (table.loc[0, "entities"], table.loc[0, "holdings"]) == (4, 3)
+    assert str(table["entities"].dtype) == "Int64"
