@@ -435,7 +435,7 @@ def read_records(
 
     Examples
     --------
-    >>> rows = [("header", ["owner", "owned", "percent"]), ("row 0", ["Acme", "Acme USA", "nan"])]
+    >>> rows = [("columns", ["owner", "owned", "percent"]), ("row 0", ["Acme", "B", "nan"])]
     >>> try:
     ...     read_records("DataFrame", rows)
     ... except BadInput as error:
