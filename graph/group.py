@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import os
 from functools import lru_cache
 from typing import Any
 
 from groupkg.graph.dates import Day, as_day, day_before
 from groupkg.graph.errors import InputError
+from groupkg.graph.factrules import check_dataset
 from groupkg.graph.facts.loader import load_dataset, neighbourhood
 from groupkg.graph.facts.names import NameTable, resolve_in_store
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
@@ -75,12 +77,18 @@ class Group:
     threshold : float
         Control threshold in percent: control means strictly more (default 50).
     dataset : Dataset, optional
-        The facts, when already read; by default all of ``store`` is read.
+        The facts, when already read; by default all of ``store`` is read. A dataset
+        given is checked first (:func:`~groupkg.graph.factrules.check_dataset`): a
+        percent outside 0-100 or not finite, an owner that is no entity of it... raise
+        a ``BadInput`` (an ``InputError``) naming each holding and field.
     register : Register, optional
         The time model of the whole store, when already built or opened (see
         :meth:`model`); by default it is built from ``dataset``.
     scope : list of str, optional
         The entities a question names, when only their group is read (:meth:`model`).
+    check : bool
+        Whether a ``dataset`` given is checked; a dataset read from a store is taken as
+        the store holds it (``groupkg validate`` reports on a store's data).
 
     Attributes
     ----------
@@ -127,7 +135,11 @@ class Group:
         dataset: Dataset | None = None,
         register: Register | None = None,
         scope: list[str] | None = None,
+        *,
+        check: bool = True,
     ):
+        if dataset is not None and check:
+            check_dataset(dataset)
         self.store = store
         self.threshold = threshold
         self.dataset: Dataset = dataset if dataset is not None else load_dataset(store)
@@ -187,7 +199,8 @@ class Group:
         ['urn:toy:a', 'urn:toy:p']
         """
         ids = {name: resolve_in_store(store, name) for name in names}
-        group = cls(store, threshold, load_dataset(store, neighbourhood(store, ids.values())))
+        read = load_dataset(store, neighbourhood(store, ids.values()))
+        group = cls(store, threshold, read, check=False)
         group.resolved.update(ids)
         return group
 
@@ -242,7 +255,8 @@ class Group:
         register = register if register is not None else Register.from_store(store)
         ids = {name: resolve_in_store(store, name, register) for name in names}
         scope = sorted(set(ids.values()))
-        group = cls(store, threshold, load_dataset(store, scope, own=True), register, scope)
+        read = load_dataset(store, scope, own=True)
+        group = cls(store, threshold, read, register, scope, check=False)
         group.resolved.update(ids)
         return group
 
@@ -654,6 +668,48 @@ class Group:
         ('memory', 0, 1)
         """
         return store_info(self.store)
+
+    def export(
+        self, fmt: str, path: str | os.PathLike[str] | None = None, day: Day | None = None
+    ) -> bytes:
+        """The data of the store in ``fmt``, written to ``path`` when given
+        (``groupkg export``).
+
+        Parameters
+        ----------
+        fmt : str
+            A format the registry writes: ``ttl``, ``nt``, ``jsonld``, ``trig``, ``bods``,
+            ``csv`` (CSV holdings) or ``graphml``.
+        path : str or path, optional
+            The file to write, whole or not at all.
+        day : date-like, optional
+            For ``graphml``, the day of the ownership graph (default: today).
+
+        Returns
+        -------
+        bytes
+            The data (not the ontology), as written to ``path``.
+
+        Raises
+        ------
+        InputError
+            For a format that is not written, or a path that cannot be written.
+
+        Examples
+        --------
+        The IIJ data as CSV holdings, one holding a row:
+
+        >>> from groupkg.graph.store import open_store
+        >>> print(Group(open_store("memory")).export("csv").decode().splitlines()[0])
+        owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source,share_class,as_of,interest_type
+        """
+        from groupkg.graph.formats.exporter import export
+        from groupkg.graph.output import write_output
+
+        data = export(self.store, fmt, None if day is None else as_day(day))
+        if path is not None:
+            write_output(path, data, option="path")
+        return data
 
     def entity(self, name: str, day: Day) -> dict[str, Any]:
         """Facts about one entity on ``day`` (``groupkg entity``).

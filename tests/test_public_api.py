@@ -68,7 +68,9 @@ EXPORTED = {
     "effective_ownership_from": "analytics.effective",
     "export": "formats.exporter",
     "format_of": "formats.registry",
+    "frame": "frames",
     "import_file": "formats.importer",
+    "load": "loading",
     "load_dataset": "facts.loader",
     "open_store": "store",
     "parse_date": "dates",
@@ -106,7 +108,7 @@ def test_every_public_function_and_class_is_documented():
 def test_importing_the_package_loads_no_analytics_stack():
     # A command-line lookup imports groupkg.graph first: it must not pay for scipy,
     # networkx, rdflib or the web server until a name that needs them is asked for.
-    heavy = ("scipy", "networkx", "rdflib", "starlette", "pyvis")
+    heavy = ("scipy", "networkx", "rdflib", "starlette", "pyvis", "pandas")
     assert loaded_by("import groupkg.graph", heavy) == []
 
 
