@@ -290,6 +290,8 @@ def read_csv(
             return reader.read(_records(stream))
         except UnicodeDecodeError as exc:
             raise BadInput([ImportProblem(str(path), 1, "(file)", f"not UTF-8: {exc}")]) from None
+
+
 def read_records(
     name: str,
     records: Iterable[tuple[int | str, list[str]]],

@@ -103,4 +103,3 @@ def read_frame(
     DataFrame:row 1: percent: 150 is not a percentage between 0 and 100
     """
     return read_records(name, _records(frame), resolve, base=base)
-
