@@ -40,6 +40,7 @@ DAYS = [dt.date(2013, 7, 2), dt.date(2013, 9, 30), dt.date(2013, 11, 7), BEFORE_
 # The graph of a day, in each shape the package gives it: (group, day, measure) -> graph.
 GRAPHS: dict[str, Callable[[Group, dt.date, str], nx.DiGraph]] = {
     "snapshot": lambda group, day, measure: group.snapshot(day).graph(measure=measure),
+    "graph_at": lambda group, day, measure: group.graph_at(day, measure),
 }
 
 
