@@ -8,7 +8,6 @@ directly as possible (grow each controller's group until nothing changes).
 from __future__ import annotations
 
 import math
-import random
 
 import networkx as nx
 import numpy as np
@@ -26,6 +25,7 @@ from groupkg.graph.analytics.control import (
     ultimate_parents,
 )
 from groupkg.graph.errors import InputError
+from tests.registers import random_group
 from tests.strategies import ownership_cases, ownership_graphs, reordered
 
 # -- the reference: the definition, slowly -----------------------------------------------
@@ -387,36 +387,9 @@ def test_perimeter_splits_what_the_entity_reaches(G):
             assert 0.0 <= item["low"] <= item["high"] <= 1.0
 
 
-def random_group(rng: random.Random, n: int) -> nx.DiGraph:
-    """Mostly a forest of majorities, with minorities, joint ventures and cross-holdings."""
-    G = nx.DiGraph()
-    names = [f"N{i:04d}" for i in range(n)]
-    G.add_nodes_from(names)
-    for j in range(1, n):
-        left = 100
-        for _ in range(rng.choice([1, 1, 2, 3])):
-            if left <= 0:
-                break
-            # Mostly owners earlier in the list; a few later ones close cycles.
-            i = rng.randrange(j) if rng.random() < 0.9 else rng.randrange(n)
-            if i == j:
-                continue
-            percent = rng.choice([100, 60, 51, 50, 40, 30, 25, 20, 10])
-            percent = min(percent, left)
-            left -= percent
-            kind = rng.random()
-            if kind < 0.7:
-                G.add_edge(names[i], names[j], low=percent / 100, high=percent / 100)
-            elif kind < 0.85:
-                G.add_edge(names[i], names[j], low=max(0, percent - 10) / 100, high=percent / 100)
-            else:
-                G.add_edge(names[i], names[j], low=0.0, high=1.0, consolidated=kind > 0.95)
-    return G
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_a_larger_random_group_follows_the_definition(seed):
-    G = random_group(random.Random(seed), 150)
+    G = random_group(seed, 150)
     expected = reference_parents(G)
     assert ultimate_parents(G) == expected
     assert control_cycles(G) == reference_cycles(G)

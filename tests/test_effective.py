@@ -16,6 +16,7 @@ from groupkg.graph.analytics.effective import (
     integrated_ownership,
 )
 from groupkg.graph.errors import GroupkgError, InputError
+from tests.registers import random_group
 from tests.strategies import ownership_cases, ownership_graphs, reordered
 
 
@@ -268,20 +269,9 @@ def test_with_cross_holdings_it_is_the_brioschi_measure(case):
 @pytest.mark.parametrize("seed", range(3))
 def test_a_large_group_with_cross_holdings_is_the_brioschi_measure(seed):
     # Large enough to be solved layer by layer rather than in one dense solve.
-    rng = np.random.default_rng(seed)
     n = 600
-    nodes = [f"N{i:03d}" for i in range(n)]
-    G = nx.DiGraph()
-    G.add_nodes_from(nodes)
-    for j in range(1, n):
-        left = 0.9
-        for i in rng.choice(n, size=rng.integers(1, 4), replace=False):
-            # Mostly holders further up; one stake in twenty closes a cycle.
-            i = int(i) if rng.random() < 0.05 else int(i) % j
-            stake = round(min(left, rng.choice([0.1, 0.2, 0.3, 0.51, 0.6])), 2)
-            if i != j and stake > 0 and not G.has_edge(nodes[i], nodes[j]):
-                G.add_edge(nodes[i], nodes[j], low=stake, high=stake)
-                left -= stake
+    G = random_group(seed, n, held=90, ranges=False, closing=0.05)
+    nodes = list(G)
     assert not nx.is_directed_acyclic_graph(G)
     A = matrix(G, nodes)
     At = np.linalg.inv(np.eye(n) - A) @ A

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -34,257 +35,10 @@ from groupkg.graph.timemodel.edges import Edges, day_stakes, pair_edge
 from groupkg.graph.timemodel.register import BASES, Register, completion
 from groupkg.graph.timemodel.stakes import pair_stakes
 from groupkg.graph.timemodel.timeline import Timeline
-from groupkg.graph.vocab import GK, ORG
+from groupkg.graph.vocab import GK
+from tests.registers import BASE, XSD, A, RandomRegister, iri
 
 TESTS = Path(__file__).parent
-BASE = "https://example.org/reg/"
-A = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-# -- random registers ----------------------------------------------------------------------
-
-
-def _iri(term: object) -> str:
-    return f"<{term}>"
-
-
-class RandomRegister:
-    """A small register drawn from ``seed``, as N-Triples lines."""
-
-    def __init__(self, seed: int, entities: int = 36):
-        self.rng = np.random.default_rng(seed)
-        self.n = entities
-        self.lines: list[str] = []
-        self.facts = 0
-        self.days: list[dt.date] = []
-        for i in range(entities):
-            self._entity(i)
-        for _ in range(int(entities * 1.6)):
-            self._holding(*self._pair())
-        for _ in range(entities // 6):
-            self._consolidation(*self._pair())
-        # The awkward shapes, on purpose: one-to-one control both ways, joint control,
-        # a cycle of consolidations (divergent upper bounds), small cross-holdings.
-        e = self.rng.permutation(entities).tolist()
-        self._holding(e[0], e[1], exact=60)
-        self._holding(e[1], e[0], exact=60)
-        self._holding(e[2], e[3], exact=60)
-        self._holding(e[2], e[4], exact=60)
-        self._holding(e[3], e[5], exact=30)
-        self._holding(e[4], e[5], exact=30)
-        self._consolidation(e[6], e[7])
-        self._consolidation(e[7], e[6])
-        self._holding(e[8], e[9], exact=3)
-        self._holding(e[9], e[8], exact=4)
-        self._holding(e[10], e[11], exact=60, start=dt.date(2001, 1, 1))  # and consolidated
-        self._consolidation(e[10], e[11], start=dt.date(2001, 1, 1))
-        # A chain the direct records leave open, completed by a reported ultimate parent.
-        self._holding(e[12], e[13], exact=60, start=dt.date(2001, 1, 1))
-        self._consolidation(e[14], e[13], start=dt.date(2001, 1, 1), ultimate=True)
-        for _ in range(entities // 8):
-            self._merger()
-        self._merger(chain=True)
-        # Share capital: holdings given as share counts follow issued shares, splits
-        # and issuances; a 55% stake diluted below 50% by an issue loses control.
-        self._holding(e[15], e[16], exact=55, start=dt.date(2002, 1, 1))
-        shares = f"<{BASE}h{self.facts - 1:04d}> {_iri(GK.shares)}"
-        self.lines.append(f'{shares} "550"^^<{XSD}integer> .')
-        for i in {e[16], *self.rng.choice(entities, 4, replace=False).tolist()}:
-            self._capital(int(i))
-
-    def entity(self, i: int) -> str:
-        return f"{BASE}e{i:03d}"
-
-    def _date(self, day: dt.date, partial: bool = True) -> str:
-        self.days.append(day)
-        draw = self.rng.random() if partial else 1.0
-        if draw < 0.08:
-            return f'"{day.year}"^^<{XSD}gYear>'
-        if draw < 0.16:
-            return f'"{day.year}-{day.month:02d}"^^<{XSD}gYearMonth>'
-        return f'"{day.isoformat()}"^^<{XSD}date>'
-
-    def _day(self, first: int = 2000, last: int = 2010) -> dt.date:
-        start = dt.date(first, 1, 1).toordinal()
-        return dt.date.fromordinal(int(self.rng.integers(start, dt.date(last, 12, 31).toordinal())))
-
-    def _entity(self, i: int) -> None:
-        e, draw = f"<{self.entity(i)}>", self.rng.random()
-        if draw < 0.06:
-            return  # untyped: it appears only in holdings
-        kind = (
-            GK.UnnamedHolders
-            if draw < 0.14
-            else GK.NaturalPerson
-            if draw < 0.22
-            else GK.LegalEntity
-        )
-        self.lines.append(f"{e} {A} {_iri(kind)} .")
-        self.lines.append(f'{e} <http://www.w3.org/2000/01/rdf-schema#label> "Entity {i}" .')
-        if self.rng.random() < 0.7:
-            born = self._day(1995, 2004)
-            self.lines.append(f"{e} {_iri(GK.incorporationDate)} {self._date(born)} .")
-        if self.rng.random() < 0.12:
-            self.lines.append(f"{e} {_iri(GK.dissolutionDate)} {self._date(self._day(2005))} .")
-
-    def _pair(self) -> tuple[int, int]:
-        owner = int(self.rng.integers(self.n))
-        owned = owner if self.rng.random() < 0.03 else int(self.rng.integers(self.n))
-        return owner, owned
-
-    def _dated(self, fact: str, start: dt.date | None = None) -> None:
-        draw = self.rng.random()
-        start = start or self._day()
-        if draw < 0.45:
-            self.lines.append(f"{fact} {_iri(GK.validFrom)} {self._date(start)} .")
-        elif draw < 0.9:
-            self.lines.append(f"{fact} {_iri(GK.asOf)} {self._date(start)} .")
-        if self.rng.random() < 0.25:
-            end = dt.date.fromordinal(start.toordinal() + int(self.rng.integers(1, 2500)))
-            self.lines.append(f"{fact} {_iri(GK.validTo)} {self._date(end)} .")
-
-    def _holding(
-        self,
-        owner: int,
-        owned: int,
-        exact: float | None = None,
-        start: dt.date | None = None,
-        again: bool = True,
-    ) -> None:
-        h = f"<{BASE}h{self.facts:04d}>"
-        self.facts += 1
-        o, d = f"<{self.entity(owner)}>", f"<{self.entity(owned)}>"
-        self.lines += [
-            f"{h} {A} {_iri(GK.Holding)} .",
-            f"{h} {_iri(GK.owner)} {o} .",
-            f"{h} {_iri(GK.owned)} {d} .",
-        ]
-        draw = self.rng.random()
-        if exact is not None or draw < 0.6:
-            value = (
-                exact
-                if exact is not None
-                else self.rng.choice([5, 10, 25, 30, 49.99, 50, 50.01, 51, 60, 75, 100])
-            )
-            self.lines.append(f'{h} {_iri(GK.percent)} "{value}"^^<{XSD}decimal> .')
-        elif draw < 0.8:
-            low, high = sorted(self.rng.choice([0, 10, 25, 50, 75, 100], 2, replace=False))
-            self.lines.append(f'{h} {_iri(GK.percentMin)} "{low}"^^<{XSD}decimal> .')
-            self.lines.append(f'{h} {_iri(GK.percentMax)} "{high}"^^<{XSD}decimal> .')
-            if self.rng.random() < 0.5:
-                self.lines.append(f'{h} {_iri(GK.percentMinExclusive)} "true"^^<{XSD}boolean> .')
-        elif draw < 0.9:
-            self.lines.append(
-                f'{h} {_iri(GK.shares)} "{int(self.rng.integers(1, 999))}"^^<{XSD}integer> .'
-            )
-        kind = self.rng.random()
-        if kind < 0.25:  # interest kinds other than shares, never added to them
-            interest = self.rng.choice(
-                ["votingRights", "appointmentOfBoard", "unknownInterest",
-                 "otherInfluenceOrControl", "shareholding"]
-            )  # fmt: skip
-            self.lines.append(f'{h} {_iri(GK.interestType)} "{interest}" .')
-        self._dated(h, start)
-        if self.rng.random() < 0.06:  # an exact repeat: the same record again, counted once
-            twin = f"<{BASE}h{self.facts:04d}>"
-            self.facts += 1
-            first = self.lines.index(f"{h} {A} {_iri(GK.Holding)} .")
-            self.lines += [
-                line.replace(h, twin, 1) for line in self.lines[first:] if line.startswith(h)
-            ]
-        if again and self.rng.random() < 0.25:  # a later record, or one on the same day
-            same = self.rng.random() < 0.3
-            when = None if not same else start
-            self._holding(owner, owned, start=when, again=False)
-
-    def _consolidation(
-        self, parent: int, child: int, start: dt.date | None = None, ultimate: bool = False
-    ) -> None:
-        r = f"<{BASE}r{self.facts:04d}>"
-        self.facts += 1
-        direct = not ultimate and (start is not None or self.rng.random() < 0.8)
-        kind = GK.DirectConsolidation if direct else GK.UltimateConsolidation
-        self.lines += [
-            f"{r} {A} {_iri(kind)} .",
-            f"{r} {_iri(GK.parent)} <{self.entity(parent)}> .",
-            f"{r} {_iri(GK.child)} <{self.entity(child)}> .",
-        ]
-        if self.rng.random() < 0.3:  # GLEIF reports a consolidation percentage
-            value = self.rng.choice([20, 51, 100])
-            self.lines.append(f'{r} {_iri(GK.percent)} "{value}"^^<{XSD}decimal> .')
-        if self.rng.random() < 0.1 and not ultimate:  # a relation GLEIF marks INACTIVE
-            self.lines.append(f'{r} {_iri(GK.relationshipStatus)} "INACTIVE" .')
-        self._dated(r, start)
-
-    def _capital(self, i: int) -> None:
-        """Issued shares of entity ``i`` observed, then a split and an issuance."""
-        o, e = f"<{BASE}o{self.facts:04d}>", f"<{self.entity(i)}>"
-        self.facts += 1
-        day = self._day(2001, 2003)
-        self.lines += [
-            f"{o} {A} {_iri(GK.ShareCapitalObservation)} .",
-            f"{o} {_iri(GK.subject)} {e} .",
-            f"{o} {_iri(GK.measure)} {_iri(GK.IssuedShares)} .",
-            f'{o} {_iri(GK.value)} "1000"^^<{XSD}integer> .',
-            f"{o} {_iri(GK.asOf)} {self._date(day, partial=False)} .",
-        ]
-        for kind, fact in ((GK.StockSplit, (GK.splitRatio, "2")),
-                           (GK.ShareIssuance, (GK.newSharesIssued, "1000"))):  # fmt: skip
-            m = f"<{BASE}m{self.facts:04d}>"
-            self.facts += 1
-            day = self._day(2003, 2009)
-            self.lines += [
-                f"{m} {A} {_iri(kind)} .",
-                f"{m} {_iri(GK.issuer)} {e} .",
-                f'{m} {_iri(fact[0])} "{fact[1]}"^^<{XSD}decimal> .',
-                f"{m} {_iri(GK.effectiveDate)} {self._date(day)} .",
-            ]
-
-    def _merger(self, chain: bool = False) -> None:
-        survivor, absorbed = (int(x) for x in self.rng.choice(self.n, 2, replace=False))
-        day = self._day(2003)
-        self._merge(survivor, absorbed, day, plain=self.rng.random() < 0.3)
-        if chain:  # the survivor is absorbed in turn, later
-            self._merge(int(self.rng.integers(self.n)), survivor, day + dt.timedelta(days=400))
-
-    def _merge(self, survivor: int, absorbed: int, day: dt.date, plain: bool = False) -> None:
-        if survivor == absorbed:
-            return
-        m = f"<{BASE}m{self.facts:04d}>"
-        self.facts += 1
-        s, a = f"<{self.entity(survivor)}>", f"<{self.entity(absorbed)}>"
-        if plain:  # an org:ChangeEvent with no groupkg type: still a merger
-            self.lines += [
-                f"{m} {A} {_iri(ORG.ChangeEvent)} .",
-                f"{m} {_iri(ORG.resultingOrganization)} {s} .",
-                f"{m} {_iri(ORG.originalOrganization)} {s} .",
-                f"{m} {_iri(ORG.originalOrganization)} {a} .",
-            ]
-        else:
-            self.lines += [
-                f"{m} {A} {_iri(GK.AbsorptionMerger)} .",
-                f"{m} {_iri(GK.survivor)} {s} .",
-                f"{m} {_iri(GK.absorbed)} {a} .",
-            ]
-        self.lines.append(f"{m} {_iri(GK.effectiveDate)} {self._date(day)} .")
-        self.days += [day - dt.timedelta(days=1), day]
-
-    def store(self) -> OxigraphStore:
-        store = open_store("memory", default_data=False)
-        assert isinstance(store, OxigraphStore)
-        store.add_rdf("\n".join(self.lines).encode(), _ntriples())
-        return store
-
-    def sample_days(self, count: int = 6) -> list[dt.date]:
-        picks = self.rng.choice(len(self.days), min(count, len(self.days)), replace=False)
-        return sorted({self.days[int(i)] for i in picks} | {dt.date(1999, 1, 1)})
-
-
-def _ntriples():  # noqa: ANN202 - a pyoxigraph format
-    import pyoxigraph as ox
-
-    return ox.RdfFormat.N_TRIPLES
 
 
 def _arrays_equal(a: Register, b: Register) -> None:
@@ -459,7 +213,7 @@ def test_owners_and_holdings_and_the_snapshot_group_rows_by_one_rule():
     ]
     store = open_store("memory", default_data=False)
     assert isinstance(store, OxigraphStore)
-    store.add_rdf("\n".join(lines).encode(), _ntriples())
+    store.add_rdf("\n".join(lines).encode(), ox.RdfFormat.N_TRIPLES)
     register = Register.from_store(store)
     day = dt.date(2011, 1, 1)
     e = f"{BASE}".__add__
@@ -502,19 +256,19 @@ def _ntriple_holding(
 ) -> list[str]:
     h = f"<{BASE}{name}>"
     lines = [
-        f"{h} {A} {_iri(GK.Holding)} .",
-        f"{h} {_iri(GK.owner)} <{BASE}{owner}> .",
-        f"{h} {_iri(GK.owned)} <{BASE}{owned}> .",
-        f'{h} {_iri(GK.validFrom)} "{day}"^^<{XSD}date> .',
+        f"{h} {A} {iri(GK.Holding)} .",
+        f"{h} {iri(GK.owner)} <{BASE}{owner}> .",
+        f"{h} {iri(GK.owned)} <{BASE}{owned}> .",
+        f'{h} {iri(GK.validFrom)} "{day}"^^<{XSD}date> .',
     ]
     if percent is not None:
-        lines.append(f'{h} {_iri(GK.percent)} "{percent}"^^<{XSD}decimal> .')
+        lines.append(f'{h} {iri(GK.percent)} "{percent}"^^<{XSD}decimal> .')
     if low is not None:
-        lines.append(f'{h} {_iri(GK.percentMin)} "{low}"^^<{XSD}decimal> .')
+        lines.append(f'{h} {iri(GK.percentMin)} "{low}"^^<{XSD}decimal> .')
     if exclusive:
-        lines.append(f'{h} {_iri(GK.percentMinExclusive)} "true"^^<{XSD}boolean> .')
+        lines.append(f'{h} {iri(GK.percentMinExclusive)} "true"^^<{XSD}boolean> .')
     if interest is not None:
-        lines.append(f'{h} {_iri(GK.interestType)} "{interest}" .')
+        lines.append(f'{h} {iri(GK.interestType)} "{interest}" .')
     return lines
 
 
@@ -534,21 +288,21 @@ def _completion_store() -> OxigraphStore:
     ]
     for name in "QPBACEFGH":
         e = f"<{BASE}{name}>"
-        lines += [f"{e} {A} {_iri(GK.LegalEntity)} .",
+        lines += [f"{e} {A} {iri(GK.LegalEntity)} .",
                   f'{e} <http://www.w3.org/2000/01/rdf-schema#label> "{name}" .']  # fmt: skip
     for k, (child, parent) in enumerate(
         [("A", "P"), ("C", "P"), ("E", "Q"), ("F", "P"), ("F", "Q"), ("G", "X"), ("K", "P")]
     ):
         r = f"<{BASE}u{k}>"
         lines += [
-            f"{r} {A} {_iri(GK.UltimateConsolidation)} .",
-            f"{r} {_iri(GK.parent)} <{BASE}{parent}> .",
-            f"{r} {_iri(GK.child)} <{BASE}{child}> .",
-            f'{r} {_iri(GK.validFrom)} "2010-01-01"^^<{XSD}date> .',
+            f"{r} {A} {iri(GK.UltimateConsolidation)} .",
+            f"{r} {iri(GK.parent)} <{BASE}{parent}> .",
+            f"{r} {iri(GK.child)} <{BASE}{child}> .",
+            f'{r} {iri(GK.validFrom)} "2010-01-01"^^<{XSD}date> .',
         ]
     store = open_store("memory", default_data=False)
     assert isinstance(store, OxigraphStore)
-    store.add_rdf("\n".join(lines).encode(), _ntriples())
+    store.add_rdf("\n".join(lines).encode(), ox.RdfFormat.N_TRIPLES)
     return store
 
 

@@ -36,26 +36,12 @@ from groupkg.graph.errors import GroupkgError
 from groupkg.graph.formats.importer import import_file
 from groupkg.graph.group import Group, store_info
 from groupkg.graph.store import Store, open_store
-from tests.test_register import RandomRegister
+from tests.registers import RandomRegister, SeveralGroups
 from tests.test_remote_store import oxigraph_server  # noqa: F401 - the module's server
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"
 EXAMPLES = DATA / "bods-0.4" / "examples"
-
-
-class SeveralGroups(RandomRegister):
-    """A random register whose holdings and consolidations stay within blocks of six
-    entities: several groups, linked to one another only by the mergers and the
-    awkward shapes :class:`RandomRegister` draws across the whole register. A question
-    about one group then reads a neighbourhood smaller than the store."""
-
-    def _pair(self) -> tuple[int, int]:
-        owner = int(self.rng.integers(self.n))
-        if self.rng.random() < 0.03:
-            return owner, owner
-        block = owner - owner % 6
-        return owner, block + int(self.rng.integers(min(6, self.n - block)))
 
 
 REGISTERS: dict[str, Callable[[], RandomRegister]] = {
