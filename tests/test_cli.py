@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
+from tests.turtle import prefixes
 
 TOY = str(Path(__file__).parent / "data" / "toygroup.ttl")
 T = "https://example.org/toy/"
@@ -159,9 +160,7 @@ def test_user_errors_exit_2_with_a_message(args, message):
 def test_ambiguous_name_lists_the_candidates(tmp_path):
     extra = tmp_path / "twins.ttl"
     extra.write_text(
-        "@prefix gk: <https://w3id.org/groupkg/ontology#> .\n"
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        '<https://example.org/t1> a gk:LegalEntity ; rdfs:label "Twin" .\n'
+        prefixes() + '<https://example.org/t1> a gk:LegalEntity ; rdfs:label "Twin" .\n'
         '<https://example.org/t2> a gk:LegalEntity ; rdfs:label "Twin" .\n'
     )
     result = run("owners", "twin", "--data", str(extra))

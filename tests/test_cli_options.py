@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
 from groupkg.graph.cli.options import NOT_FOR
+from tests.turtle import prefixes
 
 TOY = str(Path(__file__).parent / "data" / "toygroup.ttl")
 GK = "https://w3id.org/groupkg/ontology#"
@@ -27,10 +28,12 @@ Holder One,Target Co,60,2020-01-01,Register extract
 Holder Two,Target Co,60,2020-01-01,Register extract
 """
 # An entity with no label: a SHACL violation on https://example.org/bad/nameless.
-NAMELESS_TTL = """\
-@prefix gk: <https://w3id.org/groupkg/ontology#> .
+NAMELESS_TTL = (
+    prefixes()
+    + """\
 <https://example.org/bad/nameless> a gk:LegalEntity .
 """
+)
 
 
 def run(*args: str):

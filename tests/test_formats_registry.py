@@ -23,21 +23,22 @@ from groupkg.graph.formats.registry import (
     readable_suffixes,
 )
 from groupkg.graph.validate import parse_rdf_file
+from tests.turtle import prefixes
 
 DATA = Path(__file__).parent / "data"
 GLEIF_CSV = DATA / "gleif" / "sample.csv"
 BODS_JSON = DATA / "bods-0.4" / "valid-statements" / "relationship.json"
 GLEIF_XML = DATA / "real" / "gleif-rr-2023-11-06" / "rr-updates-data2.xml"
 HOLDINGS = "owner,owned,percent,start_date,source\nAcme Holdings,Acme Trading,60,2020-01-01,notes\n"
-TURTLE = """\
-@prefix gk: <https://w3id.org/groupkg/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix ex: <https://example.org/g/> .
+TURTLE = (
+    prefixes(ex="https://example.org/g/")
+    + """\
 ex:parent a gk:LegalEntity ; rdfs:label "Parent Co" .
 ex:child a gk:LegalEntity ; rdfs:label "Child Co" .
 ex:h a gk:Holding ; gk:owner ex:parent ; gk:owned ex:child ;
     gk:percent 60.0 ; gk:factStatus gk:Stated .
 """
+)
 RDF_SYNTAX = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".turtle": ox.RdfFormat.TURTLE,

@@ -19,6 +19,7 @@ from groupkg.graph.formats.synth import write_synth
 from groupkg.graph.store import OxigraphStore, open_store
 from groupkg.graph.timemodel.cache import cache_key
 from groupkg.graph.timemodel.register import Register
+from tests.turtle import prefixes
 
 DATA = Path(__file__).parent / "data"
 
@@ -107,9 +108,7 @@ def test_a_file_with_blank_nodes_leaves_the_model_to_the_first_question(tmp_path
     # The store on disk and the one in memory would name the blank nodes apart.
     turtle = tmp_path / "holding.ttl"
     turtle.write_text(
-        "@prefix gk: <https://w3id.org/groupkg/ontology#> .\n"
-        "@prefix x: <https://example.org/x/> .\n"
-        "x:p a gk:LegalEntity . x:q a gk:LegalEntity .\n"
+        prefixes(x="https://example.org/x/") + "x:p a gk:LegalEntity . x:q a gk:LegalEntity .\n"
         "[] a gk:Holding ; gk:owner x:p ; gk:owned x:q ; gk:percent 60.0 ;\n"
         '   gk:validFrom "2001-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
     )

@@ -16,6 +16,7 @@ from groupkg.graph.formats.importer import import_file
 from groupkg.graph.formats.synth import write_synth
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Observation, Relation
 from groupkg.graph.store import OxigraphStore, Store, open_store, select_many, select_tuples
+from tests.turtle import prefixes
 
 DATA = Path(__file__).parent / "data"
 X = "https://example.org/x/"
@@ -24,14 +25,7 @@ GK = "https://w3id.org/groupkg/ontology#"
 # Every property the loader reads, on one fact of each kind; the answer below is written
 # out by hand from this text.
 FACTS = f"""
-@prefix gk: <{GK}> .
-@prefix x: <{X}> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-
+{prefixes(x=X)}
 x:src a gk:Source ; dcterms:title "Annual report\\tFY2020" .
 x:sec a gk:SourceSection ; dcterms:isPartOf x:src .
 x:lonely a gk:Source .
@@ -221,8 +215,9 @@ def test_a_staging_graph_is_not_read_and_a_committed_graph_is(tmp_path):
 
 def test_tsv_rows_hold_the_values_select_gives(tmp_path):
     # Escapes, language tags, numbers written short, odd datatypes, blank nodes.
-    text = r"""
-    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    text = (
+        prefixes()
+        + r"""
     <http://e/a> <http://e/p> "NaN"^^xsd:double, "-INF"^^xsd:double, "1.0E3"^^xsd:double,
       "12"^^xsd:integer, "-3"^^xsd:integer, "1.50"^^xsd:decimal, true, "0"^^xsd:boolean,
       "2020-01"^^xsd:gYearMonth, "2020"^^xsd:gYear, "2020-01-02"^^xsd:date,
@@ -230,6 +225,7 @@ def test_tsv_rows_hold_the_values_select_gives(tmp_path):
       "back\\slash", "uni\u00e9\U0001F600", "lang"@en-GB, "x"^^<http://e/dt>, "", "\u0001",
       "99999999999999999999999999"^^xsd:integer, <http://e/iri\u00e9>, [ <http://e/q> 1 ] .
     """
+    )
     query = 'SELECT ?s ?p ?o ?none WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?p), "http://e/")) }'
     for store in _stores(tmp_path, text):
         fast = sorted(map(repr, select_tuples(store, query, ("o", "s", "none", "p"))))

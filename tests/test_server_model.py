@@ -17,6 +17,7 @@ from groupkg.graph.store import open_store
 from groupkg.graph.timemodel.register import Register
 from tests.test_server import call
 from tests.test_server_safety import launch, stop
+from tests.turtle import prefixes
 
 TESTS = Path(__file__).parent
 TOY = TESTS / "data" / "toygroup.ttl"
@@ -86,10 +87,8 @@ def test_an_import_renews_the_time_model_the_answers_come_from(tmp_path):
         assert _owners(base, "Gamma", "2019-12-31") == {"Alpha": 80}
         more = tmp_path / "more.ttl"
         more.write_text(
-            "@prefix gk: <https://w3id.org/groupkg/ontology#> .\n"
-            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-            "@prefix t: <https://example.org/toy/> .\n"
-            "t:h-xc a gk:Holding ; gk:owner t:x ; gk:owned t:c ; gk:percent 20 ;\n"
+            prefixes(t="https://example.org/toy/")
+            + "t:h-xc a gk:Holding ; gk:owner t:x ; gk:owned t:c ; gk:percent 20 ;\n"
             '    gk:asOf "2019-09-30"^^xsd:date ; gk:factStatus gk:Stated .\n',
             encoding="utf-8",
         )
@@ -99,16 +98,16 @@ def test_an_import_renews_the_time_model_the_answers_come_from(tmp_path):
         stop(process)
 
 
-AMBIGUOUS = """\
-@prefix gk: <https://w3id.org/groupkg/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix e: <https://example.org/names/> .
+AMBIGUOUS = (
+    prefixes(e="https://example.org/names/")
+    + """\
 e:acme-jp a gk:LegalEntity ; rdfs:label "Acme" ; gk:legalName "Acme K.K." .
 e:acme-us a gk:LegalEntity ; rdfs:label "ACME" ; gk:alias "Acme Inc." .
 e:acme-holdings a gk:LegalEntity ; rdfs:label "Acme Holdings Co., Ltd." .
 e:beta a gk:LegalEntity ; rdfs:label "Beta-Acme Trading" ; gk:alias "BAT" .
 e:h1 a gk:Holding ; gk:owner e:acme-holdings ; gk:owned e:acme-jp ; gk:percent 100 .
 """
+)
 
 
 def test_the_search_and_the_command_line_name_the_same_entity(tmp_path):

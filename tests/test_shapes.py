@@ -276,9 +276,8 @@ def test_other_shapes_can_be_used(tmp_path: Path):
         _write(
             tmp_path,
             "shapes.ttl",
-            """@prefix sh: <http://www.w3.org/ns/shacl#> .
-@prefix gk: <https://w3id.org/groupkg/ontology#> .
-<https://example.org/LeiRequired> a sh:NodeShape ; sh:targetClass gk:LegalEntity ;
+            prefixes(sh="http://www.w3.org/ns/shacl#")
+            + """<https://example.org/LeiRequired> a sh:NodeShape ; sh:targetClass gk:LegalEntity ;
     sh:property [ sh:path gk:lei ; sh:minCount 1 ; sh:message "Every company needs an LEI here." ] .
 """,
         )

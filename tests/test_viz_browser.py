@@ -25,6 +25,7 @@ from groupkg.graph.store import open_store
 from groupkg.viz import View, view_at, view_diff, view_timeline, write_html
 from groupkg.viz.command import render as render_command
 from tests.browser import GuardedPage
+from tests.turtle import prefixes
 
 FIXTURE = Path(__file__).parent / "data" / "viz" / "merger.ttl"
 V = "https://example.org/viz/"
@@ -43,10 +44,7 @@ def synthetic_group(path: Path, size: int = LARGE) -> Group:
     """A group of ``size`` companies under one listed parent, with a few cross-holdings."""
     rng = random.Random(5000)
     lines = [
-        "@prefix gk: <https://w3id.org/groupkg/ontology#> .",
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
-        "@prefix s: <https://example.org/synthetic/> .",
+        prefixes(s="https://example.org/synthetic/"),
         's:c0 a gk:LegalEntity ; rdfs:label "Company 0" ;',
         '    gk:hasListing [ a gk:Listing ; gk:exchange "Example Exchange" ; gk:ticker "0" ] .',
     ]
