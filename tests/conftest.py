@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from groupkg.graph.formats.inputs import add_files
-from groupkg.graph.group import Group
-from groupkg.graph.store import open_store
+from groupkg.graph import Group, add_files, open_store
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 import pyoxigraph as ox
 
-from groupkg.graph.store import OxigraphStore, open_store
+from groupkg.graph import OxigraphStore, open_store
 from groupkg.graph.vocab import GK, ORG
 
 __all__ = [

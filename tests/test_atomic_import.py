@@ -33,8 +33,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 import pytest
 
-from groupkg.graph.formats.synth import write_synth
-from groupkg.graph.store import OxigraphStore, open_store
+from groupkg.graph import OxigraphStore, open_store, write_synth
 
 T = TypeVar("T")
 

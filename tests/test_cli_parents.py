@@ -11,11 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import Group, open_store, parse_date, write_synth
 from groupkg.graph.cli import cli
-from groupkg.graph.dates import parse_date
-from groupkg.graph.formats.synth import write_synth
-from groupkg.graph.group import Group
-from groupkg.graph.store import open_store
 
 TOY = str(Path(__file__).parent / "data" / "toygroup.ttl")
 

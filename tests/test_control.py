@@ -15,16 +15,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupkg.graph.analytics.control import (
+from groupkg.graph import (
+    InputError,
     consolidation_paths,
-    control_cycles,
     controlled_by,
     controllers_of,
     perimeter,
     ultimate_parent,
-    ultimate_parents,
 )
-from groupkg.graph.errors import InputError
+from groupkg.graph.analytics.control import control_cycles, ultimate_parents
 from tests.registers import random_group
 from tests.strategies import ownership_cases, ownership_graphs, reordered
 

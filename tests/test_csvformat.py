@@ -10,7 +10,8 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from groupkg.graph.errors import BadInput, ImportProblem, InputError
+from groupkg.graph import InputError
+from groupkg.graph.errors import BadInput, ImportProblem
 from groupkg.graph.formats.csvholdings import CSV_COLUMNS, LOCAL_BASE, read_csv, write_csv
 from groupkg.graph.vocab import DCTERMS, GK, PROV
 

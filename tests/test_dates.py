@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from groupkg.graph.dates import parse_date, parse_partial_date
-from groupkg.graph.errors import InputError
+from groupkg.graph import InputError, parse_date
+from groupkg.graph.dates import parse_partial_date
 
 
 @pytest.mark.parametrize(

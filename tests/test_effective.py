@@ -10,12 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupkg.graph.analytics.effective import (
-    effective_ownership,
-    effective_ownership_from,
-    integrated_ownership,
-)
-from groupkg.graph.errors import GroupkgError, InputError
+from groupkg.graph import GroupkgError, InputError, effective_ownership, effective_ownership_from
+from groupkg.graph.analytics.effective import integrated_ownership
 from tests.registers import random_group
 from tests.strategies import ownership_cases, ownership_graphs, reordered
 

@@ -13,15 +13,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
+from groupkg.graph import FORMATS, InputError, format_of
 from groupkg.graph.cli import cli
-from groupkg.graph.errors import InputError
-from groupkg.graph.formats.registry import (
-    FORMATS,
-    by_media_type,
-    by_name,
-    format_of,
-    readable_suffixes,
-)
+from groupkg.graph.formats.registry import by_media_type, by_name, readable_suffixes
 from groupkg.graph.validate import parse_rdf_file
 from tests.turtle import prefixes
 

@@ -11,7 +11,8 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from groupkg.graph.errors import BadInput, InputError
+from groupkg.graph import InputError
+from groupkg.graph.errors import BadInput
 from groupkg.graph.formats import gleif
 from groupkg.graph.formats.gleif import GLEIF_BASE, LEI_BASE, iter_gleif_triples, read_gleif
 from groupkg.graph.vocab import DCTERMS, GK, PROV

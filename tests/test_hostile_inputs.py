@@ -25,10 +25,8 @@ import pytest
 from click.testing import CliRunner
 
 import groupkg.graph.output as output
+from groupkg.graph import InputError, OxigraphStore, import_file, open_store
 from groupkg.graph.cli import cli
-from groupkg.graph.errors import InputError
-from groupkg.graph.formats.importer import import_file
-from groupkg.graph.store import OxigraphStore, open_store
 from groupkg.graph.store import ntriples as ntriples_module
 from groupkg.graph.store import staging as staging_module
 from tests.fuzz.hostile import laughs

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from groupkg.graph.validate import validate_files
+from groupkg.graph import validate_files
 from tests.turtle import prefixes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,9 +14,8 @@ import datetime as dt
 import networkx as nx
 import pytest
 
+from groupkg.graph import Group, open_store
 from groupkg.graph.facts.queries import prepare
-from groupkg.graph.group import Group
-from groupkg.graph.store import open_store
 
 IIJ = "https://w3id.org/groupkg/data/iij/"
 

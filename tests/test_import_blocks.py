@@ -10,11 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from groupkg.graph import InputError, OxigraphStore, import_file
 from groupkg.graph import store as store_module
 from groupkg.graph.cli import progress as progress_module
-from groupkg.graph.errors import InputError
-from groupkg.graph.formats.importer import import_file
-from groupkg.graph.store import OxigraphStore
 from groupkg.graph.store import ntriples as ntriples_module
 
 EX = "http://example.org/"

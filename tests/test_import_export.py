@@ -9,8 +9,8 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
+from groupkg.graph import OxigraphStore
 from groupkg.graph.cli import cli
-from groupkg.graph.store import OxigraphStore
 
 CSV = (
     "owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source\n"

@@ -12,13 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from groupkg.graph.errors import InputError
+from groupkg.graph import InputError, OxigraphStore, Register, import_file, open_store, write_synth
 from groupkg.graph.formats import importer
-from groupkg.graph.formats.importer import import_file
-from groupkg.graph.formats.synth import write_synth
-from groupkg.graph.store import OxigraphStore, open_store
 from groupkg.graph.timemodel.cache import cache_key
-from groupkg.graph.timemodel.register import Register
 from tests.turtle import prefixes
 
 DATA = Path(__file__).parent / "data"
@@ -146,8 +142,7 @@ def test_the_saved_model_keeps_each_entitys_own_facts_and_issued_shares(tmp_path
     # any day, as the time model of the facts gives them.
     import datetime as dt
 
-    from groupkg.graph.facts.loader import load_dataset
-    from groupkg.graph.timemodel.timeline import Timeline
+    from groupkg.graph import Timeline, load_dataset
 
     store_path = tmp_path / "store"
     store = open_store(f"oxigraph:{store_path}", default_data=True, writable=True)

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from groupkg.graph.formats.importer import import_file
-from groupkg.graph.group import Group
-from groupkg.graph.store import open_store
+from groupkg.graph import Group, import_file, open_store
 
 D = dt.date.fromisoformat
 GLEIF_SAMPLE = Path(__file__).parent / "data" / "gleif" / "sample.csv"

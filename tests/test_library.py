@@ -3,10 +3,9 @@
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import InputError, open_store
 from groupkg.graph.cli import cli
-from groupkg.graph.errors import InputError
 from groupkg.graph.facts.queries import named_queries, prepare, user_queries
-from groupkg.graph.store import open_store
 
 IIJ = "https://w3id.org/groupkg/data/iij/"
 

@@ -9,13 +9,23 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from groupkg.graph import (
+    Dataset,
+    Entity,
+    Event,
+    Holding,
+    InputError,
+    Observation,
+    OxigraphStore,
+    Relation,
+    Store,
+    import_file,
+    load_dataset,
+    open_store,
+    write_synth,
+)
 from groupkg.graph.dates import parse_partial_date as day
-from groupkg.graph.errors import InputError
-from groupkg.graph.facts.loader import load_dataset
-from groupkg.graph.formats.importer import import_file
-from groupkg.graph.formats.synth import write_synth
-from groupkg.graph.model import Dataset, Entity, Event, Holding, Observation, Relation
-from groupkg.graph.store import OxigraphStore, Store, open_store, select_many, select_tuples
+from groupkg.graph.store import select_many, select_tuples
 from tests.turtle import prefixes
 
 DATA = Path(__file__).parent / "data"

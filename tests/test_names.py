@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from groupkg.graph import Group, Register, Store, add_files, open_store
 from groupkg.graph.facts.namekeys import without_legal_form
 from groupkg.graph.facts.names import (
     AmbiguousName,
@@ -24,11 +25,9 @@ from groupkg.graph.facts.names import (
     find_in_store,
     resolve_in_store,
 )
-from groupkg.graph.formats.inputs import add_files, resolver
-from groupkg.graph.group import Group
+from groupkg.graph.formats.inputs import resolver
 from groupkg.graph.serve.source import search_entities
-from groupkg.graph.store import Store, open_store, sparql_string
-from groupkg.graph.timemodel.register import Register
+from groupkg.graph.store import sparql_string
 from tests.turtle import prefixes
 
 PREFIXES = prefixes()

@@ -12,11 +12,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 
-from groupkg.graph.dates import PartialDate
-from groupkg.graph.errors import InputError
-from groupkg.graph.formats.importer import import_file
+from groupkg.graph import InputError, OxigraphStore, PartialDate, import_file
 from groupkg.graph.store import (
-    OxigraphStore,
     as_ntriples,
     literal_value,
     rdf_as_ntriples,

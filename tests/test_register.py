@@ -24,17 +24,21 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import (
+    Group,
+    OxigraphStore,
+    Register,
+    Timeline,
+    load_dataset,
+    open_store,
+    write_synth,
+)
 from groupkg.graph.analytics import control, effective
 from groupkg.graph.cli import cli
-from groupkg.graph.facts.loader import load_dataset
-from groupkg.graph.formats.synth import write_synth
-from groupkg.graph.group import Group
-from groupkg.graph.store import OxigraphStore, open_store
 from groupkg.graph.timemodel.columns import HIGH_EXCLUSIVE, HOLDING, LOW_EXCLUSIVE
 from groupkg.graph.timemodel.edges import Edges, day_stakes, pair_edge
-from groupkg.graph.timemodel.register import BASES, Register, completion
+from groupkg.graph.timemodel.register import BASES, completion
 from groupkg.graph.timemodel.stakes import pair_stakes
-from groupkg.graph.timemodel.timeline import Timeline
 from groupkg.graph.vocab import GK
 from tests.registers import BASE, XSD, A, RandomRegister, iri
 

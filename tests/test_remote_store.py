@@ -16,9 +16,8 @@ import urllib.request
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import Group, SparqlStore, open_store
 from groupkg.graph.cli import cli
-from groupkg.graph.group import Group
-from groupkg.graph.store import SparqlStore, open_store
 from tests.tools import executable
 
 QUESTIONS = [

@@ -22,11 +22,11 @@ from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from groupkg.graph import OxigraphStore, open_store
 from groupkg.graph.cli.serve import serve
 from groupkg.graph.serve.negotiate import negotiate
 from groupkg.graph.serve.refused import Refused
 from groupkg.graph.serve.sparql import run_query
-from groupkg.graph.store import OxigraphStore, open_store
 
 IIJ = "https://w3id.org/groupkg/data/iij/"
 EXLAYER = IIJ + "iij-exlayer"

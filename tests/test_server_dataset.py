@@ -22,9 +22,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from groupkg.graph import OxigraphStore, open_store
 from groupkg.graph.serve.refused import Refused
 from groupkg.graph.serve.sparql import run_query
-from groupkg.graph.store import OxigraphStore, open_store
 
 TESTS = Path(__file__).parent
 TOY = TESTS / "data" / "toygroup.ttl"
@@ -259,7 +259,7 @@ def test_a_triple_term_as_json_ld_is_refused_by_run_query():
 def test_a_triple_term_the_command_line_cannot_write_is_one_line(tmp_path: Path):
     # The command line writes graphs as Turtle; the store's own query_raw, asked for
     # JSON-LD, refuses with an input error, not a traceback.
-    from groupkg.graph.errors import InputError
+    from groupkg.graph import InputError
 
     store = open_store("memory", default_data=False)
     assert isinstance(store, OxigraphStore)

@@ -10,11 +10,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from groupkg.graph import Register, add_files, load_dataset, open_store
 from groupkg.graph.cli import cli
-from groupkg.graph.facts.loader import load_dataset
-from groupkg.graph.formats.inputs import add_files
-from groupkg.graph.store import open_store
-from groupkg.graph.timemodel.register import Register
 from tests.test_server import call
 from tests.test_server_safety import launch, stop
 from tests.turtle import prefixes

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import OxigraphStore
 from groupkg.graph.cli import cli
 from groupkg.graph.cli.serve import serve
 from groupkg.graph.serve.source import prepare_worker as _prepare_worker
 from groupkg.graph.serve.worker import WorkerBusy, WorkerDied, WorkerPool, WorkerTimedOut
-from groupkg.graph.store import OxigraphStore
 from tests.test_server import TOKEN, call, get, post_body
 from tests.test_server_safety import Canary, _children, _run_state, launch, stop
 

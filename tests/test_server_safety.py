@@ -28,14 +28,14 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import OxigraphStore, write_synth
 from groupkg.graph.cli import cli
 from groupkg.graph.cli.serve import serve
 from groupkg.graph.facts import queries as library
-from groupkg.graph.formats.synth import write_synth
 from groupkg.graph.serve.guard import fetching_keyword
 from groupkg.graph.serve.isolation import WorkerDied, WorkerTimedOut, run_isolated
 from groupkg.graph.serve.source import prepare_worker as _prepare_worker
-from groupkg.graph.store import OxigraphStore, queryguard
+from groupkg.graph.store import queryguard
 from tests.test_server import TOKEN, call, get, post_body, post_form
 
 TESTS = Path(__file__).parent

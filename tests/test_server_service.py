@@ -22,11 +22,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from groupkg.graph import open_store
 from groupkg.graph.cli import cli
 from groupkg.graph.serve.guard import fetching_keyword
 from groupkg.graph.serve.refused import Refused
 from groupkg.graph.serve.sparql import run_query
-from groupkg.graph.store import open_store
 from tests.test_server import TOKEN, get, post_body, post_form
 
 ANSWER = {"head": {"vars": ["x"]},

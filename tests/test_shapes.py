@@ -13,8 +13,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from groupkg.graph.errors import InputError
-from groupkg.graph.validate import Finding, parse_rdf_file, validate_files, validate_graph
+from groupkg.graph import InputError, validate_files
+from groupkg.graph.validate import Finding, parse_rdf_file, validate_graph
 from tests.turtle import prefixes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,11 +31,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import Group, GroupkgError, Store, import_file, open_store
 from groupkg.graph.cli import cli
-from groupkg.graph.errors import GroupkgError
-from groupkg.graph.formats.importer import import_file
-from groupkg.graph.group import Group, store_info
-from groupkg.graph.store import Store, open_store
+from groupkg.graph.group import store_info
 from tests.registers import RandomRegister, SeveralGroups
 from tests.test_remote_store import oxigraph_server  # noqa: F401 - the module's server
 

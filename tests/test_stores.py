@@ -5,9 +5,7 @@ import datetime as dt
 import pyoxigraph as ox
 import pytest
 
-from groupkg.graph.errors import InputError
-from groupkg.graph.group import Group
-from groupkg.graph.store import OxigraphStore, open_store
+from groupkg.graph import Group, InputError, OxigraphStore, open_store
 
 D = dt.date.fromisoformat
 QUESTIONS = [

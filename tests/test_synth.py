@@ -20,13 +20,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import Group, InputError, OxigraphStore, add_files, write_synth
 from groupkg.graph.cli import progress as progress_module
 from groupkg.graph.cli.synth import synth
-from groupkg.graph.errors import InputError
-from groupkg.graph.formats.inputs import add_files
-from groupkg.graph.formats.synth import DATA_BASE, synthesize, write_synth
-from groupkg.graph.group import Group
-from groupkg.graph.store import OxigraphStore, ontology_files
+from groupkg.graph.formats.synth import DATA_BASE, synthesize
+from groupkg.graph.store import ontology_files
 from groupkg.graph.vocab import GK, ORG, PROV
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

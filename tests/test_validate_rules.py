@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import Dataset, Entity, Holding, Relation, validate_files
 from groupkg.graph.cli import cli
 from groupkg.graph.dates import parse_partial_date
-from groupkg.graph.model import Dataset, Entity, Holding, Relation
-from groupkg.graph.validate import Finding, validate_files
+from groupkg.graph.validate import Finding
 from groupkg.graph.validate.consistency import check_consistency
 from tests.test_hygiene import CASES, ONTOLOGY, PREFIXES, _run_oxigraph
 from tests.test_validate_semantic import BASE, _holding

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import Dataset, Entity, Event, Holding, validate_files
 from groupkg.graph.cli import cli
 from groupkg.graph.dates import parse_partial_date
-from groupkg.graph.model import Dataset, Entity, Event, Holding
-from groupkg.graph.validate import Finding, validate_files
+from groupkg.graph.validate import Finding
 from groupkg.graph.validate.consistency import TOLERANCE_PERCENT, check_consistency
 from tests.turtle import prefixes
 

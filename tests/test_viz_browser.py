@@ -19,9 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from groupkg.graph.formats.inputs import add_files
-from groupkg.graph.group import Group
-from groupkg.graph.store import open_store
+from groupkg.graph import Group, add_files, open_store
 from groupkg.viz import View, view_at, view_diff, view_timeline, write_html
 from groupkg.viz.command import render as render_command
 from tests.browser import GuardedPage

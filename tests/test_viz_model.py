@@ -25,10 +25,7 @@ import networkx as nx
 import pytest
 
 import groupkg.viz
-from groupkg.graph.errors import InputError
-from groupkg.graph.formats.inputs import add_files
-from groupkg.graph.group import Group
-from groupkg.graph.store import open_store
+from groupkg.graph import Group, InputError, add_files, open_store
 from groupkg.viz import layout, render, text, to_html, view_at, view_diff, view_timeline
 from groupkg.viz.command import render as render_command
 

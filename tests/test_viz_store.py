@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import Group, GroupkgError, open_store
 from groupkg.graph.cli import cli
-from groupkg.graph.errors import GroupkgError
-from groupkg.graph.group import Group
-from groupkg.graph.store import open_store
 from groupkg.viz.command import render
 
 DAYS = [dt.date.fromisoformat(d) for d in ("2009-03-31", "2010-04-01", "2012-10-01",

@@ -35,7 +35,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS
 
-from groupkg.graph.store import OxigraphStore, open_store
+from groupkg.graph import OxigraphStore, open_store
 
 SUITE = Path(__file__).parent / "data" / "w3c-sparql11-protocol"
 TOKEN = "w3c-protocol-token"
