@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+__all__ = ["executable", "free_port", "loaded_by"]
 
 
 def executable(name: str) -> str | None:
@@ -24,6 +27,11 @@ def executable(name: str) -> str | None:
     return shutil.which(name)
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 def loaded_by(code: str, modules: tuple[str, ...]) -> list[str]:
     """Which of ``modules`` a fresh interpreter has loaded once it has run ``code``."""
     check = f"{code}\nimport sys\nprint(','.join(m for m in {modules!r} if m in sys.modules))"
