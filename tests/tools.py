@@ -32,6 +32,8 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
 def loaded_by(code: str, modules: tuple[str, ...]) -> list[str]:
     """Which of ``modules`` a fresh interpreter has loaded once it has run ``code``."""
     check = f"{code}\nimport sys\nprint(','.join(m for m in {modules!r} if m in sys.modules))"
