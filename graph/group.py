@@ -17,7 +17,8 @@ from groupkg.graph.dates import Day, as_day, day_before
 from groupkg.graph.errors import InputError
 from groupkg.graph.factrules import check_dataset
 from groupkg.graph.facts.loader import load_dataset, neighbourhood
-from groupkg.graph.facts.names import NameTable, resolve_in_store
+from groupkg.graph.facts.names import NameTable
+from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
 from groupkg.graph.store import Store, iter_rows
 from groupkg.graph.timemodel.register import Register, completion

@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from groupkg.graph import InputError, add_files, open_store, validate_files
 from groupkg.graph.cli import cli
 from groupkg.graph.dates import day_before, parse_partial_date
-from groupkg.graph.facts.names import UnknownName, resolve_in_store
+from groupkg.graph.facts.names import UnknownName
+from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.formats.bods import read_bods
 from groupkg.graph.formats.csvholdings import BadInput, read_csv
 from groupkg.graph.formats.gleif import read_gleif

@@ -66,7 +66,8 @@ def resolver(store: Store) -> Callable[[str], URIRef | None]:
     """Look names up in ``store``: the entity a CSV row means, or None for a new one."""
     from rdflib import URIRef
 
-    from groupkg.graph.facts.names import AmbiguousName, UnknownName, find_in_store
+    from groupkg.graph.facts.names import AmbiguousName, UnknownName
+    from groupkg.graph.facts.storenames import find_in_store
 
     def resolve(name: str) -> URIRef | None:
         try:

@@ -19,12 +19,8 @@ from hypothesis import strategies as st
 
 from groupkg.graph import Group, Register, Store, add_files, open_store
 from groupkg.graph.facts.namekeys import without_legal_form
-from groupkg.graph.facts.names import (
-    AmbiguousName,
-    UnknownName,
-    find_in_store,
-    resolve_in_store,
-)
+from groupkg.graph.facts.names import AmbiguousName, UnknownName
+from groupkg.graph.facts.storenames import find_in_store, resolve_in_store
 from groupkg.graph.formats.inputs import resolver
 from groupkg.graph.serve.source import search_entities
 from groupkg.graph.store import sparql_string

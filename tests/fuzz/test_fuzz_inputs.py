@@ -25,7 +25,8 @@ from rdflib import Literal
 
 from groupkg.graph import Group, GroupkgError, OxigraphStore, add_files, open_store, parse_date
 from groupkg.graph.dates import parse_partial_date
-from groupkg.graph.facts.names import NameTable, lookup, resolve_in_store
+from groupkg.graph.facts.names import NameTable
+from groupkg.graph.facts.storenames import lookup, resolve_in_store
 from groupkg.graph.formats.bods import read_bods
 from groupkg.graph.formats.csvholdings import read_csv
 from groupkg.graph.formats.gleif import read_gleif
