@@ -30,8 +30,7 @@ from pathlib import Path
 
 
 def load_oxigraph(file: str, store_path: str) -> dict[str, float]:
-    from groupkg.graph.formats.importer import import_file
-    from groupkg.graph.store import open_store
+    from groupkg.graph import import_file, open_store
 
     start = time.perf_counter()
     store = open_store(f"oxigraph:{store_path}", default_data=False, writable=True)
@@ -58,8 +57,7 @@ def load_floor(file: str, store_path: str) -> dict[str, float]:
 
 
 def register_store(store_path: str) -> dict[str, float]:
-    from groupkg.graph.store import OxigraphStore
-    from groupkg.graph.timemodel.register import Register
+    from groupkg.graph import OxigraphStore, Register
 
     start = time.perf_counter()
     store = OxigraphStore(store_path, read_only=True)
@@ -72,7 +70,7 @@ def register_store(store_path: str) -> dict[str, float]:
 
 
 def register_file(file: str, store_path: str) -> dict[str, float]:
-    from groupkg.graph.timemodel.register import Register
+    from groupkg.graph import Register
 
     start = time.perf_counter()
     register = Register.from_ntriples([file])

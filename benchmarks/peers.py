@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from groupkg.graph.timemodel.register import Register
+from groupkg.graph import Register
 
 __all__ = [
     "OwnersDict",

@@ -113,7 +113,7 @@ class Bench:
     # -- one size -------------------------------------------------------------------
 
     def size(self, n: int) -> tuple[int, list[Figure]]:
-        from groupkg.graph.formats.synth import write_synth
+        from groupkg.graph import write_synth
 
         options = self.options
         source = self.work / f"synth-{n}-{options.seed}.nt"
@@ -385,7 +385,7 @@ class Bench:
                 "store looks every IRI a query returns up on disk, so reading a million "
                 "entities' facts back out takes minutes."
             )
-        from groupkg.graph.timemodel.register import Register
+        from groupkg.graph import Register
 
         if not hasattr(Register, "from_ntriples"):
             return figures
@@ -403,8 +403,7 @@ class Bench:
         return figures
 
     def questions(self, n: int, source: Path, store_path: Path) -> list[Figure | None]:
-        from groupkg.graph.store import OxigraphStore
-        from groupkg.graph.timemodel.register import Register
+        from groupkg.graph import OxigraphStore, Register
 
         store = OxigraphStore(store_path, read_only=True)
         register = Register.from_store(store)
@@ -485,8 +484,7 @@ class Bench:
         return calls
 
     def reopen(self, n: int, store_path: Path) -> Figure:
-        from groupkg.graph.store import OxigraphStore
-        from groupkg.graph.timemodel.register import Register
+        from groupkg.graph import OxigraphStore, Register
 
         self.say(n, "reopening")
         whole, opening = [], []
@@ -559,7 +557,7 @@ class Bench:
         return figure
 
     def paths(self, n: int, register: Any, store: Any, calls: list) -> Figure:
-        from groupkg.graph.group import Group
+        from groupkg.graph import Group
 
         self.say(n, "paths at a date")
         found = spread(latencies(register.paths_at, calls[:300], warm=10))
@@ -625,7 +623,7 @@ class Bench:
 
     def effective(self, n: int, register: Any, parents: np.ndarray) -> Figure:
         from benchmarks.peers import one_solve, path_products
-        from groupkg.graph.analytics.effective import effective_ownership_from
+        from groupkg.graph import effective_ownership_from
 
         self.say(n, "effective stakes of every top parent")
         day = DAY.toordinal()
@@ -686,7 +684,7 @@ class Bench:
         return figure
 
     def render(self, n: int, register: Any, store: Any, parents: np.ndarray) -> Figure | None:
-        from groupkg.graph.group import Group
+        from groupkg.graph import Group
         from groupkg.viz import view_at, write_html
 
         self.say(n, "rendering the largest group")

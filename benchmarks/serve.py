@@ -212,8 +212,7 @@ def synth_calls(store_path: Path, count: int = 20, seed: int = 1) -> list[tuple[
     at the day asked (from the register index of the store)."""
     import numpy as np
 
-    from groupkg.graph.store import OxigraphStore
-    from groupkg.graph.timemodel.register import Register
+    from groupkg.graph import OxigraphStore, Register
 
     store = OxigraphStore(store_path, read_only=True)
     try:

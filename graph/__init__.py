@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from groupkg.graph.formats.inputs import add_files
     from groupkg.graph.formats.registry import FORMATS, FileFormat, format_of
     from groupkg.graph.formats.synth import write_synth
+    from groupkg.graph.frames import frame
     from groupkg.graph.group import Group
+    from groupkg.graph.loading import load
     from groupkg.graph.model import (
         Dataset,
         Entity,
@@ -67,7 +69,9 @@ _HOMES: dict[str, list[str]] = {
     "formats.registry": ["FORMATS", "FileFormat", "format_of"],
     "formats.inputs": ["add_files"],
     "formats.synth": ["write_synth"],
+    "frames": ["frame"],
     "group": ["Group"],
+    "loading": ["load"],
     "model": ["Dataset", "Entity", "EntityRef", "Event", "Holding", "Observation", "Relation"],
     "store": ["OxigraphStore", "SparqlStore", "Store", "open_store"],
     "timemodel.diff": ["GroupDiff"],
@@ -117,7 +121,9 @@ __all__ = [
     "effective_ownership_from",
     "export",
     "format_of",
+    "frame",
     "import_file",
+    "load",
     "load_dataset",
     "open_store",
     "parse_date",

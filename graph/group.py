@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import os
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from groupkg.graph.dates import Day, as_day, day_before
 from groupkg.graph.errors import InputError
+from groupkg.graph.factrules import check_dataset
 from groupkg.graph.facts.loader import load_dataset, neighbourhood
-from groupkg.graph.facts.names import NameTable, resolve_in_store
+from groupkg.graph.facts.names import NameTable
+from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
 from groupkg.graph.store import Store, iter_rows
 from groupkg.graph.timemodel.register import Register, completion
 from groupkg.graph.timemodel.stakes import Snapshot, Stake, status_at
 from groupkg.graph.timemodel.timeline import IssuedShares, Timeline
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Group", "store_info"]
 
@@ -75,12 +81,18 @@ class Group:
     threshold : float
         Control threshold in percent: control means strictly more (default 50).
     dataset : Dataset, optional
-        The facts, when already read; by default all of ``store`` is read.
+        The facts, when already read; by default all of ``store`` is read. A dataset
+        given is checked first (:func:`~groupkg.graph.factrules.check_dataset`): a
+        percent outside 0-100 or not finite, an owner that is no entity of it... raise
+        a ``BadInput`` (an ``InputError``) naming each holding and field.
     register : Register, optional
         The time model of the whole store, when already built or opened (see
         :meth:`model`); by default it is built from ``dataset``.
     scope : list of str, optional
         The entities a question names, when only their group is read (:meth:`model`).
+    check : bool
+        Whether a ``dataset`` given is checked; a dataset read from a store is taken as
+        the store holds it (``groupkg validate`` reports on a store's data).
 
     Attributes
     ----------
@@ -127,7 +139,11 @@ class Group:
         dataset: Dataset | None = None,
         register: Register | None = None,
         scope: list[str] | None = None,
+        *,
+        check: bool = True,
     ):
+        if dataset is not None and check:
+            check_dataset(dataset)
         self.store = store
         self.threshold = threshold
         self.dataset: Dataset = dataset if dataset is not None else load_dataset(store)
@@ -187,7 +203,8 @@ class Group:
         ['urn:toy:a', 'urn:toy:p']
         """
         ids = {name: resolve_in_store(store, name) for name in names}
-        group = cls(store, threshold, load_dataset(store, neighbourhood(store, ids.values())))
+        read = load_dataset(store, neighbourhood(store, ids.values()))
+        group = cls(store, threshold, read, check=False)
         group.resolved.update(ids)
         return group
 
@@ -242,7 +259,8 @@ class Group:
         register = register if register is not None else Register.from_store(store)
         ids = {name: resolve_in_store(store, name, register) for name in names}
         scope = sorted(set(ids.values()))
-        group = cls(store, threshold, load_dataset(store, scope, own=True), register, scope)
+        read = load_dataset(store, scope, own=True)
+        group = cls(store, threshold, read, register, scope, check=False)
         group.resolved.update(ids)
         return group
 
@@ -576,6 +594,114 @@ class Group:
         day = as_day(day)
         return self._snapshot(day)
 
+    def graph_at(self, day: Day, measure: str = "control") -> nx.DiGraph:
+        """The group on ``day`` as a networkx graph, ready for analysis and export.
+
+        One node per entity present that day and one edge per owner and owned entity, the
+        edge weighed as :meth:`Snapshot.graph` weighs it. Every attribute is a plain str,
+        int, float or bool, so that ``networkx.write_graphml`` writes the graph and
+        ``networkx.read_graphml`` reads it back equal; an unknown value is left out, not
+        written as None. The analytics (``ultimate_parent``, ``controllers_of``,
+        ``perimeter``...) take the graph as it is: a bucket of unnamed holders is flagged,
+        and never controls nor is anyone's ultimate parent, as in :meth:`paths`.
+
+        Parameters
+        ----------
+        day : Day
+            The day asked.
+        measure : {"control", "ownership"}
+            What weighs an edge when a pair has interests of several kinds: ``"control"``
+            (the default) voting rights where stated, else shares; ``"ownership"`` shares,
+            what effective ownership reads (:meth:`effective`).
+
+        Returns
+        -------
+        networkx.DiGraph
+            Graph attributes ``day`` (ISO date), ``measure`` and ``threshold`` (percent).
+            Node attributes ``label``, ``kind`` (``legal``, ``person``, ``trust``, ``fund``
+            or ``unnamed``), ``status``, ``unnamed`` (True for a bucket of unnamed
+            holders), ``identifiers`` (``"SCHEME:value"`` joined by ``"; "``, those valid
+            that day) and ``lei``. Edge attributes, from the stake that weighs the edge:
+            ``percent``, ``percent_min``, ``percent_max`` (the figures :meth:`owners`
+            gives), ``shares``, ``interest`` (its kind), ``interests`` (every kind the pair
+            has, joined by ``"; "``), ``consolidated`` (a reported consolidation or a
+            right to appoint the board), ``status``, ``basis``, ``assumed``; and what the
+            analytics read (``groupkg.graph.analytics.graph``): ``low`` and ``high``
+            (fractions), ``low_exclusive``, ``high_exclusive`` and ``holding``.
+
+        Raises
+        ------
+        InputError
+            If ``measure`` is neither ``"control"`` nor ``"ownership"``.
+
+        Examples
+        --------
+        Parent holds 40% of Opco; the other 60% is held by many shareholders nobody names:
+
+        >>> from datetime import date
+        >>> from groupkg.graph import ultimate_parent
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> names = {"parent": Entity("parent", "Parent", identifiers=[("LEI", "P00")]),
+        ...          "opco": Entity("opco", "Opco"),
+        ...          "others": Entity("others", "Other shareholders", kind="unnamed")}
+        >>> stakes = [Holding("h1", "parent", "opco", 40.0), Holding("h2", "others", "opco", 60.0)]
+        >>> graph = Group(empty, dataset=Dataset(names, stakes)).graph_at(date(2024, 1, 1))
+        >>> graph.nodes["parent"]  # doctest: +NORMALIZE_WHITESPACE
+        {'label': 'Parent', 'kind': 'legal', 'status': 'active', 'unnamed': False,
+         'identifiers': 'LEI:P00', 'lei': 'P00'}
+        >>> graph.edges["others", "opco"]["percent"], graph.nodes["others"]["unnamed"]
+        (60.0, True)
+        >>> ultimate_parent(graph, "opco")  # the 60% is many holders, not one parent
+        'opco'
+        """
+        import networkx as nx
+
+        if measure not in ("control", "ownership"):
+            raise InputError(f"measure must be 'control' or 'ownership', got {measure!r}")
+        day = as_day(day)
+        snap = self.snapshot(day)
+        source = snap.graph(measure=measure)
+        self.describe(list(source))
+        graph = nx.DiGraph(day=day.isoformat(), measure=measure, threshold=float(self.threshold))
+        for node in source:
+            entity = self.dataset.entities.get(node)
+            found: dict[str, Any] = {"label": self.ref(node)["name"]}
+            shown: list[tuple[str, str]] = []
+            if entity is not None:
+                found["kind"] = entity.kind
+                # A ticker identifier belongs to its listing: not shown before it.
+                since = entity.ticker_since
+                shown = [(s, v) for s, v in entity.identifiers
+                         if v not in since or since[v].start <= day]  # fmt: skip
+            found |= {"status": self.status(node, day), "unnamed": node in snap.unnamed}
+            if shown:
+                found["identifiers"] = "; ".join(f"{s}:{v}" for s, v in shown)
+            lei = [v for s, v in shown if s.upper() == "LEI"]
+            if lei:
+                found["lei"] = lei[0]
+            graph.add_node(node, **found)
+        for owner, owned, data in source.edges(data=True):
+            stake: Stake = data["stake"]
+            figures = {k: float(v) for k, v in _percent_fields(stake).items() if v is not None}
+            if stake.shares is not None:
+                figures["shares"] = int(stake.shares)
+            graph.add_edge(
+                owner,
+                owned,
+                **figures,
+                interest=stake.interest,
+                interests="; ".join(s.interest for s in data["stakes"]),
+                consolidated=any(s.consolidated for s in data["stakes"]),
+                status=_status(stake.status),
+                basis="; ".join(stake.basis),
+                assumed=stake.assumed,
+                **{k: data[k] for k in
+                   ("low", "high", "low_exclusive", "high_exclusive", "holding")},
+            )  # fmt: skip
+        return graph
+
     def ref(self, entity_id: str) -> dict[str, str]:
         """An entity as every answer names it.
 
@@ -654,6 +780,48 @@ class Group:
         ('memory', 0, 1)
         """
         return store_info(self.store)
+
+    def export(
+        self, fmt: str, path: str | os.PathLike[str] | None = None, day: Day | None = None
+    ) -> bytes:
+        """The data of the store in ``fmt``, written to ``path`` when given
+        (``groupkg export``).
+
+        Parameters
+        ----------
+        fmt : str
+            A format the registry writes: ``ttl``, ``nt``, ``jsonld``, ``trig``, ``bods``,
+            ``csv`` (CSV holdings) or ``graphml``.
+        path : str or path, optional
+            The file to write, whole or not at all.
+        day : Day, optional
+            For ``graphml``, the day of the ownership graph (default: today).
+
+        Returns
+        -------
+        bytes
+            The data (not the ontology), as written to ``path``.
+
+        Raises
+        ------
+        InputError
+            For a format that is not written, or a path that cannot be written.
+
+        Examples
+        --------
+        The IIJ data as CSV holdings, one holding a row:
+
+        >>> from groupkg.graph.store import open_store
+        >>> print(Group(open_store("memory")).export("csv").decode().splitlines()[0])
+        owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source,share_class,as_of,interest_type
+        """
+        from groupkg.graph.formats.exporter import export
+        from groupkg.graph.output import write_output
+
+        data = export(self.store, fmt, None if day is None else as_day(day))
+        if path is not None:
+            write_output(path, data, option="path")
+        return data
 
     def entity(self, name: str, day: Day) -> dict[str, Any]:
         """Facts about one entity on ``day`` (``groupkg entity``).

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from groupkg.graph.formats.inputs import add_files
-from groupkg.graph.group import Group
-from groupkg.graph.store import open_store
+from groupkg.graph import Group, add_files, open_store
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -51,6 +49,8 @@ def start_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
     import urllib.error
     import urllib.request
 
+    from tests.servers import stop
+
     running: dict[tuple[str, ...], tuple[str, subprocess.Popen[bytes], Path]] = {}
 
     def start(*options: str, env: dict[str, str] | None = None) -> str:
@@ -86,12 +86,50 @@ def start_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
 
     yield start
     for _, process, _ in running.values():
-        process.terminate()
+        stop(process)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The `oxigraph` PyPI package's own server on a free 127.0.0.1 port, for one module:
+    its SPARQL query URL, once ``groupkg init`` has written the ontology and the IIJ
+    data into it over SPARQL Update. Stopped at the module's end."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from click.testing import CliRunner
+
+    from groupkg.graph.cli import cli
+    from tests.servers import stop
+    from tests.tools import executable, free_port
+
+    binary = executable("oxigraph")
+    if binary is None:
+        pytest.fail("the oxigraph server is missing: make install-test installs it")
+    port = free_port()
+    folder = tmp_path_factory.mktemp("oxigraph-server")
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 60
+    while True:
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=5).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"oxigraph serve did not start: {(folder / 'server.log').read_text()}")
+            time.sleep(0.2)
+    init = CliRunner().invoke(cli, ["init", "--store", f"sparql:{url}"])
+    assert init.exit_code == 0, init.output
+    yield url
+    stop(process)
+    log.close()
 
 
 # Debian's Chromium, driven by Playwright: nothing downloads a browser.

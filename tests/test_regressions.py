@@ -16,16 +16,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from groupkg.graph import InputError, add_files, open_store, validate_files
 from groupkg.graph.cli import cli
 from groupkg.graph.dates import day_before, parse_partial_date
-from groupkg.graph.errors import InputError
-from groupkg.graph.facts.names import UnknownName, resolve_in_store
+from groupkg.graph.facts.names import UnknownName
+from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.formats.bods import read_bods
 from groupkg.graph.formats.csvholdings import BadInput, read_csv
 from groupkg.graph.formats.gleif import read_gleif
-from groupkg.graph.formats.inputs import add_files
-from groupkg.graph.store import open_store
-from groupkg.graph.validate import validate_files
 from tests.turtle import prefixes
 
 TESTS = Path(__file__).parent
@@ -262,7 +260,7 @@ def test_name_with_bytes_that_are_not_utf8_is_an_input_error():
 def test_uncommitted_staging_graph_is_not_counted(tmp_path: Path):
     import pyoxigraph as ox
 
-    from groupkg.graph.store import OxigraphStore
+    from groupkg.graph import OxigraphStore
 
     path = tmp_path / "store"
     writer = open_store(f"oxigraph:{path}", default_data=False, writable=True)
@@ -278,7 +276,7 @@ def test_uncommitted_staging_graph_is_not_counted(tmp_path: Path):
 
 
 def test_files_of_a_killed_bulk_load_are_removed_by_the_next_writer(tmp_path: Path):
-    from groupkg.graph.store import OxigraphStore
+    from groupkg.graph import OxigraphStore
 
     path = tmp_path / "store"
 
@@ -416,7 +414,7 @@ def test_validate_compares_a_nan_decimal_with_a_decimal_without_crashing(tmp_pat
 def test_csv_cell_with_a_line_break_imports_into_a_store(tmp_path: Path):
     # The importer wrote rdflib's n3() of the source title, a triple-quoted Turtle
     # string, into its N-Triples staging file, and the store refused the file.
-    from groupkg.graph.formats.importer import import_file
+    from groupkg.graph import import_file
 
     holdings = _write(
         tmp_path, "h.csv", 'owner,owned,percent,source\nAcme,Acme Sub,60,"Annual report\n2020"\n'

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+__all__ = ["executable", "free_port", "loaded_by"]
 
 
 def executable(name: str) -> str | None:
@@ -22,6 +25,13 @@ def executable(name: str) -> str | None:
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return shutil.which(name)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def loaded_by(code: str, modules: tuple[str, ...]) -> list[str]:

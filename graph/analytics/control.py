@@ -11,10 +11,11 @@ of ``Y`` (company control, applied recursively), or a reported consolidation
 company ``X`` controls. It is the least set closed under these rules, so a cycle
 of cross-holdings creates no control that its stakes do not support.
 
-Self-loops (treasury shares) are ignored. :func:`controlled_by` follows the
-definition forward from the controller; :func:`controllers_of` reads the
-:class:`~groupkg.graph.analytics.controlindex.ControlIndex` of the entity's
-ancestry.
+Self-loops (treasury shares) and the stakes of buckets of unnamed holders (nodes
+flagged ``unnamed``, see :mod:`groupkg.graph.analytics.graph`) are ignored.
+:func:`controlled_by` follows the definition forward from the controller;
+:func:`controllers_of` reads the
+:class:`~groupkg.graph.analytics.controlindex.ControlIndex` of the entity's ancestry.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import networkx as nx
 
 from groupkg.graph.analytics.controlindex import ControlIndex, ancestry
-from groupkg.graph.analytics.graph import Entity, check_node, edge_stake, held_low
+from groupkg.graph.analytics.graph import Entity, check_node, edge_stake, held_low, is_unnamed
 from groupkg.graph.analytics.threshold import passes_one, percent
 
 __all__ = ["controlled_by", "controllers_of"]
@@ -36,6 +37,8 @@ def _group(G: nx.DiGraph, x: Entity, t: float, possible: bool) -> set[Entity]:
     stack = [x]
     while stack:
         m = stack.pop()
+        if is_unnamed(G, m):  # many holders: their stakes are nobody's group
+            continue
         for y, data in G._succ[m].items():
             if y == m:
                 continue
@@ -51,7 +54,7 @@ def _group(G: nx.DiGraph, x: Entity, t: float, possible: bool) -> set[Entity]:
                 continue
             total = totals.get(y)
             if total is None:
-                total = totals[y] = held_low(G, y)
+                total = totals[y] = held_low(G, y, named=True)
             if passes_one(acc[0], acc[1], acc[2], acc[3], total, t, possible):
                 group.add(y)
                 stack.append(y)

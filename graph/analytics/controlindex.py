@@ -29,7 +29,7 @@ from collections.abc import Iterable
 import networkx as nx
 import numpy as np
 
-from groupkg.graph.analytics.graph import Entity, edge_stake
+from groupkg.graph.analytics.graph import Entity, edge_stake, unnamed_among
 from groupkg.graph.analytics.layers import block_layers
 from groupkg.graph.analytics.threshold import passes, passes_one
 
@@ -42,16 +42,18 @@ __all__ = ["ControlIndex", "ancestry"]
 def _edge_arrays(
     G: nx.DiGraph, nodes: list[Entity], index: dict[Entity, int]
 ) -> tuple[np.ndarray, ...]:
-    """The checked stakes held in ``nodes``, sorted by owned then owner position.
+    """The checked stakes held in ``nodes``, sorted by owned then owner position; those
+    of buckets of unnamed holders are left out.
 
     The whole graph is read at once, so the checks run on arrays; only when one
     fails is each edge looked at to name the culprit.
     """
     src, dst, found = [], [], []
     pred = G._pred  # the plain dicts: a view per entity costs more than the reading
+    buckets = unnamed_among(G, nodes)  # their stakes never count towards control
     for j, v in enumerate(nodes):
         for u, data in pred[v].items():
-            if u != v:
+            if u != v and u not in buckets:
                 src.append(index[u])
                 dst.append(j)
                 found.append(data)

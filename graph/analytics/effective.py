@@ -37,26 +37,35 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from groupkg.graph.analytics.graph import Entity, check_node, edge_stake, held_low
+from groupkg.graph.analytics.graph import Entity, check_node, edge_stake, held_low, is_unnamed
 from groupkg.graph.analytics.walks import walk_sums
 from groupkg.graph.errors import InputError
 
-__all__ = ["CappedStakes", "effective_ownership", "effective_ownership_from"]
+__all__ = ["CappedStakes", "effective_ownership", "effective_ownership_from", "named_stakes_from"]
 
 
 class CappedStakes:
-    """Edges read (and checked) on demand, with the capped upper bound of each stake."""
+    """Edges read (and checked) on demand, with the capped upper bound of each stake.
 
-    def __init__(self, G: nx.DiGraph):
+    With ``named``, the stakes of buckets of unnamed holders are left out, as the
+    perimeter reads them.
+    """
+
+    def __init__(self, G: nx.DiGraph, named: bool = False):
         self.G = G
+        self.named = named
         self._held: dict[Entity, float] = {}
 
     def held_low(self, v: Entity) -> float:
         """The lower bounds of all holders of ``v`` added up (order-free)."""
         total = self._held.get(v)
         if total is None:
-            total = self._held[v] = held_low(self.G, v)
+            total = self._held[v] = held_low(self.G, v, self.named)
         return total
+
+    def left_out(self, u: Entity) -> bool:
+        """Whether the stakes ``u`` holds are left out."""
+        return self.named and is_unnamed(self.G, u)
 
     def bounds(self, u: Entity, v: Entity, data: Mapping[str, Any]) -> tuple[float, float]:
         stake = edge_stake(u, v, data)
@@ -69,10 +78,11 @@ class CappedStakes:
 
 
 def _effective(
-    G: nx.DiGraph, owner: Entity, target: Entity | None = None
+    G: nx.DiGraph, owner: Entity, target: Entity | None = None, named: bool = False
 ) -> dict[Entity, tuple[float, float]]:
-    """Both bounds of ``owner``'s stake in everything it may reach (or in ``target``)."""
-    read = CappedStakes(G)
+    """Both bounds of ``owner``'s stake in everything it may reach (or in ``target``);
+    with ``named``, on ``G`` without the stakes of buckets of unnamed holders."""
+    read = CappedStakes(G, named)
     within = None if target is None else _leading_to(G, owner, target, read)
     edges: list[tuple[Entity, Entity, float, float]] = []
     succ = G._succ  # the plain dicts: a view per entity costs more than the reading
@@ -80,6 +90,8 @@ def _effective(
     stack = [owner]
     while stack:
         u = stack.pop()
+        if read.left_out(u):
+            continue
         for v, data in succ[u].items():
             # Walks that come back through the owner are not its claim.
             if v == u or v == owner or (within is not None and v not in within):
@@ -203,3 +215,19 @@ def effective_ownership_from(G: nx.DiGraph, owner: Entity) -> dict[Entity, tuple
     """
     check_node(G, owner, "owner")
     return {t: bounds for t, bounds in _effective(G, owner).items() if bounds[1] > 0.0}
+
+
+def named_stakes_from(G: nx.DiGraph, owner: Entity) -> dict[Entity, tuple[float, float]]:
+    """:func:`effective_ownership_from` on ``G`` without the stakes of buckets of unnamed
+    holders (nodes flagged ``unnamed``): what the perimeter reads. A bucket holds nothing.
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph()
+    >>> G.add_node("others", unnamed=True)
+    >>> G.add_edge("others", "A", low=0.75, high=0.75)
+    >>> G.add_edge("P", "A", low=0.0, high=1.0)
+    >>> named_stakes_from(G, "P"), effective_ownership_from(G, "P")
+    ({'A': (0.0, 1.0)}, {'A': (0.0, 0.25)})
+    """
+    check_node(G, owner, "owner")
+    return {t: b for t, b in _effective(G, owner, named=True).items() if b[1] > 0.0}

@@ -13,6 +13,12 @@ consolidates ``v``). Edge attributes, all optional:
 ``consolidated``, ``holding``
     used by :mod:`groupkg.graph.analytics.control`; the stake bounds are used as given.
 
+A node attribute ``unnamed=True`` marks a bucket of unnamed holders ("Other
+shareholders of X"). It stands for many holders, so control reads the graph without
+its stakes (the control graph of ``docs/definitions.md``): it controls nobody, is
+nobody's ultimate parent, and its stake does not limit what the other holders may
+control. Its stakes still count in effective ownership.
+
 Self-loops (a company holding its own shares as treasury stock) are ignored: treasury
 shares carry no vote and no dividend, so they neither own nor pass on anything.
 
@@ -25,7 +31,7 @@ answer does not depend on are not inspected.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import Any, NamedTuple
 
@@ -42,6 +48,8 @@ __all__ = [
     "check_node",
     "edge_stake",
     "held_low",
+    "is_unnamed",
+    "unnamed_among",
 ]
 
 # An entity id: a str in the graphs the time model builds. Any hashable node works
@@ -136,6 +144,38 @@ def check_node(G: nx.DiGraph, node: Entity, role: str = "entity") -> None:
         raise InputError(f"{role} {node!r} is not in the ownership graph")
 
 
-def held_low(G: nx.DiGraph, v: Entity) -> float:
-    """The lower bounds of all holders of ``v`` added up (order-free)."""
-    return math.fsum(edge_stake(u, v, d).low for u, d in G._pred[v].items() if u != v)
+def is_unnamed(G: nx.DiGraph, node: Entity) -> bool:
+    """Whether ``node`` is flagged a bucket of unnamed holders (node attribute ``unnamed``).
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph()
+    >>> G.add_node("others", unnamed=True)
+    >>> G.add_edge("others", "A", low=0.6, high=0.6)
+    >>> is_unnamed(G, "others"), is_unnamed(G, "A")
+    (True, False)
+    """
+    flag = G._node[node].get("unnamed", False)
+    if flag is False:  # the usual node, decided without a type check
+        return False
+    if not isinstance(flag, bool | np.bool_):
+        raise InputError(f"node {node!r}: unnamed must be True or False, got {flag!r}")
+    return bool(flag)
+
+
+def unnamed_among(G: nx.DiGraph, nodes: Iterable[Entity]) -> set[Entity]:
+    """The buckets of unnamed holders among ``nodes``, see :func:`is_unnamed`."""
+    attributes = G._node  # most nodes have none: asked first, it is the cheap test
+    return {v for v in nodes if attributes[v] and is_unnamed(G, v)}
+
+
+def held_low(G: nx.DiGraph, v: Entity, named: bool = False) -> float:
+    """The lower bounds of all holders of ``v`` added up (order-free).
+
+    With ``named``, the stakes of buckets of unnamed holders are left out, as control
+    reads them.
+    """
+    return math.fsum(
+        edge_stake(u, v, d).low
+        for u, d in G._pred[v].items()
+        if u != v and not (named and is_unnamed(G, u))
+    )

@@ -11,6 +11,9 @@ the cycles so that validation can report them.
 
 Consolidation paths. The chains of holdings or consolidations from the ultimate
 parent of ``Y`` down to ``Y`` through entities the ultimate parent controls.
+
+A bucket of unnamed holders (a node flagged ``unnamed``) is never an ultimate parent
+of another entity nor on a path: its stakes are left out of control.
 """
 
 from __future__ import annotations
@@ -19,7 +22,13 @@ import networkx as nx
 import numpy as np
 
 from groupkg.graph.analytics.controlindex import ControlIndex, ancestry
-from groupkg.graph.analytics.graph import Entity, check_graph, check_node, edge_stake
+from groupkg.graph.analytics.graph import (
+    Entity,
+    check_graph,
+    check_node,
+    edge_stake,
+    unnamed_among,
+)
 from groupkg.graph.analytics.threshold import percent
 
 __all__ = ["consolidation_paths", "control_cycles", "ultimate_parent", "ultimate_parents"]
@@ -174,7 +183,7 @@ def consolidation_paths(G: nx.DiGraph, y: Entity, threshold: float = 50) -> list
         return [[y]]
     group = {index.nodes[i] for i in range(len(index.nodes)) if top in index.members(i)}
     ways = nx.DiGraph()
-    for u in group:
+    for u in group - unnamed_among(G, group):
         for v, data in G._succ[u].items():
             if v != u and v in group:
                 s = edge_stake(u, v, data)

@@ -2,7 +2,10 @@
 
 Subsidiaries are what :func:`~groupkg.graph.analytics.control.controlled_by` finds;
 affiliates are read from the effective stakes of
-:func:`~groupkg.graph.analytics.effective.effective_ownership_from`.
+:func:`~groupkg.graph.analytics.effective.effective_ownership_from`. Buckets of
+unnamed holders (nodes flagged ``unnamed``) are left out of both graphs, as
+``docs/definitions.md`` says: a bucket's perimeter is empty, and its stakes change
+no one else's.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from groupkg.graph.analytics.control import controlled_by
-from groupkg.graph.analytics.effective import effective_ownership_from
+from groupkg.graph.analytics.effective import named_stakes_from
 from groupkg.graph.analytics.graph import TOLERANCE, Entity, check_node
 from groupkg.graph.analytics.threshold import percent
 
@@ -72,7 +75,7 @@ def perimeter(
     floor = percent(affiliate_min, "affiliate_min")
     controlled = controlled_by(G, x, threshold)
     source = G if ownership is None else ownership
-    stakes = effective_ownership_from(source, x) if x in source else {}
+    stakes = named_stakes_from(source, x) if x in source else {}
     subsidiaries = [
         {"entity": y, "control": c, "low": stakes.get(y, (0.0, 0.0))[0],
          "high": stakes.get(y, (0.0, 0.0))[1]}

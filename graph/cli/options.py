@@ -19,8 +19,8 @@ import click
 from groupkg.graph.cli.errors import UserError
 from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import InputError
-from groupkg.graph.formats.inputs import add_files
-from groupkg.graph.store import OxigraphStore, Store, UnionStore, open_store
+from groupkg.graph.formats.inputs import add_files, data_target
+from groupkg.graph.store import Store, open_store
 
 if TYPE_CHECKING:
     from groupkg.graph.group import Group
@@ -60,12 +60,8 @@ class Settings:
     def open(self) -> Store:
         store = self.store_named(self.writable)
         if self.data:
-            if isinstance(store, OxigraphStore) and store.description == "memory":
-                add_files(store, [Path(p) for p in self.data])
-            else:
-                overlay = OxigraphStore()
-                add_files(overlay, [Path(p) for p in self.data])
-                store = UnionStore(store, overlay)
+            into, store = data_target(store)
+            add_files(into, [Path(p) for p in self.data])
         return store
 
     def group(self, *names: str | None, model: bool = False) -> Group:

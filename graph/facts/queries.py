@@ -15,7 +15,7 @@ from importlib import resources
 
 from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import InputError
-from groupkg.graph.facts.names import resolve_in_store
+from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.store import Store, sparql_iri, sparql_string
 
 __all__ = ["NamedQuery", "named_queries", "user_queries", "prepare"]

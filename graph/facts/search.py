@@ -32,7 +32,8 @@ from groupkg.graph.facts.namekeys import (
     query_keys,
     without_legal_form,
 )
-from groupkg.graph.facts.names import StoreLookup, askable, query_literal
+from groupkg.graph.facts.names import askable
+from groupkg.graph.facts.storenames import StoreLookup, query_literal
 from groupkg.graph.model import local_id
 from groupkg.graph.store import Store
 
@@ -134,10 +135,10 @@ def search_in_store(
     Every rank needs a name or the local id holding the letters and digits of the text
     less its legal forms (or, when it has none, the longest word of it), or an
     identifier spelled as the name levels look it up
-    (:func:`~groupkg.graph.facts.names.lookup`). Labels and local ids are found in
+    (:func:`~groupkg.graph.facts.storenames.lookup`). Labels and local ids are found in
     ``index``; legal names and aliases by a scan of the store, and identifiers by the
     store's indexes; the entities found by the store are read
-    (:class:`~groupkg.graph.facts.names.StoreLookup`), and all are ranked by :func:`search`.
+    (:class:`~groupkg.graph.facts.storenames.StoreLookup`), and all are ranked by :func:`search`.
     """
     if not askable(text):
         return []

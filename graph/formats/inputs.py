@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.fileguard import check_rdf, parse_failure
-from groupkg.graph.store import Store, write_ntriples
+from groupkg.graph.store import OxigraphStore, Store, UnionStore, write_ntriples
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -28,6 +28,8 @@ __all__ = [
     "convert_rdf",
     "rdf_error",
     "resolver",
+    "staged_file",
+    "data_target",
 ]
 
 
@@ -64,7 +66,8 @@ def resolver(store: Store) -> Callable[[str], URIRef | None]:
     """Look names up in ``store``: the entity a CSV row means, or None for a new one."""
     from rdflib import URIRef
 
-    from groupkg.graph.facts.names import AmbiguousName, UnknownName, find_in_store
+    from groupkg.graph.facts.names import AmbiguousName, UnknownName
+    from groupkg.graph.facts.storenames import find_in_store
 
     def resolve(name: str) -> URIRef | None:
         try:
@@ -78,30 +81,51 @@ def resolver(store: Store) -> Callable[[str], URIRef | None]:
     return resolve
 
 
+def staged_file(store: Store, path: Path, fmt: str | None = None) -> bytes:
+    """The N-Triples of one file a user adds, read as ``groupkg import`` reads it (``fmt``,
+    a ``--format`` name, or by name and content), every record checked; a name in a
+    CSV row means the entity ``store`` has by it.
+
+    Raises
+    ------
+    InputError
+        For a missing file, an unknown file type, or a file with a bad record.
+    """
+    from groupkg.graph.formats.registry import by_name, format_of, readable_suffixes
+
+    if not path.is_file():
+        raise InputError(f"{path}: no such file", file=str(path))
+    found = by_name(fmt) if fmt else format_of(path)
+    if found is None or found.reader is None:
+        *most, last = readable_suffixes()
+        raise InputError(
+            f"{path}: unknown file type (use {', '.join(most)} or {last})", file=str(path)
+        )
+    handle, name = tempfile.mkstemp(suffix=".nt")
+    os.close(handle)
+    staged = Path(name)
+    try:
+        found.reader(path, staged, store, None)
+        return staged.read_bytes()
+    finally:
+        staged.unlink(missing_ok=True)
+
+
 def add_files(store: Store, paths: list[Path], fmt: str | None = None) -> int:
     """Add each file to ``store``, in any format ``groupkg import`` reads (``fmt``, a
     ``--format`` name, or by name and content); every file is parsed before any is added.
 
     Returns the number of triples added.
     """
-    from groupkg.graph.formats.registry import by_name, format_of, readable_suffixes
-
-    batches = []
-    for path in paths:
-        if not path.is_file():
-            raise InputError(f"{path}: no such file", file=str(path))
-        found = by_name(fmt) if fmt else format_of(path)
-        if found is None or found.reader is None:
-            *most, last = readable_suffixes()
-            raise InputError(
-                f"{path}: unknown file type (use {', '.join(most)} or {last})", file=str(path)
-            )
-        handle, name = tempfile.mkstemp(suffix=".nt")
-        os.close(handle)
-        staged = Path(name)
-        try:
-            found.reader(path, staged, store, None)
-            batches.append(staged.read_bytes())
-        finally:
-            staged.unlink(missing_ok=True)
+    batches = [staged_file(store, path, fmt) for path in paths]
     return store.add_rdf(b"\n".join(batches), ox.RdfFormat.N_TRIPLES)
+
+
+def data_target(store: Store) -> tuple[OxigraphStore, Store]:
+    """Where the data a user adds to ``store`` goes, and the store that then holds it:
+    a memory store itself, twice; any other (on disk, remote) is read and never
+    written: the data goes into a memory overlay, and the union of both is read."""
+    if isinstance(store, OxigraphStore) and store.description == "memory":
+        return store, store
+    overlay = OxigraphStore()
+    return overlay, UnionStore(store, overlay)

@@ -16,7 +16,7 @@ from typing import Any, TypeAlias
 import pyoxigraph as ox
 
 from groupkg.graph.output import xml_safe
-from groupkg.graph.store import Store, data_only_query
+from groupkg.graph.store import Store, UnionStore, data_only_query
 
 __all__ = ["Writer", "rdf_writer", "write_bods_statements", "write_csv_holdings", "write_graphml"]
 
@@ -33,6 +33,8 @@ _PREFIXES = {
 
 
 def _data_ntriples(store: Store) -> bytes:
+    if isinstance(store, UnionStore):  # a store and the files added over it: both parts
+        return b"\n".join(_data_ntriples(part) for part in (store.base, store.overlay))
     body, _ = store.query_raw(data_only_query(), "application/n-triples")
     return body
 

@@ -70,7 +70,11 @@ class DayGraphs(IndexedRows):
                 members &= self.kinds & UNNAMED == 0
             members[edges.src[usable]] = True
             members[edges.dst[usable]] = True
-        return subgraph(edges, members, usable)
+        graph = subgraph(edges, members, usable)
+        # Flagged as Snapshot.graph flags them: the analytics leave their stakes out of control.
+        nodes = np.fromiter(graph, dtype=np.int64, count=len(graph))
+        graph.add_nodes_from(nodes[(self.kinds[nodes] & UNNAMED) != 0].tolist(), unnamed=True)
+        return graph
 
     def ultimate_parents_at(self, day: Day | int, threshold: float = 50) -> np.ndarray:
         """The ultimate parent of every entity on ``day``, as positions; -1 where absent.

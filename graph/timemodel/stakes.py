@@ -153,8 +153,10 @@ class Snapshot:
         ``low``/``high`` (fractions), ``low_exclusive``, ``high_exclusive``,
         ``consolidated`` (a reported consolidation or a right to appoint the board;
         control only), ``holding``, the ``stake`` weighed and all ``stakes`` of the
-        pair. With ``unnamed=False`` buckets of unnamed holders are left out: they
-        stand for many holders, so they neither control nor are anyone's parent.
+        pair. A bucket of unnamed holders is a node with ``unnamed=True``: it stands
+        for many holders, so the control analytics leave its stakes out (it neither
+        controls nor is anyone's parent); with ``unnamed=False`` the buckets and their
+        stakes are left out of the graph itself.
 
         Each graph is built once per state and frozen (copy it to change it).
         """
@@ -195,6 +197,8 @@ class Snapshot:
                 stake=weighed,
                 stakes=[kinds[k] for k in sorted(kinds)],
             )
+        # The analytics know a bucket by this flag: its stakes never count towards control.
+        graph.add_nodes_from(sorted(self.unnamed.intersection(graph)), unnamed=True)
         return nx.freeze(graph)
 
 

@@ -36,8 +36,8 @@ from typing import Any, TypeVar
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 
+from groupkg.graph import GroupkgError
 from groupkg.graph.cli import cli
-from groupkg.graph.errors import GroupkgError
 
 __all__ = [
     "MODE",

@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 # pyvis pulls in jedi, which raises the recursion limit when first imported: imported
 # here, before hypothesis records the limit it restores after each case.
 import groupkg.viz.command  # noqa: F401
-from groupkg.graph.formats.importer import import_file
-from groupkg.graph.store import OxigraphStore, open_store
+from groupkg.graph import OxigraphStore, import_file, open_store
 from tests.fuzz.harness import fuzz_case, fuzz_settings, run_cli
 from tests.fuzz.strategies import (
     NASTY,

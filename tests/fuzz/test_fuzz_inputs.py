@@ -23,15 +23,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Literal
 
-from groupkg.graph.dates import parse_date, parse_partial_date
-from groupkg.graph.errors import GroupkgError
-from groupkg.graph.facts.names import NameTable, lookup, resolve_in_store
+from groupkg.graph import Group, GroupkgError, OxigraphStore, add_files, open_store, parse_date
+from groupkg.graph.dates import parse_partial_date
+from groupkg.graph.facts.names import NameTable
+from groupkg.graph.facts.storenames import lookup, resolve_in_store
 from groupkg.graph.formats.bods import read_bods
 from groupkg.graph.formats.csvholdings import read_csv
 from groupkg.graph.formats.gleif import read_gleif
-from groupkg.graph.formats.inputs import add_files, convert_rdf, resolver
-from groupkg.graph.group import Group
-from groupkg.graph.store import OxigraphStore, open_store
+from groupkg.graph.formats.inputs import convert_rdf, resolver
 from groupkg.graph.validate import parse_rdf_file
 from groupkg.graph.vocab import GK
 from tests.fuzz.harness import ends_cleanly, fuzz_case, fuzz_settings

@@ -25,6 +25,7 @@ returned.
 """
 
 from groupkg.graph.errors import BadInput
+from groupkg.graph.factrules import MAX_SHARE_DIGITS
 from groupkg.graph.formats.csvholdings.cells import (
     FORMULA_STARTS,
     spreadsheet_safe,
@@ -37,7 +38,6 @@ from groupkg.graph.formats.csvholdings.columns import (
     LOCAL_BASE,
 )
 from groupkg.graph.formats.csvholdings.reader import read_csv
-from groupkg.graph.formats.csvholdings.rows import MAX_SHARE_DIGITS
 from groupkg.graph.formats.csvholdings.writer import write_csv
 
 __all__ = [

@@ -8,7 +8,7 @@ import csv
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
@@ -27,7 +27,7 @@ from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
-__all__ = ["read_csv"]
+__all__ = ["read_csv", "read_records"]
 
 
 def _slug(text: str) -> str:
@@ -70,10 +70,10 @@ class _CsvReader:
         self.sources: dict[str, URIRef] = {}
         self.file_source: URIRef | None = None
 
-    def problem(self, line: int, field: str, reason: str) -> None:
+    def problem(self, line: int | str, field: str, reason: str) -> None:
         self.problems.append(ImportProblem(self.name, line, field, reason))
 
-    def header(self, line: int, row: list[str]) -> list[str] | None:
+    def header(self, line: int | str, row: list[str]) -> list[str] | None:
         columns = [c.strip().lstrip("\ufeff") for c in row]
         known = CSV_COLUMNS + CSV_EXTRA_COLUMNS
         ok = True
@@ -91,7 +91,7 @@ class _CsvReader:
                 ok = False
         return columns if ok else None
 
-    def entity(self, line: int, field: str, name: str, source: URIRef) -> URIRef | None:
+    def entity(self, line: int | str, field: str, name: str, source: URIRef) -> URIRef | None:
         key = fold(name)
         if key not in self.entities:
             found = None
@@ -147,7 +147,7 @@ class _CsvReader:
             self.sources[value] = iri
         return self.sources[value]
 
-    def row(self, line: int, values: dict[str, str]) -> None:
+    def row(self, line: int | str, values: dict[str, str]) -> None:
         row = check_row(line, values, self.problem)
         if row is None:
             return
@@ -197,16 +197,16 @@ class _CsvReader:
         for prop, value in facts:
             self.graph.add((iri, prop, value))
 
-    def read(self, stream: TextIO) -> Graph:
+    def read(self, records: Iterator[tuple[int | str, list[str]]]) -> Graph:
         try:
-            self._read_records(_records(stream))
+            self._read_records(records)
         except _Unreadable as exc:  # nothing after it can be read: report what was found
             self.problem(exc.line, "(file)", exc.reason)
         if self.problems:
             raise BadInput(self.problems)
         return self.graph
 
-    def _read_records(self, records: Iterator[tuple[int, list[str]]]) -> None:
+    def _read_records(self, records: Iterator[tuple[int | str, list[str]]]) -> None:
         first = next(records, None)
         if first is None:
             raise BadInput([ImportProblem(self.name, 1, "header", "the file has no header row")])
@@ -287,6 +287,37 @@ def read_csv(
         ) from None
     with stream:
         try:
-            return reader.read(stream)
+            return reader.read(_records(stream))
         except UnicodeDecodeError as exc:
             raise BadInput([ImportProblem(str(path), 1, "(file)", f"not UTF-8: {exc}")]) from None
+
+
+def read_records(
+    name: str,
+    records: Iterable[tuple[int | str, list[str]]],
+    resolve: Callable[[str], URIRef | None] | None = None,
+    *,
+    base: str = LOCAL_BASE,
+) -> Graph:
+    """Read rows in the CSV holdings layout that come from elsewhere than a file (a
+    table in memory), all or nothing, as :func:`read_csv` reads a file's.
+
+    ``records`` gives ``(where, cells)`` pairs, the header's first; ``where`` names
+    the row in a problem reported against it (its line in a file, its label in a
+    table), ``name`` names the whole as a file name would.
+
+    Raises
+    ------
+    BadInput
+        Every problem :func:`read_csv` reports, each at its row's ``where``.
+
+    Examples
+    --------
+    >>> rows = [("columns", ["owner", "owned", "percent"]), ("row 0", ["Acme", "B", "nan"])]
+    >>> try:
+    ...     read_records("DataFrame", rows)
+    ... except BadInput as error:
+    ...     print(error)
+    DataFrame:row 0: percent: nan is not a percentage between 0 and 100
+    """
+    return _CsvReader(name, resolve, base).read(iter(records))

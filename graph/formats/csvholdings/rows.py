@@ -14,22 +14,20 @@ from rdflib import URIRef
 
 from groupkg.graph.dates import PartialDate, parse_partial_date
 from groupkg.graph.errors import InputError
+from groupkg.graph.factrules import end_problem, percent_problem, range_problem, shares_problem
 from groupkg.graph.formats.csvholdings.columns import (
     CONSOLIDATION_TYPES,
     did_you_mean,
     interest_types,
 )
 
-__all__ = ["MAX_SHARE_DIGITS", "HoldingsRow", "ReportProblem", "check_row"]
+__all__ = ["HoldingsRow", "ReportProblem", "check_row"]
 
-#: The most digits a share count may have (the largest issued anywhere has 13).
-MAX_SHARE_DIGITS = 30
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_INTEGER = re.compile(r"^\d+$")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
 
 #: Called with the line, the column and the reason of each problem found.
-ReportProblem = Callable[[int, str, str], None]
+ReportProblem = Callable[[int | str, str, str], None]
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ class HoldingsRow:
 class _Cells:
     """The cells of one row read one by one, counting the problems found in them."""
 
-    def __init__(self, line: int, report: ReportProblem):
+    def __init__(self, line: int | str, report: ReportProblem):
         self.line, self.report, self.problems = line, report, 0
 
     def problem(self, field: str, reason: str) -> None:
@@ -72,8 +70,9 @@ class _Cells:
         except InvalidOperation:
             self.problem(field, f"{text!r} is not a decimal number")
             return None
-        if not value.is_finite() or not 0 <= value <= 100:
-            self.problem(field, f"{text} is not a percentage between 0 and 100")
+        reason = percent_problem(value, text)
+        if reason is not None:
+            self.problem(field, reason)
             return None
         return value
 
@@ -98,7 +97,7 @@ class _Cells:
         return None
 
 
-def check_row(line: int, values: dict[str, str], report: ReportProblem) -> HoldingsRow | None:
+def check_row(line: int | str, values: dict[str, str], report: ReportProblem) -> HoldingsRow | None:
     """The row on ``line`` (column -> stripped cell) read, or None when ``report`` was
     called about it or its owner or owned is empty."""
     cells = _Cells(line, report)
@@ -115,29 +114,24 @@ def check_row(line: int, values: dict[str, str], report: ReportProblem) -> Holdi
     if percent is not None and (low is not None or high is not None):
         cells.problem("percent", "give either percent or a range, not both")
     if low is not None and high is not None:
-        if low > high:
-            cells.problem("percent_min", f"{low} is greater than percent_max {high}")
-        elif low == high and (low_x or high_x):
-            cells.problem("percent_min", "an exclusive bound makes the range empty")
+        reason = range_problem(low, high, bool(low_x), bool(high_x))
+        if reason is not None:
+            cells.problem("percent_min", reason)
     if low_x and low is None:
         cells.problem("percent_min_exclusive", "is set but percent_min is empty")
     if high_x and high is None:
         cells.problem("percent_max_exclusive", "is set but percent_max is empty")
     shares_text = get("shares", "")
-    if shares_text and not _INTEGER.match(shares_text):
-        cells.problem("shares", f"{get('shares')!r} is not a whole number of shares")
-    elif len(shares_text.lstrip("0")) > MAX_SHARE_DIGITS:
-        cells.problem(
-            "shares", f"{len(shares_text)} digits: no share count has more than {MAX_SHARE_DIGITS}"
-        )
+    shares_reason = shares_problem(shares_text) if shares_text else None
+    if shares_reason is not None:
+        cells.problem("shares", shares_reason)
     start = cells.date("start_date", get("start_date", ""))
     end = cells.date("end_date", get("end_date", ""))
     as_of = cells.date("as_of", get("as_of", ""))
     if start is not None and end is not None:
-        # A partial end takes effect after its period; only an impossible order is wrong.
-        end_day = end.start if end.precision == "day" else end.end
-        if end_day <= start.start:
-            cells.problem("end_date", f"{end} is not after start_date {start} (end is exclusive)")
+        end_reason = end_problem(start, end)
+        if end_reason is not None:
+            cells.problem("end_date", f"{end} {end_reason}")
     interest = get("interest_type", "")
     consolidation = CONSOLIDATION_TYPES.get(interest)
     if interest and consolidation is None and interest not in interest_types():
