@@ -202,22 +202,20 @@ def _legend(items: Sequence[LegendItem], width: float, top: float) -> tuple[str,
     return '<g class="gk-legend">' + "".join(parts) + "</g>", y
 
 
-def _chart(view: View, top: float) -> tuple[str, float, float, float]:
-    """The nodes and edges of ``view`` drawn below ``top``; the drawing and its bounds."""
-    boxes = _boxes(view.nodes)
+def _chart(view: View, boxes: dict[str, _Box], top: float, left: float) -> tuple[str, float]:
+    """The nodes and edges of ``view`` drawn below ``top``, x shifted by ``left``; the
+    drawing and its height."""
+    if not boxes:
+        return "", 0.0
     fade = any(n.on_path for n in view.nodes)
     pairs = {(e.source, e.target) for e in view.edges}
     drawn = [e for e in view.edges if e.source in boxes and e.target in boxes]
     edges = "".join(_edge(e, boxes, fade, (e.target, e.source) in pairs) for e in drawn)
     nodes = "".join(_node(n, boxes[n.id], fade) for n in view.nodes)
-    if not boxes:
-        return "", 0.0, 0.0, 0.0
-    left = min(b.x - b.half_w for b in boxes.values())
-    right = max(b.x + b.half_w for b in boxes.values())
     high = min(b.y - b.half_h for b in boxes.values())
     low = max(b.y + b.half_h for b in boxes.values())
     shift = f"translate({_number(PAD - left)},{_number(top - high)})"
-    return f'<g transform="{shift}">{edges}{nodes}</g>', left, right, low - high
+    return f'<g transform="{shift}">{edges}{nodes}</g>', low - high
 
 
 def _heading(text: str, y: float, size: float, weight: str = "normal") -> str:
@@ -243,8 +241,14 @@ def to_svg(item: View | Sequence[tuple[Any, View]]) -> str:
     body: list[str] = [_heading(title, PAD * 0.75, 18, "bold")]
     colors: set[str] = set()
     legend: list[LegendItem] = []
-    y, width = PAD * 0.75 + 10, 400.0
-    for index, (day, view) in enumerate(states):
+    # The states of a timeline share their positions: one left edge for all keeps each
+    # entity in its column from state to state.
+    placed = [_boxes(view.nodes) for _, view in states]
+    every = [box for boxes in placed for box in boxes.values()]
+    left = min((b.x - b.half_w for b in every), default=0.0)
+    right = max((b.x + b.half_w for b in every), default=0.0)
+    y, width = PAD * 0.75 + 10, max(400.0, right - left + 2 * PAD)
+    for index, ((day, view), boxes) in enumerate(zip(states, placed, strict=True)):
         if day is not None:
             name = day.isoformat() if hasattr(day, "isoformat") else str(day)
             y += 30
@@ -252,10 +256,9 @@ def to_svg(item: View | Sequence[tuple[Any, View]]) -> str:
         if view.notes:
             y += 22
             body.append(_heading(" · ".join(view.notes), y, 13))
-        chart, left, right, height = _chart(view, y + HEADER - 24)
+        chart, height = _chart(view, boxes, y + HEADER - 24, left)
         body.append(chart)
         y += HEADER - 24 + height + 16
-        width = max(width, right - left + 2 * PAD)
         fade = any(n.on_path for n in view.nodes)
         colors |= {edge_style(e, fade)["color"] for e in view.edges}
         legend += [i for i in view.legend if i not in legend]

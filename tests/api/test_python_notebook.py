@@ -136,6 +136,15 @@ def test_a_timeline_displays_every_state_in_one_picture(iij):
         assert f"{index + 1} / {len(timeline)}: {day.isoformat()}" in shown
     drawn = [g for g in root.iter(f"{SVG}g") if g.get("class") == "gk-node"]
     assert len(drawn) == sum(len(view.nodes) for _day, view in timeline)
+    # the states share their positions: IIJ stays in its column from state to state
+    columns = set()
+    for chart in root.iter(f"{SVG}g"):
+        if shift := re.fullmatch(r"translate\(([-\d.]+),[-\d.]+\)", chart.get("transform", "")):
+            for node in chart:
+                if node.find(f"{SVG}title").text.startswith("Internet Initiative Japan Inc.\n"):
+                    rect = node.find(f"{SVG}rect")
+                    columns.add(round(float(shift.group(1)) + float(rect.get("x")), 1))
+    assert len(columns) == 1
 
 
 def test_the_picture_draws_every_entity_and_holding_where_the_layout_put_them(merger):
