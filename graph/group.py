@@ -26,7 +26,11 @@ from groupkg.graph.timemodel.stakes import Snapshot, Stake, status_at
 from groupkg.graph.timemodel.timeline import IssuedShares, Timeline
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import networkx as nx
+
+    from groupkg.graph.frames import QueryRows
 
 __all__ = ["Group", "store_info"]
 
@@ -701,6 +705,90 @@ class Group:
                    ("low", "high", "low_exclusive", "high_exclusive", "holding")},
             )  # fmt: skip
         return graph
+
+    def query(
+        self, name: str, params: Mapping[str, Any] | None = None, /, **values: Any
+    ) -> QueryRows:
+        """Run a named SPARQL query of the library on this group's store.
+
+        The queries are the files of ``ontology/queries/``: ``user_queries()`` lists those
+        for users, each with what it answers and its parameters. They read the facts as
+        recorded (no events applied), where the answer methods (:meth:`owners`...) read
+        the time model. See :func:`groupkg.graph.query`.
+
+        Parameters
+        ----------
+        name : str
+            The query: ``owners-at``, ``holdings-at``, ``ancestors-at``, ``events-of``,
+            ``sources-of``, ``dissolved-between``, or a ``check-*`` query.
+        params : mapping, optional
+            Parameters by name, for a name Python cannot take as a keyword.
+        **values
+            Parameters by name: an ``entity`` a name or an IRI, a ``date`` any
+            :data:`~groupkg.graph.dates.Day`; ``from_=`` gives ``from``.
+
+        Returns
+        -------
+        QueryRows
+            A list of dicts of plain values (str, int, float, bool, ``datetime.date``, a
+            year or a month as ISO text, None where unbound); ``.to_frame()`` makes a
+            DataFrame.
+
+        Raises
+        ------
+        InputError
+            For an unknown query, a parameter missing, unknown or given twice, or a bad
+            value (``field`` names the parameter); ``UnknownName`` or ``AmbiguousName``
+            for an entity no name or several fit.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from groupkg.graph import load
+        >>> iij = load()
+        >>> rows = iij.query("holdings-at", entity="IIJ", date=date(2013, 12, 31))
+        >>> [(r["ownedName"], r["percent"], r["shares"]) for r in rows]
+        [('IIJ Exlayer Inc.', 99.9, 3996)]
+        """
+        from groupkg.graph.facts.querying import query
+
+        return query(self.store, name, params, **values)
+
+    def sparql(self, text: str) -> QueryRows | bool:
+        """Run a SPARQL query on this group's store; its answer as plain values.
+
+        See :func:`groupkg.graph.sparql`: an update is refused, and so is a text nested
+        too deep for the parser.
+
+        Parameters
+        ----------
+        text : str
+            A SELECT, ASK, CONSTRUCT or DESCRIBE query.
+
+        Returns
+        -------
+        QueryRows or bool
+            A SELECT's rows (a list of dicts of plain values, ``.to_frame()`` a
+            DataFrame), a CONSTRUCT's or DESCRIBE's triples as rows of ``subject``,
+            ``predicate`` and ``object``, or an ASK's answer.
+
+        Raises
+        ------
+        InputError
+            For a syntax error, an update, or a text nested too deep.
+
+        Examples
+        --------
+        >>> from groupkg.graph import load
+        >>> rows = load().sparql(
+        ...     "SELECT (COUNT(*) AS ?n) { ?h a <https://w3id.org/groupkg/ontology#Holding> }"
+        ... )
+        >>> rows[0]["n"] > 0, rows.variables
+        (True, ('n',))
+        """
+        from groupkg.graph.facts.querying import sparql
+
+        return sparql(self.store, text)
 
     def ref(self, entity_id: str) -> dict[str, str]:
         """An entity as every answer names it.
