@@ -116,6 +116,10 @@ class Group:
         The names of the entities read, for :meth:`resolve`.
     resolved : dict of str to str
         Names already resolved by the whole store (:meth:`around`, :meth:`model`).
+    complete : bool
+        Whether :attr:`dataset` holds every fact of the store (not so of a group answered
+        from the cached model, :meth:`model` and :meth:`whole`, which reads facts as the
+        answers need them).
 
     Examples
     --------
@@ -168,6 +172,10 @@ class Group:
         self._described: dict[str, Timeline | IssuedShares] = dict.fromkeys(
             scope or [], self.timeline
         )
+        #: Whether :attr:`dataset` holds every fact of the store; not so for a group read
+        #: from the cached model (:meth:`model`, :meth:`whole`), whose facts are read
+        #: when an answer needs them.
+        self.complete = scope is None and register is None
 
     @classmethod
     def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
@@ -268,11 +276,61 @@ class Group:
         group.resolved.update(ids)
         return group
 
+    @classmethod
+    def whole(
+        cls, store: Store, threshold: float = 50.0, register: Register | None = None
+    ) -> Group:
+        """The whole store, answered from its cached time model without reading every fact.
+
+        For the questions that name no entity (``diff`` without a root, ``events`` without
+        an entity) of an ``oxigraph:PATH`` store: each day's state is read from the model,
+        the entities' names from it too, and only the events (and the entities taking
+        part in them) are read from the store; the facts an answer needs beyond those
+        (the records behind an added stake, an entity's own facts) are read when asked.
+
+        Parameters
+        ----------
+        store : Store
+            The store to read from.
+        threshold : float
+            Control threshold in percent.
+        register : Register, optional
+            The store's time model, already opened (by default the one cached beside it,
+            :meth:`Register.from_store`).
+
+        Returns
+        -------
+        Group
+            A group without :attr:`scope` whose :attr:`dataset` holds the store's events.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from datetime import date
+        >>> from groupkg.graph.formats.inputs import add_files
+        >>> from groupkg.graph.store import open_store
+        >>> csv = pathlib.Path(tempfile.mkdtemp()) / "holdings.csv"
+        >>> _ = csv.write_text("owner,owned,percent,start_date\\nHoldco,Subco,75,2020-01-01\\n")
+        >>> store = open_store("memory", default_data=False)
+        >>> _ = add_files(store, [csv])
+        >>> group = Group.whole(store)
+        >>> answer = group.diff(date(2019, 12, 31), date(2020, 1, 1))
+        >>> [(a["owner"]["name"], a["owned"]["name"], a["percent"]) for a in answer["added"]]
+        [('Holdco', 'Subco', 75)]
+        """
+        from groupkg.graph.facts.loader import load_events
+
+        register = register if register is not None else Register.from_store(store)
+        return cls(store, threshold, load_events(store), register, check=False)
+
     # -- helpers ---------------------------------------------------------------------
 
     def _state(self, day: _dt.date) -> Snapshot:
         if self.scope is None:
-            return self.register.snapshot(day)
+            snap = self.register.snapshot(day)
+            if not self.complete:
+                self._know(list(snap.status))
+            return snap
         members = self.register.group_on(self.scope, day)
         self._know(members)
         return self.register.snapshot(day, members)
@@ -402,7 +460,7 @@ class Group:
         >>> group.dataset.entities["o"].legal_name
         'Owner Holdings Ltd.'
         """
-        if self.scope is None:
+        if self.complete:
             return
         missing = sorted(set(entity_ids) - self._described.keys())
         if not missing:
@@ -563,6 +621,10 @@ class Group:
         """
         if isinstance(name, str) and name in self.resolved:
             return self.resolved[name]
+        if self.scope is None and not self.complete:  # the whole store, from its model
+            found = resolve_in_store(self.store, name, self.register)
+            self.resolved[name] = found
+            return found
         return self.names.resolve(name)
 
     def snapshot(self, day: Day) -> Snapshot:
@@ -1492,7 +1554,7 @@ class Group:
         pairs: of the facts read, or (from the cached model) read from the store for
         the entities held."""
         dataset = self.dataset
-        if self.scope is not None and stakes:
+        if not self.complete and stakes:
             dataset = load_dataset(self.store, sorted({s.owned for s in stakes}))
         return {f.id: f for f in [*dataset.holdings, *dataset.relations]}
 
@@ -1554,7 +1616,7 @@ class Group:
         for event in self.dataset.events:
             if event_id in (event.id, event.id.rsplit("/", 1)[-1]):
                 return event
-        if self.scope is not None:
+        if not self.complete:
             found = self._stored_event(event_id)
             if found is not None:
                 return found
