@@ -177,6 +177,21 @@ class Group:
         #: when an answer needs them.
         self.complete = scope is None and register is None
 
+    def __repr__(self) -> str:
+        """What the group is read from and how much of it is read.
+
+        Examples
+        --------
+        >>> from groupkg.graph.store import open_store
+        >>> Group(open_store("memory"))
+        <Group of memory: 15 entities, 20 holdings, 12 events read; threshold 50%>
+        """
+        d = self.dataset
+        read = f"{len(d.entities)} entities, {len(d.holdings)} holdings, {len(d.events)} events"
+        of = f"{self.store.description}, around {len(self.scope)} named" if self.scope else (
+            self.store.description)  # fmt: skip
+        return f"<Group of {of}: {read} read; threshold {self.threshold:g}%>"
+
     @classmethod
     def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
         """The group of ``store`` a question about ``names`` needs: their neighbourhood.
