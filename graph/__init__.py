@@ -27,12 +27,14 @@ if TYPE_CHECKING:
     )
     from groupkg.graph.facts.loader import load_dataset
     from groupkg.graph.facts.names import AmbiguousName, UnknownName
+    from groupkg.graph.facts.queries import NamedQuery, user_queries
+    from groupkg.graph.facts.querying import query, sparql
     from groupkg.graph.formats.exporter import export
     from groupkg.graph.formats.importer import import_file
     from groupkg.graph.formats.inputs import add_files
     from groupkg.graph.formats.registry import FORMATS, FileFormat, format_of
     from groupkg.graph.formats.synth import write_synth
-    from groupkg.graph.frames import frame
+    from groupkg.graph.frames import QueryRows, frame
     from groupkg.graph.group import Group
     from groupkg.graph.loading import load
     from groupkg.graph.model import (
@@ -64,12 +66,14 @@ _HOMES: dict[str, list[str]] = {
     "errors": ["BadInput", "GroupkgError", "ImportProblem", "InputError", "ValidationFailed"],
     "facts.loader": ["load_dataset"],
     "facts.names": ["AmbiguousName", "UnknownName"],
+    "facts.queries": ["NamedQuery", "user_queries"],
+    "facts.querying": ["query", "sparql"],
     "formats.exporter": ["export"],
     "formats.importer": ["import_file"],
     "formats.registry": ["FORMATS", "FileFormat", "format_of"],
     "formats.inputs": ["add_files"],
     "formats.synth": ["write_synth"],
-    "frames": ["frame"],
+    "frames": ["QueryRows", "frame"],
     "group": ["Group"],
     "loading": ["load"],
     "model": ["Dataset", "Entity", "EntityRef", "Event", "Holding", "Observation", "Relation"],
@@ -98,9 +102,11 @@ __all__ = [
     "Holding",
     "ImportProblem",
     "InputError",
+    "NamedQuery",
     "Observation",
     "OxigraphStore",
     "PartialDate",
+    "QueryRows",
     "Register",
     "Relation",
     "Snapshot",
@@ -128,7 +134,10 @@ __all__ = [
     "open_store",
     "parse_date",
     "perimeter",
+    "query",
+    "sparql",
     "ultimate_parent",
+    "user_queries",
     "validate_files",
     "validate_store",
     "write_synth",

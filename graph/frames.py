@@ -1,5 +1,6 @@
 """Answers as pandas DataFrames: :func:`frame` turns what a :class:`~groupkg.graph.group.Group`
-answers (the dicts the command line prints as JSON) into a table with proper dtypes.
+answers (the dicts the command line prints as JSON) into a table with proper dtypes, and
+so does :meth:`QueryRows.to_frame` with the rows of a SPARQL query.
 
 pandas is an optional extra (``pip install 'groupkg[frames]'``): nothing else in
 groupkg needs it, and this module imports it only when a frame is asked for.
@@ -7,14 +8,15 @@ groupkg needs it, and this module imports it only when a frame is asked for.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["frame"]
+__all__ = ["QueryRows", "frame"]
 
 #: The lists whose entries are an answer's rows, by the answer that has them; an
 #: answer with several (a perimeter, a diff) stacks them, a ``section`` column saying
@@ -37,6 +39,49 @@ COUNT_FIELDS = frozenset({"shares", "issued_shares"})
 DATE_FIELDS = frozenset({"at", "date", "announced", "incorporated", "dissolved", "before", "after"})
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT64 = 2**63
+
+
+class QueryRows(list[dict[str, Any]]):
+    """The rows of a SPARQL SELECT: a list of dicts, one a solution, each with every
+    variable of the query (None where it is unbound), in :attr:`variables` order.
+
+    A list like any other (it compares equal to the same list of dicts); it also knows
+    its variables, so that a result without rows still has its columns.
+
+    Attributes
+    ----------
+    variables : tuple of str
+        The query's variables, in the order it selects them.
+
+    Examples
+    --------
+    >>> rows = QueryRows(["name", "percent"], [{"name": "IIJ", "percent": 99.9}])
+    >>> rows == [{"name": "IIJ", "percent": 99.9}], rows.variables
+    (True, ('name', 'percent'))
+    >>> list(QueryRows(["name", "percent"], []).to_frame().columns)
+    ['name', 'percent']
+    """
+
+    def __init__(self, variables: Iterable[str], rows: Iterable[Mapping[str, Any]] = ()):
+        self.variables = tuple(variables)
+        super().__init__({name: row.get(name) for name in self.variables} for row in rows)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows as a pandas DataFrame, one column a variable, typed as :func:`frame`
+        types an answer's fields: numbers ``Int64`` or ``float64`` (NaN for unbound),
+        days ``datetime64[ns]`` (a column that also holds a year or a month, which a
+        SPARQL result gives as ISO text, is ISO text throughout), flags ``bool``, IRIs
+        and other text ``string``.
+
+        Raises
+        ------
+        ImportError
+            When pandas is not installed, naming the extra that installs it.
+        """
+        return frame(self)
+
+    def __repr__(self) -> str:
+        return f"QueryRows({list(self.variables)!r}, {list(self)!r})"
 
 
 def _pandas() -> Any:
@@ -74,6 +119,8 @@ def _row(entry: Any) -> dict[str, Any]:
 
 def _rows(answer: Any) -> list[dict[str, Any]]:
     """The rows of one answer, each with the fields that say what was asked."""
+    if isinstance(answer, QueryRows):  # flat already: a variable is a column as it is
+        return [dict(row) for row in answer]
     if isinstance(answer, list):
         return [_row(entry) for entry in answer]
     if not isinstance(answer, Mapping):
@@ -100,8 +147,18 @@ def _column(pd: Any, name: str, values: list[Any]) -> Any:
     """One column with the dtype its values have: float64 for a percent, datetime64 for
     days, nullable integers, booleans and strings; ``object`` for lists and maps."""
     known = [v for v in values if v is not None]
-    if "percent" in name or name == "threshold":
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in known)
+    if ("percent" in name or name == "threshold") and numbers:
         return pd.Series(values, dtype="float64", name=name)
+    if known and all(isinstance(v, _dt.date) for v in known):
+        if any(isinstance(v, _dt.datetime) and v.tzinfo is not None for v in known):
+            return pd.Series(values, dtype="object", name=name)  # no one timezone to pick
+        days = pd.to_datetime(pd.Series(values, dtype="object"))
+        return pd.Series(days, name=name).astype("datetime64[ns]")
+    if known and all(isinstance(v, _dt.date | str) for v in known):
+        if any(isinstance(v, _dt.date) for v in known):  # days and years or months
+            text = [v.isoformat() if isinstance(v, _dt.date) else v for v in values]
+            return pd.Series(text, dtype="string", name=name)
     if name in DATE_FIELDS and all(isinstance(v, str) for v in known):
         if all(_DAY.match(v) for v in known):
             days = pd.to_datetime(values, format="%Y-%m-%d")
@@ -115,7 +172,7 @@ def _column(pd: Any, name: str, values: list[Any]) -> Any:
         if all(-_INT64 <= v < _INT64 for v in known):
             return pd.Series(values, dtype="Int64", name=name)
         return pd.Series(values, dtype="object", name=name)
-    if known and all(isinstance(v, int | float) and not isinstance(v, bool) for v in known):
+    if known and numbers:
         return pd.Series(values, dtype="float64", name=name)
     if all(isinstance(v, str) for v in known):
         return pd.Series(values, dtype="string", name=name)
@@ -133,11 +190,13 @@ def frame(*answers: Any) -> pd.DataFrame:
 
     Parameters
     ----------
-    *answers : dict or list
+    *answers : dict, list or QueryRows
         Answers of ``Group`` (``owners``, ``holdings``, ``perimeter``, ``diff``,
         ``paths``, ``events``, ``effective``, ``entity``, ``info``), or the same read
-        from JSON. Several are stacked, in order: ``frame(*(group.owners(name, day) for
-        day in days))`` is one name's owners over several days, told apart by ``at``.
+        from JSON; or the rows of a SPARQL query (``Group.query``, ``Group.sparql``),
+        one column a variable. Several are stacked, in order: ``frame(*(group.owners(name,
+        day) for day in days))`` is one name's owners over several days, told apart by
+        ``at``.
 
     Returns
     -------
@@ -180,6 +239,7 @@ def frame(*answers: Any) -> pd.DataFrame:
     """
     pd = _pandas()
     rows = [row for answer in answers for row in _rows(answer)]
-    names = list(dict.fromkeys(key for row in rows for key in row))
+    variables = [v for answer in answers if isinstance(answer, QueryRows) for v in answer.variables]
+    names = list(dict.fromkeys([*variables, *(key for row in rows for key in row)]))
     columns = {name: _column(pd, name, [row.get(name) for row in rows]) for name in names}
     return pd.DataFrame(columns, columns=names)

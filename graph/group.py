@@ -26,7 +26,11 @@ from groupkg.graph.timemodel.stakes import Snapshot, Stake, status_at
 from groupkg.graph.timemodel.timeline import IssuedShares, Timeline
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import networkx as nx
+
+    from groupkg.graph.frames import QueryRows
 
 __all__ = ["Group", "store_info"]
 
@@ -112,6 +116,10 @@ class Group:
         The names of the entities read, for :meth:`resolve`.
     resolved : dict of str to str
         Names already resolved by the whole store (:meth:`around`, :meth:`model`).
+    complete : bool
+        Whether :attr:`dataset` holds every fact of the store (not so of a group answered
+        from the cached model, :meth:`model` and :meth:`whole`, which reads facts as the
+        answers need them).
 
     Examples
     --------
@@ -164,6 +172,25 @@ class Group:
         self._described: dict[str, Timeline | IssuedShares] = dict.fromkeys(
             scope or [], self.timeline
         )
+        #: Whether :attr:`dataset` holds every fact of the store; not so for a group read
+        #: from the cached model (:meth:`model`, :meth:`whole`), whose facts are read
+        #: when an answer needs them.
+        self.complete = scope is None and register is None
+
+    def __repr__(self) -> str:
+        """What the group is read from and how much of it is read.
+
+        Examples
+        --------
+        >>> from groupkg.graph.store import open_store
+        >>> Group(open_store("memory"))
+        <Group of memory: 15 entities, 20 holdings, 12 events read; threshold 50%>
+        """
+        d = self.dataset
+        read = f"{len(d.entities)} entities, {len(d.holdings)} holdings, {len(d.events)} events"
+        of = f"{self.store.description}, around {len(self.scope)} named" if self.scope else (
+            self.store.description)  # fmt: skip
+        return f"<Group of {of}: {read} read; threshold {self.threshold:g}%>"
 
     @classmethod
     def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
@@ -264,11 +291,61 @@ class Group:
         group.resolved.update(ids)
         return group
 
+    @classmethod
+    def whole(
+        cls, store: Store, threshold: float = 50.0, register: Register | None = None
+    ) -> Group:
+        """The whole store, answered from its cached time model without reading every fact.
+
+        For the questions that name no entity (``diff`` without a root, ``events`` without
+        an entity) of an ``oxigraph:PATH`` store: each day's state is read from the model,
+        the entities' names from it too, and only the events (and the entities taking
+        part in them) are read from the store; the facts an answer needs beyond those
+        (the records behind an added stake, an entity's own facts) are read when asked.
+
+        Parameters
+        ----------
+        store : Store
+            The store to read from.
+        threshold : float
+            Control threshold in percent.
+        register : Register, optional
+            The store's time model, already opened (by default the one cached beside it,
+            :meth:`Register.from_store`).
+
+        Returns
+        -------
+        Group
+            A group without :attr:`scope` whose :attr:`dataset` holds the store's events.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from datetime import date
+        >>> from groupkg.graph.formats.inputs import add_files
+        >>> from groupkg.graph.store import open_store
+        >>> csv = pathlib.Path(tempfile.mkdtemp()) / "holdings.csv"
+        >>> _ = csv.write_text("owner,owned,percent,start_date\\nHoldco,Subco,75,2020-01-01\\n")
+        >>> store = open_store("memory", default_data=False)
+        >>> _ = add_files(store, [csv])
+        >>> group = Group.whole(store)
+        >>> answer = group.diff(date(2019, 12, 31), date(2020, 1, 1))
+        >>> [(a["owner"]["name"], a["owned"]["name"], a["percent"]) for a in answer["added"]]
+        [('Holdco', 'Subco', 75)]
+        """
+        from groupkg.graph.facts.loader import load_events
+
+        register = register if register is not None else Register.from_store(store)
+        return cls(store, threshold, load_events(store), register, check=False)
+
     # -- helpers ---------------------------------------------------------------------
 
     def _state(self, day: _dt.date) -> Snapshot:
         if self.scope is None:
-            return self.register.snapshot(day)
+            snap = self.register.snapshot(day)
+            if not self.complete:
+                self._know(list(snap.status))
+            return snap
         members = self.register.group_on(self.scope, day)
         self._know(members)
         return self.register.snapshot(day, members)
@@ -398,7 +475,7 @@ class Group:
         >>> group.dataset.entities["o"].legal_name
         'Owner Holdings Ltd.'
         """
-        if self.scope is None:
+        if self.complete:
             return
         missing = sorted(set(entity_ids) - self._described.keys())
         if not missing:
@@ -559,6 +636,10 @@ class Group:
         """
         if isinstance(name, str) and name in self.resolved:
             return self.resolved[name]
+        if self.scope is None and not self.complete:  # the whole store, from its model
+            found = resolve_in_store(self.store, name, self.register)
+            self.resolved[name] = found
+            return found
         return self.names.resolve(name)
 
     def snapshot(self, day: Day) -> Snapshot:
@@ -701,6 +782,90 @@ class Group:
                    ("low", "high", "low_exclusive", "high_exclusive", "holding")},
             )  # fmt: skip
         return graph
+
+    def query(
+        self, name: str, params: Mapping[str, Any] | None = None, /, **values: Any
+    ) -> QueryRows:
+        """Run a named SPARQL query of the library on this group's store.
+
+        The queries are the files of ``ontology/queries/``: ``user_queries()`` lists those
+        for users, each with what it answers and its parameters. They read the facts as
+        recorded (no events applied), where the answer methods (:meth:`owners`...) read
+        the time model. See :func:`groupkg.graph.query`.
+
+        Parameters
+        ----------
+        name : str
+            The query: ``owners-at``, ``holdings-at``, ``ancestors-at``, ``events-of``,
+            ``sources-of``, ``dissolved-between``, or a ``check-*`` query.
+        params : mapping, optional
+            Parameters by name, for a name Python cannot take as a keyword.
+        **values
+            Parameters by name: an ``entity`` a name or an IRI, a ``date`` any
+            :data:`~groupkg.graph.dates.Day`; ``from_=`` gives ``from``.
+
+        Returns
+        -------
+        QueryRows
+            A list of dicts of plain values (str, int, float, bool, ``datetime.date``, a
+            year or a month as ISO text, None where unbound); ``.to_frame()`` makes a
+            DataFrame.
+
+        Raises
+        ------
+        InputError
+            For an unknown query, a parameter missing, unknown or given twice, or a bad
+            value (``field`` names the parameter); ``UnknownName`` or ``AmbiguousName``
+            for an entity no name or several fit.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from groupkg.graph import load
+        >>> iij = load()
+        >>> rows = iij.query("holdings-at", entity="IIJ", date=date(2013, 12, 31))
+        >>> [(r["ownedName"], r["percent"], r["shares"]) for r in rows]
+        [('IIJ Exlayer Inc.', 99.9, 3996)]
+        """
+        from groupkg.graph.facts.querying import query
+
+        return query(self.store, name, params, **values)
+
+    def sparql(self, text: str) -> QueryRows | bool:
+        """Run a SPARQL query on this group's store; its answer as plain values.
+
+        See :func:`groupkg.graph.sparql`: an update is refused, and so is a text nested
+        too deep for the parser.
+
+        Parameters
+        ----------
+        text : str
+            A SELECT, ASK, CONSTRUCT or DESCRIBE query.
+
+        Returns
+        -------
+        QueryRows or bool
+            A SELECT's rows (a list of dicts of plain values, ``.to_frame()`` a
+            DataFrame), a CONSTRUCT's or DESCRIBE's triples as rows of ``subject``,
+            ``predicate`` and ``object``, or an ASK's answer.
+
+        Raises
+        ------
+        InputError
+            For a syntax error, an update, or a text nested too deep.
+
+        Examples
+        --------
+        >>> from groupkg.graph import load
+        >>> rows = load().sparql(
+        ...     "SELECT (COUNT(*) AS ?n) { ?h a <https://w3id.org/groupkg/ontology#Holding> }"
+        ... )
+        >>> rows[0]["n"] > 0, rows.variables
+        (True, ('n',))
+        """
+        from groupkg.graph.facts.querying import sparql
+
+        return sparql(self.store, text)
 
     def ref(self, entity_id: str) -> dict[str, str]:
         """An entity as every answer names it.
@@ -1404,7 +1569,7 @@ class Group:
         pairs: of the facts read, or (from the cached model) read from the store for
         the entities held."""
         dataset = self.dataset
-        if self.scope is not None and stakes:
+        if not self.complete and stakes:
             dataset = load_dataset(self.store, sorted({s.owned for s in stakes}))
         return {f.id: f for f in [*dataset.holdings, *dataset.relations]}
 
@@ -1466,7 +1631,7 @@ class Group:
         for event in self.dataset.events:
             if event_id in (event.id, event.id.rsplit("/", 1)[-1]):
                 return event
-        if self.scope is not None:
+        if not self.complete:
             found = self._stored_event(event_id)
             if found is not None:
                 return found

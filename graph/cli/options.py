@@ -76,6 +76,8 @@ class Settings:
             return Group.model(store, named, threshold=self.threshold)
         if named and store.description != "memory":
             return Group.around(store, named, threshold=self.threshold)
+        if model and store.description.startswith("oxigraph:"):
+            return Group.whole(store, threshold=self.threshold)
         return Group(store, threshold=self.threshold)
 
 

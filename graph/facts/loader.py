@@ -51,7 +51,7 @@ from groupkg.graph.store import (
     sparql_iri,
 )
 
-__all__ = ["load_dataset", "neighbourhood", "facts_queries"]
+__all__ = ["facts_queries", "load_dataset", "load_events", "neighbourhood"]
 
 # Every property the facts below are read from; ?k of facts_query() is a position here.
 _PROPERTIES = (
@@ -221,6 +221,30 @@ def _load(
             iter_rows(store, "scope-sources", sources=_values(sorted(cited)))
         )
     return dataset
+
+
+def load_events(store: Store) -> Dataset:
+    """The events of ``store`` and the entities taking part in them (what a question
+    about the whole store answered from its time model still reads from the store)."""
+    with _bulk():
+        facts = group_by_subject(
+            select_tuples(store, named_query("facts-events"), ("s", "p", "o"), ("s", "p", "o"))
+        )
+        dataset = Dataset(events=events_of(facts))
+        named = sorted(
+            {p for e in dataset.events for p in [*e.participants, *e.absorbed]}
+            | {p for e in dataset.events for p in (e.survivor, e.issuer) if p}
+        )
+        for start in range(0, len(named), 500):
+            rows = iter_rows(store, "scope-entities", entities=_values(named[start : start + 500]))
+            dataset.entities.update(entities_from_rows(rows))
+        cited = sorted({s for fact in [*dataset.events, *dataset.entities.values()]
+                        for s in fact.sources})  # fmt: skip
+        if cited:
+            dataset.sources = _source_names(
+                iter_rows(store, "scope-sources", sources=_values(cited))
+            )
+        return dataset
 
 
 def neighbourhood(store: Store, entity_ids: Iterable[str]) -> set[str]:

@@ -2,18 +2,22 @@
 
 A query file starts with comment lines: the first says what the query answers, and
 ``# param NAME: KIND`` lines declare the ``$NAME`` placeholders it takes, where KIND is
-``entity`` (a name or IRI, resolved by the store), ``date`` (ISO ``YYYY-MM-DD``),
-``iri`` or ``string``. Queries named ``facts-*``, ``scope-*``, ``names-*``, ``info-*``
-feed the library itself; ``check-*`` are validation checks. The rest are for users.
+``entity`` (a name or IRI, resolved by the store), ``date`` (ISO ``YYYY-MM-DD``, or any
+day :func:`~groupkg.graph.dates.as_day` takes), ``iri`` or ``string``. Queries named
+``facts-*``, ``scope-*``, ``names-*``, ``info-*`` feed the library itself; ``check-*``
+are validation checks. The rest are for users (:func:`user_queries`), who run them from
+Python with :func:`groupkg.graph.query`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
-from groupkg.graph.dates import parse_date
+from groupkg.graph.dates import as_day
 from groupkg.graph.errors import InputError
 from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.store import Store, sparql_iri, sparql_string
@@ -71,38 +75,66 @@ def user_queries() -> dict[str, NamedQuery]:
     return {n: q for n, q in named_queries().items() if not q.internal}
 
 
-def prepare(store: Store, name: str, values: dict[str, str]) -> str:
+def prepare(
+    store: Store, name: str, values: Mapping[str, Any], option: str | None = "--param"
+) -> str:
     """The text of query ``name`` with its parameters filled in from ``values``.
+
+    Parameters
+    ----------
+    store : Store
+        The store that resolves an ``entity`` parameter (a name or an IRI).
+    name : str
+        The query's name (a file of ``ontology/queries/``).
+    values : mapping of str to value
+        A value for each parameter: text, or for a ``date`` any day
+        :func:`~groupkg.graph.dates.as_day` takes.
+    option : str or None
+        How a message names a parameter: the command line's option (the default; the
+        server's ``/api/queries`` says the same), or None for Python's keyword arguments.
 
     Raises
     ------
     InputError
-        For an unknown query, a missing or unknown parameter, or a bad value.
+        For an unknown query, a missing or unknown parameter, or a bad value; its
+        ``field`` is the parameter, when one is wrong.
     """
     queries = named_queries()
     if name not in queries:
-        raise InputError(
-            f"no named query {name!r}; --list shows them ({', '.join(sorted(user_queries()))})"
-        )
+        where = "--list shows them" if option else "user_queries() lists them"
+        raise InputError(f"no named query {name!r}; {where} ({', '.join(sorted(user_queries()))})")
     query = queries[name]
     unknown = sorted(set(values) - set(query.params))
     if unknown:
-        raise InputError(f"query {name!r} takes no parameter {', '.join(unknown)}")
+        raise InputError(
+            f"query {name!r} takes no parameter {', '.join(unknown)}", field=unknown[0]
+        )
     missing = sorted(set(query.params) - set(values))
     if missing:
-        wanted = ", ".join(f"{p}={query.params[p]}" for p in missing)
-        raise InputError(f"query {name!r} needs --param {wanted}")
+        if option:
+            wanted = ", ".join(f"{p}={query.params[p]}" for p in missing)
+            raise InputError(f"query {name!r} needs {option} {wanted}", field=missing[0])
+        wanted = ", ".join(f"{p} (a {query.params[p]})" for p in missing)
+        raise InputError(f"query {name!r} needs the parameter {wanted}", field=missing[0])
     text = query.text
     # Longest names first, so $from is not replaced inside $fromDate.
     for param in sorted(query.params, key=len, reverse=True):
+        what = f"{option} {param}" if option else f"parameter {param}"
         kind, value = query.params[param], values[param]
-        if kind == "entity":
-            term = sparql_iri(resolve_in_store(store, value))
-        elif kind == "date":
-            term = sparql_string(parse_date(value, f"--param {param}").isoformat())
-        elif kind == "iri":
-            term = sparql_iri(value)
-        else:
-            term = sparql_string(value)
+        try:
+            if kind == "date":
+                term = sparql_string(as_day(value, what).isoformat())
+            elif not isinstance(value, str):
+                raise InputError(f"{what}: {value!r} is not text ({type(value).__name__})")
+            elif kind == "entity":
+                term = sparql_iri(resolve_in_store(store, value))
+            elif kind == "iri":
+                term = sparql_iri(value)
+            else:
+                term = sparql_string(value)
+        except InputError as exc:
+            if exc.field is None:
+                exc.field = param
+            raise
         text = text.replace("$" + param, term)
     return text

@@ -72,8 +72,8 @@ class AnswerSource:
     days asked, and their own facts, as the command line does (:meth:`Group.model`).
 
     Of a modelled store, a question naming no entity (``diff`` without ``root``,
-    ``events`` without ``entity``, the picture of every group) reads the whole store,
-    once, when first asked."""
+    ``events`` without ``entity``, the picture of every group) reads each day's state
+    from the model too, and from the store only the events (:meth:`Group.whole`)."""
 
     #: Groups of the names last asked about, kept (the viewer asks five questions of one
     #: entity at once).
@@ -93,7 +93,11 @@ class AnswerSource:
         named = tuple(dict.fromkeys(n for n in names if n))
         if self.register is None or not named:
             if self.whole is None:
-                self.whole = Group(self.store, threshold=self.threshold)
+                self.whole = (
+                    Group(self.store, threshold=self.threshold)
+                    if self.register is None
+                    else Group.whole(self.store, self.threshold, self.register)
+                )
             return self.whole
         found = self.groups.get(named)
         if found is None:

@@ -125,7 +125,8 @@ class UnionStore:
     """A store seen together with an in-memory overlay of ``--data`` files.
 
     SELECTs run on each part and their rows are concatenated, which is exact for the
-    fact-reading queries the library runs (each row stands for one triple).
+    fact-reading queries the library runs (each row stands for one triple); a user's
+    SPARQL query (:meth:`query_raw`) is refused, as no such concatenation answers it.
     """
 
     def __init__(self, base: Store, overlay: OxigraphStore):
@@ -137,7 +138,12 @@ class UnionStore:
         return self.base.select(query) + self.overlay.select(query)
 
     def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
-        return self.base.query_raw(query, media_type)
+        # A user's query may join the two parts, which no concatenation of rows answers;
+        # answered by the base alone it would silently miss the files.
+        raise InputError(
+            f"a SPARQL query runs on one store, and the files added over "
+            f"{self.base.description} are not in it: import them into it first"
+        )
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
         return self.base.add_rdf(data, fmt)

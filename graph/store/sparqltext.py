@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from groupkg.graph.errors import InputError
 
-__all__ = ["has_dataset_clause", "with_using"]
+__all__ = ["UPDATE_KEYWORDS", "first_keyword", "has_dataset_clause", "with_using"]
 
 _TOKEN = re.compile(
     r"""(?P<skip>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}"""  # long strings
@@ -38,6 +38,36 @@ def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
             yield "word", found.group().upper(), found.start()
         elif kind == "brace":
             yield "brace", found.group(), found.start()
+
+
+#: The keywords an update operation starts with.
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD",
+                             "MOVE", "COPY", "WITH"})  # fmt: skip
+
+
+def first_keyword(text: str) -> str | None:
+    """The first keyword of a SPARQL text after its prologue (``BASE`` and ``PREFIX``
+    declarations), upper case: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` for a
+    query, one of :data:`UPDATE_KEYWORDS` for an update; None for a text without one.
+
+    >>> first_keyword("PREFIX gk: <https://w3id.org/groupkg/ontology#> # SELECT\\nask {}")
+    'ASK'
+    >>> first_keyword("PREFIX : <http://a/> INSERT DATA { :a :b :c }")
+    'INSERT'
+    """
+    declared = False  # the word after PREFIX may be the prefix being declared
+    for found in _TOKEN.finditer(text):
+        if found.lastgroup != "word":
+            continue
+        word = found.group().upper()
+        if word in ("BASE", "PREFIX"):
+            declared = word == "PREFIX"
+            continue
+        if declared and text.startswith(":", found.end()):
+            declared = False
+            continue
+        return word
+    return None
 
 
 def has_dataset_clause(query: str) -> bool:

@@ -18,6 +18,7 @@ from groupkg.graph import (
     Day,
     Group,
     InputError,
+    QueryRows,
     Store,
     UnknownName,
     as_day,
@@ -48,6 +49,12 @@ def answers(group: Group) -> None:
     assert_type(group.issued_shares("urn:x", "2013-12-31"), int | None)
     assert_type(group.resolve("IIJ"), str)
     assert_type(export(store, "graphml", "2013-12-31"), bytes)
+    assert_type(group.query("owners-at", entity="IIJ", date=dt.date(2013, 12, 31)), QueryRows)
+    assert_type(group.query("dissolved-between", {"from": "2010-01-01"}, to="2011"), QueryRows)
+    assert_type(gk.query(store, "events-of", entity="IIJ"), QueryRows)
+    assert_type(group.sparql("ASK { ?s ?p ?o }"), QueryRows | bool)
+    assert_type(gk.sparql(store, "SELECT * { ?s ?p ?o }"), QueryRows | bool)
+    assert_type(gk.user_queries()["owners-at"].params, dict[str, str])
 
 
 def errors() -> None:

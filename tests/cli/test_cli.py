@@ -204,6 +204,25 @@ def test_sparql_from_file(tmp_path):
     assert result.exit_code == 0 and "true" in result.output
 
 
+def test_sparql_over_a_store_with_data_files_is_refused_not_blind(tmp_path):
+    # The files added with --data over an oxigraph: store live in memory beside it; a
+    # query answered by the store alone would say the files' facts are not there.
+    store = f"oxigraph:{tmp_path / 'db'}"
+    made = run("--store", store, "info", base=["--no-default-data"])
+    assert made.exit_code == 0, made.output
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?h a <https://w3id.org/groupkg/ontology#Holding> }"
+    result = run("--store", store, "sparql", count, base=BASE)
+    assert result.exit_code == 2
+    assert "a SPARQL query runs on one store" in result.output
+    assert "import them into it first" in result.output
+    # the same files alone are answered
+    alone = run("--json", "sparql", count)
+    assert (
+        alone.exit_code == 0
+        and json.loads(alone.output)["results"]["bindings"][0]["n"]["value"] != "0"
+    )
+
+
 def test_sparql_nothing_found_exits_1():
     result = run("sparql", "SELECT ?s WHERE { ?s a <http://example.org/Nothing> }")
     assert result.exit_code == 1

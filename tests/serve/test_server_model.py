@@ -57,6 +57,11 @@ def test_an_oxigraph_store_is_answered_from_its_cached_time_model(tmp_path):
     base, process = launch("--store", f"oxigraph:{store}", "--workers", "1", cwd=tmp_path)
     try:
         assert _owners(base, "Beta", "2020-01-01") == {"Parent Co": 75}
+        # so is a question naming no entity: a diff of the whole store
+        status, answer = _json(base, "/api/diff?before=2021-12-31&after=2022-01-01")
+        assert status == 200, answer
+        assert [(c["owned"]["name"], c["percent_before"], c["percent"])
+                for c in answer["changed"]] == [("Beta", 75, 40)]  # fmt: skip
         # what the store holds is still asked of the store
         status, answer = _json(base, "/api/entity/Beta?at=2020-01-01")
         assert status == 200 and answer["entity"]["name"] == "Beta"
@@ -67,6 +72,11 @@ def test_an_oxigraph_store_is_answered_from_its_cached_time_model(tmp_path):
         assert [b["p"]["value"] for b in json.loads(body)["results"]["bindings"]] == ["60"]
     finally:
         stop(process)
+    # the command line reads the same model
+    diff = CliRunner().invoke(cli, ["--store", f"oxigraph:{store}", "--json", "diff",
+                                    "--before", "2021-12-31", "--after", "2022-01-01"])  # fmt: skip
+    assert diff.exit_code == 0, diff.output
+    assert [c["percent_before"] for c in json.loads(diff.output)["changed"]] == [75]
     # the memory store reads the facts themselves
     memory_base, memory_process = launch("--no-default-data", "--data", str(TOY),
                                          "--workers", "1", cwd=tmp_path)  # fmt: skip
