@@ -65,6 +65,7 @@ class GK(DefinedNamespace):
     Observation: URIRef
     OperatingIncome: URIRef
     PublicOffering: URIRef
+    ReportedPeriod: URIRef
     ReportedRelation: URIRef
     Revenue: URIRef
     SecondaryOffering: URIRef
@@ -108,6 +109,7 @@ class GK(DefinedNamespace):
     derivation: URIRef
     dissolutionDate: URIRef
     effectiveDate: URIRef
+    endDate: URIRef
     exchange: URIRef
     factStatus: URIRef
     figureKind: URIRef
@@ -147,10 +149,12 @@ class GK(DefinedNamespace):
     periodDescription: URIRef
     periodEnd: URIRef
     periodStart: URIRef
+    periodType: URIRef
     pricingDate: URIRef
     pricingWindowEnd: URIRef
     pricingWindowStart: URIRef
     relationshipStatus: URIRef
+    reportedPeriod: URIRef
     representative: URIRef
     representativesAsOf: URIRef
     rightsAllotted: URIRef
@@ -163,6 +167,7 @@ class GK(DefinedNamespace):
     shortFormMerger: URIRef
     simplifiedMerger: URIRef
     splitRatio: URIRef
+    startDate: URIRef
     subject: URIRef
     survivor: URIRef
     ticker: URIRef

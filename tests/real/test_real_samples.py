@@ -33,6 +33,7 @@ FILES: dict[str, dict[str, str]] = {
     },
     "gleif-rr-csv-2019": {
         "rr-golden-copy-excerpt.csv": "5e16cdd97abf35ba53e9c20ec9d95250bc16e3fc9c2f5c9c3ab0464bd971b93c",  # noqa: E501
+        "rr-golden-copy-epoch-excerpt.csv": "d991a32608d05e88ef0b4f0e6a0dd8555960b555e08591a07d46210abbbabc1b",  # noqa: E501
     },
     "gleif-updates-fbnquest": {
         "relationship-update-data.json": "483dbe5a3083b7febbac467db229fa461a370eb9ded927bfcf3c5526128cc37c",  # noqa: E501

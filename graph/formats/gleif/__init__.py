@@ -12,11 +12,16 @@ Mapping, per row (child = ``StartNode``, parent = ``EndNode``):
   ``IS_INTERNATIONAL_BRANCH_OF`` ``gk:BranchRelation``, ``IS_FUND-MANAGED_BY``
   ``gk:FundManagementRelation``, ``IS_SUBFUND_OF`` ``gk:SubFundRelation``,
   ``IS_FEEDER_TO`` ``gk:FeederRelation``.
-- The first ``RELATIONSHIP_PERIOD`` gives ``gk:validFrom``/``gk:validTo`` (the day of
-  its ISO date-times as written, the end read as the first day the relation no longer
-  holds); accounting and filing periods, and any further relationship period, are kept
-  as ``gk:note``s: they say when a document or an account covered the relation, not
-  when it held.
+- Dates are ISO dates or date-times (the day as written, its offset ignored) or, in the
+  golden copies of 2019, milliseconds since the epoch (the day in UTC: the number
+  carries no offset, so none is guessed).
+- Every period a row states is kept as a ``gk:ReportedPeriod`` of the relation
+  (``gk:reportedPeriod``), with its ``gk:periodType`` and its ``gk:startDate`` and
+  ``gk:endDate`` as written. The first ``RELATIONSHIP_PERIOD`` also gives
+  ``gk:validFrom``/``gk:validTo``, the end read as the first day the relation no longer
+  holds; accounting and filing periods say when a document or an account covered the
+  relation, not when it held, so they date nothing else (and one that ends before it
+  starts, as some 2019 rows do, is kept as written).
 - The first quantifier in ``PERCENTAGE`` (or with no unit) is ``gk:percent`` with its
   ``gk:measurementMethod``. GLEIF writes 100 percent both as ``100`` and as ``1.00``;
   an amount of at most 1 is read as a fraction (``1.00`` -> 100, ``0.6`` -> 60) and a
@@ -32,11 +37,11 @@ Mapping, per row (child = ``StartNode``, parent = ``EndNode``):
 - The file is one ``gk:Source``; every relation is ``gk:Stated`` and derived from it.
 
 A row that cannot be read (missing or malformed LEI, unknown relationship type, bad
-date, end before start, non-numeric or out-of-range quantifier) yields nothing and is
-reported with its line number; the problems are raised together, as one
-:class:`~groupkg.graph.errors.BadInput`, after the last batch. A caller that wants
-all or nothing must therefore hold back (not commit) what it receives until the
-generator has finished without raising.
+date, a relationship period ending before it starts, non-numeric or out-of-range
+quantifier) yields nothing and is reported with its line number; the problems are
+raised together, as one :class:`~groupkg.graph.errors.BadInput`, after the last batch.
+A caller that wants all or nothing must therefore hold back (not commit) what it
+receives until the generator has finished without raising.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from groupkg.graph.formats.gleif.columns import (
     START_NODE,
     START_NODE_TYPE,
     VALIDATION_SOURCES,
+    gleif_day,
     is_lei,
     iso_day,
     percent_scale,
@@ -58,6 +59,13 @@ _FROM, _TO, _PERCENT_P, _METHOD, _NOTE_P, _LEI_P, _FUND, _VALIDATION_P = (
     GK.Fund,
     GK.validationSource,
 )
+_PERIOD_P, _PERIOD, _PERIOD_TYPE, _START, _END = (
+    GK.reportedPeriod,
+    GK.ReportedPeriod,
+    GK.periodType,
+    GK.startDate,
+    GK.endDate,
+)
 
 
 @lru_cache(maxsize=1024)
@@ -76,8 +84,12 @@ class RowMapper:
             base + "source/" + re.sub(r"[^A-Za-z0-9._-]+", "-", os.path.basename(name))
         )
         self.periods = [
-            tuple(
-                f"Relationship.Period.{n}.{part}" for part in ("startDate", "endDate", "periodType")
+            (
+                n,
+                tuple(
+                    f"Relationship.Period.{n}.{part}"
+                    for part in ("startDate", "endDate", "periodType")
+                ),
             )
             for n in sorted({int(m.group(1)) for m in map(PERIOD_COLUMN.match, columns) if m})
         ]
@@ -163,29 +175,35 @@ class RowMapper:
             )
         facts: list[tuple[URIRef, Node]] = []
         notes: list[str] = []
+        periods: list[tuple[int, str, Literal | None, Literal | None]] = []
         interval = False
-        for start_column, end_column, type_column in self.periods:
+        for number, (start_column, end_column, type_column) in self.periods:
             start_text, end_text = value(start_column), value(end_column)
             if not start_text and not end_text:
                 continue
-            start, stop = iso_day(start_text), iso_day(end_text)
+            start, stop = gleif_day(start_text), gleif_day(end_text)
             for column, text, day in (
                 (start_column, start_text, start),
                 (end_column, end_text, stop),
             ):
                 if text and day is None:
-                    problems.append((column, f"{text!r} is not an ISO date or date-time"))
-            if start and stop and stop < start:
-                problems.append((end_column, f"{stop} is before startDate {start}"))
+                    problems.append(
+                        (column, f"{text!r} is not an ISO date, date-time or epoch milliseconds")
+                    )
             period_type = value(type_column) or "RELATIONSHIP_PERIOD"
+            # Only a relationship period dates the relation; an accounting or filing
+            # period ending before it starts (published so in 2019) is kept as written.
+            if period_type == "RELATIONSHIP_PERIOD" and start and stop and stop < start:
+                problems.append((end_column, f"{stop} is before startDate {start}"))
+            start_day = _literal(start.isoformat(), XSD.date) if start else None
+            stop_day = _literal(stop.isoformat(), XSD.date) if stop else None
+            periods.append((number, period_type, start_day, stop_day))
             if period_type == "RELATIONSHIP_PERIOD" and not interval:
                 interval = True
-                if start:
-                    facts.append((_FROM, _literal(start.isoformat(), XSD.date)))
-                if stop:
-                    facts.append((_TO, _literal(stop.isoformat(), XSD.date)))
-            else:
-                notes.append(f"GLEIF {period_type} from {start or '?'} to {stop or '?'}")
+                if start_day:
+                    facts.append((_FROM, start_day))
+                if stop_day:
+                    facts.append((_TO, stop_day))
         percent_found = False
         for amount_column, units_column, method_column in self.quantifiers:
             text = value(amount_column)
@@ -233,3 +251,14 @@ class RowMapper:
             notes.append(f"GLEIF registration status {value(REGISTRATION_STATUS)}")
         facts += [(_NOTE_P, Literal(note)) for note in notes]
         out += [(relation, prop, obj) for prop, obj in facts]
+        for number, period_type, start_day, stop_day in periods:
+            period = URIRef(f"{relation}/period/{number}")
+            out += [
+                (relation, _PERIOD_P, period),
+                (period, _A, _PERIOD),
+                (period, _PERIOD_TYPE, _literal(period_type)),
+            ]
+            if start_day:
+                out.append((period, _START, start_day))
+            if stop_day:
+                out.append((period, _END, stop_day))
