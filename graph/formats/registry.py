@@ -14,9 +14,9 @@ What a file is, when no ``--format`` is given:
   keys is a JSON-LD keyword (``"@context"``, ``"@id"``, ``"@graph"``...), else a BODS
   statement list; a ``.csv`` file is GLEIF relationship records when its header names
   GLEIF columns (``Relationship.…``), else the CSV holdings format; a ``.xml`` file is
-  RDF/XML, and GLEIF's XML (it names a GLEIF schema) is refused with a pointer to
-  the CSV of relationship records.
-- a ``.zip`` is a GLEIF golden copy (one CSV inside).
+  GLEIF relationship records when its root element is in GLEIF's RR-CDF namespace,
+  else RDF/XML (GLEIF's other XML files are refused with a message saying so).
+- a ``.zip`` is a GLEIF golden copy (one CSV or XML file inside).
 
 Only the first :data:`SNIFF_BYTES` of a file are looked at.
 """
@@ -30,6 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
+from groupkg.graph.formats.gleifheads import kind_of_head
 from groupkg.graph.formats.readers import (
     Reader,
     rdf_reader,
@@ -124,8 +125,8 @@ FORMATS = (
     FileFormat(
         "gleif-rr",
         "GLEIF relationship records",
-        (".csv", ".zip"),
-        ("text/csv", "application/zip"),
+        (".csv", ".xml", ".zip"),
+        ("text/csv", "application/xml", "application/zip"),
         reader=read_gleif_relationships,
     ),
     FileFormat(
@@ -141,7 +142,6 @@ _JSON_LD_KEY = re.compile(
     rb'"@(context|id|graph|type|value|list|set|reverse|included|nest|vocab|base|language)"\s*:'
 )
 _GLEIF_COLUMN = re.compile(rb'^\W*"?Relationship\.|,\s*"?Relationship\.')
-_GLEIF_XML = re.compile(rb"www\.gleif\.org/data/schema/")
 
 
 def readable_names() -> tuple[str, ...]:
@@ -226,7 +226,7 @@ def format_of(path: Path) -> FileFormat | None:
     Raises
     ------
     InputError
-        For a GLEIF XML file, which is not read.
+        For a GLEIF XML file of a kind that is not read.
     """
     suffix = path.suffix.lower()
     if suffix == ".zip":
@@ -236,9 +236,12 @@ def format_of(path: Path) -> FileFormat | None:
         return _BY_NAME["gleif-rr" if _GLEIF_COLUMN.search(header) else "csv"]
     if suffix == ".json":
         return _BY_NAME["jsonld" if _JSON_LD_KEY.search(_head(path)) else "bods"]
-    if suffix == ".xml" and _GLEIF_XML.search(_head(path)):
-        raise InputError(
-            f"{path}: GLEIF XML is not read; give relationship records as their CSV (.csv, "
-            "or the golden copy's .zip)"
-        )
+    if suffix == ".xml":
+        found = kind_of_head(_head(path))
+        if found is not None and found[0] == "rr":
+            return _BY_NAME["gleif-rr"]
+        if found is not None:
+            raise InputError(
+                f"{path}: GLEIF {found[0]} XML is not read; GLEIF relationship records are"
+            )
     return _BY_SUFFIX.get(suffix)

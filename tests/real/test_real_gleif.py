@@ -104,3 +104,43 @@ def test_every_period_of_a_2019_row_is_kept_with_its_type_and_days():
         if str(graph.value(p, GK.periodType)) != "RELATIONSHIP_PERIOD"
     }
     assert days == {("2017-12-31", "2018-12-30"), ("2018-09-09", "2018-10-09")}
+
+
+# ---- GLEIF golden copy excerpt, 2023-11-06, relationship records as XML ----
+
+RR_XML = REAL / "gleif-rr-2023-11-06" / "rr-updates-data2.xml"
+MONOOVA_FX, MONOOVA_GP, MONEYTECH = (
+    "98450051BS9C610A8T78",
+    "2138002YAB7Z9KO21397",
+    "984500501A1B1045PB30",
+)
+
+
+@pytest.fixture(scope="module")
+def xml_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return imported(tmp_path_factory.mktemp("gleif-xml"), RR_XML)
+
+
+def test_the_xml_relationship_records_import_with_their_direct_parents(xml_store):
+    # README answers 1, 2, 8, 11
+    assert owners(xml_store, MONOOVA_FX, "2023-06-30") == [MONOOVA_GP]
+    assert owners(xml_store, MONOOVA_GP, "2023-06-30") == [MONEYTECH]
+    assert owners(xml_store, "097900BHF50000076475", "2023-06-30") == ["549300JB1P61FUTPEZ75"]
+    assert owners(xml_store, "097900BHF50000076475", "2022-10-23") == []
+    assert owners(xml_store, "097900BJGO0000201513", "2023-06-30") == ["9845002B9874D50A4531"]
+
+
+def test_the_xml_chain_and_its_reported_top(xml_store):
+    # README answer 3: computed and reported ultimate parent agree on 2023-06-30
+    paths = ask(xml_store, "paths", MONOOVA_FX, "--at", "2023-06-30")
+    assert paths["ultimate_parent"]["id"] == LEI + MONEYTECH
+    assert sorted([r["id"] for r in path] for path in paths["paths"]) == [
+        [LEI + MONEYTECH, LEI + MONOOVA_GP, LEI + MONOOVA_FX]
+    ]
+    # README answer 5: on 2019-01-01 the direct chain stops at MONOOVA GLOBAL PAYMENTS,
+    # and RR 11 still reports MONEYTECH as the ultimate parent
+    assert owners(xml_store, MONOOVA_GP, "2019-01-01") == []
+    early = ask(xml_store, "paths", MONOOVA_FX, "--at", "2019-01-01")
+    assert LEI + MONEYTECH in json.dumps(early)
+    # README answer 6: before 2018-06-30 nothing holds
+    assert owners(xml_store, MONOOVA_FX, "2018-01-01") == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -74,6 +75,29 @@ def _literal(text: str, datatype: URIRef | None = None) -> Literal:
     return Literal(text, datatype=datatype)
 
 
+@lru_cache(maxsize=256)
+def _layout(
+    columns: tuple[str, ...],
+) -> tuple[list[tuple[int, tuple[str, str, str]]], list[tuple[str, str, str]]]:
+    """The period columns (number, (start, end, type)) and quantifier columns (amount,
+    units, method) among ``columns``, in their numbers' order."""
+    periods = [
+        (n, (f"Relationship.Period.{n}.startDate", f"Relationship.Period.{n}.endDate",
+             f"Relationship.Period.{n}.periodType"))
+        for n in sorted({int(m.group(1)) for m in map(PERIOD_COLUMN.match, columns) if m})
+    ]  # fmt: skip
+    quantifiers = [
+        tuple(
+            f"Relationship.{group}.{n}.{part}"
+            for part in ("QuantifierAmount", "QuantifierUnits", "MeasurementMethod")
+        )
+        for group, n in sorted(
+            {(m.group(1), int(m.group(2))) for m in map(QUANTIFIER_COLUMN.match, columns) if m}
+        )
+    ]
+    return periods, quantifiers  # type: ignore[return-value]
+
+
 class RowMapper:
     """Turns the rows of one file into triples, collecting the problems of bad rows."""
 
@@ -83,27 +107,13 @@ class RowMapper:
         self.source = URIRef(
             base + "source/" + re.sub(r"[^A-Za-z0-9._-]+", "-", os.path.basename(name))
         )
-        self.periods = [
-            (
-                n,
-                tuple(
-                    f"Relationship.Period.{n}.{part}"
-                    for part in ("startDate", "endDate", "periodType")
-                ),
-            )
-            for n in sorted({int(m.group(1)) for m in map(PERIOD_COLUMN.match, columns) if m})
-        ]
-        self.quantifiers = [
-            tuple(
-                f"Relationship.{group}.{n}.{part}"
-                for part in ("QuantifierAmount", "QuantifierUnits", "MeasurementMethod")
-            )
-            for group, n in sorted(
-                {(m.group(1), int(m.group(2))) for m in map(QUANTIFIER_COLUMN.match, columns) if m}
-            )
-        ]
+        self.use_columns(columns)
         self.problems: list[ImportProblem] = []
         self.seen: OrderedDict[tuple[str, bool], None] = OrderedDict()
+
+    def use_columns(self, columns: Iterable[str]) -> None:
+        """Read the rows to come by ``columns``: a CSV's header, or an XML record's fields."""
+        self.periods, self.quantifiers = _layout(tuple(columns))
 
     def source_triples(self) -> list[Triple]:
         file_name = os.path.basename(self.name)
