@@ -110,6 +110,7 @@ class GK(DefinedNamespace):
     dissolutionDate: URIRef
     effectiveDate: URIRef
     endDate: URIRef
+    entityStatus: URIRef
     exchange: URIRef
     factStatus: URIRef
     figureKind: URIRef
@@ -127,6 +128,7 @@ class GK(DefinedNamespace):
     interestType: URIRef
     issuer: URIRef
     jurisdiction: URIRef
+    legalForm: URIRef
     legalName: URIRef
     lei: URIRef
     listedSince: URIRef
@@ -153,8 +155,10 @@ class GK(DefinedNamespace):
     pricingDate: URIRef
     pricingWindowEnd: URIRef
     pricingWindowStart: URIRef
+    registrationStatus: URIRef
     relationshipStatus: URIRef
     reportedPeriod: URIRef
+    reportingException: URIRef
     representative: URIRef
     representativesAsOf: URIRef
     rightsAllotted: URIRef

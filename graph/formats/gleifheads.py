@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["KINDS", "kind_of_head"]
+__all__ = ["NAMESPACES", "kind_of_head"]
 
-# kind -> (first CSV column, XML root element's namespace)
-KINDS = {
-    "rr": ("Relationship.StartNode.NodeID", "http://www.gleif.org/data/schema/rr/2016"),
-    "lei": ("LEI", "http://www.gleif.org/data/schema/leidata/2016"),
-    "repex": ("LEI", "http://www.gleif.org/data/schema/repex/2016"),
+# kind -> the namespace of its XML records
+NAMESPACES = {
+    "rr": "http://www.gleif.org/data/schema/rr/2016",
+    "lei": "http://www.gleif.org/data/schema/leidata/2016",
+    "repex": "http://www.gleif.org/data/schema/repex/2016",
 }
-_XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(\w+)\b[^>]*?xmlns(?::[\w.-]+)?=\"([^\"]+)\"")
+_XMLNS = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*["']([^"']+)["']""")
 
 
 def kind_of_head(head: bytes) -> tuple[str, str] | None:
@@ -31,14 +31,18 @@ def kind_of_head(head: bytes) -> tuple[str, str] | None:
     >>> kind_of_head(b'<?xml version="1.0"?><rr:RelationshipData xmlns:rr='
     ...              b'"http://www.gleif.org/data/schema/rr/2016">')
     ('rr', 'xml')
+    >>> kind_of_head(b'<lei:LEIData xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    ...              b'xmlns:lei="http://www.gleif.org/data/schema/leidata/2016">')
+    ('lei', 'xml')
     >>> kind_of_head(b"owner,owned,percent") is None
     True
     """
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"<"):
-        for match in _XML_ROOT.finditer(text):
-            namespace = match.group(2).decode("ascii", "replace")
-            for kind, (_, known) in KINDS.items():
+        # The first namespace declared that is GLEIF's, wherever among the attributes.
+        for match in _XMLNS.finditer(text):
+            namespace = match.group(1).decode("ascii", "replace")
+            for kind, known in NAMESPACES.items():
                 if namespace == known:
                     return kind, "xml"
         return None

@@ -144,3 +144,76 @@ def test_the_xml_chain_and_its_reported_top(xml_store):
     assert LEI + MONEYTECH in json.dumps(early)
     # README answer 6: before 2018-06-30 nothing holds
     assert owners(xml_store, MONOOVA_FX, "2018-01-01") == []
+
+
+# ---- Level 1 (LEI-CDF) CSV of 2019 with the relationship rows of the same year ----
+
+RR_CSV = REAL / "gleif-rr-csv-2019" / "rr-golden-copy-excerpt.csv"
+LEI_CSV = REAL / "gleif-rr-csv-2019" / "lei-golden-copy-excerpt.csv"
+NOMINEES, CITIBANK = "029200302D4K9BC3E535", "029200343C4N7D2E6H83"
+
+
+def owner_names(store: str, child: str, day: str) -> list[str]:
+    return sorted(o["name"] for o in ask(store, "owners", child, "--at", day)["owners"])
+
+
+@pytest.fixture(scope="module", params=["level-1-first", "level-2-first"])
+def named_store(request, tmp_path_factory: pytest.TempPathFactory) -> str:
+    files = (LEI_CSV, RR_CSV) if request.param == "level-1-first" else (RR_CSV, LEI_CSV)
+    return imported(tmp_path_factory.mktemp("gleif-named"), *files)
+
+
+def test_level_2_alone_names_entities_by_their_lei(tmp_path):
+    store = imported(tmp_path, RR_CSV)  # README 21
+    assert owner_names(store, NOMINEES, "2019-09-01") == [CITIBANK]
+
+
+def test_with_level_1_owners_are_named_by_their_legal_name(named_store):
+    # README 19, in either order of import
+    assert owner_names(named_store, NOMINEES, "2019-09-01") == ["CITIBANK NIGERIA LIMITED"]
+    answer = ask(
+        named_store, "owners", "NIGERIA INTERNATIONAL BANK NOMINEES LIMITED", "--at", "2019-09-01"
+    )
+    assert [o["id"] for o in answer["owners"]] == [LEI + CITIBANK]
+
+
+def test_with_level_1_paths_are_named(named_store):
+    # README 20: the entity without a Level 1 record keeps its LEI for a name
+    paths = ask(named_store, "paths", "0292003678F3M2X5I579", "--at", "2019-09-01")
+    names = sorted([r["name"] for r in path] for path in paths["paths"])
+    assert names == [
+        [
+            "ZAYQDKTCATIXF9OQY690",
+            "RAND MERCHANT BANK NIGERIA LIMITED",
+            "RMB NIGERIA NOMINEES LIMITED",
+        ]
+    ]
+
+
+def entity_answer(store: str, lei: str) -> dict[str, object]:
+    return ask(store, "entity", lei)
+
+
+def test_level_1_facts_reach_the_entity_answer(tmp_path):
+    store = imported(tmp_path, LEI_CSV)
+    esg = entity_answer(store, "00TR8NKAEL48RGTZEW89")
+    assert esg["dissolved"] == "2018-11-09"
+    answer = json.dumps(esg, ensure_ascii=False)
+    # README 22 and its table: name, jurisdiction, legal form, statuses, authority id
+    for text in (
+        "ESG DOMESTIC OPPORTUNITY OFFSHORE FUND LTD.",
+        "KY",
+        "CAYMAN ISLANDS ORDINARY NON-RESIDENT COMPANY",
+        "INACTIVE",
+        "RETIRED",
+        "2018-11-09",
+        "RA000087",
+        "574206",
+    ):
+        assert text in answer, text
+    # README 23: INACTIVE without a date, no dissolution date invented
+    icon = entity_answer(store, "0292001436A4KDG0E577")
+    assert "INACTIVE" in json.dumps(icon) and "DUPLICATE" in json.dumps(icon)
+    assert icon["dissolved"] is None
+    # README 24: no registration-authority identifier
+    assert "RA999999" not in json.dumps(entity_answer(store, "00TV1D5YIV5IDUGWBW29"))

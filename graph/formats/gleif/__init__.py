@@ -1,11 +1,14 @@
-"""GLEIF Level 2 relationship records (RR-CDF golden copy CSV) as reported relations.
+"""GLEIF golden copies: Level 2 relationship records (RR-CDF) as reported relations,
+Level 1 LEI records (LEI-CDF) and reporting exceptions as entities and their facts
+(:mod:`~groupkg.graph.formats.gleif.entities`).
 
-The golden copy holds about half a million rows, so the importer streams: rows are read
-one at a time with :class:`csv.DictReader` from a ``.csv`` file or from the one CSV
-inside a ``.zip``, and triples come out in batches. Memory stays flat: nothing grows
-with the file but the list of problems.
+The golden copies hold millions of records, so the importer streams: records are read
+one at a time, from CSV with :class:`csv.DictReader` or from XML with lxml's
+``iterparse`` (:mod:`~groupkg.graph.formats.gleif.files`), from a file or from the one
+file inside a ``.zip``, and triples come out in batches. Memory stays flat: nothing
+grows with the file but the list of problems.
 
-Mapping, per row (child = ``StartNode``, parent = ``EndNode``):
+Mapping of a relationship record, per row (child = ``StartNode``, parent = ``EndNode``):
 
 - ``RelationshipType`` gives the class: ``IS_DIRECTLY_CONSOLIDATED_BY``
   ``gk:DirectConsolidation``, ``IS_ULTIMATELY_CONSOLIDATED_BY`` ``gk:UltimateConsolidation``,
@@ -47,8 +50,9 @@ receives until the generator has finished without raising.
 from __future__ import annotations
 
 from groupkg.graph.formats.gleif.columns import GLEIF_BASE, LEI_BASE, RELATIONSHIP_TYPES
+from groupkg.graph.formats.gleif.labels import unnamed_only
 from groupkg.graph.formats.gleif.mapping import Triple
-from groupkg.graph.formats.gleif.reader import iter_gleif_triples, read_gleif
+from groupkg.graph.formats.gleif.reader import TITLES, iter_gleif_triples, read_gleif
 
 __all__ = [
     "LEI_BASE",
@@ -57,4 +61,6 @@ __all__ = [
     "Triple",
     "iter_gleif_triples",
     "read_gleif",
+    "unnamed_only",
+    "TITLES",
 ]

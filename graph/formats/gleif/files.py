@@ -29,7 +29,7 @@ from lxml import etree
 from groupkg.graph.errors import BadInput, ImportProblem, InputError
 from groupkg.graph.formats.fileguard import check_xml
 from groupkg.graph.formats.gleif.xmlrecords import RECORD_TAGS, flatten
-from groupkg.graph.formats.gleifheads import KINDS, kind_of_head
+from groupkg.graph.formats.gleifheads import NAMESPACES, kind_of_head
 
 __all__ = ["SNIFF_BYTES", "Record", "Records", "open_member", "opened_records", "sniff"]
 
@@ -101,7 +101,7 @@ class Records:
         yield from self._xml()
 
     def _xml(self) -> Iterator[Record]:
-        namespace = KINDS[self.kind][1]
+        namespace = NAMESPACES[self.kind]
         tag = f"{{{namespace}}}{RECORD_TAGS[self.kind]}"
         events = etree.iterparse(
             self.raw,

@@ -115,7 +115,7 @@ class RowMapper:
         """Read the rows to come by ``columns``: a CSV's header, or an XML record's fields."""
         self.periods, self.quantifiers = _layout(tuple(columns))
 
-    def source_triples(self) -> list[Triple]:
+    def source_triples(self, title: str = "GLEIF Level 2 relationship records") -> list[Triple]:
         file_name = os.path.basename(self.name)
         triples: list[Triple] = [
             (self.source, _A, GK.Source),
@@ -123,7 +123,7 @@ class RowMapper:
             (
                 self.source,
                 DCTERMS.title,
-                Literal(f"GLEIF Level 2 relationship records ({file_name})"),
+                Literal(f"{title} ({file_name})"),
             ),
             (self.source, DCTERMS.publisher, Literal("GLEIF")),
             (self.source, GK.fileName, Literal(file_name)),

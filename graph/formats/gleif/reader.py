@@ -15,10 +15,16 @@ from rdflib import Graph
 
 from groupkg.graph.errors import BadInput, ImportProblem, InputError
 from groupkg.graph.formats.gleif.columns import GLEIF_BASE, LEI_BASE, REQUIRED_COLUMNS
+from groupkg.graph.formats.gleif.entities import EntityMapper
 from groupkg.graph.formats.gleif.files import Records, opened_records, sniff
 from groupkg.graph.formats.gleif.mapping import RowMapper, Triple
 
-_TITLES = {"rr": "relationship-record", "lei": "Level 1 (LEI-CDF)", "repex": "reporting-exception"}
+TITLES = {
+    "rr": "GLEIF Level 2 relationship records",
+    "lei": "GLEIF Level 1 LEI records",
+    "repex": "GLEIF Level 2 reporting exceptions",
+}
+_REQUIRED = {"lei": ("LEI", "Entity.LegalName"), "repex": ("LEI", "ExceptionCategory")}
 
 __all__ = ["iter_gleif_triples", "read_gleif"]
 
@@ -30,8 +36,10 @@ def iter_gleif_triples(
     base: str = GLEIF_BASE,
     batch_size: int = 10_000,
     progress: Callable[[int], None] | None = None,
+    expect: str | None = None,
 ) -> Iterator[list[Triple]]:
-    """Stream a GLEIF relationship-record file as batches of groupkg triples.
+    """Stream a GLEIF golden-copy file as batches of groupkg triples: Level 2
+    relationship records, Level 1 LEI records or reporting exceptions, told by content.
 
     Parameters
     ----------
@@ -46,6 +54,9 @@ def iter_gleif_triples(
         About how many triples a batch holds.
     progress
         Called with the number of rows read so far after each batch and at the end.
+    expect
+        ``rr``, ``lei`` or ``repex``: refuse a GLEIF file of another kind (one that is
+        no GLEIF file is read as this kind, and its missing columns reported).
 
     Yields
     ------
@@ -65,25 +76,29 @@ def iter_gleif_triples(
     records: Records | None = None
     try:
         found = sniff(path)
-        kind, syntax = found if found else ("rr", "csv")
-        if kind != "rr":
-            raise InputError(
-                f"{path}: a GLEIF {_TITLES[kind]} file, not relationship records",
-                file=name,
-            )
+        kind, syntax = found if found else (expect or "rr", "csv")
+        if expect is not None and kind != expect:
+            raise InputError(f"{path}: {TITLES[kind]}, not {TITLES[expect]}", file=name)
         with opened_records(path, kind, syntax) as records:
-            missing = [c for c in REQUIRED_COLUMNS if syntax == "csv" and c not in records.columns]
+            required = REQUIRED_COLUMNS if kind == "rr" else _REQUIRED[kind]
+            missing = [c for c in required if syntax == "csv" and c not in records.columns]
             if missing:
                 raise BadInput(
                     ImportProblem(name, 1, c, "required column is missing") for c in missing
                 )
             mapper = RowMapper(name, records.columns, lei_base, base)
-            batch = mapper.source_triples()
+            entities = EntityMapper(name, mapper.source, lei_base)
+            batch = mapper.source_triples(TITLES[kind])
             for line, row in records:
                 rows_done += 1
-                if syntax == "xml":
-                    mapper.use_columns(row)
-                mapper.row(line, row, batch)
+                if kind == "lei":
+                    entities.record(line, row, batch)
+                elif kind == "repex":
+                    entities.exception(line, row, batch)
+                else:
+                    if syntax == "xml":
+                        mapper.use_columns(row)
+                    mapper.row(line, row, batch)
                 if len(batch) >= batch_size:
                     yield batch
                     batch = []
@@ -106,8 +121,8 @@ def iter_gleif_triples(
         yield batch
     if progress is not None:
         progress(rows_done)
-    if mapper.problems:
-        raise BadInput(mapper.problems)
+    if mapper.problems or entities.problems:
+        raise BadInput(mapper.problems + entities.problems)
 
 
 def read_gleif(path: str | os.PathLike[str], **options: object) -> Graph:
