@@ -63,6 +63,24 @@ def test_a_billion_laughs_gleif_xml_is_refused_and_nothing_written(tmp_path: Pat
     nothing_written(store)
 
 
+def test_a_billion_laughs_level_1_xml_is_refused_and_nothing_written(tmp_path: Path):
+    lei = 'xmlns:lei="http://www.gleif.org/data/schema/leidata/2016"'
+    entities = ['<!ENTITY a0 "lol">'] + [
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
+    ]
+    path = tmp_path / "laughs-lei.xml"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE lei:LEIData [{"".join(entities)}]>\n'
+        f"<lei:LEIData {lei}><lei:LEIRecords><lei:LEIRecord><lei:LEI>001GPB6A9XPE8XJICC14</lei:LEI>"
+        "<lei:Entity><lei:LegalName>&a9;</lei:LegalName></lei:Entity></lei:LEIRecord>"
+        "</lei:LEIRecords></lei:LEIData>\n",
+        encoding="utf-8",
+    )
+    result, store = imported(tmp_path, path)
+    one_line_error(result, "laughs-lei.xml", "entity declarations are refused")
+    nothing_written(store)
+
+
 def test_an_external_entity_in_gleif_xml_is_refused_and_not_read(tmp_path: Path):
     secret = tmp_path / "secret.txt"
     secret.write_text("5493000SUBSIDIARYA31", encoding="utf-8")

@@ -217,3 +217,21 @@ def test_level_1_facts_reach_the_entity_answer(tmp_path):
     assert icon["dissolved"] is None
     # README 24: no registration-authority identifier
     assert "RA999999" not in json.dumps(entity_answer(store, "00TV1D5YIV5IDUGWBW29"))
+
+
+# ---- the 2023 XML excerpt: Level 1 and Level 2 together ----
+
+LEI_XML = REAL / "gleif-rr-2023-11-06" / "lei-updates-data2.xml"
+
+
+def test_xml_level_1_names_the_xml_relationship_answers(tmp_path):
+    store = imported(tmp_path, RR_XML, LEI_XML)
+    # README answers 1 and 3 of gleif-rr-2023-11-06, with the names of its Level 1 table
+    assert owner_names(store, MONOOVA_FX, "2023-06-30") == ["MONOOVA GLOBAL PAYMENTS PTY LTD"]
+    paths = ask(store, "paths", "MONOOVA FX PTY LTD", "--at", "2023-06-30")
+    assert [[r["name"] for r in path] for path in paths["paths"]] == [
+        ["MONEYTECH GROUP LIMITED", "MONOOVA GLOBAL PAYMENTS PTY LTD", "MONOOVA FX PTY LTD"]
+    ]
+    # README answer 7: a lapsed LEI does not end the entity
+    moneytech = ask(store, "entity", MONEYTECH)
+    assert moneytech["status"] == "active" and moneytech["dissolved"] is None
