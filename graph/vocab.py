@@ -65,6 +65,7 @@ class GK(DefinedNamespace):
     Observation: URIRef
     OperatingIncome: URIRef
     PublicOffering: URIRef
+    ReportedPeriod: URIRef
     ReportedRelation: URIRef
     Revenue: URIRef
     SecondaryOffering: URIRef
@@ -108,6 +109,8 @@ class GK(DefinedNamespace):
     derivation: URIRef
     dissolutionDate: URIRef
     effectiveDate: URIRef
+    endDate: URIRef
+    entityStatus: URIRef
     exchange: URIRef
     factStatus: URIRef
     figureKind: URIRef
@@ -125,6 +128,7 @@ class GK(DefinedNamespace):
     interestType: URIRef
     issuer: URIRef
     jurisdiction: URIRef
+    legalForm: URIRef
     legalName: URIRef
     lei: URIRef
     listedSince: URIRef
@@ -147,10 +151,14 @@ class GK(DefinedNamespace):
     periodDescription: URIRef
     periodEnd: URIRef
     periodStart: URIRef
+    periodType: URIRef
     pricingDate: URIRef
     pricingWindowEnd: URIRef
     pricingWindowStart: URIRef
+    registrationStatus: URIRef
     relationshipStatus: URIRef
+    reportedPeriod: URIRef
+    reportingException: URIRef
     representative: URIRef
     representativesAsOf: URIRef
     rightsAllotted: URIRef
@@ -163,6 +171,7 @@ class GK(DefinedNamespace):
     shortFormMerger: URIRef
     simplifiedMerger: URIRef
     splitRatio: URIRef
+    startDate: URIRef
     subject: URIRef
     survivor: URIRef
     ticker: URIRef

@@ -90,6 +90,10 @@ ENTITY_FACTS = {
     "fiscalYearEnd": "fiscal_year_end",
     "jurisdiction": "jurisdiction",
     "lei": "lei",
+    "legalForm": "legal_form",
+    "entityStatus": "entity_status",
+    "registrationStatus": "registration_status",
+    "reportingException": "reports_no_parent",
 }
 ASSUMED = "urn:groupkg:assumed"
 
@@ -195,6 +199,8 @@ def entities_of(grouped: Grouped, details: Rows) -> dict[str, Entity]:
         kind = next((k for t, k in _ENTITY_KINDS.items() if t in types), "legal")
         legal = _one(props, "legalName")
         label = _one(props, "label", "http://www.w3.org/2000/01/rdf-schema#")
+        if legal and str(label) in {str(v) for v in props.get(GK + "lei", [])}:
+            label = legal  # an LEI stood in for the name until GLEIF Level 1 gave one
         entity = Entity(
             id=iri,
             label=str(label or legal or local_id(iri)),

@@ -24,6 +24,7 @@ import xml.sax
 import xml.sax.handler
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 from defusedxml import DefusedXmlException, EntitiesForbidden
@@ -105,8 +106,9 @@ class _Depth(xml.sax.handler.ContentHandler):
         self.depth -= 1
 
 
-def check_xml(path: Path) -> None:
-    """Read an XML file once with a hardened parser (defusedxml over expat): no entity
+def check_xml(path: Path, stream: IO[bytes] | None = None) -> None:
+    """Read an XML file (or ``stream``, the bytes of ``path``'s one member of an
+    archive) once with a hardened parser (defusedxml over expat): no entity
     declarations, no external references, nesting at most :data:`MAX_NESTING` deep.
 
     A file that is not well-formed XML is refused here too, with expat's line and reason.
@@ -117,8 +119,11 @@ def check_xml(path: Path) -> None:
     parser.setFeature(xml.sax.handler.feature_external_ges, False)
     parser.setFeature(xml.sax.handler.feature_external_pes, False)
     try:
-        with path.open("rb") as stream:
-            parser.parse(stream)  # in blocks: flat memory
+        if stream is None:
+            with path.open("rb") as opened:
+                parser.parse(opened)  # in blocks: flat memory
+        else:
+            parser.parse(stream)
     except DefusedXmlException as exc:
         line = handler.locator.getLineNumber() if handler.locator else None
         where = f", line {line}" if line else ""

@@ -26,6 +26,7 @@ __all__ = [
     "Reader",
     "read_bods_statements",
     "read_csv_holdings",
+    "read_gleif_files",
     "read_gleif_relationships",
     "rdf_reader",
 ]
@@ -67,8 +68,20 @@ def read_bods_statements(path: Path, out: Path, store: Store, progress: Progress
 
 
 def read_gleif_relationships(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
-    """GLEIF Level 2 relationship records: the golden copy's CSV, or its zip."""
-    from groupkg.graph.formats.gleif import iter_gleif_triples
+    """GLEIF Level 2 relationship records: the golden copy's CSV or XML, or its zip."""
+    return _gleif(path, out, store, progress, "rr")
 
-    batches = iter_gleif_triples(path, progress=progress)
-    return _written(path, (t for batch in batches for t in batch), out)
+
+def read_gleif_files(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
+    """Any GLEIF golden-copy file (Level 1, relationship records, reporting exceptions),
+    told by its content."""
+    return _gleif(path, out, store, progress, None)
+
+
+def _gleif(
+    path: Path, out: Path, store: Store, progress: Progress | None, expect: str | None
+) -> int:
+    from groupkg.graph.formats.gleif import iter_gleif_triples, unnamed_only
+
+    batches = iter_gleif_triples(path, progress=progress, expect=expect)
+    return _written(path, (t for batch in batches for t in unnamed_only(batch, store)), out)

@@ -12,11 +12,12 @@ What a file is, when no ``--format`` is given:
   N-Triples, which would make any text file RDF;
 - where a suffix is shared, its content: a ``.json`` file is JSON-LD when one of its
   keys is a JSON-LD keyword (``"@context"``, ``"@id"``, ``"@graph"``...), else a BODS
-  statement list; a ``.csv`` file is GLEIF relationship records when its header names
-  GLEIF columns (``Relationship.…``), else the CSV holdings format; a ``.xml`` file is
-  RDF/XML, and GLEIF's XML (it names a GLEIF schema) is refused with a pointer to
-  the CSV of relationship records.
-- a ``.zip`` is a GLEIF golden copy (one CSV inside).
+  statement list; a ``.csv``, ``.xml`` or ``.zip`` file (the one file inside, for a
+  zip) is a GLEIF golden copy when its header row names GLEIF's columns or its root
+  element is in a GLEIF namespace (:mod:`~groupkg.graph.formats.gleifheads`):
+  relationship records are ``gleif-rr``, Level 1 LEI records and reporting exceptions
+  ``gleif``; else a ``.csv`` is the CSV holdings format, a ``.xml`` RDF/XML, and a
+  ``.zip`` ``gleif-rr`` (whose reader says what the archive lacks).
 
 Only the first :data:`SNIFF_BYTES` of a file are looked at.
 """
@@ -24,17 +25,21 @@ Only the first :data:`SNIFF_BYTES` of a file are looked at.
 from __future__ import annotations
 
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
+from groupkg.graph.formats.gleifheads import kind_of_head
 from groupkg.graph.formats.readers import (
     Reader,
     rdf_reader,
     read_bods_statements,
     read_csv_holdings,
+    read_gleif_files,
     read_gleif_relationships,
 )
 from groupkg.graph.formats.writers import (
@@ -97,6 +102,17 @@ def _rdf(name: str, *more_suffixes: str, writes: bool = True) -> FileFormat:
     )
 
 
+def _gleif(name: str, title: str, reader: Reader) -> FileFormat:
+    """A GLEIF golden-copy format: CSV or XML, or a zip holding one."""
+    return FileFormat(
+        name,
+        title,
+        (".csv", ".xml", ".zip"),
+        ("text/csv", "application/xml", "application/zip"),
+        reader=reader,
+    )
+
+
 # In the order ``--format`` lists them.
 FORMATS = (
     _rdf("ttl", ".turtle"),
@@ -121,12 +137,11 @@ FORMATS = (
         reader=read_csv_holdings,
         writer=write_csv_holdings,
     ),
-    FileFormat(
-        "gleif-rr",
-        "GLEIF relationship records",
-        (".csv", ".zip"),
-        ("text/csv", "application/zip"),
-        reader=read_gleif_relationships,
+    _gleif("gleif-rr", "GLEIF relationship records", read_gleif_relationships),
+    _gleif(
+        "gleif",
+        "GLEIF golden copy: Level 1 LEI records, relationship records, reporting exceptions",
+        read_gleif_files,
     ),
     FileFormat(
         "graphml", "GraphML", (".graphml",), ("application/graphml+xml",), writer=write_graphml
@@ -140,8 +155,6 @@ _BY_SUFFIX = {suffix: f for f in reversed(FORMATS) for suffix in f.suffixes}
 _JSON_LD_KEY = re.compile(
     rb'"@(context|id|graph|type|value|list|set|reverse|included|nest|vocab|base|language)"\s*:'
 )
-_GLEIF_COLUMN = re.compile(rb'^\W*"?Relationship\.|,\s*"?Relationship\.')
-_GLEIF_XML = re.compile(rb"www\.gleif\.org/data/schema/")
 
 
 def readable_names() -> tuple[str, ...]:
@@ -219,26 +232,34 @@ def _head(path: Path) -> bytes:
         return b""
 
 
+def _zipped_head(path: Path) -> bytes:
+    """The start of the one CSV or XML file of a zip archive; nothing when there is not
+    exactly one, or it cannot be read (the reader says why)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if m.lower().endswith((".csv", ".xml"))]
+            if len(members) != 1:
+                return b""
+            with archive.open(members[0]) as stream:
+                return stream.read(SNIFF_BYTES)
+    except (OSError, zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError):
+        return b""
+
+
 def format_of(path: Path) -> FileFormat | None:
     """The format of a file from its suffix, and its content where the suffix is shared
     (see the module's description); None when the suffix is none of :data:`FORMATS`.
 
-    Raises
-    ------
-    InputError
-        For a GLEIF XML file, which is not read.
     """
     suffix = path.suffix.lower()
-    if suffix == ".zip":
-        return _BY_NAME["gleif-rr"]
-    if suffix == ".csv":
-        header = _head(path).split(b"\n", 1)[0]
-        return _BY_NAME["gleif-rr" if _GLEIF_COLUMN.search(header) else "csv"]
+    if suffix in (".zip", ".csv", ".xml"):
+        found = kind_of_head(_head(path) if suffix != ".zip" else _zipped_head(path))
+        if found is not None:
+            return _BY_NAME["gleif-rr" if found[0] == "rr" else "gleif"]
+        if suffix == ".zip":
+            return _BY_NAME["gleif-rr"]  # its reader says what the archive lacks
+        if suffix == ".csv":
+            return _BY_NAME["csv"]
     if suffix == ".json":
         return _BY_NAME["jsonld" if _JSON_LD_KEY.search(_head(path)) else "bods"]
-    if suffix == ".xml" and _GLEIF_XML.search(_head(path)):
-        raise InputError(
-            f"{path}: GLEIF XML is not read; give relationship records as their CSV (.csv, "
-            "or the golden copy's .zip)"
-        )
     return _BY_SUFFIX.get(suffix)

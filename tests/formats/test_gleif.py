@@ -84,15 +84,56 @@ def test_each_relationship_type_has_its_class_and_direction(sample):
     assert found == expected
 
 
-def test_the_relationship_period_gives_the_interval_and_other_periods_are_notes(sample):
+def periods_of(graph: Graph, r: URIRef) -> set[tuple[str, str | None, str | None]]:
+    """(type, start, end) of each period a relation's record states."""
+    return {
+        (
+            str(graph.value(p, GK.periodType)),
+            str(graph.value(p, GK.startDate) or "") or None,
+            str(graph.value(p, GK.endDate) or "") or None,
+        )
+        for p in graph.objects(r, GK.reportedPeriod)
+    }
+
+
+def test_the_relationship_period_gives_the_interval_and_every_period_is_kept(sample):
     r = relation(sample, SUB_A, GK.DirectConsolidation)  # its relationship period is Period.2
     assert sample.value(r, GK.validFrom) == Literal(
         "2015-04-01", datatype=XSD.date
     )  # day as written
     assert sample.value(r, GK.validTo) is None
-    notes = {str(n) for n in sample.objects(r, GK.note)}
-    assert "GLEIF ACCOUNTING_PERIOD from 2022-01-01 to 2022-12-31" in notes
-    assert "GLEIF DOCUMENT_FILING_PERIOD from 2023-03-31 to 2023-03-31" in notes
+    assert periods_of(sample, r) == {
+        ("ACCOUNTING_PERIOD", "2022-01-01", "2022-12-31"),
+        ("RELATIONSHIP_PERIOD", "2015-04-01", None),
+        ("DOCUMENT_FILING_PERIOD", "2023-03-31", "2023-03-31"),
+    }
+    assert not any("PERIOD" in str(n) for n in sample.objects(r, GK.note))
+
+
+def test_dates_in_epoch_milliseconds_read_as_their_utc_day(tmp_path):
+    columns, rows = sample_rows()
+    row = dict(rows[0], **{c: "" for c in columns if ".Period." in c})
+    row.update(
+        {
+            "Relationship.Period.1.startDate": "1514764800000",  # 2018-01-01T00:00Z
+            "Relationship.Period.1.endDate": "1546214400000",  # 2018-12-31T00:00Z
+            "Relationship.Period.1.periodType": "ACCOUNTING_PERIOD",
+            "Relationship.Period.2.startDate": "1498165200000",  # 2017-06-22T21:00Z
+            "Relationship.Period.2.periodType": "RELATIONSHIP_PERIOD",
+        }
+    )
+    path = tmp_path / "epoch.csv"
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, columns)
+        writer.writeheader()
+        writer.writerow(row)
+    graph = read_gleif(path)
+    (r,) = set(graph.subjects(GK.child, None))
+    assert graph.value(r, GK.validFrom) == Literal("2017-06-22", datatype=XSD.date)
+    assert periods_of(graph, r) == {
+        ("ACCOUNTING_PERIOD", "2018-01-01", "2018-12-31"),
+        ("RELATIONSHIP_PERIOD", "2017-06-22", None),
+    }
 
 
 def test_an_inactive_relation_keeps_its_end_and_status(sample):

@@ -33,6 +33,8 @@ FILES: dict[str, dict[str, str]] = {
     },
     "gleif-rr-csv-2019": {
         "rr-golden-copy-excerpt.csv": "5e16cdd97abf35ba53e9c20ec9d95250bc16e3fc9c2f5c9c3ab0464bd971b93c",  # noqa: E501
+        "lei-golden-copy-excerpt.csv": "147bcd5a958a43c2c03cbdfd9c6ec8766262b96691a7b8809cfd0c94fd77e8db",  # noqa: E501
+        "rr-golden-copy-epoch-excerpt.csv": "d991a32608d05e88ef0b4f0e6a0dd8555960b555e08591a07d46210abbbabc1b",  # noqa: E501
     },
     "gleif-updates-fbnquest": {
         "relationship-update-data.json": "483dbe5a3083b7febbac467db229fa461a370eb9ded927bfcf3c5526128cc37c",  # noqa: E501
@@ -152,11 +154,8 @@ def leis_named_in(sample: str, name: str) -> list[str]:
         return [e.text or "" for e in root.iter() if e.tag in tags]
     if name.endswith(".csv"):
         with path.open(encoding="utf-8", newline="") as stream:
-            return [
-                row[column]
-                for row in csv.DictReader(stream)
-                for column in ("Relationship.StartNode.NodeID", "Relationship.EndNode.NodeID")
-            ]
+            columns = ("Relationship.StartNode.NodeID", "Relationship.EndNode.NodeID", "LEI")
+            return [row[c] for row in csv.DictReader(stream) for c in columns if c in row]
     if sample.startswith("gleif-") and name.endswith(".json"):
         out: list[str] = []
         for record in load_json(sample, name):

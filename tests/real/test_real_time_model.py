@@ -8,7 +8,6 @@ is copied from groupkg's own output.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
+from tests.real.asking import ask
 
 GLEIF_CSV = (
     Path(__file__).parents[1] / "data" / "real" / "gleif-rr-csv-2019" / "rr-golden-copy-excerpt.csv"
@@ -34,12 +34,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     )
     assert result.exit_code == 0, result.output
     return spec
-
-
-def ask(store: str, *args: str) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, ["--store", store, "--no-default-data", "--json", *args])
-    assert result.exit_code in (0, 1), result.output  # 1: nothing found, still an answer
-    return json.loads(result.output)
 
 
 def owner_ids(answer: dict[str, Any]) -> list[str]:

@@ -28,6 +28,7 @@ __all__ = [
     "QUANTIFIER_COLUMN",
     "is_lei",
     "iso_day",
+    "gleif_day",
     "percent_scale",
 ]
 
@@ -73,6 +74,9 @@ _LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
 _DATE_TIME = re.compile(
     r"^(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
+# Golden copies of 2019 write some dates as milliseconds since 1970-01-01T00:00:00Z.
+_EPOCH_MILLISECONDS = re.compile(r"^-?\d{1,15}$")
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _LEI_DIGITS = {ord(c): str(int(c, 36)) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
 
@@ -90,6 +94,24 @@ def iso_day(text: str) -> dt.date | None:
         return dt.date.fromisoformat(match.group(1))
     except ValueError:
         return None
+
+
+def gleif_day(text: str) -> dt.date | None:
+    """The day of a GLEIF date as any golden copy writes it, or None: an ISO date or
+    date-time (the day as written), or milliseconds since the epoch (the UTC day: the
+    number carries no offset, so none is guessed).
+
+    >>> gleif_day("2018-06-15T00:00:00.000Z"), gleif_day("1498089600000")
+    (datetime.date(2018, 6, 15), datetime.date(2017, 6, 22))
+    >>> gleif_day("1498165200000")  # 2017-06-22T21:00Z: midnight at +03:00, UTC day kept
+    datetime.date(2017, 6, 22)
+    """
+    if _EPOCH_MILLISECONDS.match(text):
+        try:
+            return (_EPOCH + dt.timedelta(milliseconds=int(text))).date()
+        except OverflowError:
+            return None
+    return iso_day(text)
 
 
 def percent_scale(amount: Decimal) -> tuple[Decimal, bool]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -27,6 +28,7 @@ from groupkg.graph.formats.gleif.columns import (
     START_NODE,
     START_NODE_TYPE,
     VALIDATION_SOURCES,
+    gleif_day,
     is_lei,
     iso_day,
     percent_scale,
@@ -58,12 +60,42 @@ _FROM, _TO, _PERCENT_P, _METHOD, _NOTE_P, _LEI_P, _FUND, _VALIDATION_P = (
     GK.Fund,
     GK.validationSource,
 )
+_PERIOD_P, _PERIOD, _PERIOD_TYPE, _START, _END = (
+    GK.reportedPeriod,
+    GK.ReportedPeriod,
+    GK.periodType,
+    GK.startDate,
+    GK.endDate,
+)
 
 
 @lru_cache(maxsize=1024)
 def _literal(text: str, datatype: URIRef | None = None) -> Literal:
     """A literal of a small vocabulary (statuses, dates, percentages), made once."""
     return Literal(text, datatype=datatype)
+
+
+@lru_cache(maxsize=256)
+def _layout(
+    columns: tuple[str, ...],
+) -> tuple[list[tuple[int, tuple[str, str, str]]], list[tuple[str, str, str]]]:
+    """The period columns (number, (start, end, type)) and quantifier columns (amount,
+    units, method) among ``columns``, in their numbers' order."""
+    periods = [
+        (n, (f"Relationship.Period.{n}.startDate", f"Relationship.Period.{n}.endDate",
+             f"Relationship.Period.{n}.periodType"))
+        for n in sorted({int(m.group(1)) for m in map(PERIOD_COLUMN.match, columns) if m})
+    ]  # fmt: skip
+    quantifiers = [
+        tuple(
+            f"Relationship.{group}.{n}.{part}"
+            for part in ("QuantifierAmount", "QuantifierUnits", "MeasurementMethod")
+        )
+        for group, n in sorted(
+            {(m.group(1), int(m.group(2))) for m in map(QUANTIFIER_COLUMN.match, columns) if m}
+        )
+    ]
+    return periods, quantifiers  # type: ignore[return-value]
 
 
 class RowMapper:
@@ -75,25 +107,15 @@ class RowMapper:
         self.source = URIRef(
             base + "source/" + re.sub(r"[^A-Za-z0-9._-]+", "-", os.path.basename(name))
         )
-        self.periods = [
-            tuple(
-                f"Relationship.Period.{n}.{part}" for part in ("startDate", "endDate", "periodType")
-            )
-            for n in sorted({int(m.group(1)) for m in map(PERIOD_COLUMN.match, columns) if m})
-        ]
-        self.quantifiers = [
-            tuple(
-                f"Relationship.{group}.{n}.{part}"
-                for part in ("QuantifierAmount", "QuantifierUnits", "MeasurementMethod")
-            )
-            for group, n in sorted(
-                {(m.group(1), int(m.group(2))) for m in map(QUANTIFIER_COLUMN.match, columns) if m}
-            )
-        ]
+        self.use_columns(columns)
         self.problems: list[ImportProblem] = []
         self.seen: OrderedDict[tuple[str, bool], None] = OrderedDict()
 
-    def source_triples(self) -> list[Triple]:
+    def use_columns(self, columns: Iterable[str]) -> None:
+        """Read the rows to come by ``columns``: a CSV's header, or an XML record's fields."""
+        self.periods, self.quantifiers = _layout(tuple(columns))
+
+    def source_triples(self, title: str = "GLEIF Level 2 relationship records") -> list[Triple]:
         file_name = os.path.basename(self.name)
         triples: list[Triple] = [
             (self.source, _A, GK.Source),
@@ -101,7 +123,7 @@ class RowMapper:
             (
                 self.source,
                 DCTERMS.title,
-                Literal(f"GLEIF Level 2 relationship records ({file_name})"),
+                Literal(f"{title} ({file_name})"),
             ),
             (self.source, DCTERMS.publisher, Literal("GLEIF")),
             (self.source, GK.fileName, Literal(file_name)),
@@ -163,29 +185,35 @@ class RowMapper:
             )
         facts: list[tuple[URIRef, Node]] = []
         notes: list[str] = []
+        periods: list[tuple[int, str, Literal | None, Literal | None]] = []
         interval = False
-        for start_column, end_column, type_column in self.periods:
+        for number, (start_column, end_column, type_column) in self.periods:
             start_text, end_text = value(start_column), value(end_column)
             if not start_text and not end_text:
                 continue
-            start, stop = iso_day(start_text), iso_day(end_text)
+            start, stop = gleif_day(start_text), gleif_day(end_text)
             for column, text, day in (
                 (start_column, start_text, start),
                 (end_column, end_text, stop),
             ):
                 if text and day is None:
-                    problems.append((column, f"{text!r} is not an ISO date or date-time"))
-            if start and stop and stop < start:
-                problems.append((end_column, f"{stop} is before startDate {start}"))
+                    problems.append(
+                        (column, f"{text!r} is not an ISO date, date-time or epoch milliseconds")
+                    )
             period_type = value(type_column) or "RELATIONSHIP_PERIOD"
+            # Only a relationship period dates the relation; an accounting or filing
+            # period ending before it starts (published so in 2019) is kept as written.
+            if period_type == "RELATIONSHIP_PERIOD" and start and stop and stop < start:
+                problems.append((end_column, f"{stop} is before startDate {start}"))
+            start_day = _literal(start.isoformat(), XSD.date) if start else None
+            stop_day = _literal(stop.isoformat(), XSD.date) if stop else None
+            periods.append((number, period_type, start_day, stop_day))
             if period_type == "RELATIONSHIP_PERIOD" and not interval:
                 interval = True
-                if start:
-                    facts.append((_FROM, _literal(start.isoformat(), XSD.date)))
-                if stop:
-                    facts.append((_TO, _literal(stop.isoformat(), XSD.date)))
-            else:
-                notes.append(f"GLEIF {period_type} from {start or '?'} to {stop or '?'}")
+                if start_day:
+                    facts.append((_FROM, start_day))
+                if stop_day:
+                    facts.append((_TO, stop_day))
         percent_found = False
         for amount_column, units_column, method_column in self.quantifiers:
             text = value(amount_column)
@@ -233,3 +261,14 @@ class RowMapper:
             notes.append(f"GLEIF registration status {value(REGISTRATION_STATUS)}")
         facts += [(_NOTE_P, Literal(note)) for note in notes]
         out += [(relation, prop, obj) for prop, obj in facts]
+        for number, period_type, start_day, stop_day in periods:
+            period = URIRef(f"{relation}/period/{number}")
+            out += [
+                (relation, _PERIOD_P, period),
+                (period, _A, _PERIOD),
+                (period, _PERIOD_TYPE, _literal(period_type)),
+            ]
+            if start_day:
+                out.append((period, _START, start_day))
+            if stop_day:
+                out.append((period, _END, stop_day))

@@ -1,64 +1,32 @@
-"""A GLEIF relationship-record file read as a stream: the one CSV of a ``.csv`` or
-``.zip``, row after row, into batches of triples, with every bad row reported at the end.
+"""A GLEIF relationship-record file read as a stream: CSV or XML, plain or the one file
+of a ``.zip``, record after record, into batches of triples, with every bad record
+reported at the end.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import os
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TextIO
 
 from rdflib import Graph
 
 from groupkg.graph.errors import BadInput, ImportProblem, InputError
 from groupkg.graph.formats.gleif.columns import GLEIF_BASE, LEI_BASE, REQUIRED_COLUMNS
+from groupkg.graph.formats.gleif.entities import EntityMapper
+from groupkg.graph.formats.gleif.files import Records, opened_records, sniff
 from groupkg.graph.formats.gleif.mapping import RowMapper, Triple
 
+TITLES = {
+    "rr": "GLEIF Level 2 relationship records",
+    "lei": "GLEIF Level 1 LEI records",
+    "repex": "GLEIF Level 2 reporting exceptions",
+}
+_REQUIRED = {"lei": ("LEI", "Entity.LegalName"), "repex": ("LEI", "ExceptionCategory")}
+
 __all__ = ["iter_gleif_triples", "read_gleif"]
-
-
-@contextmanager
-def _open_csv(path: str | os.PathLike[str]) -> Iterator[TextIO]:
-    """The CSV text of ``path``, or of the single CSV member of a zip archive."""
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            members = [
-                m
-                for m in archive.namelist()
-                if m.lower().endswith(".csv") and not m.startswith("__MACOSX/")
-            ]
-            if len(members) != 1:
-                raise InputError(
-                    f"{path}: a GLEIF zip must hold exactly one CSV file, not {len(members)}"
-                )
-            if archive.getinfo(members[0]).flag_bits & 0x1:  # zipfile would raise RuntimeError
-                problem = f"{members[0]} is encrypted: give the archive without a password"
-                raise BadInput([ImportProblem(str(path), 1, "(zip)", problem)])
-            with archive.open(members[0]) as raw:
-                yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-    else:
-        with open(path, encoding="utf-8-sig", newline="") as stream:
-            yield stream
-
-
-class _Rows:
-    """A :class:`csv.DictReader` that also tells the line each row starts on."""
-
-    def __init__(self, stream: TextIO):
-        self.reader = csv.DictReader(stream)
-        self.fieldnames = [name.strip() for name in self.reader.fieldnames or []]
-        self.reader.fieldnames = self.fieldnames
-        self.end = self.reader.line_num
-
-    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        for row in self.reader:
-            start, self.end = self.end + 1, self.reader.line_num
-            yield start, row
 
 
 def iter_gleif_triples(
@@ -68,14 +36,16 @@ def iter_gleif_triples(
     base: str = GLEIF_BASE,
     batch_size: int = 10_000,
     progress: Callable[[int], None] | None = None,
+    expect: str | None = None,
 ) -> Iterator[list[Triple]]:
-    """Stream a GLEIF relationship-record file as batches of groupkg triples.
+    """Stream a GLEIF golden-copy file as batches of groupkg triples: Level 2
+    relationship records, Level 1 LEI records or reporting exceptions, told by content.
 
     Parameters
     ----------
     path
-        A golden-copy RR CSV, or a zip holding one. Columns may come in any order;
-        columns not used are ignored.
+        A golden-copy RR file, CSV or XML, or a zip holding one. CSV columns may come
+        in any order; columns and elements not used are ignored.
     lei_base
         Where entities are minted: ``lei_base`` + the LEI.
     base
@@ -84,6 +54,9 @@ def iter_gleif_triples(
         About how many triples a batch holds.
     progress
         Called with the number of rows read so far after each batch and at the end.
+    expect
+        ``rr``, ``lei`` or ``repex``: refuse a GLEIF file of another kind (one that is
+        no GLEIF file is read as this kind, and its missing columns reported).
 
     Yields
     ------
@@ -100,20 +73,32 @@ def iter_gleif_triples(
     """
     name = str(path)
     rows_done = 0
-    rows: _Rows | None = None
+    records: Records | None = None
     try:
-        with _open_csv(path) as stream:
-            rows = _Rows(stream)
-            missing = [c for c in REQUIRED_COLUMNS if c not in rows.fieldnames]
+        found = sniff(path)
+        kind, syntax = found if found else (expect or "rr", "csv")
+        if expect is not None and kind != expect:
+            raise InputError(f"{path}: {TITLES[kind]}, not {TITLES[expect]}", file=name)
+        with opened_records(path, kind, syntax) as records:
+            required = REQUIRED_COLUMNS if kind == "rr" else _REQUIRED[kind]
+            missing = [c for c in required if syntax == "csv" and c not in records.columns]
             if missing:
                 raise BadInput(
                     ImportProblem(name, 1, c, "required column is missing") for c in missing
                 )
-            mapper = RowMapper(name, rows.fieldnames, lei_base, base)
-            batch = mapper.source_triples()
-            for line, row in rows:
+            mapper = RowMapper(name, records.columns, lei_base, base)
+            entities = EntityMapper(name, mapper.source, lei_base)
+            batch = mapper.source_triples(TITLES[kind])
+            for line, row in records:
                 rows_done += 1
-                mapper.row(line, row, batch)
+                if kind == "lei":
+                    entities.record(line, row, batch)
+                elif kind == "repex":
+                    entities.exception(line, row, batch)
+                else:
+                    if syntax == "xml":
+                        mapper.use_columns(row)
+                    mapper.row(line, row, batch)
                 if len(batch) >= batch_size:
                     yield batch
                     batch = []
@@ -122,7 +107,7 @@ def iter_gleif_triples(
     except (UnicodeDecodeError, csv.Error) as exc:
         # A byte that is not UTF-8, or a field past csv's size limit: the file as a
         # whole cannot be read, so it is refused with the line the reader had reached.
-        line = rows.end + 1 if rows is not None else 1
+        line = records.line + 1 if records is not None else 1
         reason = f"not UTF-8: {exc.reason}" if isinstance(exc, UnicodeDecodeError) else str(exc)
         raise BadInput([ImportProblem(name, line, "(file)", reason)]) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
@@ -136,8 +121,8 @@ def iter_gleif_triples(
         yield batch
     if progress is not None:
         progress(rows_done)
-    if mapper.problems:
-        raise BadInput(mapper.problems)
+    if mapper.problems or entities.problems:
+        raise BadInput(mapper.problems + entities.problems)
 
 
 def read_gleif(path: str | os.PathLike[str], **options: object) -> Graph:
