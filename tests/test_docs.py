@@ -73,7 +73,7 @@ QUESTIONS: dict[str, list[list[str]]] = {
     "validate": [["validate"]],
     "sparql": [["sparql", SELECT], ["sparql", "ASK { ?s ?p ?o }"]],
     "init": [["init"]],
-    "import": [["import", "{completed}"]],
+    "import": [["import", "{completed}"], ["import", "{bods}"]],
 }
 
 # For each route that answers as a command does, one question asked both ways (the
@@ -232,7 +232,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("docs")
     completed = folder / "completed.csv"
     completed.write_text(COMPLETED, encoding="utf-8")
-    return {"completed": str(completed), "tmp": str(folder)}
+    bods = Path(__file__).parent / "data" / "bods-0.2" / "1-single-direct.json"
+    return {"completed": str(completed), "bods": str(bods), "tmp": str(folder)}
 
 
 def _filled(arg: str, files: dict[str, str]) -> str:

@@ -148,21 +148,25 @@ def init() -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def import_(path: str, fmt: str | None, quiet: bool) -> None:
     """Import a file into the store named by --store, all or nothing."""
-    from groupkg.graph.formats.importer import import_file
+    from groupkg.graph.formats.importer import import_read
 
     settings = current_settings()
     store = settings.store_named(writable=True)
     try:
         with progress(quiet, "rows") as tick:
-            count = import_file(store, Path(path), fmt, progress=tick)
+            read = import_read(store, Path(path), fmt, progress=tick)
     finally:
         if isinstance(store, OxigraphStore):
             store.close()
     note = "" if store.description != "memory" else " (a memory store keeps nothing: use --store)"
     if settings.as_json:
-        answer = {"file": path, "store": store.description, "triples": count}
-        click.echo(json.dumps(answer, ensure_ascii=False))
-    say(f"imported {count:,} triples from {path} into {store.description}{note}", err=True)
+        answer = {"file": path, "store": store.description, "triples": read.triples}
+        click.echo(json.dumps({**answer, **read.details}, ensure_ascii=False))
+    what = f" ({read.summary})" if read.summary else ""
+    say(
+        f"imported {read.triples:,} triples from {path}{what} into {store.description}{note}",
+        err=True,
+    )
 
 
 @shared_options

@@ -30,10 +30,11 @@ import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.fileguard import check_rdf
+from groupkg.graph.formats.readers import Read
 from groupkg.graph.formats.registry import FileFormat, by_name, format_of, readable_names
 from groupkg.graph.store import STAGING_PREFIX, OxigraphStore, Store
 
-__all__ = ["import_file", "guess_format"]
+__all__ = ["import_file", "import_read", "guess_format"]
 
 
 def guess_format(path: Path) -> FileFormat:
@@ -142,6 +143,16 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
                 progress: Callable[..., None] | None = None) -> int:  # fmt: skip
     """Import ``path`` into ``store``; return the number of triples written.
 
+    See :func:`import_read`, which says what was read as well.
+    """
+    return import_read(store, path, fmt, progress).triples
+
+
+def import_read(store: Store, path: Path, fmt: str | None = None,
+                progress: Callable[..., None] | None = None) -> Read:  # fmt: skip
+    """Import ``path`` into ``store``; return the number of triples written and, where
+    the format says more, what was read (a BODS file's version and statements).
+
     ``progress`` is told ``(rows)`` while a file is read, then ``(bytes, total)`` while
     the store loads it.
 
@@ -157,7 +168,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     assert found.reader is not None  # by_name and guess_format give readable formats only
     if found.name == "nt" and isinstance(store, OxigraphStore) and store.path is not None:
         check_rdf(path, ox.RdfFormat.N_TRIPLES)
-        return _load(store, path, progress)
+        return Read(_load(store, path, progress))
     # Beside an on-disk store, the converted file goes into the store's folder: should
     # the import be killed, the next writer removes it with the rest of the import.
     folder = store.path if isinstance(store, OxigraphStore) else None
@@ -165,9 +176,9 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     os.close(handle)
     staged = Path(name)
     try:
-        count = found.reader(path, staged, store, progress)
+        read = found.reader(path, staged, store, progress)
         _load(store, staged, progress)
-        return count
+        return read if isinstance(read, Read) else Read(read)
     except OSError as exc:  # the staging file on a full disk, say
         raise InputError(
             f"{path}: the import failed, nothing of it was added ({exc.strerror or exc})"

@@ -12,6 +12,7 @@ streamed: memory stays flat however many rows or triples they have.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -23,6 +24,7 @@ from groupkg.graph.store import Store, write_ntriples
 
 __all__ = [
     "Progress",
+    "Read",
     "Reader",
     "read_bods_statements",
     "read_csv_holdings",
@@ -32,7 +34,19 @@ __all__ = [
 ]
 
 Progress: TypeAlias = Callable[..., None]
-Reader: TypeAlias = Callable[[Path, Path, Store, "Progress | None"], int]
+
+
+@dataclass(frozen=True)
+class Read:
+    """What a reader read, when it says more than the number of triples it wrote:
+    ``summary`` for a person (``BODS 0.2, 12 statements``), ``details`` for a machine."""
+
+    triples: int
+    summary: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+Reader: TypeAlias = Callable[[Path, Path, Store, "Progress | None"], "int | Read"]
 
 
 def _written(path: Path, triples: Iterable[Any], out: Path) -> int:
@@ -60,11 +74,14 @@ def read_csv_holdings(path: Path, out: Path, store: Store, progress: Progress | 
     return _written(path, read_csv(path, resolve=resolver(store)), out)
 
 
-def read_bods_statements(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
-    """A BODS 0.4 JSON file: a list of statements."""
-    from groupkg.graph.formats.bods import read_bods
+def read_bods_statements(path: Path, out: Path, store: Store, progress: Progress | None) -> Read:
+    """A BODS file (0.4, 0.3 or 0.2; a JSON array of statements or JSON Lines), every
+    statement checked before the first triple is written."""
+    from groupkg.graph.formats.bods import open_bods
 
-    return _written(path, read_bods(path), out)
+    bods = open_bods(path)
+    details = {"bods_version": bods.version, "statements": bods.statements}
+    return Read(_written(path, bods.triples(), out), bods.summary, details)
 
 
 def read_gleif_relationships(path: Path, out: Path, store: Store, progress: Progress | None) -> int:

@@ -123,8 +123,8 @@ FORMATS = (
     _rdf("rdf", ".xml", ".owl", writes=False),
     FileFormat(
         "bods",
-        "BODS 0.4 statements",
-        (".json",),
+        "BODS statements",
+        (".json", ".jsonl"),
         ("application/json",),
         reader=read_bods_statements,
         writer=write_bods_statements,
@@ -175,7 +175,7 @@ def readable_suffixes() -> tuple[str, ...]:
     """Every suffix a file to read may have, each once.
 
     >>> ", ".join(readable_suffixes())
-    '.ttl, .turtle, .nt, .nq, .jsonld, .json, .trig, .rdf, .xml, .owl, .csv, .zip'
+    '.ttl, .turtle, .nt, .nq, .jsonld, .json, .trig, .rdf, .xml, .owl, .jsonl, .csv, .zip'
     """
     found = (s for f in FORMATS if f.readable for s in f.suffixes)
     return tuple(dict.fromkeys(found))

@@ -1,10 +1,17 @@
-"""Beneficial Ownership Data Standard 0.4: statements in, groupkg RDF out, and back.
+"""Beneficial Ownership Data Standard: statements in, groupkg RDF out, and back.
 
-Import validates every statement against the official BODS 0.4 JSON Schema (bundled in
-``bods_schema/``, references resolved from those files only) and against the rules a
-graph needs (references resolve, ranges are ordered, statement ids are unique). Every
-problem is reported at once as ``FILE:/json/pointer: field: reason`` naming the
-statement, and nothing is loaded when there is one.
+A file is a JSON array of statements or JSON Lines (one statement a line), streamed
+(:mod:`~groupkg.graph.formats.bods.stream`). BODS 0.4 is read as it is; BODS 0.2 and 0.3
+statements are read through a mapping onto 0.4 records
+(:mod:`~groupkg.graph.formats.bods.legacy`, table in ``docs/bods-versions.md``). Export
+writes 0.4.
+
+Import validates every statement against the official JSON Schema of its version
+(bundled in ``bods_schema/``, 0.2 and 0.3 in ``bods_schema/v0.2`` and ``v0.3``,
+references resolved from those files only) and against the rules a graph needs
+(references resolve, ranges are ordered, statement ids are unique). Every problem is
+reported at once as ``FILE:/json/pointer: field: reason`` (``FILE:LINE:/pointer`` in
+JSON Lines) naming the statement, and nothing is loaded when there is one.
 
 Mapping (what a BODS record becomes):
 
@@ -48,9 +55,18 @@ as one fact. A ``closed`` statement ends the record's facts at its statement dat
 an end date it gives for an interest).
 """
 
+from groupkg.graph.formats.bods.checks import validate_bods
 from groupkg.graph.formats.bods.mapping import BODS_BASE
-from groupkg.graph.formats.bods.reader import bods_to_graph, read_bods
-from groupkg.graph.formats.bods.schema import validate_bods
+from groupkg.graph.formats.bods.reader import BodsFile, bods_to_graph, open_bods, read_bods
 from groupkg.graph.formats.bods.writer import to_bods, write_bods
 
-__all__ = ["BODS_BASE", "validate_bods", "bods_to_graph", "read_bods", "to_bods", "write_bods"]
+__all__ = [
+    "BODS_BASE",
+    "BodsFile",
+    "validate_bods",
+    "bods_to_graph",
+    "open_bods",
+    "read_bods",
+    "to_bods",
+    "write_bods",
+]

@@ -1,23 +1,34 @@
-"""Reading BODS 0.4: a JSON file or parsed statements in, groupkg RDF out, all or
-nothing (every problem :func:`~groupkg.graph.formats.bods.schema.validate_bods` finds is
-raised at once, in one :class:`~groupkg.graph.errors.BadInput`).
+"""Reading BODS: a file (a JSON array or JSON Lines, of BODS 0.4, 0.3 or 0.2) or
+parsed statements in, groupkg RDF out, all or nothing (every problem
+:class:`~groupkg.graph.formats.bods.checks.StatementChecker` finds is raised at once, in
+one :class:`~groupkg.graph.errors.BadInput`).
+
+A file is read three times, a statement at a time: once to check every statement, once
+for its entity and person records, once for its relationship records. What is kept in
+between is small: each record's kind and count of statements, the names of parties,
+and the statements of a record with several until its last one is read. The triples
+of each record are given as soon as it is built, so memory stays flat however many
+statements a file has.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Graph
 
-from groupkg.graph.errors import BadInput, ImportProblem, InputError
+from groupkg.graph.errors import BadInput
+from groupkg.graph.formats.bods.checks import StatementChecker, checked, validate_bods
+from groupkg.graph.formats.bods.legacy import RecordIds, as_bods_04
 from groupkg.graph.formats.bods.mapping import BODS_BASE
 from groupkg.graph.formats.bods.records import RecordBuilder
-from groupkg.graph.formats.bods.schema import validate_bods
+from groupkg.graph.formats.bods.stream import Placed, placed_statements
+from groupkg.graph.formats.bods.versions import record_versions
 
-__all__ = ["bods_to_graph", "read_bods"]
+__all__ = ["BodsFile", "bods_to_graph", "open_bods", "read_bods"]
 
 
 def bods_to_graph(
@@ -27,7 +38,7 @@ def bods_to_graph(
     base: str = BODS_BASE,
     schema_dir: str | os.PathLike[str] | None = None,
 ) -> Graph:
-    """Turn parsed BODS 0.4 statements into groupkg RDF, all or nothing.
+    """Turn parsed BODS statements (0.4, or 0.2 or 0.3) into groupkg RDF, all or nothing.
 
     Parameters
     ----------
@@ -50,7 +61,90 @@ def bods_to_graph(
     problems = validate_bods(statements, file, schema_dir=schema_dir)
     if problems:
         raise BadInput(problems)
-    return RecordBuilder(file, base).build(statements)
+    records = RecordIds()
+    read = [st if "recordType" in st else as_bods_04(st, records) for st in statements]
+    return RecordBuilder(file, base).build(read)
+
+
+@dataclass
+class BodsFile:
+    """A BODS file whose every statement has been checked: its version, its number of
+    statements and layout, and its triples (read from the file again as they are
+    asked for)."""
+
+    path: str
+    version: str
+    statements: int
+    json_lines: bool
+    base: str
+    checker: StatementChecker = field(repr=False)
+    _again: Callable[[], Iterable[Placed]] = field(repr=False)
+
+    @property
+    def summary(self) -> str:
+        """What was read, for a person: ``BODS 0.2, 12 statements``."""
+        lines = " as JSON Lines" if self.json_lines else ""
+        return f"BODS {self.version}{lines}, {self.statements:,} statements"
+
+    def _statements(self) -> Iterator[dict[str, Any]]:
+        records = RecordIds()
+        for placed in self._again():
+            st = placed.statement
+            yield st if self.version == "0.4" else as_bods_04(st, records)
+
+    def triples(self) -> Iterator[Any]:
+        """The triples of every record: entities and persons first, then relationships."""
+        builder = RecordBuilder(self.path, self.base, self.checker.unspecified_party_subjects)
+        for parties in (True, False):
+            pending: dict[str, list[dict[str, Any]]] = {}
+            for st in self._statements():
+                if (st["recordType"] != "relationship") != parties:
+                    continue
+                record_id = st["recordId"]
+                versions = pending.setdefault(record_id, [])
+                versions.append(st)
+                kind = self.checker.kind(record_id)
+                if kind is not None and len(versions) < kind[2]:
+                    continue  # a record of several statements: wait for the last
+                del pending[record_id]
+                ordered = record_versions(versions)[record_id]
+                yield from builder.record_triples(record_id, ordered)
+
+
+def open_bods(
+    path: str | os.PathLike[str],
+    *,
+    base: str = BODS_BASE,
+    schema_dir: str | os.PathLike[str] | None = None,
+) -> BodsFile:
+    """Check every statement of a BODS file (a JSON array or JSON Lines; 0.4, 0.3 or
+    0.2), reading it a statement at a time.
+
+    Raises
+    ------
+    BadInput
+        With every problem found, each at its statement's JSON pointer (``/12/...``)
+        or, in JSON Lines, its line (``13:/...``).
+    """
+    name = str(path)
+    placed = placed_statements(path)
+    if not isinstance(placed, Iterator):  # neither an array nor JSON Lines
+        raise BadInput(validate_bods(placed, name, schema_dir=schema_dir))
+    first = [placed]
+
+    def statements() -> Iterable[Placed]:
+        if first:
+            return first.pop()
+        again = placed_statements(path)
+        assert isinstance(again, Iterator)
+        return again
+
+    checker = checked(name, statements, schema_dir)
+    problems = checker.finish()
+    if problems:
+        raise BadInput(problems)
+    version = checker.version or "0.4"
+    return BodsFile(name, version, checker.count, checker.json_lines, base, checker, statements)
 
 
 def read_bods(
@@ -59,23 +153,8 @@ def read_bods(
     base: str = BODS_BASE,
     schema_dir: str | os.PathLike[str] | None = None,
 ) -> Graph:
-    """Read a BODS 0.4 JSON file (an array of statements) into groupkg RDF.
-
-    See :func:`bods_to_graph`; a file that is not JSON is reported with its line.
-    """
-    name = str(path)
-    try:
-        statements = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise BadInput(
-            [ImportProblem(name, exc.lineno, "(json)", f"{exc.msg} at column {exc.colno}")]
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise BadInput([ImportProblem(name, 1, "(file)", f"not UTF-8: {exc}")]) from None
-    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, arrays nested too deep
-        raise BadInput([ImportProblem(name, 1, "(json)", f"cannot be read: {exc}")]) from None
-    except OSError as exc:
-        raise InputError(
-            f"{name}: cannot read it ({exc.strerror or exc})", file=str(name)
-        ) from None
-    return bods_to_graph(statements, file=name, base=base, schema_dir=schema_dir)
+    """Read a BODS file (see :func:`open_bods`) into groupkg RDF, in one graph."""
+    graph = Graph()
+    for triple in open_bods(path, base=base, schema_dir=schema_dir).triples():
+        graph.add(triple)
+    return graph

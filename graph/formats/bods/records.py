@@ -28,18 +28,25 @@ from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
 __all__ = ["RecordBuilder"]
 
+Triple = tuple[Any, Any, Any]
 _LEGAL_TYPES = {"registeredEntity", "legalEntity", "state", "stateBody"}
 
 
 class RecordBuilder:
     """The groupkg RDF of one file's statements (already validated), record by record."""
 
-    def __init__(self, file: str, base: str):
+    def __init__(self, file: str, base: str, labelled: set[str] | None = None):
+        """``labelled``: the records whose names label others (the subjects of
+        relationships with an unspecified interested party); None for all."""
         self.file = file
+        self.labelled = labelled
         self.ns = Namespace(base)
-        self.graph = Graph()
-        self.add = self.graph.add
+        # The triples of the record being built, each once, in the order they came.
+        self.triples: dict[Triple, None] = {}
         self.labels: dict[str, str] = {}
+        # What is shared between records, written with the first of them only.
+        self.sources: set[str] = set()  # digests, short
+        self.unspecified_parties: set[URIRef] = set()
 
     def record(self, record_id: str) -> URIRef:
         return self.ns[quote(record_id, safe="")]
@@ -47,8 +54,10 @@ class RecordBuilder:
     def section(self, st: dict[str, Any]) -> URIRef:
         """The statement as a section of the source its publication details describe."""
         pub, src = st.get("publicationDetails") or {}, st.get("source") or {}
-        source = self.ns["source/" + digest(json.dumps([pub, src], sort_keys=True))[:16]]
-        if (source, RDF.type, GK.Source) not in self.graph:
+        key = digest(json.dumps([pub, src], sort_keys=True))[:16]
+        source = self.ns["source/" + key]
+        if key not in self.sources:
+            self.sources.add(key)
             publisher = (pub.get("publisher") or {}).get("name") or (
                 pub.get("publisher") or {}
             ).get("url")
@@ -143,7 +152,8 @@ class RecordBuilder:
         for cls in classes:
             self.add((iri, RDF.type, cls))
         self.add((iri, RDFS.label, Literal(label)))
-        self.labels[record_id] = label
+        if self.labelled is None or record_id in self.labelled:
+            self.labels[record_id] = label
         for name in names:
             if name != label:
                 self.add((iri, GK.alias, Literal(name)))
@@ -201,13 +211,15 @@ class RecordBuilder:
             owner = self.record(party)
         else:
             owner = URIRef(f"{owned}/unspecified-interested-party")
-            name = (
-                self.labels.get(subject, f"record {subject}")
-                if isinstance(subject, str)
-                else "an unspecified subject"
-            )
-            self.add((owner, RDF.type, GK.UnnamedHolders))
-            self.add((owner, RDFS.label, Literal(f"Unspecified interested party in {name}")))
+            if owner not in self.unspecified_parties:
+                self.unspecified_parties.add(owner)
+                name = (
+                    self.labels.get(subject, f"record {subject}")
+                    if isinstance(subject, str)
+                    else "an unspecified subject"
+                )
+                self.add((owner, RDF.type, GK.UnnamedHolders))
+                self.add((owner, RDFS.label, Literal(f"Unspecified interested party in {name}")))
             notes.append(NOTE.format(UNSPECIFIED_PARTY, _reason_text(party)))
         return owner, owned, notes
 
@@ -257,16 +269,30 @@ class RecordBuilder:
         for note in notes:
             add((iri, GK.note, Literal(note)))
 
+    def add(self, triple: Triple) -> None:
+        self.triples[triple] = None
+
+    def record_triples(self, record_id: str, versions: list[dict[str, Any]]) -> list[Triple]:
+        """The RDF of one record from its statements in statement-date order; the
+        parties of a relationship are to be built first (their names label it)."""
+        self.triples = {}
+        if versions[0]["recordType"] != "relationship":
+            self.party(record_id, versions)
+        else:
+            for fact in relationship_facts(versions, self.section, self.parties_of):
+                self.fact(record_id, fact)
+        return list(self.triples)
+
     def build(self, statements: list[dict[str, Any]]) -> Graph:
+        """The RDF of every record of ``statements``, in one graph."""
         records = record_versions(statements)
-        for record_id, versions in records.items():
-            if versions[0]["recordType"] != "relationship":
-                self.party(record_id, versions)
-        for record_id, versions in records.items():
-            if versions[0]["recordType"] == "relationship":
-                for fact in relationship_facts(versions, self.section, self.parties_of):
-                    self.fact(record_id, fact)
-        return self.graph
+        whole = Graph()
+        for parties in (True, False):
+            for record_id, versions in records.items():
+                if (versions[0]["recordType"] != "relationship") == parties:
+                    for triple in self.record_triples(record_id, versions):
+                        whole.add(triple)
+        return whole
 
 
 def _reason_text(unspecified: dict[str, Any]) -> str:

@@ -1,31 +1,27 @@
-"""A BODS 0.4 statement list checked before anything is read from it: against the
-official JSON Schema (bundled in ``bods_schema/``, references resolved from those files
-only), then against the rules a graph needs (statement ids unique, references to
-records of the right kind, share ranges not empty, intervals in order).
+"""The official JSON Schemas of BODS, bundled and resolved from those files only: 0.4
+in ``bods_schema/`` (draft 2020-12), 0.2 and 0.3 in ``bods_schema/v0.2`` and
+``bods_schema/v0.3`` (draft 4, one schema per statement type); and the schema errors of
+one statement of a given version. The rules a graph needs beyond the schema are in
+:mod:`~groupkg.graph.formats.bods.checks`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import re
-import reprlib
-from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from groupkg.graph.errors import ImportProblem
-
-__all__ = ["is_uri", "validate_bods"]
+__all__ = ["LEGACY_SCHEMAS", "document_validator", "is_uri", "schema_problems"]
 
 # ---- the schema ----
 
@@ -72,7 +68,8 @@ def _schema_files(schema_dir: str | os.PathLike[str] | None) -> Traversable:
 
 
 @lru_cache(maxsize=4)
-def _validator(schema_dir: str | None) -> Draft202012Validator:
+def _registry(schema_dir: str | None) -> tuple[Registry, dict[str, Any]]:
+    """The 0.4 schemas as a registry, and ``statement.json``."""
     folder = _schema_files(schema_dir)
     registry: Registry = Registry()
     statement = None
@@ -84,186 +81,64 @@ def _validator(schema_dir: str | None) -> Draft202012Validator:
                 statement = contents
     if statement is None:
         raise FileNotFoundError(f"no statement.json in the BODS schema folder {folder}")
+    return registry, statement
+
+
+def document_validator(schema_dir: str | None) -> Draft202012Validator:
+    """The validator of a whole 0.4 statement list."""
+    registry, statement = _registry(schema_dir)
     return Draft202012Validator(statement, registry=registry, format_checker=_FORMATS)
 
 
-# ---- validation ----
-
-_SHORT = reprlib.Repr()
-_SHORT.maxstring, _SHORT.maxother, _SHORT.maxdict, _SHORT.maxlist, _SHORT.maxlevel = 60, 60, 3, 3, 2
-
-
-def _pointer(path: Iterable[Any]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-
-
-def _who(statements: Any, index: Any) -> str:
-    """How a message names a statement: its statementId, else its recordId, else its place."""
-    statement = statements[index] if isinstance(index, int) else None
-    if isinstance(statement, dict):
-        for key, word in (("statementId", "statement"), ("recordId", "record")):
-            if isinstance(statement.get(key), str):
-                return f"{word} {statement[key]}"
-    return f"statement #{index}" if isinstance(index, int) else "the document"
-
-
-def _message(error: ValidationError) -> str:
-    text = error.message
-    long_repr = repr(error.instance)
-    if len(long_repr) > 60 and text.startswith(long_repr):
-        text = _SHORT.repr(error.instance) + text[len(long_repr) :]
-    if error.context and error.validator in ("anyOf", "oneOf"):
-        reasons = sorted({_message(sub) for sub in error.context if sub.validator != "type"})
-        reasons = reasons or sorted({_message(sub) for sub in error.context})
-        text += " (" + "; ".join(reasons[:4]) + ")"
-    return text
-
-
-def _schema_problem(file: str, error: ValidationError, statements: Any) -> ImportProblem:
-    path = list(error.absolute_path)
-    names = [p for p in path if isinstance(p, str)]
-    field_name = names[-1] if names else "statements"
-    if error.validator == "required":
-        match = re.match(r"^'(.+)' is a required property$", error.message)
-        field_name = match.group(1) if match else field_name
-    who = _who(statements, path[0] if path else None)
-    reason = f"{_message(error)} ({who}; schema rule: {error.validator})"
-    return ImportProblem(file, _pointer(path), field_name, reason)
-
-
-def _share_bounds(share: dict[str, Any]) -> tuple[Any, Any]:
-    low = share.get("exclusiveMinimum", share.get("minimum"))
-    high = share.get("exclusiveMaximum", share.get("maximum"))
-    return low, high
-
-
-def _semantic_problems(file: str, statements: list[Any], skip: set[int]) -> list[ImportProblem]:
-    """What the schema cannot check: ids, references, ranges and intervals."""
-    problems = []
-
-    def add(index: int, path: Sequence[Any], field_name: str, reason: str) -> None:
-        where = _pointer([index, *path])
-        problems.append(
-            ImportProblem(file, where, field_name, f"{reason} ({_who(statements, index)})")
-        )
-
-    first_id: dict[str, int] = {}
-    kinds: dict[str, tuple[str, int]] = {}
-    for i, st in enumerate(statements):
-        if i in skip:
-            continue
-        if st["statementId"] in first_id:
-            add(
-                i,
-                ["statementId"],
-                "statementId",
-                f"also used by {_pointer([first_id[st['statementId']]])}",
-            )
-        first_id.setdefault(st["statementId"], i)
-        kind, first = kinds.setdefault(st["recordId"], (st["recordType"], i))
-        if kind != st["recordType"]:
-            add(
-                i,
-                ["recordType"],
-                "recordType",
-                f"record {st['recordId']} is a {kind} record at {_pointer([first])}",
-            )
-    for i, st in enumerate(statements):
-        if i in skip or st["recordType"] != "relationship":
-            continue
-        details = st["recordDetails"]
-        for role, wanted in (("subject", {"entity"}), ("interestedParty", {"entity", "person"})):
-            ref = details[role]
-            if not isinstance(ref, str):
-                continue
-            # A record not in this file is one published elsewhere: its IRI links up.
-            if ref in kinds and kinds[ref][0] not in wanted:
-                add(
-                    i,
-                    ["recordDetails", role],
-                    role,
-                    f"record {ref!r} is a {kinds[ref][0]} record, not "
-                    + " or ".join(sorted(wanted)),
-                )
-        for k, interest in enumerate(details.get("interests") or []):
-            for key, value in (interest.get("share") or {}).items():
-                # Python's JSON reader takes NaN and Infinity, and the schema's bounds
-                # never compare false against NaN.
-                if isinstance(value, float) and not math.isfinite(value):
-                    add(
-                        i,
-                        ["recordDetails", "interests", k, "share", key],
-                        "share",
-                        f"{key} {value} is not a finite number",
-                    )
-            low, high = _share_bounds(interest.get("share") or {})
-            if (
-                low is not None
-                and high is not None
-                and (
-                    low > high
-                    or (
-                        low == high
-                        and (
-                            "exclusiveMinimum" in interest["share"]
-                            or "exclusiveMaximum" in interest["share"]
-                        )
-                    )
-                )
-            ):
-                add(
-                    i,
-                    ["recordDetails", "interests", k, "share"],
-                    "share",
-                    f"the range from {low} to {high} is empty",
-                )
-            start, end = interest.get("startDate"), interest.get("endDate")
-            if start and end and end < start:
-                add(
-                    i,
-                    ["recordDetails", "interests", k, "endDate"],
-                    "endDate",
-                    f"{end} is before startDate {start}",
-                )
-    return problems
-
-
-def validate_bods(
-    statements: Any, file: str = "<statements>", *, schema_dir: str | os.PathLike[str] | None = None
-) -> list[ImportProblem]:
-    """Every problem of a BODS 0.4 statement list, or ``[]`` when it can be imported.
-
-    Parameters
-    ----------
-    statements
-        The parsed JSON: a list of statements.
-    file
-        The name problems are reported against.
-    schema_dir
-        A folder with the BODS 0.4 ``statement.json`` and its companions; by default
-        the copy bundled with groupkg.
-
-    Returns
-    -------
-    list of ImportProblem
-        Located by JSON pointer (``/0/recordDetails/interests/0/share/exact``); the
-        field is the property at fault (for a missing property, the one missing); the
-        reason gives the schema's message, the statement's id and the schema rule.
-
-    Examples
-    --------
-    >>> for problem in validate_bods({"not": "a list"}, "x.json"):
-    ...     print(problem.location == "", problem.field, problem.reason)
-    True statements {'not': 'a list'} is not of type 'array' (the document; schema rule: type)
-    """
-    validator = _validator(None if schema_dir is None else str(schema_dir))
-    errors = sorted(
-        validator.iter_errors(statements), key=lambda e: [str(p) for p in e.absolute_path]
+@lru_cache(maxsize=4)
+def _statement_validator(schema_dir: str | None) -> Draft202012Validator:
+    """The validator of one 0.4 statement (an item of ``statement.json``'s array)."""
+    registry, _ = _registry(schema_dir)
+    return Draft202012Validator(
+        {"$ref": "urn:statement#/$defs/Statement"}, registry=registry, format_checker=_FORMATS
     )
-    problems = [_schema_problem(file, e, statements) for e in errors]
-    if not isinstance(statements, list):
-        return problems
-    skip = {e.absolute_path[0] for e in errors if e.absolute_path}
-    if any(not e.absolute_path for e in errors):
-        return problems
-    return problems + _semantic_problems(file, statements, skip)
+
+
+#: The schema file of each 0.2/0.3 statement type.
+LEGACY_SCHEMAS = {
+    "entityStatement": "entity-statement.json",
+    "personStatement": "person-statement.json",
+    "ownershipOrControlStatement": "ownership-or-control-statement.json",
+}
+
+
+@lru_cache(maxsize=4)
+def _legacy_validators(version: str) -> dict[str, Draft4Validator]:
+    """The draft-04 validators of BODS 0.2 or 0.3, one per statement type, from the
+    copies bundled in ``bods_schema/v0.2`` and ``bods_schema/v0.3``."""
+    folder = files("groupkg.graph.formats.bods") / "bods_schema" / f"v{version}"
+    registry: Registry = Registry()
+    schemas = {}
+    for item in folder.iterdir():
+        if item.name.endswith(".json"):
+            contents = json.loads(item.read_text(encoding="utf-8"))
+            uri = contents.get("id", item.name)
+            registry = registry.with_resource(uri, Resource.from_contents(contents))
+            schemas[item.name] = contents
+    return {
+        kind: Draft4Validator(schemas[name], registry=registry, format_checker=_FORMATS)
+        for kind, name in LEGACY_SCHEMAS.items()
+    }
+
+
+def schema_problems(
+    statement: Any, version: str, schema_dir: str | os.PathLike[str] | None = None
+) -> list[tuple[list[Any], ValidationError]]:
+    """The schema errors of one statement of BODS ``version``, each with its path
+    inside the statement."""
+    if version == "0.4":
+        validator: Any = _statement_validator(None if schema_dir is None else str(schema_dir))
+    else:
+        kind = statement.get("statementType") if isinstance(statement, dict) else None
+        validator = _legacy_validators(version).get(kind) if isinstance(kind, str) else None
+        if validator is None:
+            choice = {"enum": sorted(LEGACY_SCHEMAS)}
+            schema: dict[str, Any] = {"type": "object", "required": ["statementType"]}
+            schema["properties"] = {"statementType": choice}
+            validator = Draft4Validator(schema)
+    return [(list(e.absolute_path), e) for e in validator.iter_errors(statement)]
