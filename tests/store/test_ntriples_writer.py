@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -81,7 +82,14 @@ def test_an_import_whose_term_n_triples_cannot_hold_names_the_file_and_adds_noth
 
     graph = Graph()
     graph.add((URIRef(EX + "a b"), URIRef(EX + "p"), Literal("x")))
-    monkeypatch.setattr(bods, "read_bods", lambda path: graph)
+    real_open = bods.open_bods
+
+    def open_bods(path: Path) -> Any:
+        read = real_open(path)
+        read.triples = lambda: iter(graph)  # type: ignore[method-assign]
+        return read
+
+    monkeypatch.setattr(bods, "open_bods", open_bods)
     source = tmp_path / "file.json"
     source.write_text("[]", encoding="utf-8")
     store = OxigraphStore(tmp_path / "store")
