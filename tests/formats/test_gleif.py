@@ -151,9 +151,12 @@ def test_quantifiers_one_and_a_hundred_both_mean_a_hundred_percent(sample):
     hundred = Literal("100", datatype=XSD.decimal)
     as_fraction = relation(sample, SUB_A, GK.DirectConsolidation)
     assert sample.value(as_fraction, GK.percent) == hundred
-    assert Literal("GLEIF quantifier 1.00 read as a fraction: 100 percent") in set(
-        sample.objects(as_fraction, GK.note)
-    )
+    # reading 1.00 as a fraction is an inference, not what the record says: assumed
+    (assumption,) = sample.objects(as_fraction, GK.hasAssumption)
+    assert sample.value(assumption, GK.assumedProperty) == GK.percent
+    reason = str(sample.value(assumption, GK.assumptionReason))
+    assert reason.startswith("GLEIF states 1.00 PERCENTAGE; read as the fraction 1.00, 100 percent")
+    assert not any("fraction" in str(n) for n in sample.objects(as_fraction, GK.note))
     as_percent = relation(sample, SUB_A, GK.UltimateConsolidation)
     assert sample.value(as_percent, GK.percent) == hundred
     assert sample.value(as_percent, GK.measurementMethod) == Literal("ACCOUNTING_CONSOLIDATION")

@@ -130,6 +130,16 @@ def test_the_xml_relationship_records_import_with_their_direct_parents(xml_store
     assert owners(xml_store, "097900BJGO0000201513", "2023-06-30") == ["9845002B9874D50A4531"]
 
 
+def test_a_quantifier_of_one_percent_is_read_as_a_hundred_and_marked_assumed(xml_store):
+    # README answer 12: Aquila's records say 1.00 PERCENTAGE for a full consolidation; the
+    # reading as 100 % is an inference, shown as assumed with its reason, never silently
+    (stake,) = ask(xml_store, "owners", "097900BJGO0000201513", "--at", "2023-06-30")["owners"]
+    assert stake["percent"] == 100 and stake["assumed"] is True
+    (assumption,) = stake["assumptions"]
+    assert assumption["fact"] == "percent"
+    assert assumption["reason"].startswith("GLEIF states 1.00 PERCENTAGE")
+
+
 def test_the_xml_chain_and_its_reported_top(xml_store):
     # README answer 3: computed and reported ultimate parent agree on 2023-06-30
     paths = ask(xml_store, "paths", MONOOVA_FX, "--at", "2023-06-30")

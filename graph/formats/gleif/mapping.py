@@ -60,6 +60,12 @@ _FROM, _TO, _PERCENT_P, _METHOD, _NOTE_P, _LEI_P, _FUND, _VALIDATION_P = (
     GK.Fund,
     GK.validationSource,
 )
+_ASSUMES, _ASSUMPTION, _ASSUMED_P, _REASON = (
+    GK.hasAssumption,
+    GK.Assumption,
+    GK.assumedProperty,
+    GK.assumptionReason,
+)
 _PERIOD_P, _PERIOD, _PERIOD_TYPE, _START, _END = (
     GK.reportedPeriod,
     GK.ReportedPeriod,
@@ -215,6 +221,7 @@ class RowMapper:
                 if stop_day:
                     facts.append((_TO, stop_day))
         percent_found = False
+        assumed: list[str] = []
         for amount_column, units_column, method_column in self.quantifiers:
             text = value(amount_column)
             if not text:
@@ -235,8 +242,12 @@ class RowMapper:
                 facts.append((_PERCENT_P, _literal(shown, XSD.decimal)))
                 if method:
                     facts.append((_METHOD, _literal(method)))
-                if fraction:
-                    notes.append(f"GLEIF quantifier {text} read as a fraction: {shown} percent")
+                if fraction:  # an editorial reading of the record: marked assumed, with why
+                    assumed.append(
+                        f"GLEIF states {text} PERCENTAGE; read as the fraction {text}, "
+                        f"{shown} percent: a consolidating parent holding {text} percent "
+                        f"is not credible, a fraction written in the wrong unit is"
+                    )
             else:
                 notes.append(f"GLEIF quantifier {text} {units} {method}".rstrip())
         if problems or cls is None:
@@ -261,6 +272,14 @@ class RowMapper:
             notes.append(f"GLEIF registration status {value(REGISTRATION_STATUS)}")
         facts += [(_NOTE_P, Literal(note)) for note in notes]
         out += [(relation, prop, obj) for prop, obj in facts]
+        for reason in assumed:
+            assumption = URIRef(f"{relation}/assumption/percent")
+            out += [
+                (relation, _ASSUMES, assumption),
+                (assumption, _A, _ASSUMPTION),
+                (assumption, _ASSUMED_P, _PERCENT_P),
+                (assumption, _REASON, Literal(reason)),
+            ]
         for number, period_type, start_day, stop_day in periods:
             period = URIRef(f"{relation}/period/{number}")
             out += [
