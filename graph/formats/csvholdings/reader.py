@@ -69,6 +69,7 @@ class _CsvReader:
         self.minted: dict[URIRef, str] = {}  # minted IRI -> folded name
         self.sources: dict[str, URIRef] = {}
         self.file_source: URIRef | None = None
+        self.tentative = 0  # problems found before the look-up that it may word otherwise
 
     def problem(self, line: int | str, field: str, reason: str) -> None:
         self.problems.append(ImportProblem(self.name, line, field, reason))
@@ -147,17 +148,35 @@ class _CsvReader:
             self.sources[value] = iri
         return self.sources[value]
 
-    def row(self, line: int | str, values: dict[str, str]) -> None:
-        row = check_row(line, values, self.problem)
-        if row is None:
+    def look_up(self, rows: list[tuple[int | str, HoldingsRow]]) -> None:
+        """Find every name of ``rows`` in one batch, and the slugs new names would take,
+        when ``resolve`` can (``resolve.look_up``); it then answers from what it found."""
+        look_up = getattr(self.resolve, "look_up", None)
+        if look_up is None:
             return
+        names = list(dict.fromkeys(name for _, row in rows for name in (row.owner, row.owned)))
+        look_up(names)
+        look_up(_slug(name) or "entity" for name in names if self._new(name))
+
+    def _new(self, name: str) -> bool:
+        """Whether ``name`` is no entity's yet (as ``resolve`` says)."""
+        assert self.resolve is not None
+        try:
+            return self.resolve(name) is None
+        except GroupkgError:
+            return False
+
+    def holds_itself(self, line: int | str, row: HoldingsRow) -> None:
+        self.problem(line, "owned", f"{row.owned!r} is also the owner: nothing holds itself")
+
+    def row(self, line: int | str, row: HoldingsRow) -> None:
         source = self.source(row.source)
         owner = self.entity(line, "owner", row.owner, source)
         owned = self.entity(line, "owned", row.owned, source)
         if owner is None or owned is None:
             return
         if owner == owned:
-            self.problem(line, "owned", f"{row.owned!r} is also the owner: nothing holds itself")
+            self.holds_itself(line, row)
             return
         if row.consolidation is not None:
             # A reported consolidation: ``owned`` is a consolidated subsidiary of ``owner``.
@@ -198,29 +217,50 @@ class _CsvReader:
             self.graph.add((iri, prop, value))
 
     def read(self, records: Iterator[tuple[int | str, list[str]]]) -> Graph:
+        """Every row checked first (a bad one is reported before any name is looked
+        up, with the rows naming one holder as owner and owned), then the names looked
+        up, then the graph built row by row."""
+        rows: list[tuple[int | str, HoldingsRow]] = []
         try:
-            self._read_records(records)
+            self._read_records(records, rows)
         except _Unreadable as exc:  # nothing after it can be read: report what was found
             self.problem(exc.line, "(file)", exc.reason)
+        if len(self.problems) > self.tentative:
+            raise BadInput(self.problems)
+        # Rows that hold themselves only: reported as the rows are read below, where a
+        # name that means several entities is reported as such, as one by one.
+        self.problems.clear()
+        self.look_up(rows)
+        for line, row in rows:
+            self.row(line, row)
         if self.problems:
             raise BadInput(self.problems)
         return self.graph
 
-    def _read_records(self, records: Iterator[tuple[int | str, list[str]]]) -> None:
+    def _read_records(
+        self,
+        records: Iterator[tuple[int | str, list[str]]],
+        rows: list[tuple[int | str, HoldingsRow]],
+    ) -> None:
         first = next(records, None)
         if first is None:
             raise BadInput([ImportProblem(self.name, 1, "header", "the file has no header row")])
         columns = self.header(*first)
         if columns is None:
             raise BadInput(self.problems)
-        for line, row in records:
-            cells = [unquote_formula(cell.strip()) for cell in row]
+        for line, cells_read in records:
+            cells = [unquote_formula(cell.strip()) for cell in cells_read]
             if len(cells) > len(columns) and any(cells[len(columns) :]):
                 self.problem(
                     line, "(row)", f"has {len(cells)} fields but the header has {len(columns)}"
                 )
                 continue
-            self.row(line, dict(zip(columns, cells, strict=False)))
+            row = check_row(line, dict(zip(columns, cells, strict=False)), self.problem)
+            if row is not None:
+                rows.append((line, row))
+                if fold(row.owner) == fold(row.owned):  # wrong whatever the name means
+                    self.holds_itself(line, row)
+                    self.tentative += 1
 
 
 def read_csv(
@@ -239,7 +279,10 @@ def read_csv(
         Called with each distinct ``owner``/``owned`` value; returns the IRI of an
         existing entity so called (name, alias, local id or IRI), or ``None``. It may
         raise an :class:`~groupkg.graph.errors.InputError` (an ambiguous name), which is
-        reported against the row. Without it every name is new.
+        reported against the row. Without it every name is new. When it has a
+        ``look_up`` method, that is first given every name of the file at once (and then
+        the slugs of the new ones), after every row was checked: a file with a bad row
+        is reported without a name looked up.
     base
         The namespace new entities, sources and holdings are minted in. A new entity is
         a ``gk:LegalEntity`` named by its first spelling, at ``base`` + the slug of its
