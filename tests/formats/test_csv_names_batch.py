@@ -13,6 +13,8 @@ from groupkg.graph import import_file, open_store
 from groupkg.graph.errors import GroupkgError, InputError
 from groupkg.graph.facts.batchnames import StoreNames
 from groupkg.graph.facts.storenames import find_in_store
+from groupkg.graph.formats.csvholdings import read_csv
+from groupkg.graph.formats.csvholdings.reader import read_csv_triples
 from groupkg.graph.store import OxigraphStore, Store
 
 TWINS = """\
@@ -102,3 +104,14 @@ def test_a_batch_finds_what_one_by_one_finds(tmp_path, default_data):
     for name in NAMES:
         expected = outcome(store, name, find_in_store)
         assert outcome(store, name, lambda _, n: batch.find(n)) == expected, name
+
+
+def test_the_triples_an_import_writes_are_those_of_the_graph(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text(
+        "owner,owned,percent,source\nAcme,Beta,60,S\nAcme,Gamma,,\nAcme,Beta,60,S\n",
+        encoding="utf-8",
+    )
+    triples = read_csv_triples(path)
+    assert len(triples) == len(set(triples))
+    assert set(triples) == set(read_csv(path))

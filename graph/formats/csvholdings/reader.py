@@ -9,7 +9,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
+from typing import TextIO, TypeAlias
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
@@ -27,7 +27,9 @@ from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
-__all__ = ["read_csv", "read_records"]
+__all__ = ["Triple", "read_csv", "read_csv_triples", "read_records"]
+
+Triple: TypeAlias = tuple[Node, Node, Node]
 
 
 def _slug(text: str) -> str:
@@ -63,7 +65,9 @@ class _CsvReader:
         self.name = name
         self.resolve = resolve
         self.ns = Namespace(base)
-        self.graph = Graph()
+        # The triples in the order they are stated, each once (an rdflib Graph indexes
+        # each triple three ways, which costs most of a long file's reading).
+        self.triples: dict[Triple, None] = {}
         self.problems: list[ImportProblem] = []
         self.entities: dict[str, URIRef] = {}  # folded name -> IRI
         self.minted: dict[URIRef, str] = {}  # minted IRI -> folded name
@@ -105,7 +109,7 @@ class _CsvReader:
             self.entities[key] = URIRef(found) if found is not None else self.mint(name)
         iri = self.entities[key]
         if iri in self.minted:
-            self.graph.add((iri, PROV.wasDerivedFrom, source))
+            self.triples[(iri, PROV.wasDerivedFrom, source)] = None
         return iri
 
     def mint(self, name: str) -> URIRef:
@@ -127,7 +131,7 @@ class _CsvReader:
             (iri, RDF.type, ORG.FormalOrganization),
             (iri, RDFS.label, Literal(" ".join(name.split()))),
         ):
-            self.graph.add(triple)
+            self.triples[triple] = None
         return iri
 
     def source(self, value: str) -> URIRef:
@@ -135,16 +139,16 @@ class _CsvReader:
             if self.file_source is None:
                 base = os.path.basename(self.name)
                 self.file_source = self.ns[f"source/file-{_slug(base)[:40]}-{digest(base)[:8]}"]
-                self.graph.add((self.file_source, RDF.type, GK.Source))
-                self.graph.add((self.file_source, RDF.type, PROV.Entity))
-                self.graph.add((self.file_source, DCTERMS.title, Literal(base)))
-                self.graph.add((self.file_source, GK.fileName, Literal(base)))
+                self.triples[(self.file_source, RDF.type, GK.Source)] = None
+                self.triples[(self.file_source, RDF.type, PROV.Entity)] = None
+                self.triples[(self.file_source, DCTERMS.title, Literal(base))] = None
+                self.triples[(self.file_source, GK.fileName, Literal(base))] = None
             return self.file_source
         if value not in self.sources:
             iri = self.ns[f"source/{_slug(value)[:40]}-{digest(value)[:8]}"]
-            self.graph.add((iri, RDF.type, GK.Source))
-            self.graph.add((iri, RDF.type, PROV.Entity))
-            self.graph.add((iri, DCTERMS.title, Literal(value)))
+            self.triples[(iri, RDF.type, GK.Source)] = None
+            self.triples[(iri, RDF.type, PROV.Entity)] = None
+            self.triples[(iri, DCTERMS.title, Literal(value))] = None
             self.sources[value] = iri
         return self.sources[value]
 
@@ -214,9 +218,9 @@ class _CsvReader:
         # The same row read twice is the same fact: the IRI hashes what the row says.
         iri = self.ns[f"{kind}/" + digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
         for prop, value in facts:
-            self.graph.add((iri, prop, value))
+            self.triples[(iri, prop, value)] = None
 
-    def read(self, records: Iterator[tuple[int | str, list[str]]]) -> Graph:
+    def read(self, records: Iterator[tuple[int | str, list[str]]]) -> list[Triple]:
         """Every row checked first (a bad one is reported before any name is looked
         up, with the rows naming one holder as owner and owned), then the names looked
         up, then the graph built row by row."""
@@ -235,7 +239,7 @@ class _CsvReader:
             self.row(line, row)
         if self.problems:
             raise BadInput(self.problems)
-        return self.graph
+        return list(self.triples)
 
     def _read_records(
         self,
@@ -321,6 +325,17 @@ def read_csv(
     ...         print(*(f"{p.location}: {p.field}: {p.reason}" for p in error.problems))
     2: percent: 120 is not a percentage between 0 and 100
     """
+    return _graph(read_csv_triples(path, resolve, base=base))
+
+
+def read_csv_triples(
+    path: str | os.PathLike[str],
+    resolve: Callable[[str], URIRef | None] | None = None,
+    *,
+    base: str = LOCAL_BASE,
+) -> list[Triple]:
+    """The triples of :func:`read_csv`, each once, in the order the rows state them,
+    without a graph made of them (what an import writes out)."""
     reader = _CsvReader(str(path), resolve, base)
     try:
         stream = open(path, encoding="utf-8-sig", newline="")
@@ -333,6 +348,13 @@ def read_csv(
             return reader.read(_records(stream))
         except UnicodeDecodeError as exc:
             raise BadInput([ImportProblem(str(path), 1, "(file)", f"not UTF-8: {exc}")]) from None
+
+
+def _graph(triples: list[Triple]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def read_records(
@@ -363,4 +385,4 @@ def read_records(
     ...     print(error)
     DataFrame:row 0: percent: nan is not a percentage between 0 and 100
     """
-    return _CsvReader(name, resolve, base).read(iter(records))
+    return _graph(_CsvReader(name, resolve, base).read(iter(records)))
