@@ -2,18 +2,19 @@
 
 For each size: a synthetic register (``groupkg synth``, cached in the work folder),
 ``groupkg import`` of it into ``oxigraph:PATH`` and the first ``groupkg owners`` after
-it (each a process of its own: time and peak memory), the register index (built from
-the store's SPARQL, and from the file as an import could), reopening, owners and paths
-at a date, ultimate parents and effective stakes of the whole register at a date,
-rendering the largest group, cold command-line calls as a user types them
+it (each a process of its own: time and peak memory), the import of a generated CSV
+holdings file of as many rows (up to 100,000: :mod:`benchmarks.csvimport`), the register
+index (built from the store's SPARQL, and from the file as an import could), reopening,
+owners and paths at a date, ultimate parents and effective stakes of the whole register
+at a date, rendering the largest group, cold command-line calls as a user types them
 (``owners``/``holdings``/``paths``/``entity`` in a small group and in the largest one;
-``effective``, ``perimeter`` and ``render --root`` from the largest group's top
-parent), and ``groupkg serve`` on 127.0.0.1: the viewer's answer for that top parent,
-and hot API answers (on the store, and once on the bundled IIJ data). Beside each
-figure: its target, the peers and the limit measured in the same run, and the figure
-of the previous run (``results.json`` written beside ``RESULTS.md``; before the first
-run, the hand-made ``previous.json``). Big files go to ``--workdir`` (under /tmp by
-default), never into the repository.
+``effective``, ``perimeter`` and ``render --root`` from the largest group's top parent),
+and ``groupkg serve`` on 127.0.0.1: the viewer's answer for that top parent, and hot API
+answers (on the store, and once on the bundled IIJ data). Beside each figure: its
+target, the peers and the limit measured in the same run, and the figure of the previous
+run (``results.json`` written beside ``RESULTS.md``; before the first run, the hand-made
+``previous.json``). Big files go to ``--workdir`` (under /tmp by default), never into
+the repository.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.csvimport import CSV_MAX, csv_import
 from benchmarks.measure import (
     Child,
     LoadSampler,
@@ -130,6 +132,9 @@ class Bench:
         figures: list[Figure | None] = list(self.load(n, source, store))
         figures += self.registers(n, source, store)
         figures += self.questions(n, source, store)
+        if n <= CSV_MAX:
+            self.say(n, "CSV holdings import")
+            figures.append(csv_import(n, self.work, options.timeout))
         if n <= options.serve_max:
             figures += self.served(n, store)
         else:

@@ -93,6 +93,7 @@ def test_the_harness_measures_a_tiny_register_and_writes_its_results(tmp_path):
         "the viewer's answer for the largest group's top parent",
         "the first `groupkg owners NAME` after the import",
         "time to the first answer after importing the file",
+        "CSV holdings import, 200 rows of new names",
         "hot API answer over HTTP (owners/paths at a date; oxigraph:PATH)",
         "hot API answer over HTTP (owners/paths at a date; the bundled IIJ data",
     ):
@@ -126,7 +127,7 @@ def test_the_harness_measures_a_tiny_register_and_writes_its_results(tmp_path):
     # ... and the figures for the next run, by key and size.
     figures = json.loads((tmp_path / "results.json").read_text())
     assert figures["command"].startswith("python -m benchmarks.run --sizes 200")
-    for key in ["load", "load-floor", "owners", "serve", "serve-iij", *NEW_FIGURES]:
+    for key in ["load", "load-floor", "owners", "serve", "serve-iij", "csv-import", *NEW_FIGURES]:
         entry = figures["figures"][key]["200"]
         assert isinstance(entry["seconds"], float) and entry["seconds"] > 0, key
     assert set(figures["elapsed"]) == {"200"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,23 +62,36 @@ def rdf_error(path: Path, exc: SyntaxError | ValueError) -> InputError:
     return InputError(f"{path}: {exc}", file=str(path))
 
 
-def resolver(store: Store) -> Callable[[str], URIRef | None]:
-    """Look names up in ``store``: the entity a CSV row means, or None for a new one."""
-    from rdflib import URIRef
+class _Resolver:
+    """Names looked up in one store for a CSV file: the entity a row means, or None for
+    a new one; :meth:`look_up` finds many names at once, before their rows are read."""
 
-    from groupkg.graph.facts.names import AmbiguousName, UnknownName
-    from groupkg.graph.facts.storenames import find_in_store
+    def __init__(self, store: Store):
+        from groupkg.graph.facts.batchnames import StoreNames
 
-    def resolve(name: str) -> URIRef | None:
+        self.names = StoreNames(store)
+
+    def look_up(self, names: Iterable[str]) -> None:
+        self.names.look_up(names)
+
+    def __call__(self, name: str) -> URIRef | None:
+        from rdflib import URIRef
+
+        from groupkg.graph.facts.names import AmbiguousName, UnknownName
+
         try:
-            found = find_in_store(store, name)
+            found = self.names.find(name)
         except AmbiguousName as exc:  # never a new entity beside the ones it may mean
             raise AmbiguousName(f"{exc}; write the IRI of one", exc.candidates, exc.name) from None
         except UnknownName:  # too long, or not UTF-8: no entity has it yet
             return None
         return URIRef(found) if found is not None else None
 
-    return resolve
+
+def resolver(store: Store) -> Callable[[str], URIRef | None]:
+    """Look names up in ``store``: the entity a CSV row means, or None for a new one.
+    The callable also has ``look_up(names)``, which finds many names in one batch."""
+    return _Resolver(store)
 
 
 def staged_file(store: Store, path: Path, fmt: str | None = None) -> bytes:

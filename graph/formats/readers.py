@@ -69,9 +69,9 @@ def rdf_reader(syntax: ox.RdfFormat) -> Reader:
 
 def read_csv_holdings(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
     """The CSV holdings format; a name in a row means the entity ``store`` has by it."""
-    from groupkg.graph.formats.csvholdings import read_csv
+    from groupkg.graph.formats.csvholdings.reader import read_csv_triples
 
-    return _written(path, read_csv(path, resolve=resolver(store)), out)
+    return _written(path, read_csv_triples(path, resolve=resolver(store)), out)
 
 
 def read_bods_statements(path: Path, out: Path, store: Store, progress: Progress | None) -> Read:

@@ -9,7 +9,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
+from typing import TextIO, TypeAlias
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
@@ -27,7 +27,9 @@ from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
-__all__ = ["read_csv", "read_records"]
+__all__ = ["Triple", "read_csv", "read_csv_triples", "read_records"]
+
+Triple: TypeAlias = tuple[Node, Node, Node]
 
 
 def _slug(text: str) -> str:
@@ -63,12 +65,15 @@ class _CsvReader:
         self.name = name
         self.resolve = resolve
         self.ns = Namespace(base)
-        self.graph = Graph()
+        # The triples in the order they are stated, each once (an rdflib Graph indexes
+        # each triple three ways, which costs most of a long file's reading).
+        self.triples: dict[Triple, None] = {}
         self.problems: list[ImportProblem] = []
         self.entities: dict[str, URIRef] = {}  # folded name -> IRI
         self.minted: dict[URIRef, str] = {}  # minted IRI -> folded name
         self.sources: dict[str, URIRef] = {}
         self.file_source: URIRef | None = None
+        self.tentative = 0  # problems found before the look-up that it may word otherwise
 
     def problem(self, line: int | str, field: str, reason: str) -> None:
         self.problems.append(ImportProblem(self.name, line, field, reason))
@@ -104,7 +109,7 @@ class _CsvReader:
             self.entities[key] = URIRef(found) if found is not None else self.mint(name)
         iri = self.entities[key]
         if iri in self.minted:
-            self.graph.add((iri, PROV.wasDerivedFrom, source))
+            self.triples[(iri, PROV.wasDerivedFrom, source)] = None
         return iri
 
     def mint(self, name: str) -> URIRef:
@@ -126,7 +131,7 @@ class _CsvReader:
             (iri, RDF.type, ORG.FormalOrganization),
             (iri, RDFS.label, Literal(" ".join(name.split()))),
         ):
-            self.graph.add(triple)
+            self.triples[triple] = None
         return iri
 
     def source(self, value: str) -> URIRef:
@@ -134,30 +139,48 @@ class _CsvReader:
             if self.file_source is None:
                 base = os.path.basename(self.name)
                 self.file_source = self.ns[f"source/file-{_slug(base)[:40]}-{digest(base)[:8]}"]
-                self.graph.add((self.file_source, RDF.type, GK.Source))
-                self.graph.add((self.file_source, RDF.type, PROV.Entity))
-                self.graph.add((self.file_source, DCTERMS.title, Literal(base)))
-                self.graph.add((self.file_source, GK.fileName, Literal(base)))
+                self.triples[(self.file_source, RDF.type, GK.Source)] = None
+                self.triples[(self.file_source, RDF.type, PROV.Entity)] = None
+                self.triples[(self.file_source, DCTERMS.title, Literal(base))] = None
+                self.triples[(self.file_source, GK.fileName, Literal(base))] = None
             return self.file_source
         if value not in self.sources:
             iri = self.ns[f"source/{_slug(value)[:40]}-{digest(value)[:8]}"]
-            self.graph.add((iri, RDF.type, GK.Source))
-            self.graph.add((iri, RDF.type, PROV.Entity))
-            self.graph.add((iri, DCTERMS.title, Literal(value)))
+            self.triples[(iri, RDF.type, GK.Source)] = None
+            self.triples[(iri, RDF.type, PROV.Entity)] = None
+            self.triples[(iri, DCTERMS.title, Literal(value))] = None
             self.sources[value] = iri
         return self.sources[value]
 
-    def row(self, line: int | str, values: dict[str, str]) -> None:
-        row = check_row(line, values, self.problem)
-        if row is None:
+    def look_up(self, rows: list[tuple[int | str, HoldingsRow]]) -> None:
+        """Find every name of ``rows`` in one batch, and the slugs new names would take,
+        when ``resolve`` can (``resolve.look_up``); it then answers from what it found."""
+        look_up = getattr(self.resolve, "look_up", None)
+        if look_up is None:
             return
+        names = list(dict.fromkeys(name for _, row in rows for name in (row.owner, row.owned)))
+        look_up(names)
+        look_up(_slug(name) or "entity" for name in names if self._new(name))
+
+    def _new(self, name: str) -> bool:
+        """Whether ``name`` is no entity's yet (as ``resolve`` says)."""
+        assert self.resolve is not None
+        try:
+            return self.resolve(name) is None
+        except GroupkgError:
+            return False
+
+    def holds_itself(self, line: int | str, row: HoldingsRow) -> None:
+        self.problem(line, "owned", f"{row.owned!r} is also the owner: nothing holds itself")
+
+    def row(self, line: int | str, row: HoldingsRow) -> None:
         source = self.source(row.source)
         owner = self.entity(line, "owner", row.owner, source)
         owned = self.entity(line, "owned", row.owned, source)
         if owner is None or owned is None:
             return
         if owner == owned:
-            self.problem(line, "owned", f"{row.owned!r} is also the owner: nothing holds itself")
+            self.holds_itself(line, row)
             return
         if row.consolidation is not None:
             # A reported consolidation: ``owned`` is a consolidated subsidiary of ``owner``.
@@ -195,32 +218,53 @@ class _CsvReader:
         # The same row read twice is the same fact: the IRI hashes what the row says.
         iri = self.ns[f"{kind}/" + digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
         for prop, value in facts:
-            self.graph.add((iri, prop, value))
+            self.triples[(iri, prop, value)] = None
 
-    def read(self, records: Iterator[tuple[int | str, list[str]]]) -> Graph:
+    def read(self, records: Iterator[tuple[int | str, list[str]]]) -> list[Triple]:
+        """Every row checked first (a bad one is reported before any name is looked
+        up, with the rows naming one holder as owner and owned), then the names looked
+        up, then the graph built row by row."""
+        rows: list[tuple[int | str, HoldingsRow]] = []
         try:
-            self._read_records(records)
+            self._read_records(records, rows)
         except _Unreadable as exc:  # nothing after it can be read: report what was found
             self.problem(exc.line, "(file)", exc.reason)
+        if len(self.problems) > self.tentative:
+            raise BadInput(self.problems)
+        # Rows that hold themselves only: reported as the rows are read below, where a
+        # name that means several entities is reported as such, as one by one.
+        self.problems.clear()
+        self.look_up(rows)
+        for line, row in rows:
+            self.row(line, row)
         if self.problems:
             raise BadInput(self.problems)
-        return self.graph
+        return list(self.triples)
 
-    def _read_records(self, records: Iterator[tuple[int | str, list[str]]]) -> None:
+    def _read_records(
+        self,
+        records: Iterator[tuple[int | str, list[str]]],
+        rows: list[tuple[int | str, HoldingsRow]],
+    ) -> None:
         first = next(records, None)
         if first is None:
             raise BadInput([ImportProblem(self.name, 1, "header", "the file has no header row")])
         columns = self.header(*first)
         if columns is None:
             raise BadInput(self.problems)
-        for line, row in records:
-            cells = [unquote_formula(cell.strip()) for cell in row]
+        for line, cells_read in records:
+            cells = [unquote_formula(cell.strip()) for cell in cells_read]
             if len(cells) > len(columns) and any(cells[len(columns) :]):
                 self.problem(
                     line, "(row)", f"has {len(cells)} fields but the header has {len(columns)}"
                 )
                 continue
-            self.row(line, dict(zip(columns, cells, strict=False)))
+            row = check_row(line, dict(zip(columns, cells, strict=False)), self.problem)
+            if row is not None:
+                rows.append((line, row))
+                if fold(row.owner) == fold(row.owned):  # wrong whatever the name means
+                    self.holds_itself(line, row)
+                    self.tentative += 1
 
 
 def read_csv(
@@ -239,7 +283,10 @@ def read_csv(
         Called with each distinct ``owner``/``owned`` value; returns the IRI of an
         existing entity so called (name, alias, local id or IRI), or ``None``. It may
         raise an :class:`~groupkg.graph.errors.InputError` (an ambiguous name), which is
-        reported against the row. Without it every name is new.
+        reported against the row. Without it every name is new. When it has a
+        ``look_up`` method, that is first given every name of the file at once (and then
+        the slugs of the new ones), after every row was checked: a file with a bad row
+        is reported without a name looked up.
     base
         The namespace new entities, sources and holdings are minted in. A new entity is
         a ``gk:LegalEntity`` named by its first spelling, at ``base`` + the slug of its
@@ -278,6 +325,17 @@ def read_csv(
     ...         print(*(f"{p.location}: {p.field}: {p.reason}" for p in error.problems))
     2: percent: 120 is not a percentage between 0 and 100
     """
+    return _graph(read_csv_triples(path, resolve, base=base))
+
+
+def read_csv_triples(
+    path: str | os.PathLike[str],
+    resolve: Callable[[str], URIRef | None] | None = None,
+    *,
+    base: str = LOCAL_BASE,
+) -> list[Triple]:
+    """The triples of :func:`read_csv`, each once, in the order the rows state them,
+    without a graph made of them (what an import writes out)."""
     reader = _CsvReader(str(path), resolve, base)
     try:
         stream = open(path, encoding="utf-8-sig", newline="")
@@ -290,6 +348,13 @@ def read_csv(
             return reader.read(_records(stream))
         except UnicodeDecodeError as exc:
             raise BadInput([ImportProblem(str(path), 1, "(file)", f"not UTF-8: {exc}")]) from None
+
+
+def _graph(triples: list[Triple]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def read_records(
@@ -320,4 +385,4 @@ def read_records(
     ...     print(error)
     DataFrame:row 0: percent: nan is not a percentage between 0 and 100
     """
-    return _CsvReader(name, resolve, base).read(iter(records))
+    return _graph(_CsvReader(name, resolve, base).read(iter(records)))
