@@ -136,7 +136,7 @@ def test_a_quantifier_of_one_percent_is_read_as_a_hundred_and_marked_assumed(xml
     (stake,) = ask(xml_store, "owners", "097900BJGO0000201513", "--at", "2023-06-30")["owners"]
     assert stake["percent"] == 100 and stake["assumed"] is True
     (assumption,) = stake["assumptions"]
-    assert assumption["fact"] == "percent"
+    assert assumption["property"] == "percent"
     assert assumption["reason"].startswith("GLEIF states 1.00 PERCENTAGE")
 
 
