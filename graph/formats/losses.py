@@ -19,6 +19,7 @@ from groupkg.graph.store import Store, ontology_files
 __all__ = ["LostFacts", "lost_facts"]
 
 _GK = "https://w3id.org/groupkg/ontology#"
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 
@@ -46,6 +47,7 @@ class _Kind:
     noun: str  # plural, as the message says it
     cls: str = ""  # the class's local name in gk:, or
     prop: str = ""  # the property's local name in gk:
+    unless_label: bool = False  # a value that is also the entity's label is carried
 
     def count_query(self) -> str:
         if self.cls:
@@ -53,6 +55,8 @@ class _Kind:
             pattern = f"VALUES ?class {{ {values} }} ?fact a ?class ."
         else:
             pattern = f"?fact <{_GK}{self.prop}> ?value ."
+            if self.unless_label:
+                pattern += f" FILTER NOT EXISTS {{ ?fact <{_LABEL}> ?value }}"
         return f"SELECT (COUNT(DISTINCT ?fact) AS ?n) WHERE {{ {pattern} }}"
 
 
@@ -68,6 +72,8 @@ _DIRECT = _Kind("direct consolidations", cls="DirectConsolidation")
 _ULTIMATE = _Kind("ultimate consolidations", cls="UltimateConsolidation")
 _INDIRECT = _Kind("indirect interests", cls="IndirectInterest")
 _LEGAL_NAMES = _Kind("entity legal names", prop="legalName")
+# BODS names an entity by its label and reads that name back as its legal name.
+_OTHER_LEGAL_NAMES = _Kind("entity legal names other than their names", "", "legalName", True)
 _LEGAL_FORMS = _Kind("entity legal forms", prop="legalForm")
 _STATUSES = _Kind("entity statuses", prop="entityStatus")
 _REGISTRATIONS = _Kind("registration statuses", prop="registrationStatus")
@@ -122,7 +128,7 @@ _NOT_CARRIED: dict[str, tuple[_Kind, ...]] = {
         *_NEVER_OUTSIDE_RDF,
         _DIRECT,
         _ULTIMATE,
-        _LEGAL_NAMES,
+        _OTHER_LEGAL_NAMES,
         _LEGAL_FORMS,
         _STATUSES,
         _REGISTRATIONS,
