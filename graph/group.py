@@ -947,7 +947,11 @@ class Group:
         return store_info(self.store)
 
     def export(
-        self, fmt: str, path: str | os.PathLike[str] | None = None, day: Day | None = None
+        self,
+        fmt: str,
+        path: str | os.PathLike[str] | None = None,
+        day: Day | None = None,
+        lossy: bool = False,
     ) -> bytes:
         """The data of the store in ``fmt``, written to ``path`` when given
         (``groupkg export``).
@@ -961,6 +965,9 @@ class Group:
             The file to write, whole or not at all.
         day : Day, optional
             For ``graphml``, the day of the ownership graph (default: today).
+        lossy : bool
+            Write ``csv`` or ``bods`` even when the format cannot carry every fact of the
+            store (``--lossy``); without it such an export is refused.
 
         Returns
         -------
@@ -970,20 +977,26 @@ class Group:
         Raises
         ------
         InputError
-            For a format that is not written, or a path that cannot be written.
+            For a format that is not written, a path that cannot be written, or (unless
+            ``lossy``) a format that cannot carry every fact, naming what it would lose.
 
         Examples
         --------
-        The IIJ data as CSV holdings, one holding a row:
+        The IIJ data as CSV holdings, one holding a row, leaving out what CSV cannot carry:
 
         >>> from groupkg.graph.store import open_store
-        >>> print(Group(open_store("memory")).export("csv").decode().splitlines()[0])
+        >>> group = Group(open_store("memory"))
+        >>> print(group.export("csv", lossy=True).decode().splitlines()[0])
         owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source,share_class,as_of,interest_type
+        >>> group.export("csv")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        groupkg.graph.errors.InputError: the CSV holdings format cannot carry 12 events, ...
         """
         from groupkg.graph.formats.exporter import export
         from groupkg.graph.output import write_output
 
-        data = export(self.store, fmt, None if day is None else as_day(day))
+        data = export(self.store, fmt, None if day is None else as_day(day), lossy)
         if path is not None:
             write_output(path, data, option="path")
         return data

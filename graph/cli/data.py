@@ -186,16 +186,29 @@ def import_(path: str, fmt: str | None, quiet: bool) -> None:
     help="Write to this file (default: standard output).",
 )
 @click.option("--at", "at", default=None, help="For graphml: the date (default: today).")
-def export(fmt: str, output: str | None, at: str | None) -> None:
-    """Export the data (not the ontology) as RDF, BODS, CSV holdings or GraphML."""
-    from groupkg.graph.formats.exporter import export as export_data
+@click.option(
+    "--lossy",
+    is_flag=True,
+    help="Write what csv or bods can carry and name on stderr what is left out "
+    "(without it, such an export is refused with exit 2).",
+)
+def export(fmt: str, output: str | None, at: str | None, lossy: bool) -> None:
+    """Export the data (not the ontology) as RDF, BODS, CSV holdings or GraphML.
+
+    RDF (ttl, nt, jsonld, trig) carries every fact. csv and bods carry part of them: an
+    export that would leave facts out names them and exits 2 unless --lossy is given.
+    graphml is by definition the ownership graph of one day (--at) and nothing else.
+    """
+    from groupkg.graph.formats.exporter import export_lossy
 
     if at is not None and fmt != "graphml":
         raise InputError(f"--at applies to --format graphml only; {fmt} exports every date")
-    data = export_data(current_settings().open(), fmt, option_day(at))
+    data, lost = export_lossy(current_settings().open(), fmt, option_day(at), lossy)
     if output:
         from groupkg.graph.output import write_output
 
         write_output(output, data)
     else:
         click.echo(data, nl=False)
+    if lost:  # said once the data is written, so a failed write says only why
+        say(f"left out of the {fmt} export: {lost.listing()}", err=True)

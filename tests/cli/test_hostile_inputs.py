@@ -255,7 +255,7 @@ class _FullDisk:
     "command",
     [
         ["export", "--format", "ttl"],
-        ["export", "--format", "csv"],
+        ["export", "--format", "csv", "--lossy"],
         ["render", "--at", "2020-06-30"],
         ["parents", "--at", "2020-06-30", "--quiet"],
     ],
