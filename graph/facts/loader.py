@@ -210,6 +210,12 @@ def _load(
         named |= {r.parent, r.child}
     for e in dataset.events:
         named |= set(e.participants)
+    return _with_entities(store, dataset, named)
+
+
+def _with_entities(store: Store, dataset: Dataset, named: set[str]) -> Dataset:
+    """``dataset`` given the records of the entities ``named`` and the names of the
+    sources its facts and those entities cite, read from ``store``."""
     rows = iter_rows(store, "scope-entities", entities=_values(sorted(named)))
     dataset.entities = entities_from_rows(rows)
     cited: set[str] = set()
@@ -231,20 +237,9 @@ def load_events(store: Store) -> Dataset:
             select_tuples(store, named_query("facts-events"), ("s", "p", "o"), ("s", "p", "o"))
         )
         dataset = Dataset(events=events_of(facts))
-        named = sorted(
-            {p for e in dataset.events for p in [*e.participants, *e.absorbed]}
-            | {p for e in dataset.events for p in (e.survivor, e.issuer) if p}
-        )
-        for start in range(0, len(named), 500):
-            rows = iter_rows(store, "scope-entities", entities=_values(named[start : start + 500]))
-            dataset.entities.update(entities_from_rows(rows))
-        cited = sorted({s for fact in [*dataset.events, *dataset.entities.values()]
-                        for s in fact.sources})  # fmt: skip
-        if cited:
-            dataset.sources = _source_names(
-                iter_rows(store, "scope-sources", sources=_values(cited))
-            )
-        return dataset
+        named = {p for e in dataset.events for p in [*e.participants, *e.absorbed]}
+        named |= {p for e in dataset.events for p in (e.survivor, e.issuer) if p}
+        return _with_entities(store, dataset, named)
 
 
 def neighbourhood(store: Store, entity_ids: Iterable[str]) -> set[str]:
