@@ -31,7 +31,7 @@ from groupkg.graph.dates import PartialDate
 from groupkg.graph.errors import InputError
 from groupkg.graph.facts.queries import prepare
 from groupkg.graph.frames import QueryRows
-from groupkg.graph.store import Store, UnionStore, literal_value, to_python
+from groupkg.graph.store import Store, literal_value, to_python
 from groupkg.graph.store.queryguard import check_nesting
 from groupkg.graph.store.sparqltext import UPDATE_KEYWORDS, first_keyword
 from groupkg.graph.store.terms import XSD
@@ -163,14 +163,7 @@ def sparql(store: Store, text: str) -> QueryRows | bool:
             field="query",
         )
     check_nesting(text)  # past some thousands of levels the parser would crash
-    if isinstance(store, UnionStore):
-        raise InputError(
-            f"the data loaded over {store.base.description} is held beside it, in memory, "
-            "where one SPARQL query cannot join both: load the store's data and yours into "
-            "one store (a memory store, or import your files into it)",
-            field="store",
-        )
-    body, media = store.query_raw(text, _JSON)
+    body, media = store.query_raw(text, _JSON)  # a store with data beside it refuses
     graph = ox.RdfFormat.from_media_type(media.split(";")[0].strip())
     if graph is not None:
         return _triples(body, graph)

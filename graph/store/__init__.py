@@ -141,8 +141,10 @@ class UnionStore:
         # A user's query may join the two parts, which no concatenation of rows answers;
         # answered by the base alone it would silently miss the files.
         raise InputError(
-            f"a SPARQL query runs on one store, and the files added over "
-            f"{self.base.description} are not in it: import them into it first"
+            f"the data loaded over {self.base.description} is held beside it, in memory, "
+            "where one SPARQL query cannot join both: load the store's data and yours into "
+            "one store (a memory store, or import your files into it)",
+            field="store",
         )
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:

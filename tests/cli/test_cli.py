@@ -213,8 +213,8 @@ def test_sparql_over_a_store_with_data_files_is_refused_not_blind(tmp_path):
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?h a <https://w3id.org/groupkg/ontology#Holding> }"
     result = run("--store", store, "sparql", count, base=BASE)
     assert result.exit_code == 2
-    assert "a SPARQL query runs on one store" in result.output
-    assert "import them into it first" in result.output
+    assert "is held beside it, in memory, where one SPARQL query cannot join both" in result.output
+    assert "import your files into it" in result.output
     # the same files alone are answered
     alone = run("--json", "sparql", count)
     assert (
