@@ -2,12 +2,12 @@
 :func:`~groupkg.graph.facts.storenames.find_in_store` gives one by one.
 
 Each level of the rules (:mod:`~groupkg.graph.facts.namekeys`) matches a name only
-when every word of its key without legal form is a substring of one lower-cased text
-the store holds: a label, legal name, alias, identifier or IRI. One scan of the store
-reads those texts, one pass of an Aho-Corasick automaton over them finds which words
-occur in which, and only a name all of whose words occur in one text is looked up one
-by one. A file of new names
-thus costs one query whatever its length; a name the store may have costs what it
+when every word of its loose key (level 4) is a substring of one loosely folded text
+the store holds (:func:`~groupkg.graph.facts.namekeys.loose`): a label, legal name,
+alias, identifier or IRI. One scan of the store reads those texts, one pass of an
+Aho-Corasick automaton over them finds which words occur in which, and only a name all
+of whose words occur in one text is looked up one by one. A file of new names thus
+costs one query whatever its length; a name the store may have costs what it
 always did.
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import ahocorasick
 
 from groupkg.graph.errors import GroupkgError
-from groupkg.graph.facts.namekeys import fold, without_legal_form
+from groupkg.graph.facts.namekeys import loose, without_legal_form
 from groupkg.graph.facts.names import check_name
 from groupkg.graph.facts.storenames import find_in_store
 from groupkg.graph.store import Store, iter_rows
@@ -28,7 +28,7 @@ __all__ = ["StoreNames"]
 
 def _words(name: str) -> list[str]:
     """The words every text that names ``name`` at some level holds as substrings."""
-    return without_legal_form(fold(name)).split()
+    return without_legal_form(name).split()
 
 
 class StoreNames:
@@ -82,11 +82,23 @@ class StoreNames:
         return {n for n, each in words.items() if not each or _together(each, where)}
 
     def store_texts(self) -> list[str]:
-        """Every text of the store, lower-cased; read once."""
+        """Every text of the store, loosely folded; read once."""
         if self.texts is None:
             rows = iter_rows(self.store, "names-texts")
-            self.texts = [str(row["text"]).lower() for row in rows]
+            self.texts = [_folded(str(row["text"])) for row in rows]
         return self.texts
+
+
+def _folded(text: str) -> str:
+    """``text`` loosely folded, as far as the words of a key can tell: lower case is
+    enough for printable ASCII without dots or apostrophes (a word, letters and digits
+    only, occurs in the one where it occurs in the other), and quicker."""
+    if text.isascii() and text.isprintable() and not _JOINING.intersection(text):
+        return text.lower()
+    return loose(text)
+
+
+_JOINING = frozenset(".'`")
 
 
 def _together(words: list[str], where: dict[str, set[int]]) -> bool:

@@ -5,37 +5,56 @@ The rules
 ---------
 A name is compared with every entity's names after *folding*: Unicode lower case
 (``str.lower``, which is SPARQL's ``LCASE``, so a store can fold the same way) and
-runs of white space made one space, leading and trailing space dropped. Full case
-folding (``"ß"`` = ``"ss"``) and width folding are not applied: no SPARQL function does
-them. The levels, in order of precedence:
+runs of white space made one space, leading and trailing space dropped. The levels, in
+order of precedence:
 
 1. **IRI** -- the name is the IRI of an entity, exactly (IRIs are case-sensitive).
 2. **Name** -- the folded name equals the folded label, legal name, an alias, the LEI
    or an identifier value (``gk:identifierValue``) of an entity.
 3. **Local id** -- the folded name equals the folded last segment of an entity's IRI
    (``iij-exlayer``, an LEI in a GLEIF IRI).
-4. **Name without legal form** -- the same as 2 after removing legal forms
-   (``Inc.``, ``Co., Ltd.``, ``K.K.``, ``GmbH``, ``株式会社``...) from both the name and
-   the entity's label, legal name and aliases: ``"IIJ Technology"`` finds
-   ``"IIJ Technology Inc."`` and ``"Acme Ltd"`` finds ``"Acme Inc."``.
+4. **Loose name** -- the same as 2 after a looser folding (:func:`loose`) and removing
+   legal forms (:func:`without_legal_form`) from both the name and the entity's label,
+   legal name and aliases: ``"IIJ Technology"`` finds ``"IIJ Technology Inc."``,
+   ``"Acme Ltd"`` finds ``"Acme Inc."``, ``"Home Credit Slovakia"`` finds ``"Home
+   Credit Slovakia, a.s."``, ``"Industria e Comercio"`` finds ``"Indústria e
+   Comércio"`` and ``"Brink's"`` finds ``"Brink’s"``.
+
+Loose folding
+-------------
+Full Unicode case folding (``"ß"`` = ``"ss"``); accents and other marks removed
+(compatibility decomposition, NFKD, less its combining marks; the Japanese voicing
+marks are kept, so ``"ブ"`` stays ``"ブ"``), and the letters that do not decompose
+(``"ø"``, ``"ł"``, ``"đ"``...) written as cleanco's table of them says; apostrophes
+(``'`` ``’`` ``‘`` ``ʼ``) and dots removed (``"a.s."`` = ``"as"``); every other run of
+characters that are neither letters nor digits (commas, dashes, slashes, ``&``,
+brackets, white space) made one space. No SPARQL function does this, so a store is
+asked for a superset of the names that may match and Python folds those
+(:mod:`groupkg.graph.facts.storenames`).
 
 Legal forms
 -----------
-Removed by the small table :data:`LEGAL_FORMS` here, repeatedly, from the end (after a
-space or a comma: ``"acme co., ltd."`` -> ``"acme"``) and, for Japanese forms, from the
-start or the end without a space (``"株式会社インターネットイニシアティブ"``). A name that
-is only a legal form keeps it. The PyPI libraries made for this were tried and are not
-used: ``fingerprints`` sorts and transliterates the words (``"iij inc technology"``)
-and keeps the forms, ``rigour`` removes only some forms (not ``K.K.``,
-``Corporation`` nor ``株式会社``) and brings ICU, ``cleanco`` removes one form from the end
-(``"Acme Co., Ltd."`` -> ``"Acme Co."``) and no Japanese form. Removing only at the
-ends also keeps what the store must look for a substring of the name it stores.
+Removed from the end, word by word, repeatedly (``"acme co ltd"`` -> ``"acme"``): the
+forms of 67 countries that the PyPI library ``cleanco`` lists (``a.s.``, ``GmbH``,
+``S.A. de C.V.``, ``Sp. z o.o.``, ``K.K.``...), loosely folded, with a small
+supplement of what it lacks (:data:`SUPPLEMENT`: ``Kabushiki Kaisha``, ``Pty``, and
+the Japanese forms, which also come off the start and are removed with or without a
+space: ``"株式会社インターネットイニシアティブ"``). A name that is only a legal form
+keeps it. Removing only at the ends keeps what remains a substring of the name, which
+the stores' superset queries rely on. The OpenSanctions libraries made for this
+(``rigour``, ``fingerprints``) are not used: every version needs ``pyicu``, which PyPI
+has only as source to compile; ``fingerprints`` also sorts the words.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+from cleanco.clean import get_unique_terms
+from cleanco.non_nfkd_map import NON_NFKD_MAP
 
 from groupkg.graph.model import Entity, local_id
 
@@ -49,8 +68,10 @@ __all__ = [
     "MAX_NAME_LENGTH",
     "NAME",
     "SHORT",
+    "SUPPLEMENT",
     "fold",
     "letters_and_digits",
+    "loose",
     "name_keys",
     "query_keys",
     "without_legal_form",
@@ -59,25 +80,59 @@ __all__ = [
 
 #: The levels of the rules, in order of precedence (see the module's docstring).
 IRI, NAME, LOCAL_ID, SHORT = 0, 1, 2, 3
-LEVELS = ("IRI", "name", "local id", "name without legal form")
+LEVELS = ("IRI", "name", "local id", "loose name")
 
 #: No entity is called anything longer; a longer "name" is refused before any look-up,
 #: whose cost grows with the square of its length.
 MAX_NAME_LENGTH = 4096
 
-#: Legal forms removed from the end of a folded name, after a space or a comma.
-LEGAL_FORMS = (
-    "inc", "incorporated", "co", "corp", "corporation", "company", "ltd", "limited",
-    "llc", "llp", "plc", "k.k", "kk", "g.k", "kabushiki kaisha", "ag", "gmbh", "sa", "s.a",
-    "nv", "n.v", "bv", "b.v", "pte", "pty", "sas", "srl", "spa", "s.p.a", "oy", "ab",
-)  # fmt: skip
-#: Japanese legal forms, removed from the start or the end, with or without a space.
-JAPANESE_FORMS = (
-    "株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "（株）", "㈱",
-)  # fmt: skip
-_SUFFIX = re.compile(r"[,.]?\s+(?:" + "|".join(re.escape(f) for f in LEGAL_FORMS) + r")\.?$")
-_JAPANESE = "|".join(re.escape(f) for f in JAPANESE_FORMS)
-_JAPANESE_ENDS = re.compile(rf"^(?:{_JAPANESE})\s*|\s*(?:{_JAPANESE})$")
+#: Legal forms that ``cleanco`` lacks, removed from the end as its own are.
+SUPPLEMENT = ("kabushiki kaisha", "pty", "s.à r.l.", "株", "有")
+#: Japanese legal forms, removed from the start or the end, with or without a space;
+#: ``"(株)"`` and ``"㈱"`` fold to the word ``"株"``, removed from either end too.
+JAPANESE_FORMS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社")
+_JAPANESE = "|".join(JAPANESE_FORMS)
+_JAPANESE_ENDS = re.compile(rf"^(?:{_JAPANESE})\s*|^[株有]\s+|\s*(?:{_JAPANESE})$")
+_REMOVED = re.compile(r"[.'`\u2018\u2019\u02bc]+")
+_SEPARATORS = re.compile(r"[\W_]+")
+#: Combining marks kept: the Japanese voicing marks, which make other letters.
+_KEPT_MARKS = frozenset("\u3099\u309a")
+
+
+def _unaccented(text: str) -> str:
+    """``text`` less its accents and other combining marks (see the module)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed.casefold()
+    letters = (
+        NON_NFKD_MAP.get(c, c)
+        for c in decomposed
+        if c in _KEPT_MARKS or not unicodedata.combining(c)
+    )
+    return unicodedata.normalize("NFC", "".join(letters).casefold())
+
+
+def loose(text: str) -> str:
+    """The loose folding of level 4 (see the module), legal forms kept.
+
+    >>> loose("Indústria e Comércio, S.A.")
+    'industria e comercio sa'
+    >>> loose("Brink’s-Home  Straße")
+    'brinks home strasse'
+    """
+    return " ".join(_SEPARATORS.sub(" ", _REMOVED.sub("", _unaccented(text))).split())
+
+
+def _terms() -> dict[int, frozenset[tuple[str, ...]]]:
+    """The legal forms, loosely folded, as word tuples by their number of words."""
+    forms = {tuple(loose(t).split()) for t in [*get_unique_terms(), *SUPPLEMENT]}
+    forms.discard(())
+    return {n: frozenset(f for f in forms if len(f) == n) for n in {len(f) for f in forms}}
+
+
+#: The legal forms removed from the end of a name: ``cleanco``'s and :data:`SUPPLEMENT`,
+#: loosely folded, as tuples of words, grouped by their number of words, longest first.
+LEGAL_FORMS: list[tuple[int, frozenset[tuple[str, ...]]]] = sorted(_terms().items(), reverse=True)
 
 
 def fold(name: str) -> str:
@@ -89,22 +144,30 @@ def fold(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-def without_legal_form(folded: str) -> str:
-    """A folded name less its legal forms: how people shorten names.
+@lru_cache(maxsize=4096)
+def without_legal_form(name: str) -> str:
+    """The key of level 4: ``name`` loosely folded, less its legal forms.
 
-    >>> without_legal_form("iij technology inc.")
+    >>> without_legal_form("IIJ Technology Inc.")
     'iij technology'
-    >>> without_legal_form("acme co., ltd.")
+    >>> without_legal_form("Acme Co., Ltd.")
     'acme'
+    >>> without_legal_form("Home Credit Slovakia, a.s.")
+    'home credit slovakia'
     >>> without_legal_form("株式会社インターネットイニシアティブ")
     'インターネットイニシアティブ'
-    >>> without_legal_form("co.")
-    'co.'
+    >>> without_legal_form("Co.")
+    'co'
     """
-    text = folded
+    text = loose(name)
     while True:
-        shorter = _JAPANESE_ENDS.sub("", _SUFFIX.sub("", text)).strip()
-        if shorter == text or not shorter:
+        words = _JAPANESE_ENDS.sub("", text).split() or text.split()
+        for size, forms in LEGAL_FORMS:
+            if len(words) > size and tuple(words[-size:]) in forms:
+                words = words[:-size]
+                break
+        shorter = " ".join(words)
+        if shorter == text:
             return text
         text = shorter
 
@@ -140,16 +203,21 @@ def name_keys(candidate: Candidate) -> dict[int, set[str]]:
         IRI: {candidate.id},
         NAME: named | {fold(i) for i in candidate.identifiers},
         LOCAL_ID: {fold(local_id(candidate.id))},
-        SHORT: {without_legal_form(n) for n in named},
+        SHORT: {without_legal_form(n) for n in candidate.names},
     }
 
 
 def query_keys(name: str) -> dict[int, str]:
     """The key each level looks ``name`` up by."""
     folded = fold(name)
-    return {IRI: name, NAME: folded, LOCAL_ID: folded, SHORT: without_legal_form(folded)}
+    return {IRI: name, NAME: folded, LOCAL_ID: folded, SHORT: without_legal_form(name)}
 
 
 def letters_and_digits(text: str) -> str:
-    """Letters and digits only: ``"IIJ Exlayer"`` finds ``"IIJ-Exlayer"``."""
-    return re.sub(r"[\W_]+", "", text.lower())
+    """Letters and digits only, loosely folded (:func:`loose`): ``"IIJ Exlayer"``
+    finds ``"IIJ-Exlayer"``.
+
+    >>> letters_and_digits("Indústria-Comércio")
+    'industriacomercio'
+    """
+    return _SEPARATORS.sub("", _unaccented(text))

@@ -58,7 +58,7 @@ def search_rank(candidate: Candidate, text: str) -> tuple[int, str] | None:
              if fold(n) == wanted[NAME]]  # fmt: skip
     hits += [(LOCAL_ID, lid)] if fold(lid) == wanted[LOCAL_ID] else []
     hits += [(SHORT, n) for n in candidate.names
-             if without_legal_form(fold(n)) == wanted[SHORT]]  # fmt: skip
+             if wanted[SHORT] and without_legal_form(n) == wanted[SHORT]]  # fmt: skip
     if hits:
         return min(hits)
     part, loose = wanted[NAME], letters_and_digits(text)
@@ -149,12 +149,16 @@ def search_in_store(
     asked = StoreLookup(store, text)
     asked.read_iri()
     asked.ask_spellings()
-    short = without_legal_form(folded)
+    short = without_legal_form(text)
     key, loose = letters_and_digits(short), True
     if not key:  # punctuation only: the name holds it as it is
-        key, loose = max(short.split(), key=len), False
+        key, loose = max(folded.split(), key=len), False
     strip = r"[^\p{L}\p{N}]" if loose else r"\s"
-    asked.ask("names-search", strip=query_literal(strip), key=query_literal(key))
+
+    def holds(name: str) -> bool:
+        return key in (letters_and_digits(name) if loose else "".join(name.lower().split()))
+
+    asked.ask_names("names-search", holds, strip=query_literal(strip), key=query_literal(key))
     found = dict(asked.table.by_id)
     for entity, label, kind in index.holding(key, loose):
         if entity not in found:

@@ -14,26 +14,31 @@ of those spellings matches (LEIs and identifiers are found in those spellings on
 entity whose name is written in another mix of cases (``"AcMe"``) is therefore found by a
 store only when no entity's name matches in one of those spellings, and no entity has it
 as its local id (which a store looks up before that scan); a loaded dataset finds it
-always. Names without legal form are found by a scan of the store, and only when no
-earlier level matched.
+always. Loose names (level 4) are found by the same scan, and only when no earlier
+level matched. No SPARQL function folds as :func:`~groupkg.graph.facts.namekeys.loose`
+does, so the scan returns a superset -- every name that is not all printable ASCII, and
+every other whose letters and digits hold those of the loose key -- and Python folds
+each name read. A store without a saved time model that holds many names in other
+scripts or with accents therefore sends all of those at each such look-up.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.facts.namekeys import (
     IRI,
-    JAPANESE_FORMS,
-    LEGAL_FORMS,
     LOCAL_ID,
     NAME,
     SHORT,
     Candidate,
+    fold,
+    letters_and_digits,
     query_keys,
+    without_legal_form,
 )
 from groupkg.graph.facts.names import (
     HINTS_READ,
@@ -50,29 +55,12 @@ from groupkg.graph.store import Store, iter_rows, sparql_iri, sparql_string
 __all__ = ["StoreLookup", "find_in_store", "lookup", "query_literal", "resolve_in_store"]
 
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
-_REGEX_SPECIALS = set("\\.^$*+?()[]{}|")
-
-
-def _regex_literal(text: str) -> str:
-    """Escape ``text`` for an XPath regular expression (SPARQL REGEX)."""
-    return "".join("\\" + c if c in _REGEX_SPECIALS else c for c in text)
-
-
-def _words_pattern(folded: str) -> str:
-    """The words of ``folded`` for a regular expression over a lower-cased name,
-    allowing any white space between and around them."""
-    return r"\s+".join(_regex_literal(word) for word in folded.split())
 
 
 def query_literal(text: str) -> str:
     """A SPARQL string holding ``text``, with ``$`` escaped: a name holding ``$word``
     must not be taken for a placeholder of the query it is put in."""
     return sparql_string(text).replace("$", "\\u0024")
-
-
-def _longest_word(folded: str) -> str:
-    """The longest word of ``folded``, which every name the level matches contains."""
-    return query_literal(max(folded.split(), key=len))
 
 
 def _spellings(name: str) -> list[str]:
@@ -139,6 +127,12 @@ class StoreLookup:
     def ask(self, query: str, **params: str) -> None:
         self.read(str(row["e"]) for row in iter_rows(self.store, query, **params))
 
+    def ask_names(self, query: str, keep: Callable[[str], bool], **params: str) -> None:
+        """Add the entities of the rows of ``query`` (an entity ``e`` and a name of it
+        ``n``) whose name ``keep`` keeps."""
+        rows = iter_rows(self.store, query, **params)
+        self.read(str(row["e"]) for row in rows if keep(str(row["n"])))
+
     def decided(self, up_to: int) -> list[str] | None:
         found = self.table.match(self.name)
         return found[1] if found is not None and found[0] <= up_to else None
@@ -161,20 +155,13 @@ class StoreLookup:
             self.ask("names-local-id", part=query_literal(folded))
             if (found := self.decided(LOCAL_ID)) is not None:
                 return found
-        self.ask(
-            "names-folded",
-            word=_longest_word(folded),
-            pattern=query_literal("^\\s*" + _words_pattern(folded) + "\\s*$"),
+        # One scan for the name in other mixes of cases and for the loose name: a name
+        # that folds to either holds the letters and digits of the loose key, in order.
+        self.ask_names(
+            "names-loose",
+            lambda n: fold(n) == folded or without_legal_form(n) == short,
+            letters=query_literal(letters_and_digits(short)),
         )
-        if (found := self.decided(LOCAL_ID)) is not None:
-            return found
-        # Every name whose legal forms come off to leave ``short`` is ``short`` with
-        # legal forms before (Japanese) or after it.
-        japanese = "(" + "|".join(_regex_literal(f) for f in JAPANESE_FORMS) + ")"
-        suffix = "(" + "|".join(_regex_literal(f) for f in LEGAL_FORMS) + ")"
-        tail = rf"([,.]?\s+{suffix}\.?|\s*{japanese})*"
-        pattern = rf"^\s*({japanese}\s*)*" + _words_pattern(short) + tail + r"\s*$"
-        self.ask("names-short", word=_longest_word(short), pattern=query_literal(pattern))
         return self.decided(SHORT) or []
 
 

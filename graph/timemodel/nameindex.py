@@ -5,7 +5,7 @@ on-disk Oxigraph store took seconds for a local id), and the look-ups a store ca
 by its own indexes find only some spellings of a name. The time model
 (:class:`~groupkg.graph.timemodel.register.Register`) is built from every entity's names, so it
 keeps them here as :func:`~groupkg.graph.facts.namekeys.name_keys` gives them: for each level
-(name, local id, name without legal form), the keys sorted as UTF-8 bytes, each with
+(name, local id, loose name), the keys sorted as UTF-8 bytes, each with
 the position of its entity. A name is then found by binary search at each level in
 turn, in the memory map of the saved model, and the level that matches first decides,
 as :class:`~groupkg.graph.facts.names.NameTable` decides over a loaded dataset: every store
