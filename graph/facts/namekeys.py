@@ -95,15 +95,17 @@ _JAPANESE = "|".join(JAPANESE_FORMS)
 _JAPANESE_ENDS = re.compile(rf"^(?:{_JAPANESE})\s*|^[株有]\s+|\s*(?:{_JAPANESE})$")
 _REMOVED = re.compile(r"[.'`\u2018\u2019\u02bc]+")
 _SEPARATORS = re.compile(r"[\W_]+")
+#: The separators of ASCII text once lower-cased: quicker to find than ``\W``.
+_ASCII_SEPARATORS = re.compile(r"[^a-z0-9]+")
 #: Combining marks kept: the Japanese voicing marks, which make other letters.
 _KEPT_MARKS = frozenset("\u3099\u309a")
 
 
 def _unaccented(text: str) -> str:
     """``text`` less its accents and other combining marks (see the module)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
-    if decomposed.isascii():
-        return decomposed.casefold()
     letters = (
         NON_NFKD_MAP.get(c, c)
         for c in decomposed
@@ -120,19 +122,28 @@ def loose(text: str) -> str:
     >>> loose("Brink’s-Home  Straße")
     'brinks home strasse'
     """
-    return " ".join(_SEPARATORS.sub(" ", _REMOVED.sub("", _unaccented(text))).split())
+    text = _unaccented(text)
+    if not text.isascii():
+        return " ".join(_SEPARATORS.sub(" ", _REMOVED.sub("", text)).split())
+    text = text.replace(".", "").replace("'", "").replace("`", "")
+    if not text.replace(" ", "").isalnum():
+        text = _ASCII_SEPARATORS.sub(" ", text)
+    return " ".join(text.split())
 
 
-def _terms() -> dict[int, frozenset[tuple[str, ...]]]:
-    """The legal forms, loosely folded, as word tuples by their number of words."""
+def _legal_forms() -> dict[str, list[tuple[str, ...]]]:
+    """The legal forms, loosely folded, as word tuples by their last word, longest
+    first."""
     forms = {tuple(loose(t).split()) for t in [*get_unique_terms(), *SUPPLEMENT]}
-    forms.discard(())
-    return {n: frozenset(f for f in forms if len(f) == n) for n in {len(f) for f in forms}}
+    by_last: dict[str, list[tuple[str, ...]]] = {}
+    for form in sorted(filter(None, forms), key=lambda f: (-len(f), f)):
+        by_last.setdefault(form[-1], []).append(form)
+    return by_last
 
 
 #: The legal forms removed from the end of a name: ``cleanco``'s and :data:`SUPPLEMENT`,
-#: loosely folded, as tuples of words, grouped by their number of words, longest first.
-LEGAL_FORMS: list[tuple[int, frozenset[tuple[str, ...]]]] = sorted(_terms().items(), reverse=True)
+#: loosely folded, as tuples of words, by their last word, longest first.
+LEGAL_FORMS = _legal_forms()
 
 
 def fold(name: str) -> str:
@@ -160,16 +171,18 @@ def without_legal_form(name: str) -> str:
     'co'
     """
     text = loose(name)
+    words, japanese = text.split(), not text.isascii()
     while True:
-        words = _JAPANESE_ENDS.sub("", text).split() or text.split()
-        for size, forms in LEGAL_FORMS:
-            if len(words) > size and tuple(words[-size:]) in forms:
-                words = words[:-size]
+        shorter = words
+        if japanese:
+            shorter = _JAPANESE_ENDS.sub("", " ".join(words)).split() or words
+        for form in LEGAL_FORMS.get(shorter[-1], ()) if shorter else ():
+            if len(shorter) > len(form) and tuple(shorter[-len(form) :]) == form:
+                shorter = shorter[: -len(form)]
                 break
-        shorter = " ".join(words)
-        if shorter == text:
-            return text
-        text = shorter
+        if shorter == words:
+            return " ".join(words)
+        words = shorter
 
 
 @dataclass(frozen=True)
