@@ -36,10 +36,11 @@ Legal forms
 -----------
 Removed from the end, word by word, repeatedly (``"acme co ltd"`` -> ``"acme"``): the
 forms of 67 countries that the PyPI library ``cleanco`` lists (``a.s.``, ``GmbH``,
-``S.A. de C.V.``, ``Sp. z o.o.``, ``K.K.``...), loosely folded, with a small
-supplement of what it lacks (:data:`SUPPLEMENT`: ``Kabushiki Kaisha``, ``Pty``, and
-the Japanese forms, which also come off the start and are removed with or without a
-space: ``"株式会社インターネットイニシアティブ"``). A name that is only a legal form
+``S.A. de C.V.``, ``Sp. z o.o.``, ``K.K.``...; pure Python, MIT, no dependencies),
+loosely folded, with a small supplement of what it lacks (:data:`SUPPLEMENT`:
+``Kabushiki Kaisha``, ``Pty``, ``S.à r.l.`` and the Japanese forms, which also come
+off the start and are removed with or without a space:
+``"株式会社インターネットイニシアティブ"``). A name that is only a legal form
 keeps it. Removing only at the ends keeps what remains a substring of the name, which
 the stores' superset queries rely on. The OpenSanctions libraries made for this
 (``rigour``, ``fingerprints``) are not used: every version needs ``pyicu``, which PyPI

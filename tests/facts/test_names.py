@@ -1,7 +1,8 @@
 """One set of name rules for a loaded dataset, an ``oxigraph:PATH`` store and the search.
 
 The property test builds small groups of entities whose names collide (the same words
-in other cases, with other legal forms, as another's alias or local id) and checks that
+in other cases, with other legal forms, accents or apostrophes, as another's alias or
+local id) and checks that
 ``Group.resolve`` over a memory store, ``resolve_in_store`` over an on-disk store with
 the same data (asking the store, or the name index of its time model) and the viewer's
 search agree on every name.
@@ -27,8 +28,9 @@ from groupkg.graph.store import sparql_string
 from tests.turtle import prefixes
 
 PREFIXES = prefixes()
-BASES = ["acme", "acme holdings", "iij technology", "beta", "e1", "straße"]
-FORMS = ["", " Inc.", " Ltd", " Co., Ltd.", " K.K.", " GmbH", "株式会社"]
+BASES = ["acme", "acme holdings", "iij technology", "beta", "e1", "straße", "indústria",
+         "brink’s", "brink's"]  # fmt: skip
+FORMS = ["", " Inc.", " Ltd", " Co., Ltd.", " K.K.", " GmbH", "株式会社", ", a.s.", " S.à r.l."]
 SLUGS = ["acme", "beta", "e1", "iij-technology", "x"]
 LEIS = ["529900T8BM49AURSDO55", "5493001KJTIIGC8Y1R12"]
 CASES = [str.lower, str.upper, str.title]
