@@ -141,7 +141,10 @@ def children_of(pid: int) -> list[int]:
     """The pids of the children of process ``pid``."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
+        try:
+            text = (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended since the folder was listed
+            continue
         found.extend(int(c) for c in text)
     return found
 

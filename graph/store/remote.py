@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -82,8 +83,7 @@ class SparqlStore:
         if credentials is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             passwords.add_password(None, [url, self.update_url], *credentials)
-            handlers = [urllib.request.HTTPBasicAuthHandler(passwords),
-                        urllib.request.HTTPDigestAuthHandler(passwords)]  # fmt: skip
+            handlers = [_Basic(passwords), _Digest(passwords)]
         self._opener = urllib.request.build_opener(*handlers)
         self._server: str | None = None  # the endpoint's Server header, once it answered
 
@@ -157,11 +157,12 @@ class SparqlStore:
         return written
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
-        # One INSERT DATA request is one SPARQL Update operation: the endpoint applies
-        # it whole or not at all.
-        text = rdf_as_ntriples(data, fmt).decode()
-        self.update(f"INSERT DATA {{ {self._target(text)} }}")
-        return text.count("\n")
+        """Add every triple of ``data`` or none of them, as an import of them (see
+        :meth:`import_ntriples`); return how many there were."""
+        with tempfile.TemporaryDirectory(prefix="groupkg-add-") as folder:
+            path = Path(folder) / "data.nt"
+            path.write_bytes(rdf_as_ntriples(data, fmt))
+            return self.import_ntriples(path)
 
     def import_ntriples(self, path: Path, progress: Progress | None = None) -> int:
         """Send the file in blocks of :data:`PLAIN_BATCH` lines into a staging graph, then
@@ -220,16 +221,36 @@ class SparqlStore:
         else:
             self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{text}\n}} }}")
 
-    def _target(self, triples: str) -> str:
-        """``triples`` where the data lives: in its graph, or the default graph."""
-        return f"GRAPH <{self.graph}> {{\n{triples}\n}}" if self.graph else f"\n{triples}\n"
-
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         try:
             return int(rows[0]["n"]) if rows else 0
         except (KeyError, TypeError, ValueError):
             raise InputError(f"{self.url} did not answer a count of triples") from None
+
+
+class _ClosesChallenge:
+    """An authentication handler that closes the 401 answer it replies to, which
+    urllib leaves open (a socket left to the garbage collector) once it has asked
+    again with the credentials."""
+
+    def http_error_401(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        try:
+            answer = super().http_error_401(req, fp, code, msg, headers)  # type: ignore[misc]
+        except BaseException:
+            fp.close()
+            raise
+        if answer is not None:
+            fp.close()
+        return answer
+
+
+class _Basic(_ClosesChallenge, urllib.request.HTTPBasicAuthHandler):
+    pass
+
+
+class _Digest(_ClosesChallenge, urllib.request.HTTPDigestAuthHandler):
+    pass
 
 
 def linked_batches(triples: list[Any]) -> Iterator[tuple[list[Any], bool]]:
