@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test check install install-test browser bench fuzz clean
+.PHONY: demo test check install install-test browser virtuoso bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
-install-test: $(BIN)/python browser
+install-test: $(BIN)/python browser virtuoso
 	$(BIN)/pip install -q -e '.[test]'
 
 # The browser tests drive Debian's Chromium through Playwright; nothing downloads a browser.
@@ -20,6 +20,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The tests of sparql:URL run Debian's Virtuoso on a throwaway database of their own.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "installing Debian's Virtuoso for the tests of sparql:URL"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends virtuoso-opensource-7-bin >/dev/null; }
 
 ## demo: install, then ownership lookups and consolidation paths on the IIJ group
 demo: install

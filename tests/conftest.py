@@ -95,13 +95,11 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
     its SPARQL query URL, once ``groupkg init`` has written the ontology and the IIJ
     data into it over SPARQL Update. Stopped at the module's end."""
     import subprocess
-    import time
-    import urllib.request
 
     from click.testing import CliRunner
 
     from groupkg.graph.cli import cli
-    from tests.servers import stop
+    from tests.servers import await_sparql, stop
     from tests.tools import executable, free_port
 
     binary = executable("oxigraph")
@@ -115,21 +113,46 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
         stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"oxigraph serve did not start: {(folder / 'server.log').read_text()}")
-            time.sleep(0.2)
+    await_sparql(url, process, folder / "server.log", "oxigraph serve", 60)
     init = CliRunner().invoke(cli, ["init", "--store", f"sparql:{url}"])
     assert init.exit_code == 0, init.output
     yield url
     stop(process)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Debian's Virtuoso on free 127.0.0.1 ports with a throwaway database, one for the
+    session (each test writes into named graphs of its own); stopped and removed at the
+    end. A machine without it fails the tests that need it, saying what to install."""
+    from tests.servers import start_virtuoso
+
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso") / "db")
+    yield server
+    server.stop()
+
+
+# The SPARQL servers the tests of sparql:URL run against.
+SPARQL_SERVERS = ["oxigraph", "virtuoso"]
+
+
+@pytest.fixture(scope="module", params=SPARQL_SERVERS)
+def sparql_store(request: pytest.FixtureRequest) -> str:
+    """``--store sparql:URL`` of each SPARQL server in turn, holding the ontology and the
+    IIJ data (``groupkg init``): the Oxigraph server of the module, or a named graph of
+    the module's own in the session's Virtuoso."""
+    if request.param == "oxigraph":
+        return f"sparql:{request.getfixturevalue('oxigraph_server')}"
+    from click.testing import CliRunner
+
+    from groupkg.graph.cli import cli
+
+    server = request.getfixturevalue("virtuoso_server")
+    spec = server.store(f"urn:groupkg:test:{request.module.__name__}")
+    init = CliRunner().invoke(cli, ["init", "--store", spec])
+    assert init.exit_code == 0, init.output
+    return spec
 
 
 # Debian's Chromium, driven by Playwright: nothing downloads a browser.

@@ -6,11 +6,15 @@
 ``oxigraph:PATH``
     A persistent pyoxigraph store on disk. A new, empty store is initialised with the
     ontology (and the bundled data unless ``--no-default-data``) in one transaction.
-``sparql:URL`` (or ``sparql:URL;update=UPDATE_URL``)
+``sparql:URL`` (or ``sparql:URL;update=UPDATE_URL;graph=IRI``)
     Any SPARQL 1.1 endpoint. Nothing above this module assumes the data sits in this
     process: the library asks its questions as SPARQL. Updates go to UPDATE_URL, by
     default the query URL itself, or ``.../update`` for a query URL ending in
-    ``/query`` (Oxigraph, Fuseki).
+    ``/query`` (Oxigraph, Fuseki). With ``graph``, the data is the named graph IRI
+    (Virtuoso's queries otherwise read every graph it holds, its own among them). An
+    endpoint that asks for a user and password is given those of the URL
+    (``http://user:password@host/...``) or of ``GROUPKG_SPARQL_USER`` and
+    ``GROUPKG_SPARQL_PASSWORD``.
 
 Every backend answers ``select`` with rows of plain Python values (see :func:`to_python`)
 and ``query_raw`` with a serialised SPARQL result, and adds data with ``add_rdf``, which
@@ -29,6 +33,7 @@ Every public name is importable from here.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import urllib.parse
 from collections.abc import Iterable
@@ -194,17 +199,57 @@ def open_store(spec: str = "memory", default_data: bool = True, writable: bool =
             store.close()
         return OxigraphStore(path, read_only=True)
     if kind == "sparql" and where:
-        query_url, _, update = where.partition(";update=")
-        if not update and query_url.endswith("/query"):
-            # Oxigraph and Fuseki answer updates beside queries, at .../update
-            update = query_url[: -len("query")] + "update"
-        for url in filter(None, (query_url, update)):
-            if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-                raise InputError(f"{url!r} is not an http:// or https:// URL", field="store")
-        return SparqlStore(query_url, update or None)
+        return _sparql_store(where)
     raise InputError(
         f"{spec!r} is not a store (use memory, oxigraph:PATH or sparql:URL)", field="store"
     )
+
+
+# The user and password of an endpoint that asks for them, where the URL does not hold
+# them: a URL on a command line is seen by everyone who lists the machine's processes.
+USER_VARIABLE, PASSWORD_VARIABLE = "GROUPKG_SPARQL_USER", "GROUPKG_SPARQL_PASSWORD"
+
+
+def _sparql_store(where: str) -> SparqlStore:
+    """The store of ``URL[;update=UPDATE_URL][;graph=IRI]``; a URL's ``user:password@``
+    (or the environment's :data:`USER_VARIABLE` and :data:`PASSWORD_VARIABLE`) answers
+    an endpoint that asks for them, and is never part of the store's description."""
+    url, *options = where.split(";")
+    settings: dict[str, str] = {}
+    for option in options:
+        key, _, value = option.partition("=")
+        if key not in ("update", "graph") or not value or key in settings:
+            raise InputError(f"{option!r}: a sparql: store takes ;update=URL and ;graph=IRI",
+                             field="store")  # fmt: skip
+        settings[key] = value
+    update = settings.get("update")
+    if not update and url.endswith("/query"):
+        # Oxigraph and Fuseki answer updates beside queries, at .../update
+        update = url[: -len("query")] + "update"
+    credentials, plain = None, []
+    for address in filter(None, (url, update)):
+        parts = urllib.parse.urlsplit(address)
+        if parts.scheme not in ("http", "https"):
+            raise InputError(f"{_without_password(address)!r} is not an http:// or https:// URL",
+                             field="store")  # fmt: skip
+        if parts.username is not None:
+            credentials = (urllib.parse.unquote(parts.username),
+                           urllib.parse.unquote(parts.password or ""))  # fmt: skip
+        plain.append(_without_password(address))
+    user, password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE)
+    if credentials is None and user:
+        credentials = (user, password or "")
+    return SparqlStore(plain[0], plain[1] if update else None, graph=settings.get("graph"),
+                       credentials=credentials)  # fmt: skip
+
+
+def _without_password(url: str) -> str:
+    """``url`` without its ``user:password@``."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit(parts._replace(netloc=host))
 
 
 def initialise(store: Store, default_data: bool = True) -> int:

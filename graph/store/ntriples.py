@@ -132,10 +132,10 @@ _NOT_A_STATEMENT = re.compile(rb"[ \t]*(?:#.*)?\r?$")
 _PARSER_ERROR = re.compile(r"^Parser error at line \d+ between columns (\d+) and (\d+): ")
 
 
-def ntriples_blocks(path: Path) -> Iterator[tuple[bytes, int, int]]:
-    """Whole lines of an N-Triples file, about :data:`BLOCK_BYTES` at a time: each
-    block with the number of its first line and the bytes read so far."""
-    size, line, done, rest = BLOCK_BYTES, 1, 0, b""
+def ntriples_blocks(path: Path, size: int | None = None) -> Iterator[tuple[bytes, int, int]]:
+    """Whole lines of an N-Triples file, about ``size`` bytes (:data:`BLOCK_BYTES`) at a
+    time: each block with the number of its first line and the bytes read so far."""
+    size, line, done, rest = size or BLOCK_BYTES, 1, 0, b""
     try:
         with path.open("rb") as stream:
             while chunk := stream.read(size):

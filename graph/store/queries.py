@@ -39,15 +39,19 @@ def default_data_files() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".ttl"))
 
 
-def named_query(name: str) -> str:
-    """The text of ``ontology/queries/NAME.rq``.
+def named_query(name: str, dialect: str | None = None) -> str:
+    """The text of ``ontology/queries/NAME.rq``, or of ``ontology/queries/DIALECT/NAME.rq``
+    where a store's dialect (``virtuoso``) needs a query of its own.
 
     Raises
     ------
     InputError
         When there is no such query.
     """
-    path = resources.files("groupkg.ontology").joinpath("queries", f"{name}.rq")
+    folder = resources.files("groupkg.ontology").joinpath("queries")
+    if dialect is not None and folder.joinpath(dialect, f"{name}.rq").is_file():
+        return folder.joinpath(dialect, f"{name}.rq").read_text(encoding="utf-8")
+    path = folder.joinpath(f"{name}.rq")
     if not path.is_file():
         raise InputError(f"no named query {name!r}")
     return path.read_text(encoding="utf-8")

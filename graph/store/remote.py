@@ -1,15 +1,27 @@
 """A remote SPARQL 1.1 endpoint as a store (``sparql:URL``).
 
-Queries and updates go over HTTP as forms; an answer that is not the SPARQL results
-or RDF it claims to be is refused in one line, before any parser further on meets it.
+Queries and updates go over HTTP as forms, with the endpoint's user and password when
+it asks for them (basic or digest authentication). An answer that is not the SPARQL
+results or RDF it claims to be is refused in one line, before any parser further on
+meets it; one the endpoint cut short (Virtuoso's ``ResultSetMaxRows``) is refused too.
+Answers are read by pyoxigraph and written again in the format asked for, so that every
+endpoint's dialect of a format (Virtuoso's ``typed-literal`` bindings, its CSV) gives
+the bytes a memory store gives.
+
+Data may live in one named graph (``graph``): queries then read it as their default
+graph and imports write into it. Imports go in blocks into a staging graph of their own,
+which one last update adds to the data and drops: readers never see half an import.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,22 +29,75 @@ from typing import Any
 import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
-from groupkg.graph.store.ntriples import Progress, count_statements, rdf_as_ntriples
-from groupkg.graph.store.terms import literal_value
+from groupkg.graph.store.ntriples import (
+    Progress,
+    ntriples_blocks,
+    rdf_as_ntriples,
+    statements_in,
+    syntax_error,
+)
+from groupkg.graph.store.terms import XSD_BOOLEAN, literal_value
 
-__all__ = ["MissingValue", "SparqlStore"]
+__all__ = [
+    "COMMIT_TIMEOUT",
+    "PLAIN_BATCH",
+    "TEMPLATE_BATCH",
+    "UPDATE_BYTES",
+    "MissingValue",
+    "SparqlStore",
+    "linked_batches",
+]
+
+# The N-Triples read at a time, and the triples sent in one INSERT DATA and in one
+# template: Virtuoso's parser runs out of memory at about 5,000 triples of DATA, and it
+# refuses a template whose generated SQL passes 10,000 lines (a few hundred triples).
+UPDATE_BYTES = 1 << 20
+PLAIN_BATCH, TEMPLATE_BATCH = 2000, 200
+COMMIT_TIMEOUT = 3600.0  # seconds the last request of an import may take
+_STAGING_GRAPH = "urn:groupkg:import:"  # then a UUID, as an oxigraph: store names them
+# What the endpoint is asked for: formats pyoxigraph reads whole.
+_READABLE = "application/sparql-results+json, application/n-triples;q=0.9"
+_SEMANTIC = (SyntaxError, ValueError, OSError)
+_NT = ox.RdfFormat.N_TRIPLES
 
 
 class SparqlStore:
-    """A remote SPARQL 1.1 endpoint (query URL; updates go to ``update_url``)."""
+    """A remote SPARQL 1.1 endpoint (query URL; updates go to ``update_url``), its data
+    in the endpoint's default graph or in the named ``graph``; ``credentials`` (user,
+    password) answer an endpoint that asks for them."""
 
-    def __init__(self, url: str, update_url: str | None = None, timeout: float = 60.0):
+    def __init__(
+        self,
+        url: str,
+        update_url: str | None = None,
+        timeout: float = 60.0,
+        graph: str | None = None,
+        credentials: tuple[str, str] | None = None,
+    ):
         self.url = url
         self.update_url = update_url or url
         self.timeout = timeout
-        self.description = f"sparql:{url}"
+        self.graph = graph
+        self.description = f"sparql:{url}" + (f";graph={graph}" if graph else "")
+        handlers: list[urllib.request.BaseHandler] = []
+        if credentials is not None:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, [url, self.update_url], *credentials)
+            handlers = [_Basic(passwords), _Digest(passwords)]
+        self._opener = urllib.request.build_opener(*handlers)
+        self._server: str | None = None  # the endpoint's Server header, once it answered
 
-    def _post(self, url: str, body: dict[str, str], accept: str) -> tuple[bytes, str]:
+    @property
+    def dialect(self) -> str | None:
+        """``"virtuoso"`` for a Virtuoso endpoint, whose queries need a dialect of their
+        own now and then (``ontology/queries/virtuoso/``), else ``None``."""
+        if self._server is None:
+            self._query("ASK {}", "application/sparql-results+json")
+        return "virtuoso" if "virtuoso" in (self._server or "").lower() else None
+
+    def _post(
+        self, url: str, body: dict[str, str], accept: str, timeout: float | None = None
+    ) -> tuple[bytes, str]:
         data = urllib.parse.urlencode(body).encode()
         request = urllib.request.Request(
             url,
@@ -40,16 +105,35 @@ class SparqlStore:
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._opener.open(request, timeout=timeout or self.timeout) as response:
+                self._server = response.headers.get("Server", "")
+                cut = response.headers.get("X-SPARQL-MaxRows")
+                if cut is not None:
+                    raise InputError(
+                        f"{url} cut its answer short at {cut} rows: raise the endpoint's "
+                        "limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of "
+                        "virtuoso.ini)"
+                    )
                 return response.read(), response.headers.get("Content-Type", accept)
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")[:500]
+            with exc:
+                detail = exc.read().decode("utf-8", "replace")[:500]
             raise InputError(f"{url} answered {exc.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise InputError(f"cannot reach the SPARQL endpoint {url}: {exc}") from None
 
+    def _query(self, query: str, accept: str) -> tuple[bytes, str]:
+        form = {"query": query}
+        if self.graph is not None:
+            form["default-graph-uri"] = self.graph
+        return self._post(self.url, form, accept)
+
+    def update(self, update: str, timeout: float | None = None) -> None:
+        """Apply one SPARQL Update request at the update URL."""
+        self._post(self.update_url, {"update": update}, "*/*", timeout)
+
     def select(self, query: str) -> list[dict[str, Any]]:
-        body, _ = self._post(self.url, {"query": query}, "application/sparql-results+json")
+        body, _ = self._query(query, "application/sparql-results+json")
         try:
             doc = json.loads(body)
             return [
@@ -62,25 +146,80 @@ class SparqlStore:
             raise InputError(f"{self.url} did not answer with SPARQL JSON results") from None
 
     def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
-        body, media = self._post(self.url, {"query": query}, media_type)
-        _check_answer(self.url, body, media, media_type)
-        return body, media
+        """The answer written as a memory store writes it: results in ``media_type``
+        (else JSON), a graph in ``media_type`` (else Turtle)."""
+        body, media = self._query(query, _READABLE)
+        _check_answer(self.url, media, media_type)
+        written = _rewrite(body, media, media_type)
+        if isinstance(written, str):
+            base = media.split(";")[0].strip().lower()
+            raise InputError(f"{self.url} did not answer with valid {base}: {written}")
+        return written
 
     def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
-        # One INSERT DATA request is one SPARQL Update operation: the endpoint applies
-        # it whole or not at all.
-        text = rdf_as_ntriples(data, fmt).decode()
-        self._post(self.update_url, {"update": f"INSERT DATA {{\n{text}\n}}"}, "*/*")
-        return text.count("\n")
+        """Add every triple of ``data`` or none of them, as an import of them (see
+        :meth:`import_ntriples`); return how many there were."""
+        with tempfile.TemporaryDirectory(prefix="groupkg-add-") as folder:
+            path = Path(folder) / "data.nt"
+            path.write_bytes(rdf_as_ntriples(data, fmt))
+            return self.import_ntriples(path)
 
     def import_ntriples(self, path: Path, progress: Progress | None = None) -> int:
-        """Send the file as one SPARQL Update (INSERT DATA): applied whole or not at all."""
-        statements = count_statements(path)
-        text = path.read_text(encoding="utf-8")
-        self._post(self.update_url, {"update": f"INSERT DATA {{\n{text}\n}}"}, "*/*")
-        if progress is not None:
-            progress(len(text), len(text))
+        """Send the file in blocks of :data:`PLAIN_BATCH` lines into a staging graph, then
+        add that graph to the data and drop it in one update: applied whole or not at
+        all. ``progress`` is told the bytes sent.
+
+        A request names blank nodes afresh, and Virtuoso takes them only in a template
+        (``INSERT {...} WHERE {}``) of a limited size: the triples of a file with blank
+        nodes are sent with each set of triples that share blank nodes in one request.
+        """
+        staging = f"{_STAGING_GRAPH}{uuid.uuid4()}"
+        total, statements = path.stat().st_size, 0
+        try:
+            for block, done in _checked_blocks(path):
+                if b"_:" in block:  # start again, each set of linked blank nodes whole
+                    self.update(f"DROP SILENT GRAPH <{staging}>")
+                    statements = self._insert_linked(staging, path, total, progress)
+                    break
+                self._insert(staging, block, template=False)
+                statements += statements_in(block)
+                if progress is not None:
+                    progress(done, total)
+            into = f"GRAPH <{self.graph}>" if self.graph else "DEFAULT"
+            # The one step that makes the import part of the data: its time grows with
+            # the import's size, on the server, so it may take longer than a request.
+            self.update(
+                f"ADD SILENT GRAPH <{staging}> TO {into} ;\nDROP SILENT GRAPH <{staging}>",
+                timeout=max(self.timeout, COMMIT_TIMEOUT),
+            )
+        except InputError:
+            with contextlib.suppress(InputError):
+                self.update(f"DROP SILENT GRAPH <{staging}>")
+            raise
         return statements
+
+    def _insert_linked(self, graph: str, path: Path, total: int,
+                       progress: Progress | None) -> int:  # fmt: skip
+        """Insert a file with blank nodes (see :func:`linked_batches`); return how
+        many triples it had."""
+        try:
+            triples = [quad.triple for quad in ox.parse(path=str(path), format=_NT)]
+        except SyntaxError as exc:
+            raise syntax_error(path, exc, 1) from None
+        sent = 0
+        for batch, template in linked_batches(triples):
+            self._insert(graph, ox.serialize(batch, format=_NT) or b"", template)
+            sent += len(batch)
+            if progress is not None:
+                progress(total * sent // max(1, len(triples)), total)
+        return len(triples)
+
+    def _insert(self, graph: str, block: bytes, template: bool) -> None:
+        text = block.decode("utf-8")
+        if template:  # Virtuoso takes blank nodes in a template, not in DATA
+            self.update(f"INSERT {{ GRAPH <{graph}> {{\n{text}\n}} }} WHERE {{}}")
+        else:
+            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{text}\n}} }}")
 
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -88,6 +227,91 @@ class SparqlStore:
             return int(rows[0]["n"]) if rows else 0
         except (KeyError, TypeError, ValueError):
             raise InputError(f"{self.url} did not answer a count of triples") from None
+
+
+class _ClosesChallenge:
+    """An authentication handler that closes the 401 answer it replies to, which
+    urllib leaves open (a socket left to the garbage collector) once it has asked
+    again with the credentials."""
+
+    def http_error_401(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        try:
+            answer = super().http_error_401(req, fp, code, msg, headers)  # type: ignore[misc]
+        except BaseException:
+            fp.close()
+            raise
+        if answer is not None:
+            fp.close()
+        return answer
+
+
+class _Basic(_ClosesChallenge, urllib.request.HTTPBasicAuthHandler):
+    pass
+
+
+class _Digest(_ClosesChallenge, urllib.request.HTTPDigestAuthHandler):
+    pass
+
+
+def linked_batches(triples: list[Any]) -> Iterator[tuple[list[Any], bool]]:
+    """``triples`` in batches to send, each with whether it holds blank nodes: those
+    without in batches of :data:`PLAIN_BATCH`, those with grouped so that triples
+    sharing a blank node, directly or through others, are in one batch, of about
+    :data:`TEMPLATE_BATCH` triples (a larger set alone).
+
+    >>> a, b = ox.BlankNode("a"), ox.BlankNode("b")
+    >>> p, x = ox.NamedNode("urn:p"), ox.NamedNode("urn:x")
+    >>> [(len(batch), blank) for batch, blank in linked_batches(
+    ...     [ox.Triple(x, p, a), ox.Triple(a, p, b), ox.Triple(x, p, x)])]
+    [(1, False), (2, True)]
+    """
+    root: dict[Any, Any] = {}
+
+    def find(node: Any) -> Any:
+        while root.setdefault(node, node) != node:
+            root[node] = node = root[root[node]]
+        return node
+
+    plain, linked = [], []
+    for triple in triples:
+        blanks = [t for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
+        if not blanks:
+            plain.append(triple)
+            continue
+        linked.append((triple, blanks[0]))
+        for other in blanks[1:]:
+            root[find(other)] = find(blanks[0])
+    for start in range(0, len(plain), PLAIN_BATCH):
+        yield plain[start : start + PLAIN_BATCH], False
+    sets: dict[Any, list[Any]] = {}
+    for triple, blank in linked:
+        sets.setdefault(find(blank), []).append(triple)
+    batch: list[Any] = []
+    for together in sets.values():
+        if batch and len(batch) + len(together) > TEMPLATE_BATCH:
+            yield batch, True
+            batch = []
+        batch.extend(together)
+    if batch:
+        yield batch, True
+
+
+def _checked_blocks(path: Path) -> Iterator[tuple[bytes, int]]:
+    """The file's blocks of at most :data:`UPDATE_BYTES` and :data:`PLAIN_BATCH` lines,
+    each with the bytes read so far, read by pyoxigraph first: a syntax error names the
+    file and line before anything is sent."""
+    for block, first_line, done in ntriples_blocks(path, UPDATE_BYTES):
+        try:
+            for _ in ox.parse(block, format=ox.RdfFormat.N_TRIPLES):
+                pass
+        except SyntaxError as exc:
+            raise syntax_error(path, exc, first_line) from None
+        lines = block.split(b"\n")[:-1]
+        sent = done - len(block)
+        for start in range(0, len(lines), PLAIN_BATCH):
+            part = b"\n".join(lines[start : start + PLAIN_BATCH]) + b"\n"
+            sent += len(part)
+            yield part, sent
 
 
 class MissingValue(InputError, KeyError):
@@ -109,10 +333,9 @@ class _RemoteRow(dict[str, Any]):
         raise MissingValue(f"{self.url} did not answer with the rows asked for (one has no ?{key})")
 
 
-def _check_answer(url: str, body: bytes, media: str, asked: str) -> None:
-    """Refuse a remote answer that is not the SPARQL results or RDF it claims to be,
-    or RDF where results were asked for (or the other way round): an HTML page, ``{}``,
-    ``[]`` or a body cut short would otherwise fail in a parser further on."""
+def _check_answer(url: str, media: str, asked: str) -> None:
+    """Refuse a remote answer that is not SPARQL results or RDF, or results where RDF
+    was asked for: an HTML page would otherwise fail in a parser further on."""
     base = media.split(";")[0].strip().lower()
     results = ox.QueryResultsFormat.from_media_type(base)
     graph = ox.RdfFormat.from_media_type(base)
@@ -120,31 +343,45 @@ def _check_answer(url: str, body: bytes, media: str, asked: str) -> None:
     if results is None and graph is None or wanted_graph is not None and graph is None:
         raise InputError(f"{url} did not answer with {asked} (it answered "
                          f"{base or 'no content type'})")  # fmt: skip
-    reason = _parse_failure(body, graph, results)
-    if reason is not None:
-        raise InputError(f"{url} did not answer with valid {base}: {reason}")
 
 
-def _parse_failure(
-    body: bytes, graph: ox.RdfFormat | None, results: ox.QueryResultsFormat | None
-) -> str | None:
-    """Why ``body`` does not parse, or ``None``. Returned, not raised: a traceback
-    would keep pyoxigraph's parser alive, to be dropped later on another thread,
-    which pyoxigraph refuses."""
+def _rewrite(body: bytes, media: str, asked: str) -> tuple[bytes, str] | str:
+    """``body`` read and written again as a memory store writes its answers (see
+    :meth:`~groupkg.graph.store.oxigraph.OxigraphStore.query_raw`), or why it does not
+    parse. Returned, not raised: a traceback would keep pyoxigraph's parser alive, to
+    be dropped later on another thread, which pyoxigraph refuses."""
+    base = media.split(";")[0].strip().lower()
+    wanted = asked.split(";")[0].strip().lower()
     try:
+        graph = ox.RdfFormat.from_media_type(base)
         if graph is not None:
-            for _ in ox.parse(body, format=graph):
-                pass
-        elif results is not None and results != ox.QueryResultsFormat.CSV:  # lossy: no parser
-            for _ in _solutions(ox.parse_query_results(body, format=results)):
-                pass
-    except (SyntaxError, ValueError, OSError) as exc:
+            out = ox.RdfFormat.from_media_type(wanted) or ox.RdfFormat.TURTLE
+            triples = [quad.triple for quad in ox.parse(body, format=graph)]
+            return ox.serialize(triples, format=out) or b"", out.media_type
+        results = ox.QueryResultsFormat.from_media_type(base)
+        table = ox.QueryResultsFormat.from_media_type(wanted) or ox.QueryResultsFormat.JSON
+        if results == ox.QueryResultsFormat.CSV:  # lossy: no parser, passed on as it is
+            return body, media
+        if results == ox.QueryResultsFormat.JSON:
+            body = _canonical_json(body)
+        parsed = ox.parse_query_results(body, format=results)
+        return parsed.serialize(format=table) or b"", table.media_type
+    except _SEMANTIC as exc:
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return None
 
 
-def _solutions(parsed: Any) -> Iterator[Any]:
-    return iter(parsed) if isinstance(parsed, ox.QuerySolutions) else iter(())
+def _canonical_json(body: bytes) -> bytes:
+    """SPARQL JSON results with Virtuoso's booleans (``0`` and ``1``) written as
+    ``false`` and ``true``, the same values in the form every other store writes."""
+    try:
+        doc = json.loads(body)
+        for row in doc["results"]["bindings"]:
+            for term in row.values():
+                if term.get("datatype") == XSD_BOOLEAN and term.get("value") in ("0", "1"):
+                    term["value"] = "true" if term["value"] == "1" else "false"
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return body  # an ASK answer, or no results at all: for the parser to judge
+    return json.dumps(doc).encode()
 
 
 def _json_term(term: dict[str, str]) -> Any:

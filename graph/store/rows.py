@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from groupkg.graph.errors import InputError
 from groupkg.graph.store.oxigraph import OxigraphStore
 from groupkg.graph.store.queries import named_query
+from groupkg.graph.store.remote import SparqlStore
 from groupkg.graph.store.terms import tsv_term
 
 if TYPE_CHECKING:
@@ -120,8 +121,9 @@ def _tsv_tuples(
 
 
 def iter_rows(store: Store, query_name: str, **params: str) -> Iterator[dict[str, Any]]:
-    """Run a named query with ``$param`` placeholders replaced by ready SPARQL terms."""
-    text = named_query(query_name)
+    """Run a named query with ``$param`` placeholders replaced by ready SPARQL terms (in
+    the endpoint's own dialect where it needs one)."""
+    text = named_query(query_name, store.dialect if isinstance(store, SparqlStore) else None)
     for key, value in params.items():
         text = text.replace("$" + key, value)
     if isinstance(store, OxigraphStore):

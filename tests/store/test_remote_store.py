@@ -1,8 +1,8 @@
-"""The same answers from memory, oxigraph:PATH and a real Oxigraph server (sparql:URL).
+"""The same answers from memory, oxigraph:PATH and real SPARQL servers (sparql:URL).
 
-The server is the `oxigraph` PyPI package's own binary, started on 127.0.0.1 by the
-fixture and stopped at the end; `groupkg init` writes the ontology and the IIJ data
-into it over SPARQL Update.
+The servers are the `oxigraph` PyPI package's own binary and Debian's Virtuoso, started
+on 127.0.0.1 by fixtures and stopped at the end; `groupkg init` writes the ontology and
+the IIJ data into them over SPARQL Update.
 """
 
 from __future__ import annotations
@@ -49,20 +49,20 @@ def _answer(args: list[str], store: str | None) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("args", QUESTIONS, ids=lambda a: "-".join(a[:2]))
-def test_every_store_gives_the_same_answer(args, oxigraph_server, on_disk):
+def test_every_store_gives_the_same_answer(args, sparql_store, on_disk):
     memory = _answer(args, None)
     assert memory[0] == 0, memory[1]
     assert _answer(args, on_disk) == memory
-    assert _answer(args, f"sparql:{oxigraph_server}") == memory
+    assert _answer(args, sparql_store) == memory
 
 
-def test_import_writes_into_the_remote_store(oxigraph_server, tmp_path):
+def test_import_writes_into_the_remote_store(sparql_store, tmp_path):
     csv = tmp_path / "extra.csv"
     csv.write_text(
         "owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source\n"
         "IIJ America,Remote Test LLC,100,,,,2015-01-01,,Test sheet\n"
     )
-    store = f"sparql:{oxigraph_server}"
+    store = sparql_store
     result = CliRunner().invoke(cli, ["import", str(csv), "--store", store])
     assert result.exit_code == 0, result.output
     paths = json.loads(CliRunner().invoke(
@@ -73,7 +73,7 @@ def test_import_writes_into_the_remote_store(oxigraph_server, tmp_path):
     ]  # fmt: skip
 
 
-def test_a_question_takes_a_few_round_trips_whatever_the_store_holds(oxigraph_server):
+def test_a_question_takes_a_few_round_trips_whatever_the_store_holds(sparql_store):
     class Counting(SparqlStore):
         calls = 0
 
@@ -81,7 +81,8 @@ def test_a_question_takes_a_few_round_trips_whatever_the_store_holds(oxigraph_se
             Counting.calls += 1
             return super().select(query)
 
-    store = Counting(oxigraph_server)
+    store = open_store(sparql_store)
+    store.__class__ = Counting
     group = Group.around(store, ["IIJ Exlayer"])
     assert Counting.calls <= 6
     # the neighbourhood only: the IIJ group, not the whole store

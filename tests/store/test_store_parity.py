@@ -1,11 +1,13 @@
 """Every question gives the same JSON on memory, oxigraph:PATH and sparql:URL.
 
 Each dataset (the bundled IIJ group, the vendored real samples, random registers) is
-loaded into three stores: a memory store (``groupkg import`` into it, as ``--data`` does
+loaded into four stores: a memory store (``groupkg import`` into it, as ``--data`` does
 for the formats it takes), an ``oxigraph:PATH`` store written by ``groupkg import``, and
-a real Oxigraph server (the ``oxigraph`` PyPI package, one for the module, started by
-the ``oxigraph_server`` fixture of tests/conftest.py) emptied and written by ``groupkg init`` and
-``groupkg import`` through ``sparql:URL``. Then every command is asked of every entity
+two SPARQL servers written by ``groupkg init`` and ``groupkg import`` through
+``sparql:URL``: a real Oxigraph server (the ``oxigraph`` PyPI package, one for the
+module, started by the ``oxigraph_server`` fixture of tests/conftest.py) emptied first,
+and Debian's Virtuoso (one for the session, ``virtuoso_server``), a named graph of the
+dataset's own. Then every command is asked of every entity
 on several dates, the way the command line asks it: of a memory store the whole group
 (:class:`Group`), of the other two the neighbourhood of the names the question gives
 (:meth:`Group.around`); the JSON texts must be identical, order included. A
@@ -70,12 +72,12 @@ IIJ_DAYS = ["2009-03-31", "2010-03-31", "2010-04-01", "2012-10-01", "2013-07-18"
 
 @dataclass
 class Loaded:
-    """One dataset in the three stores."""
+    """One dataset in every store."""
 
     name: str
     memory: Store
     disk: str  # oxigraph:PATH
-    remote: str  # sparql:URL
+    remotes: dict[str, str]  # which server -> its sparql:URL
     data: list[str]  # the options that load it into the command line's memory store
     days: list[dt.date] = field(default_factory=list)
 
@@ -111,7 +113,7 @@ def _days_of(group: Group, count: int) -> list[dt.date]:
 
 
 @pytest.fixture(scope="module", params=list(DATASETS))
-def loaded(request, oxigraph_server, tmp_path_factory) -> Loaded:
+def loaded(request, oxigraph_server, virtuoso_server, tmp_path_factory) -> Loaded:
     name = request.param
     folder = tmp_path_factory.mktemp(name)
     files, default_data = DATASETS[name]
@@ -126,9 +128,14 @@ def loaded(request, oxigraph_server, tmp_path_factory) -> Loaded:
     for path, fmt in files:
         import_file(memory, path, fmt)
     # oxigraph:PATH and the server: `groupkg import` (the server emptied and initialised)
-    disk, remote = f"oxigraph:{folder / 'db'}", f"sparql:{oxigraph_server}"
+    disk = f"oxigraph:{folder / 'db'}"
+    remotes = {
+        "sparql:URL (Oxigraph)": f"sparql:{oxigraph_server}",
+        "sparql:URL (Virtuoso)": virtuoso_server.store(f"urn:groupkg:test:parity:{name}"),
+    }
     _empty(oxigraph_server)
-    assert _invoke("init", "--store", remote, *options)[0] == 0
+    for remote in remotes.values():
+        assert _invoke("init", "--store", remote, *options)[0] == 0
     for path, fmt in files:
         code, output = _invoke("import", str(path), "--format", fmt, "--store", disk, *options)
         assert code == 0, output
@@ -137,8 +144,10 @@ def loaded(request, oxigraph_server, tmp_path_factory) -> Loaded:
     assert code == 0, output
     # many files (the BODS examples) go to the server as the on-disk store exports them
     for path, fmt in files if len(files) < 4 else [(exported, "nt")]:
-        code, output = _invoke("import", str(path), "--format", fmt, "--store", remote, *options)
-        assert code == 0, output
+        for remote in remotes.values():
+            code, output = _invoke("import", str(path), "--format", fmt, "--store", remote,
+                                   *options)  # fmt: skip
+            assert code == 0, output
     # the command line's memory store takes RDF with --data: the data as exported
     data = [*options, *(["--data", str(exported)] if files else [])]
     if name in REGISTERS:
@@ -147,7 +156,7 @@ def loaded(request, oxigraph_server, tmp_path_factory) -> Loaded:
         days = [dt.date.fromisoformat(d) for d in IIJ_DAYS]
     else:
         days = _days_of(Group(memory), 5)
-    return Loaded(name, memory, disk, remote, data, days)
+    return Loaded(name, memory, disk, remotes, data, days)
 
 
 # -- the questions, asked of Group objects as the command line builds them ------------------
@@ -243,12 +252,12 @@ class Modelled:
         return self.groups[names]
 
 
-def test_every_question_has_one_answer_on_the_three_stores(loaded):
+def test_every_question_has_one_answer_on_every_store(loaded):
     group = Group(loaded.memory)
     disk = open_store(loaded.disk)
     stores = {"oxigraph:PATH": Around(disk),
               "oxigraph:PATH (cached time model)": Modelled(disk),
-              "sparql:URL": Around(open_store(loaded.remote))}  # fmt: skip
+              **{where: Around(open_store(s)) for where, s in loaded.remotes.items()}}  # fmt: skip
     differences, asked = [], set()
     for command, names, question in _questions(loaded, group):
         want = _answer(group, question)
@@ -281,12 +290,12 @@ INFO_OWN = {"store"}
 
 
 def test_info_agrees_but_for_the_store_description(loaded):
+    remotes = list(loaded.remotes.values())
     answers = [store_info(s) for s in (loaded.memory, open_store(loaded.disk),
-                                       open_store(loaded.remote))]  # fmt: skip
-    assert [a["store"] for a in answers] == ["memory", loaded.disk, loaded.remote]
+                                       *map(open_store, remotes))]  # fmt: skip
+    assert [a["store"] for a in answers] == ["memory", loaded.disk, *remotes]
     same = [{k: v for k, v in a.items() if k not in INFO_OWN} for a in answers]
-    assert same[1] == same[0]
-    assert same[2] == same[0]
+    assert same[1:] == [same[0]] * len(same[1:])
     assert same[0]["entities"] > 0
 
 
@@ -338,7 +347,7 @@ def test_the_command_line_answers_alike(loaded):
         memory = _invoke(*loaded.data, *args, "--json")
         assert memory[0] in (0, 1), (args, memory[1])
         want = json.loads(memory[1])
-        for store in (loaded.disk, loaded.remote):
+        for store in (loaded.disk, *loaded.remotes.values()):
             code, output = _invoke("--store", store, *args, "--json")
             got = json.loads(output) if code in (0, 1) else output
             if args == ["info"] and isinstance(got, dict):
@@ -348,7 +357,7 @@ def test_the_command_line_answers_alike(loaded):
                 differences.append((store, args[0], tuple(args), json.dumps(want, indent=2), text))
     # the whole content, as `groupkg sparql` lists it
     want_rows = _invoke(*loaded.data, "sparql", TRIPLES, "--format", "csv")
-    for store in (loaded.disk, loaded.remote):
+    for store in (loaded.disk, *loaded.remotes.values()):
         rows = _invoke("--store", store, "sparql", TRIPLES, "--format", "csv")
         if rows != want_rows:
             differences.append((store, "sparql", (TRIPLES,), want_rows[1], rows[1]))

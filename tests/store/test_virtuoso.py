@@ -1,0 +1,123 @@
+"""sparql:URL on Debian's Virtuoso: what the parity suite does not reach.
+
+Imports in blocks through a staging graph (a progress bar, nothing seen before the end,
+nothing left by a failure), the authenticated endpoint (digest, credentials never
+printed) and an answer the server cuts short. The session's Virtuoso is shared: each
+test writes into named graphs of its own.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from groupkg.graph import GroupkgError, open_store
+from groupkg.graph.cli import cli
+from groupkg.graph.store.remote import PLAIN_BATCH
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def _register(path, count: int, bad_line: int | None = None):  # noqa: ANN001, ANN202
+    """An N-Triples file of ``count`` long triples (more than one request's); a broken
+    line at ``bad_line``."""
+    lines = [
+        f'<urn:test:e{i}> <urn:test:note> "{"a note, long enough to fill blocks " * 4}{i}" .'
+        for i in range(count)
+    ]
+    if bad_line is not None:
+        lines[bad_line - 1] = "<urn:test:broken> <urn:test:note> ."
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert count > 2 * PLAIN_BATCH
+    return path
+
+
+def _graphs(server) -> set[str]:  # noqa: ANN001
+    """The graphs the server holds (every one, the staging graphs of imports too)."""
+    rows = open_store(f"sparql:{server.url}").select(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    return {row["g"] for row in rows}
+
+
+def test_an_import_goes_in_blocks_and_is_seen_only_when_whole(virtuoso_server, tmp_path):
+    spec = virtuoso_server.store("urn:groupkg:test:blocks")
+    store = open_store(spec)
+    path = _register(tmp_path / "register.nt", 20000)
+    seen = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total, len(store)))
+
+    assert store.import_ntriples(path, progress) == 20000
+    assert len(seen) >= 3  # a bar that moves, a block at a time
+    assert seen[-1][:2] == (path.stat().st_size, path.stat().st_size)
+    assert {count for _, _, count in seen} == {0}  # nothing seen while it ran
+    assert len(store) == 20000
+    assert not {g for g in _graphs(virtuoso_server) if g.startswith("urn:groupkg:import:")}
+
+
+def test_a_failed_import_leaves_nothing(virtuoso_server, tmp_path):
+    spec = virtuoso_server.store("urn:groupkg:test:failed")
+    path = _register(tmp_path / "register.nt", 20000, bad_line=15000)
+    code, output = _invoke("import", str(path), "--format", "nt", "--store", spec)
+    assert code == 2
+    assert "line 15000" in output
+    assert len(open_store(spec)) == 0
+    assert not {g for g in _graphs(virtuoso_server) if g.startswith("urn:groupkg:import:")}
+
+
+def test_an_answer_cut_short_is_refused(virtuoso_server, tmp_path):
+    spec = virtuoso_server.store("urn:groupkg:test:cut")
+    count = virtuoso_server.max_rows + 1
+    open_store(spec).import_ntriples(_register(tmp_path / "register.nt", count))
+    code, output = _invoke("sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--store", spec)
+    assert code == 2
+    assert f"cut its answer short at {virtuoso_server.max_rows} rows" in output
+    assert "ResultSetMaxRows" in output
+
+
+def test_the_authenticated_endpoint_takes_the_user_and_password(virtuoso_server, monkeypatch):
+    spec = f"sparql:{virtuoso_server.auth_url};graph=urn:groupkg:test:auth"
+    code, output = _invoke("init", "--store", spec)
+    assert code == 2
+    assert "401" in output
+    monkeypatch.setenv("GROUPKG_SPARQL_USER", "dba")
+    monkeypatch.setenv("GROUPKG_SPARQL_PASSWORD", "dba")
+    code, output = _invoke("init", "--store", spec)
+    assert code == 0, output
+    monkeypatch.delenv("GROUPKG_SPARQL_USER")
+    in_url = spec.replace("http://", "http://dba:dba@")
+    code, output = _invoke("owners", "IIJ Exlayer", "--at", "2013-12-31", "--json",
+                           "--store", in_url)  # fmt: skip
+    assert code == 0, output
+    assert json.loads(output)["owners"]
+    code, output = _invoke("info", "--json", "--store", in_url)
+    assert json.loads(output)["store"] == spec
+    assert "dba:dba" not in output
+
+
+def test_a_wrong_password_is_refused_without_printing_it(virtuoso_server):
+    spec = f"sparql:{virtuoso_server.auth_url.replace('http://', 'http://dba:s3cret@')}"
+    code, output = _invoke("info", "--store", spec + ";graph=urn:groupkg:test:auth")
+    assert code == 2
+    assert "401" in output
+    assert "s3cret" not in output
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "sparql:http://127.0.0.1:1/sparql;graph=",
+        "sparql:http://127.0.0.1:1/sparql;graph=urn:a;graph=urn:b",
+        "sparql:http://127.0.0.1:1/sparql;limit=5",
+    ],
+)
+def test_a_sparql_store_takes_update_and_graph_only(spec):
+    with pytest.raises(GroupkgError, match="takes ;update=URL and ;graph=IRI"):
+        open_store(spec)
