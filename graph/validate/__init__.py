@@ -56,6 +56,7 @@ from groupkg.graph.facts.loader import load_dataset
 from groupkg.graph.store import OxigraphStore, Store, data_only_query
 from groupkg.graph.validate.consistency import check_consistency
 from groupkg.graph.validate.hygiene import hygiene_findings, with_ontology
+from groupkg.graph.validate.identifiers import identifier_findings
 from groupkg.graph.validate.rdffiles import parse_rdf_file, read_triples, to_rdflib_graph
 from groupkg.graph.validate.report import Finding, ValidationReport, report_of
 from groupkg.graph.validate.shacl import validate_graph
@@ -133,7 +134,7 @@ def validate_store(store: Store, threshold: float = 50.0) -> ValidationReport:
 def _validate_triples(triples: list[ox.Triple], threshold: float) -> ValidationReport:
     shacl = validate_graph(to_rdflib_graph(triples))
     store = with_ontology(triples)
-    checks = sorted(set(hygiene_findings(store.store)))
+    checks = sorted(set(hygiene_findings(store.store)) | set(identifier_findings(store.store)))
     over_time = sorted(set(_consistency_findings(store, checks, threshold)))
     return report_of(shacl.findings + checks + over_time)
 

@@ -37,6 +37,7 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from groupkg.graph.errors import ImportProblem
 from groupkg.graph.formats.gleif.columns import gleif_day, is_lei
 from groupkg.graph.formats.gleif.mapping import Triple
+from groupkg.graph.formats.identifiers import identifier_problem
 from groupkg.graph.formats.minting import digest
 from groupkg.graph.vocab import GK, ORG, PROV
 
@@ -139,7 +140,13 @@ class EntityMapper:
         out += [(entity, GK.alias, Literal(alias)) for alias in sorted(aliases)]
         authority = value("Entity.RegistrationAuthority.RegistrationAuthorityID")
         registered_as = value("Entity.RegistrationAuthority.RegistrationAuthorityEntityID")
-        if authority and registered_as:
+        # A registration-authority id with wrong check digits refuses the file (see
+        # groupkg.graph.formats.identifiers); what the record gave is dropped with it.
+        wrong = identifier_problem(authority, registered_as) if registered_as else None
+        if wrong and wrong.typo:
+            where = "Entity.RegistrationAuthority.RegistrationAuthorityEntityID"
+            self.problems.append(ImportProblem(self.name, line, where, str(wrong)))
+        elif authority and registered_as:
             self._identifier(entity, authority, registered_as, out)
         jurisdiction = value("Entity.LegalJurisdiction")
         if _JURISDICTION.match(jurisdiction):
