@@ -1078,6 +1078,31 @@ class Group:
             "sources": self._sources(entity.sources),
         }
 
+    def links(self, name: str) -> dict[str, Any]:
+        """The source records merged into one entity, the judgements about them and
+        the entities that look like it (``groupkg links``).
+
+        Parameters
+        ----------
+        name : str
+            The entity's name.
+
+        Returns
+        -------
+        dict
+            ``entity``; ``records``, each with its ``id``, ``name``, ``names``,
+            ``sources``, ``identifiers``, the identifiers it shares with the other
+            records (``joined_by``) and the records a judgement joins it to
+            (``judged_same_as``); ``judgements`` (``id``, ``records``, ``same``, ``by``,
+            ``on``, ``note``); ``lookalikes`` (``id``, ``name``, ``jurisdiction``,
+            ``why``), never merged (see :mod:`groupkg.graph.facts.links` and
+            ``docs/json.md``).
+        """
+        from groupkg.graph.facts.links import entity_links
+
+        entity_id = self.resolve(name)
+        return entity_links(self.store, self.dataset, entity_id, self.dataset.source_label)
+
     def owners(self, name: str, day: Day) -> dict[str, Any]:
         """The direct owners of an entity on ``day`` (``groupkg owners``).
 

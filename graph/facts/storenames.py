@@ -47,7 +47,14 @@ from groupkg.graph.facts.names import (
 from groupkg.graph.facts.records import entities_from_rows
 from groupkg.graph.store import Store, iter_rows, sparql_iri, sparql_string
 
-__all__ = ["StoreLookup", "find_in_store", "lookup", "query_literal", "resolve_in_store"]
+__all__ = [
+    "StoreLookup",
+    "find_in_store",
+    "lookup",
+    "query_literal",
+    "resolve_in_store",
+    "short_name_candidates",
+]
 
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
 _REGEX_SPECIALS = set("\\.^$*+?()[]{}|")
@@ -168,14 +175,21 @@ class StoreLookup:
         )
         if (found := self.decided(LOCAL_ID)) is not None:
             return found
-        # Every name whose legal forms come off to leave ``short`` is ``short`` with
-        # legal forms before (Japanese) or after it.
-        japanese = "(" + "|".join(_regex_literal(f) for f in JAPANESE_FORMS) + ")"
-        suffix = "(" + "|".join(_regex_literal(f) for f in LEGAL_FORMS) + ")"
-        tail = rf"([,.]?\s+{suffix}\.?|\s*{japanese})*"
-        pattern = rf"^\s*({japanese}\s*)*" + _words_pattern(short) + tail + r"\s*$"
-        self.ask("names-short", word=_longest_word(short), pattern=query_literal(pattern))
+        self.read(short_name_candidates(self.store, short))
         return self.decided(SHORT) or []
+
+
+def short_name_candidates(store: Store, short: str) -> list[str]:
+    """The entities of ``store`` with a name that may be ``short`` once its legal forms
+    are removed (a scan of every name: see :func:`~.namekeys.without_legal_form`)."""
+    # Every name whose legal forms come off to leave ``short`` is ``short`` with legal
+    # forms before (Japanese) or after it.
+    japanese = "(" + "|".join(_regex_literal(f) for f in JAPANESE_FORMS) + ")"
+    suffix = "(" + "|".join(_regex_literal(f) for f in LEGAL_FORMS) + ")"
+    tail = rf"([,.]?\s+{suffix}\.?|\s*{japanese})*"
+    pattern = rf"^\s*({japanese}\s*)*" + _words_pattern(short) + tail + r"\s*$"
+    word, pattern = _longest_word(short), query_literal(pattern)
+    return [str(row["e"]) for row in iter_rows(store, "names-short", word=word, pattern=pattern)]
 
 
 def lookup(store: Store, name: str, model: Any = None) -> list[str]:

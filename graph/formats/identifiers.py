@@ -53,10 +53,15 @@ import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from rdflib import RDF, Literal, URIRef
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 
-__all__ = ["CHECKED_SCHEMES", "IdentifierProblem", "identifier_problem"]
+from groupkg.graph.formats.minting import digest
+from groupkg.graph.vocab import GK
+
+__all__ = ["CHECKED_SCHEMES", "IdentifierProblem", "identifier_problem", "identifier_triples"]
 
 _COMPANIES_HOUSE = re.compile(r"^(?:[0-9]{1,8}|[A-Z]{2}[0-9]{6}|R0[0-9]{6})$")
 
@@ -137,3 +142,16 @@ def identifier_problem(scheme: str, value: str) -> IdentifierProblem | None:
     except ValidationError as error:
         return IdentifierProblem(scheme, value, _why(error), isinstance(error, InvalidChecksum))
     return None
+
+
+def identifier_triples(entity: URIRef, scheme: str, value: str) -> list[tuple[Any, Any, Any]]:
+    """The triples of an entity's identifier: a ``gk:Identifier`` node named by the
+    entity and a digest of the scheme and value (the same identifier read twice is one
+    node), with its scheme and value."""
+    node = URIRef(f"{entity}/identifier/{digest(scheme, value)[:12]}")
+    return [
+        (entity, GK.hasIdentifier, node),
+        (node, RDF.type, GK.Identifier),
+        (node, GK.identifierScheme, Literal(scheme)),
+        (node, GK.identifierValue, Literal(value)),
+    ]

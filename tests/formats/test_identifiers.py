@@ -107,3 +107,33 @@ def test_turtle_identifier_with_wrong_check_digits_is_a_violation(tmp_path):
     assert result.exit_code == 1, result.output
     found = [f for f in json.loads(result.stdout)["findings"] if f["shape"] == "identifier-check"]
     assert [(f["focus"], f["severity"]) for f in found] == [("https://e.org/a", "Violation")]
+
+
+def test_csv_identifier_columns_give_identifiers_and_refuse_wrong_check_digits(tmp_path):
+    good = tmp_path / "holdings.csv"
+    good.write_text(
+        "owner,owned,percent,start_date,owner_identifier,owned_identifier\n"
+        "Parent PLC,AstraZeneca PLC,100,2020-01-01,GB-COH:SC123456,XI-LEI:PY6ZZQWO2IZFZC3IOL08\n",
+        encoding="utf-8",
+    )
+    result = run("--data", str(good), "entity", "AstraZeneca PLC", "--json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert got["identifiers"] == [{"scheme": "XI-LEI", "value": "PY6ZZQWO2IZFZC3IOL08"}]
+    assert got["facts"]["lei"] == ["PY6ZZQWO2IZFZC3IOL08"]
+    # an identifier is a name too: the LEI finds the entity
+    result = run("--data", str(good), "entity", "SC123456", "--json")
+    assert json.loads(result.stdout)["entity"]["name"] == "Parent PLC"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "owner,owned,percent,owned_identifier,owner_identifier\n"
+        "Other,Sub,50,XI-LEI:PY6ZZQWO2IZFZC3IOL09,\n"
+        "Other2,Sub2,50,,nocolon\n",
+        encoding="utf-8",
+    )
+    result = run("--data", str(bad), "entity", "Sub")
+    assert result.exit_code == 2, result.output
+    assert f"{bad}:2: owned_identifier: 'PY6ZZQWO2IZFZC3IOL09' is not a valid XI-LEI" in (
+        result.stderr
+    )
+    assert f"{bad}:3: owner_identifier: 'nocolon' is not SCHEME:ID" in result.stderr
