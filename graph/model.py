@@ -13,7 +13,7 @@ from groupkg.graph.dates import PartialDate
 __all__ = [
     "EntityRef",
     "Entity",
-    "EntityRecord",
+    "SourceRecord",
     "Holding",
     "Relation",
     "Event",
@@ -53,7 +53,7 @@ class EntityRef:
 
 
 @dataclass(frozen=True)
-class EntityRecord:
+class SourceRecord:
     """One source record of an entity merged from several (see
     :mod:`groupkg.graph.facts.identity`): its own IRI, its label and its sources."""
 
@@ -84,7 +84,7 @@ class Entity:
     facts_since: dict[str, PartialDate] = field(default_factory=dict)
     """Fact key -> the date a source states it as of (not shown for earlier days)."""
     sources: list[str] = field(default_factory=list)
-    records: list[EntityRecord] = field(default_factory=list)
+    records: list[SourceRecord] = field(default_factory=list)
     """The source records merged into this entity, when there are several."""
 
     @property

@@ -42,6 +42,12 @@ Top Co,Mid Co,60,2020-01-01,,Toy register,shareholding
 Top Co,Sub Co,,2020-01-01,,Toy register,ultimateConsolidation
 """
 
+MERGED = """@prefix gk: <https://w3id.org/groupkg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:toy:acme> a gk:LegalEntity ; rdfs:label "Acme Ltd" ; gk:lei "529900T8BM49AURSDO55" .
+<urn:toy:acme-2> a gk:LegalEntity ; rdfs:label "ACME LIMITED" ; gk:lei "529900T8BM49AURSDO55" .
+"""
+
 SELECT = "SELECT ?e WHERE { ?e a <http://www.w3.org/ns/org#ChangeEvent> } LIMIT 2"
 
 # The questions whose answers, together, show every field json.md lists for a command.
@@ -50,6 +56,8 @@ QUESTIONS: dict[str, list[list[str]]] = {
     "entity": [
         ["entity", "IIJ", "--at", "2013-09-30"],
         ["entity", "IIJ Exlayer USA", "--at", "2014-01-01"],
+        # records of two sources with one LEI: one entity, with its records
+        ["entity", "Acme Ltd", "--at", "2021-01-01", "--data", "{merged}"],
     ],
     "owners": [["owners", "IIJ Exlayer USA", "--at", "2013-12-31"]],
     "holdings": [["holdings", "IIJ Exlayer", "--at", "2013-12-31"]],
@@ -253,8 +261,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     bods = Path(__file__).parent / "data" / "bods-0.2" / "1-single-direct.json"
     links = folder / "links.ttl"
     links.write_text(LINKS, encoding="utf-8")
-    return {"completed": str(completed), "bods": str(bods), "links": str(links),
-            "tmp": str(folder)}  # fmt: skip
+    merged = folder / "merged.ttl"
+    merged.write_text(MERGED, encoding="utf-8")
+    return {"completed": str(completed), "bods": str(bods), "tmp": str(folder),
+            "merged": str(merged), "links": str(links)}  # fmt: skip
 
 
 def _filled(arg: str, files: dict[str, str]) -> str:

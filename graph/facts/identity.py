@@ -46,8 +46,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
-from groupkg.graph.model import Dataset, Entity, EntityRecord
+from groupkg.graph.model import Dataset, Entity, Holding, Relation, SourceRecord
 
 __all__ = [
     "ONE_PER_ENTITY",
@@ -62,6 +63,7 @@ __all__ = [
     "normalise",
 ]
 
+F = TypeVar("F", Holding, Relation)
 Identifier = tuple[str, str]
 """A normalised ``(scheme, value)``."""
 Judgement = tuple[str, str, bool]
@@ -260,10 +262,14 @@ def merge_dataset(dataset: Dataset, found: Clusters) -> Dataset:
     if not found:
         return dataset
     to = found.canonical_of
+    named = {h.id: (h.owner, h.owned) for h in dataset.holdings}
+    named |= {r.id: (r.parent, r.child) for r in dataset.relations}
     for h in dataset.holdings:
         h.owner, h.owned = to(h.owner), to(h.owned)
     for r in dataset.relations:
         r.parent, r.child = to(r.parent), to(r.child)
+    dataset.holdings = _one_fact_each(dataset.holdings, named)
+    dataset.relations = _one_fact_each(dataset.relations, named)
     for e in dataset.events:
         e.participants = sorted({to(p) for p in e.participants})
         e.absorbed = sorted({to(p) for p in e.absorbed})
@@ -281,14 +287,44 @@ def merge_dataset(dataset: Dataset, found: Clusters) -> Dataset:
                        if m in dataset.entities]  # fmt: skip
             entities[canonical] = merged_entity(canonical, records)
     dataset.entities = entities
-    dataset.merged_into.update(found.canonical)
+    dataset.merged_into.update((m, c) for m, c in found.canonical.items() if m != c)
     return dataset
+
+
+def _one_fact_each(facts: list[F], named: dict[str, tuple[str, str]]) -> list[F]:
+    """``facts`` (rewritten to canonical IRIs) with the reports of one fact by sources
+    that name its parties by records of their own made one record.
+
+    Records with the same values (parties, kind, figures, dates, status) whose parties
+    were named by different records before the merge come from sources that could not
+    know of each other: they state one fact, which counts once (the record first by
+    IRI, citing every source). Records that named the same records stay as they are
+    (:func:`~groupkg.graph.timemodel.stakes.distinct_records` adds them up unless they
+    repeat one another exactly).
+    """
+    alike: dict[str, list[F]] = {}
+    for fact in facts:
+        values = {k: v for k, v in vars(fact).items() if k not in ("id", "sources")}
+        alike.setdefault(repr(sorted(values.items())), []).append(fact)
+    kept: list[F] = []
+    for group in alike.values():
+        if len({named[f.id] for f in group}) < 2:
+            kept += group
+            continue
+        first = min(group, key=lambda f: f.id)
+        first.sources = sorted({s for f in group for s in f.sources})
+        kept.append(first)
+    return sorted(kept, key=lambda f: f.id)
 
 
 def merged_entity(canonical: str, records: list[Entity]) -> Entity:
     """One entity of the ``records`` of a cluster (in IRI order), named ``canonical``."""
     first = next((r for r in records if r.id == canonical), records[0])
     names = {r.label for r in records} | {r.legal_name for r in records if r.legal_name}
+    # A record that knows the entity by an identifier only (a GLEIF Level 2 record's
+    # LEI stands in for a name) adds no name.
+    names -= {value for r in records for _, value in r.identifiers}
+    names -= {lei for r in records for lei in r.facts.get("lei", [])}
     merged = replace(
         first,
         id=canonical,
@@ -300,7 +336,7 @@ def merged_entity(canonical: str, records: list[Entity]) -> Entity:
         facts_since=dict(first.facts_since),
         listed_since=dict(first.listed_since),
         ticker_since=dict(first.ticker_since),
-        records=[EntityRecord(r.id, r.label, tuple(r.sources)) for r in records],
+        records=[SourceRecord(r.id, r.label, tuple(r.sources)) for r in records],
     )
     for r in records:
         merged.incorporated = merged.incorporated or r.incorporated

@@ -27,7 +27,7 @@ from groupkg.graph.timemodel.columns import REQUIRED
 
 __all__ = ["FORMAT", "cache_key", "cache_path", "load", "save"]
 
-FORMAT = "groupkg-register-3"
+FORMAT = "groupkg-register-4"  # 4: records of one entity merged
 _META = "model.json"
 _ATTEMPTS = 3  # a folder replaced while read, again and again: read as missing
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import itertools
 
+from groupkg.graph.dates import parse_partial_date
 from groupkg.graph.facts.identity import (
     clusters,
     identifiers_of,
     merge_dataset,
     normalise,
 )
-from groupkg.graph.model import Dataset, Entity, EntityRecord, Holding, Relation
+from groupkg.graph.model import Dataset, Entity, Holding, Relation, SourceRecord
 
 LEI = "PY6ZZQWO2IZFZC3IOL08"
 
@@ -109,10 +110,35 @@ def test_a_merged_dataset_names_the_canonical_entity_everywhere() -> None:
     assert merged.identifiers == [("LEI", LEI), ("XI-LEI", LEI)]
     assert merged.sources == ["src:https://x/g", "src:https://x/s"]
     assert merged.records == [
-        EntityRecord(gleif.id, "GLEIF NAME", ("src:https://x/g",)),
-        EntityRecord(bods.id, "Bods Name", ("src:https://x/s",)),
+        SourceRecord(gleif.id, "GLEIF NAME", ("src:https://x/g",)),
+        SourceRecord(bods.id, "Bods Name", ("src:https://x/s",)),
     ]
     assert dataset.holdings[0].owned == gleif.id
     assert dataset.relations[0].child == gleif.id
     assert dataset.ref(bods.id).name == "GLEIF NAME"
     assert gleif.records == []  # the records read are left as they were
+
+
+def test_one_holding_reported_by_two_sources_counts_once_not_twice() -> None:
+    # BODS names AstraZeneca by its record, the register by another: after the merge the
+    # two 60% holdings are one fact reported twice, not 120%.
+    day = parse_partial_date("2020-01-01")
+    a1 = _entity("https://x/a1", "A", ("GB-COH", "1"))
+    a2 = _entity("https://x/a2", "A", ("GB-COH", "1"))
+    p = _entity("https://x/p", "P")
+    dataset = Dataset(
+        entities=_by_id(a1, a2, p),
+        holdings=[
+            Holding("h1", p.id, a1.id, percent=60.0, as_of=day, sources=["bods"]),
+            Holding("h2", p.id, a2.id, percent=60.0, as_of=day, sources=["register"]),
+            # the same records of the pair, from another source: two records, as before
+            Holding("h3", p.id, a1.id, percent=5.0, as_of=day, sources=["bods"]),
+            Holding("h4", p.id, a1.id, percent=5.0, as_of=day, sources=["other"]),
+        ],
+    )
+    merge_dataset(dataset, clusters(dataset.entities))
+    assert [(h.id, h.owned, h.percent, h.sources) for h in dataset.holdings] == [
+        ("h1", a1.id, 60.0, ["bods", "register"]),
+        ("h3", a1.id, 5.0, ["bods"]),
+        ("h4", a1.id, 5.0, ["other"]),
+    ]
