@@ -114,7 +114,10 @@ def _judge(names: tuple[str, ...], same: bool, by: str | None, on: str | None,
     try:
         a, b = (_record(store, n) for n in names)
         if a == b:
-            raise InputError(f"{names[0]!r} and {names[1]!r} are one record: judge two")
+            raise InputError(
+                f"{names[0]!r} and {names[1]!r} name one record: give two records' IRIs "
+                "(groupkg links NAME lists the records of an entity)"
+            )
         judgement = Judgement(a, b, same, who, day, note)
         store.add_rdf(judgement_ntriples(judgement), ox.RdfFormat.N_TRIPLES)
     finally:

@@ -17,6 +17,7 @@ from groupkg.graph.facts.identity import (
     clusters,
     identifiers_of,
 )
+from groupkg.graph.facts.judgements import as_pairs, read_judgements
 from groupkg.graph.facts.records import entities_from_rows
 from groupkg.graph.model import Entity
 from groupkg.graph.store import Store, iter_rows, sparql_iri, sparql_string
@@ -31,8 +32,9 @@ __all__ = [
 
 def stored_judgements(store: Store) -> list[Judgement]:
     """The judgements (``(iri_a, iri_b, same)``) recorded in ``store``, in the order
-    they were made; the clusters of every answer from ``store`` honour them."""
-    return []
+    they count (:mod:`groupkg.graph.facts.judgements`); the clusters of every answer
+    from ``store`` honour them."""
+    return as_pairs(read_judgements(store))
 
 
 def _iris(ids: Iterable[str]) -> str:
