@@ -43,7 +43,6 @@ the canonical record's label (a GLEIF record's legal name where one has an LEI).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
@@ -75,7 +74,6 @@ ONE_PER_ENTITY = frozenset({LEI, "GB-COH"})
 # Scheme spellings of the same register: GLEIF writes "LEI" and registration-authority
 # codes (RA000585 is Companies House), BODS the org-id.guide codes.
 _SCHEMES = {"LEI": LEI, "XI-LEI": LEI, "RA000585": "GB-COH", "GB-COH": "GB-COH"}
-_BLANKS = re.compile(r"\s+")
 
 
 def normalise(scheme: str, value: str) -> Identifier | None:
@@ -89,9 +87,9 @@ def normalise(scheme: str, value: str) -> Identifier | None:
     >>> normalise("jp-jcn", "1010001132150")
     ('JP-JCN', '1010001132150')
     """
-    scheme = _BLANKS.sub("", scheme).upper()
+    scheme = "".join(scheme.split()).upper()
     scheme = _SCHEMES.get(scheme, scheme)
-    value = _BLANKS.sub("", value).upper()
+    value = "".join(value.split()).upper()
     if not value:
         return None
     if scheme == "GB-COH" and value.isdigit():
