@@ -1019,7 +1019,8 @@ class Group:
             ``legal_name``, ``aliases``, ``identifiers`` (``[{"scheme", "value"}]``),
             ``listings``, ``incorporated``, ``dissolved``, ``dissolved_assumed``,
             ``assumptions``, ``issued_shares``, ``facts``, ``facts_as_of`` and ``sources``;
-            ``None`` where unknown (see ``docs/json.md``).
+            ``None`` where unknown (see ``docs/json.md``); ``records`` (``[{"id", "name",
+            "sources"}]``) for an entity merged from several source records.
 
         Examples
         --------
@@ -1056,7 +1057,7 @@ class Group:
             key: values for key, values in entity.facts.items()
             if key not in entity.facts_since or entity.facts_since[key].start <= day
         }  # fmt: skip
-        return {
+        answer = {
             "entity": self.ref(entity_id),
             "at": day.isoformat(),
             "status": self.status(entity_id, day),
@@ -1077,6 +1078,37 @@ class Group:
             "facts_as_of": {k: str(v) for k, v in entity.facts_since.items() if k in facts},
             "sources": self._sources(entity.sources),
         }
+        if entity.records:  # merged from the records of several sources
+            answer["records"] = [
+                {"id": r.id, "name": r.label, "sources": self._sources(list(r.sources))}
+                for r in entity.records
+            ]
+        return answer
+
+    def links(self, name: str) -> dict[str, Any]:
+        """The source records merged into one entity, the judgements about them and
+        the entities that look like it (``groupkg links``).
+
+        Parameters
+        ----------
+        name : str
+            The entity's name.
+
+        Returns
+        -------
+        dict
+            ``entity``; ``records``, each with its ``id``, ``name``, ``names``,
+            ``sources``, ``identifiers``, the identifiers it shares with the other
+            records (``joined_by``) and the records a judgement joins it to
+            (``judged_same_as``); ``judgements`` (``id``, ``records``, ``same``, ``by``,
+            ``on``, ``note``); ``lookalikes`` (``id``, ``name``, ``jurisdiction``,
+            ``why``), never merged (see :mod:`groupkg.graph.facts.links` and
+            ``docs/json.md``).
+        """
+        from groupkg.graph.facts.links import entity_links
+
+        entity_id = self.resolve(name)
+        return entity_links(self.store, self.dataset, entity_id, self.dataset.source_label)
 
     def owners(self, name: str, day: Day) -> dict[str, Any]:
         """The direct owners of an entity on ``day`` (``groupkg owners``).

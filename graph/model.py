@@ -13,6 +13,7 @@ from groupkg.graph.dates import PartialDate
 __all__ = [
     "EntityRef",
     "Entity",
+    "SourceRecord",
     "Holding",
     "Relation",
     "Event",
@@ -51,6 +52,16 @@ class EntityRef:
         return {"id": self.id, "name": self.name}
 
 
+@dataclass(frozen=True)
+class SourceRecord:
+    """One source record of an entity merged from several (see
+    :mod:`groupkg.graph.facts.identity`): its own IRI, its label and its sources."""
+
+    id: str
+    label: str
+    sources: tuple[str, ...] = ()
+
+
 @dataclass
 class Entity:
     """A company, person, trust, fund or bucket of unnamed holders."""
@@ -73,6 +84,8 @@ class Entity:
     facts_since: dict[str, PartialDate] = field(default_factory=dict)
     """Fact key -> the date a source states it as of (not shown for earlier days)."""
     sources: list[str] = field(default_factory=list)
+    records: list[SourceRecord] = field(default_factory=list)
+    """The source records merged into this entity, when there are several."""
 
     @property
     def ref(self) -> EntityRef:
@@ -180,10 +193,16 @@ class Dataset:
     events: list[Event] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    merged_into: dict[str, str] = field(default_factory=dict)
+    """IRI of a source record merged into another entity -> that entity's IRI."""
+
+    def canonical(self, entity_id: str) -> str:
+        """The IRI answers name the entity of ``entity_id`` by (itself unless merged)."""
+        return self.merged_into.get(entity_id, entity_id)
 
     def ref(self, entity_id: str) -> EntityRef:
         """The reference of an entity; an id with no entity record is named by its id."""
-        entity = self.entities.get(entity_id)
+        entity = self.entities.get(self.canonical(entity_id))
         return entity.ref if entity else EntityRef(entity_id, local_id(entity_id))
 
     def source_label(self, source_id: str) -> str:

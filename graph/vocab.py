@@ -50,6 +50,7 @@ class GK(DefinedNamespace):
     GranteeClass: URIRef
     Holding: URIRef
     Identifier: URIRef
+    IdentityJudgement: URIRef
     IncomeBeforeIncomeTax: URIRef
     IndirectInterest: URIRef
     IssuedShares: URIRef
@@ -127,6 +128,9 @@ class GK(DefinedNamespace):
     incorporationDate: URIRef
     interestType: URIRef
     issuer: URIRef
+    judgedBy: URIRef
+    judgedOn: URIRef
+    judgedRecord: URIRef
     jurisdiction: URIRef
     legalForm: URIRef
     legalName: URIRef
@@ -163,6 +167,7 @@ class GK(DefinedNamespace):
     representativesAsOf: URIRef
     rightsAllotted: URIRef
     rightsGranted: URIRef
+    sameEntity: URIRef
     seller: URIRef
     shareClass: URIRef
     shares: URIRef

@@ -42,6 +42,12 @@ Top Co,Mid Co,60,2020-01-01,,Toy register,shareholding
 Top Co,Sub Co,,2020-01-01,,Toy register,ultimateConsolidation
 """
 
+MERGED = """@prefix gk: <https://w3id.org/groupkg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:toy:acme> a gk:LegalEntity ; rdfs:label "Acme Ltd" ; gk:lei "529900T8BM49AURSDO55" .
+<urn:toy:acme-2> a gk:LegalEntity ; rdfs:label "ACME LIMITED" ; gk:lei "529900T8BM49AURSDO55" .
+"""
+
 SELECT = "SELECT ?e WHERE { ?e a <http://www.w3.org/ns/org#ChangeEvent> } LIMIT 2"
 
 # The questions whose answers, together, show every field json.md lists for a command.
@@ -50,6 +56,8 @@ QUESTIONS: dict[str, list[list[str]]] = {
     "entity": [
         ["entity", "IIJ", "--at", "2013-09-30"],
         ["entity", "IIJ Exlayer USA", "--at", "2014-01-01"],
+        # records of two sources with one LEI: one entity, with its records
+        ["entity", "Acme Ltd", "--at", "2021-01-01", "--data", "{merged}"],
     ],
     "owners": [["owners", "IIJ Exlayer USA", "--at", "2013-12-31"]],
     "holdings": [["holdings", "IIJ Exlayer", "--at", "2013-12-31"]],
@@ -74,6 +82,7 @@ QUESTIONS: dict[str, list[list[str]]] = {
     "sparql": [["sparql", SELECT], ["sparql", "ASK { ?s ?p ?o }"]],
     "init": [["init"]],
     "import": [["import", "{completed}"], ["import", "{bods}"]],
+    "links": [["links", "Acme Ltd", "--no-default-data", "--data", "{links}"]],
 }
 
 # For each route that answers as a command does, one question asked both ways (the
@@ -88,7 +97,24 @@ ROUTE_QUESTIONS = [
     ["effective", "Koichi Suzuki", "IIJ", "--at", "2013-12-31"],
     ["diff", "--before", "2013-12-31", "--after", "2014-01-01", "--root", "IIJ"],
     ["events", "--entity", "IIJ", "--from", "2013-01-01"],
+    ["links", "IIJ"],
 ]
+
+# Two records a judgement parts, and a look-alike of one of them.
+LINKS = """\
+@prefix gk: <https://w3id.org/groupkg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix e: <https://example.org/docs/> .
+e:acme a gk:LegalEntity ; rdfs:label "Acme Ltd" ; gk:jurisdiction "GB" ;
+    gk:hasIdentifier [ a gk:Identifier ; gk:identifierScheme "GB-COH" ;
+                       gk:identifierValue "01234567" ] .
+e:acme-plc a gk:LegalEntity ; rdfs:label "ACME PLC" ; gk:jurisdiction "GB" .
+e:acme-inc a gk:LegalEntity ; rdfs:label "Acme Inc." ; gk:jurisdiction "US" .
+e:judgement a gk:IdentityJudgement ; gk:judgedRecord e:acme, e:acme-inc ;
+    gk:sameEntity false ; gk:judgedBy "ana" ; gk:judgedOn "2026-01-05"^^xsd:date ;
+    rdfs:comment "A US company of the same name." .
+"""
 
 # Routes with shapes of their own, and the questions that show every field.
 OWN_ROUTES = {
@@ -233,7 +259,12 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     completed = folder / "completed.csv"
     completed.write_text(COMPLETED, encoding="utf-8")
     bods = Path(__file__).parent / "data" / "bods-0.2" / "1-single-direct.json"
-    return {"completed": str(completed), "bods": str(bods), "tmp": str(folder)}
+    links = folder / "links.ttl"
+    links.write_text(LINKS, encoding="utf-8")
+    merged = folder / "merged.ttl"
+    merged.write_text(MERGED, encoding="utf-8")
+    return {"completed": str(completed), "bods": str(bods), "tmp": str(folder),
+            "merged": str(merged), "links": str(links)}  # fmt: skip
 
 
 def _filled(arg: str, files: dict[str, str]) -> str:

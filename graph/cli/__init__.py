@@ -6,6 +6,7 @@ A user's mistake is reported in one line on standard error, never as a traceback
 
 This module holds the group, its error handling and :func:`main`; the commands are
 in :mod:`~groupkg.graph.cli.questions`, :mod:`~groupkg.graph.cli.parents`,
+:mod:`~groupkg.graph.cli.links`,
 :mod:`~groupkg.graph.cli.data` and :mod:`~groupkg.graph.cli.render`, and ``serve``
 and ``synth`` in modules of their own, loaded only when called.
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 import click
 
-from groupkg.graph.cli import data, parents, questions, render
+from groupkg.graph.cli import data, links, parents, questions, render
 from groupkg.graph.cli.errors import EXIT_NOTHING, EXIT_USAGE, UserError, os_error, usage_error
 from groupkg.graph.cli.options import shared_options
 from groupkg.graph.cli.output import say
@@ -84,6 +85,7 @@ def cli() -> None:
 for _command in (
     *(getattr(questions, name) for name in questions.__all__),
     parents.parents,
+    links.links,
     *(getattr(data, name) for name in data.__all__),
     render.render,
 ):

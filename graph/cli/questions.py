@@ -88,6 +88,10 @@ def entity(name: str, at: str | None) -> None:
             (k.replace("_", " "), "; ".join(v) + (f" (as of {since[k]})" if k in since else ""))
             for k, v in sorted(a["facts"].items())
         ]
+        rows += [
+            ("record", f"{r['id']} ({'; '.join(r['sources']) or 'no source'})")
+            for r in a.get("records", [])
+        ]
         for key, value in rows:
             if value:
                 say(f"  {key:>22}: {value}")

@@ -18,6 +18,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 
 from groupkg.graph.errors import InputError
+from groupkg.graph.facts.identity import Judgement, clusters, merge_dataset
 from groupkg.graph.facts.records import (
     ASSUMED,
     ENTITY_FACTS,
@@ -41,6 +42,7 @@ from groupkg.graph.facts.records import (
     observations_of,
     relations_of,
 )
+from groupkg.graph.facts.storeidentity import same_entity_records, stored_judgements
 from groupkg.graph.model import Dataset
 from groupkg.graph.store import (
     Store,
@@ -144,6 +146,8 @@ def load_dataset(
     scope: Iterable[str] | None = None,
     progress: Callable[[int], None] | None = None,
     own: bool = False,
+    judgements: list[Judgement] | None = None,
+    merged: bool = True,
 ) -> Dataset:
     """Read the entities, holdings, relations, events and observations of ``store``.
 
@@ -155,9 +159,21 @@ def load_dataset(
     ``scope``, ``progress``
     is called with the number of triples read so far, every 100,000 and once all are
     read.
+
+    Records of one entity in several sources (:mod:`groupkg.graph.facts.identity`) are
+    one entity of the dataset, named by its canonical IRI: the records of ``scope`` are
+    read with every record that is one entity with them. ``judgements`` are those of
+    the store (:func:`~groupkg.graph.facts.storeidentity.stored_judgements`) unless
+    given. With ``merged`` False, every source record as it is (as validation reads
+    them, to report the clusters' conflicts).
     """
+    if judgements is None:
+        judgements = stored_judgements(store)
     with _bulk():
-        return _load(store, scope, progress, own)
+        dataset = _load(store, scope, progress, own, judgements)
+        if not merged:
+            return dataset
+        return merge_dataset(dataset, clusters(dataset.entities, judgements))
 
 
 @contextlib.contextmanager
@@ -177,7 +193,8 @@ def _load(
     store: Store,
     scope: Iterable[str] | None,
     progress: Callable[[int], None] | None,
-    own: bool = False,
+    own: bool,
+    judgements: list[Judgement],
 ) -> Dataset:
     if scope is None:
         kinds = _fact_triples(store, progress)
@@ -190,7 +207,7 @@ def _load(
         )
         dataset.sources = _source_names(iter_rows(store, "facts-sources"))
         return dataset
-    ids = sorted(set(scope))
+    ids = sorted(same_entity_records(store, scope, judgements))
     facts = group_by_subject(
         select_tuples(store, _with(named_query("scope-own-facts" if own else "scope-facts"),
                                    entities=_values(ids)),
@@ -210,7 +227,7 @@ def _load(
         named |= {r.parent, r.child}
     for e in dataset.events:
         named |= set(e.participants)
-    return _with_entities(store, dataset, named)
+    return _with_entities(store, dataset, same_entity_records(store, named, judgements))
 
 
 def _with_entities(store: Store, dataset: Dataset, named: set[str]) -> Dataset:
@@ -239,14 +256,24 @@ def load_events(store: Store) -> Dataset:
         dataset = Dataset(events=events_of(facts))
         named = {p for e in dataset.events for p in [*e.participants, *e.absorbed]}
         named |= {p for e in dataset.events for p in (e.survivor, e.issuer) if p}
-        return _with_entities(store, dataset, named)
+        judgements = stored_judgements(store)
+        _with_entities(store, dataset, same_entity_records(store, named, judgements))
+        return merge_dataset(dataset, clusters(dataset.entities, judgements))
 
 
 def neighbourhood(store: Store, entity_ids: Iterable[str]) -> set[str]:
-    """Every entity linked to ``entity_ids`` by holdings, relations or mergers."""
-    ids = sorted(set(entity_ids))
-    found = {row["e"] for row in iter_rows(store, "scope-neighbourhood", entities=_values(ids))}
-    return found | set(ids)
+    """Every entity linked to ``entity_ids`` by holdings, relations or mergers, and by
+    being one entity with a record so linked (an identifier they share)."""
+    judgements = stored_judgements(store)
+    found: set[str] = set()
+    todo = set(entity_ids)
+    while todo:
+        rows = iter_rows(store, "scope-neighbourhood", entities=_values(sorted(todo)))
+        linked = {row["e"] for row in rows} | todo
+        found |= linked
+        todo = same_entity_records(store, linked, judgements) - found
+        found |= todo
+    return found
 
 
 def _with(query: str, **params: str) -> str:

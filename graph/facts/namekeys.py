@@ -196,13 +196,16 @@ class Candidate:
     aliases: tuple[str, ...] = ()
     kind: str = "legal"
     identifiers: tuple[str, ...] = ()
+    records: tuple[str, ...] = ()
+    """The IRIs of the other source records merged into the entity: names of it too."""
 
     @classmethod
     def of(cls, entity: Entity) -> Candidate:
         identifiers = [value for _, value in entity.identifiers]
         identifiers += entity.facts.get("lei", [])
+        records = tuple(r.id for r in entity.records if r.id != entity.id)
         return cls(entity.id, entity.label, entity.legal_name, tuple(entity.aliases),
-                   entity.kind, tuple(identifiers))  # fmt: skip
+                   entity.kind, tuple(identifiers), records)  # fmt: skip
 
     @property
     def names(self) -> list[str]:
@@ -214,9 +217,9 @@ def name_keys(candidate: Candidate) -> dict[int, set[str]]:
     """The keys under which each level finds ``candidate``."""
     named = {fold(n) for n in candidate.names}
     return {
-        IRI: {candidate.id},
+        IRI: {candidate.id, *candidate.records},
         NAME: named | {fold(i) for i in candidate.identifiers},
-        LOCAL_ID: {fold(local_id(candidate.id))},
+        LOCAL_ID: {fold(local_id(i)) for i in (candidate.id, *candidate.records)},
         SHORT: {without_legal_form(n) for n in candidate.names},
     }
 

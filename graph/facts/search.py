@@ -53,10 +53,11 @@ def search_rank(candidate: Candidate, text: str) -> tuple[int, str] | None:
     if not wanted[NAME]:
         return None
     lid = local_id(candidate.id)
-    hits = [(IRI, candidate.id)] if candidate.id == wanted[IRI] else []
+    iris = (candidate.id, *candidate.records)  # a merged entity's records name it too
+    hits = [(IRI, wanted[IRI])] if wanted[IRI] in iris else []
     hits += [(NAME, n) for n in [*candidate.names, *candidate.identifiers]
              if fold(n) == wanted[NAME]]  # fmt: skip
-    hits += [(LOCAL_ID, lid)] if fold(lid) == wanted[LOCAL_ID] else []
+    hits += [(LOCAL_ID, local_id(i)) for i in iris if fold(local_id(i)) == wanted[LOCAL_ID]]
     hits += [(SHORT, n) for n in candidate.names
              if wanted[SHORT] and without_legal_form(n) == wanted[SHORT]]  # fmt: skip
     if hits:

@@ -43,6 +43,7 @@ from groupkg.graph.facts.namekeys import (
 from groupkg.graph.facts.names import (
     HINTS_READ,
     NameTable,
+    ambiguous,
     askable,
     check_name,
     hint_parts,
@@ -50,9 +51,17 @@ from groupkg.graph.facts.names import (
     unknown,
 )
 from groupkg.graph.facts.records import entities_from_rows
+from groupkg.graph.facts.storeidentity import canonical_in_store, records_in_store
 from groupkg.graph.store import Store, iter_rows, sparql_iri, sparql_string
 
-__all__ = ["StoreLookup", "find_in_store", "lookup", "query_literal", "resolve_in_store"]
+__all__ = [
+    "StoreLookup",
+    "find_in_store",
+    "lookup",
+    "query_literal",
+    "resolve_in_store",
+    "short_name_candidates",
+]
 
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
 
@@ -90,6 +99,8 @@ class StoreLookup:
         position = model.position(name) if _ABSOLUTE_IRI.match(name) else -1
         if position >= 0 and model.entity_info[position][1]:
             found = [name]
+        elif position < 0 and _ABSOLUTE_IRI.match(name) and self.read_iri():
+            return [name]  # a record merged into another entity, which the model holds
         else:
             found = []
             for level in (NAME, LOCAL_ID, SHORT):
@@ -108,14 +119,16 @@ class StoreLookup:
             found = entities_from_rows(iter_rows(self.store, "scope-entities", entities=chunk))
             self.table.add(Candidate.of(e) for e in found.values())
 
-    def read_iri(self) -> None:
-        """Add the entity whose IRI the name is, when the name may be an IRI."""
+    def read_iri(self) -> bool:
+        """Add the entity whose IRI the name is, when the name may be an IRI; whether
+        there is one."""
         name = self.name
         if _ABSOLUTE_IRI.match(name) and not any(c in name for c in '<>"{}|^`\\ \n\t'):
             try:
                 self.read([name])
             except InputError:  # no IRI the store takes: no entity's
                 pass
+        return name in self.table.by_id
 
     def ask_spellings(self) -> None:
         """Add the entities with a name or identifier spelled as one of the name's
@@ -165,6 +178,14 @@ class StoreLookup:
         return self.decided(SHORT) or []
 
 
+def short_name_candidates(store: Store, short: str) -> list[str]:
+    """The entities of ``store`` with a name that is ``short`` once loosely folded and
+    less its legal forms (one scan of every name: see
+    :func:`~.namekeys.without_legal_form`)."""
+    rows = iter_rows(store, "names-loose", letters=query_literal(letters_and_digits(short)))
+    return sorted({str(row["e"]) for row in rows if without_legal_form(str(row["n"])) == short})
+
+
 def lookup(store: Store, name: str, model: Any = None) -> list[str]:
     """The entities of a store that ``name`` names by the rules: none, the one it names,
     or every one it may name when it is ambiguous (sorted by IRI). ``model``: the
@@ -186,7 +207,16 @@ def find_in_store(store: Store, name: str, model: Any = None) -> str | None:
     check_name(name)
     asked = StoreLookup(store, name, model)
     found = asked.run()
-    return asked.table.decide(name, found) if found else None
+    if not found:
+        return None
+    # Records of one entity in several sources name one entity, by its canonical IRI.
+    entities: dict[str, str] = {}
+    for iri in found:
+        entities.setdefault(canonical_in_store(store, iri), iri)
+    if len(entities) == 1:
+        return next(iter(entities))
+    merged = records_in_store(store, entities)
+    raise ambiguous(name, [Candidate.of(e) for e in merged.values()])
 
 
 def resolve_in_store(store: Store, name: str, model: Any = None) -> str:

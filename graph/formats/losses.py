@@ -63,6 +63,7 @@ class _Kind:
 _EVENTS = _Kind("events", cls="Event")
 _OBSERVATIONS = _Kind("observations (issued shares, financial figures)", cls="Observation")
 _PERIODS = _Kind("reported periods", cls="ReportedPeriod")
+_JUDGEMENTS = _Kind("identity judgements (links --same/--not-same)", cls="IdentityJudgement")
 _ASSUMPTIONS = _Kind("assumptions with their reasons", cls="Assumption")
 _FUNDS = _Kind("fund management relations", cls="FundManagementRelation")
 _SUBFUNDS = _Kind("sub-fund relations", cls="SubFundRelation")
@@ -96,6 +97,7 @@ _NEVER_OUTSIDE_RDF = (
     _OBSERVATIONS,
     _PERIODS,
     _ASSUMPTIONS,
+    _JUDGEMENTS,
     *_RELATIONS,
     _EXCEPTIONS,
     _RELATIONSHIP_STATUSES,

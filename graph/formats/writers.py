@@ -39,7 +39,44 @@ def _data_ntriples(store: Store) -> bytes:
     return body
 
 
-def _rdflib_graph(store: Store) -> Any:
+_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+def _merged_into(store: Store) -> dict[str, str]:
+    """Each source record merged into another entity -> that entity's IRI
+    (:mod:`groupkg.graph.facts.identity`)."""
+    from groupkg.graph.facts.loader import load_dataset
+
+    return load_dataset(store).merged_into
+
+
+def _same_as(store: Store) -> bytes:
+    """``owl:sameAs`` links from each merged record to its entity's IRI, as N-Triples."""
+    merged = _merged_into(store)
+    return b"".join(
+        f"<{record}> <{_SAME_AS}> <{canonical}> .\n".encode()
+        for record, canonical in sorted(merged.items())
+    )
+
+
+def _rdflib_graph(store: Store, merged: bool = False) -> Any:
+    """The store's data as an rdflib graph; with ``merged``, every source record of an
+    entity made of several named by the entity's IRI (one entity a cluster)."""
+    graph = _rdflib_records(store)
+    if not merged:
+        return graph
+    import rdflib
+
+    into = {rdflib.URIRef(a): rdflib.URIRef(b) for a, b in _merged_into(store).items()}
+    if not into:
+        return graph
+    renamed = rdflib.Graph()
+    for s, p, o in graph:
+        renamed.add((into.get(s, s), p, into.get(o, o)))  # type: ignore[arg-type]
+    return renamed
+
+
+def _rdflib_records(store: Store) -> Any:
     import rdflib
 
     graph = rdflib.Graph()
@@ -93,7 +130,7 @@ def write_bods_statements(store: Store, day: _dt.date) -> bytes:
     """BODS 0.4 statements, as a JSON list."""
     from groupkg.graph.formats.bods import to_bods
 
-    statements = to_bods(_rdflib_graph(store))
+    statements = to_bods(_rdflib_graph(store, merged=True))
     return json.dumps(statements, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
@@ -102,7 +139,7 @@ def write_csv_holdings(store: Store, day: _dt.date) -> bytes:
     from groupkg.graph.formats.csvholdings import write_csv
 
     text = io.StringIO()
-    write_csv(_rdflib_graph(store), text)
+    write_csv(_rdflib_graph(store, merged=True), text)
     return text.getvalue().encode("utf-8")
 
 
@@ -110,7 +147,9 @@ def rdf_writer(syntax: ox.RdfFormat) -> Writer:
     """The writer of one RDF syntax; Turtle and TriG with groupkg's prefixes."""
 
     def write(store: Store, day: _dt.date) -> bytes:
-        triples = ox.parse(_data_ntriples(store), format=ox.RdfFormat.N_TRIPLES)
+        # Each source record as stored, and a link from each merged one to its entity.
+        body = _data_ntriples(store) + b"\n" + _same_as(store)
+        triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
         if syntax in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
             return ox.serialize(triples, format=syntax, prefixes=_PREFIXES) or b""
         return ox.serialize(triples, format=syntax) or b""

@@ -136,6 +136,7 @@ def _by_name(method: str) -> Callable[[AnswerSource, Request], Any]:
 _ACCEPTS: dict[str, frozenset[str] | None] = {
     "/api/info": frozenset(),
     "/api/entity/{name:path}": frozenset({"at"}),
+    "/api/links/{name:path}": frozenset(),
     "/api/owners/{name:path}": frozenset({"at"}),
     "/api/holdings/{name:path}": frozenset({"at"}),
     "/api/paths/{name:path}": frozenset({"at"}),
@@ -173,6 +174,9 @@ def refuse_unknown_parameters(request: Request, route: str) -> None:
 API: dict[str, Callable[[AnswerSource, Request], Any]] = {
     "/api/info": lambda data, request: store_info(data.store),
     "/api/entity/{name:path}": _by_name("entity"),
+    "/api/links/{name:path}": lambda data, request: data.group(request.path_params["name"]).links(
+        request.path_params["name"]
+    ),
     "/api/owners/{name:path}": _by_name("owners"),
     "/api/holdings/{name:path}": _by_name("holdings"),
     "/api/paths/{name:path}": _by_name("paths"),

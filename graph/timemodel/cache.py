@@ -27,7 +27,7 @@ from groupkg.graph.timemodel.columns import REQUIRED
 
 __all__ = ["FORMAT", "cache_key", "cache_path", "load", "save"]
 
-FORMAT = "groupkg-register-4"
+FORMAT = "groupkg-register-5"  # 4: loose name keys; 5: records of one entity merged
 _META = "model.json"
 _ATTEMPTS = 3  # a folder replaced while read, again and again: read as missing
 

@@ -19,7 +19,7 @@ from typing import Any, Generic, NamedTuple, TypeVar, overload
 import numpy as np
 
 from groupkg.graph.dates import parse_partial_date
-from groupkg.graph.model import Entity, Relation
+from groupkg.graph.model import Entity, Relation, SourceRecord
 from groupkg.graph.timemodel.stakes import Span, Stake
 from groupkg.graph.timemodel.timeline import IssuedShares
 
@@ -150,6 +150,8 @@ def _record_json(record: EntityRecord) -> str:
                 value = str(value)
             elif key in _ENTITY_DATED:
                 value = {k: str(v) for k, v in value.items()}
+            elif key == "records":
+                value = [[r.id, r.label, list(r.sources)] for r in value]
             fields[key] = value
     if issued.points:
         fields["issued"] = [[d.isoformat(), n] for d, n in issued.points]
@@ -170,6 +172,8 @@ def _record(text: bytes) -> EntityRecord:
             fields[key] = {k: parse_partial_date(v) for k, v in fields[key].items()}
     if "identifiers" in fields:
         fields["identifiers"] = [tuple(pair) for pair in fields["identifiers"]]
+    if "records" in fields:
+        fields["records"] = [SourceRecord(i, label, tuple(s)) for i, label, s in fields["records"]]
     return Entity(**fields), issued
 
 

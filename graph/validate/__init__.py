@@ -19,7 +19,9 @@ checks the state of the group on every day where something changes: companies mo
 than 100% owned, facts outside a party's lifetime, facts of a company after a merger
 absorbed it, companies that control each other; and it says how the time model
 reads records of one pair, kind and day (distinct ones add up, an exact repeat
-counts once: warnings) and GLEIF relations marked ``INACTIVE`` with no end (held on
+counts once: warnings), records joined as one entity that carry two LEIs or two
+company numbers (``identifier-conflict``, a warning, see
+:mod:`groupkg.graph.facts.identity`) and GLEIF relations marked ``INACTIVE`` with no end (held on
 no day: information). These see what text comparison cannot (stakes passed on in a
 merger, percentages derived from share counts, partial dates); a node a SPARQL check
 has already reported for the same fault is not reported twice. Totals over 100%
@@ -52,10 +54,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
+from groupkg.graph.facts.identity import Conflict, clusters, merge_dataset
 from groupkg.graph.facts.loader import load_dataset
+from groupkg.graph.facts.storeidentity import stored_judgements
+from groupkg.graph.model import Dataset
 from groupkg.graph.store import OxigraphStore, Store, data_only_query
 from groupkg.graph.validate.consistency import check_consistency
 from groupkg.graph.validate.hygiene import hygiene_findings, with_ontology
+from groupkg.graph.validate.identifiers import identifier_findings
 from groupkg.graph.validate.rdffiles import parse_rdf_file, read_triples, to_rdflib_graph
 from groupkg.graph.validate.report import Finding, ValidationReport, report_of
 from groupkg.graph.validate.shacl import validate_graph
@@ -133,7 +139,7 @@ def validate_store(store: Store, threshold: float = 50.0) -> ValidationReport:
 def _validate_triples(triples: list[ox.Triple], threshold: float) -> ValidationReport:
     shacl = validate_graph(to_rdflib_graph(triples))
     store = with_ontology(triples)
-    checks = sorted(set(hygiene_findings(store.store)))
+    checks = sorted(set(hygiene_findings(store.store)) | set(identifier_findings(store.store)))
     over_time = sorted(set(_consistency_findings(store, checks, threshold)))
     return report_of(shacl.findings + checks + over_time)
 
@@ -161,7 +167,11 @@ def _consistency_findings(
     store: OxigraphStore, reported: list[Finding], threshold: float
 ) -> Iterator[Finding]:
     done = {(f.focus, f.shape) for f in reported}
-    for found in check_consistency(load_dataset(store), threshold):
+    dataset = load_dataset(store, merged=False)
+    joined = clusters(dataset.entities, stored_judgements(store))
+    for conflict in joined.conflicts:
+        yield _conflict_finding(conflict, dataset)
+    for found in check_consistency(merge_dataset(dataset, joined), threshold):
         if (found.focus, _REFINES.get(found.check)) in done:
             continue
         involves = f" Involves: {', '.join(found.related)}." if found.related else ""
@@ -172,3 +182,24 @@ def _consistency_findings(
             severity=found.severity,
             sources=found.sources,
         )
+
+
+def _conflict_finding(conflict: Conflict, dataset: Dataset) -> Finding:
+    """A cluster of records holding two values of a scheme an entity has one of: the
+    records and their sources, named."""
+    records = "; ".join(
+        f"{iri} cites {', '.join(repr(dataset.source_label(s)) for s in sources) or 'nothing'}"
+        for iri, sources in conflict.sources
+    )
+    return Finding(
+        focus=conflict.members[0],
+        shape="identifier-conflict",
+        message=(
+            f"Records joined as one entity by a shared identifier carry "
+            f"{len(conflict.values)} {conflict.scheme} values ({', '.join(conflict.values)}), "
+            f"where an entity has one: {records}. Correct the identifier, or judge the "
+            f"records not the same entity."
+        ),
+        severity="Warning",
+        sources=tuple(sorted({s for _, sources in conflict.sources for s in sources})),
+    )

@@ -31,6 +31,7 @@ from groupkg.graph.formats.bods.legacy import (
 )
 from groupkg.graph.formats.bods.schema import document_validator, schema_problems
 from groupkg.graph.formats.bods.stream import Placed
+from groupkg.graph.formats.identifiers import identifier_problem
 
 __all__ = ["StatementChecker", "checked", "validate_bods"]
 
@@ -173,6 +174,7 @@ class StatementChecker:
             return None
         st = raw if version == "0.4" else as_bods_04(raw, self.records)
         self._identities(placed, st)
+        self._identifiers(placed, st)
         if st["recordType"] == "relationship":
             self._relationship(placed, st)
         return st
@@ -190,6 +192,17 @@ class StatementChecker:
         if kind != st["recordType"]:
             why = f"record {st['recordId']} is a {kind} record at {self._where(first)}"
             self._identity.append(self._add(placed, st, ["recordType"], "recordType", why))
+
+    def _identifiers(self, placed: Placed, st: dict[str, Any]) -> None:
+        """Refuse an identifier whose check digits are wrong (see
+        :mod:`~groupkg.graph.formats.identifiers`)."""
+        for k, ident in enumerate(st["recordDetails"].get("identifiers") or []):
+            scheme, value = ident.get("scheme"), ident.get("id")
+            problem = identifier_problem(scheme, value) if scheme and value else None
+            if problem and problem.typo:
+                at = ["recordDetails", "identifiers", k, "id"]
+                found = self._add(placed, st, at, "identifiers", str(problem))
+                self._local.append(((placed.index, 2, k), found))
 
     def _relationship(self, placed: Placed, st: dict[str, Any]) -> None:
         details, i = st["recordDetails"], placed.index

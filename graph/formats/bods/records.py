@@ -23,6 +23,7 @@ from groupkg.graph.formats.bods.mapping import (
     annotation_notes,
 )
 from groupkg.graph.formats.bods.versions import InterestFact, record_versions, relationship_facts
+from groupkg.graph.formats.identifiers import identifier_triples
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
@@ -102,11 +103,8 @@ class RecordBuilder:
             scheme, value = ident.get("scheme") or ident.get("schemeName"), ident.get("id")
             if not value:
                 continue
-            node = URIRef(f"{iri}/identifier/{digest(scheme, value)[:12]}")
-            self.add((iri, GK.hasIdentifier, node))
-            self.add((node, RDF.type, GK.Identifier))
-            self.add((node, GK.identifierScheme, Literal(scheme)))
-            self.add((node, GK.identifierValue, Literal(value)))
+            for triple in identifier_triples(iri, scheme, value):
+                self.add(triple)
             if ident.get("scheme") == "XI-LEI":
                 self.add((iri, GK.lei, Literal(value)))
 

@@ -6,10 +6,13 @@ order. Only ``owner`` and ``owned`` must be there; an absent column reads as emp
 optional columns carry what a holding may have beside those, so that an exported file
 reads back to the same facts: ``percent_min_exclusive`` and ``percent_max_exclusive``
 (``true``/``false``), ``share_class``, ``as_of`` (observation date) and ``interest_type``
-(a BODS interest type, or a reported consolidation: see below). Any other column is
-rejected rather than ignored, because a misspelt header (``precent``) would otherwise
-drop a figure without a word. A percentage may carry a trailing ``%``; cells are stripped
-of surrounding spaces; blank lines are skipped.
+(a BODS interest type, or a reported consolidation: see below). ``owner_identifier`` and
+``owned_identifier`` (``SCHEME:ID``, such as ``XI-LEI:PY6ZZQWO2IZFZC3IOL08`` or
+``GB-COH:02723534``) give the owner or owned an identifier, checked against its scheme
+(:mod:`~groupkg.graph.formats.identifiers`; wrong check digits are an error on the row).
+Any other column is rejected rather than ignored, because a misspelt header
+(``precent``) would otherwise drop a figure without a word. A percentage may carry a
+trailing ``%``; cells are stripped of surrounding spaces; blank lines are skipped.
 
 A row whose ``interest_type`` is ``directConsolidation`` or ``ultimateConsolidation``
 (spelt so) is not a holding but a reported consolidation, as GLEIF Level 2 reports it:

@@ -24,6 +24,7 @@ from groupkg.graph.formats.csvholdings.columns import (
     fold,
 )
 from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
+from groupkg.graph.formats.identifiers import identifier_triples
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
@@ -182,6 +183,9 @@ class _CsvReader:
         if owner == owned:
             self.holds_itself(line, row)
             return
+        for iri, identifier in ((owner, row.owner_identifier), (owned, row.owned_identifier)):
+            if identifier is not None:
+                self.identifier(iri, *identifier)
         if row.consolidation is not None:
             # A reported consolidation: ``owned`` is a consolidated subsidiary of ``owner``.
             parties = [(RDF.type, row.consolidation), (GK.parent, owner), (GK.child, owned)]
@@ -189,6 +193,13 @@ class _CsvReader:
         else:
             parties = [(RDF.type, GK.Holding), (GK.owner, owner), (GK.owned, owned)]
             self.stated("holding", parties, row, source)
+
+    def identifier(self, iri: URIRef, scheme: str, value: str) -> None:
+        """An identifier a row gives its owner or owned (an ``XI-LEI`` also its LEI)."""
+        for triple in identifier_triples(iri, scheme, value):
+            self.triples[triple] = None
+        if scheme == "XI-LEI":
+            self.triples[(iri, GK.lei, Literal(value))] = None
 
     def stated(
         self, kind: str, parties: list[tuple[URIRef, Node]], row: HoldingsRow, source: URIRef

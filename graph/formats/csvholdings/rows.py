@@ -20,6 +20,7 @@ from groupkg.graph.formats.csvholdings.columns import (
     did_you_mean,
     interest_types,
 )
+from groupkg.graph.formats.identifiers import identifier_problem
 
 __all__ = ["HoldingsRow", "ReportProblem", "check_row"]
 
@@ -50,6 +51,8 @@ class HoldingsRow:
     as_of: PartialDate | None
     interest: str
     consolidation: URIRef | None
+    owner_identifier: tuple[str, str] | None = None
+    owned_identifier: tuple[str, str] | None = None
 
 
 class _Cells:
@@ -87,6 +90,21 @@ class _Cells:
         except InputError:
             self.problem(field, f"{text} is not a real date")
             return None
+
+    def identifier(self, field: str, text: str) -> tuple[str, str] | None:
+        """``SCHEME:ID`` as a scheme and a value, checked against the scheme (wrong
+        check digits are a problem: see :mod:`groupkg.graph.formats.identifiers`)."""
+        if not text:
+            return None
+        scheme, _, value = (part.strip() for part in text.partition(":"))
+        if not scheme or not value:
+            self.problem(field, f"{text!r} is not SCHEME:ID (such as GB-COH:02723534)")
+            return None
+        wrong = identifier_problem(scheme, value)
+        if wrong is not None and wrong.typo:
+            self.problem(field, str(wrong))
+            return None
+        return scheme, value
 
     def flag(self, field: str, text: str) -> bool | None:
         if text.lower() in _TRUE:
@@ -148,6 +166,8 @@ def check_row(line: int | str, values: dict[str, str], report: ReportProblem) ->
                     field,
                     f"a reported consolidation ({interest}) takes one percent at most, not {field}",
                 )
+    owner_identifier = cells.identifier("owner_identifier", get("owner_identifier", ""))
+    owned_identifier = cells.identifier("owned_identifier", get("owned_identifier", ""))
     if cells.problems or not owner_name or not owned_name:
         return None
     return HoldingsRow(
@@ -166,4 +186,6 @@ def check_row(line: int | str, values: dict[str, str], report: ReportProblem) ->
         as_of=as_of,
         interest=interest,
         consolidation=consolidation,
+        owner_identifier=owner_identifier,
+        owned_identifier=owned_identifier,
     )

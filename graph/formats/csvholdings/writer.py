@@ -112,7 +112,7 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
         }
         rows.append(row)
     rows.sort(key=lambda r: (r["owner"], r["owned"], r["start_date"], r["as_of"], str(r)))
-    columns = list(CSV_COLUMNS) + [c for c in CSV_EXTRA_COLUMNS if any(r[c] for r in rows)]
+    columns = list(CSV_COLUMNS) + [c for c in CSV_EXTRA_COLUMNS if any(r.get(c) for r in rows)]
     if isinstance(out, str | os.PathLike):
         with open(Path(out), "w", encoding="utf-8", newline="") as stream:
             _write_rows(stream, columns, rows)

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from stdnum import lei
+
 from groupkg.graph.vocab import GK
 
 __all__ = [
@@ -77,12 +79,11 @@ _DATE_TIME = re.compile(
 # Golden copies of 2019 write some dates as milliseconds since 1970-01-01T00:00:00Z.
 _EPOCH_MILLISECONDS = re.compile(r"^-?\d{1,15}$")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_LEI_DIGITS = {ord(c): str(int(c, 36)) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
 
 def is_lei(text: str) -> bool:
     """ISO 17442: 18 letters or digits and two ISO 7064 MOD 97-10 check digits."""
-    return bool(_LEI.match(text)) and int(text.translate(_LEI_DIGITS)) % 97 == 1
+    return bool(_LEI.match(text)) and lei.is_valid(text)
 
 
 def iso_day(text: str) -> dt.date | None:

@@ -37,7 +37,7 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from groupkg.graph.errors import ImportProblem
 from groupkg.graph.formats.gleif.columns import gleif_day, is_lei
 from groupkg.graph.formats.gleif.mapping import Triple
-from groupkg.graph.formats.minting import digest
+from groupkg.graph.formats.identifiers import identifier_problem, identifier_triples
 from groupkg.graph.vocab import GK, ORG, PROV
 
 __all__ = ["EntityMapper", "exception_text"]
@@ -103,15 +103,6 @@ class EntityMapper:
         ]
         return entity
 
-    def _identifier(self, entity: URIRef, scheme: str, value: str, out: list[Triple]) -> None:
-        node = URIRef(f"{entity}/identifier/{digest(scheme, value)[:12]}")
-        out += [
-            (entity, GK.hasIdentifier, node),
-            (node, RDF.type, GK.Identifier),
-            (node, GK.identifierScheme, Literal(scheme)),
-            (node, GK.identifierValue, Literal(value)),
-        ]
-
     def record(self, line: int, row: dict[str, str], out: list[Triple]) -> None:
         """Add the triples of one Level 1 record to ``out``, or its problems."""
 
@@ -134,13 +125,19 @@ class EntityMapper:
             return
         entity = self._entity(lei, name, out)
         out.append((entity, GK.legalName, Literal(name)))
-        self._identifier(entity, "LEI", lei, out)
+        out += identifier_triples(entity, "LEI", lei)
         aliases = {value(c) for c in row if _NAME_COLUMN.match(c)} - {"", name}
         out += [(entity, GK.alias, Literal(alias)) for alias in sorted(aliases)]
         authority = value("Entity.RegistrationAuthority.RegistrationAuthorityID")
         registered_as = value("Entity.RegistrationAuthority.RegistrationAuthorityEntityID")
-        if authority and registered_as:
-            self._identifier(entity, authority, registered_as, out)
+        # A registration-authority id with wrong check digits refuses the file (see
+        # groupkg.graph.formats.identifiers); what the record gave is dropped with it.
+        wrong = identifier_problem(authority, registered_as) if registered_as else None
+        if wrong and wrong.typo:
+            where = "Entity.RegistrationAuthority.RegistrationAuthorityEntityID"
+            self.problems.append(ImportProblem(self.name, line, where, str(wrong)))
+        elif authority and registered_as:
+            out += identifier_triples(entity, authority, registered_as)
         jurisdiction = value("Entity.LegalJurisdiction")
         if _JURISDICTION.match(jurisdiction):
             out.append((entity, GK.jurisdiction, Literal(jurisdiction)))
