@@ -190,3 +190,12 @@ def test_a_run_of_one_size_keeps_the_previous_figures_of_the_others():
     assert kept["elapsed"] == {"1000000": 1800.0, "10000": 120.0}
     assert Previous(kept).runs(1_000_000) == {"2026-11-21 21:51", "2026-10-01 10:00"}
     assert Previous(kept).runs(10_000) == set()
+
+
+def test_the_cross_source_import_merges_every_second_company(tmp_path: Path):
+    from benchmarks.crosssource import cross_source
+
+    figures = cross_source(60, tmp_path)
+    # every BODS record joins the register's record of its LEI
+    assert figures["clusters_of_several"] == figures["bods_records"]
+    assert figures["merged_entities"] == figures["records"] - figures["bods_records"]

@@ -23,7 +23,8 @@ and ``gk:lei`` (:func:`identifiers_of`). Names never join records.
 The canonical IRI of a cluster does not depend on the order records were imported in:
 it is the IRI of the member that carries an LEI, of several the least in code-point
 order; in a cluster without an LEI, the least member IRI. The merged entity's label is
-the canonical record's label (a GLEIF record's legal name where one has an LEI).
+the label of the record so chosen; the other records' labels and legal names are its
+aliases.
 
 >>> from groupkg.graph.model import Entity
 >>> gleif = Entity("https://x/lei/PY6ZZQWO2IZFZC3IOL08", "ASTRAZENECA PLC",

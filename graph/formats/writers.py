@@ -39,24 +39,12 @@ def _data_ntriples(store: Store) -> bytes:
     return body
 
 
-_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-
-
 def _merged_into(store: Store) -> dict[str, str]:
     """Each source record merged into another entity -> that entity's IRI
     (:mod:`groupkg.graph.facts.identity`)."""
     from groupkg.graph.facts.loader import load_dataset
 
     return load_dataset(store).merged_into
-
-
-def _same_as(store: Store) -> bytes:
-    """``owl:sameAs`` links from each merged record to its entity's IRI, as N-Triples."""
-    merged = _merged_into(store)
-    return b"".join(
-        f"<{record}> <{_SAME_AS}> <{canonical}> .\n".encode()
-        for record, canonical in sorted(merged.items())
-    )
 
 
 def _rdflib_graph(store: Store, merged: bool = False) -> Any:
@@ -147,9 +135,7 @@ def rdf_writer(syntax: ox.RdfFormat) -> Writer:
     """The writer of one RDF syntax; Turtle and TriG with groupkg's prefixes."""
 
     def write(store: Store, day: _dt.date) -> bytes:
-        # Each source record as stored, and a link from each merged one to its entity.
-        body = _data_ntriples(store) + b"\n" + _same_as(store)
-        triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        triples = ox.parse(_data_ntriples(store), format=ox.RdfFormat.N_TRIPLES)
         if syntax in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
             return ox.serialize(triples, format=syntax, prefixes=_PREFIXES) or b""
         return ox.serialize(triples, format=syntax) or b""
