@@ -68,8 +68,6 @@ _FUNDS = _Kind("fund management relations", cls="FundManagementRelation")
 _SUBFUNDS = _Kind("sub-fund relations", cls="SubFundRelation")
 _FEEDERS = _Kind("feeder relations", cls="FeederRelation")
 _BRANCHES = _Kind("branch relations", cls="BranchRelation")
-_DIRECT = _Kind("direct consolidations", cls="DirectConsolidation")
-_ULTIMATE = _Kind("ultimate consolidations", cls="UltimateConsolidation")
 _INDIRECT = _Kind("indirect interests", cls="IndirectInterest")
 _LEGAL_NAMES = _Kind("entity legal names", prop="legalName")
 # BODS names an entity by its label and reads that name back as its legal name.
@@ -97,8 +95,6 @@ _NEVER_OUTSIDE_RDF = (
     _PERIODS,
     _ASSUMPTIONS,
     *_RELATIONS,
-    _EXCEPTIONS,
-    _RELATIONSHIP_STATUSES,
     _VALIDATIONS,
     _METHODS,
 )
@@ -106,10 +102,15 @@ _NEVER_OUTSIDE_RDF = (
 # What each format that is not RDF cannot carry. CSV holdings carries holdings and
 # reported consolidations (rows with their interest_type) and names entities by label;
 # BODS carries entities and persons with their identifiers, jurisdictions, addresses,
-# aliases and dates, and holdings and indirect interests as relationships.
+# aliases and dates, statuses and legal forms (as annotations), holdings and indirect
+# interests as relationships, and GLEIF's consolidations (with their relationship
+# statuses) and reporting exceptions as Open Ownership's GLEIF pipeline writes them. The
+# relationship statuses of the relations BODS cannot carry go with those relations.
 _NOT_CARRIED: dict[str, tuple[_Kind, ...]] = {
     "csv": (
         *_NEVER_OUTSIDE_RDF,
+        _EXCEPTIONS,
+        _RELATIONSHIP_STATUSES,
         _INDIRECT,
         _LEGAL_NAMES,
         _LEGAL_FORMS,
@@ -124,15 +125,7 @@ _NOT_CARRIED: dict[str, tuple[_Kind, ...]] = {
         _DISSOLVED,
         _NOTES,
     ),
-    "bods": (
-        *_NEVER_OUTSIDE_RDF,
-        _DIRECT,
-        _ULTIMATE,
-        _OTHER_LEGAL_NAMES,
-        _LEGAL_FORMS,
-        _STATUSES,
-        _REGISTRATIONS,
-    ),
+    "bods": (*_NEVER_OUTSIDE_RDF, _OTHER_LEGAL_NAMES),
 }
 
 
