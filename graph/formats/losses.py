@@ -48,9 +48,12 @@ class _Kind:
     cls: str = ""  # the class's local name in gk:, or
     prop: str = ""  # the property's local name in gk:
     unless_label: bool = False  # a value that is also the entity's label is carried
+    pattern: str = ""  # or the facts as a graph pattern binding ?fact
 
     def count_query(self) -> str:
-        if self.cls:
+        if self.pattern:
+            pattern = self.pattern
+        elif self.cls:
             values = " ".join(f"<{iri}>" for iri in _classes_under(self.cls))
             pattern = f"VALUES ?class {{ {values} }} ?fact a ?class ."
         else:
@@ -75,8 +78,18 @@ _OTHER_LEGAL_NAMES = _Kind("entity legal names other than their names", "", "leg
 _LEGAL_FORMS = _Kind("entity legal forms", prop="legalForm")
 _STATUSES = _Kind("entity statuses", prop="entityStatus")
 _REGISTRATIONS = _Kind("registration statuses", prop="registrationStatus")
-_IDENTIFIERS = _Kind("entity identifiers", prop="hasIdentifier")
-_LEIS = _Kind("entity LEIs", prop="lei")
+# CSV holdings carries one identifier of each party: its LEI, else its first by
+# SCHEME:ID (graph/formats/csvholdings/identifiers.py); every other one is lost.
+_OTHER_IDENTIFIERS = _Kind(
+    "entity identifiers beyond the one a cell holds (the LEI, else the first)",
+    pattern=f"""?e <{_GK}hasIdentifier> ?fact . ?fact <{_GK}identifierScheme> ?s ;
+        <{_GK}identifierValue> ?v .
+    FILTER NOT EXISTS {{ ?e <{_GK}lei> ?lei FILTER(STR(?lei) = STR(?v)
+        && STR(?s) IN ("LEI", "XI-LEI")) }}
+    FILTER (EXISTS {{ ?e <{_GK}lei> ?any }} || EXISTS {{ ?e <{_GK}hasIdentifier> ?o .
+        ?o <{_GK}identifierScheme> ?s2 ; <{_GK}identifierValue> ?v2
+        FILTER(CONCAT(STR(?s2), ":", STR(?v2)) < CONCAT(STR(?s), ":", STR(?v))) }})""",
+)
 _JURISDICTIONS = _Kind("entity jurisdictions", prop="jurisdiction")
 _ADDRESSES = _Kind("entity addresses", prop="address")
 _ALIASES = _Kind("entity aliases", prop="alias")
@@ -100,7 +113,8 @@ _NEVER_OUTSIDE_RDF = (
 )
 
 # What each format that is not RDF cannot carry. CSV holdings carries holdings and
-# reported consolidations (rows with their interest_type) and names entities by label;
+# reported consolidations (rows with their interest_type), names entities by label and
+# gives one identifier of each;
 # BODS carries entities and persons with their identifiers, jurisdictions, addresses,
 # aliases and dates, statuses and legal forms (as annotations), holdings and indirect
 # interests as relationships, and GLEIF's consolidations (with their relationship
@@ -116,8 +130,7 @@ _NOT_CARRIED: dict[str, tuple[_Kind, ...]] = {
         _LEGAL_FORMS,
         _STATUSES,
         _REGISTRATIONS,
-        _IDENTIFIERS,
-        _LEIS,
+        _OTHER_IDENTIFIERS,
         _JURISDICTIONS,
         _ADDRESSES,
         _ALIASES,

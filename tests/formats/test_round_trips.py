@@ -84,14 +84,19 @@ def _reimported(data: bytes, fmt: str, tmp_path: Path) -> Store:
     return store
 
 
+def _values(store: Store, pattern: str) -> list[str]:
+    """The distinct values of ?x in a graph pattern, sorted."""
+    query = "PREFIX gk: <https://w3id.org/groupkg/ontology#> "
+    query += f"SELECT DISTINCT ?x WHERE {{ {pattern} }}"
+    return sorted(str(row["x"]) for row in store.select(query))
+
+
 def _owned_names(store: Store) -> list[str]:
-    rows = store.select(
-        "PREFIX gk: <https://w3id.org/groupkg/ontology#> "
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "SELECT DISTINCT ?name WHERE { { ?f gk:owned ?e } UNION { ?f gk:child ?e } "
-        "?e rdfs:label ?name }"
+    return _values(
+        store,
+        "{ ?f gk:owned ?e } UNION { ?f gk:child ?e } "
+        "?e <http://www.w3.org/2000/01/rdf-schema#label> ?x",
     )
-    return sorted(str(row["name"]) for row in rows)
 
 
 def _answers(store: Store, sample: str) -> dict[tuple[str, str, str], Any]:
@@ -288,3 +293,34 @@ def test_gleif_reporting_exceptions_statuses_and_legal_forms_come_back_from_bods
         found = sorted((str(r["lei"]), str(r["value"])) for r in again.select(query))
         assert found == sorted((str(r["lei"]), str(r["value"])) for r in store.select(query))
         assert found, prop
+
+
+def _entities_of_relations(store: Store) -> set[str]:
+    """The entities of the holdings and consolidations (what CSV holdings carries)."""
+    return set(
+        _values(
+            store,
+            "VALUES ?kind { gk:DirectConsolidation gk:UltimateConsolidation gk:Holding } "
+            "?r a ?kind . { ?r gk:parent ?x } UNION { ?r gk:child ?x } "
+            "UNION { ?r gk:owner ?x } UNION { ?r gk:owned ?x }",
+        )
+    )
+
+
+@pytest.mark.parametrize("sample", ["gleif-xml-2023", "gleif-csv-2019"])
+def test_a_csv_export_of_a_gleif_store_carries_the_leis_and_reads_back_to_its_entities(
+    sample, tmp_path
+):
+    store = _imported(sample)
+    data = export(store, "csv", lossy=True)
+    header, *rows = data.decode("utf-8").splitlines()
+    assert header.endswith(",interest_type,owner_identifier,owned_identifier")
+    assert all(",XI-LEI:" in row for row in rows)
+    again = _reimported(data, "csv", tmp_path)
+    assert _entities_of_relations(again) == _entities_of_relations(store)
+    without_status = {c[:-1] for c in _consolidations(store)}
+    assert {c[:-1] for c in _consolidations(again)} == without_status
+    # Read into the store it came from, the file names no entity it did not have.
+    before = _entities_of_relations(store)
+    import_read(store, tmp_path / "export.csv", "csv")
+    assert _entities_of_relations(store) == before

@@ -2,11 +2,13 @@
 
 The format is UTF-8 with a header row naming the columns
 ``owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source`` in any
-order. Only ``owner`` and ``owned`` must be there; an absent column reads as empty. Five
+order. Only ``owner`` and ``owned`` must be there; an absent column reads as empty. Seven
 optional columns carry what a holding may have beside those, so that an exported file
 reads back to the same facts: ``percent_min_exclusive`` and ``percent_max_exclusive``
-(``true``/``false``), ``share_class``, ``as_of`` (observation date) and ``interest_type``
-(a BODS interest type, or a reported consolidation: see below). Any other column is
+(``true``/``false``), ``share_class``, ``as_of`` (observation date), ``interest_type``
+(a BODS interest type, or a reported consolidation: see below), and
+``owner_identifier`` and ``owned_identifier`` (``SCHEME:ID``, an LEI as
+``XI-LEI:<LEI>``: see :mod:`~groupkg.graph.formats.csvholdings.identifiers`). Any other column is
 rejected rather than ignored, because a misspelt header (``precent``) would otherwise
 drop a figure without a word. A percentage may carry a trailing ``%``; cells are stripped
 of surrounding spaces; blank lines are skipped.

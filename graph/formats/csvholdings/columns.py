@@ -39,6 +39,8 @@ CSV_EXTRA_COLUMNS = (
     "share_class",
     "as_of",
     "interest_type",
+    "owner_identifier",
+    "owned_identifier",
 )
 
 

@@ -23,7 +23,13 @@ from groupkg.graph.formats.csvholdings.columns import (
     did_you_mean,
     fold,
 )
+from groupkg.graph.formats.csvholdings.identifiers import (
+    LEI_SCHEME,
+    identifier_triples,
+    lei_entity_triples,
+)
 from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
+from groupkg.graph.formats.gleif.columns import LEI_BASE
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
 
@@ -96,7 +102,27 @@ class _CsvReader:
                 ok = False
         return columns if ok else None
 
-    def entity(self, line: int | str, field: str, name: str, source: URIRef) -> URIRef | None:
+    def entity(
+        self,
+        line: int | str,
+        field: str,
+        name: str,
+        source: URIRef,
+        identifier: tuple[str, str] | None = None,
+    ) -> URIRef | None:
+        if identifier is not None and identifier[0] == LEI_SCHEME:
+            iri = URIRef(LEI_BASE + identifier[1])
+            triples = lei_entity_triples(iri, " ".join(name.split()), identifier[1], source)
+        else:
+            found = self.named_entity(line, field, name, source)
+            if found is None or identifier is None or found not in self.minted:
+                return found
+            iri, triples = found, identifier_triples(found, *identifier)
+        for triple in triples:
+            self.triples[triple] = None
+        return iri
+
+    def named_entity(self, line: int | str, field: str, name: str, source: URIRef) -> URIRef | None:
         key = fold(name)
         if key not in self.entities:
             found = None
@@ -175,8 +201,8 @@ class _CsvReader:
 
     def row(self, line: int | str, row: HoldingsRow) -> None:
         source = self.source(row.source)
-        owner = self.entity(line, "owner", row.owner, source)
-        owned = self.entity(line, "owned", row.owned, source)
+        owner = self.entity(line, "owner", row.owner, source, row.owner_identifier)
+        owned = self.entity(line, "owned", row.owned, source, row.owned_identifier)
         if owner is None or owned is None:
             return
         if owner == owned:

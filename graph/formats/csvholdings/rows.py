@@ -20,6 +20,8 @@ from groupkg.graph.formats.csvholdings.columns import (
     did_you_mean,
     interest_types,
 )
+from groupkg.graph.formats.csvholdings.identifiers import LEI_SCHEME, split_identifier
+from groupkg.graph.formats.gleif.columns import is_lei
 
 __all__ = ["HoldingsRow", "ReportProblem", "check_row"]
 
@@ -50,6 +52,8 @@ class HoldingsRow:
     as_of: PartialDate | None
     interest: str
     consolidation: URIRef | None
+    owner_identifier: tuple[str, str] | None = None  # (scheme, value)
+    owned_identifier: tuple[str, str] | None = None
 
 
 class _Cells:
@@ -87,6 +91,17 @@ class _Cells:
         except InputError:
             self.problem(field, f"{text} is not a real date")
             return None
+
+    def identifier(self, field: str, text: str) -> tuple[str, str] | None:
+        if not text:
+            return None
+        found = split_identifier(text)
+        if found is None:
+            self.problem(field, f"{text!r} is not SCHEME:ID (an LEI as {LEI_SCHEME}:...)")
+        elif found[0] == LEI_SCHEME and not is_lei(found[1]):
+            self.problem(field, f"{found[1]!r} is not an LEI (ISO 17442)")
+            return None
+        return found
 
     def flag(self, field: str, text: str) -> bool | None:
         if text.lower() in _TRUE:
@@ -148,6 +163,8 @@ def check_row(line: int | str, values: dict[str, str], report: ReportProblem) ->
                     field,
                     f"a reported consolidation ({interest}) takes one percent at most, not {field}",
                 )
+    owner_id = cells.identifier("owner_identifier", get("owner_identifier", ""))
+    owned_id = cells.identifier("owned_identifier", get("owned_identifier", ""))
     if cells.problems or not owner_name or not owned_name:
         return None
     return HoldingsRow(
@@ -166,4 +183,6 @@ def check_row(line: int | str, values: dict[str, str], report: ReportProblem) ->
         as_of=as_of,
         interest=interest,
         consolidation=consolidation,
+        owner_identifier=owner_id,
+        owned_identifier=owned_id,
     )
