@@ -1,6 +1,6 @@
-"""Writing BODS 0.4: a graph's entities, holdings and indirect interests as statements
-valid against the standard's schema, the notes the reader kept turned back into the
-BODS details they came from.
+"""Writing BODS 0.4: a graph's entities, holdings, indirect interests and GLEIF facts as
+statements valid against the standard's schema, the notes the reader kept turned back
+into the BODS details they came from.
 """
 
 from __future__ import annotations
@@ -362,12 +362,16 @@ def to_bods(
     publication_date: dt.date | None = None,
     base: str = BODS_BASE,
 ) -> list[dict[str, Any]]:
-    """Write a graph's entities, holdings and indirect interests as BODS 0.4 statements.
+    """Write a graph's entities, holdings, indirect interests, consolidations and
+    reporting exceptions as BODS 0.4 statements.
 
-    Every entity becomes an entity or person statement; the holdings and indirect
-    interests of one owner in one owned entity as of one date become one relationship
-    statement, one interest each (``direct``, ``unknown`` or unstated as imported;
-    ``indirect`` for an indirect interest), notes becoming annotations. Partial dates
+    Every entity becomes an entity or person statement; the holdings, indirect
+    interests and consolidations of one owner (parent) in one owned entity (child) as of
+    one date become one relationship statement, one interest each (``direct``,
+    ``unknown`` or unstated as imported; ``indirect`` for an indirect interest), notes
+    becoming annotations; consolidations, reporting exceptions, statuses and legal
+    forms are written as Open Ownership's GLEIF pipeline writes them (see
+    :mod:`~groupkg.graph.formats.bods.gleifstyle`). Partial dates
     are widened to a day as BODS asks (a partial start to its first day, a partial end
     to the day after its period). Statement ids are UUID 5s of the IRIs, so the same
     graph always gives the same statements; an entity minted under ``base`` keeps its
