@@ -987,7 +987,7 @@ class Group:
         >>> from groupkg.graph.store import open_store
         >>> group = Group(open_store("memory"))
         >>> print(group.export("csv", lossy=True).decode().splitlines()[0])
-        owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source,share_class,as_of,interest_type
+        owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source,share_class,as_of,interest_type,owner_identifier,owned_identifier
         >>> group.export("csv")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...

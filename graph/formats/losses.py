@@ -48,9 +48,12 @@ class _Kind:
     cls: str = ""  # the class's local name in gk:, or
     prop: str = ""  # the property's local name in gk:
     unless_label: bool = False  # a value that is also the entity's label is carried
+    pattern: str = ""  # or the facts as a graph pattern binding ?fact
 
     def count_query(self) -> str:
-        if self.cls:
+        if self.pattern:
+            pattern = self.pattern
+        elif self.cls:
             values = " ".join(f"<{iri}>" for iri in _classes_under(self.cls))
             pattern = f"VALUES ?class {{ {values} }} ?fact a ?class ."
         else:
@@ -69,8 +72,6 @@ _FUNDS = _Kind("fund management relations", cls="FundManagementRelation")
 _SUBFUNDS = _Kind("sub-fund relations", cls="SubFundRelation")
 _FEEDERS = _Kind("feeder relations", cls="FeederRelation")
 _BRANCHES = _Kind("branch relations", cls="BranchRelation")
-_DIRECT = _Kind("direct consolidations", cls="DirectConsolidation")
-_ULTIMATE = _Kind("ultimate consolidations", cls="UltimateConsolidation")
 _INDIRECT = _Kind("indirect interests", cls="IndirectInterest")
 _LEGAL_NAMES = _Kind("entity legal names", prop="legalName")
 # BODS names an entity by its label and reads that name back as its legal name.
@@ -78,8 +79,18 @@ _OTHER_LEGAL_NAMES = _Kind("entity legal names other than their names", "", "leg
 _LEGAL_FORMS = _Kind("entity legal forms", prop="legalForm")
 _STATUSES = _Kind("entity statuses", prop="entityStatus")
 _REGISTRATIONS = _Kind("registration statuses", prop="registrationStatus")
-_IDENTIFIERS = _Kind("entity identifiers", prop="hasIdentifier")
-_LEIS = _Kind("entity LEIs", prop="lei")
+# CSV holdings carries one identifier of each party: its LEI, else its first by
+# SCHEME:ID (graph/formats/csvholdings/identifiers.py); every other one is lost.
+_OTHER_IDENTIFIERS = _Kind(
+    "entity identifiers beyond the one a cell holds (the LEI, else the first)",
+    pattern=f"""?e <{_GK}hasIdentifier> ?fact . ?fact <{_GK}identifierScheme> ?s ;
+        <{_GK}identifierValue> ?v .
+    FILTER NOT EXISTS {{ ?e <{_GK}lei> ?lei FILTER(STR(?lei) = STR(?v)
+        && STR(?s) IN ("LEI", "XI-LEI")) }}
+    FILTER (EXISTS {{ ?e <{_GK}lei> ?any }} || EXISTS {{ ?e <{_GK}hasIdentifier> ?o .
+        ?o <{_GK}identifierScheme> ?s2 ; <{_GK}identifierValue> ?v2
+        FILTER(CONCAT(STR(?s2), ":", STR(?v2)) < CONCAT(STR(?s), ":", STR(?v))) }})""",
+)
 _JURISDICTIONS = _Kind("entity jurisdictions", prop="jurisdiction")
 _ADDRESSES = _Kind("entity addresses", prop="address")
 _ALIASES = _Kind("entity aliases", prop="alias")
@@ -99,26 +110,29 @@ _NEVER_OUTSIDE_RDF = (
     _ASSUMPTIONS,
     _JUDGEMENTS,
     *_RELATIONS,
-    _EXCEPTIONS,
-    _RELATIONSHIP_STATUSES,
     _VALIDATIONS,
     _METHODS,
 )
 
 # What each format that is not RDF cannot carry. CSV holdings carries holdings and
-# reported consolidations (rows with their interest_type) and names entities by label;
+# reported consolidations (rows with their interest_type), names entities by label and
+# gives one identifier of each;
 # BODS carries entities and persons with their identifiers, jurisdictions, addresses,
-# aliases and dates, and holdings and indirect interests as relationships.
+# aliases and dates, statuses and legal forms (as annotations), holdings and indirect
+# interests as relationships, and GLEIF's consolidations (with their relationship
+# statuses) and reporting exceptions as Open Ownership's GLEIF pipeline writes them. The
+# relationship statuses of the relations BODS cannot carry go with those relations.
 _NOT_CARRIED: dict[str, tuple[_Kind, ...]] = {
     "csv": (
         *_NEVER_OUTSIDE_RDF,
+        _EXCEPTIONS,
+        _RELATIONSHIP_STATUSES,
         _INDIRECT,
         _LEGAL_NAMES,
         _LEGAL_FORMS,
         _STATUSES,
         _REGISTRATIONS,
-        _IDENTIFIERS,
-        _LEIS,
+        _OTHER_IDENTIFIERS,
         _JURISDICTIONS,
         _ADDRESSES,
         _ALIASES,
@@ -126,15 +140,7 @@ _NOT_CARRIED: dict[str, tuple[_Kind, ...]] = {
         _DISSOLVED,
         _NOTES,
     ),
-    "bods": (
-        *_NEVER_OUTSIDE_RDF,
-        _DIRECT,
-        _ULTIMATE,
-        _OTHER_LEGAL_NAMES,
-        _LEGAL_FORMS,
-        _STATUSES,
-        _REGISTRATIONS,
-    ),
+    "bods": (*_NEVER_OUTSIDE_RDF, _OTHER_LEGAL_NAMES),
 }
 
 

@@ -539,3 +539,37 @@ def test_owners_and_paths_see_a_consolidation_from_csv(tmp_path):
         cli, ["--no-default-data", "validate", str(write(tmp_path, CONSOLIDATIONS))]
     )
     assert result.exit_code == 0, result.output
+
+
+def test_identifier_columns_give_the_lei_entity_and_keep_other_identifiers(tmp_path):
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        "owner,owned,percent,owner_identifier,owned_identifier\n"
+        "MONEYTECH GROUP LIMITED,Acme Pty,60,XI-LEI:984500501A1B1045PB30,RA000014:123 456\n",
+        encoding="utf-8",
+    )
+    graph = read_csv(path)
+    parent = URIRef("https://w3id.org/groupkg/data/lei/984500501A1B1045PB30")
+    assert (parent, GK.lei, Literal("984500501A1B1045PB30")) in graph
+    assert (parent, RDFS.label, Literal("MONEYTECH GROUP LIMITED")) in graph
+    holding = next(graph.subjects(RDF.type, GK.Holding))
+    assert graph.value(holding, GK.owner) == parent
+    owned = graph.value(holding, GK.owned)
+    node = graph.value(owned, GK.hasIdentifier)
+    assert graph.value(node, GK.identifierScheme) == Literal("RA000014")
+    assert graph.value(node, GK.identifierValue) == Literal("123 456")
+
+
+def test_identifier_cells_that_are_no_scheme_and_id_or_no_lei_are_errors(tmp_path):
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        "owner,owned,owner_identifier,owned_identifier\n"
+        "A Co,B Co,no scheme,XI-LEI:984500501A1B1045PB31\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BadInput) as caught:
+        read_csv(path)
+    assert [(p.field, p.reason) for p in caught.value.problems] == [
+        ("owner_identifier", "'no scheme' is not SCHEME:ID (an LEI as XI-LEI:...)"),
+        ("owned_identifier", "'984500501A1B1045PB31' is not an LEI (ISO 17442)"),
+    ]

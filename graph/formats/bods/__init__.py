@@ -4,7 +4,7 @@ A file is a JSON array of statements or JSON Lines (one statement a line), strea
 (:mod:`~groupkg.graph.formats.bods.stream`). BODS 0.4 is read as it is; BODS 0.2 and 0.3
 statements are read through a mapping onto 0.4 records
 (:mod:`~groupkg.graph.formats.bods.legacy`, table in ``docs/bods-versions.md``). Export
-writes 0.4.
+writes 0.4, by the same mapping the other way.
 
 Import validates every statement against the official JSON Schema of its version
 (bundled in ``bods_schema/``, 0.2 and 0.3 in ``bods_schema/v0.2`` and ``v0.3``,
@@ -23,7 +23,10 @@ Mapping (what a BODS record becomes):
   are ``gk:alias``; identifiers become ``gk:Identifier`` nodes (scheme code, else scheme
   name), an ``XI-LEI`` identifier also ``gk:lei``; ``foundingDate`` and
   ``dissolutionDate`` the incorporation and dissolution dates; addresses ``gk:address``;
-  listings ``gk:Listing``.
+  listings ``gk:Listing``. The annotations ``LEI Registration Status: …``,
+  ``Entity Status: …`` and ``Legal Form: …`` of its latest statement are
+  ``gk:registrationStatus``, ``gk:entityStatus`` and ``gk:legalForm``; any other
+  annotation an ``rdfs:comment``.
 - person record: ``gk:NaturalPerson``; an anonymous or unknown person is also
   ``gk:UnnamedHolders`` (still a natural person, but one the source does not name), with
   the reason as an ``rdfs:comment``. Personal details (birth date, nationality,
@@ -40,6 +43,15 @@ Mapping (what a BODS record becomes):
   ``beneficialOwnershipOrControl`` and ``details`` are kept as ``gk:note``s, and so is
   every annotation's description. An unspecified interested party becomes one
   ``gk:UnnamedHolders`` entity per subject, the reason in a ``gk:note`` on the fact.
+- GLEIF's facts as Open Ownership's GLEIF pipeline writes them
+  (:mod:`~groupkg.graph.formats.bods.gleifstyle`): an ``otherInfluenceOrControl``
+  interest whose ``details`` is ``Relationship Type: IS_DIRECTLY_CONSOLIDATED_BY`` (or
+  ``IS_ULTIMATELY_…``) is a ``gk:DirectConsolidation`` (``gk:UltimateConsolidation``),
+  the interested party its ``gk:parent``, the subject its ``gk:child``, with no as-of
+  date; a ``Relationship Status: …`` annotation on it is ``gk:relationshipStatus``. A
+  relationship to an unspecified interested party whose description is ``Exception
+  Reason: …`` and whose interests' ``details`` are ``Exception Category: …`` is a
+  ``gk:reportingException`` of its subject, not a holding.
 - a subject or interested party whose record is not in the file is taken to be published
   elsewhere: it gets the IRI its record would have under the same ``base``, so the two
   link up when both are loaded.

@@ -15,6 +15,12 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF
 
+from groupkg.graph.formats.bods.gleifstyle import (
+    RELATIONSHIP_STATUS,
+    consolidation_class,
+    entity_annotation,
+    reporting_exception,
+)
 from groupkg.graph.formats.bods.mapping import (
     COMMENT_UNSPECIFIED,
     NOTE,
@@ -115,7 +121,11 @@ class RecordBuilder:
         for st in versions:
             self.add((iri, PROV.wasDerivedFrom, self.section(st)))
             for note in annotation_notes(st, None):
-                self.add((iri, RDFS.comment, Literal(note)))
+                fact = entity_annotation(note) if st is versions[-1] else None
+                if fact is not None:  # the latest statement's status or legal form
+                    self.add((iri, fact[0], Literal(fact[1])))
+                elif entity_annotation(note) is None:
+                    self.add((iri, RDFS.comment, Literal(note)))
         if versions[-1]["recordType"] == "person":
             names = [
                 n["fullName"] for st in versions for n in st["recordDetails"].get("names") or []
@@ -226,6 +236,10 @@ class RecordBuilder:
         indirect = interest.get("directOrIndirect") == "indirect"
         iri = self.ns[f"{quote(record_id, safe='')}/{digest(fact.first_statement, fact.key)[:12]}"]
         add = self.add
+        consolidation = consolidation_class(interest)
+        if consolidation is not None:
+            self.consolidation(iri, consolidation, fact)
+            return
         add((iri, RDF.type, GK.IndirectInterest if indirect else GK.Holding))
         add((iri, GK.owner, fact.owner))
         add((iri, GK.owned, fact.owned))
@@ -247,9 +261,7 @@ class RecordBuilder:
                     add((iri, flag, Literal(True)))
                 elif inclusive in share:
                     add((iri, prop, decimal_literal(Decimal(str(share[inclusive])))))
-        for prop, day in ((GK.validFrom, fact.valid_from), (GK.validTo, fact.valid_to)):
-            if day is not None:
-                add((iri, prop, Literal(day.isoformat(), datatype=XSD.date)))
+        self.dates(iri, fact)
         notes = set(fact.notes)
         if not indirect:
             directness = interest.get("directOrIndirect")
@@ -267,6 +279,33 @@ class RecordBuilder:
         for note in notes:
             add((iri, GK.note, Literal(note)))
 
+    def dates(self, iri: URIRef, fact: InterestFact) -> None:
+        for prop, day in ((GK.validFrom, fact.valid_from), (GK.validTo, fact.valid_to)):
+            if day is not None:
+                self.add((iri, prop, Literal(day.isoformat(), datatype=XSD.date)))
+
+    def consolidation(self, iri: URIRef, cls: URIRef, fact: InterestFact) -> None:
+        """A reported consolidation (see :mod:`~groupkg.graph.formats.bods.gleifstyle`):
+        the interested party the parent, the subject the child. It has no as-of date: a
+        statement's date is when it was made, not a day the relation was seen to hold."""
+        add = self.add
+        add((iri, RDF.type, cls))
+        add((iri, GK.parent, fact.owner))
+        add((iri, GK.child, fact.owned))
+        add((iri, GK.factStatus, GK.Stated))
+        for section in fact.sections:
+            add((iri, PROV.wasDerivedFrom, section))
+        exact = (fact.interest.get("share") or {}).get("exact")
+        if exact is not None:
+            add((iri, GK.percent, decimal_literal(Decimal(str(exact)))))
+        self.dates(iri, fact)
+        for note in fact.notes:
+            status = RELATIONSHIP_STATUS.match(note)
+            if status:
+                add((iri, GK.relationshipStatus, Literal(status.group(1))))
+            else:
+                add((iri, GK.note, Literal(note)))
+
     def add(self, triple: Triple) -> None:
         self.triples[triple] = None
 
@@ -274,8 +313,15 @@ class RecordBuilder:
         """The RDF of one record from its statements in statement-date order; the
         parties of a relationship are to be built first (their names label it)."""
         self.triples = {}
+        latest = versions[-1]
+        exceptions = reporting_exception(latest["recordDetails"])
         if versions[0]["recordType"] != "relationship":
             self.party(record_id, versions)
+        elif exceptions is not None and isinstance(latest["recordDetails"]["subject"], str):
+            if latest.get("recordStatus") != "closed":
+                subject = self.record(latest["recordDetails"]["subject"])
+                for text in exceptions:
+                    self.add((subject, GK.reportingException, Literal(text)))
         else:
             for fact in relationship_facts(versions, self.section, self.parties_of):
                 self.fact(record_id, fact)

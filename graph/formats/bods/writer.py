@@ -1,6 +1,6 @@
-"""Writing BODS 0.4: a graph's entities, holdings and indirect interests as statements
-valid against the standard's schema, the notes the reader kept turned back into the
-BODS details they came from.
+"""Writing BODS 0.4: a graph's entities, holdings, indirect interests and GLEIF facts as
+statements valid against the standard's schema, the notes the reader kept turned back
+into the BODS details they came from.
 """
 
 from __future__ import annotations
@@ -20,6 +20,12 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from groupkg.graph.dates import PartialDate
+from groupkg.graph.formats.bods.gleifstyle import (
+    CONSOLIDATION_DETAILS,
+    ENTITY_ANNOTATIONS,
+    consolidation_interest,
+    exception_statement_details,
+)
 from groupkg.graph.formats.bods.mapping import (
     BODS_BASE,
     COMMENT_UNSPECIFIED,
@@ -67,6 +73,15 @@ def _number(value: Node) -> int | float | None:
     if not isinstance(number, Decimal) or not number.is_finite():
         return None
     return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _entity_annotations(graph: Graph, iri: Node) -> list[str]:
+    """An entity's statuses and legal form, as annotations hold them."""
+    return [
+        f"{prefix}: {value}"
+        for prefix, prop in ENTITY_ANNOTATIONS.items()
+        for value in sorted_values(graph, iri, prop)
+    ]
 
 
 class _Exporter:
@@ -177,7 +192,14 @@ class _Exporter:
         if identifiers:
             details["identifiers"] = identifiers
         record_id = self.record_id(iri)
-        return self.statement(str(iri), record_id, kind, date, details, record_id)
+        st = self.statement(str(iri), record_id, kind, date, details, record_id)
+        annotations = [
+            {"statementPointerTarget": "", "motivation": "commenting", "description": text}
+            for text in _entity_annotations(g, iri)
+        ]
+        if annotations:
+            st["annotations"] = annotations
+        return st
 
     def interest(self, fact: Node) -> tuple[dict[str, Any], dict[str, str], list[str]]:
         g = self.graph
@@ -185,7 +207,14 @@ class _Exporter:
         interest: dict[str, Any] = {
             "type": str(first_value(g, fact, GK.interestType) or "shareholding")
         }
-        if (fact, RDF.type, GK.IndirectInterest) in g:
+        consolidation = next((c for c in CONSOLIDATION_DETAILS if (fact, RDF.type, c) in g), None)
+        if consolidation is not None:
+            interest = consolidation_interest(consolidation)
+            structured = {}
+            status = first_value(g, fact, GK.relationshipStatus)
+            if status is not None:
+                plain.append(f"Relationship Status: {status}")
+        elif (fact, RDF.type, GK.IndirectInterest) in g:
             interest["directOrIndirect"] = "indirect"
         elif structured.get("directOrIndirect") != "not stated":
             interest["directOrIndirect"] = structured.get("directOrIndirect", "direct")
@@ -225,9 +254,13 @@ class _Exporter:
     def statements(self, default_date: str) -> list[dict[str, Any]]:
         g = self.graph
         groups: dict[tuple[Node, Node, str], list[Node]] = defaultdict(list)
-        for kind in (GK.Holding, GK.IndirectInterest):
+        for kind, owner_p, owned_p in (
+            (GK.Holding, GK.owner, GK.owned),
+            (GK.IndirectInterest, GK.owner, GK.owned),
+            *((cls, GK.parent, GK.child) for cls in CONSOLIDATION_DETAILS),
+        ):
             for fact in g.subjects(RDF.type, kind):
-                owner, owned = first_value(g, fact, GK.owner), first_value(g, fact, GK.owned)
+                owner, owned = first_value(g, fact, owner_p), first_value(g, fact, owned_p)
                 if owner is None or owned is None:
                     continue
                 as_of = _bods_date(first_value(g, fact, GK.asOf)) or default_date
@@ -276,6 +309,7 @@ class _Exporter:
             if annotations:
                 st["annotations"] = annotations
             relationships.append(st)
+        relationships += self.reporting_exceptions(default_date)
         parties = {p for (owner, owned, _) in groups for p in (owner, owned)} - inline
         for cls in ENTITY_CLASSES:
             parties.update(s for s in g.subjects(RDF.type, cls) if s not in inline)
@@ -283,6 +317,22 @@ class _Exporter:
             self.party(p, self.party_date(p, default_date)) for p in sorted(parties, key=str)
         ]
         return records + relationships
+
+    def reporting_exceptions(self, date: str) -> list[dict[str, Any]]:
+        """A relationship statement to an unspecified interested party for each
+        reporting exception (see :mod:`~groupkg.graph.formats.bods.gleifstyle`)."""
+        out = []
+        for entity, text in sorted(self.graph.subject_objects(GK.reportingException)):
+            written = exception_statement_details(str(text))
+            if written is None:
+                continue
+            party, interest = written
+            subject = self.record_id(entity)
+            key = f"{entity}|reportingException|{text}"
+            details = {"subject": subject, "interestedParty": party, "interests": [interest]}
+            record_id = str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+            out.append(self.statement(key, record_id, "relationship", date, details, subject))
+        return out
 
     def party_date(self, iri: Node, default_date: str) -> str:
         g = self.graph
@@ -312,12 +362,16 @@ def to_bods(
     publication_date: dt.date | None = None,
     base: str = BODS_BASE,
 ) -> list[dict[str, Any]]:
-    """Write a graph's entities, holdings and indirect interests as BODS 0.4 statements.
+    """Write a graph's entities, holdings, indirect interests, consolidations and
+    reporting exceptions as BODS 0.4 statements.
 
-    Every entity becomes an entity or person statement; the holdings and indirect
-    interests of one owner in one owned entity as of one date become one relationship
-    statement, one interest each (``direct``, ``unknown`` or unstated as imported;
-    ``indirect`` for an indirect interest), notes becoming annotations. Partial dates
+    Every entity becomes an entity or person statement; the holdings, indirect
+    interests and consolidations of one owner (parent) in one owned entity (child) as of
+    one date become one relationship statement, one interest each (``direct``,
+    ``unknown`` or unstated as imported; ``indirect`` for an indirect interest), notes
+    becoming annotations; consolidations, reporting exceptions, statuses and legal
+    forms are written as Open Ownership's GLEIF pipeline writes them (see
+    :mod:`~groupkg.graph.formats.bods.gleifstyle`). Partial dates
     are widened to a day as BODS asks (a partial start to its first day, a partial end
     to the day after its period). Statement ids are UUID 5s of the IRIs, so the same
     graph always gives the same statements; an entity minted under ``base`` keeps its

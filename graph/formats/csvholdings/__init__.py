@@ -2,7 +2,7 @@
 
 The format is UTF-8 with a header row naming the columns
 ``owner,owned,percent,percent_min,percent_max,shares,start_date,end_date,source`` in any
-order. Only ``owner`` and ``owned`` must be there; an absent column reads as empty. Five
+order. Only ``owner`` and ``owned`` must be there; an absent column reads as empty. Seven
 optional columns carry what a holding may have beside those, so that an exported file
 reads back to the same facts: ``percent_min_exclusive`` and ``percent_max_exclusive``
 (``true``/``false``), ``share_class``, ``as_of`` (observation date) and ``interest_type``

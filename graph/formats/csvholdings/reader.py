@@ -23,7 +23,9 @@ from groupkg.graph.formats.csvholdings.columns import (
     did_you_mean,
     fold,
 )
+from groupkg.graph.formats.csvholdings.identifiers import LEI_SCHEME, lei_entity_triples
 from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
+from groupkg.graph.formats.gleif.columns import LEI_BASE
 from groupkg.graph.formats.identifiers import identifier_triples
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
@@ -97,7 +99,24 @@ class _CsvReader:
                 ok = False
         return columns if ok else None
 
-    def entity(self, line: int | str, field: str, name: str, source: URIRef) -> URIRef | None:
+    def entity(
+        self,
+        line: int | str,
+        field: str,
+        name: str,
+        source: URIRef,
+        identifier: tuple[str, str] | None = None,
+    ) -> URIRef | None:
+        # An LEI names GLEIF's entity, whatever the name written; any identifier is
+        # added to the party by ``row`` (records that share one are merged when read).
+        if identifier is None or identifier[0] != LEI_SCHEME:
+            return self.named_entity(line, field, name, source)
+        iri = URIRef(LEI_BASE + identifier[1])
+        for triple in lei_entity_triples(iri, " ".join(name.split()), identifier[1], source):
+            self.triples[triple] = None
+        return iri
+
+    def named_entity(self, line: int | str, field: str, name: str, source: URIRef) -> URIRef | None:
         key = fold(name)
         if key not in self.entities:
             found = None
@@ -176,8 +195,8 @@ class _CsvReader:
 
     def row(self, line: int | str, row: HoldingsRow) -> None:
         source = self.source(row.source)
-        owner = self.entity(line, "owner", row.owner, source)
-        owned = self.entity(line, "owned", row.owned, source)
+        owner = self.entity(line, "owner", row.owner, source, row.owner_identifier)
+        owned = self.entity(line, "owned", row.owned, source, row.owned_identifier)
         if owner is None or owned is None:
             return
         if owner == owned:
@@ -198,7 +217,7 @@ class _CsvReader:
         """An identifier a row gives its owner or owned (an ``XI-LEI`` also its LEI)."""
         for triple in identifier_triples(iri, scheme, value):
             self.triples[triple] = None
-        if scheme == "XI-LEI":
+        if scheme == LEI_SCHEME:
             self.triples[(iri, GK.lei, Literal(value))] = None
 
     def stated(

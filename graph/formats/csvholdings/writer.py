@@ -17,6 +17,7 @@ from groupkg.graph.formats.csvholdings.columns import (
     CSV_EXTRA_COLUMNS,
     fold,
 )
+from groupkg.graph.formats.csvholdings.identifiers import entity_identifier
 from groupkg.graph.formats.graphvalues import ENTITY_CLASSES, first_value
 from groupkg.graph.store.terms import XSD_BOOLEAN, literal_value
 from groupkg.graph.vocab import DCTERMS, GK, PROV
@@ -43,8 +44,10 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
     same facts. Other reported relations (branches, funds) have no CSV form.
 
     Owners and owned are written by ``rdfs:label``, or by IRI where an entity has no
-    label or shares it with another entity (so the file reads back to the same
-    entities through a resolver that knows IRIs). ``source`` is the title of each
+    label or shares it with another entity and has no LEI (so the file reads back to
+    the same entities through a resolver that knows IRIs); ``owner_identifier`` and
+    ``owned_identifier`` hold each one's LEI, else its first identifier
+    (:mod:`~groupkg.graph.formats.csvholdings.identifiers`). ``source`` is the title of each
     source the holding is derived from, joined by ``"; "``. The optional columns are
     written only when some holding uses them, so a plain graph gives the plain format.
     Rows are sorted by owner, owned and dates.
@@ -69,7 +72,9 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
 
     def name(entity: Node) -> str:
         label = labels.get(entity)
-        return label if label and len(by_label[fold(label)]) == 1 else str(entity)
+        if label and (len(by_label[fold(label)]) == 1 or (entity, GK.lei, None) in graph):
+            return label  # unique, or told apart by the LEI beside it
+        return str(entity)
 
     def text(holding: Node, prop: URIRef) -> str:
         value = first_value(graph, holding, prop)
@@ -87,6 +92,7 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
             (rel, GK.parent, GK.child, interest) for rel in set(graph.subjects(RDF.type, cls))
         ]
     rows = []
+    identifiers: dict[Node, str] = {}
     for holding, owner_p, owned_p, relation_type in facts:
         owner, owned = first_value(graph, holding, owner_p), first_value(graph, holding, owned_p)
         if owner is None or owned is None:
@@ -109,6 +115,8 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
             "share_class": text(holding, GK.shareClass),
             "as_of": text(holding, GK.asOf),
             "interest_type": relation_type or text(holding, GK.interestType),
+            "owner_identifier": identifiers.setdefault(owner, entity_identifier(graph, owner)),
+            "owned_identifier": identifiers.setdefault(owned, entity_identifier(graph, owned)),
         }
         rows.append(row)
     rows.sort(key=lambda r: (r["owner"], r["owned"], r["start_date"], r["as_of"], str(r)))

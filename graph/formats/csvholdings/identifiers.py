@@ -1,0 +1,55 @@
+"""The identifier columns of the CSV holdings format, ``owner_identifier`` and
+``owned_identifier``: one identifier of each party a cell, written ``SCHEME:ID``.
+
+A party's cell holds its LEI when it has one, as ``XI-LEI:<LEI>`` (the scheme BODS gives
+an LEI), else its first identifier in ``SCHEME:ID`` order. One identifier fits a cell:
+a party's other identifiers are not written, and an export that would leave them out
+names them. Read back, an LEI makes the party the entity GLEIF's records name by that
+LEI (whatever its name), so a CSV export of a GLEIF store reads back to the same
+entities; any other identifier is kept on an entity the row makes new, and a name that
+resolves to a known entity keeps that entity as it is.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from groupkg.graph.formats.graphvalues import first_value, sorted_values
+from groupkg.graph.vocab import GK, ORG, PROV
+
+__all__ = [
+    "LEI_SCHEME",
+    "entity_identifier",
+    "lei_entity_triples",
+]
+
+#: The identifier scheme of an LEI in the identifier columns (as BODS writes it).
+LEI_SCHEME = "XI-LEI"
+
+Triple = tuple[Node, Node, Node]
+
+
+def entity_identifier(graph: Graph, entity: Node) -> str:
+    """The identifier cell of ``entity``: its LEI, else its first identifier, else empty."""
+    lei = first_value(graph, entity, GK.lei)
+    if lei is not None:
+        return f"{LEI_SCHEME}:{lei}"
+    cells = []
+    for node in sorted_values(graph, entity, GK.hasIdentifier):
+        scheme = first_value(graph, node, GK.identifierScheme)
+        value = first_value(graph, node, GK.identifierValue)
+        if scheme is not None and value is not None:
+            cells.append(f"{scheme}:{value}")
+    return min(cells, default="")
+
+
+def lei_entity_triples(iri: URIRef, name: str, lei: str, source: URIRef) -> list[Triple]:
+    """The entity of an LEI, named ``name``, derived from ``source``."""
+    return [
+        (iri, RDF.type, GK.LegalEntity),
+        (iri, RDF.type, ORG.FormalOrganization),
+        (iri, RDFS.label, Literal(name)),
+        (iri, GK.lei, Literal(lei)),
+        (iri, PROV.wasDerivedFrom, source),
+    ]
