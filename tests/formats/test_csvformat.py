@@ -570,6 +570,9 @@ def test_identifier_cells_that_are_no_scheme_and_id_or_no_lei_are_errors(tmp_pat
     with pytest.raises(BadInput) as caught:
         read_csv(path)
     assert [(p.field, p.reason) for p in caught.value.problems] == [
-        ("owner_identifier", "'no scheme' is not SCHEME:ID (an LEI as XI-LEI:...)"),
-        ("owned_identifier", "'984500501A1B1045PB31' is not an LEI (ISO 17442)"),
+        ("owner_identifier", "'no scheme' is not SCHEME:ID (such as GB-COH:02723534)"),
+        (
+            "owned_identifier",
+            "'984500501A1B1045PB31' is not a valid XI-LEI identifier: its check digits are wrong",
+        ),
     ]
