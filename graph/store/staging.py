@@ -155,11 +155,14 @@ def _drop_repeats(store: ox.Store, graph: ox.NamedNode) -> None:
         assert isinstance(rows, ox.QuerySolutions)
         return sum(int(row["n"].value) for row in rows)  # type: ignore[union-attr]
 
+    visible = sum(size(g) for g in others)
+    if not visible:  # a new store: nothing to repeat, and no need to count the import
+        return
     staged = size(graph)
     if not staged:
         return
     repeated: set[ox.Quad] = set()
-    if staged <= sum(size(g) for g in others):
+    if staged <= visible:
         for quad in store.quads_for_pattern(None, None, None, graph):
             held = store.quads_for_pattern(quad.subject, quad.predicate, quad.object)
             if any(q.graph_name in others for q in held):

@@ -1,5 +1,9 @@
 """A CSV holdings file read into groupkg RDF, all or nothing: every bad row is reported
 with its line number and column, all at once, and nothing of the file is returned.
+
+The rows become N-Triples text directly, each term written once as a string: an
+import of 100,000 rows writes over a million triples, and making rdflib's terms (and
+then Oxigraph's) for each cost more than reading and checking the rows.
 """
 
 from __future__ import annotations
@@ -9,10 +13,9 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO, TypeAlias
+from typing import TextIO
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
-from rdflib.term import Node
+from rdflib import Graph, URIRef
 
 from groupkg.graph.errors import BadInput, GroupkgError, ImportProblem, InputError
 from groupkg.graph.formats.csvholdings.cells import unquote_formula
@@ -24,12 +27,28 @@ from groupkg.graph.formats.csvholdings.columns import (
     fold,
 )
 from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
-from groupkg.graph.formats.minting import decimal_literal, digest
-from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
+from groupkg.graph.formats.csvholdings.statements import (
+    CHILD,
+    DERIVED,
+    FILE_NAME,
+    HOLDING,
+    LABEL,
+    LEGAL_ENTITY,
+    ORGANIZATION,
+    OWNED,
+    OWNER,
+    PARENT,
+    PROV_ENTITY,
+    SOURCE,
+    TITLE,
+    TYPE,
+    Triple,
+    row_statements,
+)
+from groupkg.graph.formats.minting import digest
+from groupkg.graph.store.ntriples import ntriples_iri, ntriples_literal
 
-__all__ = ["Triple", "read_csv", "read_csv_triples", "read_records"]
-
-Triple: TypeAlias = tuple[Node, Node, Node]
+__all__ = ["Triple", "read_csv", "read_csv_ntriples", "read_records"]
 
 
 def _slug(text: str) -> str:
@@ -64,15 +83,15 @@ class _CsvReader:
     def __init__(self, name: str, resolve: Callable[[str], URIRef | None] | None, base: str):
         self.name = name
         self.resolve = resolve
-        self.ns = Namespace(base)
+        self.base = base
         # The triples in the order they are stated, each once (an rdflib Graph indexes
         # each triple three ways, which costs most of a long file's reading).
         self.triples: dict[Triple, None] = {}
         self.problems: list[ImportProblem] = []
-        self.entities: dict[str, URIRef] = {}  # folded name -> IRI
-        self.minted: dict[URIRef, str] = {}  # minted IRI -> folded name
-        self.sources: dict[str, URIRef] = {}
-        self.file_source: URIRef | None = None
+        self.entities: dict[str, str] = {}  # folded name -> IRI (N-Triples)
+        self.minted: dict[str, str] = {}  # minted IRI (N-Triples) -> folded name
+        self.sources: dict[str, str] = {}
+        self.file_source: str | None = None
         self.tentative = 0  # problems found before the look-up that it may word otherwise
 
     def problem(self, line: int | str, field: str, reason: str) -> None:
@@ -96,7 +115,11 @@ class _CsvReader:
                 ok = False
         return columns if ok else None
 
-    def entity(self, line: int | str, field: str, name: str, source: URIRef) -> URIRef | None:
+    def iri(self, local: str) -> str:
+        """The N-Triples IRI of ``local`` in the namespace new terms are minted in."""
+        return f"<{self.base}{local}>"
+
+    def entity(self, line: int | str, field: str, name: str, source: str) -> str | None:
         key = fold(name)
         if key not in self.entities:
             found = None
@@ -106,17 +129,17 @@ class _CsvReader:
                 except GroupkgError as exc:  # an ambiguous name, say
                     self.problem(line, field, str(exc))
                     return None
-            self.entities[key] = URIRef(found) if found is not None else self.mint(name)
+            self.entities[key] = ntriples_iri(found) if found is not None else self.mint(name)
         iri = self.entities[key]
         if iri in self.minted:
-            self.triples[(iri, PROV.wasDerivedFrom, source)] = None
+            self.triples[(iri, DERIVED, source)] = None
         return iri
 
-    def mint(self, name: str) -> URIRef:
+    def mint(self, name: str) -> str:
         """A new entity for an unknown name: its slug, made unique where it is taken."""
         key = fold(name)
         slug = _slug(name) or "entity"
-        iri = self.ns[slug]
+        iri = self.iri(slug)
         taken = iri in self.minted and self.minted[iri] != key
         if not taken and self.resolve is not None:
             try:  # the slug may be the local id of some other, existing entity
@@ -124,31 +147,31 @@ class _CsvReader:
             except GroupkgError:
                 taken = True
         if taken:
-            iri = self.ns[f"{slug}-{digest(key)[:8]}"]
+            iri = self.iri(f"{slug}-{digest(key)[:8]}")
         self.minted[iri] = key
         for triple in (
-            (iri, RDF.type, GK.LegalEntity),
-            (iri, RDF.type, ORG.FormalOrganization),
-            (iri, RDFS.label, Literal(" ".join(name.split()))),
+            (iri, TYPE, LEGAL_ENTITY),
+            (iri, TYPE, ORGANIZATION),
+            (iri, LABEL, ntriples_literal(" ".join(name.split()))),
         ):
             self.triples[triple] = None
         return iri
 
-    def source(self, value: str) -> URIRef:
+    def source(self, value: str) -> str:
         if not value:
             if self.file_source is None:
                 base = os.path.basename(self.name)
-                self.file_source = self.ns[f"source/file-{_slug(base)[:40]}-{digest(base)[:8]}"]
-                self.triples[(self.file_source, RDF.type, GK.Source)] = None
-                self.triples[(self.file_source, RDF.type, PROV.Entity)] = None
-                self.triples[(self.file_source, DCTERMS.title, Literal(base))] = None
-                self.triples[(self.file_source, GK.fileName, Literal(base))] = None
+                self.file_source = self.iri(f"source/file-{_slug(base)[:40]}-{digest(base)[:8]}")
+                self.triples[(self.file_source, TYPE, SOURCE)] = None
+                self.triples[(self.file_source, TYPE, PROV_ENTITY)] = None
+                self.triples[(self.file_source, TITLE, ntriples_literal(base))] = None
+                self.triples[(self.file_source, FILE_NAME, ntriples_literal(base))] = None
             return self.file_source
         if value not in self.sources:
-            iri = self.ns[f"source/{_slug(value)[:40]}-{digest(value)[:8]}"]
-            self.triples[(iri, RDF.type, GK.Source)] = None
-            self.triples[(iri, RDF.type, PROV.Entity)] = None
-            self.triples[(iri, DCTERMS.title, Literal(value))] = None
+            iri = self.iri(f"source/{_slug(value)[:40]}-{digest(value)[:8]}")
+            self.triples[(iri, TYPE, SOURCE)] = None
+            self.triples[(iri, TYPE, PROV_ENTITY)] = None
+            self.triples[(iri, TITLE, ntriples_literal(value))] = None
             self.sources[value] = iri
         return self.sources[value]
 
@@ -184,39 +207,20 @@ class _CsvReader:
             return
         if row.consolidation is not None:
             # A reported consolidation: ``owned`` is a consolidated subsidiary of ``owner``.
-            parties = [(RDF.type, row.consolidation), (GK.parent, owner), (GK.child, owned)]
+            kind = ntriples_iri(row.consolidation)
+            parties = [(TYPE, kind), (PARENT, owner), (CHILD, owned)]
             self.stated("relation", parties, row, source)
         else:
-            parties = [(RDF.type, GK.Holding), (GK.owner, owner), (GK.owned, owned)]
+            parties = [(TYPE, HOLDING), (OWNER, owner), (OWNED, owned)]
             self.stated("holding", parties, row, source)
 
     def stated(
-        self, kind: str, parties: list[tuple[URIRef, Node]], row: HoldingsRow, source: URIRef
+        self, kind: str, parties: list[tuple[str, str]], row: HoldingsRow, source: str
     ) -> None:
-        """The stated holding or relation a good row is (a relation has no range, share
-        count, share class or interest type: :func:`check_row` sees to the first three)."""
-        facts = [*parties, (GK.factStatus, GK.Stated), (PROV.wasDerivedFrom, source)]
-        if row.percent is not None:
-            facts.append((GK.percent, decimal_literal(row.percent)))
-        if row.percent_min is not None:
-            facts.append((GK.percentMin, decimal_literal(row.percent_min)))
-            if row.min_exclusive:
-                facts.append((GK.percentMinExclusive, Literal(True)))
-        if row.percent_max is not None:
-            facts.append((GK.percentMax, decimal_literal(row.percent_max)))
-            if row.max_exclusive:
-                facts.append((GK.percentMaxExclusive, Literal(True)))
-        if row.shares is not None:
-            facts.append((GK.shares, Literal(row.shares)))
-        if row.share_class:
-            facts.append((GK.shareClass, Literal(row.share_class)))
-        for prop, date in ((GK.validFrom, row.start), (GK.validTo, row.end), (GK.asOf, row.as_of)):
-            if date is not None:
-                facts.append((prop, Literal(str(date), datatype=URIRef(date.xsd_datatype))))
-        if row.interest and row.consolidation is None:
-            facts.append((GK.interestType, Literal(row.interest)))
-        # The same row read twice is the same fact: the IRI hashes what the row says.
-        iri = self.ns[f"{kind}/" + digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
+        """The stated holding or relation a good row is, at an IRI that hashes what it
+        says: the same row read twice is the same fact."""
+        facts, said = row_statements(parties, row, source)
+        iri = self.iri(f"{kind}/" + digest(*said)[:16])
         for prop, value in facts:
             self.triples[(iri, prop, value)] = None
 
@@ -325,17 +329,17 @@ def read_csv(
     ...         print(*(f"{p.location}: {p.field}: {p.reason}" for p in error.problems))
     2: percent: 120 is not a percentage between 0 and 100
     """
-    return _graph(read_csv_triples(path, resolve, base=base))
+    return _graph(read_csv_ntriples(path, resolve, base=base))
 
 
-def read_csv_triples(
+def read_csv_ntriples(
     path: str | os.PathLike[str],
     resolve: Callable[[str], URIRef | None] | None = None,
     *,
     base: str = LOCAL_BASE,
 ) -> list[Triple]:
-    """The triples of :func:`read_csv`, each once, in the order the rows state them,
-    without a graph made of them (what an import writes out)."""
+    """The triples of :func:`read_csv` as N-Triples terms, each triple once, in the
+    order the rows state them, without a graph made of them (what an import writes)."""
     reader = _CsvReader(str(path), resolve, base)
     try:
         stream = open(path, encoding="utf-8-sig", newline="")
@@ -352,8 +356,7 @@ def read_csv_triples(
 
 def _graph(triples: list[Triple]) -> Graph:
     graph = Graph()
-    for triple in triples:
-        graph.add(triple)
+    graph.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in triples), format="nt")
     return graph
 
 
