@@ -55,9 +55,9 @@ def csv_import(rows: int, work: Path, timeout: float) -> Figure:
         "csv-import",
         f"CSV holdings import, {rows:,} rows of new names (`groupkg import FILE.csv`, new process)",
         seconds,
-        f"{rate}peak {child.peak_bytes / 2**30:.2f} GB"
+        f"{rate}{child.cpu_seconds:.1f} s of processor time; peak {child.peak_bytes / 2**30:.2f} GB"
         + (f"; failed: {child.error}" if child.error else ""),
-        extra={"rows": rows, "peak": child.peak_bytes},
+        extra={"rows": rows, "peak": child.peak_bytes, "cpu": child.cpu_seconds},
         target=rows / ROWS_A_SECOND,
     )
 

@@ -71,7 +71,9 @@ def spread(values: Iterable[float]) -> dict[str, float]:
 @dataclass
 class Child:
     """What a child process did: its wall time, peak memory, JSON answer (of
-    :func:`run_child`), what it printed and its exit code."""
+    :func:`run_child`), what it printed, its exit code and the processor time it used
+    (user and system: on a shared machine, what its wall time would be alone, at
+    most, for a process that uses one core)."""
 
     seconds: float
     peak_bytes: int
@@ -79,6 +81,7 @@ class Child:
     error: str = ""
     output: str = ""
     code: int = 0
+    cpu_seconds: float = 0.0
 
 
 def run_child(args: list[str], timeout: float) -> Child:
@@ -118,6 +121,7 @@ def run_command(command: list[str], timeout: float, ok: Sequence[int] = (0,)) ->
         text = out.read().decode(errors="replace")
         problem = err.read().decode(errors="replace")
     peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    cpu = usage.ru_utime + usage.ru_stime
     crashed = "Traceback (most recent call last)" in problem
     if process.returncode not in ok or (crashed and process.returncode != 0):
         if crashed:
@@ -128,8 +132,10 @@ def run_command(command: list[str], timeout: float, ok: Sequence[int] = (0,)) ->
         else:
             last = problem.strip().splitlines()[-1:] or [f"exit code {process.returncode}"]
             reason = f"exit code {process.returncode}: {last[0][:300]}"
-        return Child(seconds, peak, error=reason, output=text, code=process.returncode)
-    return Child(seconds, peak, output=text, code=process.returncode)
+        return Child(
+            seconds, peak, error=reason, output=text, code=process.returncode, cpu_seconds=cpu
+        )
+    return Child(seconds, peak, output=text, code=process.returncode, cpu_seconds=cpu)
 
 
 class LoadSampler:

@@ -3,7 +3,9 @@
 For each size: a synthetic register (``groupkg synth``, cached in the work folder),
 ``groupkg import`` of it into ``oxigraph:PATH`` and the first ``groupkg owners`` after
 it (each a process of its own: time and peak memory), the import of a generated CSV
-holdings file of as many rows (up to 100,000: :mod:`benchmarks.csvimport`), the register
+holdings file of as many rows (up to 100,000: :mod:`benchmarks.csvimport`) and of generated
+GLEIF Level 1 and relationship-record files of as many records (up to 100,000:
+:mod:`benchmarks.gleifimport`), the register
 index (built from the store's SPARQL, and from the file as an import could), reopening,
 owners and paths at a date, ultimate parents and effective stakes of the whole register
 at a date, rendering the largest group, cold command-line calls as a user types them
@@ -36,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.csvimport import CSV_MAX, csv_import
+from benchmarks.gleifimport import GLEIF_MAX, gleif_imports
 from benchmarks.measure import (
     Child,
     LoadSampler,
@@ -135,6 +138,10 @@ class Bench:
         if n <= CSV_MAX:
             self.say(n, "CSV holdings import")
             figures.append(csv_import(n, self.work, options.timeout))
+        if n <= GLEIF_MAX:
+            self.say(n, "GLEIF imports")
+            for syntax in ("csv", "xml"):
+                figures += gleif_imports(n, syntax, self.work, options.timeout)
         if n <= options.serve_max:
             figures += self.served(n, store)
         else:

@@ -94,6 +94,10 @@ def test_the_harness_measures_a_tiny_register_and_writes_its_results(tmp_path):
         "the first `groupkg owners NAME` after the import",
         "time to the first answer after importing the file",
         "CSV holdings import, 200 rows of new names",
+        "GLEIF Level 1 CSV, 200 records",
+        "GLEIF RR CSV, 60 records",
+        "GLEIF Level 1 XML, 200 records",
+        "GLEIF RR XML, 60 records",
         "hot API answer over HTTP (owners/paths at a date; oxigraph:PATH)",
         "hot API answer over HTTP (owners/paths at a date; the bundled IIJ data",
     ):
@@ -127,7 +131,9 @@ def test_the_harness_measures_a_tiny_register_and_writes_its_results(tmp_path):
     # ... and the figures for the next run, by key and size.
     figures = json.loads((tmp_path / "results.json").read_text())
     assert figures["command"].startswith("python -m benchmarks.run --sizes 200")
-    for key in ["load", "load-floor", "owners", "serve", "serve-iij", "csv-import", *NEW_FIGURES]:
+    gleif = [f"gleif-import-{syntax}-{kind}" for syntax in ("csv", "xml") for kind in ("lei", "rr")]
+    for key in ["load", "load-floor", "owners", "serve", "serve-iij", "csv-import", *gleif,
+                *NEW_FIGURES]:  # fmt: skip
         entry = figures["figures"][key]["200"]
         assert isinstance(entry["seconds"], float) and entry["seconds"] > 0, key
     assert set(figures["elapsed"]) == {"200"}

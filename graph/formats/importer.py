@@ -13,7 +13,8 @@ saves it beside the store: on a second thread, from the N-Triples it loads and w
 the store held, while the bulk loader writes the same triples to disk. The first
 question after the import then opens the model instead of reading every fact back out
 of the store, which on disk costs several times the import. An import into a larger
-store leaves the model to the first question (it reads the whole store once).
+store, or of a file too large to copy into memory, leaves the model to the first
+question (it reads the whole store once).
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ def guess_format(path: Path) -> FileFormat:
 # model there; a larger one would cost a read of the whole store, left to the first
 # question (which does it once for any number of imports in a row).
 MODEL_BASE_LIMIT = 200_000
+# Nor is one beside a file of more N-Triples than this: the model is built from a copy
+# in memory, which would grow with the file (a GLEIF golden copy of millions of
+# records, say), where the import itself keeps memory flat.
+MODEL_FILE_LIMIT = 256 << 20
 
 
 class _ModelBeside:
@@ -72,9 +77,11 @@ class _ModelBeside:
     @classmethod
     def start(cls, store: Store, path: Path) -> _ModelBeside | None:
         """A builder for an on-disk store that held at most :data:`MODEL_BASE_LIMIT`
-        triples, and a file without blank nodes (which the two stores would name
-        apart); else None."""
+        triples, and a file of at most :data:`MODEL_FILE_LIMIT` bytes without blank
+        nodes (which the two stores would name apart); else None."""
         if not isinstance(store, OxigraphStore) or store.path is None or store.read_only:
+            return None
+        if path.stat().st_size > MODEL_FILE_LIMIT:
             return None
         if len(store) > MODEL_BASE_LIMIT or _has_blank_nodes(path):
             return None

@@ -67,25 +67,26 @@ class _Resolver:
     a new one; :meth:`look_up` finds many names at once, before their rows are read."""
 
     def __init__(self, store: Store):
+        # Imported here, once: a file of many names calls this object for each.
+        from rdflib import URIRef
+
         from groupkg.graph.facts.batchnames import StoreNames
+        from groupkg.graph.facts.names import AmbiguousName, UnknownName
 
         self.names = StoreNames(store)
+        self.iri, self.ambiguous, self.unknown = URIRef, AmbiguousName, UnknownName
 
     def look_up(self, names: Iterable[str]) -> None:
         self.names.look_up(names)
 
     def __call__(self, name: str) -> URIRef | None:
-        from rdflib import URIRef
-
-        from groupkg.graph.facts.names import AmbiguousName, UnknownName
-
         try:
             found = self.names.find(name)
-        except AmbiguousName as exc:  # never a new entity beside the ones it may mean
-            raise AmbiguousName(f"{exc}; write the IRI of one", exc.candidates, exc.name) from None
-        except UnknownName:  # too long, or not UTF-8: no entity has it yet
+        except self.ambiguous as exc:  # never a new entity beside the ones it may mean
+            raise self.ambiguous(f"{exc}; write the IRI of one", exc.candidates, exc.name) from None
+        except self.unknown:  # too long, or not UTF-8: no entity has it yet
             return None
-        return URIRef(found) if found is not None else None
+        return self.iri(found) if found is not None else None
 
 
 def resolver(store: Store) -> Callable[[str], URIRef | None]:

@@ -69,9 +69,12 @@ def rdf_reader(syntax: ox.RdfFormat) -> Reader:
 
 def read_csv_holdings(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
     """The CSV holdings format; a name in a row means the entity ``store`` has by it."""
-    from groupkg.graph.formats.csvholdings.reader import read_csv_triples
+    from groupkg.graph.formats.csvholdings.reader import read_csv_ntriples
 
-    return _written(path, read_csv_triples(path, resolve=resolver(store)), out)
+    triples = read_csv_ntriples(path, resolve=resolver(store))
+    with out.open("w", encoding="utf-8") as stream:
+        stream.writelines(f"{s} {p} {o} .\n" for s, p, o in triples)
+    return len(triples)
 
 
 def read_bods_statements(path: Path, out: Path, store: Store, progress: Progress | None) -> Read:

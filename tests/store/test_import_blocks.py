@@ -212,3 +212,23 @@ def test_a_file_imported_twice_answers_once(tmp_path: Path) -> None:
         query = library.prepare(store, name, values)
         rows = [tuple(sorted(map(str, r.items()))) for r in store.select(query)]
         assert rows and len(rows) == len(set(rows)), name
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (range(0, 30), range(10, 20)),  # fewer staged
+        (range(10, 20), range(0, 30)),
+    ],
+)  # more staged
+def test_a_triple_held_already_is_held_once_whichever_side_is_larger(
+    tmp_path: Path, first: range, second: range
+) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    import_file(store, write_lines(tmp_path / "a.nt", [statement(i) for i in first]))
+    blank = f'_:b <{EX}name> "blank" .'  # fresh in every import: never a repeat
+    import_file(store, write_lines(tmp_path / "b.nt", [*(statement(i) for i in second), blank]))
+    rows = store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    texts = [tuple(sorted(map(str, r.items()))) for r in rows]
+    assert len(texts) == len(set(texts))
+    assert len(rows) == len(set(first) | set(second)) + 1

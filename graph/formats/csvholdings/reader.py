@@ -1,5 +1,9 @@
 """A CSV holdings file read into groupkg RDF, all or nothing: every bad row is reported
 with its line number and column, all at once, and nothing of the file is returned.
+
+The rows become N-Triples text directly, each term written once as a string: an
+import of 100,000 rows writes over a million triples, and making rdflib's terms (and
+then Oxigraph's) for each cost more than reading and checking the rows.
 """
 
 from __future__ import annotations
@@ -9,9 +13,9 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO, TypeAlias
+from typing import TextIO
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from groupkg.graph.errors import BadInput, GroupkgError, ImportProblem, InputError
@@ -25,14 +29,39 @@ from groupkg.graph.formats.csvholdings.columns import (
 )
 from groupkg.graph.formats.csvholdings.identifiers import LEI_SCHEME, lei_entity_triples
 from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
+from groupkg.graph.formats.csvholdings.statements import (
+    CHILD,
+    DERIVED,
+    FILE_NAME,
+    HOLDING,
+    LABEL,
+    LEGAL_ENTITY,
+    ORGANIZATION,
+    OWNED,
+    OWNER,
+    PARENT,
+    PROV_ENTITY,
+    SOURCE,
+    TITLE,
+    TYPE,
+    Triple,
+    row_statements,
+)
 from groupkg.graph.formats.gleif.columns import LEI_BASE
 from groupkg.graph.formats.identifiers import identifier_triples
-from groupkg.graph.formats.minting import decimal_literal, digest
-from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
+from groupkg.graph.formats.minting import digest
+from groupkg.graph.store.ntriples import ntriples_iri, ntriples_literal
+from groupkg.graph.vocab import GK
 
-__all__ = ["Triple", "read_csv", "read_csv_triples", "read_records"]
+__all__ = ["Triple", "read_csv", "read_csv_ntriples", "read_records"]
 
-Triple: TypeAlias = tuple[Node, Node, Node]
+
+def _term(term: Node) -> str:
+    """An rdflib IRI or literal as an N-Triples term."""
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype is not None else None
+        return ntriples_literal(str(term), datatype)
+    return ntriples_iri(str(term))
 
 
 def _slug(text: str) -> str:
@@ -67,15 +96,15 @@ class _CsvReader:
     def __init__(self, name: str, resolve: Callable[[str], URIRef | None] | None, base: str):
         self.name = name
         self.resolve = resolve
-        self.ns = Namespace(base)
+        self.base = base
         # The triples in the order they are stated, each once (an rdflib Graph indexes
         # each triple three ways, which costs most of a long file's reading).
         self.triples: dict[Triple, None] = {}
         self.problems: list[ImportProblem] = []
-        self.entities: dict[str, URIRef] = {}  # folded name -> IRI
-        self.minted: dict[URIRef, str] = {}  # minted IRI -> folded name
-        self.sources: dict[str, URIRef] = {}
-        self.file_source: URIRef | None = None
+        self.entities: dict[str, str] = {}  # folded name -> IRI (N-Triples)
+        self.minted: dict[str, str] = {}  # minted IRI (N-Triples) -> folded name
+        self.sources: dict[str, str] = {}
+        self.file_source: str | None = None
         self.tentative = 0  # problems found before the look-up that it may word otherwise
 
     def problem(self, line: int | str, field: str, reason: str) -> None:
@@ -99,24 +128,29 @@ class _CsvReader:
                 ok = False
         return columns if ok else None
 
+    def iri(self, local: str) -> str:
+        """The N-Triples IRI of ``local`` in the namespace new terms are minted in."""
+        return f"<{self.base}{local}>"
+
     def entity(
         self,
         line: int | str,
         field: str,
         name: str,
-        source: URIRef,
+        source: str,
         identifier: tuple[str, str] | None = None,
-    ) -> URIRef | None:
+    ) -> str | None:
         # An LEI names GLEIF's entity, whatever the name written; any identifier is
         # added to the party by ``row`` (records that share one are merged when read).
         if identifier is None or identifier[0] != LEI_SCHEME:
             return self.named_entity(line, field, name, source)
         iri = URIRef(LEI_BASE + identifier[1])
-        for triple in lei_entity_triples(iri, " ".join(name.split()), identifier[1], source):
-            self.triples[triple] = None
-        return iri
+        self.add_terms(
+            lei_entity_triples(iri, " ".join(name.split()), identifier[1], URIRef(source[1:-1]))
+        )
+        return ntriples_iri(iri)
 
-    def named_entity(self, line: int | str, field: str, name: str, source: URIRef) -> URIRef | None:
+    def named_entity(self, line: int | str, field: str, name: str, source: str) -> str | None:
         key = fold(name)
         if key not in self.entities:
             found = None
@@ -126,17 +160,17 @@ class _CsvReader:
                 except GroupkgError as exc:  # an ambiguous name, say
                     self.problem(line, field, str(exc))
                     return None
-            self.entities[key] = URIRef(found) if found is not None else self.mint(name)
+            self.entities[key] = ntriples_iri(found) if found is not None else self.mint(name)
         iri = self.entities[key]
         if iri in self.minted:
-            self.triples[(iri, PROV.wasDerivedFrom, source)] = None
+            self.triples[(iri, DERIVED, source)] = None
         return iri
 
-    def mint(self, name: str) -> URIRef:
+    def mint(self, name: str) -> str:
         """A new entity for an unknown name: its slug, made unique where it is taken."""
         key = fold(name)
         slug = _slug(name) or "entity"
-        iri = self.ns[slug]
+        iri = self.iri(slug)
         taken = iri in self.minted and self.minted[iri] != key
         if not taken and self.resolve is not None:
             try:  # the slug may be the local id of some other, existing entity
@@ -144,31 +178,31 @@ class _CsvReader:
             except GroupkgError:
                 taken = True
         if taken:
-            iri = self.ns[f"{slug}-{digest(key)[:8]}"]
+            iri = self.iri(f"{slug}-{digest(key)[:8]}")
         self.minted[iri] = key
         for triple in (
-            (iri, RDF.type, GK.LegalEntity),
-            (iri, RDF.type, ORG.FormalOrganization),
-            (iri, RDFS.label, Literal(" ".join(name.split()))),
+            (iri, TYPE, LEGAL_ENTITY),
+            (iri, TYPE, ORGANIZATION),
+            (iri, LABEL, ntriples_literal(" ".join(name.split()))),
         ):
             self.triples[triple] = None
         return iri
 
-    def source(self, value: str) -> URIRef:
+    def source(self, value: str) -> str:
         if not value:
             if self.file_source is None:
                 base = os.path.basename(self.name)
-                self.file_source = self.ns[f"source/file-{_slug(base)[:40]}-{digest(base)[:8]}"]
-                self.triples[(self.file_source, RDF.type, GK.Source)] = None
-                self.triples[(self.file_source, RDF.type, PROV.Entity)] = None
-                self.triples[(self.file_source, DCTERMS.title, Literal(base))] = None
-                self.triples[(self.file_source, GK.fileName, Literal(base))] = None
+                self.file_source = self.iri(f"source/file-{_slug(base)[:40]}-{digest(base)[:8]}")
+                self.triples[(self.file_source, TYPE, SOURCE)] = None
+                self.triples[(self.file_source, TYPE, PROV_ENTITY)] = None
+                self.triples[(self.file_source, TITLE, ntriples_literal(base))] = None
+                self.triples[(self.file_source, FILE_NAME, ntriples_literal(base))] = None
             return self.file_source
         if value not in self.sources:
-            iri = self.ns[f"source/{_slug(value)[:40]}-{digest(value)[:8]}"]
-            self.triples[(iri, RDF.type, GK.Source)] = None
-            self.triples[(iri, RDF.type, PROV.Entity)] = None
-            self.triples[(iri, DCTERMS.title, Literal(value))] = None
+            iri = self.iri(f"source/{_slug(value)[:40]}-{digest(value)[:8]}")
+            self.triples[(iri, TYPE, SOURCE)] = None
+            self.triples[(iri, TYPE, PROV_ENTITY)] = None
+            self.triples[(iri, TITLE, ntriples_literal(value))] = None
             self.sources[value] = iri
         return self.sources[value]
 
@@ -207,46 +241,32 @@ class _CsvReader:
                 self.identifier(iri, *identifier)
         if row.consolidation is not None:
             # A reported consolidation: ``owned`` is a consolidated subsidiary of ``owner``.
-            parties = [(RDF.type, row.consolidation), (GK.parent, owner), (GK.child, owned)]
+            kind = ntriples_iri(row.consolidation)
+            parties = [(TYPE, kind), (PARENT, owner), (CHILD, owned)]
             self.stated("relation", parties, row, source)
         else:
-            parties = [(RDF.type, GK.Holding), (GK.owner, owner), (GK.owned, owned)]
+            parties = [(TYPE, HOLDING), (OWNER, owner), (OWNED, owned)]
             self.stated("holding", parties, row, source)
 
-    def identifier(self, iri: URIRef, scheme: str, value: str) -> None:
+    def identifier(self, iri: str, scheme: str, value: str) -> None:
         """An identifier a row gives its owner or owned (an ``XI-LEI`` also its LEI)."""
-        for triple in identifier_triples(iri, scheme, value):
-            self.triples[triple] = None
+        entity = URIRef(iri[1:-1])
+        self.add_terms(identifier_triples(entity, scheme, value))
         if scheme == LEI_SCHEME:
-            self.triples[(iri, GK.lei, Literal(value))] = None
+            self.add_terms([(entity, GK.lei, Literal(value))])
+
+    def add_terms(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Triples of rdflib terms (the few an identifier makes), as N-Triples terms."""
+        for triple in triples:
+            self.triples[tuple(_term(t) for t in triple)] = None  # type: ignore[index]
 
     def stated(
-        self, kind: str, parties: list[tuple[URIRef, Node]], row: HoldingsRow, source: URIRef
+        self, kind: str, parties: list[tuple[str, str]], row: HoldingsRow, source: str
     ) -> None:
-        """The stated holding or relation a good row is (a relation has no range, share
-        count, share class or interest type: :func:`check_row` sees to the first three)."""
-        facts = [*parties, (GK.factStatus, GK.Stated), (PROV.wasDerivedFrom, source)]
-        if row.percent is not None:
-            facts.append((GK.percent, decimal_literal(row.percent)))
-        if row.percent_min is not None:
-            facts.append((GK.percentMin, decimal_literal(row.percent_min)))
-            if row.min_exclusive:
-                facts.append((GK.percentMinExclusive, Literal(True)))
-        if row.percent_max is not None:
-            facts.append((GK.percentMax, decimal_literal(row.percent_max)))
-            if row.max_exclusive:
-                facts.append((GK.percentMaxExclusive, Literal(True)))
-        if row.shares is not None:
-            facts.append((GK.shares, Literal(row.shares)))
-        if row.share_class:
-            facts.append((GK.shareClass, Literal(row.share_class)))
-        for prop, date in ((GK.validFrom, row.start), (GK.validTo, row.end), (GK.asOf, row.as_of)):
-            if date is not None:
-                facts.append((prop, Literal(str(date), datatype=URIRef(date.xsd_datatype))))
-        if row.interest and row.consolidation is None:
-            facts.append((GK.interestType, Literal(row.interest)))
-        # The same row read twice is the same fact: the IRI hashes what the row says.
-        iri = self.ns[f"{kind}/" + digest(*sorted(f"{p} {o.n3()}" for p, o in facts))[:16]]
+        """The stated holding or relation a good row is, at an IRI that hashes what it
+        says: the same row read twice is the same fact."""
+        facts, said = row_statements(parties, row, source)
+        iri = self.iri(f"{kind}/" + digest(*said)[:16])
         for prop, value in facts:
             self.triples[(iri, prop, value)] = None
 
@@ -355,17 +375,17 @@ def read_csv(
     ...         print(*(f"{p.location}: {p.field}: {p.reason}" for p in error.problems))
     2: percent: 120 is not a percentage between 0 and 100
     """
-    return _graph(read_csv_triples(path, resolve, base=base))
+    return _graph(read_csv_ntriples(path, resolve, base=base))
 
 
-def read_csv_triples(
+def read_csv_ntriples(
     path: str | os.PathLike[str],
     resolve: Callable[[str], URIRef | None] | None = None,
     *,
     base: str = LOCAL_BASE,
 ) -> list[Triple]:
-    """The triples of :func:`read_csv`, each once, in the order the rows state them,
-    without a graph made of them (what an import writes out)."""
+    """The triples of :func:`read_csv` as N-Triples terms, each triple once, in the
+    order the rows state them, without a graph made of them (what an import writes)."""
     reader = _CsvReader(str(path), resolve, base)
     try:
         stream = open(path, encoding="utf-8-sig", newline="")
@@ -382,8 +402,7 @@ def read_csv_triples(
 
 def _graph(triples: list[Triple]) -> Graph:
     graph = Graph()
-    for triple in triples:
-        graph.add(triple)
+    graph.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in triples), format="nt")
     return graph
 
 

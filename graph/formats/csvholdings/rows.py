@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -82,14 +83,11 @@ class _Cells:
     def date(self, field: str, text: str) -> PartialDate | None:
         if not text:
             return None
-        if not _DATE.match(text):
-            self.problem(field, f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        read = _date(text)
+        if isinstance(read, str):
+            self.problem(field, read)
             return None
-        try:
-            return parse_partial_date(text)
-        except InputError:
-            self.problem(field, f"{text} is not a real date")
-            return None
+        return read
 
     def identifier(self, field: str, text: str) -> tuple[str, str] | None:
         """``SCHEME:ID`` as a scheme and a value, checked against the scheme (wrong
@@ -113,6 +111,17 @@ class _Cells:
             return False if text else None
         self.problem(field, f"{text!r} is not true or false")
         return None
+
+
+@lru_cache(maxsize=4096)  # a file names few dates, each on many rows
+def _date(text: str) -> PartialDate | str:
+    """The date a cell holds, or why it is none."""
+    if not _DATE.match(text):
+        return f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    try:
+        return parse_partial_date(text)
+    except InputError:
+        return f"{text} is not a real date"
 
 
 def check_row(line: int | str, values: dict[str, str], report: ReportProblem) -> HoldingsRow | None:

@@ -36,11 +36,16 @@ merged company lies before its merger. Within a group an owner is numbered befor
 it owns, except for the cross-holdings. The same seed gives the same bytes: all draws
 come from :func:`numpy.random.default_rng` in a fixed order, and nothing depends on the
 clock or on the order of a set or dict.
+
+:func:`write_gleif` writes GLEIF golden-copy files instead, Level 1 and relationship
+records in CSV or XML, as large as the golden copy for a benchmark of its import
+(:mod:`~groupkg.graph.formats.synth.gleifrecords` says what they hold).
 """
 
 from __future__ import annotations
 
+from groupkg.graph.formats.synth.gleiffiles import write_gleif
 from groupkg.graph.formats.synth.ntriples import DATA_BASE
 from groupkg.graph.formats.synth.register import MAX_ENTITIES, synthesize, write_synth
 
-__all__ = ["DATA_BASE", "MAX_ENTITIES", "synthesize", "write_synth"]
+__all__ = ["DATA_BASE", "MAX_ENTITIES", "synthesize", "write_gleif", "write_synth"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from groupkg.graph.errors import InputError
+from groupkg.graph.formats.synth.atomic import whole_file
 from groupkg.graph.formats.synth.draws import GroupDraws, group_sizes, uniforms
 from groupkg.graph.formats.synth.lei import Leis
 from groupkg.graph.formats.synth.ntriples import NTriplesWriter
@@ -143,23 +144,14 @@ def write_synth(
     if not target.name.lower().endswith(_SUFFIXES):
         raise InputError(f"{target}: write .nt or .nt.gz")
     register = Register(entities, seed)
-    partial = target.with_name(target.name + ".part")
-    try:
-        with open(partial, "wb") as raw:
-            if target.name.lower().endswith(".gz"):
-                # No name and no time stamp in the header, so the bytes depend on the seed only.
-                with gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0,
-                                   compresslevel=_GZIP_LEVEL) as packed:  # fmt: skip
-                    _write_chunks(packed, register, progress)
-            else:
-                _write_chunks(raw, register, progress)
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise InputError(f"{target}: cannot write it ({exc.strerror or exc})") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with whole_file(target) as raw:
+        if target.name.lower().endswith(".gz"):
+            # No name and no time stamp in the header, so the bytes depend on the seed only.
+            with gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0,
+                               compresslevel=_GZIP_LEVEL) as packed:  # fmt: skip
+                _write_chunks(packed, register, progress)
+        else:
+            _write_chunks(raw, register, progress)
     if progress is not None:
         progress(register.counts["entities"])
     return dict(register.counts)
