@@ -68,6 +68,7 @@ class GK(DefinedNamespace):
     ReportedPeriod: URIRef
     ReportedRelation: URIRef
     Revenue: URIRef
+    RuleSet: URIRef
     SecondaryOffering: URIRef
     ShareCapitalObservation: URIRef
     ShareIssuance: URIRef
@@ -91,6 +92,7 @@ class GK(DefinedNamespace):
     UnnamedHolders: URIRef
     absorbed: URIRef
     address: URIRef
+    aggregation: URIRef
     alias: URIRef
     allotmentRatio: URIRef
     allottee: URIRef
@@ -103,8 +105,12 @@ class GK(DefinedNamespace):
     assumptionReason: URIRef
     basis: URIRef
     businessDescription: URIRef
+    ceilingInclusive: URIRef
+    ceilingPercent: URIRef
     child: URIRef
+    controlByOtherMeans: URIRef
     counterparty: URIRef
+    countsInterest: URIRef
     currency: URIRef
     derivation: URIRef
     dissolutionDate: URIRef
@@ -155,6 +161,7 @@ class GK(DefinedNamespace):
     pricingDate: URIRef
     pricingWindowEnd: URIRef
     pricingWindowStart: URIRef
+    qualifyingHolders: URIRef
     registrationStatus: URIRef
     relationshipStatus: URIRef
     reportedPeriod: URIRef
@@ -163,6 +170,7 @@ class GK(DefinedNamespace):
     representativesAsOf: URIRef
     rightsAllotted: URIRef
     rightsGranted: URIRef
+    ruleSetName: URIRef
     seller: URIRef
     shareClass: URIRef
     shares: URIRef
@@ -174,6 +182,8 @@ class GK(DefinedNamespace):
     startDate: URIRef
     subject: URIRef
     survivor: URIRef
+    thresholdInclusive: URIRef
+    thresholdPercent: URIRef
     ticker: URIRef
     treasurySharesDelivered: URIRef
     underlyingShares: URIRef
