@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from groupkg.graph.cli import data, parents, questions, render
+from groupkg.graph.cli import control, data, parents, questions, render
 from groupkg.graph.cli.errors import EXIT_NOTHING, EXIT_USAGE, UserError, os_error, usage_error
 from groupkg.graph.cli.options import shared_options
 from groupkg.graph.cli.output import say
@@ -84,6 +84,7 @@ def cli() -> None:
 for _command in (
     *(getattr(questions, name) for name in questions.__all__),
     parents.parents,
+    control.control,
     *(getattr(data, name) for name in data.__all__),
     render.render,
 ):
