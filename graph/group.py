@@ -1531,14 +1531,19 @@ class Group:
         """
         from groupkg.graph.analytics.rules import qualifying_holders
         from groupkg.graph.formats.rulesets import rule_sets
-        from groupkg.graph.timemodel.interestgraph import interest_graph
+        from groupkg.graph.timemodel.interestgraph import interest_graph, label_nodes
 
         chosen = rule_sets(rules)
         day = as_day(day)
         entity_id = self.resolve(name)
+        import networkx as nx
+
         snap = self.snapshot(day)
-        self.describe(list(snap.status))
         graph = interest_graph(snap, self.dataset.entities)
+        # The listings and kinds of the entity and of those above it: what the answer reads.
+        read = sorted({entity_id, *nx.ancestors(graph, entity_id)} if entity_id in graph else ())
+        self.describe(read)
+        label_nodes(graph, snap, self.dataset.entities, read)
         entity = self.dataset.entities.get(entity_id)
         result: dict[str, Any] = {
             "entity": self.ref(entity_id),

@@ -58,12 +58,16 @@ class RuleReading:
 
     def __init__(self, G: nx.DiGraph, target: Entity, max_paths: int = 50):
         check_node(G, target, "target")
-        self.G = G
+        above = holders_above(G, target)
+        # Only the target's holders, direct and indirect, bear on the answer: whether a
+        # holder controls an entity above the target, and what it holds of it, rests on
+        # the stakes held in that entity, all held from above the target too.
+        self.G = G.subgraph([*above, target]).copy()
         self.target = target
         self.max_paths = max_paths
-        self.holders = sorted(h for h in holders_above(G, target) if not is_unnamed(G, h))
+        self.holders = sorted(h for h in above if not is_unnamed(G, h))
         self._measures: dict[str, nx.DiGraph] = {}
-        self._control = measure_graph(G, CONTROL_WEIGHING, _CONSOLIDATING)
+        self._control = measure_graph(self.G, CONTROL_WEIGHING, _CONSOLIDATING)
         self._groups: dict[Entity, dict[Entity, str]] = {}
         self._effective: dict[tuple[Entity, str], tuple[float, float]] = {}
         self._chains: dict[tuple[Entity, str, bool], list[dict[str, Any]]] = {}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from groupkg.graph.timemodel.stakes import Snapshot
 
-__all__ = ["interest_graph", "listed_on"]
+__all__ = ["interest_graph", "label_nodes", "listed_on"]
 
 
 def listed_on(entity: Entity, day) -> bool:
@@ -41,14 +41,12 @@ def listed_on(entity: Entity, day) -> bool:
     return False
 
 
-def interest_graph(snap: Snapshot, entities: Mapping[str, Entity]) -> nx.DiGraph:
-    """The interest graph of ``snap``; ``entities`` gives each entity's kind and listings."""
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    for node, status in sorted(snap.status.items()):
-        if status != "active":
-            continue
+def label_nodes(
+    graph: nx.DiGraph, snap: Snapshot, entities: Mapping[str, Entity], nodes: list[str]
+) -> None:
+    """Set the ``kind``, ``unnamed`` and ``listed`` of ``nodes`` from ``entities``: again
+    after more of the entities' facts are read."""
+    for node in nodes:
         entity = entities.get(node)
         graph.add_node(
             node,
@@ -56,6 +54,15 @@ def interest_graph(snap: Snapshot, entities: Mapping[str, Entity]) -> nx.DiGraph
             unnamed=node in snap.unnamed,
             listed=entity is not None and listed_on(entity, snap.day),
         )
+
+
+def interest_graph(snap: Snapshot, entities: Mapping[str, Entity]) -> nx.DiGraph:
+    """The interest graph of ``snap``; ``entities`` gives each entity's kind and listings."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(node for node, status in sorted(snap.status.items()) if status == "active")
+    label_nodes(graph, snap, entities, list(graph))
     for stake in snap.stakes:
         if stake.owner not in graph or stake.owned not in graph:
             continue
