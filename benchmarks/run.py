@@ -433,6 +433,7 @@ class Bench:
         parents, figure = self.parents(n, register)
         figures.append(figure)
         figures.append(self.effective(n, register, parents))
+        figures.append(self.rule_sets(n, register, store, parents, figure))
         figures.append(self.render(n, register, store, parents))
         focus = self.choose(register, store, parents)
         store.close()
@@ -632,6 +633,22 @@ class Bench:
             )
         )
         return parents, figure
+
+    def rule_sets(
+        self, n: int, register: Any, store: Any, parents: np.ndarray, single: Figure
+    ) -> Figure | None:
+        """All rule sets for every top parent (:mod:`benchmarks.rules`), up to
+        ``--rules-max`` entities, beside the single rule of ``parents``."""
+        if n > self.options.rules_max:
+            self.note(
+                f"The rule sets were measured up to {self.options.rules_max:,} entities "
+                "(--rules-max): they are answered one entity at a time, in Python."
+            )
+            return None
+        from benchmarks.rules import rule_sets_figure
+
+        self.say(n, "all rule sets for every top parent")
+        return rule_sets_figure(register, store, parents, DAY, single.seconds or 0.0)
 
     def effective(self, n: int, register: Any, parents: np.ndarray) -> Figure:
         from benchmarks.peers import one_solve, path_products
@@ -1204,6 +1221,12 @@ def options(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="the figures to show beside this run's (default: results.json beside "
         "--results, else benchmarks/previous.json)",
+    )
+    parser.add_argument(
+        "--rules-max",
+        type=int,
+        default=1_000_000,
+        help="largest size at which all rule sets are answered for every top parent",
     )
     parser.add_argument("--timeout", type=float, default=3600.0, help="per child process")
     parser.add_argument("--reuse", action="store_true", help="reuse stores of an earlier run")

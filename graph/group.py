@@ -1517,6 +1517,139 @@ class Group:
             )
         return result
 
+    def control(self, name: str, day: Day, rules: list[str] | None = None) -> dict[str, Any]:
+        """Controllers and beneficial owners of an entity under each rule set (``groupkg
+        control``), side by side.
+
+        Each rule set (``ontology/rules/``: ``eu-amld``, ``uk-psc``, ``us-cta``, ``ifrs-10``,
+        ``ias-28``, ``groupkg-default``; or a Turtle file of the same shape) gives the
+        holders that qualify, each ``certain`` or ``possible``, with the interest kinds
+        that qualify them, their aggregated percent and every chain of evidence, and
+        says why when nobody qualifies (``docs/definitions.md``, "Rule sets").
+
+        Parameters
+        ----------
+        name : str
+            The entity's name.
+        day : Day
+            The day asked.
+        rules : list of str, optional
+            Rule set names or files; all shipped rule sets by default.
+
+        Returns
+        -------
+        dict
+            ``{"entity", "at", "status", "listed", "rule_sets": [{"rule_set",
+            "beneficial_owners", "controlling_entities", "reasons"}]}`` (``docs/json.md``).
+
+        Examples
+        --------
+        A person holds 80% of Beta, which holds 30% of Target:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.model import Dataset, Entity, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> names = {"ann": Entity("ann", "Ann", kind="person"), "beta": Entity("beta", "Beta"),
+        ...          "target": Entity("target", "Target")}
+        >>> chain = [Holding("h1", "ann", "beta", 80.0), Holding("h2", "beta", "target", 30.0)]
+        >>> answer = Group(empty, dataset=Dataset(names, chain)).control(
+        ...     "Target", date(2024, 1, 1), ["eu-amld", "uk-psc"])
+        >>> for r in answer["rule_sets"]:
+        ...     owners = r["beneficial_owners"]
+        ...     print(r["rule_set"]["name"], [(o["name"], o["percent"]) for o in owners])
+        eu-amld []
+        uk-psc [('Ann', 30)]
+        """
+        from groupkg.graph.analytics.rules import qualifying_holders
+        from groupkg.graph.formats.rulesets import rule_sets
+        from groupkg.graph.timemodel.interestgraph import interest_graph, label_nodes
+
+        chosen = rule_sets(rules)
+        day = as_day(day)
+        entity_id = self.resolve(name)
+        import networkx as nx
+
+        snap = self.snapshot(day)
+        graph = interest_graph(snap, self.dataset.entities)
+        # The listings and kinds of the entity and of those above it: what the answer reads.
+        read = sorted({entity_id, *nx.ancestors(graph, entity_id)} if entity_id in graph else ())
+        self.describe(read)
+        label_nodes(graph, snap, self.dataset.entities, read)
+        entity = self.dataset.entities.get(entity_id)
+        result: dict[str, Any] = {
+            "entity": self.ref(entity_id),
+            "at": day.isoformat(),
+            "status": self.status(entity_id, day),
+            "listed": bool(entity_id in graph and graph.nodes[entity_id]["listed"]),
+            "listings": list(entity.listings) if entity is not None else [],
+            "rule_sets": [],
+        }
+        if entity_id not in graph:
+            graph.add_node(entity_id, kind=entity.kind if entity else "legal")
+        for answer in qualifying_holders(graph, entity_id, chosen):
+            result["rule_sets"].append({
+                "rule_set": answer["rule_set"],
+                "beneficial_owners": [self._holder_json(h) for h in answer["beneficial_owners"]],
+                "controlling_entities": [
+                    self._holder_json(h) for h in answer["controlling_entities"]],
+                "reasons": [self._reason_json(r, entity_id) for r in answer["reasons"]],
+            })  # fmt: skip
+        return result
+
+    def _holder_json(self, found: dict[str, Any]) -> dict[str, Any]:
+        """A qualifying holder as :meth:`control` gives it: names, percents, sources."""
+
+        def figures(low: float, high: float) -> dict[str, float | None]:
+            low_, high_ = _num(low), _num(high)
+            return {"percent": low_ if low_ == high_ else None, "percent_min": low_,
+                    "percent_max": high_}  # fmt: skip
+
+        def step(link: dict[str, Any]) -> dict[str, Any]:
+            return {"owner": self.ref(link["owner"]), "owned": self.ref(link["owned"]),
+                    "interest": link["interest"], **figures(link["low"] * 100, link["high"] * 100),
+                    "sources": self._sources(link["sources"])}  # fmt: skip
+
+        return {
+            **self.ref(found["entity"]),
+            "kind": found["kind"],
+            "status": found["status"],
+            "interests": found["interests"],
+            **figures(found["percent_min"], found["percent_max"]),
+            "measures": {
+                k: figures(f["percent_min"], f["percent_max"]) for k, f in found["measures"].items()
+            },  # fmt: skip
+            "paths": [
+                {**figures(p["low"] * 100, p["high"] * 100), "steps": [step(s) for s in p["steps"]]}
+                for p in found["paths"]
+            ],  # fmt: skip
+        }
+
+    def _reason_json(self, reason: dict[str, Any], entity_id: str) -> dict[str, Any]:
+        """Why nobody qualifies, with the entities named and a sentence saying it."""
+        names = [self.ref(e) for e in reason["entities"]]
+        said = ", ".join(n["name"] for n in names)
+        kind = reason["reason"]
+        if kind == "listed":
+            entity = self.dataset.entities.get(entity_id)
+            where = ", ".join(entity.listings) if entity is not None else ""
+            message = f"{said} is a listed company ({where})"
+        elif kind == "holders unknown":
+            message = f"holders unknown: {said} stand for holders nobody names"
+        elif kind == "ends at a legal entity":
+            message = f"the chain ends at legal entities with no known owners: {said}"
+        elif kind == "above the ceiling":
+            message = (f"{said} holds up to {_num(reason['percent'])}%, above the band: "
+                       "control, not influence")  # fmt: skip
+        else:
+            message = "dispersed ownership: no holder meets the threshold" + (
+                f"; the largest is {said} with at most {_num(reason['percent'])}%" if names else ""
+            )
+        out = {"reason": kind, "entities": names, "message": message}
+        if "percent" in reason:
+            out["percent"] = _num(reason["percent"])
+        return out
+
     def diff(self, before: Day, after: Day, root: str | None = None) -> dict[str, Any]:
         """What changed in the group between two days (``groupkg diff``).
 

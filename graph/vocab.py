@@ -69,6 +69,7 @@ class GK(DefinedNamespace):
     ReportedPeriod: URIRef
     ReportedRelation: URIRef
     Revenue: URIRef
+    RuleSet: URIRef
     SecondaryOffering: URIRef
     ShareCapitalObservation: URIRef
     ShareIssuance: URIRef
@@ -92,6 +93,7 @@ class GK(DefinedNamespace):
     UnnamedHolders: URIRef
     absorbed: URIRef
     address: URIRef
+    aggregation: URIRef
     alias: URIRef
     allotmentRatio: URIRef
     allottee: URIRef
@@ -104,8 +106,12 @@ class GK(DefinedNamespace):
     assumptionReason: URIRef
     basis: URIRef
     businessDescription: URIRef
+    ceilingInclusive: URIRef
+    ceilingPercent: URIRef
     child: URIRef
+    controlByOtherMeans: URIRef
     counterparty: URIRef
+    countsInterest: URIRef
     currency: URIRef
     derivation: URIRef
     dissolutionDate: URIRef
@@ -159,6 +165,7 @@ class GK(DefinedNamespace):
     pricingDate: URIRef
     pricingWindowEnd: URIRef
     pricingWindowStart: URIRef
+    qualifyingHolders: URIRef
     registrationStatus: URIRef
     relationshipStatus: URIRef
     reportedPeriod: URIRef
@@ -167,6 +174,7 @@ class GK(DefinedNamespace):
     representativesAsOf: URIRef
     rightsAllotted: URIRef
     rightsGranted: URIRef
+    ruleSetName: URIRef
     sameEntity: URIRef
     seller: URIRef
     shareClass: URIRef
@@ -179,6 +187,8 @@ class GK(DefinedNamespace):
     startDate: URIRef
     subject: URIRef
     survivor: URIRef
+    thresholdInclusive: URIRef
+    thresholdPercent: URIRef
     ticker: URIRef
     treasurySharesDelivered: URIRef
     underlyingShares: URIRef

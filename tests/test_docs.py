@@ -68,6 +68,10 @@ QUESTIONS: dict[str, list[list[str]]] = {
     ],
     "effective": [["effective", "Koichi Suzuki", "IIJ", "--at", "2013-12-31"]],
     "perimeter": [["perimeter", "Koichi Suzuki", "--at", "2013-12-31", "--affiliate-min", "5"]],
+    "control": [
+        ["control", "IIJ", "--at", "2013-12-31"],
+        ["control", "IIJ Exlayer", "--at", "2013-12-31"],
+    ],
     "parents": [
         ["parents", "--at", "2014-01-01"],
         ["parents", "--at", "2014-01-01", "-o", "{tmp}/parents.csv"],
@@ -95,6 +99,7 @@ ROUTE_QUESTIONS = [
     ["paths", "IIJ Exlayer USA", "--at", "2014-01-01"],
     ["perimeter", "Koichi Suzuki", "--at", "2013-12-31", "--affiliate-min", "5"],
     ["effective", "Koichi Suzuki", "IIJ", "--at", "2013-12-31"],
+    ["control", "IIJ Exlayer", "--at", "2013-12-31", "--rules", "uk-psc,ias-28"],
     ["diff", "--before", "2013-12-31", "--after", "2014-01-01", "--root", "IIJ"],
     ["events", "--entity", "IIJ", "--from", "2013-01-01"],
     ["links", "IIJ"],

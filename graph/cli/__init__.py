@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from groupkg.graph.cli import data, links, parents, questions, render
+from groupkg.graph.cli import control, data, links, parents, questions, render
 from groupkg.graph.cli.errors import EXIT_NOTHING, EXIT_USAGE, UserError, os_error, usage_error
 from groupkg.graph.cli.options import shared_options
 from groupkg.graph.cli.output import say
@@ -86,6 +86,7 @@ for _command in (
     *(getattr(questions, name) for name in questions.__all__),
     parents.parents,
     links.links,
+    control.control,
     *(getattr(data, name) for name in data.__all__),
     render.render,
 ):

@@ -124,6 +124,8 @@ NOT_FOR = {
     "owners": {"--threshold"},
     "holdings": {"--threshold"},
     "effective": {"--threshold"},
+    # Each rule set states its own threshold; another is a rule file of its own.
+    "control": {"--threshold"},
     "events": {"--threshold"},
     "sparql": {"--threshold"},
     "export": {"--json", "--threshold"},

@@ -192,6 +192,31 @@ API: dict[str, Callable[[AnswerSource, Request], Any]] = {
 }
 
 
+# -- control and beneficial ownership under rule sets ---------------------------------
+
+
+def _control(data: AnswerSource, request: Request) -> Any:
+    """``/api/control/NAME?at=D&rules=eu-amld,uk-psc``: the shipped rule sets only, by
+    name (a server reads no file a client names)."""
+    from groupkg.graph.formats.rulesets import shipped_rule_sets
+
+    params = request.query_params
+    names = [n.strip() for n in params.get("rules", "").split(",") if n.strip()] or None
+    shipped = shipped_rule_sets()
+    unknown = [n for n in names or [] if n not in shipped]
+    if unknown:
+        raise InputError(
+            f"rules: unknown rule set {', '.join(unknown)}; the server answers with "
+            + ", ".join(shipped)
+        )
+    name = request.path_params["name"]
+    return data.group(name).control(name, _day(params), names)
+
+
+_ACCEPTS["/api/control/{name:path}"] = frozenset({"at", "rules"})
+API["/api/control/{name:path}"] = _control
+
+
 class _Asked:
     """What an API answer reads of its request, rebuilt in the worker."""
 

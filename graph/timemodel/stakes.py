@@ -16,6 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+# Interest kinds the analytics read (BODS interest types; a reported direct
+# consolidation is a kind of its own). They are never added together.
+from groupkg.graph.analytics.interests import BOARD, CONSOLIDATION, SHARES, UNKNOWN, VOTES
 from groupkg.graph.model import Holding, Relation
 
 if TYPE_CHECKING:
@@ -38,10 +41,6 @@ __all__ = [
     "WEIGHING",
 ]
 
-# Interest kinds the analytics read (BODS interest types; a reported direct
-# consolidation is a kind of its own). They are never added together.
-SHARES, VOTES, BOARD = "shareholding", "votingRights", "appointmentOfBoard"
-CONSOLIDATION, UNKNOWN = "directConsolidation", "unknownInterest"
 # Per measure, the kinds that weigh a pair's edge, first present first: ownership reads
 # shares, else a reported consolidation, else an interest of unknown kind (which may be
 # shares); control reads voting rights where stated, else that, else a right to appoint

@@ -131,6 +131,7 @@ COMMANDS = {
     "paths": ["paths", "Gamma", "--at", "2020-06-30"],
     "effective": ["effective", "Parent Co", "Gamma", "--at", "2020-06-30"],
     "perimeter": ["perimeter", "Parent Co", "--at", "2020-06-30"],
+    "control": ["control", "Gamma", "--at", "2020-06-30"],
     "parents": ["parents", "--at", "2020-06-30", "--quiet"],
     "diff": ["diff", "--before", "2020-06-30", "--after", "2020-07-01"],
     "events": ["events"],

@@ -711,3 +711,18 @@ def test_a_streamed_body_a_little_over_the_limit_always_reads_413(limited):
             assert error.code == 413
     status, _, _ = post_body(limited + "/sparql", "ASK {}")
     assert status == 200
+
+
+# -- control under rule sets -------------------------------------------------------------
+
+
+def test_api_control_is_the_library_answer(url, iij):
+    status, answer = api(url, "/api/control/IIJ", at=DAY, rules="eu-amld,ias-28")
+    assert status == 200
+    assert answer == same(iij.control("IIJ", dt.date(2013, 12, 31), ["eu-amld", "ias-28"]))
+
+
+def test_api_control_takes_only_shipped_rule_sets(url):
+    # A server reads no file a client names.
+    status, answer = api(url, "/api/control/IIJ", at=DAY, rules="/etc/passwd")
+    assert status == 400 and "unknown rule set /etc/passwd" in answer["error"]
