@@ -9,7 +9,9 @@ which IRI answers name a record's entity by.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 
 from groupkg.graph.facts.identity import (
     Clusters,
@@ -24,16 +26,36 @@ from groupkg.graph.store import Store, iter_rows, sparql_iri, sparql_string
 
 __all__ = [
     "canonical_in_store",
+    "judgements_read_once",
     "records_in_store",
     "same_entity_records",
     "stored_judgements",
 ]
 
 
+# The judgements of a store read once for one question (see judgements_read_once).
+_READ: ContextVar[tuple[Store, list[Judgement]] | None] = ContextVar("judgements", default=None)
+
+
+@contextlib.contextmanager
+def judgements_read_once(store: Store) -> Iterator[None]:
+    """Within the block, ``store``'s judgements are read at most once: a question
+    resolves names, reads a neighbourhood and then its facts, each honouring them, and
+    a remote store would be asked each time."""
+    token = _READ.set((store, as_pairs(read_judgements(store))))
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
 def stored_judgements(store: Store) -> list[Judgement]:
     """The judgements (``(iri_a, iri_b, same)``) recorded in ``store``, in the order
     they count (:mod:`groupkg.graph.facts.judgements`); the clusters of every answer
     from ``store`` honour them."""
+    read = _READ.get()
+    if read is not None and read[0] is store:
+        return read[1]
     return as_pairs(read_judgements(store))
 
 

@@ -87,7 +87,8 @@ def test_a_question_takes_a_few_round_trips_whatever_the_store_holds(sparql_stor
     # Resolving the name, the neighbourhood and the scoped read (6 round trips), and
     # for each of the three the records sharing an identifier with those found (two
     # round trips each while no new record is found: the records, then the records
-    # carrying their identifiers; docs/identity.md): a number independent of the store.
+    # carrying their identifiers; docs/identity.md), and the identity judgements once: a
+    # number independent of the store.
     assert Counting.calls <= 14
     # the neighbourhood only: the IIJ group, not the whole store
     assert len(group.dataset.entities) < 30
