@@ -12,22 +12,19 @@ resolves to a known entity keeps that entity as it is.
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from groupkg.graph.formats.graphvalues import first_value, sorted_values
-from groupkg.graph.vocab import GK, ORG, PROV
+from groupkg.graph.vocab import GK
 
 __all__ = [
     "LEI_SCHEME",
     "entity_identifier",
-    "lei_entity_triples",
 ]
 
 #: The identifier scheme of an LEI in the identifier columns (as BODS writes it).
 LEI_SCHEME = "XI-LEI"
-
-Triple = tuple[Node, Node, Node]
 
 
 def entity_identifier(graph: Graph, entity: Node) -> str:
@@ -42,14 +39,3 @@ def entity_identifier(graph: Graph, entity: Node) -> str:
         if scheme is not None and value is not None:
             cells.append(f"{scheme}:{value}")
     return min(cells, default="")
-
-
-def lei_entity_triples(iri: URIRef, name: str, lei: str, source: URIRef) -> list[Triple]:
-    """The entity of an LEI, named ``name``, derived from ``source``."""
-    return [
-        (iri, RDF.type, GK.LegalEntity),
-        (iri, RDF.type, ORG.FormalOrganization),
-        (iri, RDFS.label, Literal(name)),
-        (iri, GK.lei, Literal(lei)),
-        (iri, PROV.wasDerivedFrom, source),
-    ]

@@ -27,7 +27,7 @@ from groupkg.graph.formats.csvholdings.columns import (
     did_you_mean,
     fold,
 )
-from groupkg.graph.formats.csvholdings.identifiers import LEI_SCHEME, lei_entity_triples
+from groupkg.graph.formats.csvholdings.identifiers import LEI_SCHEME
 from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
 from groupkg.graph.formats.csvholdings.statements import (
     CHILD,
@@ -48,6 +48,7 @@ from groupkg.graph.formats.csvholdings.statements import (
     row_statements,
 )
 from groupkg.graph.formats.gleif.columns import LEI_BASE
+from groupkg.graph.formats.gleif.entities import lei_entity_triples
 from groupkg.graph.formats.identifiers import identifier_triples
 from groupkg.graph.formats.minting import digest
 from groupkg.graph.store.ntriples import ntriples_iri, ntriples_literal

@@ -40,7 +40,20 @@ from groupkg.graph.formats.gleif.mapping import Triple
 from groupkg.graph.formats.identifiers import identifier_problem, identifier_triples
 from groupkg.graph.vocab import GK, ORG, PROV
 
-__all__ = ["EntityMapper", "exception_text"]
+__all__ = ["EntityMapper", "exception_text", "lei_entity_triples"]
+
+
+def lei_entity_triples(iri: URIRef, name: str, lei: str, source: URIRef) -> list[Triple]:
+    """The entity of ``lei`` at ``iri``, labelled ``name``, derived from ``source``: as a
+    Level 1 record makes it, and any reader that names a party by its LEI."""
+    return [
+        (iri, RDF.type, GK.LegalEntity),
+        (iri, RDF.type, ORG.FormalOrganization),
+        (iri, RDFS.label, Literal(name)),
+        (iri, GK.lei, Literal(lei)),
+        (iri, PROV.wasDerivedFrom, source),
+    ]
+
 
 _JURISDICTION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 _NAME_COLUMN = re.compile(
@@ -94,13 +107,7 @@ class EntityMapper:
     def _entity(self, lei: str, name: str, out: list[Triple]) -> URIRef:
         """The entity of ``lei``, labelled ``name``, derived from the file."""
         entity = URIRef(self.lei_base + lei)
-        out += [
-            (entity, RDF.type, GK.LegalEntity),
-            (entity, RDF.type, ORG.FormalOrganization),
-            (entity, RDFS.label, Literal(name)),
-            (entity, GK.lei, Literal(lei)),
-            (entity, PROV.wasDerivedFrom, self.source),
-        ]
+        out += lei_entity_triples(entity, name, lei, self.source)
         return entity
 
     def record(self, line: int, row: dict[str, str], out: list[Triple]) -> None:
