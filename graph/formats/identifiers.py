@@ -61,7 +61,16 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, 
 from groupkg.graph.formats.minting import digest
 from groupkg.graph.vocab import GK
 
-__all__ = ["CHECKED_SCHEMES", "IdentifierProblem", "identifier_problem", "identifier_triples"]
+__all__ = [
+    "CHECKED_SCHEMES",
+    "LEI_SCHEME",
+    "IdentifierProblem",
+    "identifier_problem",
+    "identifier_triples",
+]
+
+#: The scheme BODS (and org-id.guide) gives an LEI.
+LEI_SCHEME = "XI-LEI"
 
 _COMPANIES_HOUSE = re.compile(r"^(?:[0-9]{1,8}|[A-Z]{2}[0-9]{6}|R0[0-9]{6})$")
 
@@ -147,11 +156,15 @@ def identifier_problem(scheme: str, value: str) -> IdentifierProblem | None:
 def identifier_triples(entity: URIRef, scheme: str, value: str) -> list[tuple[Any, Any, Any]]:
     """The triples of an entity's identifier: a ``gk:Identifier`` node named by the
     entity and a digest of the scheme and value (the same identifier read twice is one
-    node), with its scheme and value."""
+    node), with its scheme and value; an identifier in BODS's scheme for LEIs,
+    ``XI-LEI``, is also the entity's ``gk:lei``."""
     node = URIRef(f"{entity}/identifier/{digest(scheme, value)[:12]}")
-    return [
+    triples: list[tuple[Any, Any, Any]] = [
         (entity, GK.hasIdentifier, node),
         (node, RDF.type, GK.Identifier),
         (node, GK.identifierScheme, Literal(scheme)),
         (node, GK.identifierValue, Literal(value)),
     ]
+    if scheme == LEI_SCHEME:
+        triples.append((entity, GK.lei, Literal(value)))
+    return triples

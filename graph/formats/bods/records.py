@@ -111,8 +111,6 @@ class RecordBuilder:
                 continue
             for triple in identifier_triples(iri, scheme, value):
                 self.add(triple)
-            if ident.get("scheme") == "XI-LEI":
-                self.add((iri, GK.lei, Literal(value)))
 
     def party(self, record_id: str, versions: list[dict[str, Any]]) -> None:
         """An entity or person record: its latest details, with every name it has had."""

@@ -16,15 +16,12 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from groupkg.graph.formats.graphvalues import first_value, sorted_values
+from groupkg.graph.formats.identifiers import LEI_SCHEME
 from groupkg.graph.vocab import GK
 
 __all__ = [
-    "LEI_SCHEME",
     "entity_identifier",
 ]
-
-#: The identifier scheme of an LEI in the identifier columns (as BODS writes it).
-LEI_SCHEME = "XI-LEI"
 
 
 def entity_identifier(graph: Graph, entity: Node) -> str:

@@ -27,7 +27,6 @@ from groupkg.graph.formats.csvholdings.columns import (
     did_you_mean,
     fold,
 )
-from groupkg.graph.formats.csvholdings.identifiers import LEI_SCHEME
 from groupkg.graph.formats.csvholdings.rows import HoldingsRow, check_row
 from groupkg.graph.formats.csvholdings.statements import (
     CHILD,
@@ -49,10 +48,9 @@ from groupkg.graph.formats.csvholdings.statements import (
 )
 from groupkg.graph.formats.gleif.columns import LEI_BASE
 from groupkg.graph.formats.gleif.entities import lei_entity_triples
-from groupkg.graph.formats.identifiers import identifier_triples
+from groupkg.graph.formats.identifiers import LEI_SCHEME, identifier_triples
 from groupkg.graph.formats.minting import digest
 from groupkg.graph.store.ntriples import ntriples_iri, ntriples_literal
-from groupkg.graph.vocab import GK
 
 __all__ = ["Triple", "read_csv", "read_csv_ntriples", "read_records"]
 
@@ -251,10 +249,7 @@ class _CsvReader:
 
     def identifier(self, iri: str, scheme: str, value: str) -> None:
         """An identifier a row gives its owner or owned (an ``XI-LEI`` also its LEI)."""
-        entity = URIRef(iri[1:-1])
-        self.add_terms(identifier_triples(entity, scheme, value))
-        if scheme == LEI_SCHEME:
-            self.add_terms([(entity, GK.lei, Literal(value))])
+        self.add_terms(identifier_triples(URIRef(iri[1:-1]), scheme, value))
 
     def add_terms(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
         """Triples of rdflib terms (the few an identifier makes), as N-Triples terms."""
