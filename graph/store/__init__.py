@@ -22,9 +22,10 @@ adds all of a graph or nothing of it.
 
 The package's modules: :mod:`~groupkg.graph.store.oxigraph` (memory and on disk),
 :mod:`~groupkg.graph.store.staging` (imports that apply whole),
-:mod:`~groupkg.graph.store.remote` (``sparql:URL``), :mod:`~groupkg.graph.store.rows`
-(SELECT rows read fast), :mod:`~groupkg.graph.store.terms` (RDF terms and the one
-literal decoder), :mod:`~groupkg.graph.store.ntriples` (N-Triples written and read),
+:mod:`~groupkg.graph.store.remote` (``sparql:URL``), :mod:`~groupkg.graph.store.union`
+(a store with ``--data`` files beside it), :mod:`~groupkg.graph.store.rows` (SELECT rows
+read fast), :mod:`~groupkg.graph.store.terms` (RDF terms and the one literal decoder),
+:mod:`~groupkg.graph.store.ntriples` (N-Triples written and read),
 :mod:`~groupkg.graph.store.queries` (the bundled files and queries),
 :mod:`~groupkg.graph.store.queryguard` and :mod:`~groupkg.graph.store.sparqltext`.
 Every public name is importable from here.
@@ -72,6 +73,7 @@ from groupkg.graph.store.terms import (
     to_python,
     tsv_term,
 )
+from groupkg.graph.store.union import UnionStore
 
 __all__ = [
     "Store",
@@ -124,42 +126,6 @@ class Store(Protocol):
         many statements it had. ``progress(done, total)`` is told the bytes read."""
 
     def __len__(self) -> int: ...
-
-
-class UnionStore:
-    """A store seen together with an in-memory overlay of ``--data`` files.
-
-    SELECTs run on each part and their rows are concatenated, which is exact for the
-    fact-reading queries the library runs (each row stands for one triple); a user's
-    SPARQL query (:meth:`query_raw`) is refused, as no such concatenation answers it.
-    """
-
-    def __init__(self, base: Store, overlay: OxigraphStore):
-        self.base = base
-        self.overlay = overlay
-        self.description = f"{base.description} + --data"
-
-    def select(self, query: str) -> list[dict[str, Any]]:
-        return self.base.select(query) + self.overlay.select(query)
-
-    def query_raw(self, query: str, media_type: str) -> tuple[bytes, str]:
-        # A user's query may join the two parts, which no concatenation of rows answers;
-        # answered by the base alone it would silently miss the files.
-        raise InputError(
-            f"the data loaded over {self.base.description} is held beside it, in memory, "
-            "where one SPARQL query cannot join both: load the store's data and yours into "
-            "one store (a memory store, or import your files into it)",
-            field="store",
-        )
-
-    def add_rdf(self, data: bytes, fmt: ox.RdfFormat) -> int:
-        return self.base.add_rdf(data, fmt)
-
-    def import_ntriples(self, path: Path, progress: Progress | None = None) -> int:
-        return self.base.import_ntriples(path, progress)
-
-    def __len__(self) -> int:
-        return len(self.base) + len(self.overlay)
 
 
 def _read_files(store: OxigraphStore, files: Iterable[Path]) -> None:

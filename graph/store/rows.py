@@ -17,6 +17,7 @@ from groupkg.graph.store.oxigraph import OxigraphStore
 from groupkg.graph.store.queries import named_query
 from groupkg.graph.store.remote import SparqlStore
 from groupkg.graph.store.terms import tsv_term
+from groupkg.graph.store.union import UnionStore
 
 if TYPE_CHECKING:
     from groupkg.graph.store import Store
@@ -122,7 +123,13 @@ def _tsv_tuples(
 
 def iter_rows(store: Store, query_name: str, **params: str) -> Iterator[dict[str, Any]]:
     """Run a named query with ``$param`` placeholders replaced by ready SPARQL terms (in
-    the endpoint's own dialect where it needs one)."""
+    the endpoint's own dialect where it needs one). Over a store with ``--data`` files
+    beside it, each part answers in its own dialect: a Virtuoso endpoint's variant
+    would not run in the files' memory store."""
+    if isinstance(store, UnionStore):
+        yield from iter_rows(store.base, query_name, **params)
+        yield from iter_rows(store.overlay, query_name, **params)
+        return
     text = named_query(query_name, store.dialect if isinstance(store, SparqlStore) else None)
     for key, value in params.items():
         text = text.replace("$" + key, value)

@@ -2,7 +2,8 @@
 
 Imports in blocks through a staging graph (a progress bar, nothing seen before the end,
 nothing left by a failure), the authenticated endpoint (digest, credentials never
-printed) and an answer the server cuts short. The session's Virtuoso is shared: each
+printed), an answer the server cuts short, and ``--data`` files read beside the store
+(Virtuoso's own queries sent to it all the same). The session's Virtuoso is shared: each
 test writes into named graphs of its own.
 """
 
@@ -13,9 +14,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from groupkg.graph import GroupkgError, open_store
+from groupkg.graph import GroupkgError, SparqlStore, open_store
 from groupkg.graph.cli import cli
 from groupkg.graph.store.remote import PLAIN_BATCH
+from tests.turtle import prefixes
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -108,6 +110,43 @@ def test_a_wrong_password_is_refused_without_printing_it(virtuoso_server):
     assert code == 2
     assert "401" in output
     assert "s3cret" not in output
+
+
+def test_data_files_beside_virtuoso_leave_it_its_own_queries(virtuoso_server, tmp_path,
+                                                              monkeypatch):  # fmt: skip
+    spec = virtuoso_server.store("urn:groupkg:test:data-files")
+    code, output = _invoke("init", "--store", spec)
+    assert code == 0, output
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        prefixes(iij="https://w3id.org/groupkg/data/iij/")
+        + """
+iij:data-files a gk:LegalEntity ; rdfs:label "Data Files LLC" ;
+    prov:wasDerivedFrom iij:src-2013-11-07-s1 .
+iij:h-iij-america-data-files a gk:Holding ;
+    gk:owner iij:iij-america ; gk:owned iij:data-files ; gk:percent 100.0 ;
+    gk:validFrom "2015-01-01"^^xsd:date ; gk:factStatus gk:Stated ;
+    prov:wasDerivedFrom iij:src-2013-11-07-s1 .
+"""
+    )
+    sent: list[str] = []
+    select = SparqlStore.select
+
+    def recording(store: SparqlStore, query: str):  # noqa: ANN202
+        sent.append(query)
+        return select(store, query)
+
+    monkeypatch.setattr(SparqlStore, "select", recording)
+    question = ["paths", "Data Files LLC", "--at", "2015-06-01", "--json", "--data", str(extra)]
+    code, output = _invoke(*question, "--store", spec)
+    assert code == 0, output
+    # the neighbourhood in Virtuoso's dialect (ontology/queries/virtuoso/), as without
+    # --data: the standard query's path runs Virtuoso out of memory on large registers
+    neighbourhoods = [q for q in sent if "^gk:owned" in q or "t_distinct" in q]
+    assert neighbourhoods
+    assert all("OPTION (TRANSITIVE" in q for q in neighbourhoods)
+    monkeypatch.undo()
+    assert (code, output) == _invoke(*question)  # the memory store's answer
 
 
 @pytest.mark.parametrize(
