@@ -22,7 +22,8 @@ adds all of a graph or nothing of it.
 
 The package's modules: :mod:`~groupkg.graph.store.oxigraph` (memory and on disk),
 :mod:`~groupkg.graph.store.staging` (imports that apply whole),
-:mod:`~groupkg.graph.store.remote` (``sparql:URL``), :mod:`~groupkg.graph.store.union`
+:mod:`~groupkg.graph.store.remote` (``sparql:URL``; :mod:`~groupkg.graph.store.virtuoso`
+for what Virtuoso needs beyond standard SPARQL), :mod:`~groupkg.graph.store.union`
 (a store with ``--data`` files beside it), :mod:`~groupkg.graph.store.rows` (SELECT rows
 read fast), :mod:`~groupkg.graph.store.terms` (RDF terms and the one literal decoder),
 :mod:`~groupkg.graph.store.ntriples` (N-Triples written and read),

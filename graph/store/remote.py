@@ -6,7 +6,9 @@ results or RDF it claims to be is refused in one line, before any parser further
 meets it; one the endpoint cut short (Virtuoso's ``ResultSetMaxRows``) is refused too.
 Answers are read by pyoxigraph and written again in the format asked for, so that every
 endpoint's dialect of a format (Virtuoso's ``typed-literal`` bindings, its CSV) gives
-the bytes a memory store gives.
+the bytes a memory store gives. The rows the library reads come as SPARQL JSON, from
+Virtuoso as SPARQL XML and in queries of a size it takes (see
+:mod:`~groupkg.graph.store.virtuoso`).
 
 Data may live in one named graph (``graph``): queries then read it as their default
 graph and imports write into it. Imports go in blocks into a staging graph of their own,
@@ -37,6 +39,7 @@ from groupkg.graph.store.ntriples import (
     syntax_error,
 )
 from groupkg.graph.store.terms import XSD_BOOLEAN, literal_value
+from groupkg.graph.store.virtuoso import joined_rows, split_values, xml_rows
 
 __all__ = [
     "COMMIT_TIMEOUT",
@@ -57,6 +60,7 @@ COMMIT_TIMEOUT = 3600.0  # seconds the last request of an import may take
 _STAGING_GRAPH = "urn:groupkg:import:"  # then a UUID, as an oxigraph: store names them
 # What the endpoint is asked for: formats pyoxigraph reads whole.
 _READABLE = "application/sparql-results+json, application/n-triples;q=0.9"
+_JSON_ROWS, _XML_ROWS = "application/sparql-results+json", "application/sparql-results+xml"
 _SEMANTIC = (SyntaxError, ValueError, OSError)
 _NT = ox.RdfFormat.N_TRIPLES
 
@@ -92,8 +96,13 @@ class SparqlStore:
         """``"virtuoso"`` for a Virtuoso endpoint, whose queries need a dialect of their
         own now and then (``ontology/queries/virtuoso/``), else ``None``."""
         if self._server is None:
-            self._query("ASK {}", "application/sparql-results+json")
-        return "virtuoso" if "virtuoso" in (self._server or "").lower() else None
+            self._query("ASK {}", _JSON_ROWS)
+        return "virtuoso" if self._virtuoso else None
+
+    @property
+    def _virtuoso(self) -> bool:
+        """Whether the endpoint said it is Virtuoso (``False`` before it answered)."""
+        return "virtuoso" in (self._server or "").lower()
 
     def _post(
         self, url: str, body: dict[str, str], accept: str, timeout: float | None = None
@@ -133,7 +142,18 @@ class SparqlStore:
         self._post(self.update_url, {"update": update}, "*/*", timeout)
 
     def select(self, query: str) -> list[dict[str, Any]]:
-        body, _ = self._query(query, "application/sparql-results+json")
+        parts = split_values(query)
+        if len(parts) == 1 or self.dialect != "virtuoso":
+            return self._select(query)
+        return joined_rows(query, [self._select(part) for part in parts])
+
+    def _select(self, query: str) -> list[dict[str, Any]]:
+        body, media = self._query(query, _XML_ROWS if self._virtuoso else _JSON_ROWS)
+        if media.split(";")[0].strip().lower() == _XML_ROWS:
+            rows = xml_rows(body)
+            if rows is None:
+                raise InputError(f"{self.url} did not answer with SPARQL XML results")
+            return [_RemoteRow(self.url, row) for row in rows]
         try:
             doc = json.loads(body)
             return [
@@ -372,9 +392,14 @@ def _rewrite(body: bytes, media: str, asked: str) -> tuple[bytes, str] | str:
 
 def _canonical_json(body: bytes) -> bytes:
     """SPARQL JSON results with Virtuoso's booleans (``0`` and ``1``) written as
-    ``false`` and ``true``, the same values in the form every other store writes."""
+    ``false`` and ``true``, and its answer to an ASK (a row of ``__ASK_RETVAL``, 0 or 1)
+    as the boolean it is: the same values in the form every other store writes."""
     try:
         doc = json.loads(body)
+        if doc["head"].get("vars") == ["__ASK_RETVAL"]:
+            rows = doc["results"]["bindings"]
+            answer = bool(rows) and rows[0]["__ASK_RETVAL"]["value"] == "1"
+            return json.dumps({"head": {}, "boolean": answer}).encode()
         for row in doc["results"]["bindings"]:
             for term in row.values():
                 if term.get("datatype") == XSD_BOOLEAN and term.get("value") in ("0", "1"):

@@ -421,6 +421,9 @@ def test_an_endpoint_answering_nonsense_is_one_line(
         (b"<html><body>Welcome</body></html>", "text/html"),
         (b"<html><body>Welcome</body></html>", "application/n-triples"),
         (b"?s\t?k\t?o\nnot a term\n", "text/tab-separated-values"),
+        (b"<html><body>Welcome</body></html>", "application/sparql-results+xml"),
+        (b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="n"/>'
+         b"</head><results><result/></results></sparql>", "application/sparql-results+xml"),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize(
