@@ -3,10 +3,11 @@
 For each size, in one run: the synthetic register (the file :mod:`benchmarks.run`
 writes and caches) imported by ``groupkg import`` into ``oxigraph:PATH`` and into a
 throwaway Virtuoso (Debian's ``virtuoso-t``, started on 127.0.0.1 with its database in
-the work folder, as the tests start it), each in a new process; then cold ``groupkg
-owners|holdings|paths|entity NAME`` calls on each store, about an entity of a small
-group and of the largest group (the entities :mod:`benchmarks.run` asks about). Prints
-a Markdown table.
+the work folder, as the tests start it, with a page cache of ``--buffers`` pages), each
+in a new process; then cold ``groupkg owners|holdings|paths|entity NAME`` calls on each
+store, about an entity of a small group and of the largest group (the entities
+:mod:`benchmarks.run` asks about). Prints a Markdown table and the load average while
+it ran.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import run_command
+from benchmarks.measure import LoadSampler, run_command
 from benchmarks.report import format_seconds
 from benchmarks.run import CLI, DAY, Bench, options, parse_size
 
@@ -25,6 +26,9 @@ __all__ = ["main", "measure"]
 
 COMMANDS = ("owners", "holdings", "paths", "entity")
 GRAPH = "urn:groupkg:bench"
+# Virtuoso's page cache (NumberOfBuffers, 8 KiB pages) for a machine of 24 GiB that
+# also runs groupkg: the sample virtuoso.ini's figure for 16 GB of free memory.
+BUFFERS = 1_360_000
 
 
 def _register(bench: Bench, n: int) -> Path:
@@ -67,7 +71,8 @@ def measure(bench: Bench, n: int) -> list[tuple[str, str, str]]:
     bench.say(n, "groupkg import into oxigraph:PATH")
     rows = [("load (`groupkg import`)", _imported(bench, source, f"oxigraph:{disk}"), "")]
     focus = _focus(bench, disk)
-    server = start_virtuoso(bench.work / f"virtuoso-bench-{n}", max_rows=10_000_000)
+    server = start_virtuoso(bench.work / f"virtuoso-bench-{n}", max_rows=10_000_000,
+                            buffers=bench.options.buffers)  # fmt: skip
     try:
         spec = server.store(GRAPH)
         # the bundled IIJ data too, as a new oxigraph:PATH store holds it
@@ -101,14 +106,21 @@ def measure(bench: Bench, n: int) -> list[tuple[str, str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.virtuoso")
     parser.add_argument("--sizes", default="10k", help="comma-separated: 2000, 10k, 100k")
+    parser.add_argument("--buffers", type=int, default=BUFFERS,
+                        help="Virtuoso's NumberOfBuffers (8 KiB pages)")  # fmt: skip
     given, rest = parser.parse_known_args(argv)
     bench = Bench(options(rest))
+    bench.options.buffers = given.buffers
     for n in [parse_size(s) for s in given.sizes.split(",")]:
-        rows = measure(bench, n)
-        print(f"\n{n:,} entities\n")
+        with LoadSampler() as load:
+            rows = measure(bench, n)
+        print(f"\n{n:,} entities (Virtuoso's NumberOfBuffers {given.buffers:,})\n")
         print("| | oxigraph:PATH | sparql:URL (Virtuoso 7.2.5) |\n| --- | --- | --- |")
         for row in rows:
             print("| " + " | ".join(row) + " |")
+        seen = load.summary()
+        print(f"\nLoad average (1-minute, every 5 s): min {seen['min']:.2f}, "
+              f"mean {seen['mean']:.2f}, max {seen['max']:.2f}")  # fmt: skip
     return 0
 
 

@@ -159,7 +159,9 @@ def run_state(pid: int) -> str:
 
 # A small throwaway Virtuoso: the database, its logs and its temporary files in one
 # folder. ResultSetMaxRows is the limit past which it cuts answers short (the tests
-# read less; one test passes it on purpose).
+# read less; one test passes it on purpose). NumberOfBuffers is its page cache (8 KiB
+# pages); MaxDirtyBuffers, the pages it may hold unwritten, about three quarters of it,
+# as the sample virtuoso.ini suggests for every memory size.
 _VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {folder}/db.db
@@ -181,8 +183,8 @@ Striping = 0
 
 [Parameters]
 ServerPort = 127.0.0.1:{isql_port}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 DirsAllowed = ., {folder}
 CheckpointInterval = 60
 ThreadsPerQuery = 2
@@ -258,9 +260,10 @@ def await_sparql(url: str, process: subprocess.Popen[bytes], log: Path, what: st
             time.sleep(0.2)
 
 
-def start_virtuoso(folder: Path, max_rows: int = 10000) -> Virtuoso:
-    """Virtuoso on free 127.0.0.1 ports with an empty database in ``folder``, its SPARQL
-    user allowed to update; the test fails (never skips) where it is not installed."""
+def start_virtuoso(folder: Path, max_rows: int = 10000, buffers: int = 10000) -> Virtuoso:
+    """Virtuoso on free 127.0.0.1 ports with an empty database in ``folder`` and a page
+    cache of ``buffers`` pages, its SPARQL user allowed to update; the test fails (never
+    skips) where it is not installed."""
     binary = executable("virtuoso-t")
     if binary is None or executable("isql-vt") is None:
         pytest.fail(VIRTUOSO_MISSING)
@@ -268,7 +271,8 @@ def start_virtuoso(folder: Path, max_rows: int = 10000) -> Virtuoso:
     http_port, isql_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(_VIRTUOSO_INI.format(folder=folder, isql_port=isql_port,
-                                        http_port=http_port, max_rows=max_rows))  # fmt: skip
+                                        http_port=http_port, max_rows=max_rows,
+                                        buffers=buffers, dirty=buffers * 3 // 4))  # fmt: skip
     with (folder / "server.log").open("wb") as log:
         process = subprocess.Popen([binary, "-f", "-c", str(ini)], cwd=folder, stdout=log,
                                    stderr=subprocess.STDOUT)  # fmt: skip
