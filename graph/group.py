@@ -22,6 +22,7 @@ from groupkg.graph.facts.storeidentity import judgements_read_once
 from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
 from groupkg.graph.store import Store, iter_rows
+from groupkg.graph.timemodel.knowledge import visible
 from groupkg.graph.timemodel.register import Register, completion
 from groupkg.graph.timemodel.stakes import Snapshot, Stake, status_at
 from groupkg.graph.timemodel.timeline import IssuedShares, Timeline
@@ -98,6 +99,11 @@ class Group:
     check : bool
         Whether a ``dataset`` given is checked; a dataset read from a store is taken as
         the store holds it (``groupkg validate`` reports on a store's data).
+    known_at : datetime.date, optional
+        Answer from what was known on this day: the records visible then
+        (:func:`~groupkg.graph.timemodel.knowledge.visible`); by default everything
+        known. A ``register`` given must be the one of that day
+        (:meth:`Register.from_store` with ``known_at``).
 
     Attributes
     ----------
@@ -106,7 +112,12 @@ class Group:
     threshold : float
         The control threshold in percent.
     dataset : Dataset
-        The facts read: entities, holdings, relations, events, observations, sources.
+        The facts read that are visible as known on :attr:`known_at`: entities,
+        holdings, relations, events (scheduled ones marked so), observations, sources.
+    records : Dataset
+        Every record read, superseded or not yet known ones too.
+    known_at : datetime.date or None
+        The day whose knowledge the answers give; None: everything known.
     timeline : Timeline
         The time model of ``dataset``: lifetimes, spans, mergers applied, issued shares.
     register : Register
@@ -150,12 +161,15 @@ class Group:
         scope: list[str] | None = None,
         *,
         check: bool = True,
+        known_at: _dt.date | None = None,
     ):
         if dataset is not None and check:
             check_dataset(dataset)
         self.store = store
         self.threshold = threshold
-        self.dataset: Dataset = dataset if dataset is not None else load_dataset(store)
+        self.known_at = known_at
+        self.records: Dataset = dataset if dataset is not None else load_dataset(store)
+        self.dataset: Dataset = self._visible(self.records)
         self.timeline = Timeline(self.dataset)
         #: The columns every answer is read from: the time model of the whole store
         #: (:meth:`model`) or of the facts read here.
@@ -193,8 +207,30 @@ class Group:
             self.store.description)  # fmt: skip
         return f"<Group of {of}: {read} read; threshold {self.threshold:g}%>"
 
+    def _visible(self, read: Dataset) -> Dataset:
+        """The records of ``read`` visible as known on :attr:`known_at`."""
+        return visible(read, self.known_at)
+
+    def known(self, known_at: _dt.date | None) -> Group:
+        """The same facts answered as known on ``known_at`` (None: everything known),
+        without reading them again: of a group that read the whole store.
+
+        >>> from groupkg.graph.store import open_store
+        >>> group = Group(open_store("memory"))
+        >>> len(group.known(_dt.date(2010, 3, 1)).dataset.events)
+        2
+        """
+        if known_at == self.known_at:
+            return self
+        if not self.complete:
+            raise ValueError("only a group that read the whole store is asked again")
+        return Group(self.store, self.threshold, self.records, check=False, known_at=known_at)
+
     @classmethod
-    def around(cls, store: Store, names: list[str], threshold: float = 50.0) -> Group:
+    def around(
+        cls, store: Store, names: list[str], threshold: float = 50.0,
+        known_at: _dt.date | None = None,
+    ) -> Group:  # fmt: skip
         """The group of ``store`` a question about ``names`` needs: their neighbourhood.
 
         The names are resolved by the store, then only the facts of the entities linked to
@@ -233,14 +269,14 @@ class Group:
         with judgements_read_once(store):
             ids = {name: resolve_in_store(store, name) for name in names}
             read = load_dataset(store, neighbourhood(store, ids.values()))
-        group = cls(store, threshold, read, check=False)
+        group = cls(store, threshold, read, check=False, known_at=known_at)
         group.resolved.update(ids)
         return group
 
     @classmethod
     def model(
         cls, store: Store, names: list[str], threshold: float = 50.0,
-        register: Register | None = None,
+        register: Register | None = None, known_at: _dt.date | None = None,
     ) -> Group:  # fmt: skip
         """A question about ``names`` answered from the time model of the whole store.
 
@@ -259,7 +295,9 @@ class Group:
         threshold : float
             Control threshold in percent.
         register : Register, optional
-            The store's time model, already opened.
+            The store's time model as known on ``known_at``, already opened.
+        known_at : datetime.date, optional
+            Answer from what was known on this day (default: everything known).
 
         Returns
         -------
@@ -285,18 +323,20 @@ class Group:
         >>> [(o["name"], o["percent"], o["basis"]) for o in answer["owners"]]
         [('Holdco', 75, 'stated')]
         """
-        register = register if register is not None else Register.from_store(store)
+        if register is None:
+            register = Register.from_store(store, known_at=known_at)
         ids = {name: resolve_in_store(store, name, register) for name in names}
         scope = sorted(set(ids.values()))
         read = load_dataset(store, scope, own=True)
-        group = cls(store, threshold, read, register, scope, check=False)
+        group = cls(store, threshold, read, register, scope, check=False, known_at=known_at)
         group.resolved.update(ids)
         return group
 
     @classmethod
     def whole(
-        cls, store: Store, threshold: float = 50.0, register: Register | None = None
-    ) -> Group:
+        cls, store: Store, threshold: float = 50.0, register: Register | None = None,
+        known_at: _dt.date | None = None,
+    ) -> Group:  # fmt: skip
         """The whole store, answered from its cached time model without reading every fact.
 
         For the questions that name no entity (``diff`` without a root, ``events`` without
@@ -312,8 +352,10 @@ class Group:
         threshold : float
             Control threshold in percent.
         register : Register, optional
-            The store's time model, already opened (by default the one cached beside it,
-            :meth:`Register.from_store`).
+            The store's time model as known on ``known_at``, already opened (by default
+            the one cached beside it, :meth:`Register.from_store`).
+        known_at : datetime.date, optional
+            Answer from what was known on this day (default: everything known).
 
         Returns
         -------
@@ -337,8 +379,10 @@ class Group:
         """
         from groupkg.graph.facts.loader import load_events
 
-        register = register if register is not None else Register.from_store(store)
-        return cls(store, threshold, load_events(store), register, check=False)
+        if register is None:
+            register = Register.from_store(store, known_at=known_at)
+        return cls(store, threshold, load_events(store), register, check=False,
+                   known_at=known_at)  # fmt: skip
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -490,7 +534,7 @@ class Group:
                     self.dataset.entities[entity_id] = entity
                 self._described[entity_id] = issued
             return
-        found = load_dataset(self.store, missing, own=True)
+        found = self._visible(load_dataset(self.store, missing, own=True))
         shares = Timeline(Dataset(observations=found.observations, events=found.events))
         for entity_id in missing:
             if entity_id in found.entities:
@@ -993,7 +1037,7 @@ class Group:
         >>> group.export("csv")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        groupkg.graph.errors.InputError: the CSV holdings format cannot carry 12 events, ...
+        groupkg.graph.errors.InputError: the CSV holdings format cannot carry 14 events, ...
         """
         from groupkg.graph.formats.exporter import export
         from groupkg.graph.output import write_output
@@ -1044,6 +1088,7 @@ class Group:
         entity = self.dataset.entities[entity_id]
         dissolved = self.lifetime(entity_id)[1]
         end_reasons = self.register.assumed_ends.get(entity_id, [])
+        issued = self.timeline.issued_range(entity_id, day)
         # A fact with its own date (a listing, the representatives a source names as of a
         # day) is shown only from that date.
         listings = [
@@ -1072,10 +1117,14 @@ class Group:
             "incorporated": str(entity.incorporated) if entity.incorporated else None,
             "dissolved": _iso(dissolved),
             "dissolved_assumed": bool(end_reasons),
+            "dissolved_scheduled": self._end_scheduled(entity_id, dissolved),
             "assumptions": [
                 {"fact": "dissolved", "entity": entity_id, "reason": r} for r in end_reasons
             ],
             "issued_shares": self.timeline.issued_shares(entity_id, day),
+            "issued_shares_min": issued[0] if issued else None,
+            "issued_shares_max": issued[1] if issued else None,
+            "issued_shares_scheduled": bool(issued and issued[2]),
             "facts": facts,
             "facts_as_of": {k: str(v) for k, v in entity.facts_since.items() if k in facts},
             "sources": self._sources(entity.sources),
@@ -1086,6 +1135,15 @@ class Group:
                 for r in entity.records
             ]
         return answer
+
+    def _end_scheduled(self, entity_id: str, end: _dt.date | None) -> bool:
+        """Whether the end of ``entity_id`` on ``end`` rests on a scheduled merger: one
+        that absorbs it then, known only from before it takes effect."""
+        return end is not None and any(
+            e.status == "scheduled" and entity_id in e.absorbed
+            and e.effective is not None and e.effective.start == end
+            for e in self.dataset.events
+        )  # fmt: skip
 
     def links(self, name: str) -> dict[str, Any]:
         """The source records merged into one entity, the judgements about them and
@@ -1750,7 +1808,7 @@ class Group:
         the entities held."""
         dataset = self.dataset
         if not self.complete and stakes:
-            dataset = load_dataset(self.store, sorted({s.owned for s in stakes}))
+            dataset = self._visible(load_dataset(self.store, sorted({s.owned for s in stakes})))
         return {f.id: f for f in [*dataset.holdings, *dataset.relations]}
 
     def _first_recorded(
@@ -1831,7 +1889,7 @@ class Group:
             if event_id in (iri, iri.rsplit("/", 1)[-1]):
                 taking_part.setdefault(iri, set()).add(str(row["e"]))
         for event_id_found in sorted(taking_part, key=lambda e: (e != event_id, e)):
-            found = load_dataset(self.store, sorted(taking_part[event_id_found]))
+            found = self._visible(load_dataset(self.store, sorted(taking_part[event_id_found])))
             for event in found.events:
                 if event.id == event_id_found:
                     return event

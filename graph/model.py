@@ -6,6 +6,7 @@ model (:mod:`groupkg.graph.timemodel.timeline`) turns them into the state at a d
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 
 from groupkg.graph.dates import PartialDate
@@ -86,6 +87,8 @@ class Entity:
     sources: list[str] = field(default_factory=list)
     records: list[SourceRecord] = field(default_factory=list)
     """The source records merged into this entity, when there are several."""
+    #: When the entity's record became known (``gk:knownFrom``); None: always.
+    known_from: _dt.date | None = None
 
     @property
     def ref(self) -> EntityRef:
@@ -122,6 +125,11 @@ class Holding:
     status: str = "stated"
     sources: list[str] = field(default_factory=list)
     assumptions: dict[str, str] = field(default_factory=dict)
+    #: When the record became known (``gk:knownFrom``, else its latest source's date);
+    #: None: not recorded (:mod:`groupkg.graph.timemodel.knowledge`).
+    known_from: _dt.date | None = None
+    #: The records this one corrects (``gk:supersedes``), from its ``known_from`` on.
+    supersedes: list[str] = field(default_factory=list)
     """Assumed property (local name) -> the reason; ``"fact"`` for a wholly assumed fact."""
 
 
@@ -141,6 +149,11 @@ class Relation:
     sources: list[str] = field(default_factory=list)
     assumptions: dict[str, str] = field(default_factory=dict)
     relationship_status: str | None = None
+    #: When the record became known (``gk:knownFrom``, else its latest source's date);
+    #: None: not recorded (:mod:`groupkg.graph.timemodel.knowledge`).
+    known_from: _dt.date | None = None
+    #: The records this one corrects (``gk:supersedes``), from its ``known_from`` on.
+    supersedes: list[str] = field(default_factory=list)
     """The status the source gives the relation (GLEIF ``ACTIVE``/``INACTIVE``)."""
 
 
@@ -163,6 +176,13 @@ class Event:
     assumed: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     assumptions: dict[str, str] = field(default_factory=dict)
+    #: When the record became known (``gk:knownFrom``, else its latest source's date);
+    #: None: not recorded (:mod:`groupkg.graph.timemodel.knowledge`).
+    known_from: _dt.date | None = None
+    #: The records this one corrects (``gk:supersedes``), from its ``known_from`` on.
+    supersedes: list[str] = field(default_factory=list)
+    #: At most this many new shares (``gk:newSharesIssuedMax``): "up to" a figure.
+    new_shares_max: int | None = None
 
 
 @dataclass
@@ -181,6 +201,15 @@ class Observation:
     kind: str | None = None
     status: str = "stated"
     sources: list[str] = field(default_factory=list)
+    #: When the record became known (``gk:knownFrom``, else its latest source's date);
+    #: None: not recorded (:mod:`groupkg.graph.timemodel.knowledge`).
+    known_from: _dt.date | None = None
+    #: The records this one corrects (``gk:supersedes``), from its ``known_from`` on.
+    supersedes: list[str] = field(default_factory=list)
+    #: A figure stated as a range (``gk:valueMin``/``gk:valueMax``); ``value`` is its
+    #: upper end.
+    value_min: float | None = None
+    value_max: float | None = None
 
 
 @dataclass

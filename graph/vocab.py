@@ -138,6 +138,7 @@ class GK(DefinedNamespace):
     judgedOn: URIRef
     judgedRecord: URIRef
     jurisdiction: URIRef
+    knownFrom: URIRef
     legalForm: URIRef
     legalName: URIRef
     lei: URIRef
@@ -146,6 +147,7 @@ class GK(DefinedNamespace):
     measure: URIRef
     measurementMethod: URIRef
     newSharesIssued: URIRef
+    newSharesIssuedMax: URIRef
     note: URIRef
     owned: URIRef
     owner: URIRef
@@ -186,6 +188,7 @@ class GK(DefinedNamespace):
     splitRatio: URIRef
     startDate: URIRef
     subject: URIRef
+    supersedes: URIRef
     survivor: URIRef
     thresholdInclusive: URIRef
     thresholdPercent: URIRef
@@ -197,3 +200,5 @@ class GK(DefinedNamespace):
     validTo: URIRef
     validationSource: URIRef
     value: URIRef
+    valueMax: URIRef
+    valueMin: URIRef

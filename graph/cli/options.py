@@ -1,5 +1,5 @@
 """The options every command shares (--store, --data, --no-default-data, --json,
---threshold) and the settings they make.
+--threshold, --known-at) and the settings they make.
 
 One decorator, :func:`shared_options`, gives them to the group and to every command,
 so that they may stand before or after a command's name; a command that has no use
@@ -45,6 +45,8 @@ class Settings:
         self.default_data = True
         self.as_json = False
         self.threshold = 50.0
+        #: Answer from what was known on this day (--known-at); None: everything known.
+        self.known_at: _dt.date | None = None
         self.given: set[str] = set()
         self.writable = False  # open an oxigraph: store for writing (serve --allow-update)
 
@@ -72,13 +74,14 @@ class Settings:
 
         store = self.open()
         named = [n for n in names if n]
+        known_at = self.known_at
         if named and model and store.description.startswith("oxigraph:"):
-            return Group.model(store, named, threshold=self.threshold)
+            return Group.model(store, named, threshold=self.threshold, known_at=known_at)
         if named and store.description != "memory":
-            return Group.around(store, named, threshold=self.threshold)
+            return Group.around(store, named, threshold=self.threshold, known_at=known_at)
         if model and store.description.startswith("oxigraph:"):
-            return Group.whole(store, threshold=self.threshold)
-        return Group(store, threshold=self.threshold)
+            return Group.whole(store, threshold=self.threshold, known_at=known_at)
+        return Group(store, threshold=self.threshold, known_at=known_at)
 
 
 def current_settings() -> Settings:
@@ -92,8 +95,11 @@ def current_settings() -> Settings:
 
 
 def _apply(store: str | None, data: tuple[str, ...], no_default_data: bool,
-           as_json: bool, threshold: float | None) -> None:  # fmt: skip
+           as_json: bool, threshold: float | None, known_at: str | None) -> None:  # fmt: skip
     settings = current_settings()
+    if known_at is not None:
+        settings.known_at = parse_date(known_at, "--known-at")
+        settings.given.add("--known-at")
     if store:
         settings.store = store
         settings.given.add("--store")
@@ -118,8 +124,11 @@ def _apply(store: str | None, data: tuple[str, ...], no_default_data: bool,
 # The global options a command has no use for. Given before or after its name, they
 # are refused with a message rather than dropped in silence: a user who asks for
 # --threshold 40 or --data x.csv must not get an answer that quietly ignored it.
+# What was known on a day (--known-at) is a question's: not the store's counts, its
+# raw SPARQL, its records (validated, exported, linked) or a write.
+_STORE_AS_IT_IS = {"--known-at"}
 NOT_FOR = {
-    "info": {"--threshold"},
+    "info": {"--threshold", *_STORE_AS_IT_IS},
     "entity": {"--threshold"},
     "owners": {"--threshold"},
     "holdings": {"--threshold"},
@@ -127,13 +136,16 @@ NOT_FOR = {
     # Each rule set states its own threshold; another is a rule file of its own.
     "control": {"--threshold"},
     "events": {"--threshold"},
-    "sparql": {"--threshold"},
-    "export": {"--json", "--threshold"},
+    "sparql": {"--threshold", *_STORE_AS_IT_IS},
+    "export": {"--json", "--threshold", *_STORE_AS_IT_IS},
     "render": {"--json"},
-    "init": {"--data", "--threshold"},
-    "import": {"--data", "--threshold"},
-    "serve": {"--json"},
-    "synth": {"--store", "--data", "--no-default-data", "--json", "--threshold"},
+    "init": {"--data", "--threshold", *_STORE_AS_IT_IS},
+    "import": {"--data", "--threshold", *_STORE_AS_IT_IS},
+    "validate": _STORE_AS_IT_IS,
+    "links": _STORE_AS_IT_IS,
+    # The server answers as known on the day each request asks (?known_at=).
+    "serve": {"--json", *_STORE_AS_IT_IS},
+    "synth": {"--store", "--data", "--no-default-data", "--json", "--threshold", *_STORE_AS_IT_IS},
 }
 
 
@@ -153,6 +165,8 @@ _SHARED: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("--json", "as_json", {"is_flag": True, "help": "Answer as JSON."}),
     ("--threshold", "threshold",
      {"type": float, "default": None, "help": "Control threshold in percent."}),
+    ("--known-at", "known_at",
+     {"default": None, "help": "Answer from what was known on this date YYYY-MM-DD."}),
 )  # fmt: skip
 
 CommandT = TypeVar("CommandT", bound=click.Command)

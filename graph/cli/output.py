@@ -20,10 +20,19 @@ __all__ = ["emit", "say", "echo_assumptions", "stake_table", "percent_text", "pe
 
 
 def emit(answer: Any, table: Callable[[Any], None], empty: bool = False) -> None:
-    """Print ``answer`` as JSON or by ``table``; exit 1 after it when it is ``empty``."""
-    if current_settings().as_json:
+    """Print ``answer`` as JSON or by ``table``; exit 1 after it when it is ``empty``.
+
+    As known on a day (--known-at), a JSON object says so (``"knownAt"``), and the text
+    begins with a line that does."""
+    settings = current_settings()
+    known_at = settings.known_at.isoformat() if settings.known_at is not None else None
+    if settings.as_json:
+        if known_at is not None and isinstance(answer, dict):
+            answer = {**answer, "knownAt": known_at}
         click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
     else:
+        if known_at is not None:
+            say(f"As known on {known_at}:")
         table(answer)
     if empty:
         raise SystemExit(EXIT_NOTHING)

@@ -40,7 +40,7 @@ def parents(at: str | None, output: str | None, quiet: bool) -> None:
     settings, day = current_settings(), option_day(at)
     store = settings.open()
     with progress(quiet, "triples read into the register index") as tick:
-        register = Register.from_store(store, progress=tick)
+        register = Register.from_store(store, progress=tick, known_at=settings.known_at)
     from groupkg.graph.timemodel.register import BASES
 
     found, basis = register.completed_parents_at(day, threshold=settings.threshold)

@@ -79,9 +79,10 @@ def entity(name: str, at: str | None) -> None:
             (
                 "dissolved",
                 (a["dissolved"] or "")
-                + (" (assumed)" if a["dissolved_assumed"] and a["dissolved"] else ""),
+                + (" (assumed)" if a["dissolved_assumed"] and a["dissolved"] else "")
+                + (" (scheduled)" if a["dissolved_scheduled"] else ""),
             ),
-            ("issued shares", f"{a['issued_shares']:,}" if a["issued_shares"] else "unknown"),
+            ("issued shares", _issued_text(a)),
         ]
         since = a.get("facts_as_of", {})
         rows += [
@@ -98,6 +99,16 @@ def entity(name: str, at: str | None) -> None:
         echo_assumptions(a["assumptions"])
 
     emit(answer, table)
+
+
+def _issued_text(a: dict[str, Any]) -> str:
+    """The issued shares of an ``entity`` answer: a count, or a range, and whether a
+    scheduled issue is counted."""
+    low, high = a["issued_shares_min"], a["issued_shares_max"]
+    if not high:
+        return "unknown"
+    text = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+    return text + (" (scheduled)" if a["issued_shares_scheduled"] else "")
 
 
 @shared_options

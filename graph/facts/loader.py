@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 
+from groupkg.graph.dates import PartialDate
 from groupkg.graph.errors import InputError
 from groupkg.graph.facts.identity import Judgement, clusters, merge_dataset
 from groupkg.graph.facts.records import (
@@ -71,6 +73,8 @@ _PROPERTIES = (
         "announcementDate", "effectiveDate", "newSharesIssued", "assumedProperty",
         # observations
         "subject", "measure", "value", "unit", "periodStart", "periodEnd", "basis", "figureKind",
+        # knowledge time, corrections, ranges
+        "knownFrom", "supersedes", "newSharesIssuedMax", "valueMin", "valueMax",
     )),
     ASSUMED,  # "PROPERTY-IRI REASON" of each assumption, made by the query
 )  # fmt: skip
@@ -205,7 +209,7 @@ def _load(
             events=events_of(kinds["event"]),
             observations=observations_of(kinds["observation"]),
         )
-        dataset.sources = _source_names(iter_rows(store, "facts-sources"))
+        _read_sources(dataset, iter_rows(store, "facts-sources"))
         return dataset
     ids = sorted(same_entity_records(store, scope, judgements))
     facts = group_by_subject(
@@ -240,9 +244,7 @@ def _with_entities(store: Store, dataset: Dataset, named: set[str]) -> Dataset:
                  *dataset.observations, *dataset.entities.values()]:  # fmt: skip
         cited.update(fact.sources)
     if cited:
-        dataset.sources = _source_names(
-            iter_rows(store, "scope-sources", sources=_values(sorted(cited)))
-        )
+        _read_sources(dataset, iter_rows(store, "scope-sources", sources=_values(sorted(cited))))
     return dataset
 
 
@@ -286,12 +288,29 @@ def _values(ids: list[str]) -> str:
     return " ".join(sparql_iri(i) for i in ids if not i.startswith("_:")) or "<urn:groupkg:none>"
 
 
-def _source_names(rows: Rows) -> dict[str, str]:
-    """Source -> its name; of several (two labels, two titles), the first in text order,
-    whatever order the store gives its rows in."""
+def _read_sources(dataset: Dataset, rows: Rows) -> None:
+    """Give ``dataset`` the names of its sources and its records their knowledge time.
+
+    Of several names of a source (two labels, two titles), the first in text order,
+    whatever order the store gives its rows in. A record that does not state when it
+    became known (``gk:knownFrom``) is known from the latest date of the sources it
+    cites: it needs all of its evidence. Left None when none of them is dated.
+    """
     names: dict[str, str] = {}
+    dates: dict[str, date] = {}
     for row in rows:
         if "name" in row:
             name = str(row["name"])
             names[row["s"]] = min(name, names.get(row["s"], name))
-    return names
+        when = row.get("date")
+        if isinstance(when, PartialDate):
+            dates[row["s"]] = max(when.start, dates.get(row["s"], when.start))
+    dataset.sources = names
+    if not dates:
+        return
+    for record in [*dataset.holdings, *dataset.relations, *dataset.events,
+                   *dataset.observations]:  # fmt: skip
+        if record.known_from is None:
+            cited = [dates[s] for s in record.sources if s in dates]
+            if cited:
+                record.known_from = max(cited)

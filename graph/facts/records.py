@@ -166,6 +166,17 @@ def _status(props: dict[str, list[Any]]) -> str:
     return local_id(value).lower() if value else "stated"
 
 
+def _known(props: dict[str, list[Any]]) -> date | None:
+    """The day a record states it became known (``gk:knownFrom``; a partial date from its
+    first day), or None; the loader falls back on its sources' dates."""
+    day = _date(props, "knownFrom")
+    return day.start if day is not None else None
+
+
+def _corrected(props: dict[str, list[Any]]) -> list[str]:
+    return sorted(str(s) for s in props.get(GK + "supersedes", []))
+
+
 def _sources(props: dict[str, list[Any]]) -> list[str]:
     return sorted(str(s) for s in props.get(PROV_DERIVED, []))
 
@@ -210,6 +221,7 @@ def entities_of(grouped: Grouped, details: Rows) -> dict[str, Entity]:
             incorporated=_date(props, "incorporationDate"),
             dissolved=_date(props, "dissolutionDate"),
             sources=_sources(props),
+            known_from=_known(props),
         )
         for prop, key in ENTITY_FACTS.items():
             if GK + prop in props:
@@ -264,6 +276,8 @@ def holdings_of(grouped: Grouped) -> list[Holding]:
                 status=_status(p),
                 sources=_sources(p),
                 assumptions=_assumptions(p),
+                known_from=_known(p),
+                supersedes=_corrected(p),
             )
         )
     return sorted(holdings, key=lambda h: h.id)
@@ -327,10 +341,13 @@ def events_of(grouped: Grouped) -> list[Event]:
                 issuer=issuer,
                 split_ratio=ratio,
                 new_shares=_count(p, "newSharesIssued"),
+                new_shares_max=_count(p, "newSharesIssuedMax"),
                 status=_status(p),
                 assumed=sorted(local_id(a) for a in p.get(GK + "assumedProperty", [])),
                 sources=_sources(p),
                 assumptions=_assumptions(p),
+                known_from=_known(p),
+                supersedes=_corrected(p),
             )
         )
     return sorted(events, key=_event_order)
@@ -347,6 +364,8 @@ def observations_of(grouped: Grouped) -> list[Observation]:
         if not OBSERVATION_TYPES & set(p.get(RDF_TYPE, [])):
             continue
         subject, measure, value = _one(p, "subject"), _one(p, "measure"), _number(p, "value")
+        if value is None:  # a figure stated only as a range: its upper end
+            value = _number(p, "valueMax")
         if subject is None or measure is None or value is None:
             continue
         basis, kind = _one(p, "basis"), _one(p, "figureKind")
@@ -364,6 +383,10 @@ def observations_of(grouped: Grouped) -> list[Observation]:
                 kind=local_id(kind) if kind else None,
                 status=_status(p),
                 sources=_sources(p),
+                known_from=_known(p),
+                supersedes=_corrected(p),
+                value_min=_number(p, "valueMin"),
+                value_max=_number(p, "valueMax"),
             )
         )
     return sorted(observations, key=lambda o: o.id)

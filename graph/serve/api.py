@@ -27,7 +27,7 @@ from groupkg.graph.dates import parse_date
 from groupkg.graph.errors import GroupkgError, InputError
 from groupkg.graph.facts import queries as library
 from groupkg.graph.facts.names import UnknownName
-from groupkg.graph.group import store_info
+from groupkg.graph.group import Group, store_info
 from groupkg.graph.serve.refused import Refused
 from groupkg.graph.serve.server import Server
 from groupkg.graph.serve.source import AnswerSource, WorkerState
@@ -70,6 +70,17 @@ def _day(params: QueryParams, key: str = "at", required: bool = False) -> _dt.da
     return parse_date(value, key)
 
 
+def _known_at(params: QueryParams) -> _dt.date | None:
+    """The day the answer is asked as known on (``known_at``); None: everything known."""
+    value = params.get("known_at")
+    return parse_date(value, "known_at") if value else None
+
+
+def _group(data: AnswerSource, request: Request, *names: str | None) -> Group:
+    """The group a question about ``names`` needs, as known on the day it asks."""
+    return data.group(*names, known_at=_known_at(request.query_params))
+
+
 def _text(params: QueryParams, key: str) -> str:
     value = params.get(key)
     if not value:
@@ -80,7 +91,7 @@ def _text(params: QueryParams, key: str) -> str:
 def _diff(data: AnswerSource, request: Request) -> Any:
     params = request.query_params
     root = params.get("root") or None
-    group = data.group(root)
+    group = _group(data, request, root)
     if params.get("event"):
         if params.get("before") or params.get("after"):
             raise InputError("give either event or before/after, not both")
@@ -97,13 +108,13 @@ def _perimeter(data: AnswerSource, request: Request) -> Any:
     except ValueError:
         raise InputError("affiliate_min: not a number") from None
     name = request.path_params["name"]
-    return data.group(name).perimeter(name, _day(params), affiliate_min)
+    return _group(data, request, name).perimeter(name, _day(params), affiliate_min)
 
 
 def _events(data: AnswerSource, request: Request) -> Any:
     params = request.query_params
     name = params.get("entity") or None
-    return data.group(name).events(
+    return _group(data, request, name).events(
         name,
         _day(params, "from") if params.get("from") else None,
         _day(params, "to") if params.get("to") else None,
@@ -119,13 +130,13 @@ def _prepared(data: AnswerSource, request: Request) -> Any:
 def _effective(data: AnswerSource, request: Request) -> Any:
     params = request.query_params
     owner, target = _text(params, "owner"), _text(params, "target")
-    return data.group(owner, target).effective(owner, target, _day(params))
+    return _group(data, request, owner, target).effective(owner, target, _day(params))
 
 
 def _by_name(method: str) -> Callable[[AnswerSource, Request], Any]:
     def answer(data: AnswerSource, request: Request) -> Any:
         name = request.path_params["name"]
-        return getattr(data.group(name), method)(name, _day(request.query_params))
+        return getattr(_group(data, request, name), method)(name, _day(request.query_params))
 
     return answer
 
@@ -135,18 +146,18 @@ def _by_name(method: str) -> Callable[[AnswerSource, Request], Any]:
 # for ?date=... or ?threshold=40 must not get an answer that quietly dropped it.
 _ACCEPTS: dict[str, frozenset[str] | None] = {
     "/api/info": frozenset(),
-    "/api/entity/{name:path}": frozenset({"at"}),
+    "/api/entity/{name:path}": frozenset({"at", "known_at"}),
     "/api/links/{name:path}": frozenset(),
-    "/api/owners/{name:path}": frozenset({"at"}),
-    "/api/holdings/{name:path}": frozenset({"at"}),
-    "/api/paths/{name:path}": frozenset({"at"}),
-    "/api/perimeter/{name:path}": frozenset({"at", "affiliate_min"}),
-    "/api/effective": frozenset({"owner", "target", "at"}),
+    "/api/owners/{name:path}": frozenset({"at", "known_at"}),
+    "/api/holdings/{name:path}": frozenset({"at", "known_at"}),
+    "/api/paths/{name:path}": frozenset({"at", "known_at"}),
+    "/api/perimeter/{name:path}": frozenset({"at", "affiliate_min", "known_at"}),
+    "/api/effective": frozenset({"owner", "target", "at", "known_at"}),
     "/api/queries/{name}": None,
-    "/api/diff": frozenset({"before", "after", "event", "root"}),
-    "/api/events": frozenset({"entity", "from", "to"}),
+    "/api/diff": frozenset({"before", "after", "event", "root", "known_at"}),
+    "/api/events": frozenset({"entity", "from", "to", "known_at"}),
     "/api/entities": frozenset({"q"}),
-    "/view": frozenset({"at", "entity"}),
+    "/view": frozenset({"at", "entity", "known_at"}),
 }
 
 
@@ -210,10 +221,10 @@ def _control(data: AnswerSource, request: Request) -> Any:
             + ", ".join(shipped)
         )
     name = request.path_params["name"]
-    return data.group(name).control(name, _day(params), names)
+    return _group(data, request, name).control(name, _day(params), names)
 
 
-_ACCEPTS["/api/control/{name:path}"] = frozenset({"at", "rules"})
+_ACCEPTS["/api/control/{name:path}"] = frozenset({"at", "rules", "known_at"})
 API["/api/control/{name:path}"] = _control
 
 
@@ -236,7 +247,15 @@ def api_job(worker: WorkerState, route: str, path_params: dict[str, Any],
     """The JSON answer of an API route (``items``: its query parameters)."""
     key = ("api", route, tuple(sorted(path_params.items())), tuple(sorted(items)))
     asked = cast(Request, _Asked(path_params, items))
-    return worker.answer(key, lambda: _json(API[route](worker.data, asked)))
+
+    def answer() -> bytes:
+        found = API[route](worker.data, asked)
+        known_at = _known_at(asked.query_params)
+        if known_at is not None and isinstance(found, dict):
+            found = {**found, "knownAt": known_at.isoformat()}  # as the command line's
+        return _json(found)
+
+    return worker.answer(key, answer)
 
 
 def view_job(worker: WorkerState, items: list[tuple[str, str]]) -> bytes:
@@ -247,7 +266,7 @@ def view_job(worker: WorkerState, items: list[tuple[str, str]]) -> bytes:
 
         params = QueryParams(items)
         entity = params.get("entity") or None
-        group = worker.data.group(entity)
+        group = worker.data.group(entity, known_at=_known_at(params))
         page = viz.to_html(viz.view_at(group, _day(params), path_to=params.get("entity")))
         return page.encode("utf-8")
 

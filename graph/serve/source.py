@@ -33,6 +33,7 @@ from groupkg.graph.store import (
     open_read_only,
     queryguard,
 )
+from groupkg.graph.timemodel.knowledge import known_days, settled
 from groupkg.graph.timemodel.register import Register
 
 __all__ = [
@@ -73,7 +74,14 @@ class AnswerSource:
 
     Of a modelled store, a question naming no entity (``diff`` without ``root``,
     ``events`` without ``entity``, the picture of every group) reads each day's state
-    from the model too, and from the store only the events (:meth:`Group.whole`)."""
+    from the model too, and from the store only the events (:meth:`Group.whole`).
+
+    A question as known on a day (``known_at``) is answered from the records visible
+    then: of the whole group read, the same records seen on that day
+    (:meth:`Group.known`); of a modelled store, the register of that day
+    (:meth:`Register.from_store`). Both are kept by the day what is known last changed
+    on or before it (:func:`~groupkg.graph.timemodel.knowledge.settled`), so that the
+    days between two changes share one."""
 
     #: Groups of the names last asked about, kept (the viewer asks five questions of one
     #: entity at once).
@@ -86,27 +94,64 @@ class AnswerSource:
         self.whole: Group | None = group
         self.register = register
         self.groups: collections.OrderedDict[tuple[Any, ...], Group] = collections.OrderedDict()
+        #: Registers of a modelled store as known on earlier days, by :func:`settled` day.
+        self.registers: collections.OrderedDict[_dt.date, Register] = collections.OrderedDict()
         self._labels: LabelIndex | None = None
+        self._known_days: list[_dt.date] | None = None  # of the whole group read
 
-    def group(self, *names: str | None) -> Group:
-        """The group a question about ``names`` needs (see the class)."""
+    def group(self, *names: str | None, known_at: _dt.date | None = None) -> Group:
+        """The group a question about ``names`` needs, as known on ``known_at`` (None:
+        everything known; see the class)."""
         named = tuple(dict.fromkeys(n for n in names if n))
-        if self.register is None or not named:
-            if self.whole is None:
-                self.whole = (
-                    Group(self.store, threshold=self.threshold)
-                    if self.register is None
-                    else Group.whole(self.store, self.threshold, self.register)
-                )
-            return self.whole
-        found = self.groups.get(named)
+        if self.register is None:
+            whole = self._whole()
+            if self._known_days is None:
+                self._known_days = known_days(whole.records)
+            day = settled(self._known_days, known_at)
+            if day is None:
+                return whole
+            return self._kept(("known", day), lambda: whole.known(day))
+        day = settled(self.register.known_days, known_at)
+        if not named:
+            if day is None:
+                return self._whole()
+            register = self._register(day)
+            return self._kept(
+                ((), day), lambda: Group.whole(self.store, self.threshold, register, day)
+            )
+        register = self.register if day is None else self._register(day)
+        return self._kept(
+            (named, day),
+            lambda: Group.model(self.store, list(named), self.threshold, register, day),
+        )
+
+    def _whole(self) -> Group:
+        if self.whole is None:
+            self.whole = (
+                Group(self.store, threshold=self.threshold)
+                if self.register is None
+                else Group.whole(self.store, self.threshold, self.register)
+            )
+        return self.whole
+
+    def _kept(self, key: tuple[Any, ...], make: Callable[[], Group]) -> Group:
+        """The group kept under ``key``, else made and kept (the last :attr:`KEPT`)."""
+        found = self.groups.get(key)
         if found is None:
-            found = Group.model(self.store, list(named), self.threshold, self.register)
-            self.groups[named] = found
+            found = self.groups[key] = make()
             while len(self.groups) > self.KEPT:
                 self.groups.popitem(last=False)
         else:
-            self.groups.move_to_end(named)
+            self.groups.move_to_end(key)
+        return found
+
+    def _register(self, day: _dt.date) -> Register:
+        """The register of what was known on ``day`` (a :func:`settled` day)."""
+        found = self.registers.get(day)
+        if found is None:
+            found = self.registers[day] = Register.from_store(self.store, known_at=day)
+            while len(self.registers) > self.KEPT:
+                self.registers.popitem(last=False)
         return found
 
     def search(self, text: str) -> list[dict[str, Any]]:

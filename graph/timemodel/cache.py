@@ -8,11 +8,14 @@ temporary name and renamed into place, so a reader finds a whole register or non
 reader that sees the folder replaced while it opens it starts again.
 
 Beside an ``oxigraph:PATH`` store the cache is ``PATH.model/``, keyed by
-:func:`cache_key`: the store's committed imports and the mark every write renews.
+:func:`cache_key`: the store's committed imports and the mark every write renews; the
+register of what was known on an earlier day is ``PATH.model.known-DAY/``
+(:func:`known_path`), under the same key.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 import shutil
@@ -25,9 +28,10 @@ import numpy as np
 from groupkg.graph.store import OxigraphStore, Store
 from groupkg.graph.timemodel.columns import REQUIRED
 
-__all__ = ["FORMAT", "cache_key", "cache_path", "load", "save"]
+__all__ = ["FORMAT", "cache_key", "cache_path", "known_path", "load", "save"]
 
-FORMAT = "groupkg-register-5"  # 4: loose name keys; 5: records of one entity merged
+# 4: loose name keys; 5: records of one entity merged; 6: knowledge time
+FORMAT = "groupkg-register-6"
 _META = "model.json"
 _ATTEMPTS = 3  # a folder replaced while read, again and again: read as missing
 
@@ -44,6 +48,13 @@ def cache_path(store: Store, cache: bool | str | os.PathLike[str]) -> Path | Non
         folder = Path(store.description.partition(":")[2])
         return folder.with_name(folder.name + ".model")
     return None
+
+
+def known_path(path: Path | None, day: _dt.date) -> Path | None:
+    """Where the register of what was known on ``day`` is cached beside the register
+    cached at ``path`` (``PATH.model.known-DAY``; before every knowledge date,
+    ``known-0001-01-01``); nowhere when that is."""
+    return None if path is None else path.with_name(f"{path.name}.known-{day.isoformat()}")
 
 
 def cache_key(store: Store) -> str:

@@ -111,6 +111,7 @@ def _span_json(span: Span) -> str:
     assert relation is not None
     fields = {k: v for k, v in vars(relation).items() if k not in _RELATION_DATES}
     fields.update({k: str(getattr(relation, k)) for k in _RELATION_DATES if getattr(relation, k)})
+    fields["known_from"] = _day(relation.known_from)
     return json.dumps(
         {"relation": fields, "start": _day(span.start), "end": _day(span.end), "via": span.via},
         ensure_ascii=False, separators=(",", ":"),
@@ -123,6 +124,8 @@ def _span(text: bytes) -> Span:
     for key in _RELATION_DATES:
         if key in fields:
             fields[key] = parse_partial_date(fields[key])
+    if fields.get("known_from"):
+        fields["known_from"] = _dt.date.fromisoformat(fields["known_from"])
     relation = Relation(**fields)
     start, end = (_dt.date.fromisoformat(d) if d else None for d in (found["start"], found["end"]))
     return Span(relation.parent, relation.child, start, end, end, relation=relation,
@@ -148,6 +151,8 @@ def _record_json(record: EntityRecord) -> str:
                 continue
             if key in _ENTITY_DATES:
                 value = str(value)
+            elif key == "known_from":
+                value = value.isoformat()
             elif key in _ENTITY_DATED:
                 value = {k: str(v) for k, v in value.items()}
             elif key == "records":
@@ -167,6 +172,8 @@ def _record(text: bytes) -> EntityRecord:
     for key in _ENTITY_DATES:
         if key in fields:
             fields[key] = parse_partial_date(fields[key])
+    if "known_from" in fields:
+        fields["known_from"] = _dt.date.fromisoformat(fields["known_from"])
     for key in _ENTITY_DATED:
         if key in fields:
             fields[key] = {k: parse_partial_date(v) for k, v in fields[key].items()}

@@ -24,6 +24,7 @@ the store's write mark, and reopened as memory maps.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +36,7 @@ import numpy as np
 from groupkg.graph.dates import Day, as_day
 from groupkg.graph.store import Store
 from groupkg.graph.timemodel import cache as _cache
+from groupkg.graph.timemodel import knowledge
 from groupkg.graph.timemodel.columns import KNOWN, UNNAMED, day_number
 from groupkg.graph.timemodel.daygraph import DayGraphs, StakeMatrices
 from groupkg.graph.timemodel.edges import ancestors, day_stakes, stake_of, subgraph
@@ -148,12 +150,26 @@ class Register(DayGraphs):
         return cls(*timeline_columns(timeline, provenance))
 
     @classmethod
-    def from_dataset(cls, dataset: Dataset, provenance: bool = False) -> Register:
+    def from_dataset(
+        cls, dataset: Dataset, provenance: bool = False, known_at: _dt.date | None = None
+    ) -> Register:
         """The register of facts already loaded (see
-        :func:`~groupkg.graph.facts.loader.load_dataset`)."""
+        :func:`~groupkg.graph.facts.loader.load_dataset`), as known on ``known_at``
+        (None: everything known; :func:`~groupkg.graph.timemodel.knowledge.visible`).
+        It keeps the days on which what is known changes (:attr:`known_days`)."""
         from groupkg.graph.timemodel.timeline import Timeline
 
-        return cls.from_timeline(Timeline(dataset), provenance)
+        register = cls.from_timeline(Timeline(knowledge.visible(dataset, known_at)), provenance)
+        days = knowledge.known_days(dataset)
+        register._arrays["known_days"] = np.array(days, dtype="datetime64[D]")
+        return register
+
+    @property
+    def known_days(self) -> list[_dt.date]:
+        """The days on which what is known of the store changes
+        (:func:`~groupkg.graph.timemodel.knowledge.known_days`)."""
+        found = self._arrays.get("known_days")
+        return [] if found is None else found.astype(object).tolist()
 
     @classmethod
     def from_store(
@@ -161,6 +177,7 @@ class Register(DayGraphs):
         store: Store,
         cache: bool | str | os.PathLike[str] = True,
         progress: Callable[[int], None] | None = None,
+        known_at: Day | None = None,
     ) -> Register:
         """The register of a whole store, read with the ``register-*.rq`` queries.
 
@@ -176,8 +193,35 @@ class Register(DayGraphs):
         progress
             Called with the number of triples read so far, every 100,000 and once
             all are read (see :func:`~groupkg.graph.facts.loader.load_dataset`).
+        known_at
+            The register of what was known on this day (None: everything known). It is
+            the register of the last day on or before it on which what is known changed
+            (:func:`~groupkg.graph.timemodel.knowledge.settled`): the register of
+            everything known from the last such day on, else one cached beside it as
+            ``PATH.model.known-DAY``.
         """
-        path = _cache.cache_path(store, cache)
+        if known_at is not None:
+            if _cache.cache_path(store, cache) is None:  # nothing cached: read once
+                from groupkg.graph.facts.loader import load_dataset
+
+                day = as_day(known_at, "known_at")
+                return cls.from_dataset(load_dataset(store, progress=progress), True, day)
+            whole = cls.from_store(store, cache, progress)
+            day = knowledge.settled(whole.known_days, as_day(known_at, "known_at"))
+            if day is None:
+                return whole
+            return cls._from_store(store, _cache.known_path(_cache.cache_path(store, cache), day),
+                                   progress, day)  # fmt: skip
+        return cls._from_store(store, _cache.cache_path(store, cache), progress, None)
+
+    @classmethod
+    def _from_store(
+        cls,
+        store: Store,
+        path: Path | None,
+        progress: Callable[[int], None] | None,
+        known_at: _dt.date | None,
+    ) -> Register:
         key = _cache.cache_key(store) if path is not None else ""
         if path is not None and path.is_dir():
             try:
@@ -191,7 +235,7 @@ class Register(DayGraphs):
         from groupkg.graph.facts.loader import load_dataset
 
         dataset = load_dataset(store, progress=progress)
-        register = cls.from_dataset(dataset, provenance=True)
+        register = cls.from_dataset(dataset, provenance=True, known_at=known_at)
         if path is not None:
             try:
                 register.save(path, key)

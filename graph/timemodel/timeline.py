@@ -278,19 +278,43 @@ class Timeline:
         """Issued shares of an entity on ``day``: the last observation moved forward.
 
         None when no observation lies at or before ``day`` (the count is not carried
-        back).
+        back), or when only a range is known (:meth:`issued_range`).
+        """
+        found = self.issued_range(entity_id, day)
+        if found is None or found[0] != found[1]:
+            return None
+        return found[0]
+
+    def issued_range(self, entity_id: str, day: Day) -> tuple[int, int, bool] | None:
+        """The least and the most issued shares of an entity on ``day``, and whether the
+        count rests on a scheduled event (:mod:`~groupkg.graph.timemodel.knowledge`).
+
+        The last observation moved forward through the splits and issues since; an issue
+        of "up to" a number of new shares (``new_shares_max``) adds from none to all of
+        them. None as for :meth:`issued_shares`.
         """
         day = as_day(day)
         known = [(d, v) for d, v in self._issued.get(entity_id, []) if d <= day]
         if not known:
             return None
-        as_of, count = known[-1]
+        as_of, low = known[-1]
+        high, scheduled = low, False
         for event in self._share_events(entity_id, as_of, day):
             if event.type == "StockSplit" and event.split_ratio:
-                count *= event.split_ratio
+                low *= event.split_ratio
+                high *= event.split_ratio
             elif event.new_shares:
-                count += event.new_shares
-        return whole_shares(count)
+                low += event.new_shares
+                high += event.new_shares
+            elif event.new_shares_max:
+                high += event.new_shares_max
+            else:
+                continue
+            scheduled = scheduled or event.status == "scheduled"
+        least, most = whole_shares(low), whole_shares(high)
+        if least is None or most is None:
+            return None
+        return least, most, scheduled
 
     # -- the state on a day ------------------------------------------------------------
 

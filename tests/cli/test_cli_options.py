@@ -209,7 +209,8 @@ def test_a_threshold_that_is_no_percent_is_refused_before_or_after_the_name(args
 )
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_an_option_a_command_has_no_use_for_is_refused(command, option, where):
-    value = {"--store": ["memory"], "--data": [TOY], "--threshold": ["40"]}.get(option, [])
+    value = {"--store": ["memory"], "--data": [TOY], "--threshold": ["40"],
+             "--known-at": ["2020-01-01"]}.get(option, [])  # fmt: skip
     args = COMMANDS[command]
     given = [option, *value]
     result = run(*given, *args) if where == "before" else run(*args, *given)
@@ -217,7 +218,7 @@ def test_an_option_a_command_has_no_use_for_is_refused(command, option, where):
     assert f"{option} does not apply" in result.stderr
 
 
-SHARED = ["--store", "--data", "--no-default-data", "--json", "--threshold"]
+SHARED = ["--store", "--data", "--no-default-data", "--json", "--threshold", "--known-at"]
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ def test_csv_export_of_the_iij_data_is_refused_naming_what_it_would_lose(tmp_pat
     result = invoke("export", "--format", "csv", "-o", str(out))
     assert result.exit_code == 2, result.output
     message = result.stderr
-    assert "the CSV holdings format cannot carry 12 events" in message
+    assert "the CSV holdings format cannot carry 14 events" in message
     assert "12 entity legal names" in message
     assert "give --lossy to export without them, or export ttl" in message
     assert not out.exists(), "a refused export writes nothing"
@@ -34,7 +34,7 @@ def test_lossy_csv_export_writes_the_holdings_and_names_what_it_left_out(tmp_pat
     result = invoke("export", "--format", "csv", "--lossy", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("owner,owned,percent")
-    assert result.stderr.startswith("left out of the csv export: 12 events, ")
+    assert result.stderr.startswith("left out of the csv export: 14 events, ")
 
 
 def test_bods_carries_the_consolidations_and_names_the_relations_it_cannot_carry():
@@ -66,7 +66,7 @@ def test_rdf_and_graphml_exports_are_never_refused(fmt):
 
 def test_python_export_refuses_and_takes_lossy():
     group = Group(open_store("memory"))
-    with pytest.raises(InputError, match=r"cannot carry 12 events, ") as refused:
+    with pytest.raises(InputError, match=r"cannot carry 14 events, ") as refused:
         group.export("bods")
     assert "consolidations" not in str(refused.value)
     assert group.export("bods", lossy=True).startswith(b"[")

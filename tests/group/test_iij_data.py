@@ -510,8 +510,10 @@ FACTS = [
         ["--12-31"],
     ),
     (
+        # The end is the absorption event's, which carries when it became known (as an
+        # entity's own dissolution date it would be known on every day).
         "IIJ-Exlayer ends with its absorption",
-        prop("iij-exlayer", "gk:dissolutionDate"),
+        "SELECT ?v WHERE { ?m gk:absorbed iij:iij-exlayer ; gk:effectiveDate ?v }",
         ["2014-01-01"],
     ),
     # 2013-11-07 release, opening paragraph; About IIJ of 2013-05-24 / 07-02 / 07-11

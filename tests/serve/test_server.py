@@ -483,7 +483,7 @@ def test_api_errors(url, path, params, status, message):
         ("/api/paths/IIJ-Exlayer", {"at": DAY, "threshold": "40"}, "threshold"),
         ("/api/info", {"at": DAY}, "at"),
         ("/api/events", {"entity": "IIJ", "since": "2013-01-01"}, "since"),
-        ("/api/effective", {"owner": "IIJ", "target": "IIJ-Exlayer", "known_at": DAY}, "known_at"),
+        ("/api/effective", {"owner": "IIJ", "target": "IIJ-Exlayer", "as_of": DAY}, "as_of"),
         ("/api/perimeter/IIJ", {"at": DAY, "affiliate-min": "10"}, "affiliate-min"),
         ("/api/diff", {"before": DAY, "after": "2014-01-01", "root_": "IIJ"}, "root_"),
         ("/api/entities", {"q": "iij", "limit": "5"}, "limit"),

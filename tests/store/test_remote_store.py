@@ -7,6 +7,7 @@ the IIJ data into them over SPARQL Update.
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -88,10 +89,18 @@ def test_a_question_takes_a_few_round_trips_whatever_the_store_holds(sparql_stor
     # for each of the three the records sharing an identifier with those found (two
     # round trips each while no new record is found: the records, then the records
     # carrying their identifiers; docs/identity.md), and the identity judgements once: a
-    # number independent of the store.
+    # number independent of the store. The sources' names and dates (the records'
+    # knowledge time) come in one of the scoped read's round trips.
     assert Counting.calls <= 14
     # the neighbourhood only: the IIJ group, not the whole store
     assert len(group.dataset.entities) < 30
+    # As known on a day: the same reads, the visible records chosen from them.
+    Counting.calls = 0
+    known = Group.around(store, ["IIJ Exlayer"], known_at=datetime.date(2013, 11, 6))
+    assert Counting.calls <= 14
+    day = datetime.date(2013, 11, 6)
+    assert all(h.known_from is None or h.known_from <= day for h in known.dataset.holdings)
+    assert len(known.dataset.holdings) < len(group.dataset.holdings)
 
 
 def test_unreachable_endpoint_is_an_input_error():

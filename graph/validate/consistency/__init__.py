@@ -66,6 +66,7 @@ import dataclasses
 import math
 
 from groupkg.graph.model import Dataset, Event, Holding, Observation
+from groupkg.graph.timemodel.knowledge import visible
 from groupkg.graph.timemodel.timeline import Timeline
 from groupkg.graph.validate.consistency.inconsistency import TOLERANCE_PERCENT, Inconsistency
 from groupkg.graph.validate.consistency.lifetimes import merged_away, outside_lifetime
@@ -111,7 +112,8 @@ def check_consistency(dataset: Dataset, threshold: float = 50.0) -> list[Inconsi
     >>> [f.message for f in check_consistency(ds)]
     ['C is 110% owned on 2013-09-30 by shares: A 70%, B 40%.']
     """
-    timeline = Timeline(_plausible(dataset))
+    # The records nothing supersedes: a correction and what it corrects are one fact.
+    timeline = Timeline(visible(_plausible(dataset), None))
     merged = list(merged_away(timeline))
     # A company dissolved by the merger that absorbed it: one finding, the merger's.
     absorbed = {(f.focus, f.related[0]) for f in merged}

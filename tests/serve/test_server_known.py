@@ -1,0 +1,92 @@
+"""``--known-at`` on the command line and ``known_at`` on the server: every question
+answers from the records visible on the day asked, on a memory store (``--data``) and
+on an ``oxigraph:PATH`` store answered from its cached time models; a bad day is an
+input error, and an answer says which day it is known on."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from groupkg.graph.cli import cli
+from tests.servers import call, launch, stop
+
+CHAIN = Path(__file__).parents[1] / "data" / "knowledge" / "chain.ttl"
+# The percent Parent holds in Sub on 2020-06-01 as known on each day (None: not yet
+# known); see tests/timemodel/test_knowledge.py.
+KNOWN = {"2019-12-31": None, "2020-01-15": 40, "2020-02-01": 45, "2020-03-02": 50, "": 50}
+
+
+def _owners(answer: dict) -> dict[str, float]:
+    return {o["name"]: o["percent"] for o in answer["owners"]}
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(("known_at", "percent"), KNOWN.items())
+def test_the_command_line_answers_as_known_on_a_day(known_at, percent):
+    option = ["--known-at", known_at] if known_at else []
+    code, out = _cli("--no-default-data", "--data", str(CHAIN), "owners", "Sub",
+                     "--at", "2020-06-01", "--json", *option)  # fmt: skip
+    assert code == 0, out
+    answer = json.loads(out)
+    assert _owners(answer).get("Parent") == percent
+    assert answer.get("knownAt") == (known_at or None)
+    code, text = _cli("--no-default-data", "--data", str(CHAIN), *option,
+                      "owners", "Sub", "--at", "2020-06-01")  # fmt: skip
+    assert text.startswith(f"As known on {known_at}:\n") == bool(known_at)
+
+
+def test_a_bad_known_at_is_a_usage_error_and_not_every_command_takes_it():
+    code, out = _cli("owners", "IIJ", "--known-at", "2013-02-30")
+    assert code == 2 and "--known-at" in out
+    for command in (["info"], ["validate"], ["sparql", "ASK {}"], ["links", "IIJ"]):
+        code, out = _cli(*command, "--known-at", "2013-01-01")
+        assert code == 2 and "--known-at does not apply" in out, command
+
+
+def _get(base: str, path: str) -> tuple[int, dict]:
+    status, _, body = call("GET", base + path)
+    return status, json.loads(body)
+
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_the_server_answers_as_known_on_the_day_each_request_asks(kind, tmp_path):
+    if kind == "memory":
+        options = ["--no-default-data", "--data", str(CHAIN)]
+    else:
+        store = tmp_path / "store"
+        code, out = _cli("--store", f"oxigraph:{store}", "--no-default-data",
+                         "import", "--quiet", str(CHAIN))  # fmt: skip
+        assert code == 0, out
+        options = ["--store", f"oxigraph:{store}"]
+    base, process = launch(*options, "--workers", "1", cwd=tmp_path)
+    try:
+        for known_at, percent in KNOWN.items():
+            query = urllib.parse.urlencode(
+                {"at": "2020-06-01", **({"known_at": known_at} if known_at else {})}
+            )
+            status, answer = _get(base, f"/api/owners/Sub?{query}")
+            assert status == 200, answer
+            assert _owners(answer).get("Parent") == percent, known_at
+            assert answer.get("knownAt") == (known_at or None)
+        status, answer = _get(base, "/api/paths/Sub?known_at=2020-13-01")
+        assert status == 400 and "known_at" in answer["error"]
+        status, answer = _get(base, "/api/info?known_at=2020-01-01")
+        assert status == 400 and "known_at" in answer["error"]
+        status, answer = _get(
+            base, "/api/diff?before=2019-01-01&after=2020-06-01&known_at=2020-01-15"
+        )
+        assert status == 200 and answer["knownAt"] == "2020-01-15"
+        assert [
+            a["percent"] for a in answer["first_recorded"] if a["owner"]["name"] == "Parent"
+        ] == [40]
+    finally:
+        stop(process)
