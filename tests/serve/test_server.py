@@ -599,6 +599,26 @@ def test_view_is_the_viz_page(url):
     assert get(url + "/view", entity="IIJ", at="2013-02-30")[0] == 400
 
 
+def test_view_draws_what_changed_between_two_days(url):
+    status, _, body = get(url + "/view", entity="IIJ", before=DAY, after="2014-01-01")
+    assert status == 200 and b"IIJ Exlayer Inc." in body
+    assert b"changes from 2013-12-31 to 2014-01-01" in body
+    status, _, body = get(url + "/view", entity="IIJ", at=DAY, after="2014-01-01")
+    assert status == 400 and b"either at or before/after" in body
+    status, _, body = get(url + "/view", entity="IIJ", before=DAY)
+    assert status == 400 and b"after: missing" in body
+
+
+def test_api_changes_are_the_days_the_group_changes(url, iij):
+    status, answer = api(url, "/api/changes", entity="IIJ")
+    assert status == 200 and answer["entity"] == "IIJ"
+    assert "2014-01-01" in answer["days"]  # the merger of IIJ America and Exlayer USA
+    status, whole = api(url, "/api/changes")
+    assert status == 200 and whole["days"] == [d.isoformat() for d in iij.change_days()]
+    assert set(answer["days"]) <= set(whole["days"])
+    assert api(url, "/api/changes", at=DAY)[0] == 400  # a parameter it would ignore
+
+
 # -- in-process: negotiation and stores without pyoxigraph underneath ---------------------
 
 

@@ -7,6 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const state = {
     entity: null, name: "", suggestions: [], active: -1, asked: 0, queries: null, example: "",
+    changesOf: null, days: [],
   };
 
   function el(tag, text, className) {
@@ -203,6 +204,7 @@
       ]);
       if (at !== $("date").value || facts.entity.id !== state.entity) return; // superseded
       showPicture(facts);
+      showChanges(state.entity, at);
       showFacts(facts);
       showStakes($("owners"), owners.owners, "owner");
       showStakes($("holdings"), holdings.holdings, "holds");
@@ -215,12 +217,15 @@
   }
 
   // The paths to the entity when it is active on the day; the whole group otherwise.
+  // With "before/after", what changed in its group from the day before to the day.
   function showPicture(facts) {
     const active = facts.status === "active";
-    const params = active ? { entity: facts.entity.id, at: facts.at } : { at: facts.at };
+    const around = $("before-after").checked;
+    let params = active ? { entity: facts.entity.id, at: facts.at } : { at: facts.at };
+    if (around) params = { entity: facts.entity.id, before: shiftDays(facts.at, -1), after: facts.at };
     const src = "/view?" + new URLSearchParams(params);
     if ($("graph").getAttribute("src") !== src) $("graph").src = src;
-    $("graph-note").textContent = active
+    $("graph-note").textContent = active || around
       ? ""
       : facts.entity.name + " is " + facts.status + " on " + facts.at + ": the whole group is shown.";
   }
@@ -264,7 +269,7 @@
       $("events"),
       ["effective", "announced", "type", "event", "participants"],
       events.map((e) => [
-        e.date || "unknown",
+        e.date ? aroundButton(e.date) : "unknown",
         e.announced || "",
         e.type,
         e.label || e.id.split("/").pop(),
@@ -273,6 +278,64 @@
       "no event within a year of this date",
     );
   }
+
+  // -- the days the group changes: a slider, and before/after ------------------------
+
+  function shiftDays(day, days) {
+    const date = new Date(day + "T00:00:00Z");
+    date.setUTCDate(date.getUTCDate() + days);
+    return date.toISOString().slice(0, 10);
+  }
+
+  // The slider stops at the days on which the entity's group changes (asked once per
+  // entity); it sits on the last of them not after the date shown.
+  async function showChanges(entity, at) {
+    if (state.changesOf !== entity) {
+      state.changesOf = entity;
+      state.days = [];
+      try {
+        const found = await getJSON("/api/changes", { entity });
+        if (state.changesOf !== entity) return; // another entity since
+        state.days = found.days;
+      } catch (error) {
+        say(error.message);
+      }
+    }
+    const days = state.days;
+    $("changes").hidden = !days.length;
+    if (!days.length) return;
+    let index = 0;
+    days.forEach((day, i) => {
+      if (day <= at) index = i;
+    });
+    $("change-slider").max = String(days.length - 1);
+    $("change-slider").value = String(index);
+    const on = days[index] === at ? "a change on " + at : "last change before " + at + ": " + days[index];
+    $("change-day").textContent = (index + 1) + " / " + days.length + " · " + on;
+  }
+
+  function showDay(day, around) {
+    $("date").value = day;
+    $("before-after").checked = around;
+    show();
+    refreshExample();
+  }
+
+  function aroundButton(day) {
+    const button = el("button", day, "link");
+    button.type = "button";
+    button.title = "what changed on " + day + " (before/after)";
+    button.addEventListener("click", () => showDay(day, true));
+    return button;
+  }
+
+  let sliding = null;
+  $("change-slider").addEventListener("input", () => {
+    clearTimeout(sliding);
+    const day = state.days[Number($("change-slider").value)];
+    sliding = setTimeout(() => showDay(day, $("before-after").checked), 150);
+  });
+  $("before-after").addEventListener("change", () => show());
 
   // data-loaded names the picture the frame has finished loading (tests wait for it).
   $("graph").addEventListener("load", () => {
