@@ -185,7 +185,13 @@ window.groupkgDetail = function (api, items) {
     api.summaries = shut;
   }
 
+  // Another state of a timeline: its records replace the last state's whole (an
+  // entity may look different in it); within one state only the difference changes.
   function draw(state, index) {
+    if (now !== prepared[index] || !now) {
+      api.nodes.clear();
+      api.edges.clear();
+    }
     now = prepared[index] = prepared[index] || prepare(state);
     focusBox.disabled = now.target === null;
     redraw();

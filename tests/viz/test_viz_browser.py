@@ -22,6 +22,7 @@ import pytest
 from groupkg.graph import Group, add_files, open_store
 from groupkg.viz import View, view_at, view_diff, view_timeline, write_html
 from groupkg.viz.command import render as render_command
+from groupkg.viz.styles import node_modifiers
 from tests.browser import GuardedPage
 from tests.turtle import prefixes
 
@@ -168,6 +169,13 @@ def test_page_draws_every_state_of_the_view_offline(pages, visit, name):
         assert page.drawn() == expected(view), f"state {index}"
         counts = page.js("() => [groupkgNetwork.nodes.length, groupkgNetwork.edges.length]")
         assert counts == [len(view.nodes), len(view.edges)]
+        # each state's own look and words, not the last state's left in place
+        looks = page.js("() => groupkgNetwork.nodes.get().map((n) => [n.id, n.group])")
+        fade = any(n.on_path for n in view.nodes)
+        want = [[n.id, "+".join([n.kind, *node_modifiers(n, fade)])] for n in view.nodes]
+        assert sorted(looks) == sorted(want), f"state {index}"
+        labels = page.js("() => groupkgNetwork.edges.get().map((e) => [e.id, e.label])")
+        assert sorted(labels) == sorted([e.id, e.label] for e in view.edges), f"state {index}"
     page.assert_clean()
 
 
