@@ -273,7 +273,11 @@ def view_job(worker: WorkerState, items: list[tuple[str, str]]) -> bytes:
 
 # -- the routes --------------------------------------------------------------------
 
-_ASSETS = {"viewer.js": "text/javascript", "viewer.css": "text/css"}
+_ASSETS = {
+    "viewer.js": "text/javascript",
+    "sparql.js": "text/javascript",
+    "viewer.css": "text/css",
+}
 _VIEWER_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; "

@@ -573,15 +573,21 @@ def test_viewer_page_and_assets(url):
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert b'<input id="search"' in body
-    for name, media in (("viewer.js", "text/javascript"), ("viewer.css", "text/css")):
+    for name, media in (
+        ("viewer.js", "text/javascript"),
+        ("sparql.js", "text/javascript"),
+        ("viewer.css", "text/css"),
+    ):
         status, headers, body = get(url + "/static/" + name)
         assert status == 200 and headers["Content-Type"].startswith(media) and body
     assert get(url + "/static/../server.py")[0] == 404
     assert get(url + "/static/index.py")[0] == 404
 
 
-def test_viewer_script_never_writes_markup(url):
-    _, _, script = get(url + "/static/viewer.js")
+@pytest.mark.parametrize("name", ["viewer.js", "sparql.js"])
+def test_viewer_script_never_writes_markup(url, name):
+    _, _, script = get(url + "/static/" + name)
+    assert script
     for sink in (b"innerHTML", b"outerHTML", b"insertAdjacentHTML", b"document.write"):
         assert sink not in script
 
