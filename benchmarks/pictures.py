@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import json
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -136,7 +139,15 @@ def picture_figures(page: Path, nodes: int, rounds: int = 5) -> list[Figure]:
     """The figures of the harness (:mod:`benchmarks.run`) for the page of a group of
     ``nodes`` entities: a page that could not be measured says why."""
     try:
-        found = picture_timings(page, rounds)
+        # A process of its own: Playwright's sync API runs one driver per thread, and
+        # the caller may have one running already (the browser tests do).
+        child = subprocess.run(
+            [sys.executable, "-m", "benchmarks.pictures", "--page", str(page),
+             "--rounds", str(rounds), "--json"],
+            cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+            timeout=900, check=True,
+        )  # fmt: skip
+        found = json.loads(child.stdout)
     except Exception as exc:  # noqa: BLE001 - reported as the figure
         reason = f"failed: {' '.join(str(exc).split())[:300]}"
         return [Figure("picture-first", f"first stable picture ({nodes:,} entities)", None,
@@ -211,12 +222,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--page", type=Path, default=None, help="measure this page instead")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     given = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         work = given.workdir or Path(folder)
         work.mkdir(parents=True, exist_ok=True)
         page = given.page or largest_group_page(given.entities, work)[0]
         found = picture_timings(page, given.rounds)
+    if given.json:
+        print(json.dumps(found))
+        return 0
     chosen = found["chosen"]
     if not chosen["summary"]:
         print(f"{page}: {chosen['entities']:,} entities, drawn whole: nothing to expand")
