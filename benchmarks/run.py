@@ -8,7 +8,8 @@ GLEIF Level 1 and relationship-record files of as many records (up to 100,000:
 :mod:`benchmarks.gleifimport`), the register
 index (built from the store's SPARQL, and from the file as an import could), reopening,
 owners and paths at a date, ultimate parents and effective stakes of the whole register
-at a date, rendering the largest group, cold command-line calls as a user types them
+at a date, rendering the largest group (and its page in Chromium: first picture, expand,
+search), cold command-line calls as a user types them
 (``owners``/``holdings``/``paths``/``entity`` in a small group and in the largest one;
 ``effective``, ``perimeter`` and ``render --root`` from the largest group's top parent),
 and ``groupkg serve`` on 127.0.0.1: the viewer's answer for that top parent, and hot API
@@ -434,7 +435,7 @@ class Bench:
         figures.append(figure)
         figures.append(self.effective(n, register, parents))
         figures.append(self.rule_sets(n, register, store, parents, figure))
-        figures.append(self.render(n, register, store, parents))
+        figures += self.render(n, register, store, parents)
         focus = self.choose(register, store, parents)
         store.close()
         if focus:
@@ -712,34 +713,43 @@ class Bench:
         )
         return figure
 
-    def render(self, n: int, register: Any, store: Any, parents: np.ndarray) -> Figure | None:
+    def render(self, n: int, register: Any, store: Any, parents: np.ndarray) -> list[Figure]:
+        """The largest group rendered, then its page in Chromium (:mod:`benchmarks.pictures`)."""
+        from benchmarks.pictures import picture_figures
         from groupkg.graph import Group
         from groupkg.viz import view_at, write_html
 
         self.say(n, "rendering the largest group")
         present = parents[parents >= 0]
         if present.size == 0:
-            return None
+            return []
         counts = np.bincount(present)
         top = int(np.argmax(counts))
         root = register.entity(top)
         loading, group = timed(Group.around, store, [root])
         with tempfile.TemporaryDirectory() as folder:
+            page = Path(folder) / "group.html"
 
             def draw() -> int:
                 view = view_at(group, DAY, root=root)
-                write_html(view, Path(folder) / "group.html")
+                write_html(view, page)
                 return len(view.nodes)
 
             seconds, nodes = timed(draw)
-        return Figure(
-            "render",
-            f"render the largest group ({nodes:,} nodes, "
-            f"{int(counts[top]):,} entities under its top parent)",
-            seconds,
-            f"view_at + write_html; reading its neighbourhood first took {format_seconds(loading)}",
-            extra={"nodes": nodes, "loading": loading},
-        )
+            self.say(n, "the largest group's page in Chromium")
+            pictures = picture_figures(page, nodes)
+        return [
+            Figure(
+                "render",
+                f"render the largest group ({nodes:,} nodes, "
+                f"{int(counts[top]):,} entities under its top parent)",
+                seconds,
+                f"view_at + write_html; reading its neighbourhood first took "
+                f"{format_seconds(loading)}",
+                extra={"nodes": nodes, "loading": loading},
+            ),
+            *pictures,
+        ]
 
     def cold_cli(self, n: int, store_path: Path, focus: dict[str, Any]) -> list[Figure]:
         """``groupkg owners|holdings|paths|entity NAME`` in a new process each, as a user
@@ -1102,6 +1112,16 @@ def verdicts(
             (render.seconds or math.inf) <= 5,
             f"{(render.seconds or 0) / 5:.1f}x",
             was("render"),
+        )
+    pictures = [by_key.get(k) for k in ("picture-first", "picture-expand", "picture-search")]
+    if pictures[0] is not None:
+        shown = [f for f in pictures if f is not None]
+        judge(
+            "picture",
+            ", ".join(f"{format_seconds(f.seconds)}" for f in shown) + f" ({pictures[0].detail})",
+            all((f.seconds or math.inf) <= (f.target or 0) for f in shown),
+            "over: " + ", ".join(f.key for f in shown if (f.seconds or math.inf) > (f.target or 0)),
+            was(*(f.key for f in shown)),
         )
     return found
 

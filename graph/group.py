@@ -1930,6 +1930,24 @@ class Group:
         day = event.effective.start if event.effective.precision == "day" else event.effective.end
         return day_before(day), day
 
+    def change_days(self) -> list[_dt.date]:
+        """The days on which the state of the group changes, from the first recorded holding.
+
+        Every event's effective day (:meth:`event_days`), and every day a recorded
+        holding starts or ends (an observation's as-of date, a stated start or end) or
+        an entity begins or ends: the states a timeline steps through, and the days
+        the viewer's slider stops at.
+        """
+        spans = self.timeline.spans
+        starts = [s.start for s in spans if s.start is not None]
+        if not starts and not self.timeline.events:
+            return []
+        events = {self.event_days(e.id)[1] for e in self.timeline.events}
+        changes = {d for s in spans for d in (s.start, s.end) if d is not None}
+        changes |= {d for life in self.timeline.lifetimes.values() for d in life if d is not None}
+        first = min(starts or events)
+        return sorted(events | {d for d in changes if d >= first})
+
     def events(
         self,
         name: str | None = None,

@@ -1,11 +1,22 @@
 """One guard for every page the browser tests open: requests outside what the test
 allows are blocked and recorded, and console errors, page errors and dialogs are
-recorded, so that a test can say the page stayed clean."""
+recorded, so that a test can say the page stayed clean. :data:`CHROMIUM_ARGS` are the
+flags Chromium is launched with (by the tests and by ``benchmarks.pictures``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+# Debian's Chromium, driven by Playwright: nothing downloads a browser.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 class GuardedPage:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from groupkg.graph import Group, add_files, open_store
+from tests.browser import CHROMIUM_ARGS
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -153,17 +154,6 @@ def sparql_store(request: pytest.FixtureRequest) -> str:
     init = CliRunner().invoke(cli, ["init", "--store", spec])
     assert init.exit_code == 0, init.output
     return spec
-
-
-# Debian's Chromium, driven by Playwright: nothing downloads a browser.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")

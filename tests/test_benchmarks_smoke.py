@@ -29,6 +29,7 @@ NEW_FIGURES = [
     "cli-perimeter",
     "cli-render",
     "viewer",
+    "picture-first",
     "first-owners",
     "first-answer",
 ]
@@ -81,6 +82,7 @@ def test_the_harness_measures_a_tiny_register_and_writes_its_results(tmp_path):
         "ultimate parents of all entities",
         "effective stakes of all top parents",
         "render the largest group",
+        "first stable picture of the largest group's page",
         "cold `groupkg owners",
         "cold `groupkg holdings",
         "cold `groupkg paths",

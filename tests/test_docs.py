@@ -123,6 +123,7 @@ e:judgement a gk:IdentityJudgement ; gk:judgedRecord e:acme, e:acme-inc ;
 
 # Routes with shapes of their own, and the questions that show every field.
 OWN_ROUTES = {
+    "/api/changes": ["/api/changes?entity=IIJ", "/api/changes"],
     "/api/entities": ["/api/entities?q=exl"],
     "/api/queries": ["/api/queries"],
     "/api/queries/{name}": ["/api/queries/owners-at?entity=IIJ-Exlayer&date=2013-12-31"],

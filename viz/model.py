@@ -18,7 +18,10 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from groupkg.viz.detail import Link
 
 __all__ = [
     "LegendItem",
@@ -73,7 +76,9 @@ class View:
     """A picture of a group: at a date, before/after, or one state of a timeline.
 
     In Jupyter a view shows itself as a static picture (:mod:`groupkg.viz.notebook`
-    says why); ``repr()`` is one line saying what it shows.
+    says why); ``repr()`` is one line saying what it shows. ``tree`` is where each
+    entity hangs in the control tree (:mod:`groupkg.viz.detail`), which lets the page
+    open a large group at a readable level of detail; a view without it is drawn whole.
     """
 
     title: str
@@ -82,6 +87,7 @@ class View:
     legend: list[LegendItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     day: _dt.date | None = None
+    tree: dict[str, Link] = field(default_factory=dict)
 
     def node(self, node_id: str) -> ViewNode:
         return next(n for n in self.nodes if n.id == node_id)

@@ -38,10 +38,12 @@ PAGE = """<!DOCTYPE html>
 {% for item in legend %}<li><span class="gk-swatch gk-{{ item.target }}
  gk-{{ item.target }}-{{ item.style }}"></span>{{ item.text }}</li>
 {% endfor %}</ul>
+{{ tools|safe }}
 </header>
 <main id="gk-network"></main>
 <script type="application/json" id="gk-data">{{ data|safe }}</script>
 <script>{{ vis_js|safe }}</script>
+<script>{{ explore_js|safe }}</script>
 <script>{{ page_js|safe }}</script>
 </body>
 </html>
@@ -111,10 +113,14 @@ PAGE_SCRIPT = """
   function show(index) {
     index = Math.max(0, Math.min(data.states.length - 1, index));
     var state = data.states[index];
-    nodes.clear();
-    edges.clear();
-    nodes.add(items(state.nodes));
-    edges.add(items(state.edges));
+    if (detail) {
+      detail.draw(state, index);
+    } else {
+      nodes.clear();
+      edges.clear();
+      nodes.add(items(state.nodes));
+      edges.add(items(state.edges));
+    }
     caption.textContent = state.caption;
     if (slider) {
       slider.value = String(index);
@@ -149,6 +155,8 @@ PAGE_SCRIPT = """
     network.moveTo({position: {x: (left + right) / 2, y: (top + bottom) / 2}, scale: scale});
   }
 
+  // The level of detail and the search box (groupkg.viz.explore), when the page has them.
+  var detail = window.groupkgDetail ? window.groupkgDetail(api, items) : null;
   window.groupkgNetwork = api;
   network.once("afterDrawing", function () { api.ready = true; });
   show(0);

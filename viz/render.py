@@ -3,8 +3,9 @@
 Self-contained: pyvis's own templates fetch vis-network (and Bootstrap) from CDNs,
 so the page here is groupkg's own. It inlines the vis-network script and styles that
 ship inside the pyvis package, and its Content-Security-Policy (``default-src
-'none'``) forbids the page to load anything at all; only the two inline scripts,
-named by their SHA-256 hashes, may run.
+'none'``) forbids the page to load anything at all; only the three inline scripts
+(vis-network, :mod:`groupkg.viz.explore`'s and the page's own), named by their
+SHA-256 hashes, may run.
 
 Escaping: every string from data travels in a ``<script type="application/json">``
 block with ``<``, ``>`` and ``&`` written as JSON escapes, so no name can end the
@@ -14,7 +15,9 @@ might smuggle in would not run anyway: the policy allows no unhashed script.
 
 Large groups: positions come from :mod:`groupkg.viz.layout`, physics is off, so the
 first frame is the final picture; labels are drawn only when large enough on screen
-(``scaling.label.drawThreshold``) and long edges hide while dragging big graphs.
+(``scaling.label.drawThreshold``) and long edges hide while dragging big graphs. A
+view whose lists are long opens at a level of detail (:mod:`groupkg.viz.detail`):
+its state carries a ``detail`` entry, and the page draws the summaries.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from typing import Any
 import jinja2
 from pyvis.network import Network
 
+from groupkg.viz.detail import detail_data
+from groupkg.viz.explore import EXPLORE_CSS, EXPLORE_SCRIPT, EXPLORE_TOOLS, SUMMARY_GROUP
 from groupkg.viz.model import LegendItem, View, ViewEdge, ViewNode
 from groupkg.viz.page import PAGE, PAGE_CSS, PAGE_SCRIPT
 from groupkg.viz.styles import EDGE_STYLES, NODE_STYLES, edge_style, node_modifiers, node_style
@@ -161,6 +166,9 @@ def _state(name: str, view: View, large: bool) -> tuple[dict[str, Any], dict[str
     """One state of the page (its nodes, edges and caption) and its vis-network options."""
     nodes, edges, _heading, _height, _width, options = _network(view, large).get_network_data()
     state = {"name": name, "caption": " · ".join(view.notes), "nodes": nodes, "edges": edges}
+    detail = detail_data(view)
+    if detail is not None:
+        state["detail"] = detail
     return state, json.loads(options)
 
 
@@ -237,6 +245,8 @@ def to_html(item: View | Sequence[tuple[Any, View]]) -> str:
     groups: dict[str, Any] = {}
     for _, options in drawn:  # one set of options for every state of a timeline
         groups |= options["groups"]
+    if any("detail" in state for state, _ in drawn):
+        groups["summary"] = SUMMARY_GROUP
     data = {
         "options": _vis_options(large, []) | {"groups": groups},
         "states": [state for state, _ in drawn],
@@ -244,7 +254,7 @@ def to_html(item: View | Sequence[tuple[Any, View]]) -> str:
     vis_js, vis_css = _vis_assets()
     policy = (
         "default-src 'none'; "
-        f"script-src {_hash(vis_js)} {_hash(PAGE_SCRIPT)}; "
+        f"script-src {_hash(vis_js)} {_hash(EXPLORE_SCRIPT)} {_hash(PAGE_SCRIPT)}; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:; "
         "connect-src 'none'; base-uri 'none'; form-action 'none'"
     )
@@ -257,7 +267,9 @@ def to_html(item: View | Sequence[tuple[Any, View]]) -> str:
         data=_script_json(data),
         vis_js=vis_js,
         vis_css=vis_css,
-        page_css=PAGE_CSS + _legend_css(),
+        page_css=PAGE_CSS + _legend_css() + EXPLORE_CSS,
+        tools=EXPLORE_TOOLS,
+        explore_js=EXPLORE_SCRIPT,
         page_js=PAGE_SCRIPT,
     )
 

@@ -18,6 +18,7 @@ from groupkg.graph.errors import InputError
 from groupkg.graph.group import Group
 from groupkg.graph.timemodel.diff import diff_snapshots, group_members
 from groupkg.graph.timemodel.stakes import Snapshot, Stake
+from groupkg.viz.detail import control_tree
 from groupkg.viz.layout import hierarchy_levels, positions
 from groupkg.viz.model import LegendItem, TimelineViews, View, ViewEdge, ViewNode
 from groupkg.viz.text import KIND_NAMES, entity_tooltip, stake_label, stake_tooltip
@@ -162,6 +163,7 @@ def view_at(group: Group, day: Day, root: str | None = None, path_to: str | None
     root_id = _resolve(group, root) or target
     view, state = _at(group, day, root_id, target)
     view.nodes = _placed(view.nodes, state.graph, state.tops)
+    view.tree = control_tree(state.graph, state.parent, {n.id: n.level for n in view.nodes})
     return view
 
 
@@ -252,7 +254,7 @@ def view_diff(group: Group, before: Day, after: Day, root: str | None = None) ->
     for u, v, data in new.graph.edges(data=True):
         if (u, v) not in touched:
             edges.append(_edge(group, data["stake"], after))
-    edges.sort(key=lambda e: e.id)
+    edges = _own_ids(sorted(edges, key=lambda e: e.id))
 
     controlled = {n for n, p in new.parent.items() if p != n}
     legend = [
@@ -268,35 +270,35 @@ def view_diff(group: Group, before: Day, after: Day, root: str | None = None) ->
         f"{len(found.changed)} changed holdings; {len(began)} began, {len(ended)} ended"
     )
     where = f"{group.dataset.ref(root_id).name} group: " if root_id else ""
+    both = nx.compose(old.graph, new.graph)
+    placed = _placed(nodes, both, new.tops | (old.tops - controlled))
     return View(
         title=f"{where}changes from {before.isoformat()} to {after.isoformat()}",
-        nodes=_placed(nodes, nx.compose(old.graph, new.graph), new.tops | (old.tops - controlled)),
+        nodes=placed,
         edges=edges,
         legend=legend,
         notes=[counts],
         day=after,
+        tree=control_tree(both, old.parent | new.parent, {n.id: n.level for n in placed}),
     )
+
+
+def _own_ids(edges: list[ViewEdge]) -> list[ViewEdge]:
+    """``edges`` with an id each: a pair that lost both a holding and a reported
+    consolidation has two removed edges, the second numbered (the page's DataSet
+    refuses an id twice)."""
+    seen: dict[str, int] = {}
+    found = []
+    for edge in edges:
+        seen[edge.id] = seen.get(edge.id, 0) + 1
+        found.append(
+            edge if seen[edge.id] == 1 else replace(edge, id=f"{edge.id} #{seen[edge.id]}")
+        )
+    return found
 
 
 def _event_day(group: Group, event_id: str) -> _dt.date:
     return group.event_days(event_id)[1]
-
-
-def _timeline_days(group: Group) -> list[_dt.date]:
-    """The days on which the state of the group changes, from the first recorded holding.
-
-    Every event's effective day, and every day a recorded holding starts or ends (an
-    observation's as-of date, a stated start or end) or an entity begins or ends.
-    """
-    spans = group.timeline.spans
-    starts = [s.start for s in spans if s.start is not None]
-    if not starts and not group.timeline.events:
-        return []
-    events = {_event_day(group, e.id) for e in group.timeline.events}
-    changes = {d for s in spans for d in (s.start, s.end) if d is not None}
-    changes |= {d for life in group.timeline.lifetimes.values() for d in life if d is not None}
-    first = min(starts or events)
-    return sorted(events | {d for d in changes if d >= first})
 
 
 def view_timeline(group: Group, root: str | None = None) -> TimelineViews:
@@ -309,7 +311,7 @@ def view_timeline(group: Group, root: str | None = None) -> TimelineViews:
     Every state uses the same positions (from all the days together), so stepping
     through the timeline moves nothing that did not change.
     """
-    days = _timeline_days(group)
+    days = group.change_days()
     if not days:
         raise InputError("the group has no dated holdings or events to make a timeline of")
     root_id = _resolve(group, root)

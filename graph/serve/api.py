@@ -1,10 +1,12 @@
 """``/api/...``, ``/view`` and the viewer at ``/``.
 
 ``/api/...`` gives the command line's ``--json`` answers, one route a command, plus
-``/api/entities`` (search as you type), ``/api/queries`` (the named queries of the
+``/api/entities`` (search as you type), ``/api/changes`` (the days on which a group
+changes, the viewer's slider), ``/api/queries`` (the named queries of the
 library) and ``/api/queries/{name}?param=value`` (one of them with its parameters
 filled in); errors are ``{"error": message}``. ``/view`` is the picture of the group at
-a date from :mod:`groupkg.viz`, one self-contained page; ``/`` the viewer: an entity and
+a date (``at``), or of what changed between two (``before``, ``after``), from
+:mod:`groupkg.viz`, one self-contained page; ``/`` the viewer: an entity and
 a date, the picture, owners, holdings, consolidation paths and events around the date,
 and a SPARQL box. The answers are worked out in a worker process (:func:`api_job`,
 :func:`view_job`); :class:`ApiRoutes` holds the routes.
@@ -121,6 +123,13 @@ def _events(data: AnswerSource, request: Request) -> Any:
     )
 
 
+def _changes(data: AnswerSource, request: Request) -> Any:
+    """The days on which the group around ``entity`` (or the whole store) changes."""
+    name = request.query_params.get("entity") or None
+    days = _group(data, request, name).change_days()
+    return {"entity": name, "days": [d.isoformat() for d in days]}
+
+
 def _prepared(data: AnswerSource, request: Request) -> Any:
     values = dict(request.query_params)
     text = library.prepare(data.store, request.path_params["name"], values)
@@ -156,8 +165,9 @@ _ACCEPTS: dict[str, frozenset[str] | None] = {
     "/api/queries/{name}": None,
     "/api/diff": frozenset({"before", "after", "event", "root", "known_at"}),
     "/api/events": frozenset({"entity", "from", "to", "known_at"}),
+    "/api/changes": frozenset({"entity", "known_at"}),
     "/api/entities": frozenset({"q"}),
-    "/view": frozenset({"at", "entity", "known_at"}),
+    "/view": frozenset({"at", "entity", "before", "after", "known_at"}),
 }
 
 
@@ -196,6 +206,7 @@ API: dict[str, Callable[[AnswerSource, Request], Any]] = {
     "/api/queries/{name}": _prepared,
     "/api/diff": _diff,
     "/api/events": _events,
+    "/api/changes": _changes,
     "/api/entities": lambda data, request: {
         "query": request.query_params.get("q", ""),
         "entities": data.search(request.query_params.get("q", "")),
@@ -267,15 +278,25 @@ def view_job(worker: WorkerState, items: list[tuple[str, str]]) -> bytes:
         params = QueryParams(items)
         entity = params.get("entity") or None
         group = worker.data.group(entity, known_at=_known_at(params))
-        page = viz.to_html(viz.view_at(group, _day(params), path_to=params.get("entity")))
-        return page.encode("utf-8")
+        if params.get("before") or params.get("after"):
+            if params.get("at"):
+                raise InputError("give either at or before/after, not both")
+            before, after = _day(params, "before", True), _day(params, "after", True)
+            view = viz.view_diff(group, before, after, root=entity)
+        else:
+            view = viz.view_at(group, _day(params), path_to=entity)
+        return viz.to_html(view).encode("utf-8")
 
     return worker.answer(("view", tuple(sorted(items))), draw)
 
 
 # -- the routes --------------------------------------------------------------------
 
-_ASSETS = {"viewer.js": "text/javascript", "viewer.css": "text/css"}
+_ASSETS = {
+    "viewer.js": "text/javascript",
+    "sparql.js": "text/javascript",
+    "viewer.css": "text/css",
+}
 _VIEWER_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; "

@@ -573,15 +573,21 @@ def test_viewer_page_and_assets(url):
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert b'<input id="search"' in body
-    for name, media in (("viewer.js", "text/javascript"), ("viewer.css", "text/css")):
+    for name, media in (
+        ("viewer.js", "text/javascript"),
+        ("sparql.js", "text/javascript"),
+        ("viewer.css", "text/css"),
+    ):
         status, headers, body = get(url + "/static/" + name)
         assert status == 200 and headers["Content-Type"].startswith(media) and body
     assert get(url + "/static/../server.py")[0] == 404
     assert get(url + "/static/index.py")[0] == 404
 
 
-def test_viewer_script_never_writes_markup(url):
-    _, _, script = get(url + "/static/viewer.js")
+@pytest.mark.parametrize("name", ["viewer.js", "sparql.js"])
+def test_viewer_script_never_writes_markup(url, name):
+    _, _, script = get(url + "/static/" + name)
+    assert script
     for sink in (b"innerHTML", b"outerHTML", b"insertAdjacentHTML", b"document.write"):
         assert sink not in script
 
@@ -597,6 +603,26 @@ def test_view_is_the_viz_page(url):
     assert status == 400 and b"not active on 2014-01-01" in body
     assert get(url + "/view", entity="nobody-at-all", at=DAY)[0] == 404
     assert get(url + "/view", entity="IIJ", at="2013-02-30")[0] == 400
+
+
+def test_view_draws_what_changed_between_two_days(url):
+    status, _, body = get(url + "/view", entity="IIJ", before=DAY, after="2014-01-01")
+    assert status == 200 and b"IIJ Exlayer Inc." in body
+    assert b"changes from 2013-12-31 to 2014-01-01" in body
+    status, _, body = get(url + "/view", entity="IIJ", at=DAY, after="2014-01-01")
+    assert status == 400 and b"either at or before/after" in body
+    status, _, body = get(url + "/view", entity="IIJ", before=DAY)
+    assert status == 400 and b"after: missing" in body
+
+
+def test_api_changes_are_the_days_the_group_changes(url, iij):
+    status, answer = api(url, "/api/changes", entity="IIJ")
+    assert status == 200 and answer["entity"] == "IIJ"
+    assert "2014-01-01" in answer["days"]  # the merger of IIJ America and Exlayer USA
+    status, whole = api(url, "/api/changes")
+    assert status == 200 and whole["days"] == [d.isoformat() for d in iij.change_days()]
+    assert set(answer["days"]) <= set(whole["days"])
+    assert api(url, "/api/changes", at=DAY)[0] == 400  # a parameter it would ignore
 
 
 # -- in-process: negotiation and stores without pyoxigraph underneath ---------------------

@@ -176,3 +176,40 @@ def test_script_payloads_in_names_and_sources_run_nothing(visit, start_server):
     assert page.frame_locator("#graph").locator("img, iframe, svg, b").count() == 0
     assert page.locator("#owners img, #owners script, #owners b").count() == 0
     visit.assert_clean()
+
+
+def test_slider_over_the_days_of_change_and_before_after(visit, url):
+    page = visit.page
+    page.goto(url + "/?at=2013-12-31")
+    page.locator("#search").press_sequentially("exlayer", delay=40)
+    expect(page.locator("#suggestions li").first).to_contain_text("IIJ Exlayer Inc.")
+    page.locator("#search").press("Enter")
+    expect(page.locator("#graph")).to_have_attribute("src", re.compile(r"at=2013-12-31"))
+    picture_loaded(page)
+    expect(page.locator("#changes")).to_be_visible()
+    expect(page.locator("#change-day")).to_contain_text("2013-12-31")
+    # what one event changed: the day before it against its day
+    page.locator("#events button", has_text="2014-01-01").first.click()
+    expect(page.locator("#date")).to_have_value("2014-01-01")
+    expect(page.locator("#before-after")).to_be_checked()
+    expect(page.locator("#graph")).to_have_attribute(
+        "src", re.compile(r"before=2013-12-31&after=2014-01-01")
+    )
+    picture_loaded(page)
+    picture = page.frame_locator("#graph")
+    expect(picture.locator("h1")).to_contain_text("changes from 2013-12-31 to 2014-01-01")
+    expect(picture.locator("#gk-search")).to_be_visible()  # the picture's own controls
+    expect(page.locator("#change-day")).to_contain_text("a change on 2014-01-01")
+    page.locator("#before-after").uncheck()
+    expect(page.locator("#graph")).to_have_attribute("src", re.compile(r"at=2014-01-01"))
+    # the slider steps through the days on which the group changes
+    slider = page.locator("#change-slider")
+    last = int(slider.get_attribute("max") or 0)
+    assert last > 1
+    slider.press("Home")
+    expect(page.locator("#change-day")).to_contain_text(f"1 / {last + 1} · a change on")
+    first = page.locator("#date").input_value()
+    assert first < "2014-01-01"
+    expect(page.locator("#graph")).to_have_attribute("src", re.compile("at=" + first))
+    picture_loaded(page)
+    visit.assert_clean()

@@ -22,6 +22,7 @@ import pytest
 from groupkg.graph import Group, add_files, open_store
 from groupkg.viz import View, view_at, view_diff, view_timeline, write_html
 from groupkg.viz.command import render as render_command
+from groupkg.viz.styles import node_modifiers
 from tests.browser import GuardedPage
 from tests.turtle import prefixes
 
@@ -134,6 +135,23 @@ def visit(browser):
         page.close()
 
 
+def on_screen(page: Visit, node: str, scale: float) -> dict[str, float]:
+    """Centre the picture on ``node`` at ``scale``; where the node is in the window."""
+    page.js(
+        "([id, scale]) => window.groupkgNetwork.network.focus(id, {scale, animation: false})",
+        [node, scale],
+    )
+    return page.js(
+        """(id) => {
+            const network = window.groupkgNetwork.network;
+            const at = network.canvasToDOM(network.getPositions([id])[id]);
+            const box = document.getElementById("gk-network").getBoundingClientRect();
+            return {x: box.left + at.x, y: box.top + at.y};
+        }""",
+        node,
+    )
+
+
 def expected(view: View) -> tuple[list[str], list[str]]:
     return sorted(n.id for n in view.nodes), sorted(e.id for e in view.edges)
 
@@ -151,6 +169,13 @@ def test_page_draws_every_state_of_the_view_offline(pages, visit, name):
         assert page.drawn() == expected(view), f"state {index}"
         counts = page.js("() => [groupkgNetwork.nodes.length, groupkgNetwork.edges.length]")
         assert counts == [len(view.nodes), len(view.edges)]
+        # each state's own look and words, not the last state's left in place
+        looks = page.js("() => groupkgNetwork.nodes.get().map((n) => [n.id, n.group])")
+        fade = any(n.on_path for n in view.nodes)
+        want = [[n.id, "+".join([n.kind, *node_modifiers(n, fade)])] for n in view.nodes]
+        assert sorted(looks) == sorted(want), f"state {index}"
+        labels = page.js("() => groupkgNetwork.edges.get().map((e) => [e.id, e.label])")
+        assert sorted(labels) == sorted([e.id, e.label] for e in view.edges), f"state {index}"
     page.assert_clean()
 
 
@@ -158,16 +183,7 @@ def test_page_draws_every_state_of_the_view_offline(pages, visit, name):
 def test_payload_is_shown_as_text_and_runs_nothing(pages, visit, name):
     page = visit(pages[name][0])
     node = V + "xss"
-    page.js("(id) => window.groupkgNetwork.network.focus(id, {scale: 1.2, animation: false})", node)
-    where = page.js(
-        """(id) => {
-            const network = window.groupkgNetwork.network;
-            const at = network.canvasToDOM(network.getPositions([id])[id]);
-            const box = document.getElementById("gk-network").getBoundingClientRect();
-            return {x: box.left + at.x, y: box.top + at.y};
-        }""",
-        node,
-    )
+    where = on_screen(page, node, 1.2)
     page.page.mouse.move(where["x"] - 40, where["y"] - 40)
     page.page.mouse.move(where["x"], where["y"], steps=4)
     tooltip = page.page.locator(".vis-tooltip")
@@ -202,21 +218,108 @@ def assert_not_blank(page: Visit) -> None:
 # -- a large group ----------------------------------------------------------------------------
 
 
-def test_large_group_is_drawn_stable_at_once_and_thins_its_labels(pages, visit):
+def test_large_group_opens_on_its_control_tree_drawn_stable_at_once(pages, visit):
     path, (view,) = pages["large"]
     page = visit(path)  # opened once: the checks below share one load of 5,000 nodes
     assert page.ready_after < SETTLE_CEILING
-    assert page.drawn() == expected(view)
+    nodes, edges = page.drawn()
+    summaries = [n for n in nodes if n.startswith("+")]
+    assert 20 < len(nodes) < 300 and summaries  # the tree first, long lists summarised
     first = page.js("() => window.groupkgNetwork.network.getPositions()")
     page.page.wait_for_timeout(1000)
     assert page.js("() => window.groupkgNetwork.network.getPositions()") == first
     # the picture is the layout computed in Python: no physics moved anything
-    for node in view.nodes[:: LARGE // 50]:
-        assert first[node.id]["x"] == pytest.approx(node.x, abs=0.01)
-        assert first[node.id]["y"] == pytest.approx(node.y, abs=0.01)
+    placed = {n.id: n for n in view.nodes}
+    for node in nodes[:: max(1, len(nodes) // 40)]:
+        if node in placed:
+            assert first[node]["x"] == pytest.approx(placed[node].x, abs=0.01)
+            assert first[node]["y"] == pytest.approx(placed[node].y, abs=0.01)
     assert_not_blank(page)
+    page.assert_clean()
+
+
+def summary_members(page: Visit, summary: str) -> list[str]:
+    """The entities a summary node stands for, from the page's own data."""
+    return page.js(
+        """(id) => {
+            const detail = JSON.parse(document.getElementById("gk-data").textContent)
+                .states[0].detail;
+            const index = detail.summaries.findIndex((s) => s.id === id);
+            return detail.links.filter((l) => l[2] === index).map((l) => l[0]).sort();
+        }""",
+        summary,
+    )
+
+
+def click_node(page: Visit, node: str, count: int = 1) -> None:
+    where = on_screen(page, node, 1)
+    page.page.mouse.click(where["x"], where["y"], click_count=count)
+    page.page.wait_for_timeout(400)  # past vis-network's double-click window
+
+
+def test_large_group_expands_a_summary_in_place_and_folds_it_back(pages, visit):
+    path, (view,) = pages["large"]
+    page = visit(path)
+    before, _ = page.drawn()
+    summary = "+subsidiary https://example.org/synthetic/c0"  # the parent's long list
+    assert summary in before
+    members = summary_members(page, summary)
+    assert len(members) > 8 and not set(members) & set(before)
+    was = page.js("() => window.groupkgNetwork.network.getPositions()")
+    click_node(page, summary)
+    after, _ = page.drawn()
+    assert set(members) <= set(after) and summary not in after
+    moved = page.js("() => window.groupkgNetwork.network.getPositions()")
+    assert all(moved[n] == was[n] for n in before if n != summary)  # nothing jumped
+    click_node(page, members[0], count=2)  # a double click folds the list back
+    assert page.drawn()[0] == before
+    page.page.click("#gk-expand")
+    assert page.drawn() == expected(view)  # every entity and holding, as the view has them
+    page.page.click("#gk-collapse")
+    assert page.drawn()[0] == before
+    page.assert_clean()
+
+
+def test_large_group_search_focuses_the_entity_and_its_path(pages, visit):
+    path, (view,) = pages["large"]
+    page = visit(path)
+    target = "https://example.org/synthetic/c4999"
+    assert target not in page.drawn()[0]
+    page.page.fill("#gk-search", "company 499")
+    items = page.page.locator("#gk-matches li")
+    assert items.first.text_content() == "Company 499"  # names starting so come first
+    assert "Company 4999" in items.all_text_contents()
+    page.page.fill("#gk-search", "ANY 4999")  # any part of the name, any case
+    assert items.all_text_contents() == ["Company 4999"]
+    page.page.keyboard.press("Enter")
+    assert target in page.drawn()[0]
+    network = "window.groupkgNetwork.network"
+    chosen = page.js(f"() => {network}.getSelectedNodes()")
+    assert chosen[0] == target and chosen[-1] == "https://example.org/synthetic/c0"
+    assert len(page.js(f"() => {network}.getSelectedEdges()")) == len(chosen) - 1
+    centre = page.js(f"() => {network}.getViewPosition()")
+    at = page.js(f"(id) => {network}.getPositions([id])[id]", target)
+    assert centre == pytest.approx(at, abs=1)
+    assert page.js(f"() => {network}.getScale()") >= 1
+    label_visible = f"(id) => {network}.body.nodes[id].labelModule.visible()"
+    assert page.js(label_visible, target) is True
+    page.page.check("#gk-focus")  # only the paths from the top to it
+    nodes, edges = page.drawn()
+    assert set(chosen) <= set(nodes) and len(nodes) < 40
+    assert not [n for n in nodes if n.startswith("+")]
+    page.page.uncheck("#gk-focus")
+    assert len(page.drawn()[0]) > len(nodes)
+    page.assert_clean()
+
+
+def test_large_group_expanded_whole_thins_its_labels(pages, visit):
+    path, (view,) = pages["large"]
+    page = visit(path)
+    page.js("() => window.groupkgNetwork.expandAll()")
+    page.js("() => window.groupkgNetwork.network.fit({animation: false})")
     label_visible = "(id) => window.groupkgNetwork.network.body.nodes[id].labelModule.visible()"
     some = view.nodes[1].id
+    page.page.wait_for_timeout(200)
     assert page.js("() => window.groupkgNetwork.network.getScale()") < 0.3  # the whole group
     assert page.js(label_visible, some) is False  # too small to read: not drawn
     page.js("(id) => window.groupkgNetwork.network.focus(id, {scale: 1, animation: false})", some)

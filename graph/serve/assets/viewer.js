@@ -1,4 +1,4 @@
-// The groupkg viewer. Every string from the server reaches the page through
+// The groupkg viewer (its SPARQL box is sparql.js). Every string from the server reaches the page through
 // textContent or an attribute set with setAttribute/URLSearchParams, never as markup,
 // so names and sources in the data cannot inject script.
 "use strict";
@@ -6,7 +6,8 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const state = {
-    entity: null, name: "", suggestions: [], active: -1, asked: 0, queries: null, example: "",
+    entity: null, name: "", suggestions: [], active: -1, asked: 0,
+    changesOf: null, days: [],
   };
 
   function el(tag, text, className) {
@@ -203,6 +204,7 @@
       ]);
       if (at !== $("date").value || facts.entity.id !== state.entity) return; // superseded
       showPicture(facts);
+      showChanges(state.entity, at);
       showFacts(facts);
       showStakes($("owners"), owners.owners, "owner");
       showStakes($("holdings"), holdings.holdings, "holds");
@@ -215,12 +217,15 @@
   }
 
   // The paths to the entity when it is active on the day; the whole group otherwise.
+  // With "before/after", what changed in its group from the day before to the day.
   function showPicture(facts) {
     const active = facts.status === "active";
-    const params = active ? { entity: facts.entity.id, at: facts.at } : { at: facts.at };
+    const around = $("before-after").checked;
+    let params = active ? { entity: facts.entity.id, at: facts.at } : { at: facts.at };
+    if (around) params = { entity: facts.entity.id, before: shiftDays(facts.at, -1), after: facts.at };
     const src = "/view?" + new URLSearchParams(params);
     if ($("graph").getAttribute("src") !== src) $("graph").src = src;
-    $("graph-note").textContent = active
+    $("graph-note").textContent = active || around
       ? ""
       : facts.entity.name + " is " + facts.status + " on " + facts.at + ": the whole group is shown.";
   }
@@ -264,7 +269,7 @@
       $("events"),
       ["effective", "announced", "type", "event", "participants"],
       events.map((e) => [
-        e.date || "unknown",
+        e.date ? aroundButton(e.date) : "unknown",
         e.announced || "",
         e.type,
         e.label || e.id.split("/").pop(),
@@ -273,6 +278,64 @@
       "no event within a year of this date",
     );
   }
+
+  // -- the days the group changes: a slider, and before/after ------------------------
+
+  function shiftDays(day, days) {
+    const date = new Date(day + "T00:00:00Z");
+    date.setUTCDate(date.getUTCDate() + days);
+    return date.toISOString().slice(0, 10);
+  }
+
+  // The slider stops at the days on which the entity's group changes (asked once per
+  // entity); it sits on the last of them not after the date shown.
+  async function showChanges(entity, at) {
+    if (state.changesOf !== entity) {
+      state.changesOf = entity;
+      state.days = [];
+      try {
+        const found = await getJSON("/api/changes", { entity });
+        if (state.changesOf !== entity) return; // another entity since
+        state.days = found.days;
+      } catch (error) {
+        say(error.message);
+      }
+    }
+    const days = state.days;
+    $("changes").hidden = !days.length;
+    if (!days.length) return;
+    let index = 0;
+    days.forEach((day, i) => {
+      if (day <= at) index = i;
+    });
+    $("change-slider").max = String(days.length - 1);
+    $("change-slider").value = String(index);
+    const on = days[index] === at ? "a change on " + at : "last change before " + at + ": " + days[index];
+    $("change-day").textContent = (index + 1) + " / " + days.length + " · " + on;
+  }
+
+  function showDay(day, around) {
+    $("date").value = day;
+    $("before-after").checked = around;
+    show();
+    refreshExample();
+  }
+
+  function aroundButton(day) {
+    const button = el("button", day, "link");
+    button.type = "button";
+    button.title = "what changed on " + day + " (before/after)";
+    button.addEventListener("click", () => showDay(day, true));
+    return button;
+  }
+
+  let sliding = null;
+  $("change-slider").addEventListener("input", () => {
+    clearTimeout(sliding);
+    const day = state.days[Number($("change-slider").value)];
+    sliding = setTimeout(() => showDay(day, $("before-after").checked), 150);
+  });
+  $("before-after").addEventListener("change", () => show());
 
   // data-loaded names the picture the frame has finished loading (tests wait for it).
   $("graph").addEventListener("load", () => {
@@ -285,136 +348,22 @@
     refreshExample();
   });
 
-  // -- the SPARQL box -----------------------------------------------------------------
+  // -- the SPARQL box (sparql.js): told of a new entity or date -----------------------
 
-  function cellText(term) {
-    if (!term) return "";
-    if (term.type === "bnode") return "_:" + term.value;
-    if (term.type === "triple") {
-      const t = term.value;
-      return "<< " + [t.subject, t.predicate, t.object].map(cellText).join(" ") + " >>";
-    }
-    return term["xml:lang"] ? term.value + "@" + term["xml:lang"] : term.value;
-  }
+  const viewer = (window.groupkgViewer = window.groupkgViewer || {});
+  Object.assign(viewer, { $, el, fill, getJSON, shiftYears, entity: () => state.entity });
 
-  function sparqlStatus(text, isError) {
-    $("sparql-status").textContent = text;
-    $("sparql-status").className = isError ? "error" : "";
-  }
-
-  async function runQuery() {
-    const query = $("query").value;
-    const started = performance.now();
-    sparqlStatus("running…", false);
-    $("sparql-result").replaceChildren();
-    try {
-      const response = await fetch("/sparql", {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/sparql-query",
-          Accept: "application/sparql-results+json, text/turtle;q=0.9",
-        },
-        body: query,
-      });
-      const type = response.headers.get("Content-Type") || "";
-      if (!response.ok) {
-        sparqlStatus(response.status + ": " + (await response.text()), true);
-        return;
-      }
-      const took = Math.round(performance.now() - started) + " ms";
-      if (!type.startsWith("application/sparql-results+json")) {
-        $("sparql-result").replaceChildren(el("pre", await response.text()));
-        sparqlStatus("graph in " + took, false);
-        return;
-      }
-      const doc = await response.json();
-      if ("boolean" in doc) {
-        $("sparql-result").replaceChildren(el("p", String(doc.boolean)));
-        sparqlStatus("answer in " + took, false);
-        return;
-      }
-      const vars = doc.head.vars;
-      const rows = doc.results.bindings.map((b) => vars.map((v) => cellText(b[v])));
-      const table = el("table");
-      fill(table, vars, rows, "no rows");
-      $("sparql-result").replaceChildren(table);
-      sparqlStatus(rows.length + (rows.length === 1 ? " row in " : " rows in ") + took, false);
-    } catch (error) {
-      sparqlStatus(error.message, true);
-    }
-  }
-
-  // The value the chosen entity and date give a parameter, or null.
-  function paramValue(name, kind) {
-    const at = $("date").value;
-    if (kind === "entity") return state.entity;
-    if (kind !== "date" || !at) return null;
-    if (name === "from") return shiftYears(at, -1);
-    if (name === "to") return shiftYears(at, 1);
-    return at;
-  }
-
-  // Show the chosen example, its parameters filled in from the entity and date when
-  // every one of them can be; otherwise its text with the placeholders to replace.
-  async function showExample() {
-    const q = state.queries[Number($("examples").value)];
-    const before = $("query").value;
-    if (!q) return;
-    // Each call takes a ticket: an earlier call whose answer comes back later (the
-    // example shown at start, then another chosen) must not write over the later one.
-    const ticket = (state.exampleTicket = (state.exampleTicket || 0) + 1);
-    const params = Object.entries(q.parameters);
-    const values = params.map(([name, kind]) => [name, paramValue(name, kind)]);
-    let text = q.text;
-    let note = "";
-    if (params.length && values.every(([, value]) => value)) {
-      try {
-        text = (await getJSON("/api/queries/" + encodeURIComponent(q.name), Object.fromEntries(values))).text;
-        note = " Filled in: " + values.map(([n, v]) => "$" + n + " = " + v).join(", ") + ".";
-      } catch (error) {
-        note = " " + error.message;
-      }
-    } else if (params.length) {
-      note = " Choose an entity and a date to fill in " + params.map(([n]) => "$" + n).join(", ") +
-        ", or replace them.";
-    }
-    if (ticket !== state.exampleTicket) return; // a later choice supersedes this one
-    if ($("query").value !== before) return; // typed into meanwhile: keep what was typed
-    $("query").value = text;
-    state.example = text;
-    $("example-description").textContent = q.description + note;
-  }
-
-  async function loadExamples() {
-    state.queries = await getJSON("/api/queries");
-    const groups = { example: "examples", check: "validation checks", internal: "used by the library" };
-    const made = {};
-    Object.entries(groups).forEach(([role, label]) => {
-      made[role] = el("optgroup");
-      made[role].label = label;
-    });
-    state.queries.forEach((q, i) => {
-      const option = el("option", q.name);
-      option.value = String(i);
-      made[q.role].append(option);
-    });
-    $("examples").replaceChildren(...Object.values(made).filter((g) => g.children.length));
-    $("examples").addEventListener("change", showExample);
-    if (state.queries.length) {
-      $("examples").value = String(Math.max(0, state.queries.findIndex((q) => q.role === "example")));
-      if (!$("query").value) await showExample();
-    }
-  }
-
-  // A new entity or date refreshes the example, unless the query was edited since.
   function refreshExample() {
-    if (state.queries && $("query").value === state.example) showExample();
+    if (viewer.sparql) viewer.sparql.refresh();
   }
 
-  $("run").addEventListener("click", runQuery);
-  $("query").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) runQuery();
-  });
+  // The box's script runs after this one; its examples wait for the entity of the address.
+  function sparqlBox() {
+    return new Promise((done) => {
+      if (viewer.sparql) done(viewer.sparql);
+      else viewer.onSparql = done;
+    });
+  }
 
   // -- start --------------------------------------------------------------------------
 
@@ -437,11 +386,7 @@
     } catch (error) {
       say(error.message);
     }
-    try {
-      await loadExamples();
-    } catch (error) {
-      sparqlStatus(error.message, true);
-    }
+    await (await sparqlBox()).start();
   }
 
   start();
