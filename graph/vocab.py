@@ -140,6 +140,7 @@ class GK(DefinedNamespace):
     jurisdiction: URIRef
     legalForm: URIRef
     legalName: URIRef
+    knownFrom: URIRef
     lei: URIRef
     listedSince: URIRef
     locator: URIRef
@@ -186,6 +187,7 @@ class GK(DefinedNamespace):
     splitRatio: URIRef
     startDate: URIRef
     subject: URIRef
+    supersedes: URIRef
     survivor: URIRef
     thresholdInclusive: URIRef
     thresholdPercent: URIRef
