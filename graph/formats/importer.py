@@ -15,6 +15,9 @@ question after the import then opens the model instead of reading every fact bac
 of the store, which on disk costs several times the import. An import into a larger
 store, or of a file too large to copy into memory, leaves the model to the first
 question (it reads the whole store once).
+
+What a BODS, CSV or GLEIF file gives that says nothing of when it became known is
+known from the import on (:mod:`~groupkg.graph.formats.importtime`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,7 @@ import pyoxigraph as ox
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.fileguard import check_rdf
+from groupkg.graph.formats.importtime import stamp_import_time
 from groupkg.graph.formats.readers import Read
 from groupkg.graph.formats.registry import FileFormat, by_name, format_of, readable_names
 from groupkg.graph.store import STAGING_PREFIX, OxigraphStore, Store
@@ -184,8 +189,12 @@ def import_read(store: Store, path: Path, fmt: str | None = None,
     staged = Path(name)
     try:
         read = found.reader(path, staged, store, progress)
+        if not isinstance(read, Read):
+            read = Read(read)
+        if found.syntax is None:  # a format groupkg reads into records, not RDF as written
+            read = replace(read, triples=read.triples + stamp_import_time(staged, store))
         _load(store, staged, progress)
-        return read if isinstance(read, Read) else Read(read)
+        return read
     except OSError as exc:  # the staging file on a full disk, say
         raise InputError(
             f"{path}: the import failed, nothing of it was added ({exc.strerror or exc})"

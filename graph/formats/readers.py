@@ -68,10 +68,14 @@ def rdf_reader(syntax: ox.RdfFormat) -> Reader:
 
 
 def read_csv_holdings(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
-    """The CSV holdings format; a name in a row means the entity ``store`` has by it."""
+    """The CSV holdings format; a name in a row means the entity ``store`` has by it,
+    and a row with other figures for a holding ``store`` has supersedes it."""
+    from groupkg.graph.formats.csvholdings.columns import LOCAL_BASE
     from groupkg.graph.formats.csvholdings.reader import read_csv_ntriples
+    from groupkg.graph.formats.csvholdings.versions import superseding
 
     triples = read_csv_ntriples(path, resolve=resolver(store))
+    triples += superseding(triples, store, LOCAL_BASE)
     with out.open("w", encoding="utf-8") as stream:
         stream.writelines(f"{s} {p} {o} .\n" for s, p, o in triples)
     return len(triples)
@@ -101,7 +105,17 @@ def read_gleif_files(path: Path, out: Path, store: Store, progress: Progress | N
 def _gleif(
     path: Path, out: Path, store: Store, progress: Progress | None, expect: str | None
 ) -> int:
-    from groupkg.graph.formats.gleif import iter_gleif_triples, unnamed_only
+    from groupkg.graph.formats.gleif import GLEIF_BASE, iter_gleif_triples, unnamed_only
+    from groupkg.graph.formats.gleif.versions import updated_records
 
     batches = iter_gleif_triples(path, progress=progress, expect=expect)
-    return _written(path, (t for batch in batches for t in unnamed_only(batch, store)), out)
+    rr_base = GLEIF_BASE + "rr/"
+    return _written(
+        path,
+        (
+            t
+            for batch in batches
+            for t in updated_records(unnamed_only(batch, store), store, rr_base)
+        ),
+        out,
+    )

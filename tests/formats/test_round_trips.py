@@ -314,7 +314,7 @@ def test_a_csv_export_of_a_gleif_store_carries_the_leis_and_reads_back_to_its_en
     store = _imported(sample)
     data = export(store, "csv", lossy=True)
     header, *rows = data.decode("utf-8").splitlines()
-    assert header.endswith(",interest_type,owner_identifier,owned_identifier")
+    assert header.endswith(",interest_type,owner_identifier,owned_identifier,known_from")
     assert all(",XI-LEI:" in row for row in rows)
     again = _reimported(data, "csv", tmp_path)
     assert _entities_of_relations(again) == _entities_of_relations(store)

@@ -65,6 +65,10 @@ fact ends then (or at its own end date, if earlier), or on the start date of its
 replacement when that falls between the two; an interest restated unchanged continues
 as one fact. A ``closed`` statement ends the record's facts at its statement date (or at
 an end date it gives for an interest).
+
+Knowledge time: every fact and record is ``gk:knownFrom`` the ``statementDate`` of the
+statement that first states it (else its ``publicationDate``); see
+``docs/knowledge-time.md``.
 """
 
 from groupkg.graph.formats.bods.checks import validate_bods

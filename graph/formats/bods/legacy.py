@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from groupkg.graph.formats.bods.versions import NO_DATE
+
 __all__ = [
     "KNOWN_VERSIONS",
     "RECORD_TYPES",
@@ -188,7 +190,7 @@ def as_bods_04(st: dict[str, Any], records: RecordIds) -> dict[str, Any]:
     out: dict[str, Any] = {
         "statementId": st["statementID"],
         "statementDate": st.get("statementDate")
-        or (st.get("publicationDetails") or {}).get("publicationDate", "0001-01-01"),
+        or (st.get("publicationDetails") or {}).get("publicationDate", NO_DATE),
         "recordId": records.of(st["statementID"]),
         "recordType": record_type,
         "recordStatus": "updated" if records.of(st["statementID"]) != st["statementID"] else "new",

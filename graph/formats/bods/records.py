@@ -28,7 +28,12 @@ from groupkg.graph.formats.bods.mapping import (
     UNSPECIFIED_SUBJECT,
     annotation_notes,
 )
-from groupkg.graph.formats.bods.versions import InterestFact, record_versions, relationship_facts
+from groupkg.graph.formats.bods.versions import (
+    InterestFact,
+    known_from,
+    record_versions,
+    relationship_facts,
+)
 from groupkg.graph.formats.identifiers import identifier_triples
 from groupkg.graph.formats.minting import decimal_literal, digest
 from groupkg.graph.vocab import DCTERMS, GK, ORG, PROV
@@ -116,6 +121,9 @@ class RecordBuilder:
         """An entity or person record: its latest details, with every name it has had."""
         iri = self.record(record_id)
         latest = versions[-1]["recordDetails"]
+        known = [when for when in map(known_from, versions) if when is not None]
+        if known:  # the record is known from its first statement on
+            self.add((iri, GK.knownFrom, known_literal(known[0])))
         for st in versions:
             self.add((iri, PROV.wasDerivedFrom, self.section(st)))
             for note in annotation_notes(st, None):
@@ -234,6 +242,8 @@ class RecordBuilder:
         indirect = interest.get("directOrIndirect") == "indirect"
         iri = self.ns[f"{quote(record_id, safe='')}/{digest(fact.first_statement, fact.key)[:12]}"]
         add = self.add
+        if fact.known_from is not None:
+            add((iri, GK.knownFrom, known_literal(fact.known_from)))
         consolidation = consolidation_class(interest)
         if consolidation is not None:
             self.consolidation(iri, consolidation, fact)
@@ -335,6 +345,11 @@ class RecordBuilder:
                     for triple in self.record_triples(record_id, versions):
                         whole.add(triple)
         return whole
+
+
+def known_literal(when: str) -> Literal:
+    """A knowledge time as ``gk:knownFrom`` holds it: an xsd:date, or an xsd:dateTime."""
+    return Literal(when, datatype=XSD.dateTime if "T" in when else XSD.date)
 
 
 def _reason_text(unspecified: dict[str, Any]) -> str:

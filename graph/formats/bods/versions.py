@@ -14,8 +14,21 @@ from typing import Any
 from rdflib import URIRef
 
 from groupkg.graph.formats.bods.mapping import annotation_notes
+from groupkg.graph.formats.minting import utc_text
 
-__all__ = ["InterestFact", "PartiesOf", "SectionOf", "record_versions", "relationship_facts"]
+__all__ = [
+    "NO_DATE",
+    "InterestFact",
+    "PartiesOf",
+    "SectionOf",
+    "known_from",
+    "record_versions",
+    "relationship_facts",
+]
+
+#: The statement date of a 0.2 or 0.3 statement that gives neither a statement nor a
+#: publication date (a 0.4 statement must have one).
+NO_DATE = "0001-01-01"
 
 #: The source section a statement is
 #: (:meth:`~groupkg.graph.formats.bods.records.RecordBuilder.section`).
@@ -26,6 +39,27 @@ PartiesOf = Callable[[dict[str, Any]], tuple[URIRef, URIRef, list[str]]]
 
 def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
+
+
+def known_from(st: dict[str, Any]) -> str | None:
+    """When what a statement says became known, as ``gk:knownFrom`` holds it: its
+    ``statementDate``, else its ``publicationDetails.publicationDate`` (a 0.2 or 0.3
+    statement may give neither: then not recorded); a day as written, a date-time in UTC.
+
+    >>> known_from({"statementDate": "2020-01-02"})
+    '2020-01-02'
+    >>> known_from({"statementDate": "2019-09-11T11:17:23+01:00"})
+    '2019-09-11T10:17:23Z'
+    >>> known_from({"publicationDetails": {"publicationDate": "2021-03-04"}})
+    '2021-03-04'
+    """
+    details = st.get("publicationDetails") or {}
+    for text in (st.get("statementDate"), details.get("publicationDate")):
+        if text and text != NO_DATE:
+            if "T" not in text.upper():
+                return str(_day(text))
+            return utc_text(_moment(text))
+    return None
 
 
 def _moment(text: str) -> dt.datetime:
@@ -59,6 +93,8 @@ class InterestFact:
     valid_to: dt.date | None
     sections: list[URIRef] = field(default_factory=list)
     notes: set[str] = field(default_factory=set)
+    #: When the fact became known: the date of the statement that first states it.
+    known_from: str | None = None
 
     @property
     def own_end(self) -> dt.date | None:
@@ -132,6 +168,7 @@ def relationship_facts(
                 end,
                 [section],
                 notes,
+                known_from(st),
             )
             if previous is not None:
                 change = (

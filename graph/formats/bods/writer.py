@@ -51,6 +51,13 @@ def _bods_date(value: Node | None, end: bool = False) -> str | None:
     return (day.end if end and day.precision != "day" else day.start).isoformat()
 
 
+def _known_date(value: Node | None) -> str | None:
+    """A ``gk:knownFrom`` as a statement date: a day, or a date-time as it is."""
+    if isinstance(value, Literal) and value.datatype == XSD.dateTime:
+        return str(value)
+    return _bods_date(value)
+
+
 def _notes(graph: Graph, fact: Node) -> tuple[dict[str, str], list[str]]:
     structured, plain = {}, []
     for note in sorted_values(graph, fact, GK.note):
@@ -254,6 +261,7 @@ class _Exporter:
     def statements(self, default_date: str) -> list[dict[str, Any]]:
         g = self.graph
         groups: dict[tuple[Node, Node, str], list[Node]] = defaultdict(list)
+        superseded = set(g.objects(None, GK.supersedes))
         for kind, owner_p, owned_p in (
             (GK.Holding, GK.owner, GK.owned),
             (GK.IndirectInterest, GK.owner, GK.owned),
@@ -261,9 +269,13 @@ class _Exporter:
         ):
             for fact in g.subjects(RDF.type, kind):
                 owner, owned = first_value(g, fact, owner_p), first_value(g, fact, owned_p)
-                if owner is None or owned is None:
+                if owner is None or owned is None or fact in superseded:
                     continue
-                as_of = _bods_date(first_value(g, fact, GK.asOf)) or default_date
+                as_of = (
+                    _bods_date(first_value(g, fact, GK.asOf))
+                    or _known_date(first_value(g, fact, GK.knownFrom))
+                    or default_date
+                )
                 groups[(owner, owned, as_of)].append(fact)
         relationships, inline = [], set()
         for (owner, owned, as_of), facts in sorted(
@@ -375,7 +387,9 @@ def to_bods(
     are widened to a day as BODS asks (a partial start to its first day, a partial end
     to the day after its period). Statement ids are UUID 5s of the IRIs, so the same
     graph always gives the same statements; an entity minted under ``base`` keeps its
-    recordId. A fact without an as-of date is stated on ``publication_date``.
+    recordId. A fact without an as-of date is stated on the day it became known
+    (``gk:knownFrom``), else on ``publication_date``. A record another supersedes
+    (``gk:supersedes``) is not written: the statements say what is known now.
 
     Returns
     -------

@@ -41,6 +41,7 @@ CSV_EXTRA_COLUMNS = (
     "interest_type",
     "owner_identifier",
     "owned_identifier",
+    "known_from",
 )
 
 

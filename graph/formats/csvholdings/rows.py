@@ -22,10 +22,12 @@ from groupkg.graph.formats.csvholdings.columns import (
     interest_types,
 )
 from groupkg.graph.formats.identifiers import identifier_problem
+from groupkg.graph.formats.minting import iso_moment
 
 __all__ = ["HoldingsRow", "ReportProblem", "check_row"]
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
 
 #: Called with the line, the column and the reason of each problem found.
@@ -54,6 +56,8 @@ class HoldingsRow:
     consolidation: URIRef | None
     owner_identifier: tuple[str, str] | None = None
     owned_identifier: tuple[str, str] | None = None
+    #: When the row became known: an ISO date, or a date-time in UTC (``...Z``).
+    known_from: str | None = None
 
 
 class _Cells:
@@ -88,6 +92,22 @@ class _Cells:
             self.problem(field, read)
             return None
         return read
+
+    def moment(self, field: str, text: str) -> str | None:
+        """A day (``2024-03-01``) as written, or a date-time with or without an offset
+        (read as UTC without one) in UTC."""
+        if not text:
+            return None
+        if _DAY.match(text):
+            read = _date(text)
+            if isinstance(read, str):
+                self.problem(field, read)
+                return None
+            return text
+        moment = iso_moment(text)
+        if moment is None:
+            self.problem(field, f"{text!r} is not an ISO date or date-time")
+        return moment
 
     def identifier(self, field: str, text: str) -> tuple[str, str] | None:
         """``SCHEME:ID`` as a scheme and a value, checked against the scheme (wrong
@@ -177,6 +197,7 @@ def check_row(line: int | str, values: dict[str, str], report: ReportProblem) ->
                 )
     owner_identifier = cells.identifier("owner_identifier", get("owner_identifier", ""))
     owned_identifier = cells.identifier("owned_identifier", get("owned_identifier", ""))
+    known_from = cells.moment("known_from", get("known_from", ""))
     if cells.problems or not owner_name or not owned_name:
         return None
     return HoldingsRow(
@@ -197,4 +218,5 @@ def check_row(line: int | str, values: dict[str, str], report: ReportProblem) ->
         consolidation=consolidation,
         owner_identifier=owner_identifier,
         owned_identifier=owned_identifier,
+        known_from=known_from,
     )

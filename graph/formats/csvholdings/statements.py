@@ -46,6 +46,7 @@ HOLDING, OWNER, OWNED = (ntriples_iri(i) for i in (GK.Holding, GK.owner, GK.owne
 PARENT, CHILD = ntriples_iri(GK.parent), ntriples_iri(GK.child)
 
 _STATUS, _STATED = ntriples_iri(GK.factStatus), ntriples_iri(GK.Stated)
+_KNOWN = ntriples_iri(GK.knownFrom)
 _TRUE = ntriples_literal("true", XSD.boolean)
 _INTEREST, _SHARES, _SHARE_CLASS = (
     ntriples_iri(i) for i in (GK.interestType, GK.shares, GK.shareClass)
@@ -99,6 +100,9 @@ def row_statements(
         date = getattr(row, field)
         if date is not None:
             facts.append((prop, ntriples_literal(str(date), date.xsd_datatype)))
+    if row.known_from is not None:
+        datatype = XSD.dateTime if "T" in row.known_from else XSD.date
+        facts.append((_KNOWN, ntriples_literal(row.known_from, datatype)))
     if row.interest and row.consolidation is None:
         facts.append((_INTEREST, ntriples_literal(row.interest)))
     return facts, sorted(f"{p[1:-1]} {spelt.get(o, o)}" for p, o in facts)

@@ -49,7 +49,10 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
     ``owned_identifier`` hold each one's LEI, else its first identifier
     (:mod:`~groupkg.graph.formats.csvholdings.identifiers`). ``source`` is the title of each
     source the holding is derived from, joined by ``"; "``. The optional columns are
-    written only when some holding uses them, so a plain graph gives the plain format.
+    written only when some holding uses them, so a plain graph gives the plain format;
+    ``known_from`` holds a holding's ``gk:knownFrom``. A record another supersedes
+    (``gk:supersedes``) is not written: a row cannot say what it was replaced by, so the
+    file holds what is known now.
     Rows are sorted by owner, owned and dates.
 
     Returns
@@ -91,9 +94,12 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
         facts += [
             (rel, GK.parent, GK.child, interest) for rel in set(graph.subjects(RDF.type, cls))
         ]
+    superseded = set(graph.objects(None, GK.supersedes))
     rows = []
     identifiers: dict[Node, str] = {}
     for holding, owner_p, owned_p, relation_type in facts:
+        if holding in superseded:
+            continue
         owner, owned = first_value(graph, holding, owner_p), first_value(graph, holding, owned_p)
         if owner is None or owned is None:
             continue
@@ -117,6 +123,7 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
             "interest_type": relation_type or text(holding, GK.interestType),
             "owner_identifier": identifiers.setdefault(owner, entity_identifier(graph, owner)),
             "owned_identifier": identifiers.setdefault(owned, entity_identifier(graph, owned)),
+            "known_from": text(holding, GK.knownFrom),
         }
         rows.append(row)
     rows.sort(key=lambda r: (r["owner"], r["owned"], r["start_date"], r["as_of"], str(r)))

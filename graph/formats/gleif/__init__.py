@@ -32,8 +32,10 @@ Mapping of a relationship record, per row (child = ``StartNode``, parent = ``End
   credible reading. No quantifier means an unknown percentage, never 0.
 - ``RelationshipStatus`` is ``gk:relationshipStatus``, ``Registration.ValidationSources``
   ``gk:validationSource``; a registration status other than ``PUBLISHED`` (``LAPSED``,
-  ``RETIRED``, ``ANNULLED``...) is a ``gk:note``. Registration dates are record time,
-  not valid time, and are not carried.
+  ``RETIRED``, ``ANNULLED``...) is a ``gk:note``. ``Registration.LastUpdateDate`` is
+  ``gk:knownFrom`` (an ``xsd:dateTime`` in UTC): the record as it stands became known
+  then. The other registration dates are record time, not valid time, and are not
+  carried.
 - Each LEI is a ``gk:LegalEntity`` at ``lei_base`` + the LEI, labelled with the LEI
   (names come from Level 1), with ``gk:lei``; a fund (the child of a fund-management,
   sub-fund or feeder relation, the parent of the last two) is also a ``gk:Fund``.

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from stdnum import lei
 
+from groupkg.graph.formats.minting import iso_moment, utc_text
 from groupkg.graph.vocab import GK
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "GLEIF_BASE",
     "RELATIONSHIP_TYPES",
     "FUND_ENDS",
+    "LAST_UPDATE",
     "START_NODE",
     "END_NODE",
     "START_NODE_TYPE",
@@ -31,6 +33,7 @@ __all__ = [
     "is_lei",
     "iso_day",
     "gleif_day",
+    "gleif_moment",
     "percent_scale",
 ]
 
@@ -60,9 +63,10 @@ RELATIONSHIP_TYPE, RELATIONSHIP_STATUS = (
     "Relationship.RelationshipType",
     "Relationship.RelationshipStatus",
 )
-REGISTRATION_STATUS, VALIDATION_SOURCES = (
+REGISTRATION_STATUS, VALIDATION_SOURCES, LAST_UPDATE = (
     "Registration.RegistrationStatus",
     "Registration.ValidationSources",
+    "Registration.LastUpdateDate",
 )
 REQUIRED_COLUMNS = (START_NODE, END_NODE, RELATIONSHIP_TYPE)
 PERIOD_COLUMN = re.compile(r"^Relationship\.Period\.(\d+)\.(startDate|endDate|periodType)$")
@@ -113,6 +117,24 @@ def gleif_day(text: str) -> dt.date | None:
         except OverflowError:
             return None
     return iso_day(text)
+
+
+def gleif_moment(text: str) -> str | None:
+    """A GLEIF record's update time (``Registration.LastUpdateDate``) as an
+    ``xsd:dateTime`` in UTC, or None: an ISO date-time with an offset, read at that
+    offset; one without, or a bare date, read as UTC; milliseconds since the epoch.
+
+    >>> gleif_moment("2019-06-18T14:32:00.000Z"), gleif_moment("2023-01-05T09:30:00+09:00")
+    ('2019-06-18T14:32:00Z', '2023-01-05T00:30:00Z')
+    >>> gleif_moment("1498089600000"), gleif_moment("2020-02-30T00:00:00Z") is None
+    ('2017-06-22T00:00:00Z', True)
+    """
+    if not _EPOCH_MILLISECONDS.match(text):
+        return iso_moment(text)
+    try:
+        return utc_text(_EPOCH + dt.timedelta(milliseconds=int(text)))
+    except OverflowError:
+        return None
 
 
 def percent_scale(amount: Decimal) -> tuple[Decimal, bool]:

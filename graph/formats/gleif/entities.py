@@ -19,13 +19,15 @@ levels meet. A Level 1 record gives:
   no dissolution date: none is invented);
 - ``Registration.RegistrationStatus``: ``gk:registrationStatus`` (a ``LAPSED`` LEI does
   not end the entity);
+- ``Registration.LastUpdateDate``: ``gk:knownFrom`` (an ``xsd:dateTime`` in UTC), the
+  time this version of the record became known;
 - ``Entity.HeadquartersAddress...``: ``gk:address``, its lines, city, region, postal
   code and country in one line.
 
 Left out: the legal address (the model has one address, the head office's), other
 addresses, ``Entity.EntityCategory``, ``Entity.EntityCreationDate`` (the LEI-CDF's
 creation date is not always the incorporation), successor entities, associated
-entities and the registration's dates and managing LOU (record time, not valid time).
+entities and the registration's other dates and managing LOU.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import re
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from groupkg.graph.errors import ImportProblem
-from groupkg.graph.formats.gleif.columns import gleif_day, is_lei
+from groupkg.graph.formats.gleif.columns import LAST_UPDATE, gleif_day, gleif_moment, is_lei
 from groupkg.graph.formats.gleif.mapping import Triple
 from groupkg.graph.formats.identifiers import identifier_problem, identifier_triples
 from groupkg.graph.vocab import GK, ORG, PROV
@@ -128,10 +130,17 @@ class EntityMapper:
             self.problems.append(
                 ImportProblem(self.name, line, "Entity.EntityExpirationDate", problem)
             )
-        if lei is None or not name or (expires and expiry is None):
+        updated = value(LAST_UPDATE)
+        known = gleif_moment(updated) if updated else None
+        if updated and known is None:
+            problem = f"{updated!r} is not an ISO date-time"
+            self.problems.append(ImportProblem(self.name, line, LAST_UPDATE, problem))
+        if lei is None or not name or (expires and expiry is None) or (updated and not known):
             return
         entity = self._entity(lei, name, out)
         out.append((entity, GK.legalName, Literal(name)))
+        if known is not None:
+            out.append((entity, GK.knownFrom, Literal(known, datatype=XSD.dateTime)))
         out += identifier_triples(entity, "LEI", lei)
         aliases = {value(c) for c in row if _NAME_COLUMN.match(c)} - {"", name}
         out += [(entity, GK.alias, Literal(alias)) for alias in sorted(aliases)]

@@ -19,6 +19,7 @@ from groupkg.graph.formats.gleif.columns import (
     END_NODE,
     END_NODE_TYPE,
     FUND_ENDS,
+    LAST_UPDATE,
     PERIOD_COLUMN,
     QUANTIFIER_COLUMN,
     REGISTRATION_STATUS,
@@ -29,6 +30,7 @@ from groupkg.graph.formats.gleif.columns import (
     START_NODE_TYPE,
     VALIDATION_SOURCES,
     gleif_day,
+    gleif_moment,
     is_lei,
     iso_day,
     percent_scale,
@@ -60,6 +62,7 @@ _FROM, _TO, _PERCENT_P, _METHOD, _NOTE_P, _LEI_P, _FUND, _VALIDATION_P = (
     GK.Fund,
     GK.validationSource,
 )
+_KNOWN = GK.knownFrom
 _ASSUMES, _ASSUMPTION, _ASSUMED_P, _REASON = (
     GK.hasAssumption,
     GK.Assumption,
@@ -220,6 +223,10 @@ class RowMapper:
                     facts.append((_FROM, start_day))
                 if stop_day:
                     facts.append((_TO, stop_day))
+        updated = value(LAST_UPDATE)
+        known = gleif_moment(updated) if updated else None
+        if updated and known is None:
+            problems.append((LAST_UPDATE, f"{updated!r} is not an ISO date-time"))
         percent_found = False
         assumed: list[str] = []
         for amount_column, units_column, method_column in self.quantifiers:
@@ -266,6 +273,8 @@ class RowMapper:
         ]
         if value(RELATIONSHIP_STATUS):
             facts.append((_STATUS_P, _literal(value(RELATIONSHIP_STATUS))))
+        if known is not None:  # this version of the record is known from its update on
+            facts.append((_KNOWN, _literal(known, XSD.dateTime)))
         if value(VALIDATION_SOURCES):
             facts.append((_VALIDATION_P, _literal(value(VALIDATION_SOURCES))))
         if value(REGISTRATION_STATUS) not in ("", "PUBLISHED"):

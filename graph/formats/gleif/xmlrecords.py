@@ -80,7 +80,7 @@ def _relationship(record: Any, namespace: str) -> dict[str, str]:
     }
     row["Relationship.RelationshipType"] = text("rr:Relationship/rr:RelationshipType")
     row["Relationship.RelationshipStatus"] = text("rr:Relationship/rr:RelationshipStatus")
-    for part in ("RegistrationStatus", "ValidationSources"):
+    for part in ("RegistrationStatus", "ValidationSources", "LastUpdateDate"):
         row[f"Registration.{part}"] = text(f"rr:Registration/rr:{part}")
     periods = record.iterfind("rr:Relationship/rr:RelationshipPeriods/rr:RelationshipPeriod", ns)
     for n, period in enumerate(periods, 1):
