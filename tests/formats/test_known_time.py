@@ -53,10 +53,11 @@ def triples_of(store: OxigraphStore, prop: URIRef) -> set[tuple[str, str]]:
 # --- BODS -------------------------------------------------------------------------------
 
 
-def test_a_bods_update_is_known_from_its_statement_date():
+def test_a_bods_update_keeps_the_first_version_and_supersedes_it():
     # Statement 1 (2020-01-10): Birch holds 60% of Alder from 2019-01-01. Statement 2
-    # (2021-03-01, recordStatus updated): 40% from 2021-02-15. The 60% is known from
-    # 2020-01-10 (its end from the update), the 40% from 2021-03-01.
+    # (2021-03-01, recordStatus updated): 40% from 2021-02-15. The 60% as first stated
+    # stays, open-ended, known from 2020-01-10; the update's version of it ends on
+    # 2021-02-15, known from 2021-03-01, and supersedes it; the 40% is new that day.
     graph = read_bods(TWO_VERSIONS)
     holdings = {
         (
@@ -64,31 +65,36 @@ def test_a_bods_update_is_known_from_its_statement_date():
             str(graph.value(h, GK.validFrom)),
             str(graph.value(h, GK.validTo)),
             graph.value(h, GK.knownFrom),
-        )
+        ): h
         for h in graph.subjects(RDF.type, GK.Holding)
     }
-    assert holdings == {
-        ("60", "2019-01-01", "2021-02-15", day("2020-01-10")),
-        ("40", "2021-02-15", "None", day("2021-03-01")),
-    }
+    first = holdings[("60", "2019-01-01", "None", day("2020-01-10"))]
+    ended = holdings[("60", "2019-01-01", "2021-02-15", day("2021-03-01"))]
+    new = holdings[("40", "2021-02-15", "None", day("2021-03-01"))]
+    assert len(holdings) == 3
+    assert set(graph.subject_objects(GK.supersedes)) == {(ended, first)}
+    assert new not in (first, ended)
     # the entities are known from their first statement
     (alder,) = graph.subjects(GK.legalName, Literal("Alder Ltd"))
     assert graph.value(alder, GK.knownFrom) == day("2020-01-10")
 
 
-def test_the_facts_of_a_closed_bods_record_are_known_from_their_first_statement():
-    # tests/data/real/gleif-bods-homecredit-replace: each relationship record's fact is
-    # known from the date of the record's first statement.
+def test_a_closed_bods_record_supersedes_with_an_end():
+    # tests/data/real/gleif-bods-homecredit-replace: the relationship to Home Credit N.V.
+    # is new on 2023-12-14 and closed on 2024-07-02 (the statements' dates); its closed
+    # version ends the relation and supersedes the one first stated.
     statements = json.loads(HOMECREDIT.read_text("utf-8"))
-    first: dict[str, str] = {}
-    for st in sorted(statements, key=lambda st: st["statementDate"]):
-        first.setdefault(st["recordId"], st["statementDate"])
+    closed = [s for s in statements if s["recordStatus"] == "closed"]
+    assert closed
     graph = read_bods(HOMECREDIT)
-    consolidations = list(graph.subjects(RDF.type, GK.DirectConsolidation))
-    assert consolidations
-    for fact in consolidations:
-        record = str(fact).rsplit("/", 2)[-2]
-        assert str(graph.value(fact, GK.knownFrom))[:10] == first[record][:10]
+    links = list(graph.subject_objects(GK.supersedes))
+    assert len(links) == len(closed)
+    for later, earlier in links:
+        assert graph.value(earlier, GK.validTo) is None
+        assert graph.value(later, GK.validTo) is not None
+        assert str(graph.value(later, GK.knownFrom)) > str(graph.value(earlier, GK.knownFrom))
+    dates = {s["statementDate"][:10] for s in closed}
+    assert {str(graph.value(later, GK.knownFrom))[:10] for later, _ in links} == dates
 
 
 @pytest.mark.parametrize("version", ["0.2", "0.3"])
@@ -105,6 +111,18 @@ def test_a_bods_statement_date_with_a_time_is_known_from_that_time_in_utc():
     known = {utc(str(o)) for o in graph.objects(None, GK.knownFrom)}
     assert utc("2019-09-11T11:17:23Z") in known
     assert all(k.endswith("+00:00") for k in known)
+
+
+def test_bods_export_writes_what_is_known_now():
+    # The 60% as first stated is superseded: the export has the ended 60% and the 40%.
+    statements = to_bods(read_bods(TWO_VERSIONS), publication_date=dt.date(2024, 1, 1))
+    relationships = [s for s in statements if s["recordType"] == "relationship"]
+    shares = sorted(
+        (i["share"]["exact"], i.get("endDate"), s["statementDate"])
+        for s in relationships
+        for i in s["recordDetails"]["interests"]
+    )
+    assert shares == [(40, None, "2021-03-01"), (60, "2021-02-15", "2021-03-01")]
 
 
 def test_a_consolidation_exported_to_bods_is_stated_when_it_became_known():

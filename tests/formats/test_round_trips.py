@@ -192,12 +192,14 @@ def test_the_home_credit_parent_replaced_in_bods_survives_each_export(fmt, tmp_p
 
 
 def _consolidations(store: Store) -> set[tuple[str, str, str, str, str, str, str]]:
-    """Every reported consolidation: kind, child and parent LEIs, dates, percent, status."""
+    """Every reported consolidation known now (none superseding it): kind, child and
+    parent LEIs, dates, percent, status."""
     rows = store.select(
         "PREFIX gk: <https://w3id.org/groupkg/ontology#> "
         "SELECT ?kind ?child ?parent ?from ?to ?percent ?status WHERE { "
         "VALUES ?kind { gk:DirectConsolidation gk:UltimateConsolidation } "
         "?r a ?kind ; gk:child/gk:lei ?child ; gk:parent/gk:lei ?parent . "
+        "FILTER NOT EXISTS { ?later gk:supersedes ?r } "
         "OPTIONAL { ?r gk:validFrom ?from } OPTIONAL { ?r gk:validTo ?to } "
         "OPTIONAL { ?r gk:percent ?percent } OPTIONAL { ?r gk:relationshipStatus ?status } }"
     )

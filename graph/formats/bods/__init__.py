@@ -67,8 +67,9 @@ as one fact. A ``closed`` statement ends the record's facts at its statement dat
 an end date it gives for an interest).
 
 Knowledge time: every fact and record is ``gk:knownFrom`` the ``statementDate`` of the
-statement that first states it (else its ``publicationDate``); see
-``docs/knowledge-time.md``.
+statement that first states it (else its ``publicationDate``). A fact a later statement
+ends is kept as first stated, and the ended version the later statement makes of it,
+known from that statement's date, ``gk:supersedes`` it (``docs/knowledge-time.md``).
 """
 
 from groupkg.graph.formats.bods.checks import validate_bods

@@ -237,13 +237,23 @@ class RecordBuilder:
             notes.append(NOTE.format(UNSPECIFIED_PARTY, _reason_text(party)))
         return owner, owned, notes
 
+    def fact_iri(self, record_id: str, fact: InterestFact) -> URIRef:
+        """A fact as first stated is minted from the statement that first states it; a
+        version a later statement ends, from that statement as well."""
+        parts: tuple[Any, ...] = (fact.first_statement, fact.key)
+        if fact.ended_by is not None:
+            parts += ("ended by", fact.ended_by)
+        return self.ns[f"{quote(record_id, safe='')}/{digest(*parts)[:12]}"]
+
     def fact(self, record_id: str, fact: InterestFact) -> None:
         interest = fact.interest
         indirect = interest.get("directOrIndirect") == "indirect"
-        iri = self.ns[f"{quote(record_id, safe='')}/{digest(fact.first_statement, fact.key)[:12]}"]
+        iri = self.fact_iri(record_id, fact)
         add = self.add
         if fact.known_from is not None:
             add((iri, GK.knownFrom, known_literal(fact.known_from)))
+        if fact.supersedes is not None:
+            add((iri, GK.supersedes, self.fact_iri(record_id, fact.supersedes)))
         consolidation = consolidation_class(interest)
         if consolidation is not None:
             self.consolidation(iri, consolidation, fact)

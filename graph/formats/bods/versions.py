@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rdflib import URIRef
@@ -24,6 +24,7 @@ __all__ = [
     "known_from",
     "record_versions",
     "relationship_facts",
+    "statement_day",
 ]
 
 #: The statement date of a 0.2 or 0.3 statement that gives neither a statement nor a
@@ -39,6 +40,11 @@ PartiesOf = Callable[[dict[str, Any]], tuple[URIRef, URIRef, list[str]]]
 
 def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
+
+
+def statement_day(st: dict[str, Any]) -> dt.date:
+    """The day a statement was made (``statementDate``)."""
+    return _day(st["statementDate"])
 
 
 def known_from(st: dict[str, Any]) -> str | None:
@@ -93,8 +99,12 @@ class InterestFact:
     valid_to: dt.date | None
     sections: list[URIRef] = field(default_factory=list)
     notes: set[str] = field(default_factory=set)
-    #: When the fact became known: the date of the statement that first states it.
+    #: When the fact became known: the date of the statement it comes from.
     known_from: str | None = None
+    #: The version this one supersedes, and the statement that made it (a later
+    #: statement that ends the fact); None for a fact as first stated.
+    supersedes: InterestFact | None = None
+    ended_by: str | None = None
 
     @property
     def own_end(self) -> dt.date | None:
@@ -109,6 +119,31 @@ class InterestFact:
             return True
         self.valid_to = when
         return when > (self.valid_from or self.as_of)
+
+    def ended(self, when: dt.date, st: dict[str, Any], section: URIRef) -> list[InterestFact]:
+        """The versions of the fact once statement ``st`` ends it at ``when``: the fact as
+        stated before, and the version ``st`` makes of it, ended, superseding it from
+        ``st``'s date on. Only the fact as stated when it ends at its own end date by
+        then (``st`` adds nothing to it); none when ``st`` says it never
+        held (both stated on one day, say)."""
+        own = self.own_end
+        if own is not None and own <= when:
+            self.valid_to = own
+            return [self]
+        if when <= (self.valid_from or self.as_of):
+            return []
+        day = statement_day(st)
+        version = replace(
+            self,
+            as_of=day,
+            valid_to=when,
+            sections=[*self.sections, section],
+            notes=set(self.notes),
+            known_from=known_from(st),
+            supersedes=self,
+            ended_by=st["statementId"],
+        )
+        return [self, version]
 
 
 def relationship_facts(
@@ -140,9 +175,10 @@ def relationship_facts(
         if st.get("recordStatus") == "closed":
             for key, fact in current.items():
                 closing = stated.get(key, (0, {}))[1].get("endDate")
-                if fact.end(min(_day(closing), when) if closing else when):
+                made = fact.ended(min(_day(closing), when) if closing else when, st, section)
+                if made == [fact]:  # ended at its own end: the closing statement says so too
                     fact.sections.append(section)
-                    done.append(fact)
+                done += made
             if current:
                 current = {}
                 continue
@@ -176,21 +212,17 @@ def relationship_facts(
                     if start and (previous.valid_from or previous.as_of) < start < when
                     else when
                 )
-                if previous.end(change):
-                    done.append(previous)
-                if (
-                    fact.valid_from is not None
-                    and previous.valid_to
-                    and fact.valid_from < previous.valid_to
-                ):
-                    fact.valid_from = previous.valid_to
+                made = previous.ended(change, st, section)
+                done += made
+                ended = made[-1].valid_to if made else change
+                if fact.valid_from is not None and ended and fact.valid_from < ended:
+                    fact.valid_from = ended
             if st.get("recordStatus") == "closed":  # a record first seen closed
                 if fact.end(when):
                     done.append(fact)
                 continue
             following[key] = fact
         for fact in current.values():  # interests the update no longer states
-            if fact.end(when):
-                done.append(fact)
+            done += fact.ended(when, st, section)
         current = following
     return done + list(current.values())
