@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from groupkg.graph.dates import Day, as_day, day_before
 from groupkg.graph.errors import InputError
 from groupkg.graph.factrules import check_dataset
 from groupkg.graph.facts.loader import load_dataset, neighbourhood
-from groupkg.graph.facts.names import NameTable
+from groupkg.graph.facts.names import NameTable, UnknownName
 from groupkg.graph.facts.storeidentity import judgements_read_once
 from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
@@ -61,6 +62,23 @@ def _percent_fields(stake: Stake) -> dict[str, float | None]:
 
 def _pct(fraction: float) -> float | None:
     return _num(fraction * 100)
+
+
+def not_yet_known(
+    name: str, known_at: _dt.date, error: UnknownName, everything: Callable[[], str]
+) -> UnknownName:
+    """``error`` (``name`` names no entity as known on ``known_at``), or, when
+    ``everything`` (the name resolved against everything known) finds the entity, that
+    it was not yet known then, rather than closest names that include itself."""
+    try:
+        entity_id = everything()
+    except InputError:
+        return error
+    return UnknownName(
+        f"{name!r} ({entity_id}) is not known as of {known_at.isoformat()}: "
+        "no record known by then names it",
+        name,
+    )
 
 
 class Group:
@@ -325,7 +343,15 @@ class Group:
         """
         if register is None:
             register = Register.from_store(store, known_at=known_at)
-        ids = {name: resolve_in_store(store, name, register) for name in names}
+        ids = {}
+        for name in names:
+            try:
+                ids[name] = resolve_in_store(store, name, register)
+            except UnknownName as error:
+                if known_at is None:
+                    raise
+                everything = lambda: resolve_in_store(store, name, Register.from_store(store))  # noqa: E731, B023
+                raise not_yet_known(name, known_at, error, everything) from None
         scope = sorted(set(ids.values()))
         read = load_dataset(store, scope, own=True)
         group = cls(store, threshold, read, register, scope, check=False, known_at=known_at)
@@ -680,6 +706,14 @@ class Group:
         >>> group.resolve("acme"), group.resolve("Acme"), group.resolve("urn:toy:acme")
         ('urn:toy:acme', 'urn:toy:acme', 'urn:toy:acme')
         """
+        try:
+            return self._resolve(name)
+        except UnknownName as error:
+            if self.known_at is None:
+                raise
+            raise self._not_yet_known(name, error) from None
+
+    def _resolve(self, name: str) -> str:
         if isinstance(name, str) and name in self.resolved:
             return self.resolved[name]
         if self.scope is None and not self.complete:  # the whole store, from its model
@@ -687,6 +721,17 @@ class Group:
             self.resolved[name] = found
             return found
         return self.names.resolve(name)
+
+    def _not_yet_known(self, name: str, error: UnknownName) -> UnknownName:
+        """``error``, or that ``name`` was not yet known on :attr:`known_at` when
+        everything known names an entity so."""
+        assert self.known_at is not None
+        if self.complete:
+            return not_yet_known(name, self.known_at, error, lambda: self.known(None).resolve(name))
+        model = None if self.scope else Register.from_store(self.store)
+        return not_yet_known(
+            name, self.known_at, error, lambda: resolve_in_store(self.store, name, model)
+        )
 
     def snapshot(self, day: Day) -> Snapshot:
         """The state of the group on ``day``: who exists and who holds whom, after the rules.

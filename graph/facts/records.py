@@ -304,6 +304,8 @@ def relations_of(grouped: Grouped) -> list[Relation]:
                 sources=_sources(p),
                 assumptions=_assumptions(p),
                 relationship_status=_one(p, "relationshipStatus"),
+                known_from=_known(p),
+                supersedes=_corrected(p),
             )
         )
     return sorted(relations, key=lambda r: r.id)

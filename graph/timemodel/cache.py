@@ -31,7 +31,7 @@ from groupkg.graph.timemodel.columns import REQUIRED
 __all__ = ["FORMAT", "cache_key", "cache_path", "known_path", "load", "save"]
 
 # 4: loose name keys; 5: records of one entity merged; 6: knowledge time
-FORMAT = "groupkg-register-6"
+FORMAT = "groupkg-register-7"
 _META = "model.json"
 _ATTEMPTS = 3  # a folder replaced while read, again and again: read as missing
 

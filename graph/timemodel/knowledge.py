@@ -121,17 +121,30 @@ def visible(dataset: Dataset, known_at: _dt.date | None) -> Dataset:
     """The records of ``dataset`` visible as known on ``known_at`` (None: everything
     known), scheduled events marked so; see the module."""
     ends = superseded_from(dataset)
+    holdings = _kept(dataset.holdings, ends, known_at)
+    relations = _kept(dataset.relations, ends, known_at)
+    events = [_status(e) for e in _kept(dataset.events, ends, known_at)]
+    observations = _kept(dataset.observations, ends, known_at)
+    # A record known by the day makes known the entities it names, whatever the time
+    # their own record was stamped with (an entity a GLEIF relationship names by its LEI
+    # alone is known from that relationship's update, not from the import).
+    named = {party for h in holdings for party in (h.owner, h.owned)}
+    named |= {party for r in relations for party in (r.parent, r.child)}
+    named |= {o.subject for o in observations}
+    for e in events:
+        named |= {*e.participants, *e.absorbed, *(p for p in (e.survivor, e.issuer) if p)}
     entities = {
         key: entity for key, entity in dataset.entities.items()
         if known_at is None or entity.known_from is None or entity.known_from <= known_at
+        or key in named
     }  # fmt: skip
     return dataclasses.replace(
         dataset,
         entities=entities,
-        holdings=_kept(dataset.holdings, ends, known_at),
-        relations=_kept(dataset.relations, ends, known_at),
-        events=[_status(e) for e in _kept(dataset.events, ends, known_at)],
-        observations=_kept(dataset.observations, ends, known_at),
+        holdings=holdings,
+        relations=relations,
+        events=events,
+        observations=observations,
     )
 
 
