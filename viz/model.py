@@ -57,6 +57,7 @@ class ViewEdge:
     kind: str = "holding"
     change: str | None = None
     on_path: bool = False
+    bend: float = 0.0  # 0: drawn straight down; else curved clockwise (> 0) or not, this much
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from groupkg.graph.analytics.parents import ultimate_parents
 from groupkg.graph.dates import Day, as_day
 from groupkg.graph.errors import InputError
 from groupkg.graph.group import Group
-from groupkg.graph.timemodel.diff import diff_snapshots, group_members
+from groupkg.graph.timemodel.diff import GroupDiff, diff_snapshots, group_members
 from groupkg.graph.timemodel.stakes import Snapshot, Stake
+from groupkg.viz.labels import arrange
 from groupkg.viz.layout import hierarchy_levels, positions
 from groupkg.viz.model import LegendItem, TimelineViews, View, ViewEdge, ViewNode
 from groupkg.viz.text import KIND_NAMES, entity_tooltip, stake_label, stake_tooltip
@@ -162,7 +163,7 @@ def view_at(group: Group, day: Day, root: str | None = None, path_to: str | None
     root_id = _resolve(group, root) or target
     view, state = _at(group, day, root_id, target)
     view.nodes = _placed(view.nodes, state.graph, state.tops)
-    return view
+    return arrange([view])[0]
 
 
 def _at(group: Group, day: _dt.date, root_id: str | None, target: str | None) -> tuple[View, _Day]:
@@ -235,24 +236,7 @@ def view_diff(group: Group, before: Day, after: Day, root: str | None = None) ->
         _node(group, n, new, change="began" if n in began else "ended" if n in ended else None)
         for n in sorted(set(old.graph) | set(new.graph) | began | ended)
     ]
-    edges = [_edge(group, s, after, change="added") for s in found.added]
-    edges += [_edge(group, s, before, change="removed") for s in found.removed]
-    for was, now in found.changed:
-        edge = _edge(group, now, after, change="changed")
-        old_label = stake_label(was).replace("\n", ", ")
-        before_text = "\n".join(stake_tooltip(group, was, before))
-        edges.append(
-            replace(
-                edge,
-                label=f"{old_label} →\n{edge.label}",
-                title=f"before:\n{before_text}\n\nafter:\n{edge.title}",
-            )
-        )
-    touched = {(e.source, e.target) for e in edges}
-    for u, v, data in new.graph.edges(data=True):
-        if (u, v) not in touched:
-            edges.append(_edge(group, data["stake"], after))
-    edges.sort(key=lambda e: e.id)
+    edges = _diff_edges(group, found, old, new)
 
     controlled = {n for n, p in new.parent.items() if p != n}
     legend = [
@@ -268,7 +252,7 @@ def view_diff(group: Group, before: Day, after: Day, root: str | None = None) ->
         f"{len(found.changed)} changed holdings; {len(began)} began, {len(ended)} ended"
     )
     where = f"{group.dataset.ref(root_id).name} group: " if root_id else ""
-    return View(
+    view = View(
         title=f"{where}changes from {before.isoformat()} to {after.isoformat()}",
         nodes=_placed(nodes, nx.compose(old.graph, new.graph), new.tops | (old.tops - controlled)),
         edges=edges,
@@ -276,6 +260,45 @@ def view_diff(group: Group, before: Day, after: Day, root: str | None = None) ->
         notes=[counts],
         day=after,
     )
+    return arrange([view])[0]
+
+
+def _drawn(day: _Day, stake: Stake) -> Stake:
+    """The stake a day's picture draws for the pair ``stake`` is one of.
+
+    A pair can hold stakes of several interests (shares and a reported
+    consolidation); the picture draws one edge per pair, the snapshot graph's.
+    """
+    data = day.graph.get_edge_data(stake.owner, stake.owned)
+    return stake if data is None else data["stake"]
+
+
+def _diff_edges(group: Group, found: GroupDiff, old: _Day, new: _Day) -> list[ViewEdge]:
+    """One edge per pair: changed, else added, else removed, else as it is after."""
+    before, after = old.snapshot.day, new.snapshot.day
+    edges: dict[str, ViewEdge] = {}
+    for was, now in found.changed:
+        edge = _edge(group, now, after, change="changed")
+        old_label = stake_label(was).replace("\n", ", ")
+        before_text = "\n".join(stake_tooltip(group, was, before))
+        edges.setdefault(
+            edge.id,
+            replace(
+                edge,
+                label=f"{old_label} →\n{edge.label}",
+                title=f"before:\n{before_text}\n\nafter:\n{edge.title}",
+            ),
+        )
+    for stake in found.added:
+        edge = _edge(group, _drawn(new, stake), after, change="added")
+        edges.setdefault(edge.id, edge)
+    for stake in found.removed:
+        edge = _edge(group, _drawn(old, stake), before, change="removed")
+        edges.setdefault(edge.id, edge)
+    for _u, _v, data in new.graph.edges(data=True):
+        edge = _edge(group, data["stake"], after)
+        edges.setdefault(edge.id, edge)
+    return sorted(edges.values(), key=lambda e: e.id)
 
 
 def _event_day(group: Group, event_id: str) -> _dt.date:
@@ -344,4 +367,6 @@ def view_timeline(group: Group, root: str | None = None) -> TimelineViews:
         else:
             view.notes.append("first recorded holdings" if day == days[0] else "recorded change")
         result.append((day, view))
+    placed = arrange([view for _, view in result])
+    result[:] = [(day, view) for (day, _), view in zip(result, placed, strict=True)]
     return result
