@@ -112,7 +112,7 @@ def node_box(node: ViewNode) -> Box:
     """The box a node is drawn in, at its x/y."""
     shape = NODE_STYLES[node.kind]["shape"]
     font = ULTIMATE_PARENT_FONT if node.ultimate_parent else NODE_FONT
-    width, height = text_size(node.label, font, LABEL_MOST)
+    width, height = text_size(node.drawn_label, font, LABEL_MOST)
     if shape == "ellipse":  # vis-network: as wide as the text and one line, twice as high
         width, height = width + height + 2 * CLEARANCE, 2 * height + 2 * CLEARANCE
     else:

@@ -151,7 +151,7 @@ def _network(view: View, large: bool) -> Network:
     fade = any(n.on_path for n in view.nodes)
     for node in view.nodes:
         shape = NODE_STYLES[node.kind]["shape"]
-        net.add_node(node.id, label=node.label, shape=shape, **_node_options(node, fade))
+        net.add_node(node.id, label=node.drawn_label, shape=shape, **_node_options(node, fade))
     pairs = {(e.source, e.target) for e in view.edges}
     for edge in view.edges:
         crossed = (edge.target, edge.source) in pairs

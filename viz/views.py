@@ -8,6 +8,7 @@ with its text, style classes and place in a top-down chart.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -18,6 +19,7 @@ from groupkg.graph.errors import InputError
 from groupkg.graph.group import Group
 from groupkg.graph.timemodel.diff import GroupDiff, diff_snapshots, group_members
 from groupkg.graph.timemodel.stakes import Snapshot, Stake
+from groupkg.viz.events import draw_events, events_between
 from groupkg.viz.labels import arrange
 from groupkg.viz.layout import hierarchy_levels, positions
 from groupkg.viz.model import LegendItem, TimelineViews, View, ViewEdge, ViewNode
@@ -254,13 +256,30 @@ def view_diff(group: Group, before: Day, after: Day, root: str | None = None) ->
     where = f"{group.dataset.ref(root_id).name} group: " if root_id else ""
     view = View(
         title=f"{where}changes from {before.isoformat()} to {after.isoformat()}",
-        nodes=_placed(nodes, nx.compose(old.graph, new.graph), new.tops | (old.tops - controlled)),
+        nodes=nodes,
         edges=edges,
         legend=legend,
         notes=[counts],
         day=after,
     )
+    spanned = events_between(group, [n.id for n in nodes], before, after)
+    view = draw_events(view, spanned, _absent(group, new, members))
+    tops = new.tops | (old.tops - controlled)
+    view.nodes = _placed(view.nodes, nx.compose(old.graph, new.graph), tops)
     return arrange([view])[0]
+
+
+def _absent(group: Group, day: _Day, members: set[str] | None) -> Callable[[str], ViewNode | None]:
+    """The greyed node of an absorbed company a view of ``day`` does not hold, if it
+    belongs to the view's ``members`` (None: every entity does)."""
+
+    def node(entity_id: str) -> ViewNode | None:
+        if members is not None and entity_id not in members:
+            return None
+        group.describe([entity_id])
+        return _node(group, entity_id, day)
+
+    return node
 
 
 def _drawn(day: _Day, stake: Stake) -> Stake:
@@ -357,10 +376,16 @@ def view_timeline(group: Group, root: str | None = None) -> TimelineViews:
     result = TimelineViews()
     result.title = f"{group.dataset.ref(root_id).name} group" if root_id else "Ownership"
     result.title += f" from {days[0].isoformat()} to {days[-1].isoformat()}"
-    for day, (view, _state) in zip(days, states, strict=True):
+    for day, (view, state) in zip(days, states, strict=True):
+        drawn = [n.id for n in view.nodes]
+        spanned = events_between(group, drawn, day - _dt.timedelta(days=1), day)
+        view = draw_events(view, spanned, _absent(group, state, set(levels)))
         view.nodes = [
-            replace(n, level=levels[n.id], x=xy[n.id][0], y=xy[n.id][1]) for n in view.nodes
+            replace(n, level=levels[n.id], x=xy[n.id][0], y=xy[n.id][1])
+            for n in view.nodes
+            if n.id in levels
         ]
+        view.edges = [e for e in view.edges if e.source in levels and e.target in levels]
         events = sorted(captions.get(day, []))
         if events:
             view.notes.append("events: " + "; ".join(events))
