@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test check install install-test browser virtuoso bench fuzz clean
+.PHONY: demo test check install install-test browser virtuoso bench fuzz screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: install-test
 ## fuzz: the whole fuzz suite (over 10,000 cases; the normal test run takes a sample)
 fuzz: install-test
 	GROUPKG_FUZZ=full $(BIN)/python -m pytest tests/fuzz -q
+
+## screenshots: the pictures of docs/pictures.md, drawn by headless Chromium
+screenshots: install-test
+	$(BIN)/python scripts/screenshots.py docs/pictures
 
 ## check: the linters and formatter, the type checker, then everything `make test` runs
 check: install-test

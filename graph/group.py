@@ -26,7 +26,7 @@ from groupkg.graph.store import Store, iter_rows
 from groupkg.graph.timemodel.knowledge import visible
 from groupkg.graph.timemodel.register import Register, completion
 from groupkg.graph.timemodel.stakes import Snapshot, Stake, status_at
-from groupkg.graph.timemodel.timeline import IssuedShares, Timeline
+from groupkg.graph.timemodel.timeline import IssuedShares, Timeline, effective_day
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -1969,10 +1969,9 @@ class Group:
         >>> Group(empty, dataset=Dataset(events=[merger])).event_days("m")  # a year: after it
         (datetime.date(2014, 12, 31), datetime.date(2015, 1, 1))
         """
-        event = self.event(event_id)
-        if event.effective is None:
+        day = effective_day(self.event(event_id))
+        if day is None:
             raise InputError(f"event {event_id!r} has no known effective date")
-        day = event.effective.start if event.effective.precision == "day" else event.effective.end
         return day_before(day), day
 
     def change_days(self) -> list[_dt.date]:

@@ -9,8 +9,10 @@ Style classes
     ``company``, ``person``, ``unnamed`` (holders a source does not name) or
     ``dissolved`` (not active on the day shown); ``change`` is ``began``/``ended``
     in a before/after view; ``on_path`` marks a consolidation path.
-    edges: ``kind`` is ``holding`` or ``consolidation`` (a reported consolidation,
-    percent unknown); ``change`` is ``added``/``removed``/``changed``.
+    ``noted`` marks an entity with notes (a stock split, an issue of shares).
+    edges: ``kind`` is ``holding``, ``consolidation`` (a reported consolidation,
+    percent unknown) or ``merger`` (an absorbed company into its survivor, not a
+    holding); ``change`` is ``added``/``removed``/``changed``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,16 @@ class ViewNode:
     change: str | None = None
     on_path: bool = False
     ultimate_parent: bool = False
+    notes: tuple[str, ...] = ()  # events on the entity, each a line under its name
+
+    @property
+    def drawn_label(self) -> str:
+        """The name and, under it, the notes: the text the picture draws.
+
+        >>> ViewNode("i", "IIJ", "", "listed", notes=("1:200 split 2012-10-01",)).drawn_label
+        'IIJ\\n1:200 split 2012-10-01'
+        """
+        return "\n".join([self.label, *self.notes])
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,7 @@ class ViewEdge:
     kind: str = "holding"
     change: str | None = None
     on_path: bool = False
+    bend: float = 0.0  # 0: drawn straight down; else curved clockwise (> 0) or not, this much
 
 
 @dataclass(frozen=True)
@@ -144,8 +157,9 @@ def _short(title: str, most: int = 120) -> str:
 
 def _counts(view: View) -> str:
     entities = "entity" if len(view.nodes) == 1 else "entities"
-    holdings = "holding" if len(view.edges) == 1 else "holdings"
-    return f"{len(view.nodes)} {entities}, {len(view.edges)} {holdings}"
+    count = sum(1 for e in view.edges if e.kind != "merger")
+    holdings = "holding" if count == 1 else "holdings"
+    return f"{len(view.nodes)} {entities}, {count} {holdings}"
 
 
 def _not_displayed(item: object) -> dict[str, str]:

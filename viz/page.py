@@ -130,9 +130,25 @@ PAGE_SCRIPT = """
     return index;
   }
 
+  // -- fitting: the box the layout reckoned around every node and label of every
+  // state, so that nothing is cut off at the edge and stepping moves nothing --
+  function fitExtent(extent) {
+    var scale = Math.min(
+      container.clientWidth / (extent[2] - extent[0]),
+      container.clientHeight / (extent[3] - extent[1]),
+      1.5
+    );
+    var middle = {x: (extent[0] + extent[2]) / 2, y: (extent[1] + extent[3]) / 2};
+    network.moveTo({position: middle, scale: scale});
+  }
+
   // A timeline opens on every state at once (positions are shared), so stepping
   // through it moves nothing off screen; a single view fits itself.
   function fitAll() {
+    if (data.extent) {
+      fitExtent(data.extent);
+      return;
+    }
     var left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
     data.states.forEach(function (state) {
       state.nodes.forEach(function (node) {

@@ -37,6 +37,7 @@ from pyvis.network import Network
 
 from groupkg.viz.detail import detail_data
 from groupkg.viz.explore import EXPLORE_CSS, EXPLORE_SCRIPT, EXPLORE_TOOLS, SUMMARY_GROUP
+from groupkg.viz.labels import LARGE, extent
 from groupkg.viz.model import LegendItem, View, ViewEdge, ViewNode
 from groupkg.viz.page import PAGE, PAGE_CSS, PAGE_SCRIPT
 from groupkg.viz.styles import EDGE_STYLES, NODE_STYLES, edge_style, node_modifiers, node_style
@@ -44,7 +45,6 @@ from groupkg.viz.styles import EDGE_STYLES, NODE_STYLES, edge_style, node_modifi
 __all__ = ["to_html", "write_html", "NODE_STYLES", "EDGE_STYLES"]
 
 VIS_VERSION = "9.1.2"
-LARGE = 600  # from this many nodes or edges, draw for speed rather than polish
 
 
 def _group_options(group: str) -> dict[str, Any]:
@@ -81,6 +81,8 @@ def _node_options(node: ViewNode, fade: bool) -> dict[str, Any]:
 
 
 def _edge_options(edge: ViewEdge, fade: bool, crossed: bool) -> dict[str, Any]:
+    # A cross-holding's two edges bend apart even where labels were not placed.
+    bend = edge.bend or (0.3 if crossed else 0.0)
     style = edge_style(edge, fade)
     color = style["color"]
     options: dict[str, Any] = {
@@ -91,8 +93,9 @@ def _edge_options(edge: ViewEdge, fade: bool, crossed: bool) -> dict[str, Any]:
         "dashes": style.get("dashes", False),
         "color": {"color": color, "highlight": "#e8590c", "hover": color, "inherit": False},
     }
-    if crossed:  # a cross-holding: bend the two opposite edges apart
-        options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.3}
+    if bend:
+        turn = "curvedCW" if bend > 0 else "curvedCCW"
+        options["smooth"] = {"enabled": True, "type": turn, "roundness": abs(bend)}
     return options
 
 
@@ -153,7 +156,7 @@ def _network(view: View, large: bool) -> Network:
     fade = any(n.on_path for n in view.nodes)
     for node in view.nodes:
         shape = NODE_STYLES[node.kind]["shape"]
-        net.add_node(node.id, label=node.label, shape=shape, **_node_options(node, fade))
+        net.add_node(node.id, label=node.drawn_label, shape=shape, **_node_options(node, fade))
     pairs = {(e.source, e.target) for e in view.edges}
     for edge in view.edges:
         crossed = (edge.target, edge.source) in pairs
@@ -251,6 +254,8 @@ def to_html(item: View | Sequence[tuple[Any, View]]) -> str:
         "options": _vis_options(large, []) | {"groups": groups},
         "states": [state for state, _ in drawn],
     }
+    if not large and (box := extent(view for _, view in states)) is not None:
+        data["extent"] = [round(edge, 2) for edge in (box.left, box.top, box.right, box.bottom)]
     vis_js, vis_css = _vis_assets()
     policy = (
         "default-src 'none'; "

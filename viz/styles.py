@@ -28,6 +28,7 @@ NODE_STYLES: dict[str, dict[str, Any]] = {
         "dashes": True,
     },
     # modifiers, drawn on top of the kind
+    "noted": {"border": "#6a3d9a", "width": 3},
     "ultimate-parent": {"border": "#000000", "width": 4, "size": 18},
     "began": {"border": "#2ca02c", "width": 4},
     "ended": {"border": "#d62728", "width": 3, "dashes": True},
@@ -46,12 +47,15 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "changed": {"color": "#ff7f0e", "width": 3.5},
     "path": {"color": "#e8590c", "width": 4.5},
     "faded": {"color": "#d0d0d0", "width": 1},
+    "merger": {"color": "#6a3d9a", "width": 2.5, "dashes": [8, 5]},
 }
 
 
 def node_modifiers(node: ViewNode, fade: bool) -> list[str]:
     """The modifiers drawn on a node's kind; ``fade`` when a path is highlighted."""
     parts = []
+    if node.notes:  # first, so that the ultimate parent's border wins over it
+        parts.append("noted")
     if node.ultimate_parent:
         parts.append("ultimate-parent")
     if node.change:

@@ -79,7 +79,7 @@ def _lines(label: str) -> tuple[str, ...]:
 def _boxes(nodes: Sequence[ViewNode]) -> dict[str, _Box]:
     boxes = {}
     for i, node in enumerate(nodes):
-        lines = _lines(node.label)
+        lines = _lines(node.drawn_label)
         width = max(len(line) for line in lines) * FONT * CHAR + 18
         height = len(lines) * FONT * 1.25 + 14
         # A view made by hand may have no positions: place it on a grid of its levels.

@@ -8,6 +8,7 @@ with its text, style classes and place in a top-down chart.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -16,9 +17,11 @@ from groupkg.graph.analytics.parents import ultimate_parents
 from groupkg.graph.dates import Day, as_day
 from groupkg.graph.errors import InputError
 from groupkg.graph.group import Group
-from groupkg.graph.timemodel.diff import diff_snapshots, group_members
+from groupkg.graph.timemodel.diff import GroupDiff, diff_snapshots, group_members
 from groupkg.graph.timemodel.stakes import Snapshot, Stake
 from groupkg.viz.detail import control_tree
+from groupkg.viz.events import draw_events, events_between
+from groupkg.viz.labels import arrange
 from groupkg.viz.layout import hierarchy_levels, positions
 from groupkg.viz.model import LegendItem, TimelineViews, View, ViewEdge, ViewNode
 from groupkg.viz.text import KIND_NAMES, entity_tooltip, stake_label, stake_tooltip
@@ -164,7 +167,7 @@ def view_at(group: Group, day: Day, root: str | None = None, path_to: str | None
     view, state = _at(group, day, root_id, target)
     view.nodes = _placed(view.nodes, state.graph, state.tops)
     view.tree = control_tree(state.graph, state.parent, {n.id: n.level for n in view.nodes})
-    return view
+    return arrange([view])[0]
 
 
 def _at(group: Group, day: _dt.date, root_id: str | None, target: str | None) -> tuple[View, _Day]:
@@ -237,24 +240,7 @@ def view_diff(group: Group, before: Day, after: Day, root: str | None = None) ->
         _node(group, n, new, change="began" if n in began else "ended" if n in ended else None)
         for n in sorted(set(old.graph) | set(new.graph) | began | ended)
     ]
-    edges = [_edge(group, s, after, change="added") for s in found.added]
-    edges += [_edge(group, s, before, change="removed") for s in found.removed]
-    for was, now in found.changed:
-        edge = _edge(group, now, after, change="changed")
-        old_label = stake_label(was).replace("\n", ", ")
-        before_text = "\n".join(stake_tooltip(group, was, before))
-        edges.append(
-            replace(
-                edge,
-                label=f"{old_label} →\n{edge.label}",
-                title=f"before:\n{before_text}\n\nafter:\n{edge.title}",
-            )
-        )
-    touched = {(e.source, e.target) for e in edges}
-    for u, v, data in new.graph.edges(data=True):
-        if (u, v) not in touched:
-            edges.append(_edge(group, data["stake"], after))
-    edges = _own_ids(sorted(edges, key=lambda e: e.id))
+    edges = _diff_edges(group, found, old, new)
 
     controlled = {n for n, p in new.parent.items() if p != n}
     legend = [
@@ -270,31 +256,72 @@ def view_diff(group: Group, before: Day, after: Day, root: str | None = None) ->
         f"{len(found.changed)} changed holdings; {len(began)} began, {len(ended)} ended"
     )
     where = f"{group.dataset.ref(root_id).name} group: " if root_id else ""
-    both = nx.compose(old.graph, new.graph)
-    placed = _placed(nodes, both, new.tops | (old.tops - controlled))
-    return View(
+    view = View(
         title=f"{where}changes from {before.isoformat()} to {after.isoformat()}",
-        nodes=placed,
+        nodes=nodes,
         edges=edges,
         legend=legend,
         notes=[counts],
         day=after,
-        tree=control_tree(both, old.parent | new.parent, {n.id: n.level for n in placed}),
     )
+    spanned = events_between(group, [n.id for n in nodes], before, after)
+    view = draw_events(view, spanned, _absent(group, new, members))
+    tops = new.tops | (old.tops - controlled)
+    both = nx.compose(old.graph, new.graph)
+    view.nodes = _placed(view.nodes, both, tops)
+    view.tree = control_tree(both, old.parent | new.parent, {n.id: n.level for n in view.nodes})
+    return arrange([view])[0]
 
 
-def _own_ids(edges: list[ViewEdge]) -> list[ViewEdge]:
-    """``edges`` with an id each: a pair that lost both a holding and a reported
-    consolidation has two removed edges, the second numbered (the page's DataSet
-    refuses an id twice)."""
-    seen: dict[str, int] = {}
-    found = []
-    for edge in edges:
-        seen[edge.id] = seen.get(edge.id, 0) + 1
-        found.append(
-            edge if seen[edge.id] == 1 else replace(edge, id=f"{edge.id} #{seen[edge.id]}")
+def _absent(group: Group, day: _Day, members: set[str] | None) -> Callable[[str], ViewNode | None]:
+    """The greyed node of an absorbed company a view of ``day`` does not hold, if it
+    belongs to the view's ``members`` (None: every entity does)."""
+
+    def node(entity_id: str) -> ViewNode | None:
+        if members is not None and entity_id not in members:
+            return None
+        group.describe([entity_id])
+        return _node(group, entity_id, day)
+
+    return node
+
+
+def _drawn(day: _Day, stake: Stake) -> Stake:
+    """The stake a day's picture draws for the pair ``stake`` is one of.
+
+    A pair can hold stakes of several interests (shares and a reported
+    consolidation); the picture draws one edge per pair, the snapshot graph's.
+    """
+    data = day.graph.get_edge_data(stake.owner, stake.owned)
+    return stake if data is None else data["stake"]
+
+
+def _diff_edges(group: Group, found: GroupDiff, old: _Day, new: _Day) -> list[ViewEdge]:
+    """One edge per pair: changed, else added, else removed, else as it is after."""
+    before, after = old.snapshot.day, new.snapshot.day
+    edges: dict[str, ViewEdge] = {}
+    for was, now in found.changed:
+        edge = _edge(group, now, after, change="changed")
+        old_label = stake_label(was).replace("\n", ", ")
+        before_text = "\n".join(stake_tooltip(group, was, before))
+        edges.setdefault(
+            edge.id,
+            replace(
+                edge,
+                label=f"{old_label} →\n{edge.label}",
+                title=f"before:\n{before_text}\n\nafter:\n{edge.title}",
+            ),
         )
-    return found
+    for stake in found.added:
+        edge = _edge(group, _drawn(new, stake), after, change="added")
+        edges.setdefault(edge.id, edge)
+    for stake in found.removed:
+        edge = _edge(group, _drawn(old, stake), before, change="removed")
+        edges.setdefault(edge.id, edge)
+    for _u, _v, data in new.graph.edges(data=True):
+        edge = _edge(group, data["stake"], after)
+        edges.setdefault(edge.id, edge)
+    return sorted(edges.values(), key=lambda e: e.id)
 
 
 def _event_day(group: Group, event_id: str) -> _dt.date:
@@ -336,14 +363,22 @@ def view_timeline(group: Group, root: str | None = None) -> TimelineViews:
     result = TimelineViews()
     result.title = f"{group.dataset.ref(root_id).name} group" if root_id else "Ownership"
     result.title += f" from {days[0].isoformat()} to {days[-1].isoformat()}"
-    for day, (view, _state) in zip(days, states, strict=True):
+    for day, (view, state) in zip(days, states, strict=True):
+        drawn = [n.id for n in view.nodes]
+        spanned = events_between(group, drawn, day - _dt.timedelta(days=1), day)
+        view = draw_events(view, spanned, _absent(group, state, set(levels)))
         view.nodes = [
-            replace(n, level=levels[n.id], x=xy[n.id][0], y=xy[n.id][1]) for n in view.nodes
+            replace(n, level=levels[n.id], x=xy[n.id][0], y=xy[n.id][1])
+            for n in view.nodes
+            if n.id in levels
         ]
+        view.edges = [e for e in view.edges if e.source in levels and e.target in levels]
         events = sorted(captions.get(day, []))
         if events:
             view.notes.append("events: " + "; ".join(events))
         else:
             view.notes.append("first recorded holdings" if day == days[0] else "recorded change")
         result.append((day, view))
+    placed = arrange([view for _, view in result])
+    result[:] = [(day, view) for (day, _), view in zip(result, placed, strict=True)]
     return result

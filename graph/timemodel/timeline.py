@@ -38,7 +38,14 @@ from groupkg.graph.timemodel.stakes import (
 if TYPE_CHECKING:
     from groupkg.graph.timemodel.register import Register
 
-__all__ = ["IssuedShares", "Timeline", "MERGERS", "SHARE_ISSUES", "whole_shares"]
+__all__ = [
+    "IssuedShares",
+    "Timeline",
+    "MERGERS",
+    "SHARE_ISSUES",
+    "effective_day",
+    "whole_shares",
+]
 
 # The properties of a merger an absorbed company's end rests on.
 _ENDING = {"absorbed", "survivor", "resultingOrganization", "effectiveDate"}
@@ -56,7 +63,8 @@ def _finish(date: PartialDate | None) -> _dt.date | None:
     return date.start if date.precision == "day" else date.end
 
 
-def _effective_day(event: Event) -> _dt.date | None:
+def effective_day(event: Event) -> _dt.date | None:
+    """The first day of the state an event brings about (None: no effective date)."""
     return _finish(event.effective)
 
 
@@ -101,7 +109,7 @@ class Timeline:
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
-        self.events = [e for e in dataset.events if _effective_day(e) is not None]
+        self.events = [e for e in dataset.events if effective_day(e) is not None]
         self._by_issuer: dict[str, list[tuple[_dt.date, Event]]] | None = None
         self.assumed_ends: dict[str, list[str]] = {}
         self.lifetimes = self._lifetimes()
@@ -120,7 +128,7 @@ class Timeline:
         for event in self.events:
             if event.type not in MERGERS or not event.survivor:
                 continue
-            day = _effective_day(event)
+            day = effective_day(event)
             reasons = [
                 reason for prop, reason in event.assumptions.items()
                 if prop in _ENDING or prop == "fact"
@@ -194,7 +202,7 @@ class Timeline:
         for event in self.events:
             if event.type not in MERGERS or not event.survivor:
                 continue
-            day = _effective_day(event)
+            day = effective_day(event)
             assert day is not None
             if day == _dt.date.min:
                 continue  # nothing was held on a day before the first one
@@ -237,7 +245,7 @@ class Timeline:
             # was most of the time model's build on a register of a million entities.
             index: dict[str, list[tuple[_dt.date, Event]]] = defaultdict(list)
             for event in self.events:
-                day = _effective_day(event)
+                day = effective_day(event)
                 assert day is not None
                 if event.type == "StockSplit" or event.type in SHARE_ISSUES:
                     if event.issuer:
@@ -252,7 +260,7 @@ class Timeline:
         change: its issued-share observations and its splits and issuances."""
         days = {d for d, _ in self._issued.get(entity_id, [])}
         for event in self._share_events(entity_id, _dt.date.min, _dt.date.max):
-            day = _effective_day(event)
+            day = effective_day(event)
             if day is not None:
                 days.add(day)
         return sorted(days)

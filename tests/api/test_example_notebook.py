@@ -104,7 +104,7 @@ def test_three_pictures_and_the_whole_notebook_under_a_megabyte(executed):
     views = [t for t in shown(executed, "text/plain") if t.startswith("<View ")]
     assert views == [
         "<View 'Internet Initiative Japan Inc. group: changes from 2013-12-31 to 2014-01-01': "
-        "13 entities, 15 holdings>",
+        "13 entities, 14 holdings>",
         "<View 'Consolidation paths to IIJ Exlayer USA LLC on 2013-12-31': "
         "13 entities, 13 holdings>",
         "<View 'Internet Initiative Japan Inc. group on 2014-01-01': 11 entities, 11 holdings>",

@@ -137,14 +137,16 @@ def test_a_timeline_displays_every_state_in_one_picture(iij):
     drawn = [g for g in root.iter(f"{SVG}g") if g.get("class") == "gk-node"]
     assert len(drawn) == sum(len(view.nodes) for _day, view in timeline)
     # the states share their positions: IIJ stays in its column from state to state
+    # (its box is wider in the states that note a split or an issue under its name)
     columns = set()
     for chart in root.iter(f"{SVG}g"):
         if shift := re.fullmatch(r"translate\(([-\d.]+),[-\d.]+\)", chart.get("transform", "")):
             for node in chart:
                 if node.find(f"{SVG}title").text.startswith("Internet Initiative Japan Inc.\n"):
                     rect = node.find(f"{SVG}rect")
-                    columns.add(round(float(shift.group(1)) + float(rect.get("x")), 1))
-    assert len(columns) == 1
+                    middle = float(rect.get("x")) + float(rect.get("width")) / 2
+                    columns.add(float(shift.group(1)) + middle)
+    assert max(columns) - min(columns) < 0.5  # the SVG's numbers are rounded
 
 
 def test_the_picture_draws_every_entity_and_holding_where_the_layout_put_them(merger):

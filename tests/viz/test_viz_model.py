@@ -207,7 +207,7 @@ def test_path_to_an_entity_that_does_not_exist_on_that_day_is_an_input_error(gro
 
 def test_diff_styles_added_removed_changed_began_ended(group):
     view = view_diff(group, BEFORE, AFTER)
-    changes = {pair: e.change for pair, e in edges_by_pair(view).items()}
+    changes = {pair: e.change for pair, e in edges_by_pair(view).items() if e.kind != "merger"}
     assert changes == {
         ("hold", "gamma"): "added",  # passed to the survivor
         ("hold", "delta"): "added",
@@ -237,6 +237,48 @@ def test_diff_styles_added_removed_changed_began_ended(group):
     assert {("edge", "added"), ("edge", "removed"), ("edge", "changed")} <= legend
     assert {("node", "began"), ("node", "ended"), ("node", "dissolved")} <= legend
     assert nodes["hold"].level == 0 and nodes["alpha"].level == nodes["delta"].level == 1
+
+
+def test_a_merger_is_drawn_as_the_absorbed_company_flowing_into_the_survivor(group):
+    view = view_diff(group, BEFORE, AFTER)
+    mergers = [e for e in view.edges if e.kind == "merger"]
+    assert [(short(e.source), short(e.target)) for e in mergers] == [("alpha", "hold")]
+    (merger,) = mergers
+    assert merger.label == "merged into\n2020-07-01"
+    assert merger.title == "Hold Co absorbs Alpha\neffective 2020-07-01"
+    assert merger.change is None and merger.id == f"{V}alpha merged into {V}hold"
+    assert nodes_by_id(view)["alpha"].kind == "dissolved"  # kept, greyed
+    assert ("edge", "merger") in {(i.target, i.style) for i in view.legend}
+    assert repr(view).endswith("12 entities, 12 holdings>")  # a merger is not a holding
+    # a view that does not span the merger draws none
+    assert not [
+        e for e in view_diff(group, AFTER, dt.date(2020, 12, 31)).edges if e.kind == "merger"
+    ]
+    assert not [e for e in view_at(group, AFTER).edges if e.kind == "merger"]
+
+
+def test_the_timeline_draws_each_event_on_the_state_of_its_day(group):
+    states = dict(view_timeline(group))
+    merged = states[dt.date(2020, 7, 1)]
+    assert [e.id for e in merged.edges if e.kind == "merger"] == [f"{V}alpha merged into {V}hold"]
+    assert merged.node(V + "alpha").kind == "dissolved"
+    split = states[dt.date(2021, 1, 1)]
+    assert split.node(V + "hold").notes == ("1:2 split 2021-01-01",)
+    assert split.node(V + "hold").drawn_label == "Hold Co\n1:2 split 2021-01-01"
+    assert ("node", "noted") in {(i.target, i.style) for i in split.legend}
+    for day, view in states.items():
+        if day not in (dt.date(2020, 7, 1), dt.date(2021, 1, 1)):
+            assert not [e for e in view.edges if e.kind == "merger"]
+            assert not any(n.notes for n in view.nodes)
+
+
+def test_event_strings_reach_the_page_only_as_escaped_json(group):
+    page = to_html(view_timeline(group))
+    last = page_data(page)["states"][-1]
+    assert "Hold Co\n1:2 split 2021-01-01" in [n["label"] for n in last["nodes"]]
+    merged = page_data(page)["states"][3]
+    assert "merged into\n2020-07-01" in [e["label"] for e in merged["edges"]]
+    assert "<img src=x" not in page  # the entity named by a payload, escaped
 
 
 def test_diff_with_a_root_leaves_other_groups_out(group):
@@ -270,7 +312,8 @@ def test_timeline_has_a_state_per_change_and_one_layout(group):
     assert notes[dt.date(2021, 1, 1)] == "events: Hold Co splits 1:2"
     for day, view in states:
         active = {e for e, s in group.snapshot(day).status.items() if s == "active"}
-        assert {n.id for n in view.nodes} == active
+        absorbed = {V + "alpha"} if day == dt.date(2020, 7, 1) else set()  # kept, greyed
+        assert {n.id for n in view.nodes} == active | absorbed
     where: dict[str, set] = {}
     for _, view in states:
         for node in view.nodes:
