@@ -10,7 +10,8 @@ Style classes
     ``dissolved`` (not active on the day shown); ``change`` is ``began``/``ended``
     in a before/after view; ``on_path`` marks a consolidation path.
     edges: ``kind`` is ``holding`` or ``consolidation`` (a reported consolidation,
-    percent unknown); ``change`` is ``added``/``removed``/``changed``.
+    percent unknown); ``change`` is ``added``/``removed``/``changed``; ``possible``
+    dashes a path that qualifies its holder only possibly (a control view).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class ViewEdge:
     kind: str = "holding"
     change: str | None = None
     on_path: bool = False
+    possible: bool = False  # on a path that qualifies its holder only possibly (dashed)
 
 
 @dataclass(frozen=True)
