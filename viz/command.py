@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from groupkg.graph.errors import InputError
 from groupkg.graph.group import Group
+from groupkg.viz.controlpage import write_control_html
+from groupkg.viz.controlview import view_control
 from groupkg.viz.render import write_html
 from groupkg.viz.views import view_at, view_diff, view_timeline
 
@@ -33,6 +36,8 @@ def render(
     timeline: bool = False,
     root: str | None = None,
     path: str | None = None,
+    control: str | None = None,
+    rules: list[str] | None = None,
 ) -> Path:
     """Write one HTML view of ``group`` to ``out_path`` and return the path written.
 
@@ -40,15 +45,28 @@ def render(
     to one entity), ``before`` and ``after`` (what changed between two days),
     ``event`` (what one event changed: the day before it against its effective day),
     ``timeline`` (every state, one page). ``root`` limits any of them to the group
-    around one entity.
+    around one entity. ``control`` (a name, with ``at``) draws who controls and who
+    beneficially owns it under each of ``rules`` (every shipped rule set by default),
+    with a selector between them.
 
     Raises
     ------
     InputError
         For a bad combination of options, a date that is not a date, an unknown
-        name or event, or a file that cannot be written.
+        name, event or rule set, an invalid rule file, or a file that cannot be written.
     """
     at, before, after = _day(at, "--at"), _day(before, "--before"), _day(after, "--after")
+    if control is not None:
+        return _control(
+            group,
+            out_path,
+            control,
+            at,
+            rules,
+            root,
+            path,
+            bool(before or after or event or timeline),
+        )
     if (before is None) != (after is None):
         raise InputError("--before and --after go together: give both or neither")
     chosen = [
@@ -68,6 +86,8 @@ def render(
         )
     if path is not None and at is None:
         raise InputError("--path draws the consolidation paths on one day: it needs --at")
+    if rules is not None:
+        raise InputError("--rules chooses the rule sets of --control: it needs --control")
 
     if at is not None:
         item = view_at(group, at, root=root, path_to=path)
@@ -83,9 +103,35 @@ def render(
         assert before is not None and after is not None
         item = view_diff(group, before, after, root=root)
 
+    return _write(lambda target: write_html(item, target), out_path)
+
+
+def _control(
+    group: Group,
+    out_path: str | Path,
+    name: str,
+    at: _dt.date | None,
+    rules: list[str] | None,
+    root: str | None,
+    path: str | None,
+    other_views: bool,
+) -> Path:
+    """The control view of ``name`` on ``at``: the one view ``--control`` draws."""
+    if at is None:
+        raise InputError("--control draws control on one day: it needs --at")
+    if other_views or root is not None or path is not None:
+        raise InputError(
+            "--control draws the entity and its holders on one day: not with --before, "
+            "--after, --event, --timeline, --root or --path"
+        )
+    item = view_control(group, name, at, rules)
+    return _write(lambda target: write_control_html(item, target), out_path)
+
+
+def _write(draw: Callable[[Path], Path], out_path: str | Path) -> Path:
     target = Path(out_path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return write_html(item, target)
+        return draw(target)
     except OSError as error:
         raise InputError(f"cannot write {target}: {error.strerror or error}") from error

@@ -12,7 +12,8 @@ Style classes
     ``noted`` marks an entity with notes (a stock split, an issue of shares).
     edges: ``kind`` is ``holding``, ``consolidation`` (a reported consolidation,
     percent unknown) or ``merger`` (an absorbed company into its survivor, not a
-    holding); ``change`` is ``added``/``removed``/``changed``.
+    holding); ``change`` is ``added``/``removed``/``changed``; ``possible`` dashes a
+    path that qualifies its holder only possibly (a control view).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class ViewEdge:
     change: str | None = None
     on_path: bool = False
     bend: float = 0.0  # 0: drawn straight down; else curved clockwise (> 0) or not, this much
+    possible: bool = False  # on a path that qualifies its holder only possibly (dashed)
 
 
 @dataclass(frozen=True)

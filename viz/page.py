@@ -12,6 +12,8 @@ __all__ = ["PAGE", "PAGE_CSS", "PAGE_SCRIPT"]
 
 # ``{{ ... }}`` is autoescaped; ``|safe`` marks text the renderer has made safe for
 # its context (inlined library code, JSON with ``<``, ``>`` and ``&`` escaped, hashes).
+# A page with more on it (the control view's) extends this one as "page", filling
+# its blocks: the controls under the title, the main part, the scripts that follow.
 PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -26,13 +28,13 @@ PAGE = """<!DOCTYPE html>
 <body>
 <header>
 <h1>{{ title }}</h1>
-{% if states > 1 %}<div class="gk-steps">
+{% block controls %}{% if states > 1 %}<div class="gk-steps">
 <button type="button" id="gk-prev" title="previous state">&#9664;</button>
 <input type="range" id="gk-slider" min="0" max="{{ states - 1 }}" step="1" value="0"
  aria-label="state of the group">
 <button type="button" id="gk-next" title="next state">&#9654;</button>
 <span id="gk-step"></span>
-</div>{% endif %}
+</div>{% endif %}{% endblock %}
 <p id="gk-caption"></p>
 <ul class="gk-legend">
 {% for item in legend %}<li><span class="gk-swatch gk-{{ item.target }}
@@ -40,12 +42,12 @@ PAGE = """<!DOCTYPE html>
 {% endfor %}</ul>
 {{ tools|safe }}
 </header>
-<main id="gk-network"></main>
+{% block main %}<main id="gk-network"></main>{% endblock %}
 <script type="application/json" id="gk-data">{{ data|safe }}</script>
 <script>{{ vis_js|safe }}</script>
 <script>{{ explore_js|safe }}</script>
 <script>{{ page_js|safe }}</script>
-</body>
+{% block scripts %}{% endblock %}</body>
 </html>
 """
 

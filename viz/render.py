@@ -42,7 +42,7 @@ from groupkg.viz.model import LegendItem, View, ViewEdge, ViewNode
 from groupkg.viz.page import PAGE, PAGE_CSS, PAGE_SCRIPT
 from groupkg.viz.styles import EDGE_STYLES, NODE_STYLES, edge_style, node_modifiers, node_style
 
-__all__ = ["to_html", "write_html", "NODE_STYLES", "EDGE_STYLES"]
+__all__ = ["to_html", "page_html", "write_html", "NODE_STYLES", "EDGE_STYLES"]
 
 VIS_VERSION = "9.1.2"
 
@@ -239,6 +239,20 @@ def _pages(item: View | Sequence[tuple[Any, View]]) -> tuple[str, list[tuple[str
 
 def to_html(item: View | Sequence[tuple[Any, View]]) -> str:
     """The page for a view, or for a timeline (a sequence of ``(day, View)``)."""
+    return page_html(item)
+
+
+def page_html(
+    item: View | Sequence[tuple[Any, View]],
+    page: str = PAGE,
+    data: dict[str, Any] | None = None,
+    css: str = "",
+    scripts: Sequence[str] = (),
+) -> str:
+    """The page for a view or for states of views, drawn on ``page`` (:data:`PAGE`, or
+    a template extending it as ``"page"``): ``data`` joins the JSON block beside the states,
+    ``css`` the page's styles, and ``scripts`` run after the page's own script (each
+    allowed by its hash)."""
     title, states = _pages(item)
     large = max(max(len(v.nodes), len(v.edges)) for _, v in states) >= LARGE
     legend: list[LegendItem] = []
@@ -250,32 +264,39 @@ def to_html(item: View | Sequence[tuple[Any, View]]) -> str:
         groups |= options["groups"]
     if any("detail" in state for state, _ in drawn):
         groups["summary"] = SUMMARY_GROUP
-    data = {
+    block = {
         "options": _vis_options(large, []) | {"groups": groups},
         "states": [state for state, _ in drawn],
     }
     if not large and (box := extent(view for _, view in states)) is not None:
-        data["extent"] = [round(edge, 2) for edge in (box.left, box.top, box.right, box.bottom)]
+        block["extent"] = [round(edge, 2) for edge in (box.left, box.top, box.right, box.bottom)]
+    block |= data or {}
     vis_js, vis_css = _vis_assets()
+    hashes = " ".join(_hash(script) for script in (vis_js, EXPLORE_SCRIPT, PAGE_SCRIPT, *scripts))
     policy = (
         "default-src 'none'; "
-        f"script-src {_hash(vis_js)} {_hash(EXPLORE_SCRIPT)} {_hash(PAGE_SCRIPT)}; "
+        f"script-src {hashes}; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:; "
         "connect-src 'none'; base-uri 'none'; form-action 'none'"
     )
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(PAGE).render(
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({"page": PAGE}),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.from_string(page).render(
         title=title,
         policy=policy,
         states=len(states),
         legend=legend,
-        data=_script_json(data),
+        data=_script_json(block),
         vis_js=vis_js,
         vis_css=vis_css,
-        page_css=PAGE_CSS + _legend_css() + EXPLORE_CSS,
+        page_css=PAGE_CSS + _legend_css() + EXPLORE_CSS + css,
         tools=EXPLORE_TOOLS,
         explore_js=EXPLORE_SCRIPT,
         page_js=PAGE_SCRIPT,
+        scripts=scripts,
     )
 
 

@@ -12,7 +12,15 @@ from typing import Any
 
 from groupkg.viz.model import ViewEdge, ViewNode
 
-__all__ = ["EDGE_STYLES", "KINDS", "NODE_STYLES", "edge_style", "node_modifiers", "node_style"]
+__all__ = [
+    "EDGE_STYLES",
+    "KINDS",
+    "NODE_STYLES",
+    "POSSIBLE_DASHES",
+    "edge_style",
+    "node_modifiers",
+    "node_style",
+]
 
 NODE_STYLES: dict[str, dict[str, Any]] = {
     "listed": {"shape": "box", "background": "#1f4e79", "border": "#0b2740", "font": "#ffffff"},
@@ -49,6 +57,10 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "faded": {"color": "#d0d0d0", "width": 1},
     "merger": {"color": "#6a3d9a", "width": 2.5, "dashes": [8, 5]},
 }
+
+#: The dashes of a path that qualifies its holder only possibly (its bounds straddle
+#: the rule). Not an entry of EDGE_STYLES: it dashes whichever colour the edge has.
+POSSIBLE_DASHES = [8, 5]
 
 
 def node_modifiers(node: ViewNode, fade: bool) -> list[str]:
@@ -93,4 +105,6 @@ def edge_style(edge: ViewEdge, fade: bool) -> dict[str, Any]:
         style |= EDGE_STYLES["path"]
     elif fade:
         style |= EDGE_STYLES["faded"]
+    if edge.possible:
+        style["dashes"] = POSSIBLE_DASHES
     return style

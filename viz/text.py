@@ -12,7 +12,14 @@ from groupkg.graph.group import Group
 from groupkg.graph.model import Entity, local_id
 from groupkg.graph.timemodel.stakes import Stake
 
-__all__ = ["percent_text", "stake_label", "stake_tooltip", "entity_tooltip", "KIND_NAMES"]
+__all__ = [
+    "KIND_NAMES",
+    "bounds_text",
+    "entity_tooltip",
+    "percent_text",
+    "stake_label",
+    "stake_tooltip",
+]
 
 KIND_NAMES = {
     "listed": "listed company",
@@ -50,6 +57,20 @@ def percent_text(stake: Stake) -> str | None:
     if high is not None:
         return ("<" if stake.max_exclusive else "≤") + _number(high) + "%"
     return None
+
+
+def bounds_text(low: float, high: float) -> str:
+    """A percent known between two bounds: one figure when they agree, else the range;
+    "percent unknown" when nothing bounds it.
+
+    >>> bounds_text(30, 30), bounds_text(20.5, 50), bounds_text(0, 100)
+    ('30%', '20.5–50%', 'percent unknown')
+    """
+    if low == high:
+        return _number(low) + "%"
+    if low == 0 and high == 100:
+        return "percent unknown"
+    return f"{_number(low)}–{_number(high)}%"
 
 
 def _shares(stake: Stake) -> str | None:

@@ -12,15 +12,17 @@ from typing import Any
 
 import click
 
-from groupkg.graph.cli.options import at_option, current_settings, option_day, shared_options
+from groupkg.graph.cli.options import (
+    at_option,
+    current_settings,
+    option_day,
+    rule_names,
+    shared_options,
+)
 from groupkg.graph.cli.output import emit, percent_text, say
 from groupkg.graph.cli.tables import print_table
 
 __all__ = ["control"]
-
-
-def _rule_names(value: str | None) -> list[str] | None:
-    return [n.strip() for n in value.split(",") if n.strip()] if value else None
 
 
 @shared_options
@@ -33,7 +35,7 @@ def _rule_names(value: str | None) -> list[str] | None:
 def control(name: str, at: str | None, rules: str | None) -> None:
     """Controllers and beneficial owners of NAME under each rule set."""
     group = current_settings().group(name, model=True)
-    answer = group.control(name, option_day(at), _rule_names(rules))
+    answer = group.control(name, option_day(at), rule_names(rules))
 
     def table(a: dict[str, Any]) -> None:
         listed = f", listed ({'; '.join(a['listings'])})" if a["listed"] else ""

@@ -33,6 +33,7 @@ __all__ = [
     "NOT_FOR",
     "option_day",
     "at_option",
+    "rule_names",
 ]
 
 
@@ -208,3 +209,8 @@ at_option = click.option("--at", "at", default=None, help="Date YYYY-MM-DD (defa
 def option_day(value: str | None, what: str = "--at") -> _dt.date:
     """The day an option names, or today when it is not given."""
     return parse_date(value, what) if value else _dt.date.today()
+
+
+def rule_names(value: str | None) -> list[str] | None:
+    """The rule sets a ``--rules`` option names (comma-separated), or None for all."""
+    return [n.strip() for n in value.split(",") if n.strip()] if value else None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from groupkg.graph.cli.options import current_settings, shared_options
+from groupkg.graph.cli.options import current_settings, rule_names, shared_options
 from groupkg.graph.cli.output import say
 from groupkg.graph.dates import parse_date
 
@@ -23,16 +23,22 @@ __all__ = ["render"]
 @click.option("--timeline", is_flag=True, help="One page stepping through every change.")
 @click.option("--root", "root", default=None, help="Only the group around this entity.")
 @click.option("--path", "path_to", default=None, help="Highlight the consolidation paths to NAME.")
+@click.option("--control", "control", default=None, metavar="NAME",
+              help="Who controls and owns NAME on --at, per rule set.")  # fmt: skip
+@click.option("--rules", "rules", default=None, metavar="R,...",
+              help="With --control: rule sets, by name or Turtle file; all shipped ones "
+                   "by default.")  # fmt: skip
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="The HTML file to write.")  # fmt: skip
 def render(at: str | None, before: str | None, after: str | None, event: str | None,
-           timeline: bool, root: str | None, path_to: str | None, output: str) -> None:  # fmt: skip
+           timeline: bool, root: str | None, path_to: str | None, control: str | None,
+           rules: str | None, output: str) -> None:  # fmt: skip
     """Write a self-contained HTML view of the group (no network needed to open it)."""
     from groupkg.viz.command import render as render_view
 
     # The timeline steps through every change of the group: it reads the neighbourhood
     # across all time.
-    group = current_settings().group(root, path_to, model=not timeline)
+    group = current_settings().group(root, path_to, control, model=not timeline)
     written = render_view(
         group,
         Path(output),
@@ -43,5 +49,7 @@ def render(at: str | None, before: str | None, after: str | None, event: str | N
         timeline=timeline,
         root=root,
         path=path_to,
+        control=control,
+        rules=rule_names(rules),
     )
     say(f"wrote {written}", err=True)

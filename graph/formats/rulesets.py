@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
@@ -21,6 +22,7 @@ from rdflib.term import Node
 
 from groupkg.graph.analytics.ruleset import RuleSet
 from groupkg.graph.errors import InputError
+from groupkg.graph.store.ntriples import syntax_error
 from groupkg.graph.vocab import GK
 
 __all__ = ["rule_sets", "shipped_rule_sets", "read_rule_file"]
@@ -64,7 +66,8 @@ def read_rule_file(path: str | Path, where: str | None = None) -> list[RuleSet]:
     Raises
     ------
     InputError
-        When the file cannot be read, is not Turtle, does not conform to
+        When the file cannot be read, is not Turtle (``FILE, line N, columns A-B:
+        what is wrong``), does not conform to
         ``gksh:RuleSetShape`` (each problem named with its node) or holds no
         ``gk:RuleSet``.
     """
@@ -73,6 +76,14 @@ def read_rule_file(path: str | Path, where: str | None = None) -> list[RuleSet]:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{where}: cannot read the rule set: {e}", file=where) from e
+    try:
+        # Oxigraph first, as every other file groupkg reads: its error names the line
+        # and columns in plain words (rdflib's quotes bytes around a caret).
+        for _ in ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=Path(path).resolve().as_uri()):
+            pass
+    except SyntaxError as e:
+        plain = syntax_error(Path(where), e, 1)
+        raise InputError(str(plain), file=where, location=e.lineno) from None
     try:
         graph = Graph().parse(data=text, format="turtle")
     except Exception as e:  # rdflib raises many kinds for bad Turtle

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from groupkg.graph.cli import cli
 from groupkg.graph.errors import InputError
 from groupkg.graph.formats.rulesets import read_rule_file, rule_sets, shipped_rule_sets
 
@@ -87,7 +89,33 @@ def test_a_file_that_is_no_rule_set(tmp_path: Path) -> None:
         read_rule_file(empty)
     broken = tmp_path / "broken.ttl"
     broken.write_text("this is not turtle", encoding="utf-8")
-    with pytest.raises(InputError, match="broken.ttl: not a Turtle rule set"):
+    with pytest.raises(InputError, match="broken.ttl, line 1, columns 1-5: "):
         read_rule_file(broken)
     with pytest.raises(InputError, match="missing.ttl: cannot read the rule set"):
         read_rule_file(tmp_path / "missing.ttl")
+
+
+def test_a_turtle_syntax_error_is_told_by_file_and_line(tmp_path: Path) -> None:
+    # A statement missing its final dot, on line 4: the message names the file, the
+    # line and what is wrong, in words (rdflib's own quoted bytes around a caret,
+    # "b'...'^b'...'", were shown before).
+    path = tmp_path / "typo.ttl"
+    path.write_text(
+        "@prefix gk: <https://w3id.org/groupkg/ontology#> .\n"
+        "<https://example.org/r> a gk:RuleSet ;\n"
+        '    gk:ruleSetName "typo"\n'
+        "    gk:thresholdPercent 25.0 .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as raised:
+        read_rule_file(path)
+    assert str(raised.value) == (
+        f"{path}, line 4, columns 5-24: A dot is expected at the end of statements"
+    )
+    assert (raised.value.file, raised.value.line) == (str(path), 4)
+    result = CliRunner().invoke(cli, ["control", "IIJ", "--rules", str(path)])
+    assert result.exit_code == 2
+    assert (
+        result.output
+        == f"Error: {path}, line 4, columns 5-24: A dot is expected at the end of statements\n"
+    )

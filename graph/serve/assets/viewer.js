@@ -191,6 +191,7 @@
     history.replaceState(null, "", "?" + new URLSearchParams({ entity: state.entity, at }));
     $("entity").hidden = false;
     $("entity-name").textContent = state.name;
+    showControl(at);
     const name = encodeURIComponent(state.entity);
     const from = shiftYears(at, -1);
     const to = shiftYears(at, 1);
@@ -346,6 +347,91 @@
   $("date").addEventListener("change", () => {
     show();
     refreshExample();
+  });
+
+  // -- control and beneficial owners, under each rule set -----------------------------
+
+  // One answer per entity and day (every shipped rule set); the selector only chooses
+  // which rule set's part of it is shown, and keeps that choice across entities.
+  const control = { answer: null, rule: null };
+
+  async function showControl(at) {
+    const entity = state.entity;
+    let answer;
+    try {
+      answer = await getJSON("/api/control/" + encodeURIComponent(entity), { at });
+    } catch (error) {
+      control.answer = null;
+      $("control-rules").replaceChildren();
+      $("control-holders").replaceChildren();
+      $("control-reasons").replaceChildren();
+      $("control-nobody").textContent = "";
+      $("control-listed").textContent = "";
+      $("control-rule").textContent = "control: " + error.message;
+      return;
+    }
+    if (at !== $("date").value || entity !== state.entity) return; // superseded
+    control.answer = answer;
+    const names = answer.rule_sets.map((found) => found.rule_set.name);
+    if (!names.includes(control.rule)) control.rule = names[0];
+    $("control-rules").replaceChildren(
+      ...answer.rule_sets.map((found) => {
+        const option = el("option", found.rule_set.label);
+        option.value = found.rule_set.name;
+        return option;
+      }),
+    );
+    $("control-rules").value = control.rule;
+    $("control-listed").textContent = answer.listed
+      ? answer.entity.name + " is listed: " + answer.listings.join("; ")
+      : "";
+    showRuleSet();
+  }
+
+  function controlChain(path) {
+    const item = el("li");
+    path.steps.forEach((step, index) => {
+      if (index === 0) item.append(step.owner.name);
+      const stake = el("span", " → " + percentText(step) + " " + step.interest + " → ");
+      if (step.sources.length) stake.title = "sources: " + step.sources.join("; ");
+      item.append(stake, step.owned.name);
+    });
+    item.append(" (carries " + percentText(path) + ")");
+    return item;
+  }
+
+  function controlHolder(holder, role) {
+    const item = el("li", undefined, holder.status);
+    item.append(entityButton(holder), el("span", holder.status, "status"));
+    const interests = holder.interests
+      .map((i) => i.kind + (i.status === "certain" ? "" : " (possible)"))
+      .join(", ");
+    item.append(el("div", role + ", " + percentText(holder) + "; by " + interests));
+    const chains = el("ul");
+    holder.paths.forEach((path) => chains.append(controlChain(path)));
+    item.append(chains);
+    return item;
+  }
+
+  function showRuleSet() {
+    const found = control.answer.rule_sets.find((r) => r.rule_set.name === control.rule);
+    const rule = found.rule_set;
+    const persons = rule.qualifying === "naturalPersons";
+    $("control-rule").textContent = rule.comment || rule.label;
+    const holders = [
+      ...found.beneficial_owners.map((h) => controlHolder(h, "beneficial owner")),
+      ...found.controlling_entities.map((h) => controlHolder(h, "qualifying entity")),
+    ];
+    $("control-holders").replaceChildren(...holders);
+    $("control-nobody").textContent = holders.length
+      ? ""
+      : persons ? "no beneficial owner identified" : "no qualifying entity";
+    $("control-reasons").replaceChildren(...found.reasons.map((r) => el("li", r.message)));
+  }
+
+  $("control-rules").addEventListener("change", () => {
+    control.rule = $("control-rules").value;
+    if (control.answer) showRuleSet();
   });
 
   // -- the SPARQL box (sparql.js): told of a new entity or date -----------------------
