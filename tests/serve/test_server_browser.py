@@ -213,3 +213,30 @@ def test_slider_over_the_days_of_change_and_before_after(visit, url):
     expect(page.locator("#graph")).to_have_attribute("src", re.compile("at=" + first))
     picture_loaded(page)
     visit.assert_clean()
+
+
+def test_a_second_date_asks_every_answer_as_known_on_it(visit, url):
+    # The 2013-11-07 release announced IIJ Exlayer's absorption on 2014-01-01: as known
+    # the day before it, nothing says the company ends.
+    page = visit.page
+    exlayer = "https://w3id.org/groupkg/data/iij/iij-exlayer"
+    page.goto(url + "/?" + urllib.parse.urlencode({"entity": exlayer, "at": "2014-06-30"}))
+    expect(page.locator("#known-at")).to_have_value("")
+    expect(page.locator("#entity-facts")).to_contain_text("status on 2014-06-30: dissolved")
+    expect(page.locator("#entity-facts")).to_contain_text("dissolved 2014-01-01")
+    picture_loaded(page)
+    page.locator("#known-at").fill("2013-11-06")
+    expect(page.locator("#entity-facts")).to_contain_text("status on 2014-06-30: active")
+    expect(page.locator("#entity-facts")).not_to_contain_text("dissolved")
+    expect(page.locator("#graph")).to_have_attribute("src", re.compile(r"known_at=2013-11-06"))
+    expect(page).to_have_url(re.compile(r"known_at=2013-11-06"))
+    picture_loaded(page)
+    # the address keeps the knowledge date
+    page.goto(page.url)
+    expect(page.locator("#known-at")).to_have_value("2013-11-06")
+    expect(page.locator("#entity-facts")).to_contain_text("status on 2014-06-30: active")
+    # cleared: everything known again
+    page.locator("#known-at").fill("")
+    expect(page.locator("#entity-facts")).to_contain_text("dissolved 2014-01-01")
+    picture_loaded(page)
+    visit.assert_clean()

@@ -17,6 +17,12 @@
     return node;
   }
 
+  // The knowledge date asked for, as a query parameter (none: everything known).
+  function known() {
+    const day = $("known-at").value;
+    return day ? { known_at: day } : {};
+  }
+
   async function getJSON(path, params) {
     const url = params ? path + "?" + new URLSearchParams(params) : path;
     const response = await fetch(url, { headers: { Accept: "application/json" } });
@@ -188,7 +194,7 @@
       return;
     }
     say("");
-    history.replaceState(null, "", "?" + new URLSearchParams({ entity: state.entity, at }));
+    history.replaceState(null, "", "?" + new URLSearchParams({ entity: state.entity, at, ...known() }));
     $("entity").hidden = false;
     $("entity-name").textContent = state.name;
     showControl(at);
@@ -197,13 +203,14 @@
     const to = shiftYears(at, 1);
     try {
       const [facts, owners, holdings, paths, events] = await Promise.all([
-        getJSON("/api/entity/" + name, { at }),
-        getJSON("/api/owners/" + name, { at }),
-        getJSON("/api/holdings/" + name, { at }),
-        getJSON("/api/paths/" + name, { at }),
-        getJSON("/api/events", { entity: state.entity, from, to }),
+        getJSON("/api/entity/" + name, { at, ...known() }),
+        getJSON("/api/owners/" + name, { at, ...known() }),
+        getJSON("/api/holdings/" + name, { at, ...known() }),
+        getJSON("/api/paths/" + name, { at, ...known() }),
+        getJSON("/api/events", { entity: state.entity, from, to, ...known() }),
       ]);
       if (at !== $("date").value || facts.entity.id !== state.entity) return; // superseded
+      if ((facts.knownAt || "") !== $("known-at").value) return; // asked as known on another day
       showPicture(facts);
       showChanges(state.entity, at);
       showFacts(facts);
@@ -224,7 +231,7 @@
     const around = $("before-after").checked;
     let params = active ? { entity: facts.entity.id, at: facts.at } : { at: facts.at };
     if (around) params = { entity: facts.entity.id, before: shiftDays(facts.at, -1), after: facts.at };
-    const src = "/view?" + new URLSearchParams(params);
+    const src = "/view?" + new URLSearchParams({ ...params, ...known() });
     if ($("graph").getAttribute("src") !== src) $("graph").src = src;
     $("graph-note").textContent = active || around
       ? ""
@@ -291,12 +298,13 @@
   // The slider stops at the days on which the entity's group changes (asked once per
   // entity); it sits on the last of them not after the date shown.
   async function showChanges(entity, at) {
-    if (state.changesOf !== entity) {
-      state.changesOf = entity;
+    const asked = entity + " " + $("known-at").value;
+    if (state.changesOf !== asked) {
+      state.changesOf = asked;
       state.days = [];
       try {
-        const found = await getJSON("/api/changes", { entity });
-        if (state.changesOf !== entity) return; // another entity since
+        const found = await getJSON("/api/changes", { entity, ...known() });
+        if (state.changesOf !== asked) return; // another entity or knowledge day since
         state.days = found.days;
       } catch (error) {
         say(error.message);
@@ -337,6 +345,8 @@
     sliding = setTimeout(() => showDay(day, $("before-after").checked), 150);
   });
   $("before-after").addEventListener("change", () => show());
+  // The second date: every answer as known on it (empty: everything known).
+  $("known-at").addEventListener("change", () => show());
 
   // data-loaded names the picture the frame has finished loading (tests wait for it).
   $("graph").addEventListener("load", () => {
@@ -359,7 +369,7 @@
     const entity = state.entity;
     let answer;
     try {
-      answer = await getJSON("/api/control/" + encodeURIComponent(entity), { at });
+      answer = await getJSON("/api/control/" + encodeURIComponent(entity), { at, ...known() });
     } catch (error) {
       control.answer = null;
       $("control-rules").replaceChildren();
@@ -463,6 +473,7 @@
         " events" + range + " (" + info.store + ")";
       $("date").value =
         wanted.get("at") || (info.date_range ? info.date_range[1] : new Date().toISOString().slice(0, 10));
+      $("known-at").value = wanted.get("known_at") || "";
       if (wanted.get("entity")) {
         const facts = await getJSON("/api/entity/" + encodeURIComponent(wanted.get("entity")), {
           at: $("date").value,
