@@ -12,7 +12,8 @@ then, in this process, the store's facts are read as recorded
 :func:`~groupkg.graph.facts.identity.merge_dataset`), each timed, so the cost of
 resolution stands beside the read it follows.
 
-``python -m benchmarks.crosssource --entities 100k`` (1M in the full harness run).
+``python -m benchmarks.crosssource --entities 100k``; ``python -m benchmarks.run`` runs
+it at each of its sizes (:func:`cross_source_figures`: the figures of its report).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ import time
 from pathlib import Path
 
 from benchmarks.measure import run_command
+from benchmarks.report import Figure
 
-__all__ = ["cross_source", "write_bods", "write_register"]
+__all__ = ["cross_source", "cross_source_figures", "write_bods", "write_register"]
 
 CLI = [sys.executable, "-c", "import sys; from groupkg.graph.cli import main; main(sys.argv[1:])"]
 _LEI_LINE = re.compile(r'^<[^>]*/e(\d+)> <https://w3id.org/groupkg/ontology#lei> "([0-9A-Z]{20})"')
@@ -117,6 +119,48 @@ def cross_source(entities: int, work: Path, timeout: float = 3600.0) -> dict[str
     shutil.rmtree(store, ignore_errors=True)
     shutil.rmtree(store.with_name(store.name + ".model"), ignore_errors=True)
     return figures
+
+
+def cross_source_figures(entities: int, work: Path, timeout: float) -> list[Figure]:
+    """The harness's figures of one run of :func:`cross_source`: the two imports, the
+    read as recorded, and the resolution beside it (or one failed figure)."""
+    try:
+        found = cross_source(entities, work, timeout)
+    except RuntimeError as exc:
+        return [Figure("cross-source", "cross-source import", None, f"failed: {exc}")]
+    records, bods = int(found["records"]), int(found["bods_records"])
+    resolution = found["clusters"] + found["merge"]
+    return [
+        Figure(
+            "cross-import-register",
+            f"cross-source import: the register, {entities:,} entities"
+            " (`groupkg import`, new process)",
+            found["import_register"],
+            "the time model built beside the import",
+        ),
+        Figure(
+            "cross-import-bods",
+            f"cross-source import: {bods:,} BODS statements about the register's companies"
+            " (`groupkg import`, new process)",
+            found["import_bods"],
+            "the BODS reader, then the time model of the whole store rebuilt, merges included",
+        ),
+        Figure(
+            "cross-read",
+            "cross-source: the store's facts read as recorded (`load_dataset(merged=False)`)",
+            found["read_as_recorded"],
+            f"{records:,} entity records",
+        ),
+        Figure(
+            "cross-resolve",
+            "cross-source: resolution (`identity.clusters`, then `identity.merge_dataset`)",
+            resolution,
+            f"clusters {found['clusters']:.1f} s, merge {found['merge']:.1f} s;"
+            f" {resolution / found['read_as_recorded']:.0%} of the read;"
+            f" {int(found['clusters_of_several']):,} clusters of several records,"
+            f" {int(found['merged_entities']):,} entities answer",
+        ),
+    ]
 
 
 def _size(text: str) -> int:

@@ -9,6 +9,7 @@ question (a dict lookup, numpy or scipy on arrays with no bookkeeping at all).
 from __future__ import annotations
 
 import bisect
+import re
 import time
 from collections import defaultdict
 from collections.abc import Hashable
@@ -73,6 +74,10 @@ class OwnersIntervals:
         ]
 
 
+# A named query's ``VALUES ?v { $entity }``: the records of the entity asked about.
+_VALUES_OF_ENTITY = re.compile(r"VALUES \?(\w+) \{ \$entity \}")
+
+
 class RdflibOwners:
     """The peer: the library's own ``owners-at.rq`` on an rdflib in-memory graph."""
 
@@ -88,7 +93,10 @@ class RdflibOwners:
         self.load_seconds = time.perf_counter() - start
         self.text = named_query("owners-at")
         # $entity and $date are SPARQL variables: bound per call, the query parsed once.
-        self.prepared = prepareQuery(self.text)
+        # The entity's records are a VALUES block (one record here): a bound variable
+        # takes its place.
+        bound = _VALUES_OF_ENTITY.sub(r"BIND(?given AS ?\1)", self.text)
+        self.prepared = prepareQuery(bound.replace("$entity", "?given"))
         self.rdflib = rdflib
 
     def string(self, entity: str, day: str) -> list[Any]:
@@ -96,7 +104,7 @@ class RdflibOwners:
         return list(self.graph.query(text))
 
     def prepared_query(self, entity: str, day: str) -> list[Any]:
-        bindings = {"entity": self.rdflib.URIRef(entity), "date": self.rdflib.Literal(day)}
+        bindings = {"given": self.rdflib.URIRef(entity), "date": self.rdflib.Literal(day)}
         return list(self.graph.query(self.prepared, initBindings=bindings))
 
 

@@ -5,7 +5,9 @@ For each size: a synthetic register (``groupkg synth``, cached in the work folde
 it (each a process of its own: time and peak memory), the import of a generated CSV
 holdings file of as many rows (up to 100,000: :mod:`benchmarks.csvimport`) and of generated
 GLEIF Level 1 and relationship-record files of as many records (up to 100,000:
-:mod:`benchmarks.gleifimport`), the register
+:mod:`benchmarks.gleifimport`), a cross-source import (the register and BODS statements
+about every second of its companies, and the cost of resolving them into one entity
+each: :mod:`benchmarks.crosssource`), the register
 index (built from the store's SPARQL, and from the file as an import could), reopening,
 owners and paths at a date, ultimate parents and effective stakes of the whole register
 at a date, rendering the largest group (and its page in Chromium: first picture, expand,
@@ -38,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.crosssource import cross_source_figures
 from benchmarks.csvimport import CSV_MAX, csv_import
 from benchmarks.gleifimport import GLEIF_MAX, gleif_imports
 from benchmarks.measure import (
@@ -143,6 +146,8 @@ class Bench:
             self.say(n, "GLEIF imports")
             for syntax in ("csv", "xml"):
                 figures += gleif_imports(n, syntax, self.work, options.timeout)
+        self.say(n, "cross-source import and resolution")
+        figures += cross_source_figures(n, self.work, options.timeout)
         if n <= options.serve_max:
             figures += self.served(n, store)
         else:

@@ -134,7 +134,8 @@ def test_the_harness_measures_a_tiny_register_and_writes_its_results(tmp_path):
     figures = json.loads((tmp_path / "results.json").read_text())
     assert figures["command"].startswith("python -m benchmarks.run --sizes 200")
     gleif = [f"gleif-import-{syntax}-{kind}" for syntax in ("csv", "xml") for kind in ("lei", "rr")]
-    for key in ["load", "load-floor", "owners", "serve", "serve-iij", "csv-import", *gleif,
+    cross = ["cross-import-register", "cross-import-bods", "cross-read", "cross-resolve"]
+    for key in ["load", "load-floor", "owners", "serve", "serve-iij", "csv-import", *gleif, *cross,
                 *NEW_FIGURES]:  # fmt: skip
         entry = figures["figures"][key]["200"]
         assert isinstance(entry["seconds"], float) and entry["seconds"] > 0, key

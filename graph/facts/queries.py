@@ -2,7 +2,8 @@
 
 A query file starts with comment lines: the first says what the query answers, and
 ``# param NAME: KIND`` lines declare the ``$NAME`` placeholders it takes, where KIND is
-``entity`` (a name or IRI, resolved by the store), ``date`` (ISO ``YYYY-MM-DD``, or any
+``entity`` (a name or IRI, resolved by the store, written as the IRIs of every record
+of the entity: a query takes it as ``VALUES ?var { $NAME }``), ``date`` (ISO ``YYYY-MM-DD``, or any
 day :func:`~groupkg.graph.dates.as_day` takes), ``iri`` or ``string``. Queries named
 ``facts-*``, ``scope-*``, ``names-*``, ``info-*`` feed the library itself; ``check-*``
 are validation checks. The rest are for users (:func:`user_queries`), who run them from
@@ -19,6 +20,7 @@ from typing import Any
 
 from groupkg.graph.dates import as_day
 from groupkg.graph.errors import InputError
+from groupkg.graph.facts.storeidentity import judgements_read_once, same_entity_records
 from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.store import Store, sparql_iri, sparql_string
 
@@ -127,7 +129,7 @@ def prepare(
             elif not isinstance(value, str):
                 raise InputError(f"{what}: {value!r} is not text ({type(value).__name__})")
             elif kind == "entity":
-                term = sparql_iri(resolve_in_store(store, value))
+                term = _records_of(store, value)
             elif kind == "iri":
                 term = sparql_iri(value)
             else:
@@ -138,3 +140,11 @@ def prepare(
             raise
         text = text.replace("$" + param, term)
     return text
+
+
+def _records_of(store: Store, name: str) -> str:
+    """The IRIs of every record of the entity ``name`` names, as the terms of a VALUES
+    block: a fact any source reported on any of them is a fact of the entity."""
+    with judgements_read_once(store):
+        records = same_entity_records(store, [resolve_in_store(store, name)])
+    return " ".join(sparql_iri(iri) for iri in sorted(records))

@@ -153,6 +153,16 @@ def _number(props: dict[str, list[Any]], name: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _figure(props: dict[str, list[Any]], name: str) -> float | None:
+    """An observed figure: an integer (``xsd:integer``) as an int, exact however large (a
+    share count past 2**53 would lose shares as a float); any other number as
+    :func:`_number` reads it."""
+    value, number = _one(props, name), _number(props, name)
+    if isinstance(value, int) and not isinstance(value, bool) and number is not None:
+        return value
+    return number
+
+
 def _count(props: dict[str, list[Any]], name: str) -> int | None:
     """A number of shares, or None for NaN, infinity or more digits than any count has."""
     value = _one(props, name)
@@ -365,9 +375,9 @@ def observations_of(grouped: Grouped) -> list[Observation]:
     for iri, p in grouped.items():
         if not OBSERVATION_TYPES & set(p.get(RDF_TYPE, [])):
             continue
-        subject, measure, value = _one(p, "subject"), _one(p, "measure"), _number(p, "value")
+        subject, measure, value = _one(p, "subject"), _one(p, "measure"), _figure(p, "value")
         if value is None:  # a figure stated only as a range: its upper end
-            value = _number(p, "valueMax")
+            value = _figure(p, "valueMax")
         if subject is None or measure is None or value is None:
             continue
         basis, kind = _one(p, "basis"), _one(p, "figureKind")

@@ -27,6 +27,7 @@ __all__ = [
     "ntriples_iri",
     "ntriples_literal",
     "ntriples_blocks",
+    "rdflib_ntriples",
     "rdf_as_ntriples",
     "statements_in",
     "syntax_error",
@@ -152,6 +153,22 @@ def ntriples_literal(text: str, datatype: str | None = None) -> str:
     """
     quoted = text.translate(_LITERAL_ESCAPES)
     return f'"{quoted}"' if datatype is None else f'"{quoted}"^^<{datatype}>'
+
+
+def rdflib_ntriples(term: Any) -> str:
+    """An rdflib IRI or literal as an N-Triples term, for the few triples a reader of
+    N-Triples text takes from a function that makes rdflib's.
+
+    >>> from rdflib import Literal, URIRef
+    >>> print(rdflib_ntriples(URIRef("https://e.org/a")), rdflib_ntriples(Literal("5")))
+    <https://e.org/a> "5"
+    """
+    from rdflib import Literal
+
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype is not None else None
+        return ntriples_literal(str(term), datatype)
+    return ntriples_iri(str(term))
 
 
 # -- reading in blocks ------------------------------------------------------------------

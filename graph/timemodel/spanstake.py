@@ -6,6 +6,7 @@ the stake is known: stated, observed, derived, passed on by a merger, or assumed
 from __future__ import annotations
 
 import datetime as _dt
+from fractions import Fraction
 
 from groupkg.graph.model import Holding, Relation
 from groupkg.graph.timemodel.stakes import BOARD, CONSOLIDATION, Span, Stake, interest_of
@@ -57,7 +58,7 @@ def span_stake(timeline: Timeline, span: Span, day: _dt.date) -> Stake:
         return stake
     stated = holding.as_of or holding.valid_from
     stated_on = stated.start if stated else span.start
-    shares = float(holding.shares)
+    shares = Fraction(holding.shares)  # exact: a count past 2**53 keeps every share
     issued_then = None
     if stated_on is not None:
         shares *= timeline.split_factor(span.owned, stated_on, day)
@@ -72,7 +73,7 @@ def span_stake(timeline: Timeline, span: Span, day: _dt.date) -> Stake:
     issued_now = timeline.issued_shares(span.owned, day)
     unknown = holding.percent is None and holding.percent_min is None
     if issued_now and (unknown or (issued_then is not None and issued_then != issued_now)):
-        stake.percent = shares / issued_now * 100
+        stake.percent = float(shares) / issued_now * 100
         stake.percent_min = stake.percent_max = None
         stake.basis.append(f"percent derived: {stake.shares:,} of {issued_now:,} issued shares")
     return stake

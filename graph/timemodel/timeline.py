@@ -23,6 +23,7 @@ import bisect
 import datetime as _dt
 import math
 from collections import defaultdict
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from groupkg.graph.dates import Day, PartialDate, as_day
@@ -44,6 +45,7 @@ __all__ = [
     "MERGERS",
     "SHARE_ISSUES",
     "effective_day",
+    "exact_ratio",
     "whole_shares",
 ]
 
@@ -229,6 +231,7 @@ class Timeline:
     # -- share capital ---------------------------------------------------------------
 
     def _issued_history(self) -> dict[str, list[tuple[_dt.date, float]]]:
+        # An integer count stays an int (exact past 2**53; see records.observations_of).
         history: dict[str, list[tuple[_dt.date, float]]] = defaultdict(list)
         for obs in self.dataset.observations:
             if obs.measure == "IssuedShares" and obs.as_of is not None:
@@ -265,12 +268,13 @@ class Timeline:
                 days.add(day)
         return sorted(days)
 
-    def split_factor(self, entity_id: str, since: _dt.date, day: _dt.date) -> float:
-        """How many shares of ``day`` one share of ``since`` has become."""
-        factor = 1.0
+    def split_factor(self, entity_id: str, since: _dt.date, day: _dt.date) -> Fraction:
+        """How many shares of ``day`` one share of ``since`` has become, exactly (a count
+        times it loses no share, however large)."""
+        factor = Fraction(1)
         for event in self._share_events(entity_id, since, day):
             if event.type == "StockSplit" and event.split_ratio:
-                factor *= event.split_ratio
+                factor *= exact_ratio(event.split_ratio)
         return factor
 
     def issued_history(self, entity_id: str) -> IssuedShares:
@@ -305,12 +309,13 @@ class Timeline:
         known = [(d, v) for d, v in self._issued.get(entity_id, []) if d <= day]
         if not known:
             return None
-        as_of, low = known[-1]
-        high, scheduled = low, False
+        as_of, observed = known[-1]
+        low = high = exact_ratio(observed)
+        scheduled = False
         for event in self._share_events(entity_id, as_of, day):
             if event.type == "StockSplit" and event.split_ratio:
-                low *= event.split_ratio
-                high *= event.split_ratio
+                low *= exact_ratio(event.split_ratio)
+                high *= exact_ratio(event.split_ratio)
             elif event.new_shares:
                 low += event.new_shares
                 high += event.new_shares
@@ -340,8 +345,27 @@ class Timeline:
         return self._register
 
 
-def whole_shares(count: float) -> int | None:
-    """A share count as a whole number; None when splits have carried it past any number."""
+def exact_ratio(value: float) -> Fraction:
+    """``value`` (a count or a split ratio) as an exact fraction: an int as it is, a float
+    as the decimal it was written as (``1.1`` is 11/10, not its binary neighbour).
+
+    >>> exact_ratio(12345678901234567890), exact_ratio(1.5), exact_ratio(0.1)
+    (Fraction(12345678901234567890, 1), Fraction(3, 2), Fraction(1, 10))
+    """
+    if isinstance(value, int):
+        return Fraction(value)
+    return Fraction(repr(value)) if math.isfinite(value) else Fraction(0)
+
+
+def whole_shares(count: float | Fraction) -> int | None:
+    """A share count as a whole number (an exact count exactly); None when a float count
+    has been carried past any number.
+
+    >>> whole_shares(Fraction(12345678901234567890)), whole_shares(2.6), whole_shares(math.inf)
+    (12345678901234567890, 3, None)
+    """
+    if isinstance(count, int | Fraction):
+        return int(round(count))
     return int(round(count)) if math.isfinite(count) else None
 
 

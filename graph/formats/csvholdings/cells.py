@@ -1,8 +1,13 @@
-"""Cells a spreadsheet would run as formulas, written so that it shows them as text."""
+"""The records of a CSV file with the line each starts on, and cells a spreadsheet would
+run as formulas, written so that it shows them as text."""
 
 from __future__ import annotations
 
-__all__ = ["FORMULA_STARTS", "spreadsheet_safe", "unquote_formula"]
+import csv
+from collections.abc import Iterator
+from typing import TextIO
+
+__all__ = ["FORMULA_STARTS", "Unreadable", "csv_records", "spreadsheet_safe", "unquote_formula"]
 
 #: What a spreadsheet takes as the start of a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -26,3 +31,30 @@ def unquote_formula(cell: str) -> str:
     if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
         return cell[1:]
     return cell
+
+
+class Unreadable(Exception):
+    """A record the csv module cannot read at all (a field past its size limit)."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+
+
+def csv_records(stream: TextIO) -> Iterator[tuple[int, list[str]]]:
+    """Rows of a CSV stream with the line each starts on (quoted fields may span lines),
+    blank rows left out.
+
+    >>> import io
+    >>> list(csv_records(io.StringIO('a,b\\n\\n"x\\ny",z\\n')))
+    [(1, ['a', 'b']), (3, ['x\\ny', 'z'])]
+    """
+    reader = csv.reader(stream)
+    end = 0
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if row and any(cell.strip() for cell in row):
+                yield start, row
+    except csv.Error as exc:
+        raise Unreadable(end + 1, str(exc)) from None

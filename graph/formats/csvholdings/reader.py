@@ -8,18 +8,16 @@ then Oxigraph's) for each cost more than reading and checking the rows.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from groupkg.graph.errors import BadInput, GroupkgError, ImportProblem, InputError
-from groupkg.graph.formats.csvholdings.cells import unquote_formula
+from groupkg.graph.formats.csvholdings.cells import Unreadable, csv_records, unquote_formula
 from groupkg.graph.formats.csvholdings.columns import (
     CSV_COLUMNS,
     CSV_EXTRA_COLUMNS,
@@ -50,43 +48,14 @@ from groupkg.graph.formats.gleif.columns import LEI_BASE
 from groupkg.graph.formats.gleif.entities import lei_entity_triples
 from groupkg.graph.formats.identifiers import LEI_SCHEME, identifier_triples
 from groupkg.graph.formats.minting import digest
-from groupkg.graph.store.ntriples import ntriples_iri, ntriples_literal
+from groupkg.graph.store.ntriples import ntriples_iri, ntriples_literal, rdflib_ntriples
 
 __all__ = ["Triple", "read_csv", "read_csv_ntriples", "read_records"]
-
-
-def _term(term: Node) -> str:
-    """An rdflib IRI or literal as an N-Triples term."""
-    if isinstance(term, Literal):
-        datatype = str(term.datatype) if term.datatype is not None else None
-        return ntriples_literal(str(term), datatype)
-    return ntriples_iri(str(term))
 
 
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-class _Unreadable(Exception):
-    """A record the csv module cannot read at all (a field past its size limit)."""
-
-    def __init__(self, line: int, reason: str):
-        super().__init__(reason)
-        self.line, self.reason = line, reason
-
-
-def _records(stream: TextIO) -> Iterator[tuple[int, list[str]]]:
-    """Rows of a CSV stream with the line each starts on (quoted fields may span lines)."""
-    reader = csv.reader(stream)
-    end = 0
-    try:
-        for row in reader:
-            start, end = end + 1, reader.line_num
-            if row and any(cell.strip() for cell in row):
-                yield start, row
-    except csv.Error as exc:
-        raise _Unreadable(end + 1, str(exc)) from None
 
 
 class _CsvReader:
@@ -254,7 +223,7 @@ class _CsvReader:
     def add_terms(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
         """Triples of rdflib terms (the few an identifier makes), as N-Triples terms."""
         for triple in triples:
-            self.triples[tuple(_term(t) for t in triple)] = None  # type: ignore[index]
+            self.triples[tuple(rdflib_ntriples(t) for t in triple)] = None  # type: ignore[index]
 
     def stated(
         self, kind: str, parties: list[tuple[str, str]], row: HoldingsRow, source: str
@@ -273,7 +242,7 @@ class _CsvReader:
         rows: list[tuple[int | str, HoldingsRow]] = []
         try:
             self._read_records(records, rows)
-        except _Unreadable as exc:  # nothing after it can be read: report what was found
+        except Unreadable as exc:  # nothing after it can be read: report what was found
             self.problem(exc.line, "(file)", exc.reason)
         if len(self.problems) > self.tentative:
             raise BadInput(self.problems)
@@ -391,7 +360,7 @@ def read_csv_ntriples(
         ) from None
     with stream:
         try:
-            return reader.read(_records(stream))
+            return reader.read(csv_records(stream))
         except UnicodeDecodeError as exc:
             raise BadInput([ImportProblem(str(path), 1, "(file)", f"not UTF-8: {exc}")]) from None
 
