@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import math
+import sys
 from collections import defaultdict
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -358,14 +359,15 @@ def exact_ratio(value: float) -> Fraction:
 
 
 def whole_shares(count: float | Fraction) -> int | None:
-    """A share count as a whole number (an exact count exactly); None when a float count
-    has been carried past any number.
+    """A share count as a whole number (an exact count exactly); None when a count has
+    been carried past any number a float holds.
 
     >>> whole_shares(Fraction(12345678901234567890)), whole_shares(2.6), whole_shares(math.inf)
     (12345678901234567890, 3, None)
     """
     if isinstance(count, int | Fraction):
-        return int(round(count))
+        # exact, but not past any number a float holds: a split of 1E308 is no count
+        return int(round(count)) if abs(count) <= sys.float_info.max else None
     return int(round(count)) if math.isfinite(count) else None
 
 
