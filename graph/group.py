@@ -1992,6 +1992,46 @@ class Group:
         first = min(starts or events)
         return sorted(events | {d for d in changes if d >= first})
 
+    def history(self, name: str) -> dict[str, Any]:
+        """Every record about one entity on both time axes (``groupkg history``).
+
+        Superseded records are listed too, with what superseded them and from when; as
+        known on :attr:`known_at`, only the records known by then (``docs/knowledge.md``).
+
+        Returns
+        -------
+        dict
+            ``entity`` and ``records``, ordered by knowledge time then valid time, each
+            ``{"id", "kind", "role", "what", "valid_from", "valid_to", "as_of",
+            "known_from", "known_by", "status", "supersedes", "superseded_by",
+            "superseded_from", "sources"}`` (``docs/json.md``).
+        """
+        from groupkg.graph.timemodel.history import describe, entity_history
+
+        entity_id = self.resolve(name)
+        records = self.records
+        if not self.complete:  # the model keeps no records: read those about the entity
+            records = load_dataset(self.store, [entity_id])
+
+        def named(entity: str) -> str:
+            return self.ref(entity)["name"]
+
+        return {
+            "entity": self.ref(entity_id),
+            "records": [
+                {
+                    "id": r.id, "kind": r.kind, "role": r.role,
+                    "what": describe(r.record, named),
+                    "valid_from": r.valid_from, "valid_to": r.valid_to, "as_of": r.as_of,
+                    "known_from": r.known_from, "known_by": r.known_by, "status": r.status,
+                    "supersedes": r.supersedes, "superseded_by": r.superseded_by,
+                    "superseded_from": r.superseded_from,
+                    "sources": [records.source_label(s) for s in r.record.sources],
+                }
+                for r in entity_history(records, entity_id, self.known_at)
+            ],
+        }  # fmt: skip
+
     def events(
         self,
         name: str | None = None,

@@ -82,6 +82,10 @@ QUESTIONS: dict[str, list[list[str]]] = {
         ["diff", "--before", "2013-12-31", "--after", "2014-01-01"],
     ],
     "events": [["events"]],
+    "history": [
+        ["history", "IIJ"],
+        ["history", "Sub", "--no-default-data", "--data", "{chain}"],
+    ],
     "validate": [["validate"]],
     "sparql": [["sparql", SELECT], ["sparql", "ASK { ?s ?p ?o }"]],
     "init": [["init"]],
@@ -102,6 +106,7 @@ ROUTE_QUESTIONS = [
     ["control", "IIJ Exlayer", "--at", "2013-12-31", "--rules", "uk-psc,ias-28"],
     ["diff", "--before", "2013-12-31", "--after", "2014-01-01", "--root", "IIJ"],
     ["events", "--entity", "IIJ", "--from", "2013-01-01"],
+    ["history", "IIJ Exlayer"],
     ["links", "IIJ"],
 ]
 
@@ -269,8 +274,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     links.write_text(LINKS, encoding="utf-8")
     merged = folder / "merged.ttl"
     merged.write_text(MERGED, encoding="utf-8")
+    chain = Path(__file__).parent / "data" / "knowledge" / "chain.ttl"
     return {"completed": str(completed), "bods": str(bods), "tmp": str(folder),
-            "merged": str(merged), "links": str(links)}  # fmt: skip
+            "merged": str(merged), "links": str(links), "chain": str(chain)}  # fmt: skip
 
 
 def _filled(arg: str, files: dict[str, str]) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "perimeter",
     "diff",
     "events",
+    "history",
 ]
 
 
@@ -296,3 +297,38 @@ def events(name: str | None, start: str | None, end: str | None) -> None:
         )  # fmt: skip
 
     emit(answer, table, empty=not answer)
+
+
+@shared_options
+@click.command()
+@click.argument("name")
+def history(name: str) -> None:
+    """Every record about NAME: when it held, when it became known, what replaced it."""
+    answer = current_settings().group(name).history(name)
+
+    def table(a: dict[str, Any]) -> None:
+        say(f"History of {a['entity']['name']}:")
+        print_table(
+            ["known from", "how", "valid", "status", "what", "superseded"],
+            [
+                [r["known_from"] or "", r["known_by"], _valid_text(r), r["status"], r["what"],
+                 _superseded_text(r)]
+                for r in a["records"]
+            ],
+        )  # fmt: skip
+
+    emit(answer, table, empty=not answer["records"])
+
+
+def _valid_text(r: dict[str, Any]) -> str:
+    """When a history record says its fact held: from .. to, or as of."""
+    if r["valid_from"] or r["valid_to"]:
+        return f"{r['valid_from'] or ''} .. {r['valid_to'] or ''}"
+    return f"as of {r['as_of']}" if r["as_of"] else ""
+
+
+def _superseded_text(r: dict[str, Any]) -> str:
+    if not r["superseded_by"]:
+        return ""
+    by = ", ".join(i.rsplit("/", 1)[-1] for i in r["superseded_by"])
+    return f"from {r['superseded_from'] or 'always'} by {by}"
