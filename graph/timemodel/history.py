@@ -34,7 +34,7 @@ from groupkg.graph.dates import PartialDate
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Observation, Relation
 from groupkg.graph.timemodel.knowledge import scheduled
 
-__all__ = ["HistoryRecord", "describe", "entity_history", "KNOWN_BY"]
+__all__ = ["HistoryRecord", "describe", "entity_history", "KNOWN_BY", "parties"]
 
 #: How a record's knowledge time was found (``docs/knowledge.md``).
 KNOWN_BY = ("stated", "sources", "not recorded")
@@ -94,6 +94,18 @@ def _roles(dataset: Dataset, entity_id: str) -> Iterable[tuple[str, str, _Fact]]
     for o in dataset.observations:
         if o.subject == entity_id:
             yield "observation", "subject", o
+
+
+def parties(record: _Fact) -> set[str]:
+    """The entities a record names."""
+    if isinstance(record, Holding):
+        return {record.owner, record.owned}
+    if isinstance(record, Relation):
+        return {record.parent, record.child}
+    if isinstance(record, Observation):
+        return {record.subject}
+    named = {*record.participants, *record.absorbed}
+    return named | {p for p in (record.survivor, record.issuer) if p}
 
 
 def _valid(record: _Fact) -> tuple[PartialDate | None, PartialDate | None, PartialDate | None]:

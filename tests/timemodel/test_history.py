@@ -119,3 +119,54 @@ def test_the_server_answers_the_history_as_the_command_line(tmp_path):
         assert status == 400
     finally:
         stop(process)
+
+
+def _known_diff(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        cli, ["diff", "--known-before", "2013-11-06", "--known-after", "2013-11-07", *args]
+    )
+    return result.exit_code, result.output
+
+
+def test_known_diff_of_iij_exlayer_on_2014_06_30_it_ends_its_absorption_known():
+    code, out = _known_diff("--at", "2014-06-30", "--json")
+    assert code == 0, out
+    answer = json.loads(out)
+    assert (answer["known_before"], answer["known_after"], answer["at"]) == (
+        "2013-11-06", "2013-11-07", "2014-06-30")  # fmt: skip
+    assert "IIJ Exlayer Inc." in [e["name"] for e in answer["ended"]]
+    known = {r["id"].removeprefix(IIJ) for r in answer["became_known"]}
+    # IIJ's holding in it was not known on 2013-11-06: it becomes known, ended.
+    assert {"ev-merger-iij-exlayer-2014", "h-iij-iij-exlayer-2013-11-07"} <= known
+    assert not answer["removed"] and "before" not in answer
+    # On 2013-12-31, the day before the merger, IIJ's holding is what became known.
+    code, out = _known_diff("--at", "2013-12-31", "--json", "IIJ Exlayer")
+    added = [(e["owner"]["name"], e["percent"]) for e in json.loads(out)["added"]]
+    assert ("Internet Initiative Japan Inc.", 99.9) in added
+
+
+def test_known_diff_of_iij_issued_shares_on_2013_08_06_a_range_then_confirmed():
+    code, out = _known_diff("--at", "2013-08-06", "IIJ")
+    assert code == 0, out
+    assert out.splitlines()[0] == (
+        "Changes on 2013-08-06 from as known on 2013-11-06 to as known on 2013-11-07:"
+    )
+    assert ("  issued shares of Internet Initiative Japan Inc.: 45,997,800 to 46,697,800"
+            " (scheduled) => 46,697,800") in out.splitlines()  # fmt: skip
+    assert "  superseded: event ev-third-party-allotment-2013-announced" in out.splitlines()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--before", "2013-01-01"],
+        ["--after", "2013-01-01"],
+        ["--event", "x"],
+        ["--known-at", "2013-01-01"],
+    ],  # fmt: skip
+)
+def test_known_diff_refuses_valid_days_and_known_at(extra):
+    code, out = _known_diff("--at", "2013-08-06", *extra)
+    assert code == 2, out
+    code, out = CliRunner().invoke(cli, ["diff", "--known-before", "2013-11-06"]).exit_code, ""
+    assert code == 2
