@@ -353,9 +353,19 @@ def events(name: str | None, start: str | None, end: str | None) -> None:
 @shared_options
 @click.command()
 @click.argument("name")
-def history(name: str) -> None:
+@click.option("--html", "html_file", default=None, metavar="FILE",
+              help="Write a self-contained HTML timeline to FILE instead.")  # fmt: skip
+def history(name: str, html_file: str | None) -> None:
     """Every record about NAME: when it held, when it became known, what replaced it."""
-    answer = current_settings().group(name).history(name)
+    settings = current_settings()
+    answer = settings.group(name).history(name)
+    if html_file:
+        from groupkg.viz.historypage import write_history_html
+
+        if settings.known_at is not None:
+            answer = {**answer, "knownAt": settings.known_at.isoformat()}
+        say(f"wrote {write_history_html(answer, html_file)}", err=True)
+        return
 
     def table(a: dict[str, Any]) -> None:
         say(f"History of {a['entity']['name']}:")
