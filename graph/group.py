@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from groupkg.graph.frames import QueryRows
+    from groupkg.graph.timemodel.diff import GroupDiff
 
 __all__ = ["Group", "store_info"]
 
@@ -1803,6 +1804,23 @@ class Group:
         scope = group_members(old, new, self.resolve(root)) if root else None
         found = diff_snapshots(old, new, scope, paths=self.consolidation_paths)
 
+        # A pair first recorded between the two days is no acquisition: the sources
+        # simply say nothing of it before (an observation is never carried back).
+        facts = self._pair_facts(found.added)
+        first = [s for s in found.added if self._first_recorded(s, before, facts)]
+        return {
+            "before": before.isoformat(),
+            "after": after.isoformat(),
+            "root": self.ref(self.resolve(root)) if root else None,
+            **self._changes_json(found, after, first),
+        }
+
+    def _changes_json(
+        self, found: GroupDiff, after: _dt.date, first: list[Stake]
+    ) -> dict[str, Any]:
+        """The changes of a :meth:`diff` (``first``: the stakes first recorded, not
+        added), as its answer gives them; ``after`` the later day."""
+
         def edge(stake: Stake) -> dict[str, Any]:
             return {
                 "owner": self.ref(stake.owner),
@@ -1819,15 +1837,8 @@ class Group:
             reasons = self._end_assumptions(entity_id, after)
             return {**self.ref(entity_id), "assumed": bool(reasons), "assumptions": reasons}
 
-        # A pair first recorded between the two days is no acquisition: the sources
-        # simply say nothing of it before (an observation is never carried back).
-        facts = self._pair_facts(found.added)
-        first = [s for s in found.added if self._first_recorded(s, before, facts)]
         added = [s for s in found.added if s not in first]
         return {
-            "before": before.isoformat(),
-            "after": after.isoformat(),
-            "root": self.ref(self.resolve(root)) if root else None,
             "added": [edge(s) for s in added],
             "first_recorded": [edge(s) for s in first],
             "removed": [edge(s) for s in found.removed],
@@ -1845,6 +1856,71 @@ class Group:
                 }
                 for e, old_p, new_p in found.paths_changed
             ],
+        }
+
+    def diff_known(
+        self, known_before: Day, known_after: Day, day: Day, root: str | None = None
+    ) -> dict[str, Any]:
+        """What changed in what was known between two days, for one day (``groupkg diff
+        --known-before K1 --known-after K2 --at D``): the answers of the group on ``day``
+        as known on ``known_before`` and as known on ``known_after``, compared as
+        :meth:`diff` compares two days, the issued shares that differ, and the records
+        that became known or were superseded in between (``docs/knowledge.md``). Of a
+        group that read the whole store.
+
+        Returns
+        -------
+        dict
+            ``known_before``, ``known_after``, ``at``, ``root`` and :meth:`diff`'s changes
+            (``first_recorded`` empty), ``issued_shares_changed`` (``entity``, ``before``
+            and ``after``, each ``{"min", "max", "scheduled"}`` or None), ``became_known``
+            and ``superseded`` (records ``{"id", "kind", "known_from"}``).
+        """
+        from groupkg.graph.timemodel.diff import diff_snapshots, group_members
+        from groupkg.graph.timemodel.history import parties
+        from groupkg.graph.timemodel.knowledge import superseded_from
+
+        k1, k2 = as_day(known_before, "known_before"), as_day(known_after, "known_after")
+        day = as_day(day, "at")
+        old_group, new_group = self.known(k1), self.known(k2)
+        old, new = old_group.snapshot(day), new_group.snapshot(day)
+        scope = group_members(old, new, self.resolve(root)) if root else None
+        found = diff_snapshots(old, new, scope, paths=self.consolidation_paths)
+        changes = new_group._changes_json(found, day, [])
+        shares = []
+        for entity_id in sorted(scope if scope is not None else {*old.status, *new.status}):
+            figures = [g.timeline.issued_range(entity_id, day) for g in (old_group, new_group)]
+            if figures[0] != figures[1]:
+                shares.append({"entity": self.ref(entity_id), **{
+                    when: {"min": f[0], "max": f[1], "scheduled": f[2]} if f else None
+                    for when, f in zip(("before", "after"), figures, strict=True)}})  # fmt: skip
+        ends = superseded_from(self.records)
+        kinds = (
+            ("holding", self.records.holdings),
+            ("relation", self.records.relations),
+            ("event", self.records.events),
+            ("observation", self.records.observations),
+        )
+        became, superseded = [], []
+        for kind, records in kinds:  # fmt: skip
+            for r in records:
+                if scope is not None and not parties(r) & scope:
+                    continue
+                about = {"id": r.id, "kind": kind, "known_from": _iso(r.known_from)}
+                if r.known_from is not None and k1 < r.known_from <= k2:
+                    became.append(about)
+                end = ends.get(r.id, False)
+                if end is not None and end is not False and k1 < end <= k2:
+                    superseded.append({**about, "superseded_from": end.isoformat()})
+        return {
+            "known_before": k1.isoformat(),
+            "known_after": k2.isoformat(),
+            "at": day.isoformat(),
+            "root": self.ref(self.resolve(root)) if root else None,
+            **changes,
+            "issued_shares_changed": shares,
+            "became_known": became,
+            "superseded": superseded,
         }
 
     def _pair_facts(self, stakes: list[Stake]) -> dict[str, Holding | Relation]:
@@ -1991,6 +2067,46 @@ class Group:
         changes |= {d for life in self.timeline.lifetimes.values() for d in life if d is not None}
         first = min(starts or events)
         return sorted(events | {d for d in changes if d >= first})
+
+    def history(self, name: str) -> dict[str, Any]:
+        """Every record about one entity on both time axes (``groupkg history``).
+
+        Superseded records are listed too, with what superseded them and from when; as
+        known on :attr:`known_at`, only the records known by then (``docs/knowledge.md``).
+
+        Returns
+        -------
+        dict
+            ``entity`` and ``records``, ordered by knowledge time then valid time, each
+            ``{"id", "kind", "role", "what", "valid_from", "valid_to", "as_of",
+            "known_from", "known_by", "status", "supersedes", "superseded_by",
+            "superseded_from", "sources"}`` (``docs/json.md``).
+        """
+        from groupkg.graph.timemodel.history import describe, entity_history
+
+        entity_id = self.resolve(name)
+        records = self.records
+        if not self.complete:  # the model keeps no records: read those about the entity
+            records = load_dataset(self.store, [entity_id])
+
+        def named(entity: str) -> str:
+            return self.ref(entity)["name"]
+
+        return {
+            "entity": self.ref(entity_id),
+            "records": [
+                {
+                    "id": r.id, "kind": r.kind, "role": r.role,
+                    "what": describe(r.record, named),
+                    "valid_from": r.valid_from, "valid_to": r.valid_to, "as_of": r.as_of,
+                    "known_from": r.known_from, "known_by": r.known_by, "status": r.status,
+                    "supersedes": r.supersedes, "superseded_by": r.superseded_by,
+                    "superseded_from": r.superseded_from,
+                    "sources": [records.source_label(s) for s in r.record.sources],
+                }
+                for r in entity_history(records, entity_id, self.known_at)
+            ],
+        }  # fmt: skip
 
     def events(
         self,

@@ -130,6 +130,8 @@ class Holding:
     known_from: _dt.date | None = None
     #: The records this one corrects (``gk:supersedes``), from its ``known_from`` on.
     supersedes: list[str] = field(default_factory=list)
+    #: Whether ``known_from`` is the latest date of its sources, not stated.
+    known_from_sources: bool = False
     """Assumed property (local name) -> the reason; ``"fact"`` for a wholly assumed fact."""
 
 
@@ -154,6 +156,8 @@ class Relation:
     known_from: _dt.date | None = None
     #: The records this one corrects (``gk:supersedes``), from its ``known_from`` on.
     supersedes: list[str] = field(default_factory=list)
+    #: Whether ``known_from`` is the latest date of its sources, not stated.
+    known_from_sources: bool = False
     """The status the source gives the relation (GLEIF ``ACTIVE``/``INACTIVE``)."""
 
 
@@ -181,6 +185,8 @@ class Event:
     known_from: _dt.date | None = None
     #: The records this one corrects (``gk:supersedes``), from its ``known_from`` on.
     supersedes: list[str] = field(default_factory=list)
+    #: Whether ``known_from`` is the latest date of its sources, not stated.
+    known_from_sources: bool = False
     #: At most this many new shares (``gk:newSharesIssuedMax``): "up to" a figure.
     new_shares_max: int | None = None
 
@@ -206,6 +212,8 @@ class Observation:
     known_from: _dt.date | None = None
     #: The records this one corrects (``gk:supersedes``), from its ``known_from`` on.
     supersedes: list[str] = field(default_factory=list)
+    #: Whether ``known_from`` is the latest date of its sources, not stated.
+    known_from_sources: bool = False
     #: A figure stated as a range (``gk:valueMin``/``gk:valueMax``); ``value`` is its
     #: upper end.
     value_min: float | None = None

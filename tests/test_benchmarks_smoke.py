@@ -208,3 +208,10 @@ def test_the_cross_source_import_merges_every_second_company(tmp_path: Path):
     # every BODS record joins the register's record of its LEI
     assert figures["clusters_of_several"] == figures["bods_records"]
     assert figures["merged_entities"] == figures["records"] - figures["bods_records"]
+
+
+def test_the_knowledge_time_benchmark_runs_on_a_tiny_register(tmp_path: Path) -> None:
+    from benchmarks.knowledge import knowledge_figures
+
+    figures = knowledge_figures(1000, tmp_path)
+    assert figures["ratio"] > 0 and figures["build_known_at"] > 0

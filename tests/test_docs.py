@@ -80,8 +80,31 @@ QUESTIONS: dict[str, list[list[str]]] = {
         ["diff", "--before", "2013-09-29", "--after", "2013-11-08"],
         ["diff", "--before", "2009-09-30", "--after", "2014-01-01", "--root", "IIJ"],
         ["diff", "--before", "2013-12-31", "--after", "2014-01-01"],
+        [
+            "diff",
+            "--known-before",
+            "2013-11-06",
+            "--known-after",
+            "2013-11-07",
+            "--at",
+            "2013-08-06",
+        ],
+        [
+            "diff",
+            "--known-before",
+            "2013-07-01",
+            "--known-after",
+            "2013-07-02",
+            "IIJ",
+            "--at",
+            "2013-08-06",
+        ],
     ],
     "events": [["events"]],
+    "history": [
+        ["history", "IIJ"],
+        ["history", "Sub", "--no-default-data", "--data", "{chain}"],
+    ],
     "validate": [["validate"]],
     "sparql": [["sparql", SELECT], ["sparql", "ASK { ?s ?p ?o }"]],
     "init": [["init"]],
@@ -102,6 +125,7 @@ ROUTE_QUESTIONS = [
     ["control", "IIJ Exlayer", "--at", "2013-12-31", "--rules", "uk-psc,ias-28"],
     ["diff", "--before", "2013-12-31", "--after", "2014-01-01", "--root", "IIJ"],
     ["events", "--entity", "IIJ", "--from", "2013-01-01"],
+    ["history", "IIJ Exlayer"],
     ["links", "IIJ"],
 ]
 
@@ -269,8 +293,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     links.write_text(LINKS, encoding="utf-8")
     merged = folder / "merged.ttl"
     merged.write_text(MERGED, encoding="utf-8")
+    chain = Path(__file__).parent / "data" / "knowledge" / "chain.ttl"
     return {"completed": str(completed), "bods": str(bods), "tmp": str(folder),
-            "merged": str(merged), "links": str(links)}  # fmt: skip
+            "merged": str(merged), "links": str(links), "chain": str(chain)}  # fmt: skip
 
 
 def _filled(arg: str, files: dict[str, str]) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "perimeter",
     "diff",
     "events",
+    "history",
 ]
 
 
@@ -226,8 +227,21 @@ def perimeter(name: str, at: str | None, affiliate_min: float) -> None:
 @click.option("--after", "after", default=None, help="Second date YYYY-MM-DD.")
 @click.option("--event", "event", default=None, help="Across one event: its id.")
 @click.option("--root", "root", default=None, help="Only the group around this entity.")
-def diff(before: str | None, after: str | None, event: str | None, root: str | None) -> None:
-    """Holdings, entities and consolidation paths that changed between two dates."""
+@click.option("--known-before", default=None, help="As known on this date YYYY-MM-DD...")
+@click.option("--known-after", default=None, help="...against as known on this one.")
+@click.option("--at", "at", default=None, help="With --known-*: the day compared (default today).")
+@click.argument("name", required=False)
+def diff(before: str | None, after: str | None, event: str | None, root: str | None,
+         known_before: str | None, known_after: str | None, at: str | None,
+         name: str | None) -> None:  # fmt: skip
+    """Holdings, entities and consolidation paths that changed between two dates, or
+    between what was known on two dates (--known-before, --known-after; NAME: only the
+    group around it)."""
+    if known_before or known_after:
+        _known_diff(known_before, known_after, at, name or root, bool(before or after or event))
+        return
+    if name or at:
+        raise InputError("NAME and --at go with --known-before and --known-after")
     # An event the named entity took no part in is read from the store (Group.event).
     group = current_settings().group(root, model=True)
     if event:
@@ -239,9 +253,33 @@ def diff(before: str | None, after: str | None, event: str | None, root: str | N
     else:
         raise InputError("diff needs --before and --after, or --event")
     answer = group.diff(day1, day2, root)
+    title = f"Changes from {answer['before']} to {answer['after']}:"
+    _emit_changes(answer, title)
+
+
+def _known_diff(known_before: str | None, known_after: str | None, at: str | None,
+                root: str | None, valid_days: bool) -> None:  # fmt: skip
+    """``diff --known-before K1 --known-after K2``: what changed in what was known."""
+    settings = current_settings()
+    if valid_days:
+        raise InputError("give either --known-before/--known-after or --before/--after/--event")
+    if settings.known_at is not None:
+        raise InputError("--known-at does not apply with --known-before/--known-after")
+    if not (known_before and known_after):
+        raise InputError("diff needs both --known-before and --known-after")
+    k1 = parse_date(known_before, "--known-before")
+    k2 = parse_date(known_after, "--known-after")
+    answer = settings.group().diff_known(k1, k2, option_day(at), root)
+    title = (f"Changes on {answer['at']} from as known on {answer['known_before']}"
+             f" to as known on {answer['known_after']}:")  # fmt: skip
+    _emit_changes(answer, title)
+
+
+def _emit_changes(answer: dict[str, Any], title: str) -> None:
+    """Print a ``diff`` answer (between two days, or two days' knowledge)."""
 
     def table(a: dict[str, Any]) -> None:
-        say(f"Changes from {a['before']} to {a['after']}:")
+        say(title)
         signs = (("added", "+"), ("removed", "-"), ("first_recorded", "first recorded:"))
         for key, sign in signs:
             for e in a[key]:
@@ -261,11 +299,25 @@ def diff(before: str | None, after: str | None, event: str | None, root: str | N
             for label, found in (("before", change["before"]), ("after", change["after"])):
                 for path in found or [[]]:
                     say(f"    {label}: " + (" -> ".join(s["name"] for s in path) or "none"))
+        for change in a.get("issued_shares_changed", []):
+            was, now = (_shares_text(change[k]) for k in ("before", "after"))
+            say(f"  issued shares of {change['entity']['name']}: {was} => {now}")
+        for key, label in (("became_known", "became known"), ("superseded", "superseded")):
+            for record in a.get(key, []):
+                say(f"  {label}: {record['kind']} {record['id'].rsplit('/', 1)[-1]}")
 
-    nothing = not any(
-        answer[k] for k in ("added", "removed", "changed", "first_recorded", "began", "ended")
-    )
+    keys = ("added", "removed", "changed", "first_recorded", "began", "ended",
+            "issued_shares_changed", "became_known", "superseded")  # fmt: skip
+    nothing = not any(answer.get(k) for k in keys)
     emit(answer, table, empty=nothing)
+
+
+def _shares_text(figure: dict[str, Any] | None) -> str:
+    if figure is None:
+        return "unknown"
+    low, high = figure["min"], figure["max"]
+    text = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+    return text + (" (scheduled)" if figure["scheduled"] else "")
 
 
 @shared_options
@@ -296,3 +348,48 @@ def events(name: str | None, start: str | None, end: str | None) -> None:
         )  # fmt: skip
 
     emit(answer, table, empty=not answer)
+
+
+@shared_options
+@click.command()
+@click.argument("name")
+@click.option("--html", "html_file", default=None, metavar="FILE",
+              help="Write a self-contained HTML timeline to FILE instead.")  # fmt: skip
+def history(name: str, html_file: str | None) -> None:
+    """Every record about NAME: when it held, when it became known, what replaced it."""
+    settings = current_settings()
+    answer = settings.group(name).history(name)
+    if html_file:
+        from groupkg.viz.historypage import write_history_html
+
+        if settings.known_at is not None:
+            answer = {**answer, "knownAt": settings.known_at.isoformat()}
+        say(f"wrote {write_history_html(answer, html_file)}", err=True)
+        return
+
+    def table(a: dict[str, Any]) -> None:
+        say(f"History of {a['entity']['name']}:")
+        print_table(
+            ["known from", "how", "valid", "status", "what", "superseded"],
+            [
+                [r["known_from"] or "", r["known_by"], _valid_text(r), r["status"], r["what"],
+                 _superseded_text(r)]
+                for r in a["records"]
+            ],
+        )  # fmt: skip
+
+    emit(answer, table, empty=not answer["records"])
+
+
+def _valid_text(r: dict[str, Any]) -> str:
+    """When a history record says its fact held: from .. to, or as of."""
+    if r["valid_from"] or r["valid_to"]:
+        return f"{r['valid_from'] or ''} .. {r['valid_to'] or ''}"
+    return f"as of {r['as_of']}" if r["as_of"] else ""
+
+
+def _superseded_text(r: dict[str, Any]) -> str:
+    if not r["superseded_by"]:
+        return ""
+    by = ", ".join(i.rsplit("/", 1)[-1] for i in r["superseded_by"])
+    return f"from {r['superseded_from'] or 'always'} by {by}"

@@ -314,3 +314,4 @@ def _read_sources(dataset: Dataset, rows: Rows) -> None:
             cited = [dates[s] for s in record.sources if s in dates]
             if cited:
                 record.known_from = max(cited)
+                record.known_from_sources = True

@@ -103,6 +103,11 @@ def _diff(data: AnswerSource, request: Request) -> Any:
     return group.diff(before, after, root)
 
 
+def _history(data: AnswerSource, request: Request) -> Any:
+    name = request.path_params["name"]
+    return _group(data, request, name).history(name)
+
+
 def _perimeter(data: AnswerSource, request: Request) -> Any:
     params = request.query_params
     try:
@@ -162,6 +167,7 @@ _ACCEPTS: dict[str, frozenset[str] | None] = {
     "/api/paths/{name:path}": frozenset({"at", "known_at"}),
     "/api/perimeter/{name:path}": frozenset({"at", "affiliate_min", "known_at"}),
     "/api/effective": frozenset({"owner", "target", "at", "known_at"}),
+    "/api/history/{name:path}": frozenset({"known_at"}),
     "/api/queries/{name}": None,
     "/api/diff": frozenset({"before", "after", "event", "root", "known_at"}),
     "/api/events": frozenset({"entity", "from", "to", "known_at"}),
@@ -203,6 +209,7 @@ API: dict[str, Callable[[AnswerSource, Request], Any]] = {
     "/api/paths/{name:path}": _by_name("paths"),
     "/api/perimeter/{name:path}": _perimeter,
     "/api/effective": _effective,
+    "/api/history/{name:path}": _history,
     "/api/queries/{name}": _prepared,
     "/api/diff": _diff,
     "/api/events": _events,
