@@ -132,8 +132,11 @@ def test_hostile_requests_among_normal_ones(tmp_path):
     assert alive
     assert canary.contacts == 0
     assert {s for _, s, _ in normal} <= {200, 404}, sorted({s for _, s, _ in normal})
+    # No normal request waited for a hostile one to be cut off (at --timeout 3 s): one
+    # that had would take at least that long, however idle or busy the machine. How fast
+    # they are is the benchmark's business (benchmarks/serve.py), not this test's.
     slowest = max(t for _, _, t in normal)
-    assert slowest < 2, slowest
+    assert slowest < 3, slowest
     unexpected = [r for r in hostile if not (400 <= r[1] < 500 or r[1] in (200, 503))]
     assert not unexpected, unexpected
     assert peak[0] < MEMORY_LIMIT, peak[0]
