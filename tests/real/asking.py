@@ -4,13 +4,14 @@ of real samples."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
 
-__all__ = ["ask"]
+__all__ = ["ask", "imported"]
 
 
 def ask(store: str, *args: str) -> dict[str, Any]:
@@ -18,3 +19,15 @@ def ask(store: str, *args: str) -> dict[str, Any]:
     result = CliRunner().invoke(cli, ["--store", store, "--no-default-data", "--json", *args])
     assert result.exit_code in (0, 1), result.output  # 1: nothing found, still an answer
     return json.loads(result.output)
+
+
+def imported(folder: Path, *files: Path) -> str:
+    """An on-disk store in ``folder`` holding ``files``, each imported as a user would,
+    by content; its ``--store`` option value."""
+    spec = f"oxigraph:{folder / 'store'}"
+    for path in files:
+        result = CliRunner().invoke(
+            cli, ["--store", spec, "--no-default-data", "import", "--quiet", str(path)]
+        )
+        assert result.exit_code == 0, result.output
+    return spec

@@ -10,25 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from groupkg.graph.cli import cli
-from tests.real.asking import ask
+from tests.real.asking import ask, imported
 
 REAL = Path(__file__).parents[1] / "data" / "real"
 EPOCH_CSV = REAL / "gleif-rr-csv-2019" / "rr-golden-copy-epoch-excerpt.csv"
 LEI = "https://w3id.org/groupkg/data/lei/"
-
-
-def imported(tmp_path: Path, *files: Path) -> str:
-    """An on-disk store holding ``files``, each imported as a user would, by content."""
-    spec = f"oxigraph:{tmp_path / 'store'}"
-    for path in files:
-        result = CliRunner().invoke(
-            cli, ["--store", spec, "--no-default-data", "import", str(path)]
-        )
-        assert result.exit_code == 0, result.output
-    return spec
 
 
 def owners(store: str, child: str, day: str) -> list[str]:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from groupkg.graph import Group, add_files, open_store
 from groupkg.graph.cli import cli
+from tests.real.asking import imported
 
 REAL = Path(__file__).parents[1] / "data" / "real" / "gleif-bods-homecredit-replace"
 AZ_BODS = Path(__file__).parents[1] / "data" / "bods-0.4" / "examples" / "plc-entity-statement.json"
@@ -39,16 +40,6 @@ def _group(*files: Path) -> Group:
     store = open_store("memory", default_data=False)
     add_files(store, list(files))
     return Group(store)
-
-
-def _import(folder: Path, files: list[Path]) -> str:
-    spec = f"oxigraph:{folder / 'store'}"
-    for path in files:
-        result = CliRunner().invoke(
-            cli, ["--store", spec, "--no-default-data", "import", str(path)]
-        )
-        assert result.exit_code == 0, result.output
-    return spec
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +169,7 @@ def test_the_import_order_never_changes_an_answer(
     first = [_answer(q, *files) for q in QUESTIONS]
     ordered = [files[i] for i in order]
     assert [_answer(q, *ordered) for q in QUESTIONS] == first
-    store = _import(tmp_path_factory.mktemp("order"), ordered)
+    store = imported(tmp_path_factory.mktemp("order"), *ordered)
     assert [_answer(q, store=store) for q in QUESTIONS] == first
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
+from tests.real.asking import imported
 from tests.real.test_real_identity import (  # noqa: F401 (fixtures)
     AZ_BODS,
     AZ_LEI,
@@ -32,14 +33,6 @@ def answer(store: str, *args: str) -> dict:
     result = run(store, *args, "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def imported(folder: Path, *files: Path) -> str:
-    store = f"oxigraph:{folder / 'store'}"
-    for path in files:
-        result = run(store, "import", "--quiet", str(path))
-        assert result.exit_code == 0, result.output
-    return store
 
 
 def parent_of_astrazeneca(store: str) -> str:

@@ -33,6 +33,7 @@ import pytest
 from click.testing import CliRunner
 
 from groupkg.graph.cli import cli
+from tests.real.asking import imported
 
 TESTS = Path(__file__).parents[1]
 BODS = TESTS / "data" / "bods-0.4" / "examples" / "plc-entity-statement.json"
@@ -80,12 +81,7 @@ def where(request, files, tmp_path_factory) -> list[str]:
     """The options that give the command line the three sources."""
     if request.param == "memory":
         return ["--no-default-data", *(a for f in files for a in ("--data", str(f)))]
-    spec = f"oxigraph:{tmp_path_factory.mktemp('store') / 'db'}"
-    for path in files:
-        result = CliRunner().invoke(cli, ["--store", spec, "--no-default-data", "import",
-                                          "--quiet", str(path)])  # fmt: skip
-        assert result.exit_code == 0, result.output
-    return ["--store", spec]
+    return ["--store", imported(tmp_path_factory.mktemp("store"), *files)]
 
 
 def answer(where: list[str], *args: str) -> dict:
