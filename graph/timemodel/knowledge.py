@@ -44,7 +44,7 @@ import datetime as _dt
 from collections.abc import Iterable, Sequence
 from typing import Literal, Protocol, TypeVar
 
-from groupkg.graph.model import Dataset, Event
+from groupkg.graph.model import Dataset, Entity, Event
 
 __all__ = ["known_days", "record_visible", "scheduled", "settled", "superseded_from", "visible"]
 
@@ -121,31 +121,32 @@ def visible(dataset: Dataset, known_at: _dt.date | None) -> Dataset:
     """The records of ``dataset`` visible as known on ``known_at`` (None: everything
     known), scheduled events marked so; see the module."""
     ends = superseded_from(dataset)
-    holdings = _kept(dataset.holdings, ends, known_at)
-    relations = _kept(dataset.relations, ends, known_at)
-    events = [_status(e) for e in _kept(dataset.events, ends, known_at)]
-    observations = _kept(dataset.observations, ends, known_at)
-    # A record known by the day makes known the entities it names, whatever the time
-    # their own record was stamped with (an entity a GLEIF relationship names by its LEI
-    # alone is known from that relationship's update, not from the import).
-    named = {party for h in holdings for party in (h.owner, h.owned)}
-    named |= {party for r in relations for party in (r.parent, r.child)}
-    named |= {o.subject for o in observations}
-    for e in events:
-        named |= {*e.participants, *e.absorbed, *(p for p in (e.survivor, e.issuer) if p)}
-    entities = {
-        key: entity for key, entity in dataset.entities.items()
-        if known_at is None or entity.known_from is None or entity.known_from <= known_at
-        or key in named
-    }  # fmt: skip
-    return dataclasses.replace(
+    kept = dataclasses.replace(
         dataset,
-        entities=entities,
-        holdings=holdings,
-        relations=relations,
-        events=events,
-        observations=observations,
+        holdings=_kept(dataset.holdings, ends, known_at),
+        relations=_kept(dataset.relations, ends, known_at),
+        events=[_status(e) for e in _kept(dataset.events, ends, known_at)],
+        observations=_kept(dataset.observations, ends, known_at),
     )
+    if known_at is not None:
+        kept.entities = _known_entities(kept, known_at)
+    return kept
+
+
+def _known_entities(dataset: Dataset, known_at: _dt.date) -> dict[str, Entity]:
+    """The entities of ``dataset`` (holding the records visible on ``known_at``) known
+    on ``known_at``: their own record is, or one of those records names them, whatever
+    time their own record was stamped with (an entity a GLEIF relationship names by its
+    LEI alone is known from that relationship's update, not from the import)."""
+    named = {party for h in dataset.holdings for party in (h.owner, h.owned)}
+    named |= {party for r in dataset.relations for party in (r.parent, r.child)}
+    named |= {o.subject for o in dataset.observations}
+    for e in dataset.events:
+        named |= {*e.participants, *e.absorbed, *(p for p in (e.survivor, e.issuer) if p)}
+    return {
+        key: entity for key, entity in dataset.entities.items()
+        if entity.known_from is None or entity.known_from <= known_at or key in named
+    }  # fmt: skip
 
 
 def known_days(dataset: Dataset) -> list[_dt.date]:
