@@ -152,11 +152,11 @@ def load(
         batches, seen = [], 0
         for source, kind in data:
             if kind == "file":
-                batches.append(staged_file(into, Path(source)))
+                batches.append(staged_file(store, Path(source)))
             else:  # named as problems name it: the DataFrame, or the Nth of them
                 seen += 1
                 name = "DataFrame" if frames == 1 else f"DataFrame {seen}"
-                batches.append(_frame_triples(into, name, source))
+                batches.append(_frame_triples(store, name, source))
         into.add_rdf(b"\n".join(batches), ox.RdfFormat.N_TRIPLES)
     return Group(store, threshold=threshold)
 

@@ -64,7 +64,7 @@ class Settings:
         store = self.store_named(self.writable)
         if self.data:
             into, store = data_target(store)
-            add_files(into, [Path(p) for p in self.data])
+            add_files(into, [Path(p) for p in self.data], names=store)
         return store
 
     def group(self, *names: str | None, model: bool = False) -> Group:

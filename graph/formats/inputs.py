@@ -125,13 +125,18 @@ def staged_file(store: Store, path: Path, fmt: str | None = None) -> bytes:
         staged.unlink(missing_ok=True)
 
 
-def add_files(store: Store, paths: list[Path], fmt: str | None = None) -> int:
+def add_files(
+    store: Store, paths: list[Path], fmt: str | None = None, *, names: Store | None = None
+) -> int:
     """Add each file to ``store``, in any format ``groupkg import`` reads (``fmt``, a
     ``--format`` name, or by name and content); every file is parsed before any is added.
+    A name in a CSV row means the entity ``names`` has by it (``store`` itself unless
+    given: the union a memory overlay is read through, so a name the persistent store
+    knows is that entity, as ``groupkg import`` into it would make it).
 
     Returns the number of triples added.
     """
-    batches = [staged_file(store, path, fmt) for path in paths]
+    batches = [staged_file(names if names is not None else store, path, fmt) for path in paths]
     return store.add_rdf(b"\n".join(batches), ox.RdfFormat.N_TRIPLES)
 
 

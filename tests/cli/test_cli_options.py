@@ -351,3 +351,32 @@ def test_sparql_list_refuses_what_it_would_drop(extra, named):
 def test_sparql_param_needs_a_named_query():
     result = run("sparql", "--param", "entity=iij", "ASK {}")
     assert result.exit_code == 2 and "--param" in result.stderr
+
+
+# ---- --data beside a persistent store: a name the store knows is that entity ----
+
+ADDED_CSV = "owner,owned,percent,start_date\nGamma,New Sub,60,2021-01-01\n"
+
+
+def test_data_names_the_stores_entities(tmp_path):
+    """``--data`` matches a CSV's names against the store as ``import`` does: Gamma of the
+    added file is the store's Gamma (an example.org IRI), not a new local entity."""
+    (tmp_path / "added.csv").write_text(ADDED_CSV, encoding="utf-8")
+    store = f"oxigraph:{tmp_path / 'store'}"
+    assert run("--store", store, "--no-default-data", "import", TOY).exit_code == 0
+    gamma = json.loads(run("--store", store, "entity", "Gamma", "--json").stdout)["entity"]
+    assert not gamma["id"].startswith("https://w3id.org/groupkg/data/local/")
+    added = ("--store", store, "--data", str(tmp_path / "added.csv"))
+    owners = run(*added, "owners", "New Sub", "--at", "2021-06-30", "--json")
+    assert owners.exit_code == 0, owners.output
+    (owner,) = json.loads(owners.stdout)["owners"]
+    assert (owner["id"], owner["percent"]) == (gamma["id"], 60)
+    held = run(*added, "holdings", "Gamma", "--at", "2021-06-30", "--json")
+    assert held.exit_code == 0, held.output  # one Gamma, not two of one name
+    assert "New Sub" in [h["name"] for h in json.loads(held.stdout)["holdings"]]
+    # the Python API's load(store, file) reads the file's names against the store too
+    from groupkg.graph import load
+
+    group = load(store, str(tmp_path / "added.csv"))
+    (owner,) = group.owners("New Sub", "2021-06-30")["owners"]
+    assert owner["id"] == gamma["id"]
