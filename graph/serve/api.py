@@ -93,6 +93,10 @@ def _text(params: QueryParams, key: str) -> str:
 def _diff(data: AnswerSource, request: Request) -> Any:
     params = request.query_params
     root = params.get("root") or None
+    if params.get("known_before") or params.get("known_after"):
+        return _known_diff(data, params, root)
+    if params.get("at"):
+        raise InputError("at goes with known_before and known_after")
     group = _group(data, request, root)
     if params.get("event"):
         if params.get("before") or params.get("after"):
@@ -101,6 +105,22 @@ def _diff(data: AnswerSource, request: Request) -> Any:
     else:
         before, after = _day(params, "before", True), _day(params, "after", True)
     return group.diff(before, after, root)
+
+
+def _known_diff(data: AnswerSource, params: QueryParams, root: str | None) -> Any:
+    """``/api/diff?known_before=K1&known_after=K2[&at=D]``: what changed in what was
+    known, as ``groupkg diff --known-before K1 --known-after K2`` answers it."""
+    if params.get("before") or params.get("after") or params.get("event"):
+        raise InputError("give either known_before/known_after or before/after/event")
+    if params.get("known_at"):
+        raise InputError("known_at does not apply with known_before/known_after")
+    if not (params.get("known_before") and params.get("known_after")):
+        raise InputError("diff needs both known_before and known_after")
+    k1, k2 = (
+        parse_date(params["known_before"], "known_before"),
+        parse_date(params["known_after"], "known_after"),
+    )
+    return data.records().diff_known(k1, k2, _day(params), root)
 
 
 def _history(data: AnswerSource, request: Request) -> Any:
@@ -169,7 +189,9 @@ _ACCEPTS: dict[str, frozenset[str] | None] = {
     "/api/effective": frozenset({"owner", "target", "at", "known_at"}),
     "/api/history/{name:path}": frozenset({"known_at"}),
     "/api/queries/{name}": None,
-    "/api/diff": frozenset({"before", "after", "event", "root", "known_at"}),
+    "/api/diff": frozenset(
+        {"before", "after", "event", "root", "known_at", "known_before", "known_after", "at"}
+    ),
     "/api/events": frozenset({"entity", "from", "to", "known_at"}),
     "/api/changes": frozenset({"entity", "known_at"}),
     "/api/entities": frozenset({"q"}),

@@ -125,6 +125,14 @@ class AnswerSource:
             lambda: Group.model(self.store, list(named), self.threshold, register, day),
         )
 
+    def records(self) -> Group:
+        """The whole store read as records, superseded ones included, for a question
+        across days of knowledge (``/api/diff?known_before&known_after``), which the
+        time model of one knowledge day cannot answer."""
+        if self.register is None:
+            return self._whole()
+        return self._kept(("records",), lambda: Group(self.store, threshold=self.threshold))
+
     def _whole(self) -> Group:
         if self.whole is None:
             self.whole = (

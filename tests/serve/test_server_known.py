@@ -90,3 +90,42 @@ def test_the_server_answers_as_known_on_the_day_each_request_asks(kind, tmp_path
         ] == [40]
     finally:
         stop(process)
+
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_the_server_diffs_two_days_of_knowledge_as_the_command_line(kind, tmp_path):
+    """``/api/diff?known_before&known_after&at`` answers ``groupkg diff --known-before
+    --known-after --at``: Parent's stake in Sub on 2020-06-01 was known as 40% on
+    2020-01-15 and as 50% on 2020-03-02 (the chain's records)."""
+    if kind == "memory":
+        options = ["--no-default-data", "--data", str(CHAIN)]
+    else:
+        store = tmp_path / "store"
+        code, out = _cli("--store", f"oxigraph:{store}", "--no-default-data",
+                         "import", "--quiet", str(CHAIN))  # fmt: skip
+        assert code == 0, out
+        options = ["--store", f"oxigraph:{store}"]
+    days = {"known_before": "2020-01-15", "known_after": "2020-03-02", "at": "2020-06-01"}
+    asked = [f"--{key.replace('_', '-')}={day}" for key, day in days.items()]
+    code, out = _cli(*options, "diff", *asked, "--json")
+    assert code == 0, out
+    expected = json.loads(out)
+    base, process = launch(*options, "--workers", "1", cwd=tmp_path)
+    try:
+        status, answer = _get(base, "/api/diff?" + urllib.parse.urlencode(days))
+        assert status == 200, answer
+        assert answer == expected
+        (changed,) = [c for c in answer["changed"] if c["owned"]["name"] == "Sub"]
+        assert (changed["percent_before"], changed["percent"]) == (40, 50)
+        refused = {
+            "known_before=2020-01-15": "needs both",
+            "known_before=2020-01-15&known_after=2020-03-02&before=2020-01-01": "either",
+            "known_before=2020-01-15&known_after=2020-03-02&known_at=2020-02-01": "known_at",
+            "known_before=2020-02-30&known_after=2020-03-02": "known_before",
+            "before=2020-01-01&after=2020-06-01&at=2020-06-01": "at goes with",
+        }
+        for query, words in refused.items():
+            status, answer = _get(base, "/api/diff?" + query)
+            assert status == 400 and words in answer["error"], (query, answer)
+    finally:
+        stop(process)
