@@ -101,6 +101,14 @@ _RELATIONSHIP_STATUSES = _Kind("relationship statuses", prop="relationshipStatus
 _VALIDATIONS = _Kind("validation sources", prop="validationSource")
 _METHODS = _Kind("measurement methods", prop="measurementMethod")
 _NOTES = _Kind("notes", prop="note")
+# Neither a CSV row nor a BODS statement can say that one record corrects another from a
+# day of knowledge on (a BODS update changes the world from its statement date): the
+# writers give what is known now, and the holdings and relations it replaced are lost
+# (superseded events and observations are lost as events and observations).
+_SUPERSEDED = _Kind(
+    "superseded records (earlier versions of what is known now)",
+    pattern=f"?newer <{_GK}supersedes> ?fact . ?fact <{_GK}owner>|<{_GK}parent> ?party .",
+)
 
 _RELATIONS = (_FUNDS, _SUBFUNDS, _FEEDERS, _BRANCHES)
 _NEVER_OUTSIDE_RDF = (
@@ -139,8 +147,9 @@ _NOT_CARRIED: dict[str, tuple[_Kind, ...]] = {
         _FOUNDED,
         _DISSOLVED,
         _NOTES,
+        _SUPERSEDED,
     ),
-    "bods": (*_NEVER_OUTSIDE_RDF, _OTHER_LEGAL_NAMES),
+    "bods": (*_NEVER_OUTSIDE_RDF, _OTHER_LEGAL_NAMES, _SUPERSEDED),
 }
 
 

@@ -1,6 +1,8 @@
 """An export in a format that cannot carry every fact of the store refuses, naming what
 it would lose, unless it is asked to be lossy; RDF and GraphML are never refused."""
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,45 @@ def test_a_store_of_holdings_only_loses_nothing_in_csv(tmp_path):
 def test_an_empty_store_loses_nothing():
     store = open_store("memory", default_data=False)
     assert not lost_facts(store, "csv") and not lost_facts(store, "bods")
+
+
+# ---- superseded records: what was known before a correction ----
+
+TWO_VERSIONS = Path(__file__).parent.parent / "data" / "knowledge" / "bods-two-versions.json"
+
+
+def test_csv_and_bods_name_the_superseded_versions_they_cannot_carry(tmp_path):
+    """bods-two-versions.json states Alder's 60% in Birch on 2020-01-10, and on
+    2021-03-01 that it fell to 40% on 2021-02-15: the 60% as first stated (open-ended) is
+    superseded by its ended version, which neither a CSV row nor a BODS update can say."""
+    data = ("--no-default-data", "--data", str(TWO_VERSIONS))
+    for fmt, name in (("bods", "BODS"), ("csv", "CSV holdings")):
+        out = tmp_path / f"out.{fmt}"
+        refused = invoke(*data, "export", "--format", fmt, "-o", str(out))
+        assert refused.exit_code == 2, refused.output
+        assert f"the {name} format cannot carry " in refused.stderr
+        assert "1 superseded records (earlier versions of what is known now)" in refused.stderr
+        assert not out.exists()
+        lossy = invoke(*data, "export", "--format", fmt, "--lossy", "-o", str(out))
+        assert lossy.exit_code == 0, lossy.output
+        assert "1 superseded records" in lossy.stderr
+    with (tmp_path / "out.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    kept = sorted((r["percent"], r["start_date"], r["end_date"]) for r in rows)
+    # what is known now: 60% until 2021-02-15, then 40%
+    assert kept == [("40", "2021-02-15", ""), ("60", "2019-01-01", "2021-02-15")]
+
+
+def test_a_csv_imported_again_with_other_figures_is_refused_in_csv(tmp_path):
+    store = f"oxigraph:{tmp_path / 'store'}"
+    for percent in (60, 55):
+        path = tmp_path / f"h{percent}.csv"
+        path.write_text(
+            f"owner,owned,percent,start_date\nA Co,B Co,{percent},2020-01-01\n", encoding="utf-8"
+        )
+        assert invoke("--store", store, "--no-default-data", "import", str(path)).exit_code == 0
+    refused = invoke("--store", store, "export", "--format", "csv")
+    assert refused.exit_code == 2
+    assert "cannot carry 1 superseded records" in refused.stderr
+    written = invoke("--store", store, "export", "--format", "csv", "--lossy")
+    assert [r["percent"] for r in csv.DictReader(io.StringIO(written.stdout))] == ["55"]

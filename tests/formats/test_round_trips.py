@@ -238,11 +238,13 @@ def test_the_2019_gleif_consolidations_and_statuses_come_back_from_bods(tmp_path
     assert len(theirs) == 33 and "INACTIVE" in {status for *_, status in theirs}
 
 
-def test_the_home_credit_consolidations_are_read_as_such_and_round_trip_losslessly(tmp_path):
+def test_the_home_credit_consolidations_are_read_as_such_and_round_trip(tmp_path):
     """tests/data/real/gleif-bods-homecredit-replace/README.md, BODS answers 6-8 and 11:
     two direct consolidations of Home Credit Slovakia, parents Home Credit N.V. (from
     2014-01-20 until its record was closed, 2024-07-07; the later start supersedes it
-    from 2023-03-11) and Air Bank a.s. (from 2023-03-11)."""
+    from 2023-03-11) and Air Bank a.s. (from 2023-03-11). What is known now comes back;
+    the version of Home Credit N.V.'s consolidation known before the closing statement
+    (open-ended) is superseded, which BODS cannot say: the export names it as lost."""
     store = _imported("bods-homecredit")
     child, old, new = "097900CAKA0000147706", "31570030000000000647", "31570010000000049662"
     expected = {
@@ -253,8 +255,10 @@ def test_the_home_credit_consolidations_are_read_as_such_and_round_trip_lossless
     assert not store.select(
         "PREFIX gk: <https://w3id.org/groupkg/ontology#> SELECT ?h WHERE { ?h a gk:Holding }"
     )
-    assert not lost_facts(store, "bods")
-    again = _reimported(export(store, "bods"), "bods", tmp_path)
+    assert lost_facts(store, "bods").counts == (
+        ("superseded records (earlier versions of what is known now)", 1),
+    )
+    again = _reimported(export(store, "bods", lossy=True), "bods", tmp_path)
     assert _consolidations(again) == expected
     status = "SELECT ?s WHERE { ?e <https://w3id.org/groupkg/ontology#registrationStatus> ?s }"
     assert sorted(str(r["s"]) for r in again.select(status)) == ["ISSUED", "ISSUED", "LAPSED"]

@@ -389,7 +389,8 @@ def to_bods(
     graph always gives the same statements; an entity minted under ``base`` keeps its
     recordId. A fact without an as-of date is stated on the day it became known
     (``gk:knownFrom``), else on ``publication_date``. A record another supersedes
-    (``gk:supersedes``) is not written: the statements say what is known now.
+    (``gk:supersedes``) is not written: the statements say what is known now (``groupkg
+    export`` names such records as lost, :mod:`~groupkg.graph.formats.losses`).
 
     Returns
     -------

@@ -52,7 +52,7 @@ def write_csv(graph: Graph, out: str | os.PathLike[str] | TextIO) -> int:
     written only when some holding uses them, so a plain graph gives the plain format;
     ``known_from`` holds a holding's ``gk:knownFrom``. A record another supersedes
     (``gk:supersedes``) is not written: a row cannot say what it was replaced by, so the
-    file holds what is known now.
+    file holds what is known now (``groupkg export`` names such records as lost).
     Rows are sorted by owner, owned and dates.
 
     Returns
