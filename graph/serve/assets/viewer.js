@@ -372,6 +372,7 @@
       answer = await getJSON("/api/control/" + encodeURIComponent(entity), { at, ...known() });
     } catch (error) {
       control.answer = null;
+      $("control-table").replaceChildren();
       $("control-rules").replaceChildren();
       $("control-holders").replaceChildren();
       $("control-reasons").replaceChildren();
@@ -395,7 +396,39 @@
     $("control-listed").textContent = answer.listed
       ? answer.entity.name + " is listed: " + answer.listings.join("; ")
       : "";
+    controlTable(answer);
     showRuleSet();
+  }
+
+  // The rule sets compared: a column per rule set, a row per holder that qualifies under
+  // any of them (natural persons first, then by name); a cell says certain, possible or
+  // no, with the interests that qualify the holder and its look-through percent.
+  function controlTable(answer) {
+    const founds = answer.rule_sets;
+    const rows = new Map();
+    founds.forEach((found, index) => {
+      [...found.beneficial_owners, ...found.controlling_entities].forEach((holder) => {
+        if (!rows.has(holder.id)) rows.set(holder.id, { holder, cells: founds.map(() => null) });
+        rows.get(holder.id).cells[index] = holder;
+      });
+    });
+    const order = (row) => [row.holder.kind === "person" ? 0 : 1, row.holder.name.toLowerCase(), row.holder.id];
+    const before = (a, b) => {
+      const [x, y] = [order(a), order(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+      return 0;
+    };
+    const cell = (holder) => {
+      if (!holder) return { text: "no", className: "no" };
+      const text = holder.status + ": " + percentText(holder) + "; by " + interestText(holder);
+      return { text, className: holder.status };
+    };
+    fill(
+      $("control-table"),
+      ["holder", ...founds.map((found) => found.rule_set.label)],
+      [...rows.values()].sort(before).map((row) => [entityButton(row.holder), ...row.cells.map(cell)]),
+      "nobody qualifies under any rule set",
+    );
   }
 
   function controlChain(path) {
@@ -410,13 +443,17 @@
     return item;
   }
 
+  // The interest kinds that qualify a holder: "shareholding, votingRights (possible)".
+  function interestText(holder) {
+    return holder.interests
+      .map((i) => i.kind + (i.status === "certain" ? "" : " (possible)"))
+      .join(", ");
+  }
+
   function controlHolder(holder, role) {
     const item = el("li", undefined, holder.status);
     item.append(entityButton(holder), el("span", holder.status, "status"));
-    const interests = holder.interests
-      .map((i) => i.kind + (i.status === "certain" ? "" : " (possible)"))
-      .join(", ");
-    item.append(el("div", role + ", " + percentText(holder) + "; by " + interests));
+    item.append(el("div", role + ", " + percentText(holder) + "; by " + interestText(holder)));
     const chains = el("ul");
     holder.paths.forEach((path) => chains.append(controlChain(path)));
     item.append(chains);
