@@ -361,8 +361,9 @@
 
   // -- control and beneficial owners, under each rule set -----------------------------
 
-  // One answer per entity and day (every shipped rule set); the selector only chooses
-  // which rule set's part of it is shown, and keeps that choice across entities.
+  // One answer per entity and day (every shipped rule set): the table compares all of
+  // them; the selector chooses which rule set's holders and chains are shown in detail,
+  // and keeps that choice across entities.
   const control = { answer: null, rule: null };
 
   async function showControl(at) {
