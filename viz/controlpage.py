@@ -150,7 +150,9 @@ CONTROL_SCRIPT = (
         var cell = element("td", "gk-cell gk-" + found.status);
         cell.dataset.rule = columns[index].name;
         cell.appendChild(element("span", "gk-verdict", found.status));
-        if (found.status !== "no") {
+        if (found.status === "no") {
+          cell.appendChild(element("span", "gk-figure", found.percent));
+        } else {
           cell.title = found.role;
           cell.appendChild(element("span", "gk-figure",
             found.percent + "; by " + found.interests));

@@ -178,11 +178,11 @@ def comparison(answer: dict[str, Any]) -> dict[str, Any]:
     """The rule sets of a control answer compared: one column per rule set, one row per
     holder that qualifies under any of them.
 
-    A cell is ``{"status": "certain" | "possible" | "no"}``, with, where the holder
-    qualifies, its ``role`` (beneficial owner or qualifying entity), the ``interests``
-    that qualify it and its look-through ``percent`` under that rule set (multiplied
-    along chains, or passed whole through the entities it controls, as the rule set
-    says). Natural persons come first, then the other holders, each by name.
+    A cell is ``{"status": "certain" | "possible" | "no", "percent"}``: the holder's
+    look-through percent under that rule set (multiplied along chains, or passed whole
+    through the entities it controls, as the rule set says), and where it qualifies its
+    ``role`` (beneficial owner or qualifying entity) and the ``interests`` that qualify
+    it. Natural persons come first, then the other holders, each by name.
     """
     founds = answer["rule_sets"]
     columns = [
@@ -191,19 +191,19 @@ def comparison(answer: dict[str, Any]) -> dict[str, Any]:
         for f in founds
     ]  # fmt: skip
     rows: dict[str, dict[str, Any]] = {}
+    for found in founds:
+        for key, _, _ in ROLES:
+            for holder in found[key]:
+                rows.setdefault(holder["id"], {
+                    "id": holder["id"], "name": holder["name"], "kind": holder["kind"],
+                    "cells": [{} for _ in founds],
+                })  # fmt: skip
     for index, found in enumerate(founds):
+        for holder in found["not_qualifying"]:
+            rows[holder["id"]]["cells"][index] = {"status": "no", "percent": _figure(holder)}
         for key, role, _ in ROLES:
             for holder in found[key]:
-                row = rows.setdefault(
-                    holder["id"],
-                    {
-                        "id": holder["id"],
-                        "name": holder["name"],
-                        "kind": holder["kind"],
-                        "cells": [{"status": "no"} for _ in founds],
-                    },
-                )
-                row["cells"][index] = {
+                rows[holder["id"]]["cells"][index] = {
                     "status": holder["status"],
                     "role": role,
                     "interests": _interests(holder),

@@ -76,20 +76,20 @@ def test_control_table_where_the_rule_sets_disagree(visit, start_server, tmp_pat
     assert header == ["holder", *SHIPPED_LABELS]
     both = "30%; by shareholding, votingRights"
     bob = "possible: 20–30%; by shareholding (possible), votingRights (possible)"
-    # EU AMLD and US CTA multiply Ann's chain to 24%: not more than 25%, not 25% or more;
-    # UK PSC passes Beta's 30% whole to Ann. IFRS 10 and groupkg: nobody holds more than
-    # 50%. IAS 28 (20% to 50% of votes, passed whole): Ann's 30%, Bob's 20-30% (both
-    # bounds in the band) and Beta's 30%, all certain.
-    assert rows[0][:4] == ["Ann", "no", f"certain: {both}", "no"]
+    # EU AMLD and US CTA multiply Ann's chain to 24% (80% x 30%): not more than 25%, not
+    # 25% or more; UK PSC passes Beta's 30% whole to Ann, who controls Beta. IFRS 10 and
+    # groupkg (passed whole): nobody holds more than 50%. IAS 28 (20% to 50% of votes,
+    # passed whole): Ann's 30%, Bob's 20-30% (both bounds in the band) and Beta's 30%.
+    assert rows[0][:4] == ["Ann", "no: 24%", f"certain: {both}", "no: 24%"]
     assert rows[1][:4] == ["Bob", bob, bob, bob]
     assert rows[2][:4] == ["Beta", f"certain: {both}", f"certain: {both}", f"certain: {both}"]
-    assert [row[4] for row in rows] == ["no", "no", "no"]
+    assert [row[4] for row in rows] == ["no: 30%", "no: 20–30%", "no: 30%"]
     assert [row[5] for row in rows] == [
         "certain: 30%; by votingRights",
         "certain: 20–30%; by votingRights",
         "certain: 30%; by votingRights",
     ]
-    assert [row[6] for row in rows] == ["no", "no", "no"]
+    assert [row[6] for row in rows] == ["no: 30%", "no: 20–30%", "no: 30%"]
     classes = page.evaluate(
         "() => [...document.querySelectorAll('#control-table tbody tr:first-child td')]"
         ".slice(0, 3).map(td => td.className)"
@@ -108,7 +108,8 @@ def test_control_of_iij_under_each_rule_set(visit, start_server):
     expect(page.locator("#control-table tbody tr")).to_have_count(1)
     (ntt,) = table(page)[1:]
     assert ntt[0] == "Nippon Telegraph and Telephone Corporation"
-    assert ntt[1:5] == ["no"] * 4 and ntt[6] == "no"
+    # NTT holds 21.62% of IIJ directly and controls nobody above IIJ: 21.62% under each.
+    assert ntt[1:5] == ["no: 21.62%"] * 4 and ntt[6] == "no: 21.62%"
     assert ntt[5].startswith("certain: 21.62%")
     rules = page.locator("#control-rules")
     expect(rules).to_have_value("eu-amld")

@@ -121,8 +121,9 @@ def test_table_compares_the_rule_sets_holder_by_holder():
     # Persons first, then the legal entity.
     assert [r["name"] for r in table["rows"]] == ["Ann", "Bob", "Beta"]
     both = "shares, votes"
+    # Ann's 24% under EU AMLD: 80% of Beta times Beta's 30%.
     assert rows["Ann"] == [
-        {"status": "no"},
+        {"status": "no", "percent": "24%"},
         {"status": "certain", "role": "beneficial owner", "interests": both, "percent": "30%"},
     ]
     possible = "shares (possible), votes (possible)"
@@ -159,6 +160,8 @@ def test_iij_view_says_why_nobody_qualifies(iij):
     (row,) = view.table["rows"]
     assert row["name"] == "Nippon Telegraph and Telephone Corporation"
     assert [c["status"] for c in row["cells"]] == ["no", "no", "no", "no", "certain", "no"]
+    # NTT holds 21.62% of IIJ directly and controls nobody above IIJ: 21.62% under each.
+    assert {c["percent"] for c in row["cells"]} == {"21.62%"}
 
 
 def run(*args: str):
@@ -309,7 +312,7 @@ def test_small_group_rule_sets_side_by_side(tmp_path, control_page):
     assert page.table() == [
         ["holder", "EU AMLD: beneficial owners (more than 25%)",
          "UK PSC: persons with significant control (more than 25%)"],
-        ["Ann | person", "no", "certain | 30%; by shares, votes"],
+        ["Ann | person", "no | 24%", "certain | 30%; by shares, votes"],
         ["Bob | person", "possible | 20–30%; by shares (possible), votes (possible)",
          "possible | 20–30%; by shares (possible), votes (possible)"],
         ["Beta | legal", "certain | 30%; by shares, votes", "certain | 30%; by shares, votes"],
@@ -381,7 +384,7 @@ def test_iij_no_beneficial_owner_in_any_panel_and_ntt_under_ias_28(tmp_path, iij
     assert header == ["holder", *SHIPPED_LABELS]
     assert len(rows) == 1
     assert rows[0][0] == f"{ntt_name} | legal"
-    assert rows[0][1:5] == ["no"] * 4 and rows[0][6] == "no"
+    assert rows[0][1:5] == ["no | 21.62%"] * 4 and rows[0][6] == "no | 21.62%"
     assert rows[0][5].startswith("certain | 21.62%")
     places = page.places()
     assert all(drawn == places[0] for drawn in places)

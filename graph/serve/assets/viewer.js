@@ -403,7 +403,8 @@
 
   // The rule sets compared: a column per rule set, a row per holder that qualifies under
   // any of them (natural persons first, then by name); a cell says certain, possible or
-  // no, with the interests that qualify the holder and its look-through percent.
+  // no, with the holder's look-through percent under that rule set and the interests
+  // that qualify it.
   function controlTable(answer) {
     const founds = answer.rule_sets;
     const rows = new Map();
@@ -413,6 +414,12 @@
         rows.get(holder.id).cells[index] = holder;
       });
     });
+    // Under the other rule sets, such a holder is among those that do not qualify.
+    founds.forEach((found, index) => {
+      found.not_qualifying.forEach((holder) => {
+        if (rows.has(holder.id)) rows.get(holder.id).cells[index] = { ...holder, status: "no" };
+      });
+    });
     const order = (row) => [row.holder.kind === "person" ? 0 : 1, row.holder.name.toLowerCase(), row.holder.id];
     const before = (a, b) => {
       const [x, y] = [order(a), order(b)];
@@ -420,7 +427,7 @@
       return 0;
     };
     const cell = (holder) => {
-      if (!holder) return { text: "no", className: "no" };
+      if (holder.status === "no") return { text: "no: " + percentText(holder), className: "no" };
       const text = holder.status + ": " + percentText(holder) + "; by " + interestText(holder);
       return { text, className: holder.status };
     };
