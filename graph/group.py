@@ -46,6 +46,12 @@ def _num(value: float | None) -> float | None:
     return int(rounded) if rounded == int(rounded) and abs(rounded) < 1e15 else rounded
 
 
+def _bounds(low: float, high: float) -> dict[str, float | None]:
+    """``percent`` (``None`` when the bounds differ), ``percent_min``, ``percent_max``."""
+    low_, high_ = _num(low), _num(high)
+    return {"percent": low_ if low_ == high_ else None, "percent_min": low_, "percent_max": high_}
+
+
 def _percent_fields(stake: Stake) -> dict[str, float | None]:
     """``percent``, ``percent_min``, ``percent_max`` of a stake, the same figures the
     text shows: a range with one bound stated has the other at 0 or 100, and a range
@@ -1646,7 +1652,9 @@ class Group:
         -------
         dict
             ``{"entity", "at", "status", "listed", "rule_sets": [{"rule_set",
-            "beneficial_owners", "controlling_entities", "reasons"}]}`` (``docs/json.md``).
+            "beneficial_owners", "controlling_entities", "reasons", "not_qualifying"}]}``
+            (``docs/json.md``); ``not_qualifying`` gives the figures, under one rule
+            set, of the holders that qualify under another one asked and not this one.
 
         Examples
         --------
@@ -1666,6 +1674,11 @@ class Group:
         ...     print(r["rule_set"]["name"], [(o["name"], o["percent"]) for o in owners])
         eu-amld []
         uk-psc [('Ann', 30)]
+
+        Under EU AMLD Ann's chain multiplies to 24%, short of more than 25%:
+
+        >>> [(o["name"], o["percent"]) for o in answer["rule_sets"][0]["not_qualifying"]]
+        [('Ann', 24)]
         """
         from groupkg.graph.analytics.rules import qualifying_holders
         from groupkg.graph.formats.rulesets import rule_sets
@@ -1700,33 +1713,37 @@ class Group:
                 "controlling_entities": [
                     self._holder_json(h) for h in answer["controlling_entities"]],
                 "reasons": [self._reason_json(r, entity_id) for r in answer["reasons"]],
+                "not_qualifying": [self._figures_json(h) for h in answer["not_qualifying"]],
             })  # fmt: skip
         return result
+
+    def _figures_json(self, found: dict[str, Any]) -> dict[str, Any]:
+        """A holder's aggregated figures under a rule set, as :meth:`control` gives them."""
+        return {
+            **self.ref(found["entity"]),
+            "kind": found["kind"],
+            **_bounds(found["percent_min"], found["percent_max"]),
+            "measures": {
+                k: _bounds(f["percent_min"], f["percent_max"]) for k, f in found["measures"].items()
+            },  # fmt: skip
+        }
 
     def _holder_json(self, found: dict[str, Any]) -> dict[str, Any]:
         """A qualifying holder as :meth:`control` gives it: names, percents, sources."""
 
-        def figures(low: float, high: float) -> dict[str, float | None]:
-            low_, high_ = _num(low), _num(high)
-            return {"percent": low_ if low_ == high_ else None, "percent_min": low_,
-                    "percent_max": high_}  # fmt: skip
-
         def step(link: dict[str, Any]) -> dict[str, Any]:
             return {"owner": self.ref(link["owner"]), "owned": self.ref(link["owned"]),
-                    "interest": link["interest"], **figures(link["low"] * 100, link["high"] * 100),
+                    "interest": link["interest"], **_bounds(link["low"] * 100, link["high"] * 100),
                     "sources": self._sources(link["sources"])}  # fmt: skip
 
+        figures = self._figures_json(found)
         return {
-            **self.ref(found["entity"]),
-            "kind": found["kind"],
+            **{key: figures[key] for key in ("id", "name", "kind")},
             "status": found["status"],
             "interests": found["interests"],
-            **figures(found["percent_min"], found["percent_max"]),
-            "measures": {
-                k: figures(f["percent_min"], f["percent_max"]) for k, f in found["measures"].items()
-            },  # fmt: skip
+            **{key: figures[key] for key in ("percent", "percent_min", "percent_max", "measures")},
             "paths": [
-                {**figures(p["low"] * 100, p["high"] * 100), "steps": [step(s) for s in p["steps"]]}
+                {**_bounds(p["low"] * 100, p["high"] * 100), "steps": [step(s) for s in p["steps"]]}
                 for p in found["paths"]
             ],  # fmt: skip
         }

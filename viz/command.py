@@ -47,7 +47,7 @@ def render(
     ``timeline`` (every state, one page). ``root`` limits any of them to the group
     around one entity. ``control`` (a name, with ``at``) draws who controls and who
     beneficially owns it under each of ``rules`` (every shipped rule set by default),
-    with a selector between them.
+    side by side.
 
     Raises
     ------

@@ -8,12 +8,13 @@ labels, which are drawn on a canvas.
 
 from __future__ import annotations
 
-__all__ = ["PAGE", "PAGE_CSS", "PAGE_SCRIPT"]
+__all__ = ["DRAWING_HELPERS", "PAGE", "PAGE_CSS", "PAGE_SCRIPT"]
 
 # ``{{ ... }}`` is autoescaped; ``|safe`` marks text the renderer has made safe for
 # its context (inlined library code, JSON with ``<``, ``>`` and ``&`` escaped, hashes).
 # A page with more on it (the control view's) extends this one as "page", filling
-# its blocks: the controls under the title, the main part, the scripts that follow.
+# its blocks: the controls under the title, the tools, the main part, the scripts that
+# draw it (the explorer's and the page's, or its own) and the scripts that follow.
 PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -40,14 +41,14 @@ PAGE = """<!DOCTYPE html>
 {% for item in legend %}<li><span class="gk-swatch gk-{{ item.target }}
  gk-{{ item.target }}-{{ item.style }}"></span>{{ item.text }}</li>
 {% endfor %}</ul>
-{{ tools|safe }}
+{% block tools %}{{ tools|safe }}{% endblock %}
 </header>
 {% block main %}<main id="gk-network"></main>{% endblock %}
 <script type="application/json" id="gk-data">{{ data|safe }}</script>
 <script>{{ vis_js|safe }}</script>
-<script>{{ explore_js|safe }}</script>
+{% block drawing %}<script>{{ explore_js|safe }}</script>
 <script>{{ page_js|safe }}</script>
-{% block scripts %}{% endblock %}</body>
+{% endblock %}{% block scripts %}{% endblock %}</body>
 </html>
 """
 
@@ -70,20 +71,10 @@ h1 { font-size: 18px; margin: 2px 0 6px; }
 .gk-tip { white-space: pre-line; max-width: 420px; font-size: 12px; line-height: 1.35; }
 """
 
-# Runs the page: builds the vis-network DataSets from the embedded JSON, swaps them
-# when the timeline moves, and exposes the network as ``window.groupkgNetwork``.
-PAGE_SCRIPT = """
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("gk-data").textContent);
-  var nodes = new vis.DataSet();
-  var edges = new vis.DataSet();
-  var container = document.getElementById("gk-network");
-  var network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
-  var slider = document.getElementById("gk-slider");
-  var step = document.getElementById("gk-step");
-  var caption = document.getElementById("gk-caption");
-
+# Shared by the scripts that draw a picture (this page's and the control page's), inside
+# their functions: vis-network items with their tooltips as elements, and the fit of a
+# picture to the box the layout reckoned around every node and label.
+DRAWING_HELPERS = """
   // A tooltip is an element filled with textContent: data never becomes markup.
   function tooltip(text) {
     var box = document.createElement("div");
@@ -102,6 +93,35 @@ PAGE_SCRIPT = """
     });
   }
 
+  function fitExtent(network, container, extent) {
+    var scale = Math.min(
+      container.clientWidth / (extent[2] - extent[0]),
+      container.clientHeight / (extent[3] - extent[1]),
+      1.5
+    );
+    var middle = {x: (extent[0] + extent[2]) / 2, y: (extent[1] + extent[3]) / 2};
+    network.moveTo({position: middle, scale: scale});
+  }
+"""
+
+# Runs the page: builds the vis-network DataSets from the embedded JSON, swaps them
+# when the timeline moves, and exposes the network as ``window.groupkgNetwork``.
+PAGE_SCRIPT = (
+    """
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("gk-data").textContent);
+  var nodes = new vis.DataSet();
+  var edges = new vis.DataSet();
+  var container = document.getElementById("gk-network");
+  var network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
+  var slider = document.getElementById("gk-slider");
+  var step = document.getElementById("gk-step");
+  var caption = document.getElementById("gk-caption");
+
+"""
+    + DRAWING_HELPERS
+    + """
   var api = {
     network: network,
     nodes: nodes,
@@ -134,21 +154,12 @@ PAGE_SCRIPT = """
 
   // -- fitting: the box the layout reckoned around every node and label of every
   // state, so that nothing is cut off at the edge and stepping moves nothing --
-  function fitExtent(extent) {
-    var scale = Math.min(
-      container.clientWidth / (extent[2] - extent[0]),
-      container.clientHeight / (extent[3] - extent[1]),
-      1.5
-    );
-    var middle = {x: (extent[0] + extent[2]) / 2, y: (extent[1] + extent[3]) / 2};
-    network.moveTo({position: middle, scale: scale});
-  }
 
   // A timeline opens on every state at once (positions are shared), so stepping
   // through it moves nothing off screen; a single view fits itself.
   function fitAll() {
     if (data.extent) {
-      fitExtent(data.extent);
+      fitExtent(network, container, data.extent);
       return;
     }
     var left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
@@ -195,3 +206,4 @@ PAGE_SCRIPT = """
   }
 })();
 """
+)

@@ -195,6 +195,7 @@ class RuleReading:
         entities, and why nobody does when nobody does."""
         owners: list[dict[str, Any]] = []
         entities: list[dict[str, Any]] = []
+        others: list[dict[str, Any]] = []
         persons_only = rule.qualifying == NATURAL_PERSONS
         largest: tuple[Entity, float] | None = None
         for h in self.holders:
@@ -205,13 +206,22 @@ class RuleReading:
                     largest = (h, found["percent_max"])
             if found["interests"]:
                 (owners if person and persons_only else entities).append(found)
+            else:
+                others.append(_figures(found))
         qualified = owners if persons_only else entities
         return {
             "rule_set": rule.to_json(),
             "beneficial_owners": owners,
             "controlling_entities": entities,
             "reasons": [] if qualified else no_owner_reasons(self.G, self.target, rule, largest),
+            "not_qualifying": others,
         }
+
+
+def _figures(found: dict[str, Any]) -> dict[str, Any]:
+    """A holder that does not qualify: only its figures, the interest it falls short with."""
+    keep = ("entity", "kind", "percent", "percent_min", "percent_max", "measures")
+    return {key: found[key] for key in keep}
 
 
 def _distinct(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -242,8 +252,12 @@ def qualifying_holders(
     -------
     list of dict
         Per rule set ``{"rule_set", "beneficial_owners", "controlling_entities",
-        "reasons"}``; a holder is ``{"entity", "kind", "status", "interests",
-        "percent", "percent_min", "percent_max", "measures", "paths"}`` (percents).
+        "reasons", "not_qualifying"}``; a holder is ``{"entity", "kind", "status",
+        "interests", "percent", "percent_min", "percent_max", "measures", "paths"}``
+        (percents). ``not_qualifying`` holds the holders that qualify under another of
+        ``rules`` but not under this one, each with its figures under this one
+        (``{"entity", "kind", "percent", "percent_min", "percent_max", "measures"}``),
+        so that the rule sets can be compared holder by holder.
 
     Examples
     --------
@@ -262,6 +276,16 @@ def qualifying_holders(
     ([], ['B'])
     >>> [(o["entity"], o["percent"]) for o in uk["beneficial_owners"]]
     [('person', 30.0)]
+    >>> [(o["entity"], round(o["percent"], 2)) for o in eu["not_qualifying"]]
+    [('person', 24.0)]
     """
     reading = RuleReading(G, target, max_paths)
-    return [reading.answer(rule) for rule in rules]
+    answers = [reading.answer(rule) for rule in rules]
+    anywhere = {h["entity"] for a in answers for h in _qualified(a)}
+    for answer in answers:
+        answer["not_qualifying"] = [h for h in answer["not_qualifying"] if h["entity"] in anywhere]
+    return answers
+
+
+def _qualified(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    return answer["beneficial_owners"] + answer["controlling_entities"]

@@ -24,7 +24,7 @@ __all__ = ["render"]
 @click.option("--root", "root", default=None, help="Only the group around this entity.")
 @click.option("--path", "path_to", default=None, help="Highlight the consolidation paths to NAME.")
 @click.option("--control", "control", default=None, metavar="NAME",
-              help="Who controls and owns NAME on --at, per rule set.")  # fmt: skip
+              help="Who controls and owns NAME on --at, the rule sets side by side.")  # fmt: skip
 @click.option("--rules", "rules", default=None, metavar="R,...",
               help="With --control: rule sets, by name or Turtle file; all shipped ones "
                    "by default.")  # fmt: skip

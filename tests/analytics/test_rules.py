@@ -69,6 +69,25 @@ def test_multiplied_and_passed_whole_disagree_on_a_chain() -> None:
     assert eu_chain["steps"][0]["sources"] == ["B>X"]
 
 
+def test_a_holder_that_qualifies_elsewhere_keeps_its_figures() -> None:
+    # P holds 80% of B, which holds 30% of X; Q holds 5% of X.
+    G = graph(("P", "B", shares(80)), ("B", "X", shares(30)), ("Q", "X", shares(5)))
+    found = answers(G, "X", "eu-amld", "uk-psc")
+
+    def short(answer: dict) -> dict[str, tuple]:
+        return {h["entity"]: (round(h["percent_min"], 6), round(h["percent_max"], 6))
+                for h in answer["not_qualifying"]}  # fmt: skip
+
+    # P qualifies under UK PSC (30% passed whole through B) and falls short under EU
+    # AMLD with 0.8 * 0.3 = 24%. B qualifies under both; Q (5%) under neither, so it is
+    # not compared anywhere.
+    assert short(found["eu-amld"]) == {"P": (24, 24)}
+    assert short(found["uk-psc"]) == {}
+    (p,) = found["eu-amld"]["not_qualifying"]
+    assert round(p["measures"]["shareholding"]["percent_min"], 6) == 24
+    assert p["kind"] == "person"
+
+
 def test_interests_of_one_person_through_several_paths_add_up() -> None:
     # P holds 20% of X directly and 60% of B, which holds 10% of X.
     G = graph(("P", "X", shares(20)), ("P", "B", shares(60)), ("B", "X", shares(10)))

@@ -361,8 +361,9 @@
 
   // -- control and beneficial owners, under each rule set -----------------------------
 
-  // One answer per entity and day (every shipped rule set); the selector only chooses
-  // which rule set's part of it is shown, and keeps that choice across entities.
+  // One answer per entity and day (every shipped rule set): the table compares all of
+  // them; the selector chooses which rule set's holders and chains are shown in detail,
+  // and keeps that choice across entities.
   const control = { answer: null, rule: null };
 
   async function showControl(at) {
@@ -372,6 +373,7 @@
       answer = await getJSON("/api/control/" + encodeURIComponent(entity), { at, ...known() });
     } catch (error) {
       control.answer = null;
+      $("control-table").replaceChildren();
       $("control-rules").replaceChildren();
       $("control-holders").replaceChildren();
       $("control-reasons").replaceChildren();
@@ -395,7 +397,46 @@
     $("control-listed").textContent = answer.listed
       ? answer.entity.name + " is listed: " + answer.listings.join("; ")
       : "";
+    controlTable(answer);
     showRuleSet();
+  }
+
+  // The rule sets compared: a column per rule set, a row per holder that qualifies under
+  // any of them (natural persons first, then by name); a cell says certain, possible or
+  // no, with the holder's look-through percent under that rule set and the interests
+  // that qualify it.
+  function controlTable(answer) {
+    const founds = answer.rule_sets;
+    const rows = new Map();
+    founds.forEach((found, index) => {
+      [...found.beneficial_owners, ...found.controlling_entities].forEach((holder) => {
+        if (!rows.has(holder.id)) rows.set(holder.id, { holder, cells: founds.map(() => null) });
+        rows.get(holder.id).cells[index] = holder;
+      });
+    });
+    // Under the other rule sets, such a holder is among those that do not qualify.
+    founds.forEach((found, index) => {
+      found.not_qualifying.forEach((holder) => {
+        if (rows.has(holder.id)) rows.get(holder.id).cells[index] = { ...holder, status: "no" };
+      });
+    });
+    const order = (row) => [row.holder.kind === "person" ? 0 : 1, row.holder.name.toLowerCase(), row.holder.id];
+    const before = (a, b) => {
+      const [x, y] = [order(a), order(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+      return 0;
+    };
+    const cell = (holder) => {
+      if (holder.status === "no") return { text: "no: " + percentText(holder), className: "no" };
+      const text = holder.status + ": " + percentText(holder) + "; by " + interestText(holder);
+      return { text, className: holder.status };
+    };
+    fill(
+      $("control-table"),
+      ["holder", ...founds.map((found) => found.rule_set.label)],
+      [...rows.values()].sort(before).map((row) => [entityButton(row.holder), ...row.cells.map(cell)]),
+      "nobody qualifies under any rule set",
+    );
   }
 
   function controlChain(path) {
@@ -410,13 +451,17 @@
     return item;
   }
 
+  // The interest kinds that qualify a holder: "shareholding, votingRights (possible)".
+  function interestText(holder) {
+    return holder.interests
+      .map((i) => i.kind + (i.status === "certain" ? "" : " (possible)"))
+      .join(", ");
+  }
+
   function controlHolder(holder, role) {
     const item = el("li", undefined, holder.status);
     item.append(entityButton(holder), el("span", holder.status, "status"));
-    const interests = holder.interests
-      .map((i) => i.kind + (i.status === "certain" ? "" : " (possible)"))
-      .join(", ");
-    item.append(el("div", role + ", " + percentText(holder) + "; by " + interests));
+    item.append(el("div", role + ", " + percentText(holder) + "; by " + interestText(holder)));
     const chains = el("ul");
     holder.paths.forEach((path) => chains.append(controlChain(path)));
     item.append(chains);
