@@ -197,7 +197,7 @@ ServerThreads = 5
 
 [SPARQL]
 ResultSetMaxRows = {max_rows}
-MaxQueryExecutionTime = 600
+MaxQueryExecutionTime = {seconds}
 """
 
 VIRTUOSO_MISSING = (
@@ -260,10 +260,13 @@ def await_sparql(url: str, process: subprocess.Popen[bytes], log: Path, what: st
             time.sleep(0.2)
 
 
-def start_virtuoso(folder: Path, max_rows: int = 10000, buffers: int = 10000) -> Virtuoso:
-    """Virtuoso on free 127.0.0.1 ports with an empty database in ``folder`` and a page
-    cache of ``buffers`` pages, its SPARQL user allowed to update; the test fails (never
-    skips) where it is not installed."""
+def start_virtuoso(
+    folder: Path, max_rows: int = 10000, buffers: int = 10000, seconds: int = 600
+) -> Virtuoso:
+    """Virtuoso on free 127.0.0.1 ports with an empty database in ``folder``, a page
+    cache of ``buffers`` pages and ``seconds`` a query or update may run (an import's
+    last update, which adds the staging graph to the data, included), its SPARQL user
+    allowed to update; the test fails (never skips) where it is not installed."""
     binary = executable("virtuoso-t")
     if binary is None or executable("isql-vt") is None:
         pytest.fail(VIRTUOSO_MISSING)
@@ -272,7 +275,8 @@ def start_virtuoso(folder: Path, max_rows: int = 10000, buffers: int = 10000) ->
     ini = folder / "virtuoso.ini"
     ini.write_text(_VIRTUOSO_INI.format(folder=folder, isql_port=isql_port,
                                         http_port=http_port, max_rows=max_rows,
-                                        buffers=buffers, dirty=buffers * 3 // 4))  # fmt: skip
+                                        buffers=buffers, dirty=buffers * 3 // 4,
+                                        seconds=seconds))  # fmt: skip
     with (folder / "server.log").open("wb") as log:
         process = subprocess.Popen([binary, "-f", "-c", str(ini)], cwd=folder, stdout=log,
                                    stderr=subprocess.STDOUT)  # fmt: skip

@@ -65,6 +65,18 @@ _SEMANTIC = (SyntaxError, ValueError, OSError)
 _NT = ox.RdfFormat.N_TRIPLES
 
 
+def _advice(detail: str) -> str:
+    """What to change on the endpoint, for the errors whose cause is its configuration."""
+    if "SR171" in detail:  # Virtuoso: Transaction timed out
+        return (
+            "\n(Virtuoso stops a request after MaxQueryExecutionTime, in the [SPARQL] "
+            "section of virtuoso.ini. An import's last request adds everything it sent in "
+            "one transaction, and an import stopped there adds nothing: raise the limit "
+            "for imports this size.)"
+        )
+    return ""
+
+
 class SparqlStore:
     """A remote SPARQL 1.1 endpoint (query URL; updates go to ``update_url``), its data
     in the endpoint's default graph or in the named ``graph``; ``credentials`` (user,
@@ -127,7 +139,7 @@ class SparqlStore:
         except urllib.error.HTTPError as exc:
             with exc:
                 detail = exc.read().decode("utf-8", "replace")[:500]
-            raise InputError(f"{url} answered {exc.code}: {detail}") from None
+            raise InputError(f"{url} answered {exc.code}: {detail}{_advice(detail)}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise InputError(f"cannot reach the SPARQL endpoint {url}: {exc}") from None
 

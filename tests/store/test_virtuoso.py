@@ -10,7 +10,10 @@ test writes into named graphs of its own.
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
+import urllib.parse
 
 import pytest
 from click.testing import CliRunner
@@ -209,3 +212,50 @@ def test_a_question_about_thousands_of_entities_is_answered(virtuoso_server, que
 def test_a_sparql_store_takes_update_and_graph_only(spec):
     with pytest.raises(GroupkgError, match="takes ;update=URL and ;graph=IRI"):
         open_store(spec)
+
+
+class _TimingOut(http.server.BaseHTTPRequestHandler):
+    """An endpoint that takes every update but the one that adds an import's staging
+    graph to the data, which it answers as Virtuoso does a request over its time."""
+
+    updates: list[str] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        update = form["update"][0]
+        self.updates.append(update)
+        late = update.startswith("ADD SILENT GRAPH")
+        body = b"Virtuoso S1T00 Error SR171: Transaction timed out\n" if late else b""
+        self.send_response(500 if late else 200)
+        self.send_header("Server", "Virtuoso/07.20.3240 (Linux) x86_64-pc-linux-gnu")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_import_the_endpoint_times_out_says_which_limit_and_leaves_nothing(tmp_path):
+    """An import whose last request outlasts Virtuoso's MaxQueryExecutionTime (as the 1M
+    register's did on a busy machine) names the setting to raise, and drops its staging
+    graph: nothing of it was added."""
+    handler = type("Endpoint", (_TimingOut,), {"updates": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        store = open_store(f"sparql:{url};graph=urn:groupkg:test:late")
+        with pytest.raises(GroupkgError) as refused:
+            store.import_ntriples(_register(tmp_path / "register.nt", 20000))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    message = str(refused.value)
+    assert "SR171: Transaction timed out" in message
+    assert "MaxQueryExecutionTime" in message and "[SPARQL]" in message
+    staging = handler.updates[-2].split("<")[1].split(">")[0]
+    assert staging.startswith("urn:groupkg:import:")
+    assert handler.updates[-1] == f"DROP SILENT GRAPH <{staging}>"
