@@ -37,7 +37,7 @@ from groupkg.graph.dates import Day, as_day
 from groupkg.graph.store import Store
 from groupkg.graph.timemodel import cache as _cache
 from groupkg.graph.timemodel import knowledge
-from groupkg.graph.timemodel.columns import KNOWN, UNNAMED, day_number
+from groupkg.graph.timemodel.columns import KNOWN, OPEN_END, OPEN_START, UNNAMED, day_number
 from groupkg.graph.timemodel.daygraph import DayGraphs, StakeMatrices
 from groupkg.graph.timemodel.edges import ancestors, day_stakes, stake_of, subgraph
 from groupkg.graph.timemodel.lookthrough import TopStakes
@@ -363,6 +363,43 @@ class Register(DayGraphs):
         top = parents.ultimate_parent(graph, i, threshold=threshold)
         found = parents.consolidation_paths(graph, i, threshold=threshold)
         return self.entity(top), [[self.entity(p) for p in path] for path in found]
+
+    def span_days(self, members: Iterable[str] | None = None) -> tuple[set[int], set[int]]:
+        """The first days and the end days of the time model's spans held in ``members``
+        (None: every entity), as day numbers, unknown ones left out: the stakes' rows, a
+        holding's parts cut at share days joined again, and the reported relations.
+
+        Needs a register built with provenance (the rows' facts tell the parts of one
+        span apart from spans that follow each other).
+        """
+        if self.stakes is None:
+            raise ValueError("this register was built without provenance")
+        rep_start, rep_end = self._arrays["rep_start"], self._arrays["rep_end"]
+        if members is None:
+            rows = np.arange(self.rows)
+            reported = np.arange(rep_start.size)
+        else:
+            mask = np.zeros(len(self), dtype=bool)
+            mask[[p for p in map(self.position, members) if p >= 0]] = True
+            rows = np.flatnonzero(mask[self.owned])
+            reported = np.flatnonzero(mask[self._arrays["rep_child"]])
+        runs: dict[tuple[int, int, int, tuple[str, ...]], list[list[int]]] = {}
+        order = rows[np.argsort(self.start[rows], kind="stable")]
+        for owner, owned, kind, start, end, origin in zip(
+            self.owner[order].tolist(), self.owned[order].tolist(), self.kind[order].tolist(),
+            self.start[order].tolist(), self.end[order].tolist(), self.origin[order].tolist(),
+            strict=True,
+        ):  # fmt: skip
+            spans = runs.setdefault((owner, owned, kind, tuple(self.stakes[origin].facts)), [])
+            if spans and spans[-1][1] == start:  # the next part of the same span
+                spans[-1][1] = end
+            else:
+                spans.append([start, end])
+        starts = {s for spans in runs.values() for s, _ in spans}
+        ends = {e for spans in runs.values() for _, e in spans}
+        starts |= set(rep_start[reported].tolist())
+        ends |= set(rep_end[reported].tolist())
+        return starts - {OPEN_START}, ends - {OPEN_END}
 
     def snapshot(
         self, day: Day, members: Iterable[str] | None = None, around: bool = False
