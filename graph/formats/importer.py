@@ -67,8 +67,9 @@ MODEL_FILE_LIMIT = 256 << 20
 class _ModelBeside:
     """The time model of ``store`` as it will be once ``path`` is imported, built on a
     thread of its own while the import loads: ``store``'s triples (copied now) and the
-    file's, in an Oxigraph store in memory, read as :meth:`Register.from_store` reads a
-    store."""
+    file's, read as :meth:`Register.from_store` would read a store holding them
+    (:func:`~groupkg.graph.facts.ntfacts.ntriples_facts`, which reads the file's lines
+    itself)."""
 
     def __init__(self, store: OxigraphStore, path: Path):
         self.register: Any = None
@@ -93,18 +94,12 @@ class _ModelBeside:
         return cls(store, path)
 
     def _build(self, path: Path) -> None:
-        from groupkg.graph.facts.loader import load_dataset
+        from groupkg.graph.facts.ntfacts import ntriples_facts
         from groupkg.graph.timemodel.register import Register
 
         try:
-            memory = OxigraphStore()
-            memory.store.extend(self.base)
+            dataset = ntriples_facts([path], self.base)
             self.base = []
-            memory.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-            if self.cancelled.is_set():
-                return
-            dataset = load_dataset(memory)
-            memory.close()
             if self.cancelled.is_set():
                 return
             self.register = Register.from_dataset(dataset, provenance=True)

@@ -253,17 +253,9 @@ def ntriples_dataset(
     paths: Iterable[str | os.PathLike[str]],
     progress: Callable[[int], None] | None = None,
 ) -> Dataset:
-    """The facts of N-Triples files, read in one streaming pass into a memory store;
-    ``progress`` is called with the triples read after each file."""
-    import pyoxigraph as ox
+    """The facts of N-Triples files, read in one streaming pass
+    (:func:`~groupkg.graph.facts.ntfacts.ntriples_facts`); ``progress`` is called with
+    the triples read after each file."""
+    from groupkg.graph.facts.ntfacts import ntriples_facts
 
-    from groupkg.graph.facts.loader import load_dataset
-    from groupkg.graph.store import open_store
-
-    store = open_store("memory", default_data=False)
-    for path in paths:
-        with open(path, "rb") as stream:
-            store.add_rdf(stream.read(), ox.RdfFormat.N_TRIPLES)
-        if progress is not None:
-            progress(len(store))
-    return load_dataset(store)
+    return ntriples_facts(paths, progress=progress)
