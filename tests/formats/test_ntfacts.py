@@ -23,7 +23,9 @@ DATA = TESTS.parent / "data" / "iij"
 # third judged apart; a source section named by its source's title and dated by it; a
 # listing; an assumed merger date; a holding stated as a decimal and one as a range; a
 # label with a language tag, escapes and a space-dot inside.
-MIXED = prefixes(e="https://example.org/nt/") + r"""
+MIXED = (
+    prefixes(e="https://example.org/nt/")
+    + r"""
 e:src a gk:Source ; dcterms:title "Register \"2020\" ." ; dcterms:date "2021-02-03"^^xsd:date .
 e:sec a gk:SourceSection ; dcterms:isPartOf e:src .
 e:a1 a gk:LegalEntity ; rdfs:label "Alpha KK"@ja ; gk:hasIdentifier e:id1 ;
@@ -49,6 +51,7 @@ e:m a gk:AbsorptionMerger, org:ChangeEvent ; gk:survivor e:p ; gk:absorbed e:b ;
     gk:hasAssumption e:m-why .
 e:m-why gk:assumedProperty gk:effectiveDate ; gk:assumptionReason "the usual day" .
 """
+)
 
 
 def _arrays(register: Register, folder: Path) -> dict[str, np.ndarray]:

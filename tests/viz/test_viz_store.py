@@ -90,6 +90,7 @@ def test_the_timeline_from_the_cached_model_gives_the_pages_of_the_facts(stores,
     assert _page(Group.whole(store), tmp_path, lambda g, p: render(g, p, timeline=True)) == whole
     differences, drawn = [], 0
     for entity in sorted(memory.dataset.entities):
+
         def draw(g: Group, p: Path, e: str = entity) -> object:
             return render(g, p, timeline=True, root=e)
 
@@ -117,6 +118,7 @@ def test_a_timeline_with_a_root_leaves_the_days_of_other_groups_out(tmp_path):
     store = open_store(_imported(tmp_path, MERGER))
     pages = {}
     for root in ("Sol Solo", "Hold Co"):
+
         def draw(g: Group, p: Path, r: str = root) -> object:
             return render(g, p, timeline=True, root=r)
 
@@ -126,7 +128,11 @@ def test_a_timeline_with_a_root_leaves_the_days_of_other_groups_out(tmp_path):
         pages[root] = page_data(got.decode())
     assert [s["name"] for s in pages["Sol Solo"]["states"]] == ["2019-01-01"]
     assert [s["name"] for s in pages["Hold Co"]["states"]] == [
-        "2000-01-01", "2019-01-01", "2019-06-30", "2020-07-01", "2021-01-01"
+        "2000-01-01",
+        "2019-01-01",
+        "2019-06-30",
+        "2020-07-01",
+        "2021-01-01",
     ]
 
 
@@ -158,3 +164,16 @@ def test_render_timeline_reads_the_cached_time_model(tmp_path):
         assert "2019-01-01" not in states
         labels = [e["label"] for e in states["2018-05-01"]["edges"]]
         assert "75%" in labels and "60%" not in labels
+
+
+def test_the_days_a_group_changes_are_read_from_the_model(tmp_path):
+    # toygroup.ttl, by hand: Parent Co holds Alpha from 2000-01-01 (Alpha's first day
+    # too; Parent Co's, 1990, is before any holding), Beta observed 2019-01-01 and
+    # 2022-01-01, Alpha's Gamma 2019-06-30, Xavier's Parent Co 2020-01-01; the merger
+    # 2020-07-01, the split 2021-01-01, the issue 2021-06-01. Beta's group is all of it
+    # (the viewer's slider for Beta, /api/changes?entity=Beta).
+    store = open_store(_imported(tmp_path, TOY))
+    days = ["2000-01-01", "2019-01-01", "2019-06-30", "2020-01-01", "2020-07-01",
+            "2021-01-01", "2021-06-01", "2022-01-01"]  # fmt: skip
+    for group in (Group.model(store, ["Beta"]), Group.whole(store)):
+        assert [d.isoformat() for d in group.change_days()] == days
