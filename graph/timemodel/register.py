@@ -268,6 +268,27 @@ class Register(DayGraphs):
             return None
         return self.save(path, _cache.cache_key(store))
 
+    def stage(self, store: Store) -> Path | None:
+        """Write this register's arrays beside ``store`` ahead of :meth:`attach_staged`
+        (while an import still loads, say); None where ``store`` has no cache."""
+        path = _cache.cache_path(store, True)
+        return None if path is None else _cache.write_arrays(self._saved_arrays(), path)
+
+    @staticmethod
+    def attach_staged(staged: Path, store: Store) -> Path | None:
+        """Make the arrays :meth:`stage` wrote the cache of ``store``, under the key of
+        its current imports (as :meth:`attach`)."""
+        path = _cache.cache_path(store, True)
+        if path is None:
+            _cache.discard(staged)
+            return None
+        return _cache.finish(staged, path, _cache.cache_key(store))
+
+    @staticmethod
+    def discard_staged(staged: Path) -> None:
+        """Remove the arrays :meth:`stage` wrote (an import that failed)."""
+        _cache.discard(staged)
+
     # -- persistence -----------------------------------------------------------------
 
     @property
@@ -277,6 +298,10 @@ class Register(DayGraphs):
 
     def save(self, path: str | os.PathLike[str], key: str = "") -> Path:
         """Write the arrays as a folder of ``.npy`` files (so :meth:`load` can map them)."""
+        return _cache.save(self._saved_arrays(), Path(path), key)
+
+    def _saved_arrays(self) -> dict[str, np.ndarray]:
+        """The arrays a saved register holds: the columns, and the provenance packed."""
         arrays = dict(self._arrays)
         if self.stakes is not None and "stake_blob" not in arrays:
             assert self.entity_info is not None
@@ -284,7 +309,7 @@ class Register(DayGraphs):
                 self.stakes, self.reported_spans, self.entity_info, self.entity_records,
                 self.sources, self.assumed_ends,
             )))  # fmt: skip
-        return _cache.save(arrays, Path(path), key)
+        return arrays
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Register:
