@@ -60,6 +60,7 @@ __all__ = [
     "FACT_CLASSES",
     "FACT_PROPERTIES",
     "assumption_triples",
+    "bulk",
     "facts_queries",
     "load_dataset",
     "load_events",
@@ -225,7 +226,7 @@ def load_dataset(
     """
     if judgements is None:
         judgements = stored_judgements(store)
-    with _bulk():
+    with bulk():
         if grouped is not None and scope is None:
             dataset = _fact_dataset(_kinds_of(grouped), store)
         else:
@@ -236,7 +237,7 @@ def load_dataset(
 
 
 @contextlib.contextmanager
-def _bulk() -> Iterator[None]:
+def bulk() -> Iterator[None]:
     """Hundreds of thousands of new objects, none in a cycle: the cyclic collector
     would walk them all again and again (a third of the time), so it waits."""
     enabled = gc.isenabled()
@@ -297,7 +298,7 @@ def _with_entities(store: Store, dataset: Dataset, named: set[str]) -> Dataset:
 def load_events(store: Store) -> Dataset:
     """The events of ``store`` and the entities taking part in them (what a question
     about the whole store answered from its time model still reads from the store)."""
-    with _bulk():
+    with bulk():
         facts = group_by_subject(
             select_tuples(store, named_query("facts-events"), ("s", "p", "o"), ("s", "p", "o"))
         )

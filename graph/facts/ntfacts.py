@@ -31,6 +31,7 @@ from groupkg.graph.facts.loader import (
     FACT_CLASSES,
     FACT_PROPERTIES,
     assumption_triples,
+    bulk,
     load_dataset,
 )
 from groupkg.graph.facts.records import GK, RDF_TYPE, RDFS_LABEL, Grouped, add_triple
@@ -151,10 +152,11 @@ def ntriples_facts(
     """
     files = list(paths)
     quads = list(base)
-    try:
-        return _read(files, quads, progress, plain=True)
-    except _NotPlain:
-        return _read(files, quads, progress, plain=False)
+    with bulk():
+        try:
+            return _read(files, quads, progress, plain=True)
+        except _NotPlain:
+            return _read(files, quads, progress, plain=False)
 
 
 def _read(

@@ -157,9 +157,12 @@ class Register(DayGraphs):
         :func:`~groupkg.graph.facts.loader.load_dataset`), as known on ``known_at``
         (None: everything known; :func:`~groupkg.graph.timemodel.knowledge.visible`).
         It keeps the days on which what is known changes (:attr:`known_days`)."""
+        from groupkg.graph.facts.loader import bulk
         from groupkg.graph.timemodel.timeline import Timeline
 
-        register = cls.from_timeline(Timeline(knowledge.visible(dataset, known_at)), provenance)
+        with bulk():  # hundreds of thousands of objects, none in a cycle
+            timeline = Timeline(knowledge.visible(dataset, known_at))
+            register = cls.from_timeline(timeline, provenance)
         days = knowledge.known_days(dataset)
         register._arrays["known_days"] = np.array(days, dtype="datetime64[D]")
         return register
