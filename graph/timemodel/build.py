@@ -1,7 +1,8 @@
 """The columns of a register (:mod:`~groupkg.graph.timemodel.columns`), from a time model.
 
-Always built by the one time model: the facts of a store or of N-Triples files are read
-by :func:`~groupkg.graph.facts.loader.load_dataset` and laid out by a
+Always built by the one time model: the facts of a store are read by
+:func:`~groupkg.graph.facts.loader.load_dataset`, those of N-Triples files by
+:func:`~groupkg.graph.facts.ntfacts.ntriples_facts` (the same facts), and laid out by a
 :class:`~groupkg.graph.timemodel.timeline.Timeline`, whose spans
 :func:`timeline_columns` turns into rows, as they are. A holding given as a share
 count is cut at every day its percentage may change (issued shares observed, splits,

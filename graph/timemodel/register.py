@@ -257,7 +257,7 @@ class Register(DayGraphs):
         The same facts as :meth:`from_store` would read from a store holding exactly
         these files, at a tenth of the cost: an on-disk store pays a lookup for every
         IRI a query returns. For an import to build the register of what it loads;
-        ``progress`` is called with the triples read, every million.
+        ``progress`` is called with the triples read after each file.
         """
         from groupkg.graph.timemodel.build import ntriples_dataset
 
