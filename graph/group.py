@@ -216,6 +216,8 @@ class Group:
         #: from the cached model (:meth:`model`, :meth:`whole`), whose facts are read
         #: when an answer needs them.
         self.complete = scope is None and register is None
+        self._timeline_members: list[str] | None = None
+        self._member_events: dict[str, Event] = {}
 
     def __repr__(self) -> str:
         """What the group is read from and how much of it is read.
@@ -2073,17 +2075,85 @@ class Group:
         Every event's effective day (:meth:`event_days`), and every day a recorded
         holding starts or ends (an observation's as-of date, a stated start or end) or
         an entity begins or ends: the states a timeline steps through, and the days
-        the viewer's slider stops at.
+        the viewer's slider stops at. Read from the time model (:attr:`register`): of
+        the whole store, or, when only the group of the named entities is read
+        (:meth:`model`), of the entities linked to them on any day
+        (:meth:`timeline_members`).
+
+        Examples
+        --------
+        Parent holds Alpha from 2020 (a share count: its parts at Alpha's share days are
+        one holding) and absorbs it in 2022:
+
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity, Event, Holding, Observation
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> toy = Dataset(
+        ...     {e: Entity(e, e.title()) for e in ["parent", "alpha"]},
+        ...     [Holding("h", "parent", "alpha", shares=60, valid_from=day("2020-01-01"))],
+        ...     events=[Event("m", "AbsorptionMerger", effective=day("2022-07-01"),
+        ...                   survivor="parent", absorbed=["alpha"])],
+        ...     observations=[Observation("o", "alpha", "IssuedShares", 100,
+        ...                               as_of=day("2021-03-31"))])
+        >>> [d.isoformat() for d in Group(empty, dataset=toy).change_days()]
+        ['2020-01-01', '2022-07-01']
         """
-        spans = self.timeline.spans
-        starts = [s.start for s in spans if s.start is not None]
-        if not starts and not self.timeline.events:
+        import numpy as np
+
+        from groupkg.graph.timemodel.columns import OPEN_END, OPEN_START
+
+        members = self.timeline_members()
+        events = {effective_day(e) for e in self.dated_events()}
+        first_days, end_days = self.register.span_days(members)
+        if not first_days and not events:
             return []
-        events = {self.event_days(e.id)[1] for e in self.timeline.events}
-        changes = {d for s in spans for d in (s.start, s.end) if d is not None}
-        changes |= {d for life in self.timeline.lifetimes.values() for d in life if d is not None}
-        first = min(starts or events)
+        register = self.register
+        if members is None:
+            born, ended = register.born, register.ended
+        else:
+            at = np.array([p for p in map(register.position, members) if p >= 0], dtype=np.int64)
+            born, ended = register.born[at], register.ended[at]
+        numbers = first_days | end_days
+        numbers |= set(born[born != OPEN_START].tolist()) | set(ended[ended != OPEN_END].tolist())
+        changes = {_dt.date.fromordinal(d) for d in numbers}
+        first = _dt.date.fromordinal(min(first_days)) if first_days else min(events)
         return sorted(events | {d for d in changes if d >= first})
+
+    def dated_events(self) -> list[Event]:
+        """The events with a known effective day of the whole store, or, when only the
+        group of the named entities is read (:meth:`model`), those the entities linked
+        to them on any day take part in (:meth:`timeline_members`), read from the store."""
+        if self.scope is None:
+            return self.timeline.events
+        self.timeline_members()
+        return [e for e in self._member_events.values() if effective_day(e) is not None]
+
+    def timeline_members(self) -> list[str] | None:
+        """The entities a question over every day needs (a timeline).
+
+        When only the group of the named entities is read (:meth:`model`): every entity
+        linked to them on any day by stakes, consolidations or reported relations
+        (:meth:`~groupkg.graph.timemodel.register.Register.group_on`), or by a merger,
+        through any number of links; sorted. None when the whole store is read.
+        """
+        if self.scope is None:
+            return None
+        if self._timeline_members is None:
+            found: set[str] = set()
+            new = set(self.register.group_on(self.scope, None)) | set(self.scope)
+            events: dict[str, Event] = {}
+            while new:
+                found |= new
+                for event in self._visible(load_dataset(self.store, sorted(new), own=True)).events:
+                    events.setdefault(event.id, event)
+                parties = {p for e in events.values() for p in (e.survivor, *e.absorbed) if p}
+                linked = set(self.register.group_on(sorted(parties - found), None))
+                new = (linked | parties) - found
+            self._member_events = events
+            self._timeline_members = sorted(found)
+            self._know(self._timeline_members)
+        return self._timeline_members
 
     def history(self, name: str) -> dict[str, Any]:
         """Every record about one entity on both time axes (``groupkg history``).

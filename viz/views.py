@@ -343,7 +343,7 @@ def view_timeline(group: Group, root: str | None = None) -> TimelineViews:
         raise InputError("the group has no dated holdings or events to make a timeline of")
     root_id = _resolve(group, root)
     captions: dict[_dt.date, list[str]] = {}
-    for event in group.timeline.events:
+    for event in group.dated_events():
         captions.setdefault(_event_day(group, event.id), []).append(event.label or event.type)
     states = [_at(group, day, root_id, None) for day in days]
 

@@ -36,9 +36,7 @@ def render(at: str | None, before: str | None, after: str | None, event: str | N
     """Write a self-contained HTML view of the group (no network needed to open it)."""
     from groupkg.viz.command import render as render_view
 
-    # The timeline steps through every change of the group: it reads the neighbourhood
-    # across all time.
-    group = current_settings().group(root, path_to, control, model=not timeline)
+    group = current_settings().group(root, path_to, control, model=True)
     written = render_view(
         group,
         Path(output),

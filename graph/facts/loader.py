@@ -17,6 +17,7 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from groupkg.graph.dates import PartialDate
 from groupkg.graph.errors import InputError
@@ -55,7 +56,16 @@ from groupkg.graph.store import (
     sparql_iri,
 )
 
-__all__ = ["facts_queries", "load_dataset", "load_events", "neighbourhood"]
+__all__ = [
+    "FACT_CLASSES",
+    "FACT_PROPERTIES",
+    "assumption_triples",
+    "bulk",
+    "facts_queries",
+    "load_dataset",
+    "load_events",
+    "neighbourhood",
+]
 
 # Every property the facts below are read from; ?k of facts_query() is a position here.
 _PROPERTIES = (
@@ -86,20 +96,27 @@ _CLASSES = tuple(sorted(
 _TYPE_BASE = 1000
 
 
+_ASSUMPTION_BRANCHES = [
+    f"{{ ?s <{GK}hasAssumption>/<{GK}assumedProperty> ?o "
+    f"BIND({_PROPERTIES.index(GK + 'assumedProperty')} AS ?k) }}",
+    f"{{ ?s <{GK}hasAssumption> ?assumption .\n"
+    f"    ?assumption <{GK}assumedProperty> ?property ; <{GK}assumptionReason> ?reason .\n"
+    f"    BIND({len(_PROPERTIES) - 1} AS ?k)\n"
+    f'    BIND(CONCAT(STR(?property), " ", STR(?reason)) AS ?o) }}',
+]
+#: The properties and the classes the facts are made of (what :func:`facts_queries` reads
+#: but the assumptions, which it reaches through ``gk:hasAssumption``).
+FACT_PROPERTIES = frozenset(_PROPERTIES[:-1])
+FACT_CLASSES = frozenset(_CLASSES)
+
+
 def facts_queries(parts: int = 8) -> list[str]:
     """The queries that read every fact of a store, in ``parts`` (rows ``?s ?k ?o``, see
     the module): each a share of the properties and classes, so that several can run
     at once."""
     branches = [f"{{ ?s <{p}> ?o BIND({k} AS ?k) }}" for k, p in enumerate(_PROPERTIES[:-1])]
     branches += [f"{{ ?s a <{c}> BIND({_TYPE_BASE + k} AS ?k) }}" for k, c in enumerate(_CLASSES)]
-    assumed = _PROPERTIES.index(GK + "assumedProperty")
-    branches += [
-        f"{{ ?s <{GK}hasAssumption>/<{GK}assumedProperty> ?o BIND({assumed} AS ?k) }}",
-        f"{{ ?s <{GK}hasAssumption> ?assumption .\n"
-        f"    ?assumption <{GK}assumedProperty> ?property ; <{GK}assumptionReason> ?reason .\n"
-        f"    BIND({len(_PROPERTIES) - 1} AS ?k)\n"
-        f'    BIND(CONCAT(STR(?property), " ", STR(?reason)) AS ?o) }}',
-    ]
+    branches += _ASSUMPTION_BRANCHES
     return [
         "SELECT ?s ?k ?o WHERE {\n  " + "\n  UNION ".join(branches[i::parts]) + "\n}\n"
         for i in range(min(parts, len(branches)))
@@ -119,30 +136,62 @@ _KIND_OF_CLASS = {
 
 def _fact_triples(store: Store, progress: Callable[[int], None] | None) -> dict[str, Grouped]:
     """Every fact triple of ``store`` grouped by subject, as the ``scope-*`` rows are,
-    and the subjects shared out by kind (``entity``, ``holding``...; one subject may be
-    of several)."""
-    properties = dict(enumerate(_PROPERTIES))
-    classes = {_TYPE_BASE + k: c for k, c in enumerate(_CLASSES)}
+    and the subjects shared out by kind (:func:`_kinds_of`)."""
     grouped: Grouped = {}
     read = 0
-    for s, k, o in select_many(store, facts_queries(), ("s", "k", "o"), ("s", "k")):
+    for s, p, o in _rows(store, select_many(store, facts_queries(), ("s", "k", "o"), ("s", "k"))):
         read += 1
         if progress is not None and read % 100_000 == 0:
             progress(read)
+        add_triple(grouped, s, p, o)
+    if progress is not None:
+        progress(read)
+    return _kinds_of(grouped)
+
+
+def _rows(store: Store, rows: Iterable[tuple[Any, Any, Any]]) -> Iterator[tuple[Any, Any, Any]]:
+    """``(s, p, o)`` of the rows ``?s ?k ?o`` of :func:`facts_queries`."""
+    properties = dict(enumerate(_PROPERTIES))
+    classes = {_TYPE_BASE + k: c for k, c in enumerate(_CLASSES)}
+    for s, k, o in rows:
         p = properties.get(k)
         if p is None:
             p, o = RDF_TYPE, classes.get(k)
             if o is None:  # only a remote store can answer so
                 raise InputError(f"{store.description} did not answer with the rows asked "
                                  f"for (?k = {k!r})")  # fmt: skip
-        add_triple(grouped, s, p, o)
-    if progress is not None:
-        progress(read)
+        yield s, p, o
+
+
+def assumption_triples(store: Store) -> Iterator[tuple[Any, Any, Any]]:
+    """The rows of :func:`facts_queries` that reach through ``gk:hasAssumption``, as
+    ``(s, p, o)``."""
+    query = "SELECT ?s ?k ?o WHERE {\n  " + "\n  UNION ".join(_ASSUMPTION_BRANCHES) + "\n}\n"
+    yield from _rows(store, select_tuples(store, query, ("s", "k", "o"), ("s", "k")))
+
+
+def _kinds_of(grouped: Grouped) -> dict[str, Grouped]:
+    """The subjects of ``grouped`` shared out by kind (``entity``, ``holding``...; one
+    subject may be of several)."""
     kinds: dict[str, Grouped] = {kind: {} for kind in set(_KIND_OF_CLASS.values())}
     for s, props in grouped.items():
         for c in props.get(RDF_TYPE, ()):
             kinds[_KIND_OF_CLASS[c]][s] = props
     return kinds
+
+
+def _fact_dataset(kinds: dict[str, Grouped], store: Store) -> Dataset:
+    """The records of the fact triples ``kinds`` (:func:`_kinds_of`), with the entities'
+    identifiers and listings and the sources' names and dates read from ``store``."""
+    dataset = Dataset(
+        entities=entities_of(kinds["entity"], iter_rows(store, "facts-entity-details")),
+        holdings=holdings_of(kinds["holding"]),
+        relations=relations_of(kinds["relation"]),
+        events=events_of(kinds["event"]),
+        observations=observations_of(kinds["observation"]),
+    )
+    _read_sources(dataset, iter_rows(store, "facts-sources"))
+    return dataset
 
 
 def load_dataset(
@@ -152,6 +201,7 @@ def load_dataset(
     own: bool = False,
     judgements: list[Judgement] | None = None,
     merged: bool = True,
+    grouped: Grouped | None = None,
 ) -> Dataset:
     """Read the entities, holdings, relations, events and observations of ``store``.
 
@@ -169,19 +219,25 @@ def load_dataset(
     read with every record that is one entity with them. ``judgements`` are those of
     the store (:func:`~groupkg.graph.facts.storeidentity.stored_judgements`) unless
     given. With ``merged`` False, every source record as it is (as validation reads
-    them, to report the clusters' conflicts).
+    them, to report the clusters' conflicts). With ``grouped`` (no ``scope``), the
+    triples of the facts (:data:`FACT_PROPERTIES` and :data:`FACT_CLASSES`, and the
+    assumptions' rows) already grouped by subject, read from elsewhere: ``store`` then
+    holds the other triples (see :mod:`~groupkg.graph.facts.ntfacts`).
     """
     if judgements is None:
         judgements = stored_judgements(store)
-    with _bulk():
-        dataset = _load(store, scope, progress, own, judgements)
+    with bulk():
+        if grouped is not None and scope is None:
+            dataset = _fact_dataset(_kinds_of(grouped), store)
+        else:
+            dataset = _load(store, scope, progress, own, judgements)
         if not merged:
             return dataset
         return merge_dataset(dataset, clusters(dataset.entities, judgements))
 
 
 @contextlib.contextmanager
-def _bulk() -> Iterator[None]:
+def bulk() -> Iterator[None]:
     """Hundreds of thousands of new objects, none in a cycle: the cyclic collector
     would walk them all again and again (a third of the time), so it waits."""
     enabled = gc.isenabled()
@@ -201,16 +257,7 @@ def _load(
     judgements: list[Judgement],
 ) -> Dataset:
     if scope is None:
-        kinds = _fact_triples(store, progress)
-        dataset = Dataset(
-            entities=entities_of(kinds["entity"], iter_rows(store, "facts-entity-details")),
-            holdings=holdings_of(kinds["holding"]),
-            relations=relations_of(kinds["relation"]),
-            events=events_of(kinds["event"]),
-            observations=observations_of(kinds["observation"]),
-        )
-        _read_sources(dataset, iter_rows(store, "facts-sources"))
-        return dataset
+        return _fact_dataset(_fact_triples(store, progress), store)
     ids = sorted(same_entity_records(store, scope, judgements))
     facts = group_by_subject(
         select_tuples(store, _with(named_query("scope-own-facts" if own else "scope-facts"),
@@ -251,7 +298,7 @@ def _with_entities(store: Store, dataset: Dataset, named: set[str]) -> Dataset:
 def load_events(store: Store) -> Dataset:
     """The events of ``store`` and the entities taking part in them (what a question
     about the whole store answered from its time model still reads from the store)."""
-    with _bulk():
+    with bulk():
         facts = group_by_subject(
             select_tuples(store, named_query("facts-events"), ("s", "p", "o"), ("s", "p", "o"))
         )

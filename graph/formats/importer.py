@@ -67,11 +67,16 @@ MODEL_FILE_LIMIT = 256 << 20
 class _ModelBeside:
     """The time model of ``store`` as it will be once ``path`` is imported, built on a
     thread of its own while the import loads: ``store``'s triples (copied now) and the
-    file's, in an Oxigraph store in memory, read as :meth:`Register.from_store` reads a
-    store."""
+    file's, read as :meth:`Register.from_store` would read a store holding them
+    (:func:`~groupkg.graph.facts.ntfacts.ntriples_facts`, which reads the file's lines
+    itself)."""
 
     def __init__(self, store: OxigraphStore, path: Path):
         self.register: Any = None
+        self.store = store
+        # The model's arrays, written beside the store while the import still loads;
+        # they become its cache once the import is committed.
+        self.staged: Path | None = None
         self.cancelled = threading.Event()
         self.base = list(store.visible_triples())
         self.thread = threading.Thread(
@@ -93,34 +98,46 @@ class _ModelBeside:
         return cls(store, path)
 
     def _build(self, path: Path) -> None:
-        from groupkg.graph.facts.loader import load_dataset
+        from groupkg.graph.facts.ntfacts import ntriples_facts
         from groupkg.graph.timemodel.register import Register
 
         try:
-            memory = OxigraphStore()
-            memory.store.extend(self.base)
+            dataset = ntriples_facts([path], self.base)
             self.base = []
-            memory.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
             if self.cancelled.is_set():
                 return
-            dataset = load_dataset(memory)
-            memory.close()
+            register = Register.from_dataset(dataset, provenance=True)
             if self.cancelled.is_set():
                 return
-            self.register = Register.from_dataset(dataset, provenance=True)
+            self.register = register
+            with contextlib.suppress(OSError):  # a read-only folder: saved at the end, or not
+                self.staged = register.stage(self.store)
+            if self.cancelled.is_set() and self.staged is not None:
+                Register.discard_staged(self.staged)
         except (InputError, OSError, SyntaxError, ValueError):
             self.register = None  # the first question builds it, and reports what is wrong
 
     def save(self, store: Store) -> None:
         """Wait for the model; save it as the cache of ``store``, now holding the import."""
+        from groupkg.graph.timemodel.register import Register
+
         self.thread.join()
-        if self.register is not None:
-            with contextlib.suppress(OSError):  # a read-only folder: the first question builds it
+        if self.register is None:
+            return
+        with contextlib.suppress(OSError):  # a read-only folder: the first question builds it
+            if self.staged is not None:
+                Register.attach_staged(self.staged, store)
+            else:
                 self.register.attach(store)
 
     def cancel(self) -> None:
-        """The import failed: the model is of nothing, stop building it."""
+        """The import failed: the model is of nothing, stop building it (and remove
+        what it wrote)."""
+        from groupkg.graph.timemodel.register import Register
+
         self.cancelled.set()
+        if not self.thread.is_alive() and self.staged is not None:
+            Register.discard_staged(self.staged)
 
 
 def _has_blank_nodes(path: Path) -> bool:

@@ -1,7 +1,8 @@
 """The columns of a register (:mod:`~groupkg.graph.timemodel.columns`), from a time model.
 
-Always built by the one time model: the facts of a store or of N-Triples files are read
-by :func:`~groupkg.graph.facts.loader.load_dataset` and laid out by a
+Always built by the one time model: the facts of a store are read by
+:func:`~groupkg.graph.facts.loader.load_dataset`, those of N-Triples files by
+:func:`~groupkg.graph.facts.ntfacts.ntriples_facts` (the same facts), and laid out by a
 :class:`~groupkg.graph.timemodel.timeline.Timeline`, whose spans
 :func:`timeline_columns` turns into rows, as they are. A holding given as a share
 count is cut at every day its percentage may change (issued shares observed, splits,
@@ -253,17 +254,9 @@ def ntriples_dataset(
     paths: Iterable[str | os.PathLike[str]],
     progress: Callable[[int], None] | None = None,
 ) -> Dataset:
-    """The facts of N-Triples files, read in one streaming pass into a memory store;
-    ``progress`` is called with the triples read after each file."""
-    import pyoxigraph as ox
+    """The facts of N-Triples files, read in one streaming pass
+    (:func:`~groupkg.graph.facts.ntfacts.ntriples_facts`); ``progress`` is called with
+    the triples read after each file."""
+    from groupkg.graph.facts.ntfacts import ntriples_facts
 
-    from groupkg.graph.facts.loader import load_dataset
-    from groupkg.graph.store import open_store
-
-    store = open_store("memory", default_data=False)
-    for path in paths:
-        with open(path, "rb") as stream:
-            store.add_rdf(stream.read(), ox.RdfFormat.N_TRIPLES)
-        if progress is not None:
-            progress(len(store))
-    return load_dataset(store)
+    return ntriples_facts(paths, progress=progress)

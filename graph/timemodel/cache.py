@@ -28,11 +28,22 @@ import numpy as np
 from groupkg.graph.store import OxigraphStore, Store
 from groupkg.graph.timemodel.columns import REQUIRED
 
-__all__ = ["FORMAT", "cache_key", "cache_path", "known_path", "load", "save"]
+__all__ = [
+    "FORMAT",
+    "cache_key",
+    "cache_path",
+    "discard",
+    "finish",
+    "known_path",
+    "load",
+    "save",
+    "write_arrays",
+]
 
 # 4: loose name keys; 5: records of one entity merged; 6: knowledge time
 FORMAT = "groupkg-register-7"
 _META = "model.json"
+_NAMES = "arrays.json"  # of a folder written, its key still to come
 _ATTEMPTS = 3  # a folder replaced while read, again and again: read as missing
 
 
@@ -77,18 +88,42 @@ def cache_key(store: Store) -> str:
 
 def save(arrays: dict[str, np.ndarray], path: Path, key: str) -> Path:
     """Write ``arrays`` and ``key`` as the folder ``path``, replacing what was there."""
+    return finish(write_arrays(arrays, path), path, key)
+
+
+def write_arrays(arrays: dict[str, np.ndarray], path: Path) -> Path:
+    """Write ``arrays`` into a new folder beside ``path``, not yet a register anyone
+    reads (no key): :func:`finish` makes it the register at ``path``. Returns the folder."""
     partial = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
     try:
         partial.mkdir()
         for name, array in arrays.items():
             np.save(partial / f"{name}.npy", np.asarray(array), allow_pickle=False)
-        meta = {"key": key, "arrays": sorted(arrays)}
+        (partial / _NAMES).write_text(json.dumps(sorted(arrays)), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return partial
+
+
+def finish(partial: Path, path: Path, key: str) -> Path:
+    """Give the folder :func:`write_arrays` wrote its ``key`` and rename it to ``path``
+    (a reader finds the whole register or none); the folder is removed should that fail."""
+    try:
+        names = json.loads((partial / _NAMES).read_text(encoding="utf-8"))
+        (partial / _NAMES).unlink()
+        meta = {"key": key, "arrays": names}
         (partial / _META).write_text(json.dumps(meta), encoding="utf-8")
         _rename_into_place(partial, path)
     finally:
         if partial.exists():
             shutil.rmtree(partial, ignore_errors=True)
     return path
+
+
+def discard(partial: Path) -> None:
+    """Remove a folder :func:`write_arrays` wrote that will not be a register."""
+    shutil.rmtree(partial, ignore_errors=True)
 
 
 def _rename_into_place(partial: Path, path: Path) -> None:

@@ -89,15 +89,16 @@ class DayGraphs(IndexedRows):
         found[~self._present(d, edges)] = -1
         return found
 
-    def group_on(self, entity_ids: Iterable[str], day: Day | int) -> list[str]:
+    def group_on(self, entity_ids: Iterable[str], day: Day | int | None) -> list[str]:
         """Every entity linked to ``entity_ids`` on ``day`` by stakes, consolidations or
-        reported ultimate parents, in either direction: the group a question needs."""
-        d = day_number(day)
+        reported ultimate parents, in either direction: the group a question needs.
+        With ``day`` None, linked on any day (the group across all time)."""
+        d = None if day is None else day_number(day)
         start = np.array([p for p in map(self.position, entity_ids) if p >= 0], dtype=np.int64)
         seen = np.zeros(len(self), dtype=bool)
         seen[start] = True
         up_child, up_parent, up_start, up_end = self._reported
-        live = (up_start <= d) & (d < up_end)
+        live = np.ones(up_child.size, dtype=bool) if d is None else (up_start <= d) & (d < up_end)
         up_child, up_parent = up_child[live].astype(np.int64), up_parent[live].astype(np.int64)
         frontier = start
         while frontier.size:
@@ -105,7 +106,8 @@ class DayGraphs(IndexedRows):
                 slices(self._owned_offsets, frontier),
                 self._owner_order[slices(self._owner_offsets, frontier)],
             ])  # fmt: skip
-            rows = rows[(self.start[rows] <= d) & (d < self.end[rows])]
+            if d is not None:
+                rows = rows[(self.start[rows] <= d) & (d < self.end[rows])]
             linked = np.concatenate([
                 self.owner[rows], self.owned[rows],
                 up_parent[np.isin(up_child, frontier)], up_child[np.isin(up_parent, frontier)],

@@ -37,7 +37,7 @@ from groupkg.graph.dates import Day, as_day
 from groupkg.graph.store import Store
 from groupkg.graph.timemodel import cache as _cache
 from groupkg.graph.timemodel import knowledge
-from groupkg.graph.timemodel.columns import KNOWN, UNNAMED, day_number
+from groupkg.graph.timemodel.columns import KNOWN, OPEN_END, OPEN_START, UNNAMED, day_number
 from groupkg.graph.timemodel.daygraph import DayGraphs, StakeMatrices
 from groupkg.graph.timemodel.edges import ancestors, day_stakes, stake_of, subgraph
 from groupkg.graph.timemodel.lookthrough import TopStakes
@@ -157,9 +157,12 @@ class Register(DayGraphs):
         :func:`~groupkg.graph.facts.loader.load_dataset`), as known on ``known_at``
         (None: everything known; :func:`~groupkg.graph.timemodel.knowledge.visible`).
         It keeps the days on which what is known changes (:attr:`known_days`)."""
+        from groupkg.graph.facts.loader import bulk
         from groupkg.graph.timemodel.timeline import Timeline
 
-        register = cls.from_timeline(Timeline(knowledge.visible(dataset, known_at)), provenance)
+        with bulk():  # hundreds of thousands of objects, none in a cycle
+            timeline = Timeline(knowledge.visible(dataset, known_at))
+            register = cls.from_timeline(timeline, provenance)
         days = knowledge.known_days(dataset)
         register._arrays["known_days"] = np.array(days, dtype="datetime64[D]")
         return register
@@ -254,7 +257,7 @@ class Register(DayGraphs):
         The same facts as :meth:`from_store` would read from a store holding exactly
         these files, at a tenth of the cost: an on-disk store pays a lookup for every
         IRI a query returns. For an import to build the register of what it loads;
-        ``progress`` is called with the triples read, every million.
+        ``progress`` is called with the triples read after each file.
         """
         from groupkg.graph.timemodel.build import ntriples_dataset
 
@@ -268,6 +271,27 @@ class Register(DayGraphs):
             return None
         return self.save(path, _cache.cache_key(store))
 
+    def stage(self, store: Store) -> Path | None:
+        """Write this register's arrays beside ``store`` ahead of :meth:`attach_staged`
+        (while an import still loads, say); None where ``store`` has no cache."""
+        path = _cache.cache_path(store, True)
+        return None if path is None else _cache.write_arrays(self._saved_arrays(), path)
+
+    @staticmethod
+    def attach_staged(staged: Path, store: Store) -> Path | None:
+        """Make the arrays :meth:`stage` wrote the cache of ``store``, under the key of
+        its current imports (as :meth:`attach`)."""
+        path = _cache.cache_path(store, True)
+        if path is None:
+            _cache.discard(staged)
+            return None
+        return _cache.finish(staged, path, _cache.cache_key(store))
+
+    @staticmethod
+    def discard_staged(staged: Path) -> None:
+        """Remove the arrays :meth:`stage` wrote (an import that failed)."""
+        _cache.discard(staged)
+
     # -- persistence -----------------------------------------------------------------
 
     @property
@@ -277,6 +301,10 @@ class Register(DayGraphs):
 
     def save(self, path: str | os.PathLike[str], key: str = "") -> Path:
         """Write the arrays as a folder of ``.npy`` files (so :meth:`load` can map them)."""
+        return _cache.save(self._saved_arrays(), Path(path), key)
+
+    def _saved_arrays(self) -> dict[str, np.ndarray]:
+        """The arrays a saved register holds: the columns, and the provenance packed."""
         arrays = dict(self._arrays)
         if self.stakes is not None and "stake_blob" not in arrays:
             assert self.entity_info is not None
@@ -284,7 +312,7 @@ class Register(DayGraphs):
                 self.stakes, self.reported_spans, self.entity_info, self.entity_records,
                 self.sources, self.assumed_ends,
             )))  # fmt: skip
-        return _cache.save(arrays, Path(path), key)
+        return arrays
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Register:
@@ -363,6 +391,43 @@ class Register(DayGraphs):
         top = parents.ultimate_parent(graph, i, threshold=threshold)
         found = parents.consolidation_paths(graph, i, threshold=threshold)
         return self.entity(top), [[self.entity(p) for p in path] for path in found]
+
+    def span_days(self, members: Iterable[str] | None = None) -> tuple[set[int], set[int]]:
+        """The first days and the end days of the time model's spans held in ``members``
+        (None: every entity), as day numbers, unknown ones left out: the stakes' rows, a
+        holding's parts cut at share days joined again, and the reported relations.
+
+        Needs a register built with provenance (the rows' facts tell the parts of one
+        span apart from spans that follow each other).
+        """
+        if self.stakes is None:
+            raise ValueError("this register was built without provenance")
+        rep_start, rep_end = self._arrays["rep_start"], self._arrays["rep_end"]
+        if members is None:
+            rows = np.arange(self.rows)
+            reported = np.arange(rep_start.size)
+        else:
+            mask = np.zeros(len(self), dtype=bool)
+            mask[[p for p in map(self.position, members) if p >= 0]] = True
+            rows = np.flatnonzero(mask[self.owned])
+            reported = np.flatnonzero(mask[self._arrays["rep_child"]])
+        runs: dict[tuple[int, int, int, tuple[str, ...]], list[list[int]]] = {}
+        order = rows[np.argsort(self.start[rows], kind="stable")]
+        for owner, owned, kind, start, end, origin in zip(
+            self.owner[order].tolist(), self.owned[order].tolist(), self.kind[order].tolist(),
+            self.start[order].tolist(), self.end[order].tolist(), self.origin[order].tolist(),
+            strict=True,
+        ):  # fmt: skip
+            spans = runs.setdefault((owner, owned, kind, tuple(self.stakes[origin].facts)), [])
+            if spans and spans[-1][1] == start:  # the next part of the same span
+                spans[-1][1] = end
+            else:
+                spans.append([start, end])
+        starts = {s for spans in runs.values() for s, _ in spans}
+        ends = {e for spans in runs.values() for _, e in spans}
+        starts |= set(rep_start[reported].tolist())
+        ends |= set(rep_end[reported].tolist())
+        return starts - {OPEN_START}, ends - {OPEN_END}
 
     def snapshot(
         self, day: Day, members: Iterable[str] | None = None, around: bool = False
