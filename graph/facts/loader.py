@@ -55,7 +55,17 @@ from groupkg.graph.store import (
     sparql_iri,
 )
 
-__all__ = ["facts_queries", "load_dataset", "load_events", "neighbourhood"]
+__all__ = [
+    "FACT_CLASSES",
+    "FACT_PROPERTIES",
+    "bulk",
+    "dataset_of",
+    "facts_queries",
+    "kinds_of",
+    "load_dataset",
+    "load_events",
+    "neighbourhood",
+]
 
 # Every property the facts below are read from; ?k of facts_query() is a position here.
 _PROPERTIES = (
@@ -84,6 +94,9 @@ _CLASSES = tuple(sorted(
     | {GK + t for t in EVENT_TYPES} | OBSERVATION_TYPES
 ))  # fmt: skip
 _TYPE_BASE = 1000
+#: The properties and classes a store's facts are read from (:func:`facts_queries`).
+FACT_PROPERTIES = frozenset(_PROPERTIES[:-1])
+FACT_CLASSES = frozenset(_CLASSES)
 
 
 def facts_queries(parts: int = 8) -> list[str]:
@@ -138,11 +151,33 @@ def _fact_triples(store: Store, progress: Callable[[int], None] | None) -> dict[
         add_triple(grouped, s, p, o)
     if progress is not None:
         progress(read)
+    return kinds_of(grouped)
+
+
+def kinds_of(grouped: Grouped) -> dict[str, Grouped]:
+    """The subjects of ``grouped`` (fact triples, as :data:`FACT_PROPERTIES` and
+    :data:`FACT_CLASSES` keep them) shared out by kind (``entity``, ``holding``...; one
+    subject may be of several)."""
     kinds: dict[str, Grouped] = {kind: {} for kind in set(_KIND_OF_CLASS.values())}
     for s, props in grouped.items():
         for c in props.get(RDF_TYPE, ()):
             kinds[_KIND_OF_CLASS[c]][s] = props
     return kinds
+
+
+def dataset_of(kinds: dict[str, Grouped], details: Rows, sources: Rows) -> Dataset:
+    """The dataset of a whole store from its fact triples (:func:`kinds_of`), the rows
+    of ``facts-entity-details`` and those of ``facts-sources``, before the records of
+    one entity are merged."""
+    dataset = Dataset(
+        entities=entities_of(kinds["entity"], details),
+        holdings=holdings_of(kinds["holding"]),
+        relations=relations_of(kinds["relation"]),
+        events=events_of(kinds["event"]),
+        observations=observations_of(kinds["observation"]),
+    )
+    _read_sources(dataset, sources)
+    return dataset
 
 
 def load_dataset(
@@ -173,7 +208,7 @@ def load_dataset(
     """
     if judgements is None:
         judgements = stored_judgements(store)
-    with _bulk():
+    with bulk():
         dataset = _load(store, scope, progress, own, judgements)
         if not merged:
             return dataset
@@ -181,7 +216,7 @@ def load_dataset(
 
 
 @contextlib.contextmanager
-def _bulk() -> Iterator[None]:
+def bulk() -> Iterator[None]:
     """Hundreds of thousands of new objects, none in a cycle: the cyclic collector
     would walk them all again and again (a third of the time), so it waits."""
     enabled = gc.isenabled()
@@ -201,16 +236,11 @@ def _load(
     judgements: list[Judgement],
 ) -> Dataset:
     if scope is None:
-        kinds = _fact_triples(store, progress)
-        dataset = Dataset(
-            entities=entities_of(kinds["entity"], iter_rows(store, "facts-entity-details")),
-            holdings=holdings_of(kinds["holding"]),
-            relations=relations_of(kinds["relation"]),
-            events=events_of(kinds["event"]),
-            observations=observations_of(kinds["observation"]),
+        return dataset_of(
+            _fact_triples(store, progress),
+            iter_rows(store, "facts-entity-details"),
+            iter_rows(store, "facts-sources"),
         )
-        _read_sources(dataset, iter_rows(store, "facts-sources"))
-        return dataset
     ids = sorted(same_entity_records(store, scope, judgements))
     facts = group_by_subject(
         select_tuples(store, _with(named_query("scope-own-facts" if own else "scope-facts"),
@@ -251,7 +281,7 @@ def _with_entities(store: Store, dataset: Dataset, named: set[str]) -> Dataset:
 def load_events(store: Store) -> Dataset:
     """The events of ``store`` and the entities taking part in them (what a question
     about the whole store answered from its time model still reads from the store)."""
-    with _bulk():
+    with bulk():
         facts = group_by_subject(
             select_tuples(store, named_query("facts-events"), ("s", "p", "o"), ("s", "p", "o"))
         )

@@ -66,57 +66,80 @@ MODEL_FILE_LIMIT = 256 << 20
 
 class _ModelBeside:
     """The time model of ``store`` as it will be once ``path`` is imported, built on a
-    thread of its own while the import loads: ``store``'s triples (copied now) and the
-    file's, in an Oxigraph store in memory, read as :meth:`Register.from_store` reads a
-    store."""
+    thread of its own while the import loads, from ``store``'s triples (copied now) and
+    the file's: from ``written``, the file's triples the reader still holds, where it
+    can (:func:`~groupkg.graph.facts.fromtriples.load_triples`); else in an Oxigraph
+    store in memory, read as :meth:`Register.from_store` reads a store."""
 
-    def __init__(self, store: OxigraphStore, path: Path):
+    def __init__(
+        self, store: OxigraphStore, path: Path, written: list[tuple[str, str, str]] | None
+    ):
         self.register: Any = None
+        self.packed: Any = None
         self.cancelled = threading.Event()
         self.base = list(store.visible_triples())
+        if written is not None:  # the store's triples and the file's, as N-Triples terms
+            base = [(str(q.subject), str(q.predicate), str(q.object)) for q in self.base]
+            written = [*base, *written]
         self.thread = threading.Thread(
-            target=self._build, args=(path,), name="groupkg-model", daemon=True
+            target=self._build, args=(path, written), name="groupkg-model", daemon=True
         )
         self.thread.start()
 
     @classmethod
-    def start(cls, store: Store, path: Path) -> _ModelBeside | None:
+    def start(
+        cls, store: Store, path: Path, written: list[tuple[str, str, str]] | None = None
+    ) -> _ModelBeside | None:
         """A builder for an on-disk store that held at most :data:`MODEL_BASE_LIMIT`
-        triples, and a file of at most :data:`MODEL_FILE_LIMIT` bytes without blank
-        nodes (which the two stores would name apart); else None."""
+        triples, given the file's triples ``written`` (without blank nodes) or a file of
+        at most :data:`MODEL_FILE_LIMIT` bytes without blank nodes (which the two stores
+        would name apart); else None."""
         if not isinstance(store, OxigraphStore) or store.path is None or store.read_only:
             return None
-        if path.stat().st_size > MODEL_FILE_LIMIT:
+        if written is None and path.stat().st_size > MODEL_FILE_LIMIT:
             return None
-        if len(store) > MODEL_BASE_LIMIT or _has_blank_nodes(path):
+        if len(store) > MODEL_BASE_LIMIT or (written is None and _has_blank_nodes(path)):
             return None
-        return cls(store, path)
+        return cls(store, path, written)
 
-    def _build(self, path: Path) -> None:
-        from groupkg.graph.facts.loader import load_dataset
+    def _build(self, path: Path, written: list[tuple[str, str, str]] | None) -> None:
+        from groupkg.graph.facts.fromtriples import load_triples
         from groupkg.graph.timemodel.register import Register
 
         try:
-            memory = OxigraphStore()
-            memory.store.extend(self.base)
-            self.base = []
-            memory.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+            dataset = load_triples(written) if written is not None else None
+            if dataset is None:
+                dataset = self._read_copy(path)
+            if dataset is None or self.cancelled.is_set():
+                return
+            register = Register.from_dataset(dataset, provenance=True)
             if self.cancelled.is_set():
                 return
-            dataset = load_dataset(memory)
-            memory.close()
-            if self.cancelled.is_set():
-                return
-            self.register = Register.from_dataset(dataset, provenance=True)
+            self.packed = register.packed()
+            self.register = register
         except (InputError, OSError, SyntaxError, ValueError):
             self.register = None  # the first question builds it, and reports what is wrong
+
+    def _read_copy(self, path: Path) -> Any:
+        """The dataset of the store's triples and the file's, copied into memory; None
+        once cancelled."""
+        from groupkg.graph.facts.loader import load_dataset
+
+        memory = OxigraphStore()
+        memory.store.extend(self.base)
+        memory.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        if self.cancelled.is_set():
+            return None
+        dataset = load_dataset(memory)
+        memory.close()
+        return dataset
 
     def save(self, store: Store) -> None:
         """Wait for the model; save it as the cache of ``store``, now holding the import."""
         self.thread.join()
         if self.register is not None:
             with contextlib.suppress(OSError):  # a read-only folder: the first question builds it
-                self.register.attach(store)
+                self.register.attach(store, self.packed)
 
     def cancel(self) -> None:
         """The import failed: the model is of nothing, stop building it."""
@@ -137,9 +160,15 @@ def _has_blank_nodes(path: Path) -> bool:
     return False
 
 
-def _load(store: Store, path: Path, progress: Callable[..., None] | None) -> int:
-    """``store.import_ntriples``, with the model built beside it where it can be."""
-    model = _ModelBeside.start(store, path)
+def _load(
+    store: Store,
+    path: Path,
+    progress: Callable[..., None] | None,
+    written: list[tuple[str, str, str]] | None = None,
+) -> int:
+    """``store.import_ntriples``, with the model built beside it where it can be (from
+    ``written``, the file's triples, when the reader kept them)."""
+    model = _ModelBeside.start(store, path, written)
     try:
         count = store.import_ntriples(path, progress)
     except BaseException:
@@ -191,9 +220,12 @@ def import_read(store: Store, path: Path, fmt: str | None = None,
         read = found.reader(path, staged, store, progress)
         if not isinstance(read, Read):
             read = Read(read)
+        written = read.written
         if found.syntax is None:  # a format groupkg reads into records, not RDF as written
-            read = replace(read, triples=read.triples + stamp_import_time(staged, store))
-        _load(store, staged, progress)
+            stamps = stamp_import_time(staged, store, written=written)
+            written = None if written is None else [*written, *stamps]
+            read = replace(read, triples=read.triples + len(stamps), written=None)
+        _load(store, staged, progress, written)
         return read
     except OSError as exc:  # the staging file on a full disk, say
         raise InputError(

@@ -157,9 +157,11 @@ class Register(DayGraphs):
         :func:`~groupkg.graph.facts.loader.load_dataset`), as known on ``known_at``
         (None: everything known; :func:`~groupkg.graph.timemodel.knowledge.visible`).
         It keeps the days on which what is known changes (:attr:`known_days`)."""
+        from groupkg.graph.facts.loader import bulk
         from groupkg.graph.timemodel.timeline import Timeline
 
-        register = cls.from_timeline(Timeline(knowledge.visible(dataset, known_at)), provenance)
+        with bulk():
+            register = cls.from_timeline(Timeline(knowledge.visible(dataset, known_at)), provenance)
         days = knowledge.known_days(dataset)
         register._arrays["known_days"] = np.array(days, dtype="datetime64[D]")
         return register
@@ -260,13 +262,14 @@ class Register(DayGraphs):
 
         return cls.from_dataset(ntriples_dataset(paths, progress))
 
-    def attach(self, store: Store) -> Path | None:
+    def attach(self, store: Store, packed: dict[str, np.ndarray] | None = None) -> Path | None:
         """Save this register as the cache of ``store`` (``PATH.model``), under the
-        key of its current imports; the caller vouches that it holds that store's facts."""
+        key of its current imports; the caller vouches that it holds that store's facts.
+        ``packed``: :meth:`packed`, made already."""
         path = _cache.cache_path(store, True)
         if path is None:
             return None
-        return self.save(path, _cache.cache_key(store))
+        return self.save(path, _cache.cache_key(store), packed)
 
     # -- persistence -----------------------------------------------------------------
 
@@ -275,16 +278,30 @@ class Register(DayGraphs):
         """The cache key this register was saved with ('' when built here)."""
         return self._key
 
-    def save(self, path: str | os.PathLike[str], key: str = "") -> Path:
-        """Write the arrays as a folder of ``.npy`` files (so :meth:`load` can map them)."""
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        key: str = "",
+        packed: dict[str, np.ndarray] | None = None,
+    ) -> Path:
+        """Write the arrays as a folder of ``.npy`` files (so :meth:`load` can map them);
+        ``packed``: :meth:`packed`, made already."""
+        return _cache.save(self.packed() if packed is None else packed, Path(path), key)
+
+    def packed(self) -> dict[str, np.ndarray]:
+        """The arrays :meth:`save` writes: the columns and the provenance packed as
+        arrays (an import makes them while the store loads, then saves them)."""
+        from groupkg.graph.facts.loader import bulk
+
         arrays = dict(self._arrays)
         if self.stakes is not None and "stake_blob" not in arrays:
             assert self.entity_info is not None
-            arrays.update(pack(Provenance(
-                self.stakes, self.reported_spans, self.entity_info, self.entity_records,
-                self.sources, self.assumed_ends,
-            )))  # fmt: skip
-        return _cache.save(arrays, Path(path), key)
+            with bulk():
+                arrays.update(pack(Provenance(
+                    self.stakes, self.reported_spans, self.entity_info, self.entity_records,
+                    self.sources, self.assumed_ends,
+                )))  # fmt: skip
+        return arrays
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Register:
