@@ -10,11 +10,14 @@ checks it as it reads: a bad line leaves the store as it was.
 An import into an ``oxigraph:PATH`` store that held little before (a new store, say)
 also builds the store's time model (:class:`~groupkg.graph.timemodel.register.Register`) and
 saves it beside the store: on a second thread, from the N-Triples it loads and what
-the store held, while the bulk loader writes the same triples to disk. The first
-question after the import then opens the model instead of reading every fact back out
-of the store, which on disk costs several times the import. An import into a larger
-store, or of a file too large to copy into memory, leaves the model to the first
-question (it reads the whole store once).
+the store held, while the bulk loader writes the same triples to disk. A CSV holdings
+file's triples are still in memory as N-Triples terms: the model is built from them
+(:mod:`~groupkg.graph.facts.fromtriples`), and the import time stamped from them,
+without reading the file back. Any other file is copied into a store in memory and
+read back with SPARQL. The first question after the import then opens the model
+instead of reading every fact back out of the store, which on disk costs several
+times the import. An import into a larger store, or of a file too large to copy into
+memory, leaves the model to the first question (it reads the whole store once).
 
 What a BODS, CSV or GLEIF file gives that says nothing of when it became known is
 known from the import on (:mod:`~groupkg.graph.formats.importtime`).
