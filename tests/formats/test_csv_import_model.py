@@ -198,3 +198,16 @@ def test_triples_with_what_only_a_store_reads_are_left_to_the_store():
     assert load_triples([judged]) is None
     # The class named as a value of anything else is only a term.
     assert load_triples([(record, f"<{gk}note>", f"<{gk}IdentityJudgement>")]) == Dataset()
+
+
+def test_a_csv_file_of_more_triples_than_the_limit_leaves_the_model_to_the_first_question(
+    tmp_path, monkeypatch
+):
+    csv = tmp_path / "holdings.csv"
+    csv.write_text(EVERY_COLUMN, encoding="utf-8")
+    monkeypatch.setattr(importer, "MODEL_TRIPLES_LIMIT", 10)
+    store_path = tmp_path / "store"
+    store = open_store(f"oxigraph:{store_path}", default_data=False, writable=True)
+    import_read(store, csv)
+    store.close()
+    assert not _cache(store_path).exists()
