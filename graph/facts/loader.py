@@ -61,7 +61,9 @@ __all__ = [
     "FACT_PROPERTIES",
     "assumption_triples",
     "bulk",
+    "dataset_of",
     "facts_queries",
+    "kinds_of",
     "load_dataset",
     "load_events",
     "neighbourhood",
@@ -94,6 +96,9 @@ _CLASSES = tuple(sorted(
     | {GK + t for t in EVENT_TYPES} | OBSERVATION_TYPES
 ))  # fmt: skip
 _TYPE_BASE = 1000
+#: The properties and classes a store's facts are read from (:func:`facts_queries`).
+FACT_PROPERTIES = frozenset(_PROPERTIES[:-1])
+FACT_CLASSES = frozenset(_CLASSES)
 
 
 _ASSUMPTION_BRANCHES = [
@@ -136,7 +141,7 @@ _KIND_OF_CLASS = {
 
 def _fact_triples(store: Store, progress: Callable[[int], None] | None) -> dict[str, Grouped]:
     """Every fact triple of ``store`` grouped by subject, as the ``scope-*`` rows are,
-    and the subjects shared out by kind (:func:`_kinds_of`)."""
+    and the subjects shared out by kind (:func:`kinds_of`)."""
     grouped: Grouped = {}
     read = 0
     for s, p, o in _rows(store, select_many(store, facts_queries(), ("s", "k", "o"), ("s", "k"))):
@@ -146,7 +151,7 @@ def _fact_triples(store: Store, progress: Callable[[int], None] | None) -> dict[
         add_triple(grouped, s, p, o)
     if progress is not None:
         progress(read)
-    return _kinds_of(grouped)
+    return kinds_of(grouped)
 
 
 def _rows(store: Store, rows: Iterable[tuple[Any, Any, Any]]) -> Iterator[tuple[Any, Any, Any]]:
@@ -170,7 +175,7 @@ def assumption_triples(store: Store) -> Iterator[tuple[Any, Any, Any]]:
     yield from _rows(store, select_tuples(store, query, ("s", "k", "o"), ("s", "k")))
 
 
-def _kinds_of(grouped: Grouped) -> dict[str, Grouped]:
+def kinds_of(grouped: Grouped) -> dict[str, Grouped]:
     """The subjects of ``grouped`` shared out by kind (``entity``, ``holding``...; one
     subject may be of several)."""
     kinds: dict[str, Grouped] = {kind: {} for kind in set(_KIND_OF_CLASS.values())}
@@ -181,16 +186,25 @@ def _kinds_of(grouped: Grouped) -> dict[str, Grouped]:
 
 
 def _fact_dataset(kinds: dict[str, Grouped], store: Store) -> Dataset:
-    """The records of the fact triples ``kinds`` (:func:`_kinds_of`), with the entities'
+    """The records of the fact triples ``kinds`` (:func:`kinds_of`), with the entities'
     identifiers and listings and the sources' names and dates read from ``store``."""
+    return dataset_of(
+        kinds, iter_rows(store, "facts-entity-details"), iter_rows(store, "facts-sources")
+    )
+
+
+def dataset_of(kinds: dict[str, Grouped], details: Rows, sources: Rows) -> Dataset:
+    """The dataset of a whole store from its fact triples (:func:`kinds_of`), the rows
+    of ``facts-entity-details`` and those of ``facts-sources``, before the records of
+    one entity are merged."""
     dataset = Dataset(
-        entities=entities_of(kinds["entity"], iter_rows(store, "facts-entity-details")),
+        entities=entities_of(kinds["entity"], details),
         holdings=holdings_of(kinds["holding"]),
         relations=relations_of(kinds["relation"]),
         events=events_of(kinds["event"]),
         observations=observations_of(kinds["observation"]),
     )
-    _read_sources(dataset, iter_rows(store, "facts-sources"))
+    _read_sources(dataset, sources)
     return dataset
 
 
@@ -228,7 +242,7 @@ def load_dataset(
         judgements = stored_judgements(store)
     with bulk():
         if grouped is not None and scope is None:
-            dataset = _fact_dataset(_kinds_of(grouped), store)
+            dataset = _fact_dataset(kinds_of(grouped), store)
         else:
             dataset = _load(store, scope, progress, own, judgements)
         if not merged:

@@ -39,11 +39,15 @@ Progress: TypeAlias = Callable[..., None]
 @dataclass(frozen=True)
 class Read:
     """What a reader read, when it says more than the number of triples it wrote:
-    ``summary`` for a person (``BODS 0.2, 12 statements``), ``details`` for a machine."""
+    ``summary`` for a person (``BODS 0.2, 12 statements``), ``details`` for a machine,
+    and ``written``, the triples written (as N-Triples terms), when the reader held them
+    all in memory anyway (the CSV holdings reader): the import then looks at them
+    rather than read the file it wrote again."""
 
     triples: int
     summary: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    written: list[tuple[str, str, str]] | None = field(default=None, repr=False, compare=False)
 
 
 Reader: TypeAlias = Callable[[Path, Path, Store, "Progress | None"], "int | Read"]
@@ -67,7 +71,7 @@ def rdf_reader(syntax: ox.RdfFormat) -> Reader:
     return read
 
 
-def read_csv_holdings(path: Path, out: Path, store: Store, progress: Progress | None) -> int:
+def read_csv_holdings(path: Path, out: Path, store: Store, progress: Progress | None) -> Read:
     """The CSV holdings format; a name in a row means the entity ``store`` has by it,
     and a row with other figures for a holding ``store`` has supersedes it."""
     from groupkg.graph.formats.csvholdings.columns import LOCAL_BASE
@@ -78,7 +82,7 @@ def read_csv_holdings(path: Path, out: Path, store: Store, progress: Progress | 
     triples += superseding(triples, store, LOCAL_BASE)
     with out.open("w", encoding="utf-8") as stream:
         stream.writelines(f"{s} {p} {o} .\n" for s, p, o in triples)
-    return len(triples)
+    return Read(len(triples), written=triples)
 
 
 def read_bods_statements(path: Path, out: Path, store: Store, progress: Progress | None) -> Read:

@@ -161,8 +161,7 @@ class Register(DayGraphs):
         from groupkg.graph.timemodel.timeline import Timeline
 
         with bulk():  # hundreds of thousands of objects, none in a cycle
-            timeline = Timeline(knowledge.visible(dataset, known_at))
-            register = cls.from_timeline(timeline, provenance)
+            register = cls.from_timeline(Timeline(knowledge.visible(dataset, known_at)), provenance)
         days = knowledge.known_days(dataset)
         register._arrays["known_days"] = np.array(days, dtype="datetime64[D]")
         return register
@@ -304,14 +303,18 @@ class Register(DayGraphs):
         return _cache.save(self._saved_arrays(), Path(path), key)
 
     def _saved_arrays(self) -> dict[str, np.ndarray]:
-        """The arrays a saved register holds: the columns, and the provenance packed."""
+        """The arrays a saved register holds: the columns, and the provenance packed
+        (with the cyclic collector paused: many objects, none in a cycle)."""
+        from groupkg.graph.facts.loader import bulk
+
         arrays = dict(self._arrays)
         if self.stakes is not None and "stake_blob" not in arrays:
             assert self.entity_info is not None
-            arrays.update(pack(Provenance(
-                self.stakes, self.reported_spans, self.entity_info, self.entity_records,
-                self.sources, self.assumed_ends,
-            )))  # fmt: skip
+            with bulk():
+                arrays.update(pack(Provenance(
+                    self.stakes, self.reported_spans, self.entity_info, self.entity_records,
+                    self.sources, self.assumed_ends,
+                )))  # fmt: skip
         return arrays
 
     @classmethod

@@ -38,6 +38,8 @@ def superseding(triples: list[Triple], store: Store, base: str) -> list[Triple]:
     ``base``) to the records of the same holding an earlier import put in ``store``
     (a record already there is the same figures imported before: it supersedes
     nothing)."""
+    if not _holds_records(store):  # a new store, say: nothing to supersede
+        return []
     records: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in triples:
         if s.startswith(f"<{base}holding/") or s.startswith(f"<{base}relation/"):
@@ -78,3 +80,9 @@ def superseding(triples: list[Triple], store: Store, base: str) -> list[Triple]:
             if key == [row["interest"], row["asOf"], row["from"]]:
                 out.append((new, _SUPERSEDES, f"<{row['old']}>"))
     return list(dict.fromkeys(out))
+
+
+def _holds_records(store: Store) -> bool:
+    """Whether ``store`` holds any holding or relation at all."""
+    parties = f"{ntriples_iri(GK.owner)}|{ntriples_iri(GK.parent)}"
+    return bool(store.select(f"SELECT ?s WHERE {{ ?s {parties} ?o }} LIMIT 1"))
