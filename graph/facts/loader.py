@@ -36,7 +36,6 @@ from groupkg.graph.facts.records import (
     Grouped,
     Rows,
     add_triple,
-    entities_from_rows,
     entities_of,
     events_of,
     group_by_subject,
@@ -44,7 +43,12 @@ from groupkg.graph.facts.records import (
     observations_of,
     relations_of,
 )
-from groupkg.graph.facts.storeidentity import same_entity_records, stored_judgements
+from groupkg.graph.facts.storeidentity import (
+    read_once,
+    records_in_store,
+    same_entity_records,
+    stored_judgements,
+)
 from groupkg.graph.model import Dataset
 from groupkg.graph.store import (
     Store,
@@ -171,9 +175,9 @@ def load_dataset(
     given. With ``merged`` False, every source record as it is (as validation reads
     them, to report the clusters' conflicts).
     """
-    if judgements is None:
-        judgements = stored_judgements(store)
-    with _bulk():
+    with read_once(store, judgements), _bulk():
+        if judgements is None:
+            judgements = stored_judgements(store)
         dataset = _load(store, scope, progress, own, judgements)
         if not merged:
             return dataset
@@ -237,8 +241,7 @@ def _load(
 def _with_entities(store: Store, dataset: Dataset, named: set[str]) -> Dataset:
     """``dataset`` given the records of the entities ``named`` and the names of the
     sources its facts and those entities cite, read from ``store``."""
-    rows = iter_rows(store, "scope-entities", entities=_values(sorted(named)))
-    dataset.entities = entities_from_rows(rows)
+    dataset.entities = records_in_store(store, named)
     cited: set[str] = set()
     for fact in [*dataset.holdings, *dataset.relations, *dataset.events,
                  *dataset.observations, *dataset.entities.values()]:  # fmt: skip
@@ -251,7 +254,7 @@ def _with_entities(store: Store, dataset: Dataset, named: set[str]) -> Dataset:
 def load_events(store: Store) -> Dataset:
     """The events of ``store`` and the entities taking part in them (what a question
     about the whole store answered from its time model still reads from the store)."""
-    with _bulk():
+    with read_once(store), _bulk():
         facts = group_by_subject(
             select_tuples(store, named_query("facts-events"), ("s", "p", "o"), ("s", "p", "o"))
         )
@@ -266,15 +269,16 @@ def load_events(store: Store) -> Dataset:
 def neighbourhood(store: Store, entity_ids: Iterable[str]) -> set[str]:
     """Every entity linked to ``entity_ids`` by holdings, relations or mergers, and by
     being one entity with a record so linked (an identifier they share)."""
-    judgements = stored_judgements(store)
     found: set[str] = set()
     todo = set(entity_ids)
-    while todo:
-        rows = iter_rows(store, "scope-neighbourhood", entities=_values(sorted(todo)))
-        linked = {row["e"] for row in rows} | todo
-        found |= linked
-        todo = same_entity_records(store, linked, judgements) - found
-        found |= todo
+    with read_once(store):
+        judgements = stored_judgements(store)
+        while todo:
+            rows = iter_rows(store, "scope-neighbourhood", entities=_values(sorted(todo)))
+            linked = {row["e"] for row in rows} | todo
+            found |= linked
+            todo = same_entity_records(store, linked, judgements) - found
+            found |= todo
     return found
 
 

@@ -85,19 +85,18 @@ def test_a_question_takes_a_few_round_trips_whatever_the_store_holds(sparql_stor
     store = open_store(sparql_store)
     store.__class__ = Counting
     group = Group.around(store, ["IIJ Exlayer"])
-    # Resolving the name, the neighbourhood and the scoped read (6 round trips), and
-    # for each of the three the records sharing an identifier with those found (two
-    # round trips each while no new record is found: the records, then the records
-    # carrying their identifiers; docs/identity.md), and the identity judgements once: a
-    # number independent of the store. The sources' names and dates (the records'
-    # knowledge time) come in one of the scoped read's round trips.
-    assert Counting.calls <= 14
+    # The identity judgements (1); the name's candidates and their records (2); the
+    # records carrying their identifiers (1; docs/identity.md); the neighbourhood (1),
+    # its records and the records carrying their identifiers (2), each record read once
+    # per question; the facts touching them (1) and the names and dates of the sources
+    # they cite (1): a number independent of the store.
+    assert Counting.calls <= 9
     # the neighbourhood only: the IIJ group, not the whole store
     assert len(group.dataset.entities) < 30
     # As known on a day: the same reads, the visible records chosen from them.
     Counting.calls = 0
     known = Group.around(store, ["IIJ Exlayer"], known_at=datetime.date(2013, 11, 6))
-    assert Counting.calls <= 14
+    assert Counting.calls <= 9
     day = datetime.date(2013, 11, 6)
     assert all(h.known_from is None or h.known_from <= day for h in known.dataset.holdings)
     assert len(known.dataset.holdings) < len(group.dataset.holdings)
