@@ -64,7 +64,9 @@ class _Reads:
                 self.carriers[text] = set()
             values = " ".join(sparql_string(t) for t in new)
             for row in iter_rows(self.store, "scope-same-identifier", values=values):
-                self.carriers[str(row["value"])].add(str(row["e"]))
+                # a value given back in another form than asked: a carrier of each
+                for text in [str(row["value"])] if str(row["value"]) in self.carriers else new:
+                    self.carriers[text].add(str(row["e"]))
         return set().union(*(self.carriers[t] for t in texts))
 
 
