@@ -19,7 +19,7 @@ from groupkg.graph.errors import InputError
 from groupkg.graph.factrules import check_dataset
 from groupkg.graph.facts.loader import load_dataset, neighbourhood
 from groupkg.graph.facts.names import NameTable, UnknownName
-from groupkg.graph.facts.storeidentity import judgements_read_once
+from groupkg.graph.facts.storeidentity import read_once
 from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.model import Dataset, Entity, Event, Holding, Relation
 from groupkg.graph.store import Store, iter_rows
@@ -293,7 +293,7 @@ class Group:
         >>> sorted(Group.around(store, ["Alpha"]).dataset.entities)  # Zeta is not linked
         ['urn:toy:a', 'urn:toy:p']
         """
-        with judgements_read_once(store):
+        with read_once(store):
             ids = {name: resolve_in_store(store, name) for name in names}
             read = load_dataset(store, neighbourhood(store, ids.values()))
         group = cls(store, threshold, read, check=False, known_at=known_at)

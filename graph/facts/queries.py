@@ -20,7 +20,7 @@ from typing import Any
 
 from groupkg.graph.dates import as_day
 from groupkg.graph.errors import InputError
-from groupkg.graph.facts.storeidentity import judgements_read_once, same_entity_records
+from groupkg.graph.facts.storeidentity import read_once, same_entity_records
 from groupkg.graph.facts.storenames import resolve_in_store
 from groupkg.graph.store import Store, sparql_iri, sparql_string
 
@@ -145,6 +145,6 @@ def prepare(
 def _records_of(store: Store, name: str) -> str:
     """The IRIs of every record of the entity ``name`` names, as the terms of a VALUES
     block: a fact any source reported on any of them is a fact of the entity."""
-    with judgements_read_once(store):
+    with read_once(store):
         records = same_entity_records(store, [resolve_in_store(store, name)])
     return " ".join(sparql_iri(iri) for iri in sorted(records))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from groupkg.graph.facts.identity import (
     Clusters,
@@ -26,37 +27,86 @@ from groupkg.graph.store import Store, iter_rows, sparql_iri, sparql_string
 
 __all__ = [
     "canonical_in_store",
-    "judgements_read_once",
+    "read_once",
     "records_in_store",
     "same_entity_records",
     "stored_judgements",
 ]
 
 
-# The judgements of a store read once for one question (see judgements_read_once).
-_READ: ContextVar[tuple[Store, list[Judgement]] | None] = ContextVar("judgements", default=None)
+@dataclass
+class _Reads:
+    """What has been read of ``store``: the entity record of each IRI asked for (None
+    where it is no entity), and the records carrying each identifier text asked for."""
+
+    store: Store
+    judgements: list[Judgement] | None = None
+    records: dict[str, Entity | None] = field(default_factory=dict)
+    carriers: dict[str, set[str]] = field(default_factory=dict)
+
+    def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
+        """The entity records of ``ids`` (those that are entities), in IRI order; only
+        those not read before are asked for."""
+        wanted = {i for i in ids if not i.startswith("_:")}
+        new = sorted(wanted - self.records.keys())
+        if new:
+            rows = iter_rows(self.store, "scope-entities", entities=_iris(new))
+            found = entities_from_rows(rows)
+            self.records.update((iri, found.get(iri)) for iri in new)
+        return {i: e for i in sorted(wanted) if (e := self.records[i]) is not None}
+
+    def carrying(self, texts: set[str]) -> set[str]:
+        """The records that carry one of the identifier ``texts`` (as an identifier or
+        as an LEI); only the texts not asked for before are asked for."""
+        new = sorted(texts - self.carriers.keys())
+        if new:
+            for text in new:
+                self.carriers[text] = set()
+            values = " ".join(sparql_string(t) for t in new)
+            for row in iter_rows(self.store, "scope-same-identifier", values=values):
+                # a value given back in another form than asked: a carrier of each
+                for text in [str(row["value"])] if str(row["value"]) in self.carriers else new:
+                    self.carriers[text].add(str(row["e"]))
+        return set().union(*(self.carriers[t] for t in texts))
+
+
+# What one question has read of a store (see read_once).
+_READ: ContextVar[_Reads | None] = ContextVar("reads", default=None)
 
 
 @contextlib.contextmanager
-def judgements_read_once(store: Store) -> Iterator[None]:
-    """Within the block, ``store``'s judgements are read at most once: a question
-    resolves names, reads a neighbourhood and then its facts, each honouring them, and
-    a remote store would be asked each time."""
-    token = _READ.set((store, as_pairs(read_judgements(store))))
+def read_once(store: Store, judgements: list[Judgement] | None = None) -> Iterator[None]:
+    """Within the block, ``store``'s judgements (``judgements`` when given), the records
+    of its entities and the records carrying an identifier are each read at most once:
+    a question resolves names, reads a neighbourhood and then its facts, each of which
+    needs them, and a remote store would be asked each time. The store is taken not to
+    change within the block. Within a block of the same store, nothing more is done."""
+    current = _READ.get()
+    if current is not None and current.store is store:
+        yield
+        return
+    if judgements is None:
+        judgements = as_pairs(read_judgements(store))
+    token = _READ.set(_Reads(store, judgements))
     try:
         yield
     finally:
         _READ.reset(token)
 
 
+def _reads_of(store: Store) -> _Reads:
+    """What the question being answered has read of ``store``, or nothing yet (outside
+    :func:`read_once`, read for one call)."""
+    current = _READ.get()
+    return current if current is not None and current.store is store else _Reads(store)
+
+
 def stored_judgements(store: Store) -> list[Judgement]:
     """The judgements (``(iri_a, iri_b, same)``) recorded in ``store``, in the order
     they count (:mod:`groupkg.graph.facts.judgements`); the clusters of every answer
     from ``store`` honour them."""
-    read = _READ.get()
-    if read is not None and read[0] is store:
-        return read[1]
-    return as_pairs(read_judgements(store))
+    judgements = _reads_of(store).judgements
+    return as_pairs(read_judgements(store)) if judgements is None else judgements
 
 
 def _iris(ids: Iterable[str]) -> str:
@@ -64,11 +114,9 @@ def _iris(ids: Iterable[str]) -> str:
 
 
 def records_in_store(store: Store, ids: Iterable[str]) -> dict[str, Entity]:
-    """The entity records of ``ids`` (those that are entities), read from ``store``."""
-    values = _iris(ids)
-    if not values:
-        return {}
-    return entities_from_rows(iter_rows(store, "scope-entities", entities=values))
+    """The entity records of ``ids`` (those that are entities), read from ``store``, in
+    IRI order (within :func:`read_once`, each read once)."""
+    return _reads_of(store).entities(ids)
 
 
 def _spellings(entity: Entity) -> set[str]:
@@ -89,19 +137,16 @@ def _linked(
         if same:
             joined.setdefault(a, set()).add(b)
             joined.setdefault(b, set()).add(a)
+    reads = _reads_of(store)
     records: dict[str, Entity] = {}
     asked: set[str] = set()
     todo = set(ids)
     while todo:
         asked |= todo
-        found = records_in_store(store, todo)
+        found = reads.entities(todo)
         records.update(found)
         linked = set().union(*(joined.get(iri, set()) for iri in found))
-        texts = set().union(*(_spellings(e) for e in found.values()))
-        if texts:
-            values = " ".join(sparql_string(t) for t in sorted(texts))
-            rows = iter_rows(store, "scope-same-identifier", values=values)
-            linked |= {str(row["e"]) for row in rows}
+        linked |= reads.carrying(set().union(*(_spellings(e) for e in found.values())))
         todo = linked - asked
     return records, clusters(records, judgements)
 

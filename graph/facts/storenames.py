@@ -50,9 +50,8 @@ from groupkg.graph.facts.names import (
     hints,
     unknown,
 )
-from groupkg.graph.facts.records import entities_from_rows
 from groupkg.graph.facts.storeidentity import canonical_in_store, records_in_store
-from groupkg.graph.store import Store, iter_rows, sparql_iri, sparql_string
+from groupkg.graph.store import Store, iter_rows, sparql_string
 
 __all__ = [
     "StoreLookup",
@@ -115,8 +114,7 @@ class StoreLookup:
         event or a term of the ontology, which no question is about)."""
         wanted = sorted({i for i in ids if i not in self.table.by_id and not i.startswith("_:")})
         for start in range(0, len(wanted), 500):
-            chunk = " ".join(sparql_iri(i) for i in wanted[start : start + 500])
-            found = entities_from_rows(iter_rows(self.store, "scope-entities", entities=chunk))
+            found = records_in_store(self.store, wanted[start : start + 500])
             self.table.add(Candidate.of(e) for e in found.values())
 
     def read_iri(self) -> bool:

@@ -172,6 +172,35 @@ def test_the_scoped_read_of_a_group_agrees(tmp_path):
         assert scoped == want, store.description
 
 
+# Two holdings: one named by an IRI, one a blank node (which no second query can name).
+BLANK_HOLDING = f"""
+{prefixes(x=X)}
+x:p a gk:LegalEntity ; rdfs:label "P" .
+x:a a gk:LegalEntity ; rdfs:label "A" .
+x:b a gk:LegalEntity ; rdfs:label "B" .
+x:h a gk:Holding ; gk:owner x:p ; gk:owned x:a ; gk:percent 60 .
+[] a gk:Holding ; gk:owner x:a ; gk:owned x:b ; gk:percent 25 ;
+    gk:validFrom "2001-01-01"^^xsd:date .
+"""
+
+
+def test_a_scoped_read_reads_every_property_of_facts_named_or_blank(tmp_path):
+    for store in _stores(tmp_path, BLANK_HOLDING):
+        # x:p touches x:h alone: its facts are read by their IRIs
+        named = load_dataset(store, scope=[X + "p"])
+        assert [(h.id, h.owner, h.owned, h.percent) for h in named.holdings] == [
+            (X + "h", X + "p", X + "a", 60)
+        ], store.description
+        # x:a touches the blank holding too: it is read with every property
+        both = load_dataset(store, scope=[X + "a"])
+        got = sorted((h.owner, h.owned, h.percent, h.valid_from) for h in both.holdings)
+        assert got == [
+            (X + "a", X + "b", 25, day("2001-01-01")),
+            (X + "p", X + "a", 60, None),
+        ], store.description
+        assert sorted(both.entities) == [X + "a", X + "b", X + "p"]
+
+
 def _import(store: Store, path: Path, fmt: str | None = None) -> Store:
     import_file(store, path, fmt)
     return store

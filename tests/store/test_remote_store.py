@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
 
 from groupkg.graph import Group, SparqlStore, open_store
 from groupkg.graph.cli import cli
+from groupkg.graph.store import named_query
 from tests.tools import free_port
 
 QUESTIONS = [
@@ -77,27 +79,39 @@ def test_import_writes_into_the_remote_store(sparql_store, tmp_path):
 def test_a_question_takes_a_few_round_trips_whatever_the_store_holds(sparql_store):
     class Counting(SparqlStore):
         calls = 0
+        sent: list[str] = []
 
         def select(self, query):  # noqa: ANN001, ANN201
             Counting.calls += 1
+            Counting.sent.append(query)
             return super().select(query)
 
     store = open_store(sparql_store)
     store.__class__ = Counting
     group = Group.around(store, ["IIJ Exlayer"])
-    # Resolving the name, the neighbourhood and the scoped read (6 round trips), and
-    # for each of the three the records sharing an identifier with those found (two
-    # round trips each while no new record is found: the records, then the records
-    # carrying their identifiers; docs/identity.md), and the identity judgements once: a
-    # number independent of the store. The sources' names and dates (the records'
-    # knowledge time) come in one of the scoped read's round trips.
-    assert Counting.calls <= 14
+    # The identity judgements (1); the name's candidates and their records (2); the
+    # records carrying their identifiers (1; docs/identity.md); the neighbourhood (1),
+    # its records and the records carrying their identifiers (2), each record read once
+    # per question; the facts touching them, then their properties (2), and the names
+    # and dates of the sources they cite (1): a number independent of the store.
+    assert Counting.calls <= 10
+    # each record asked for once, in one of the reads of entity records
+    lines = named_query("scope-entities").splitlines()
+    records = next(line for line in lines if line.startswith("SELECT"))
+    asked = [
+        re.findall(r"<([^>]*)>", q.split("VALUES ?s {")[1].split("}")[0])
+        for q in Counting.sent
+        if records in q
+    ]
+    every = [iri for iris in asked for iri in iris]
+    assert len(asked) >= 2 and len(every) == len(set(every))
+    assert set(group.dataset.entities) <= set(every)
     # the neighbourhood only: the IIJ group, not the whole store
     assert len(group.dataset.entities) < 30
     # As known on a day: the same reads, the visible records chosen from them.
     Counting.calls = 0
     known = Group.around(store, ["IIJ Exlayer"], known_at=datetime.date(2013, 11, 6))
-    assert Counting.calls <= 14
+    assert Counting.calls <= 10
     day = datetime.date(2013, 11, 6)
     assert all(h.known_from is None or h.known_from <= day for h in known.dataset.holdings)
     assert len(known.dataset.holdings) < len(group.dataset.holdings)
