@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -20,6 +21,8 @@ from typing import Any
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
+
+from groupkg.graph.formats.bods.quickcheck import quick_check
 
 __all__ = ["LEGACY_SCHEMAS", "document_validator", "is_uri", "schema_problems"]
 
@@ -61,6 +64,10 @@ def is_uri(value: object) -> bool:
     return not isinstance(value, str) or bool(_URI.match(value))
 
 
+# The formats the schemas name, checked as above (jsonschema checks no other).
+_FORMAT_CHECKS = {"date": _is_date, "date-time": _is_date_time, "uri": is_uri}
+
+
 def _schema_files(schema_dir: str | os.PathLike[str] | None) -> Traversable:
     if schema_dir is not None:
         return Path(schema_dir)
@@ -68,19 +75,29 @@ def _schema_files(schema_dir: str | os.PathLike[str] | None) -> Traversable:
 
 
 @lru_cache(maxsize=4)
-def _registry(schema_dir: str | None) -> tuple[Registry, dict[str, Any]]:
-    """The 0.4 schemas as a registry, and ``statement.json``."""
+def _schemas(schema_dir: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The 0.4 schemas by ``$id``, and ``statement.json``."""
     folder = _schema_files(schema_dir)
-    registry: Registry = Registry()
+    schemas: dict[str, Any] = {}
     statement = None
     for item in folder.iterdir():
         if item.name.endswith(".json"):
             contents = json.loads(item.read_text(encoding="utf-8"))
-            registry = registry.with_resource(contents["$id"], Resource.from_contents(contents))
+            schemas[contents["$id"]] = contents
             if item.name == "statement.json":
                 statement = contents
     if statement is None:
         raise FileNotFoundError(f"no statement.json in the BODS schema folder {folder}")
+    return schemas, statement
+
+
+@lru_cache(maxsize=4)
+def _registry(schema_dir: str | None) -> tuple[Registry, dict[str, Any]]:
+    """The 0.4 schemas as a registry, and ``statement.json``."""
+    schemas, statement = _schemas(schema_dir)
+    registry: Registry = Registry().with_resources(
+        (uri, Resource.from_contents(contents)) for uri, contents in schemas.items()
+    )
     return registry, statement
 
 
@@ -90,13 +107,22 @@ def document_validator(schema_dir: str | None) -> Draft202012Validator:
     return Draft202012Validator(statement, registry=registry, format_checker=_FORMATS)
 
 
+_STATEMENT = "urn:statement#/$defs/Statement"
+
+
 @lru_cache(maxsize=4)
 def _statement_validator(schema_dir: str | None) -> Draft202012Validator:
     """The validator of one 0.4 statement (an item of ``statement.json``'s array)."""
     registry, _ = _registry(schema_dir)
-    return Draft202012Validator(
-        {"$ref": "urn:statement#/$defs/Statement"}, registry=registry, format_checker=_FORMATS
-    )
+    return Draft202012Validator({"$ref": _STATEMENT}, registry=registry, format_checker=_FORMATS)
+
+
+@lru_cache(maxsize=4)
+def _statement_quick_check(schema_dir: str | None) -> Callable[[Any], bool] | None:
+    """Whether a 0.4 statement certainly has no schema error (see
+    :mod:`~groupkg.graph.formats.bods.quickcheck`); None where it cannot be told."""
+    schemas, _ = _schemas(schema_dir)
+    return quick_check(schemas, _STATEMENT, _FORMAT_CHECKS)
 
 
 #: The schema file of each 0.2/0.3 statement type.
@@ -132,7 +158,11 @@ def schema_problems(
     """The schema errors of one statement of BODS ``version``, each with its path
     inside the statement."""
     if version == "0.4":
-        validator: Any = _statement_validator(None if schema_dir is None else str(schema_dir))
+        folder = None if schema_dir is None else str(schema_dir)
+        quick = _statement_quick_check(folder)
+        if quick is not None and quick(statement):
+            return []
+        validator: Any = _statement_validator(folder)
     else:
         kind = statement.get("statementType") if isinstance(statement, dict) else None
         validator = _legacy_validators(version).get(kind) if isinstance(kind, str) else None
