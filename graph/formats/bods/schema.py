@@ -134,20 +134,39 @@ LEGACY_SCHEMAS = {
 
 
 @lru_cache(maxsize=4)
-def _legacy_validators(version: str) -> dict[str, Draft4Validator]:
-    """The draft-04 validators of BODS 0.2 or 0.3, one per statement type, from the
-    copies bundled in ``bods_schema/v0.2`` and ``bods_schema/v0.3``."""
+def _legacy_schemas(version: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The draft-04 schemas of BODS 0.2 or 0.3 by id, from the copies bundled in
+    ``bods_schema/v0.2`` and ``bods_schema/v0.3``; and the id of each file."""
     folder = files("groupkg.graph.formats.bods") / "bods_schema" / f"v{version}"
-    registry: Registry = Registry()
-    schemas = {}
+    schemas, ids = {}, {}
     for item in folder.iterdir():
         if item.name.endswith(".json"):
             contents = json.loads(item.read_text(encoding="utf-8"))
-            uri = contents.get("id", item.name)
-            registry = registry.with_resource(uri, Resource.from_contents(contents))
-            schemas[item.name] = contents
+            ids[item.name] = uri = contents.get("id", item.name)
+            schemas[uri] = contents
+    return schemas, ids
+
+
+@lru_cache(maxsize=4)
+def _legacy_validators(version: str) -> dict[str, Draft4Validator]:
+    """The draft-04 validators of BODS 0.2 or 0.3, one per statement type."""
+    schemas, ids = _legacy_schemas(version)
+    registry: Registry = Registry().with_resources(
+        (uri, Resource.from_contents(contents)) for uri, contents in schemas.items()
+    )
     return {
-        kind: Draft4Validator(schemas[name], registry=registry, format_checker=_FORMATS)
+        kind: Draft4Validator(schemas[ids[name]], registry=registry, format_checker=_FORMATS)
+        for kind, name in LEGACY_SCHEMAS.items()
+    }
+
+
+@lru_cache(maxsize=4)
+def _legacy_quick_checks(version: str) -> dict[str, Callable[[Any], bool] | None]:
+    """The quick checks of BODS 0.2 or 0.3, one per statement type (see
+    :func:`_statement_quick_check`)."""
+    schemas, ids = _legacy_schemas(version)
+    return {
+        kind: quick_check(schemas, ids[name], _FORMAT_CHECKS, draft=4)
         for kind, name in LEGACY_SCHEMAS.items()
     }
 
@@ -165,6 +184,9 @@ def schema_problems(
         validator: Any = _statement_validator(folder)
     else:
         kind = statement.get("statementType") if isinstance(statement, dict) else None
+        quick = _legacy_quick_checks(version).get(kind) if isinstance(kind, str) else None
+        if quick is not None and quick(statement):
+            return []
         validator = _legacy_validators(version).get(kind) if isinstance(kind, str) else None
         if validator is None:
             choice = {"enum": sorted(LEGACY_SCHEMAS)}
