@@ -144,9 +144,11 @@ def _drop_repeats(store: ox.Store, graph: ox.NamedNode, statements: int) -> None
     Oxigraph's union keeps a triple once per graph holding it: a triple imported twice
     (a source two files cite) would be counted, and listed by ``sparql``, twice, where
     a memory store or a SPARQL endpoint holds it once. The smaller side is walked: the
-    staged triples, each looked up among the visible ones, or the visible ones, each
-    looked up in the staging graph. Blank nodes are fresh in every import, so a triple
-    with one never repeats.
+    staged triples of the subjects readers see already (found a chunk of subjects at
+    a time: an import of new records, however many, asks nothing of its triples), each
+    looked up among the visible ones; or the visible ones, each looked up in the
+    staging graph. Blank nodes are fresh in every import, so a triple with one never
+    repeats.
     """
     others = {ox.DefaultGraph(), *(g for g in visible_graphs(store) if g != graph)}
 
@@ -171,10 +173,14 @@ def _drop_repeats(store: ox.Store, graph: ox.NamedNode, statements: int) -> None
         parts.append(f"{{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {named} }} }}")
     seen = " UNION ".join(parts)
     in_staging = f"GRAPH <{graph.value}> {{ ?s ?p ?o }}"
-    # One query a side: Oxigraph looks each triple up in its indexes, where a loop in
-    # Python over hundreds of thousands of triples took minutes.
+    # One query a side (or a chunk of subjects): Oxigraph looks each triple up in its
+    # indexes, where a loop in Python over hundreds of thousands of triples took minutes.
     if staged <= visible:
-        queries = [f"SELECT ?s ?p ?o WHERE {{ {in_staging} FILTER EXISTS {{ {seen} }} }}"]
+        repeats = f"{in_staging} FILTER EXISTS {{ {seen} }}"
+        queries = [
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} {repeats} }}"
+            for chunk in _chunks(_held_subjects(store, graph, seen))
+        ]
     else:
         queries = [f"SELECT ?s ?p ?o WHERE {{ {part} FILTER EXISTS {{ {in_staging} }} }}"
                    for part in parts]  # fmt: skip
@@ -186,3 +192,30 @@ def _drop_repeats(store: ox.Store, graph: ox.NamedNode, statements: int) -> None
             repeated.add(ox.Quad(row["s"], row["p"], row["o"], graph))  # type: ignore[arg-type]
     for quad in repeated:
         store.remove(quad)
+
+
+# Subjects asked about in one query.
+SUBJECT_CHUNK = 2_000
+
+
+def _chunks(subjects: list[str]) -> list[str]:
+    return [
+        " ".join(subjects[i : i + SUBJECT_CHUNK]) for i in range(0, len(subjects), SUBJECT_CHUNK)
+    ]
+
+
+def _held_subjects(store: ox.Store, graph: ox.NamedNode, seen: str) -> list[str]:
+    """The named subjects of the staging ``graph`` that are subjects of a triple readers
+    see (``seen``, a pattern of ``?s ?p ?o``), each as N-Triples writes it: only their
+    triples can repeat one."""
+    rows = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+    assert isinstance(rows, ox.QuerySolutions)
+    subjects = [str(row["s"]) for row in rows if isinstance(row["s"], ox.NamedNode)]
+    held: list[str] = []
+    for chunk in _chunks(subjects):
+        rows = store.query(
+            f"SELECT ?s WHERE {{ VALUES ?s {{ {chunk} }} FILTER EXISTS {{ {seen} }} }}"
+        )
+        assert isinstance(rows, ox.QuerySolutions)
+        held += (str(row["s"]) for row in rows)
+    return held

@@ -18,6 +18,7 @@ from rdflib import Graph
 from groupkg.graph.cli import cli
 from groupkg.graph.errors import BadInput
 from groupkg.graph.formats.bods import open_bods, read_bods
+from groupkg.graph.formats.bods.stream import placed_statements
 from groupkg.graph.store import write_ntriples
 from groupkg.graph.vocab import GK
 
@@ -236,3 +237,21 @@ def test_a_huge_string_is_read_as_any_other(tmp_path):
     path.write_text(json.dumps(statements), encoding="utf-8")
     bods = open_bods(path)
     assert sum(1 for _ in bods.triples()) > 0
+
+
+@pytest.mark.parametrize("brackets", [63, 64])
+def test_a_line_nested_to_the_limit_is_read_and_one_level_deeper_is_not(brackets, tmp_path):
+    # A statement whose recordDetails nest ``brackets`` levels of objects in all: the
+    # statement is level 1, each object a level more, the number inside the last.
+    nested: Any = 1
+    for _ in range(brackets - 1):
+        nested = {"a": nested}
+    line = json.dumps({"statementId": nested})
+    assert line.count("{") == brackets
+    path = tmp_path / "nested.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    if brackets == 63:  # 64 levels with the number: at the limit, read
+        assert [p.statement for p in placed_statements(path)] == [json.loads(line)]
+    else:
+        with pytest.raises(BadInput, match=":1: \\(json\\): nested more than 64 levels deep"):
+            list(placed_statements(path))

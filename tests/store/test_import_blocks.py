@@ -14,6 +14,7 @@ from groupkg.graph import InputError, OxigraphStore, import_file
 from groupkg.graph import store as store_module
 from groupkg.graph.cli import progress as progress_module
 from groupkg.graph.store import ntriples as ntriples_module
+from groupkg.graph.store import staging as staging_module
 
 EX = "http://example.org/"
 
@@ -232,3 +233,43 @@ def test_a_triple_held_already_is_held_once_whichever_side_is_larger(
     texts = [tuple(sorted(map(str, r.items()))) for r in rows]
     assert len(texts) == len(set(texts))
     assert len(rows) == len(set(first) | set(second)) + 1
+
+
+class AskedStore:
+    """An Oxigraph store that keeps every query it is asked."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.asked = store, []
+
+    def query(self, query: str) -> object:
+        self.asked.append(query)
+        return self.store.query(query)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+
+@pytest.mark.parametrize("held", [0, 2])
+def test_only_the_triples_of_subjects_held_already_are_looked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int
+) -> None:
+    monkeypatch.setattr(staging_module, "SUBJECT_CHUNK", 7)
+    store = OxigraphStore(tmp_path / "store")
+    import_file(store, write_lines(tmp_path / "a.nt", [statement(i) for i in range(300)]))
+    graph = ox.NamedNode("urn:groupkg:import:staged-by-hand")
+    name, other = ox.NamedNode(f"{EX}name"), ox.NamedNode(f"{EX}other")
+    new = [ox.Quad(ox.NamedNode(f"{EX}n{i}"), name, ox.Literal(f"new {i}"), graph)
+           for i in range(100)]  # fmt: skip
+    # Of the entities held: e0's name again (a repeat), e1 with a triple it had not.
+    again = [ox.Quad(ox.NamedNode(f"{EX}e0"), name, ox.Literal("entity 0"), graph),
+             ox.Quad(ox.NamedNode(f"{EX}e1"), other, ox.Literal("more"), graph)][:held]  # fmt: skip
+    store.store.extend(new + again)
+    asked = AskedStore(store.store)
+    staging_module._drop_repeats(asked, graph)  # type: ignore[arg-type]
+    left = set(store.store.quads_for_pattern(None, None, None, graph))
+    assert left == set(new + again[1:])
+    # Every staged subject is asked about, 7 at a time; the triples only of those held.
+    triple_queries = [q for q in asked.asked if "SELECT ?s ?p ?o" in q]
+    subject_queries = [q for q in asked.asked if q.startswith("SELECT ?s WHERE { VALUES")]
+    assert len(subject_queries) == -(-(100 + held) // 7)
+    assert len(triple_queries) == (1 if held else 0)

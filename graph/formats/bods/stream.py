@@ -192,7 +192,11 @@ def _numbered(name: str, stream: IO[bytes]) -> Iterator[Placed]:
             raise _refused(name, f"{number}:", f"{exc.msg} at column {exc.colno}") from None
         except (ValueError, RecursionError) as exc:  # a 5,000-digit number, say
             raise _refused(name, f"{number}:", f"cannot be read: {exc}") from None
-        yield _checked(name, Placed(index, f"{number}:", statement))
+        placed = Placed(index, f"{number}:", statement)
+        # A line with fewer brackets than the limit cannot nest deeper than it: only
+        # a line with more is walked (a statement has a dozen or two).
+        deep = raw.count(b"{") + raw.count(b"[") >= MAX_DEPTH
+        yield _checked(name, placed) if deep else placed
         index += 1
 
 
