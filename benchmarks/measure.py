@@ -129,9 +129,9 @@ def run_command(command: list[str], timeout: float, ok: Sequence[int] = (0,)) ->
             reason = f"exit code {process.returncode}: {last[0][:300]}"
         elif process.returncode < 0:
             reason = f"timed out after {timeout:g} s" if seconds >= timeout else "killed"
-        else:
-            last = problem.strip().splitlines()[-1:] or [f"exit code {process.returncode}"]
-            reason = f"exit code {process.returncode}: {last[0][:300]}"
+        else:  # a user's error: its first line says what was wrong
+            first = problem.strip().splitlines()[:1] or [f"exit code {process.returncode}"]
+            reason = f"exit code {process.returncode}: {first[0][:300]}"
         return Child(
             seconds, peak, error=reason, output=text, code=process.returncode, cpu_seconds=cpu
         )

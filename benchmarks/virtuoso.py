@@ -72,9 +72,11 @@ def measure(bench: Bench, n: int) -> list[tuple[str, str, str]]:
     rows = [("load (`groupkg import`)", _imported(bench, source, f"oxigraph:{disk}"), "")]
     focus = _focus(bench, disk)
     # an import's last update adds everything it sent in one transaction: at 1M more
-    # than Virtuoso's default 600 s of MaxQueryExecutionTime on a busy machine
+    # than Virtuoso's default 600 s of MaxQueryExecutionTime on a busy machine, and more
+    # than its default 50 MB of TransactionAfterImageLimit
     server = start_virtuoso(bench.work / f"virtuoso-bench-{n}", max_rows=10_000_000,
-                            buffers=bench.options.buffers, seconds=7200)  # fmt: skip
+                            buffers=bench.options.buffers, seconds=7200,
+                            after_image=2_000_000_000)  # fmt: skip
     try:
         spec = server.store(GRAPH)
         # the bundled IIJ data too, as a new oxigraph:PATH store holds it

@@ -187,6 +187,7 @@ NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 DirsAllowed = ., {folder}
 CheckpointInterval = 60
+TransactionAfterImageLimit = {after_image}
 ThreadsPerQuery = 2
 
 [HTTPServer]
@@ -261,11 +262,16 @@ def await_sparql(url: str, process: subprocess.Popen[bytes], log: Path, what: st
 
 
 def start_virtuoso(
-    folder: Path, max_rows: int = 10000, buffers: int = 10000, seconds: int = 600
+    folder: Path,
+    max_rows: int = 10000,
+    buffers: int = 10000,
+    seconds: int = 600,
+    after_image: int = 50_000_000,
 ) -> Virtuoso:
     """Virtuoso on free 127.0.0.1 ports with an empty database in ``folder``, a page
-    cache of ``buffers`` pages and ``seconds`` a query or update may run (an import's
-    last update, which adds the staging graph to the data, included), its SPARQL user
+    cache of ``buffers`` pages, ``seconds`` a query or update may run and ``after_image``
+    bytes of changes one transaction may log (an import's last update, which adds the
+    staging graph to the data, is one transaction), its SPARQL user
     allowed to update; the test fails (never skips) where it is not installed."""
     binary = executable("virtuoso-t")
     if binary is None or executable("isql-vt") is None:
@@ -276,7 +282,7 @@ def start_virtuoso(
     ini.write_text(_VIRTUOSO_INI.format(folder=folder, isql_port=isql_port,
                                         http_port=http_port, max_rows=max_rows,
                                         buffers=buffers, dirty=buffers * 3 // 4,
-                                        seconds=seconds))  # fmt: skip
+                                        seconds=seconds, after_image=after_image))  # fmt: skip
     with (folder / "server.log").open("wb") as log:
         process = subprocess.Popen([binary, "-f", "-c", str(ini)], cwd=folder, stdout=log,
                                    stderr=subprocess.STDOUT)  # fmt: skip
