@@ -57,16 +57,21 @@ def _get(base: str, path: str) -> tuple[int, dict]:
     return status, json.loads(body)
 
 
+def _chain_options(kind: str, tmp_path: Path) -> list[str]:
+    """The options that give the chain's records: as ``--data`` on a memory store, or
+    imported into a new ``oxigraph:PATH`` store."""
+    if kind == "memory":
+        return ["--no-default-data", "--data", str(CHAIN)]
+    store = tmp_path / "store"
+    code, out = _cli("--store", f"oxigraph:{store}", "--no-default-data",
+                     "import", "--quiet", str(CHAIN))  # fmt: skip
+    assert code == 0, out
+    return ["--store", f"oxigraph:{store}"]
+
+
 @pytest.mark.parametrize("kind", ["memory", "oxigraph"])
 def test_the_server_answers_as_known_on_the_day_each_request_asks(kind, tmp_path):
-    if kind == "memory":
-        options = ["--no-default-data", "--data", str(CHAIN)]
-    else:
-        store = tmp_path / "store"
-        code, out = _cli("--store", f"oxigraph:{store}", "--no-default-data",
-                         "import", "--quiet", str(CHAIN))  # fmt: skip
-        assert code == 0, out
-        options = ["--store", f"oxigraph:{store}"]
+    options = _chain_options(kind, tmp_path)
     base, process = launch(*options, "--workers", "1", cwd=tmp_path)
     try:
         for known_at, percent in KNOWN.items():
@@ -97,14 +102,7 @@ def test_the_server_diffs_two_days_of_knowledge_as_the_command_line(kind, tmp_pa
     """``/api/diff?known_before&known_after&at`` answers ``groupkg diff --known-before
     --known-after --at``: Parent's stake in Sub on 2020-06-01 was known as 40% on
     2020-01-15 and as 50% on 2020-03-02 (the chain's records)."""
-    if kind == "memory":
-        options = ["--no-default-data", "--data", str(CHAIN)]
-    else:
-        store = tmp_path / "store"
-        code, out = _cli("--store", f"oxigraph:{store}", "--no-default-data",
-                         "import", "--quiet", str(CHAIN))  # fmt: skip
-        assert code == 0, out
-        options = ["--store", f"oxigraph:{store}"]
+    options = _chain_options(kind, tmp_path)
     days = {"known_before": "2020-01-15", "known_after": "2020-03-02", "at": "2020-06-01"}
     asked = [f"--{key.replace('_', '-')}={day}" for key, day in days.items()]
     code, out = _cli(*options, "diff", *asked, "--json")
