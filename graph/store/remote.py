@@ -65,15 +65,24 @@ _SEMANTIC = (SyntaxError, ValueError, OSError)
 _NT = ox.RdfFormat.N_TRIPLES
 
 
+# Virtuoso's errors whose cause is a limit of its configuration: the setting, its section
+# of virtuoso.ini, and what it limits.
+_LIMITS = {
+    "SR171": ("MaxQueryExecutionTime", "SPARQL", "the seconds a request may run"),
+    "SR325": ("TransactionAfterImageLimit", "Parameters", "the bytes one transaction may log"),
+}
+
+
 def _advice(detail: str) -> str:
     """What to change on the endpoint, for the errors whose cause is its configuration."""
-    if "SR171" in detail:  # Virtuoso: Transaction timed out
-        return (
-            "\n(Virtuoso stops a request after MaxQueryExecutionTime, in the [SPARQL] "
-            "section of virtuoso.ini. An import's last request adds everything it sent in "
-            "one transaction, and an import stopped there adds nothing: raise the limit "
-            "for imports this size.)"
-        )
+    for code, (setting, section, what) in _LIMITS.items():
+        if code in detail:
+            return (
+                f"\n(Virtuoso's {setting}, in the [{section}] section of virtuoso.ini, "
+                f"limits {what}. An import's last request adds everything it sent in one "
+                "transaction, and an import stopped there adds nothing: raise the limit "
+                "for imports this size.)"
+            )
     return ""
 
 

@@ -219,13 +219,14 @@ class _TimingOut(http.server.BaseHTTPRequestHandler):
     graph to the data, which it answers as Virtuoso does a request over its time."""
 
     updates: list[str] = []
+    error = b""
 
     def do_POST(self) -> None:  # noqa: N802
         form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         update = form["update"][0]
         self.updates.append(update)
         late = update.startswith("ADD SILENT GRAPH")
-        body = b"Virtuoso S1T00 Error SR171: Transaction timed out\n" if late else b""
+        body = self.error if late else b""
         self.send_response(500 if late else 200)
         self.send_header("Server", "Virtuoso/07.20.3240 (Linux) x86_64-pc-linux-gnu")
         self.send_header("Content-Length", str(len(body)))
@@ -236,11 +237,26 @@ class _TimingOut(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_an_import_the_endpoint_times_out_says_which_limit_and_leaves_nothing(tmp_path):
-    """An import whose last request outlasts Virtuoso's MaxQueryExecutionTime (as the 1M
-    register's did on a busy machine) names the setting to raise, and drops its staging
-    graph: nothing of it was added."""
-    handler = type("Endpoint", (_TimingOut,), {"updates": []})
+@pytest.mark.parametrize(
+    ("error", "setting", "section"),
+    [
+        ("S1T00 Error SR171: Transaction timed out", "MaxQueryExecutionTime", "[SPARQL]"),
+        (
+            "40001 Error SR325: Transaction aborted because it's log after image size went "
+            "above the limit",
+            "TransactionAfterImageLimit",
+            "[Parameters]",
+        ),
+    ],
+)
+def test_an_import_over_a_limit_of_virtuoso_says_which_and_leaves_nothing(
+    tmp_path, error, setting, section
+):
+    """An import whose last request outlasts Virtuoso's MaxQueryExecutionTime, or logs
+    more than its TransactionAfterImageLimit (as the 1M register's did), names the
+    setting to raise, and drops its staging graph: nothing of it was added."""
+    body = f"Virtuoso {error}\n".encode()
+    handler = type("Endpoint", (_TimingOut,), {"updates": [], "error": body})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -254,8 +270,8 @@ def test_an_import_the_endpoint_times_out_says_which_limit_and_leaves_nothing(tm
         server.server_close()
         thread.join(5)
     message = str(refused.value)
-    assert "SR171: Transaction timed out" in message
-    assert "MaxQueryExecutionTime" in message and "[SPARQL]" in message
+    assert error in message
+    assert f"{setting}, in the {section} section" in message
     staging = handler.updates[-2].split("<")[1].split(">")[0]
     assert staging.startswith("urn:groupkg:import:")
     assert handler.updates[-1] == f"DROP SILENT GRAPH <{staging}>"
