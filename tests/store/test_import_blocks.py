@@ -265,7 +265,7 @@ def test_only_the_triples_of_subjects_held_already_are_looked_up(
              ox.Quad(ox.NamedNode(f"{EX}e1"), other, ox.Literal("more"), graph)][:held]  # fmt: skip
     store.store.extend(new + again)
     asked = AskedStore(store.store)
-    staging_module._drop_repeats(asked, graph)  # type: ignore[arg-type]
+    staging_module._drop_repeats(asked, graph, len(new + again))  # type: ignore[arg-type]
     left = set(store.store.quads_for_pattern(None, None, None, graph))
     assert left == set(new + again[1:])
     # Every staged subject is asked about, 7 at a time; the triples only of those held.
