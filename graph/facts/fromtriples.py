@@ -20,7 +20,7 @@ from typing import Any
 
 from groupkg.graph.facts.identity import clusters, merge_dataset
 from groupkg.graph.facts.loader import FACT_CLASSES, FACT_PROPERTIES, bulk, dataset_of, kinds_of
-from groupkg.graph.facts.records import GK, RDF_TYPE, Grouped, Rows
+from groupkg.graph.facts.records import GK, RDF_TYPE, Grouped, Rows, add_triple
 from groupkg.graph.model import Dataset
 from groupkg.graph.store.terms import tsv_term
 
@@ -68,9 +68,9 @@ def _grouped(triples: Iterable[tuple[str, str, str]]) -> Grouped | None:
     term read once), as :func:`~groupkg.graph.facts.records.add_triple` groups them;
     None at the first triple only a store reads."""
     values: dict[str, Any] = {}
-    get = values.get
+    get, add = values.get, add_triple
     grouped: Grouped = {}
-    # Inlined: a million triples and more, three terms each.
+    # The terms' lookups inlined: a million triples and more, three terms each.
     for s, p, o in triples:
         if p == _ASSUMPTION or (p == _TYPE and o == _JUDGEMENT):
             return None
@@ -83,15 +83,7 @@ def _grouped(triples: Iterable[tuple[str, str, str]]) -> Grouped | None:
         z = get(o, values)
         if z is values:
             z = values[o] = tsv_term(o)
-        props = grouped.get(x)
-        if props is None:
-            grouped[x] = {y: [z]}
-            continue
-        found = props.get(y)
-        if found is None:
-            props[y] = [z]
-        elif z not in found:
-            found.append(z)
+        add(grouped, x, y, z)
     return grouped
 
 

@@ -69,10 +69,11 @@ def _plain_lines(path: str | os.PathLike[str], grouped: Grouped, beside: list[st
     """Group the triples of ``path`` read line by line; the lines of the others are put
     in ``beside``. Raises :class:`_NotPlain` at a line written otherwise.
 
-    :func:`_placed`, with each distinct term read once and the grouping written out
-    (a million lines and more: each call saved counts)."""
+    :func:`_placed`, with each distinct term read once and the placing written out
+    (a million lines and more: each call saved counts); the grouping is
+    :func:`~groupkg.graph.facts.records.add_triple`'s."""
     values: dict[str, Any] = {}
-    get = values.get
+    get, add = values.get, add_triple
     facts, both = _PROPERTIES, _BOTH
     count = 0
     with open(path, encoding="utf-8", newline="\n") as stream:
@@ -113,15 +114,7 @@ def _plain_lines(path: str | os.PathLike[str], grouped: Grouped, beside: list[st
             x = get(s)
             if x is None:
                 x = values[s] = tsv_term(s)
-            props = grouped.get(x)
-            if props is None:
-                grouped[x] = {y: [z]}
-                continue
-            found = props.get(y)
-            if found is None:
-                props[y] = [z]
-            elif z not in found:
-                found.append(z)
+            add(grouped, x, y, z)
     return count
 
 
