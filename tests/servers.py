@@ -11,6 +11,8 @@ tests of ``sparql:URL`` against it.
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import os
 import shutil
 import signal
@@ -22,6 +24,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -290,3 +293,18 @@ def start_virtuoso(
     await_sparql(server.url, process, folder / "server.log", "virtuoso-t", 120)
     server.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
     return server
+
+
+@contextlib.contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server on a free 127.0.0.1 port answering with ``handler`` on a thread of
+    its own (a fake endpoint); yields its ``/sparql`` URL, and stops it."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

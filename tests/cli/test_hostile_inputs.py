@@ -15,7 +15,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import xml.dom.minidom
 import zipfile
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from groupkg.graph.cli import cli
 from groupkg.graph.store import ntriples as ntriples_module
 from groupkg.graph.store import staging as staging_module
 from tests.fuzz.hostile import laughs
+from tests.servers import serving
 from tests.turtle import prefixes
 
 TESTS = Path(__file__).parents[1]
@@ -378,16 +378,9 @@ class _Endpoint(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def endpoint() -> Iterator[type[_Endpoint]]:
     handler = type("Answers", (_Endpoint,), {})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    handler.url = f"http://127.0.0.1:{server.server_address[1]}/sparql"  # type: ignore[attr-defined]
-    try:
+    with serving(handler) as url:
+        handler.url = url  # type: ignore[attr-defined]
         yield handler
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.mark.parametrize(

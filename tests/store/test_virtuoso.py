@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 import urllib.parse
 
 import pytest
@@ -22,6 +21,7 @@ from groupkg.graph import GroupkgError, SparqlStore, open_store
 from groupkg.graph.cli import cli
 from groupkg.graph.store import named_query
 from groupkg.graph.store.remote import PLAIN_BATCH
+from tests.servers import serving
 from tests.turtle import prefixes
 
 
@@ -257,18 +257,10 @@ def test_an_import_over_a_limit_of_virtuoso_says_which_and_leaves_nothing(
     setting to raise, and drops its staging graph: nothing of it was added."""
     body = f"Virtuoso {error}\n".encode()
     handler = type("Endpoint", (_TimingOut,), {"updates": [], "error": body})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    with serving(handler) as url:
         store = open_store(f"sparql:{url};graph=urn:groupkg:test:late")
         with pytest.raises(GroupkgError) as refused:
             store.import_ntriples(_register(tmp_path / "register.nt", 20000))
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
     message = str(refused.value)
     assert error in message
     assert f"{setting}, in the {section} section" in message
