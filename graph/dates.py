@@ -16,12 +16,21 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
 from groupkg.graph.errors import InputError
 
-__all__ = ["Day", "PartialDate", "as_day", "parse_date", "parse_partial_date", "day_before"]
+__all__ = [
+    "Day",
+    "PartialDate",
+    "as_day",
+    "day_before",
+    "known_pair",
+    "parse_date",
+    "parse_partial_date",
+]
 
 #: What a day may be given as: an ISO ``YYYY-MM-DD`` string, a :class:`datetime.date`,
 #: a :class:`datetime.datetime` (a pandas ``Timestamp`` is one) or a numpy
@@ -92,6 +101,40 @@ def parse_date(text: str, what: str = "date") -> _dt.date:
         return _dt.date.fromisoformat(text)
     except ValueError as exc:
         raise InputError(f"{what}: {text} is not a real day ({exc})") from None
+
+
+def known_pair(
+    known_before: str | None,
+    known_after: str | None,
+    *,
+    valid_days: bool,
+    known_at: bool,
+    spell: Callable[[str], str] = str,
+) -> tuple[_dt.date, _dt.date]:
+    """The two days of knowledge a diff of what was known compares, parsed from their
+    texts, where nothing that cannot go with them is given: days of valid time
+    (``valid_days``: before, after or an event) or one day of knowledge (``known_at``).
+    ``spell`` writes a parameter's name as its user knows it.
+
+    Examples
+    --------
+    >>> known_pair("2020-01-15", "2020-03-02", valid_days=False, known_at=False)
+    (datetime.date(2020, 1, 15), datetime.date(2020, 3, 2))
+    >>> known_pair("2020-01-15", None, valid_days=False, known_at=False,
+    ...            spell=lambda name: "--" + name.replace("_", "-"))
+    Traceback (most recent call last):
+    ...
+    groupkg.graph.errors.InputError: diff needs both --known-before and --known-after
+    """
+    before, after = spell("known_before"), spell("known_after")
+    if valid_days:
+        valid = "/".join(spell(name) for name in ("before", "after", "event"))
+        raise InputError(f"give either {before}/{after} or {valid}")
+    if known_at:
+        raise InputError(f"{spell('known_at')} does not apply with {before}/{after}")
+    if not (known_before and known_after):
+        raise InputError(f"diff needs both {before} and {after}")
+    return parse_date(known_before, before), parse_date(known_after, after)
 
 
 def as_day(value: Day, what: str = "day") -> _dt.date:

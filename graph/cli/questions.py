@@ -21,7 +21,7 @@ from groupkg.graph.cli.output import (
     stake_table,
 )
 from groupkg.graph.cli.tables import print_table
-from groupkg.graph.dates import parse_date
+from groupkg.graph.dates import known_pair, parse_date
 from groupkg.graph.errors import InputError
 
 __all__ = [
@@ -261,14 +261,9 @@ def _known_diff(known_before: str | None, known_after: str | None, at: str | Non
                 root: str | None, valid_days: bool) -> None:  # fmt: skip
     """``diff --known-before K1 --known-after K2``: what changed in what was known."""
     settings = current_settings()
-    if valid_days:
-        raise InputError("give either --known-before/--known-after or --before/--after/--event")
-    if settings.known_at is not None:
-        raise InputError("--known-at does not apply with --known-before/--known-after")
-    if not (known_before and known_after):
-        raise InputError("diff needs both --known-before and --known-after")
-    k1 = parse_date(known_before, "--known-before")
-    k2 = parse_date(known_after, "--known-after")
+    k1, k2 = known_pair(known_before, known_after, valid_days=valid_days,
+                        known_at=settings.known_at is not None,
+                        spell=lambda name: "--" + name.replace("_", "-"))  # fmt: skip
     answer = settings.group().diff_known(k1, k2, option_day(at), root)
     title = (f"Changes on {answer['at']} from as known on {answer['known_before']}"
              f" to as known on {answer['known_after']}:")  # fmt: skip

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from groupkg.graph.dates import parse_date
+from groupkg.graph.dates import known_pair, parse_date
 from groupkg.graph.errors import GroupkgError, InputError
 from groupkg.graph.facts import queries as library
 from groupkg.graph.facts.names import UnknownName
@@ -110,15 +110,11 @@ def _diff(data: AnswerSource, request: Request) -> Any:
 def _known_diff(data: AnswerSource, params: QueryParams, root: str | None) -> Any:
     """``/api/diff?known_before=K1&known_after=K2[&at=D]``: what changed in what was
     known, as ``groupkg diff --known-before K1 --known-after K2`` answers it."""
-    if params.get("before") or params.get("after") or params.get("event"):
-        raise InputError("give either known_before/known_after or before/after/event")
-    if params.get("known_at"):
-        raise InputError("known_at does not apply with known_before/known_after")
-    if not (params.get("known_before") and params.get("known_after")):
-        raise InputError("diff needs both known_before and known_after")
-    k1, k2 = (
-        parse_date(params["known_before"], "known_before"),
-        parse_date(params["known_after"], "known_after"),
+    k1, k2 = known_pair(
+        params.get("known_before"),
+        params.get("known_after"),
+        valid_days=bool(params.get("before") or params.get("after") or params.get("event")),
+        known_at=bool(params.get("known_at")),
     )
     return data.records().diff_known(k1, k2, _day(params), root)
 

@@ -127,3 +127,19 @@ def test_the_server_diffs_two_days_of_knowledge_as_the_command_line(kind, tmp_pa
             assert status == 400 and words in answer["error"], (query, answer)
     finally:
         stop(process)
+
+
+def test_the_command_line_refuses_what_does_not_go_with_two_days_of_knowledge():
+    data = ("--no-default-data", "--data", str(CHAIN))
+    refused = {
+        ("diff", "--known-before", "2020-01-15"): "diff needs both --known-before and",
+        ("diff", "--known-before", "2020-01-15", "--known-after", "2020-03-02",
+         "--before", "2020-01-01"): "give either --known-before/--known-after or",
+        ("--known-at", "2020-02-01", "diff", "--known-before", "2020-01-15",
+         "--known-after", "2020-03-02"): "--known-at does not apply with --known-before",
+        ("diff", "--known-before", "2020-02-30", "--known-after", "2020-03-02"):
+            "--known-before: 2020-02-30 is not a real day",
+    }  # fmt: skip
+    for args, words in refused.items():
+        code, out = _cli(*data, *args)
+        assert code == 2 and words in out, (args, out)
