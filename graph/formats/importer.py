@@ -13,11 +13,12 @@ saves it beside the store: on a second thread, from the N-Triples it loads and w
 the store held, while the bulk loader writes the same triples to disk. A CSV holdings
 file's triples are still in memory as N-Triples terms: the model is built from them
 (:mod:`~groupkg.graph.facts.fromtriples`), and the import time stamped from them,
-without reading the file back. Any other file is copied into a store in memory and
-read back with SPARQL. The first question after the import then opens the model
+without reading the file back. Any other file's facts are read from its lines
+(:mod:`~groupkg.graph.facts.ntfacts`). The first question after the import then opens the model
 instead of reading every fact back out of the store, which on disk costs several
-times the import. An import into a larger store, or of a file too large to copy into
-memory, leaves the model to the first question (it reads the whole store once).
+times the import. An import into a larger store, or of a file whose model would take
+more than half the memory the machine has free, leaves the model to the first question
+(it reads the whole store once).
 
 What a BODS, CSV or GLEIF file gives that says nothing of when it became known is
 known from the import on (:mod:`~groupkg.graph.formats.importtime`).
@@ -61,9 +62,12 @@ def guess_format(path: Path) -> FileFormat:
 # model there; a larger one would cost a read of the whole store, left to the first
 # question (which does it once for any number of imports in a row).
 MODEL_BASE_LIMIT = 200_000
-# Nor is one beside a file of more N-Triples than this: the model is built from a copy
-# in memory, which would grow with the file (a GLEIF golden copy of millions of
-# records, say), where the import itself keeps memory flat.
+# Nor is one beside a file whose model would take more than half the memory the machine
+# has free: the model grows with the file, where the import itself keeps memory flat.
+# It takes about this many bytes of memory per byte of N-Triples while it is built
+# (5.3 GB from the 1.43 GB file of the 1M-entity synthetic register).
+MODEL_BYTES_PER_FILE_BYTE = 4
+# Where the free memory cannot be read, a file of at most this many bytes.
 MODEL_FILE_LIMIT = 256 << 20
 # Nor beside a file whose triples the reader holds (a CSV holdings file) when they are
 # more than this: the model made of them would grow with them, as the reader's do
@@ -104,14 +108,14 @@ class _ModelBeside:
     ) -> _ModelBeside | None:
         """A builder for an on-disk store that held at most :data:`MODEL_BASE_LIMIT`
         triples, given the file's triples ``written`` (at most
-        :data:`MODEL_TRIPLES_LIMIT`, without blank nodes) or a file of at most
-        :data:`MODEL_FILE_LIMIT` bytes without blank nodes (which the two stores would
-        name apart); else None."""
+        :data:`MODEL_TRIPLES_LIMIT`, without blank nodes) or a file without blank nodes
+        (which the two stores would name apart) whose model fits in memory
+        (:func:`_model_fits`); else None."""
         if not isinstance(store, OxigraphStore) or store.path is None or store.read_only:
             return None
         if written is not None and len(written) > MODEL_TRIPLES_LIMIT:
             return None
-        if written is None and path.stat().st_size > MODEL_FILE_LIMIT:
+        if written is None and not _model_fits(path.stat().st_size):
             return None
         if len(store) > MODEL_BASE_LIMIT or (written is None and _has_blank_nodes(path)):
             return None
@@ -161,6 +165,26 @@ class _ModelBeside:
         self.cancelled.set()
         if not self.thread.is_alive() and self.staged is not None:
             Register.discard_staged(self.staged)
+
+
+def free_memory() -> int | None:
+    """The bytes of memory the machine has available (Linux's ``MemAvailable``), or None
+    where that cannot be read."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    return None
+
+
+def _model_fits(size: int) -> bool:
+    """Whether the model of an N-Triples file of ``size`` bytes may be built beside its
+    import: it would take at most half the memory available (or, where that cannot be
+    read, the file is at most :data:`MODEL_FILE_LIMIT` bytes)."""
+    free = free_memory()
+    if free is None:
+        return size <= MODEL_FILE_LIMIT
+    return size * MODEL_BYTES_PER_FILE_BYTE <= free // 2
 
 
 def _has_blank_nodes(path: Path) -> bool:

@@ -180,3 +180,35 @@ def test_the_saved_model_keeps_each_entitys_own_facts_and_issued_shares(tmp_path
     assert shared  # IIJ's issued shares through its split and offerings
     iij = next(e for e in dataset.entities.values() if e.identifiers)
     assert saved.entity_records[saved.position(iij.id)][0].identifiers == iij.identifiers
+
+
+@pytest.mark.parametrize(
+    "free,limit,built",
+    [
+        (None, 1 << 30, True),  # free memory unknown: a file under the fixed limit
+        (None, 10, False),  # ... and one over it
+        (1 << 40, 10, True),  # memory to spare: the fixed limit does not apply
+        (1_000, 1 << 30, False),  # the model would take more than half of what is free
+    ],
+)
+def test_the_model_beside_an_import_is_built_when_it_fits_in_memory(
+    tmp_path, monkeypatch, free, limit, built
+):
+    path = tmp_path / "synth.nt"
+    write_synth(path, 60, seed=4)
+    monkeypatch.setattr(importer, "free_memory", lambda: free)
+    monkeypatch.setattr(importer, "MODEL_FILE_LIMIT", limit)
+    store_path = tmp_path / "store"
+    store = open_store(f"oxigraph:{store_path}", default_data=False, writable=True)
+    import_file(store, path)
+    store.close()
+    assert _cache(store_path).exists() == built
+    if built:
+        _same_as_read_back(store_path, tmp_path)
+
+
+def test_free_memory_is_read_on_linux():
+    free = importer.free_memory()
+    lines = Path("/proc/meminfo").read_text().splitlines()
+    total = int(next(line for line in lines if line.startswith("MemTotal:")).split()[1])
+    assert free is not None and 0 < free <= total * 1024
