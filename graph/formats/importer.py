@@ -10,15 +10,12 @@ checks it as it reads: a bad line leaves the store as it was.
 An import into an ``oxigraph:PATH`` store that held little before (a new store, say)
 also builds the store's time model (:class:`~groupkg.graph.timemodel.register.Register`) and
 saves it beside the store: on a second thread, from the N-Triples it loads and what
-the store held, while the bulk loader writes the same triples to disk. A CSV holdings
-file's triples are still in memory as N-Triples terms: the model is built from them
-(:mod:`~groupkg.graph.facts.fromtriples`), and the import time stamped from them,
-without reading the file back. Any other file's facts are read from its lines
-(:mod:`~groupkg.graph.facts.ntfacts`). The first question after the import then opens the model
-instead of reading every fact back out of the store, which on disk costs several
-times the import. An import into a larger store, or of a file whose model would take
-more than half the memory the machine has free, leaves the model to the first question
-(it reads the whole store once).
+the store held, while the bulk loader writes the same triples to disk: the facts are
+read from the file's lines (:mod:`~groupkg.graph.facts.ntfacts`). The first question
+after the import then opens the model instead of reading every fact back out of the
+store, which on disk costs several times the import. An import into a larger store,
+or of a file whose model would take more than half the memory the machine has free,
+leaves the model to the first question (it reads the whole store once).
 
 What a BODS, CSV or GLEIF file gives that says nothing of when it became known is
 known from the import on (:mod:`~groupkg.graph.formats.importtime`).
@@ -69,24 +66,16 @@ MODEL_BASE_LIMIT = 200_000
 MODEL_BYTES_PER_FILE_BYTE = 4
 # Where the free memory cannot be read, a file of at most this many bytes.
 MODEL_FILE_LIMIT = 256 << 20
-# Nor beside a file whose triples the reader holds (a CSV holdings file) when they are
-# more than this: the model made of them would grow with them, as the reader's do
-# (100,000 rows are 1.46M triples, 1.2 GB for the whole import).
-MODEL_TRIPLES_LIMIT = 4_000_000
 
 
 class _ModelBeside:
     """The time model of ``store`` as it will be once ``path`` is imported, built on a
     thread of its own while the import loads, from ``store``'s triples (copied now) and
-    the file's: from ``written``, the file's triples the reader still holds, where it
-    can (:func:`~groupkg.graph.facts.fromtriples.load_triples`); else from the file's
-    lines (:func:`~groupkg.graph.facts.ntfacts.ntriples_facts`), read as
+    the file's lines (:func:`~groupkg.graph.facts.ntfacts.ntriples_facts`), read as
     :meth:`Register.from_store` would read a store holding them. Its arrays are written
     beside the store while the import still loads."""
 
-    def __init__(
-        self, store: OxigraphStore, path: Path, written: list[tuple[str, str, str]] | None
-    ):
+    def __init__(self, store: OxigraphStore, path: Path):
         self.register: Any = None
         self.store = store
         # The model's arrays, written beside the store while the import still loads;
@@ -94,42 +83,30 @@ class _ModelBeside:
         self.staged: Path | None = None
         self.cancelled = threading.Event()
         self.base = list(store.visible_triples())
-        if written is not None:  # the store's triples and the file's, as N-Triples terms
-            base = [(str(q.subject), str(q.predicate), str(q.object)) for q in self.base]
-            written = [*base, *written]
         self.thread = threading.Thread(
-            target=self._build, args=(path, written), name="groupkg-model", daemon=True
+            target=self._build, args=(path,), name="groupkg-model", daemon=True
         )
         self.thread.start()
 
     @classmethod
-    def start(
-        cls, store: Store, path: Path, written: list[tuple[str, str, str]] | None = None
-    ) -> _ModelBeside | None:
+    def start(cls, store: Store, path: Path) -> _ModelBeside | None:
         """A builder for an on-disk store that held at most :data:`MODEL_BASE_LIMIT`
-        triples, given the file's triples ``written`` (at most
-        :data:`MODEL_TRIPLES_LIMIT`, without blank nodes) or a file without blank nodes
-        (which the two stores would name apart) whose model fits in memory
-        (:func:`_model_fits`); else None."""
+        triples and a file without blank nodes (which the two stores would name apart)
+        whose model fits in memory (:func:`_model_fits`); else None."""
         if not isinstance(store, OxigraphStore) or store.path is None or store.read_only:
             return None
-        if written is not None and len(written) > MODEL_TRIPLES_LIMIT:
+        if not _model_fits(path.stat().st_size):
             return None
-        if written is None and not _model_fits(path.stat().st_size):
+        if len(store) > MODEL_BASE_LIMIT or _has_blank_nodes(path):
             return None
-        if len(store) > MODEL_BASE_LIMIT or (written is None and _has_blank_nodes(path)):
-            return None
-        return cls(store, path, written)
+        return cls(store, path)
 
-    def _build(self, path: Path, written: list[tuple[str, str, str]] | None) -> None:
-        from groupkg.graph.facts.fromtriples import load_triples
+    def _build(self, path: Path) -> None:
         from groupkg.graph.facts.ntfacts import ntriples_facts
         from groupkg.graph.timemodel.register import Register
 
         try:
-            dataset = load_triples(written) if written is not None else None
-            if dataset is None:
-                dataset = ntriples_facts([path], self.base)
+            dataset = ntriples_facts([path], self.base)
             self.base = []
             if self.cancelled.is_set():
                 return
@@ -201,15 +178,9 @@ def _has_blank_nodes(path: Path) -> bool:
     return False
 
 
-def _load(
-    store: Store,
-    path: Path,
-    progress: Callable[..., None] | None,
-    written: list[tuple[str, str, str]] | None = None,
-) -> int:
-    """``store.import_ntriples``, with the model built beside it where it can be (from
-    ``written``, the file's triples, when the reader kept them)."""
-    model = _ModelBeside.start(store, path, written)
+def _load(store: Store, path: Path, progress: Callable[..., None] | None) -> int:
+    """``store.import_ntriples``, with the model built beside it where it can be."""
+    model = _ModelBeside.start(store, path)
     try:
         count = store.import_ntriples(path, progress)
     except BaseException:
@@ -261,12 +232,10 @@ def import_read(store: Store, path: Path, fmt: str | None = None,
         read = found.reader(path, staged, store, progress)
         if not isinstance(read, Read):
             read = Read(read)
-        written = read.written
         if found.syntax is None:  # a format groupkg reads into records, not RDF as written
-            stamps = stamp_import_time(staged, store, written=written)
-            written = None if written is None else [*written, *stamps]
+            stamps = stamp_import_time(staged, store, written=read.written)
             read = replace(read, triples=read.triples + len(stamps), written=None)
-        _load(store, staged, progress, written)
+        _load(store, staged, progress)
         return read
     except OSError as exc:  # the staging file on a full disk, say
         raise InputError(

@@ -1,8 +1,8 @@
 """A CSV holdings import into a new ``oxigraph:PATH`` store builds the store's time
-model from the triples the reader holds in memory (:mod:`groupkg.graph.facts.fromtriples`)
-and stamps the import time from them, not from the file it wrote: the model must be the
-one the first question would have read out of the store, and the stamps those the file
-gives.
+model beside the bulk load, from the lines of the N-Triples it writes
+(:mod:`groupkg.graph.facts.ntfacts`), and stamps the import time from the triples the
+reader holds in memory: the model must be the one the first question would have read
+out of the store, and the stamps those the file gives.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 
 from groupkg.graph import open_store
 from groupkg.graph.errors import BadInput
-from groupkg.graph.facts import ntfacts
-from groupkg.graph.facts.fromtriples import load_triples
 from groupkg.graph.facts.loader import load_dataset
+from groupkg.graph.facts.ntfacts import ntriples_facts
 from groupkg.graph.formats import importer
 from groupkg.graph.formats.csvholdings.reader import read_csv_ntriples
 from groupkg.graph.formats.importer import import_read
@@ -47,36 +46,30 @@ EVERY_COLUMN = _HEADER + (
 )
 
 
-def _import_new(tmp_path: Path, csv: Path, monkeypatch) -> Path:
-    """``csv`` imported into a new store; the model must not be built from the file
-    read again (:func:`~groupkg.graph.facts.ntfacts.ntriples_facts`)."""
-    copies: list[Path] = []
-    monkeypatch.setattr(ntfacts, "ntriples_facts", lambda paths, base: copies.append(paths))
+def _import_new(tmp_path: Path, csv: Path) -> Path:
+    """``csv`` imported into a new store, which it leaves with its model."""
     store_path = tmp_path / "store"
     store = open_store(f"oxigraph:{store_path}", default_data=False, writable=True)
     import_read(store, csv)
     store.close()
-    assert not copies
     assert _cache(store_path).is_dir()
     return store_path
 
 
-def test_a_csv_import_with_every_column_leaves_the_model_the_store_would_give(
-    tmp_path, monkeypatch
-):
+def test_a_csv_import_with_every_column_leaves_the_model_the_store_would_give(tmp_path):
     csv = tmp_path / "holdings.csv"
     csv.write_text(EVERY_COLUMN, encoding="utf-8")
-    _same_as_read_back(_import_new(tmp_path, csv, monkeypatch), tmp_path)
+    _same_as_read_back(_import_new(tmp_path, csv), tmp_path)
 
 
-def test_the_bundled_group_as_csv_leaves_the_model_the_store_would_give(tmp_path, monkeypatch):
+def test_the_bundled_group_as_csv_leaves_the_model_the_store_would_give(tmp_path):
     # The IIJ group as the CSV export writes it: real holdings, ranges, share counts,
     # observations as of a day, sources of every kind.
     bundled = open_store("memory")
     csv = tmp_path / "iij.csv"
     csv.write_bytes(write_csv_holdings(bundled, dt.date(2024, 1, 1)))
     assert csv.read_text(encoding="utf-8").count("\n") > 20
-    _same_as_read_back(_import_new(tmp_path, csv, monkeypatch), tmp_path)
+    _same_as_read_back(_import_new(tmp_path, csv), tmp_path)
 
 
 def test_an_import_into_a_store_holding_data_builds_the_model_from_both(tmp_path):
@@ -157,7 +150,7 @@ _RANDOM_HEADER = (
     rows=st.lists(_rows(), min_size=1, max_size=12),
     name=st.text(string.ascii_lowercase, min_size=1, max_size=6),
 )
-def test_the_dataset_of_a_csv_files_triples_is_the_one_a_store_of_them_gives(tmp_path, rows, name):
+def test_the_facts_of_a_csv_files_ntriples_are_those_a_store_of_them_gives(tmp_path, rows, name):
     csv = tmp_path / f"{name}.csv"
     csv.write_text(_RANDOM_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     try:
@@ -165,9 +158,9 @@ def test_the_dataset_of_a_csv_files_triples_is_the_one_a_store_of_them_gives(tmp
     except BadInput:  # a row that holds itself, say: nothing to compare
         return
     triples += import_stamps(csv, OxigraphStore(), "2026-01-02T03:04:05Z", triples)
-    got = load_triples(triples)
-    assert got is not None
-    assert _sorted(got) == _sorted(_from_store(triples))
+    staged = tmp_path / f"{name}.nt"
+    staged.write_text("".join(f"{s} {p} {o} .\n" for s, p, o in triples), encoding="utf-8")
+    assert _sorted(ntriples_facts([staged])) == _sorted(_from_store(triples))
 
 
 def test_the_import_time_stamps_from_the_triples_are_those_from_the_file(tmp_path):
@@ -191,23 +184,12 @@ def test_the_import_time_stamps_from_the_triples_are_those_from_the_file(tmp_pat
     assert len(holding_stamped) == 5
 
 
-def test_triples_with_what_only_a_store_reads_are_left_to_the_store():
-    gk = "https://w3id.org/groupkg/ontology#"
-    record = "<https://example.org/h>"
-    assert load_triples([(record, f"<{gk}hasAssumption>", "<https://example.org/a>")]) is None
-    judged = ("<https://example.org/j>", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
-              f"<{gk}IdentityJudgement>")  # fmt: skip
-    assert load_triples([judged]) is None
-    # The class named as a value of anything else is only a term.
-    assert load_triples([(record, f"<{gk}note>", f"<{gk}IdentityJudgement>")]) == Dataset()
-
-
-def test_a_csv_file_of_more_triples_than_the_limit_leaves_the_model_to_the_first_question(
+def test_a_csv_file_whose_model_would_not_fit_leaves_the_model_to_the_first_question(
     tmp_path, monkeypatch
 ):
     csv = tmp_path / "holdings.csv"
     csv.write_text(EVERY_COLUMN, encoding="utf-8")
-    monkeypatch.setattr(importer, "MODEL_TRIPLES_LIMIT", 10)
+    monkeypatch.setattr(importer, "free_memory", lambda: 1_000)
     store_path = tmp_path / "store"
     store = open_store(f"oxigraph:{store_path}", default_data=False, writable=True)
     import_read(store, csv)
