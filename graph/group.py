@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from groupkg.graph.store import Store, iter_rows
 from groupkg.graph.timemodel.knowledge import visible
 from groupkg.graph.timemodel.register import Register, completion
 from groupkg.graph.timemodel.stakes import Snapshot, Stake, status_at
-from groupkg.graph.timemodel.timeline import IssuedShares, Timeline, effective_day
+from groupkg.graph.timemodel.timeline import SHARE_ISSUES, IssuedShares, Timeline, effective_day
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from groupkg.graph.timemodel.diff import GroupDiff
 
 __all__ = ["Group", "store_info"]
+
+# The events that change an issuer's issued shares, which stakes are measured against.
+_SHARE_EVENTS = frozenset({"StockSplit", *SHARE_ISSUES})
 
 
 def _num(value: float | None) -> float | None:
@@ -218,6 +221,9 @@ class Group:
         self.complete = scope is None and register is None
         self._timeline_members: list[str] | None = None
         self._member_events: dict[str, Event] = {}
+        #: Entities whose events were read beside the named ones' (:meth:`_events_of`).
+        self._events_read: set[str] = set(scope or [])
+        self._events_by_id: dict[str, Event] = {}
 
     def __repr__(self) -> str:
         """What the group is read from and how much of it is read.
@@ -1269,11 +1275,18 @@ class Group:
         day = as_day(day)
         entity_id = self.resolve(name)
         snap = self._near(day)
+        stakes = snap.owners_of(entity_id)
         return {
             "entity": self.ref(entity_id),
             "at": day.isoformat(),
             "status": self.status(entity_id, day),
-            "owners": [self._stake_json(s, s.owner) for s in snap.owners_of(entity_id)],
+            "owners": [self._stake_json(s, s.owner) for s in stakes],
+            "scheduled_events": self.scheduled_under(
+                [entity_id],
+                day,
+                up=True,
+                issuers=[entity_id] if any(s.shares is not None for s in stakes) else [],
+            ),  # fmt: skip
         }
 
     def holdings(self, name: str, day: Day) -> dict[str, Any]:
@@ -1314,11 +1327,18 @@ class Group:
         day = as_day(day)
         entity_id = self.resolve(name)
         snap = self._near(day)
+        stakes = snap.holdings_of(entity_id)
         return {
             "entity": self.ref(entity_id),
             "at": day.isoformat(),
             "status": self.status(entity_id, day),
-            "holdings": [self._stake_json(s, s.owned) for s in snap.holdings_of(entity_id)],
+            "holdings": [self._stake_json(s, s.owned) for s in stakes],
+            "scheduled_events": self.scheduled_under(
+                [entity_id],
+                day,
+                up=False,
+                issuers=[s.owned for s in stakes if s.shares is not None],
+            ),  # fmt: skip
         }
 
     def consolidation_paths(self, snap: Snapshot, entity_id: str) -> list[list[str]]:
@@ -1466,6 +1486,12 @@ class Group:
             "paths": [[self.ref(e) for e in path] for path in found],
             "assumed": bool(unique),
             "assumptions": unique,
+            "scheduled_events": self.scheduled_under(
+                {entity_id, *(e for path in found for e in path)},
+                day,
+                up=True,
+                issuers={e for path in found for e in path[1:]},
+            ),  # fmt: skip
         }
 
     def effective(self, owner: str, target: str, day: Day) -> dict[str, Any]:
@@ -2253,21 +2279,90 @@ class Group:
                 continue
             if when is None and (start or end):
                 continue
-            found.append(
-                {
-                    "id": event.id,
-                    "type": event.type,
-                    "label": event.label,
-                    "date": str(event.effective) if event.effective else None,
-                    "announced": str(event.announced) if event.announced else None,
-                    "participants": [self.ref(p) for p in event.participants],
-                    "survivor": self.ref(event.survivor) if event.survivor else None,
-                    "assumed": event.assumed,
-                    "status": event.status,
-                    "sources": self._sources(event.sources),
-                }
-            )
+            found.append(self._event_json(event))
         return found
+
+    def _events_of(self, entity_ids: set[str]) -> list[Event]:
+        """The events the entities take part in, among others: as known on
+        :attr:`known_at`, scheduled ones marked. A group that read every event has them;
+        one of some named entities (:meth:`model`) reads those of the others once."""
+        if self.scope is None:
+            return self.dataset.events
+        missing = sorted(entity_ids - self._events_read)
+        if missing:
+            for event in self._visible(load_dataset(self.store, missing, own=True)).events:
+                self._events_by_id.setdefault(event.id, event)
+            self._events_read.update(missing)
+        read = {event.id: event for event in self.dataset.events}
+        return [*read.values(), *(e for e in self._events_by_id.values() if e.id not in read)]
+
+    def _event_json(self, event: Event) -> dict[str, Any]:
+        """One event as :meth:`events` lists it."""
+        return {
+            "id": event.id,
+            "type": event.type,
+            "label": event.label,
+            "date": str(event.effective) if event.effective else None,
+            "announced": str(event.announced) if event.announced else None,
+            "participants": [self.ref(p) for p in event.participants],
+            "survivor": self.ref(event.survivor) if event.survivor else None,
+            "assumed": event.assumed,
+            "status": event.status,
+            "sources": self._sources(event.sources),
+        }
+
+    def scheduled_under(
+        self, entity_ids: Iterable[str], day: Day, *, up: bool, issuers: Iterable[str] = ()
+    ) -> list[dict[str, Any]]:
+        """The scheduled events an answer on ``day`` about ``entity_ids`` rests on, as
+        :meth:`events` lists them, by date: events in effect on ``day`` that are known
+        only from before they took effect (``docs/knowledge.md``) and that shape the
+        answer. A merger does when it absorbed one of the entities or, on any day, an
+        entity on the side asked of one of their stakes (their owners and parents when
+        ``up``, else what they hold): the absorbed company is gone, and what it held has
+        passed to the survivor, only as announced. An issue or split does when its issuer is one
+        of ``issuers``: the entities whose share counts a stake of the answer is measured
+        against.
+
+        Examples
+        --------
+        Parent holds 60% of Alpha and is to absorb it on 2020-07-01, known only from the
+        announcement; what Parent holds from that day on rests on the merger:
+
+        >>> from datetime import date
+        >>> from groupkg.graph.dates import parse_partial_date as day
+        >>> from groupkg.graph.model import Dataset, Entity, Event, Holding
+        >>> from groupkg.graph.store import open_store
+        >>> empty = open_store("memory", default_data=False)  # the ontology, no facts
+        >>> merger = Event("https://example.org/toy/m", "AbsorptionMerger",
+        ...                effective=day("2020-07-01"), participants=["parent", "alpha"],
+        ...                survivor="parent", absorbed=["alpha"], status="scheduled")
+        >>> toy = Dataset({e: Entity(e, e.title()) for e in ["parent", "alpha"]},
+        ...               [Holding("h", "parent", "alpha", 60.0)], events=[merger])
+        >>> group = Group(empty, dataset=toy)
+        >>> [e["date"] for e in group.scheduled_under(["parent"], date(2020, 7, 1), up=False)]
+        ['2020-07-01']
+        >>> group.scheduled_under(["parent"], date(2020, 6, 30), up=False)
+        []
+
+        Parent's own owners do not rest on it:
+
+        >>> group.scheduled_under(["parent"], date(2020, 7, 1), up=True)
+        []
+        """
+        day = as_day(day)
+        near = set(entity_ids)
+        near |= self.register.parties(near, up)
+        issuing = set(issuers)
+        found = [
+            event for event in self._events_of(near | issuing)
+            if event.status == "scheduled" and event.effective is not None
+            and event.effective.start <= day
+            and (not near.isdisjoint(event.absorbed)
+                 or event.issuer in issuing and event.type in _SHARE_EVENTS)
+        ]  # fmt: skip
+        found.sort(key=lambda e: (e.effective.start if e.effective else day, e.id))
+        return [self._event_json(event) for event in found]
 
 
 def store_info(store: Store) -> dict[str, Any]:

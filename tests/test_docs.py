@@ -59,8 +59,14 @@ QUESTIONS: dict[str, list[list[str]]] = {
         # records of two sources with one LEI: one entity, with its records
         ["entity", "Acme Ltd", "--at", "2021-01-01", "--data", "{merged}"],
     ],
-    "owners": [["owners", "IIJ Exlayer USA", "--at", "2013-12-31"]],
-    "holdings": [["holdings", "IIJ Exlayer", "--at", "2013-12-31"]],
+    "owners": [
+        ["owners", "IIJ Exlayer USA", "--at", "2013-12-31"],
+        ["owners", "IIJ Exlayer USA", "--at", "2014-01-01"],  # on two scheduled mergers
+    ],
+    "holdings": [
+        ["holdings", "IIJ Exlayer", "--at", "2013-12-31"],
+        ["holdings", "IIJ", "--at", "2014-06-01"],
+    ],
     "paths": [
         ["paths", "IIJ Exlayer USA", "--at", "2013-12-31"],
         ["paths", "IIJ Exlayer USA", "--at", "2014-01-01"],

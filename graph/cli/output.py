@@ -50,6 +50,15 @@ def echo_assumptions(assumptions: list[dict[str, str]]) -> None:
         click.echo(f"  (assumed) {what}: {item['reason']}")
 
 
+def echo_scheduled(events: list[dict[str, Any]]) -> None:
+    """The scheduled events an answer rests on (announced, not confirmed since they took
+    effect), a line each, so an announced change does not read as one that happened."""
+    if events:
+        say("  rests on events known only as announced (scheduled):")
+    for event in events:
+        say(f"    {event['date']} {event['label'] or event['type']} ({event['type']})")
+
+
 def stake_table(rows: list[dict[str, Any]], who: str) -> None:
     """Owners or holdings, one stake a row."""
     print_table(

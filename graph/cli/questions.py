@@ -14,6 +14,7 @@ import click
 from groupkg.graph.cli.options import at_option, current_settings, option_day, shared_options
 from groupkg.graph.cli.output import (
     echo_assumptions,
+    echo_scheduled,
     emit,
     percent_range,
     percent_text,
@@ -138,6 +139,7 @@ def _stakes(name: str, at: str | None, side: str, who: str) -> None:
     def table(a: dict[str, Any]) -> None:
         say(f"{side.capitalize()} of {a['entity']['name']} on {a['at']} ({a['status']}):")
         stake_table(a[side], who)
+        echo_scheduled(a["scheduled_events"])
 
     emit(answer, table, empty=not answer[side])
 
@@ -172,6 +174,7 @@ def paths(name: str, at: str | None) -> None:
         for path in a["paths"]:
             say("  " + " -> ".join(step["name"] for step in path))
         echo_assumptions(a["assumptions"])
+        echo_scheduled(a["scheduled_events"])
 
     emit(answer, table, empty=not answer["paths"])
 

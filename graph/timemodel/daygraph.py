@@ -89,6 +89,16 @@ class DayGraphs(IndexedRows):
         found[~self._present(d, edges)] = -1
         return found
 
+    def parties(self, entity_ids: Iterable[str], up: bool) -> set[str]:
+        """Every entity on the other side of a stake of ``entity_ids`` on any day (a
+        consolidation too): their owners and parents when ``up``, else what they hold."""
+        start = np.array([p for p in map(self.position, entity_ids) if p >= 0], dtype=np.int64)
+        if up:
+            found = self.owner[slices(self._owned_offsets, start)]
+        else:
+            found = self.owned[self._owner_order[slices(self._owner_offsets, start)]]
+        return {self.entity(i) for i in np.unique(found).tolist()}
+
     def group_on(self, entity_ids: Iterable[str], day: Day | int | None) -> list[str]:
         """Every entity linked to ``entity_ids`` on ``day`` by stakes, consolidations or
         reported ultimate parents, in either direction: the group a question needs.

@@ -196,3 +196,92 @@ def test_a_register_known_after_every_knowledge_date_answers_as_everything_known
     assert known.diff(day - dt.timedelta(days=300), day) == whole.diff(
         day - dt.timedelta(days=300), day
     )
+
+
+# -- answers that rest on scheduled events -------------------------------------------------
+
+
+def _scheduled(answer: dict) -> list[str]:
+    return [e["id"].removeprefix(IIJ) for e in answer["scheduled_events"]]
+
+
+_MERGERS_2010 = ["ev-merger-iij-financial-systems-2010", "ev-merger-iij-technology-2010"]
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_what_iij_holds_after_the_mergers_rests_on_them_as_scheduled(store, tmp_path):
+    where = ["--store", f"oxigraph:{tmp_path / 'store'}"] if store == "oxigraph" else []
+    if where:
+        assert _run(*where, "init")[0] == 0
+    # No release dated on or after 2010-04-01 or 2014-01-01 confirms the mergers: IIJ
+    # holds neither IIJ Technology nor IIJ Financial Systems from 2010-04-01 only as the
+    # 2010-02-04 slides announced; from 2014-01-01 not IIJ Exlayer, absorbed as the
+    # 2013-11-07 release announced (2 (2)). The merger of IIJ Exlayer USA into IIJ
+    # America that day absorbs nothing IIJ ever held itself: not listed.
+    assert _scheduled(_json(*where, "holdings", "IIJ", "--at", "2010-03-31")) == []
+    assert _scheduled(_json(*where, "holdings", "IIJ", "--at", "2010-04-01")) == _MERGERS_2010
+    assert _scheduled(_json(*where, "holdings", "IIJ", "--at", "2013-12-31")) == _MERGERS_2010
+    answer = _json(*where, "holdings", "IIJ", "--at", "2014-06-01")
+    assert [h["name"] for h in answer["holdings"]] == ["IIJ America Inc."]
+    assert _scheduled(answer) == [*_MERGERS_2010, "ev-merger-iij-exlayer-2014"]
+    assert {e["status"] for e in answer["scheduled_events"]} == {"scheduled"}
+    # As known before the 2013-11-07 release, nothing says IIJ Exlayer goes.
+    before = _json(*where, "holdings", "IIJ", "--at", "2014-06-01", "--known-at", "2013-11-06")
+    assert _scheduled(before) == _MERGERS_2010
+
+
+def test_the_owners_of_an_absorbed_company_rest_on_its_absorption_and_its_owners():
+    # IIJ Exlayer USA: merged into IIJ America on 2014-01-01 (assumed the absorbed
+    # party); its parent IIJ Exlayer absorbed by IIJ that day. Both only announced.
+    assert _scheduled(_json("owners", "IIJ Exlayer USA", "--at", "2013-12-31")) == []
+    answer = _json("owners", "IIJ Exlayer USA", "--at", "2014-01-01")
+    assert answer["owners"] == [] and answer["status"] == "dissolved"
+    assert _scheduled(answer) == [
+        "ev-merger-iij-america-iij-exlayer-usa",
+        "ev-merger-iij-exlayer-2014",
+    ]
+    code, text = _run("owners", "IIJ Exlayer USA", "--at", "2014-01-01")
+    assert code == 1
+    assert text.endswith(
+        "  rests on events known only as announced (scheduled):\n"
+        "    2014-01-01 Merger of IIJ America and IIJ Exlayer USA (Merger)\n"
+        "    2014-01-01 IIJ absorbs IIJ Exlayer (AbsorptionMerger)\n"
+    )
+    paths = _json("paths", "IIJ Exlayer USA", "--at", "2014-01-01")
+    assert _scheduled(paths) == _scheduled(answer)
+
+
+def test_an_owner_whose_own_holdings_changed_does_not_make_the_owned_rest_on_it():
+    # IIJ America survives its merger with IIJ Exlayer USA: what it holds changed, who
+    # owns it (IIJ) did not; IIJ's articles amendment of 2013 changes no ownership.
+    answer = _json("owners", "IIJ America", "--at", "2014-06-01")
+    assert [o["name"] for o in answer["owners"]] == ["Internet Initiative Japan Inc."]
+    assert _scheduled(answer) == []
+    assert _scheduled(_json("paths", "IIJ America", "--at", "2014-06-01")) == []
+    assert _scheduled(_json("owners", "IIJ", "--at", "2014-06-01")) == []
+
+
+def _issue(known: str) -> Dataset:
+    """Founder holds 600 of Co's 1,000 shares; Co issues 1,000 more on 2021-01-01, an
+    issue known from ``known``."""
+    names = {e: Entity(e, e.title()) for e in ["founder", "co"]}
+    holding = Holding("h", "founder", "co", None, shares=600, valid_from=parse_partial_date("2019"))
+    issue = Event("i", "ShareIssuance", effective=parse_partial_date("2021-01-01"),
+                  participants=["co"], issuer="co", new_shares=1000,
+                  known_from=dt.date.fromisoformat(known))  # fmt: skip
+    count = Observation("o", "co", "IssuedShares", 1000.0, as_of=parse_partial_date("2019-01-01"))
+    return Dataset(names, [holding], events=[issue], observations=[count])
+
+
+def test_a_stake_counted_in_shares_rests_on_a_scheduled_issue_of_them():
+    group = Group(open_store("memory", default_data=False), dataset=_issue("2020-06-01"))
+    before = group.owners("Co", D(2020, 12, 31))
+    assert [o["percent"] for o in before["owners"]] == [60]
+    assert before["scheduled_events"] == []
+    after = group.owners("Co", D(2021, 6, 1))
+    assert [o["percent"] for o in after["owners"]] == [30]
+    assert [(e["id"], e["status"]) for e in after["scheduled_events"]] == [("i", "scheduled")]
+    assert [e["id"] for e in group.holdings("Founder", D(2021, 6, 1))["scheduled_events"]] == ["i"]
+    # Known from the day it took effect, it is no longer only announced.
+    confirmed = Group(open_store("memory", default_data=False), dataset=_issue("2021-01-01"))
+    assert confirmed.owners("Co", D(2021, 6, 1))["scheduled_events"] == []

@@ -243,3 +243,25 @@ def test_a_second_date_asks_every_answer_as_known_on_it(visit, url):
     expect(page.locator("#entity-facts")).to_contain_text("dissolved 2014-01-01")
     picture_loaded(page)
     visit.assert_clean()
+
+
+def test_answers_resting_on_scheduled_mergers_say_so(visit, url):
+    # No release of the set is dated on or after 2014-01-01: IIJ Exlayer's absorption
+    # by IIJ and IIJ Exlayer USA's merger into IIJ America are only announced.
+    page = visit.page
+    usa = "https://w3id.org/groupkg/data/iij/iij-exlayer-usa"
+    page.goto(url + "/?" + urllib.parse.urlencode({"entity": usa, "at": "2014-01-01"}))
+    expect(page.locator("#owners-scheduled")).to_have_text(
+        "Rests on events known only as announced (scheduled): 2014-01-01 Merger of IIJ"
+        " America and IIJ Exlayer USA; 2014-01-01 IIJ absorbs IIJ Exlayer"
+    )
+    expect(page.locator("#paths-scheduled")).to_contain_text("IIJ absorbs IIJ Exlayer")
+    picture_loaded(page)
+    # the day before, nothing has taken effect yet
+    page.locator("#date").fill("2013-12-31")
+    expect(page.locator("#entity-facts")).to_contain_text("status on 2013-12-31: active")
+    expect(page.locator("#owners-scheduled")).to_be_empty()
+    expect(page.locator("#holdings-scheduled")).to_be_empty()
+    expect(page.locator("#paths-scheduled")).to_be_empty()
+    picture_loaded(page)
+    visit.assert_clean()

@@ -215,8 +215,11 @@
       showChanges(state.entity, at);
       showFacts(facts);
       showStakes($("owners"), owners.owners, "owner");
+      showScheduled($("owners-scheduled"), owners.scheduled_events);
       showStakes($("holdings"), holdings.holdings, "holds");
+      showScheduled($("holdings-scheduled"), holdings.scheduled_events);
       showPaths(paths);
+      showScheduled($("paths-scheduled"), paths.scheduled_events);
       $("events-range").textContent = from + " to " + to;
       showEvents(events);
     } catch (error) {
@@ -260,6 +263,14 @@
         row.sources.join("; "),
       ]),
     );
+  }
+
+  // The scheduled events an answer rests on: announced, not confirmed since.
+  function showScheduled(where, events) {
+    where.textContent = events.length
+      ? "Rests on events known only as announced (scheduled): " +
+        events.map((e) => e.date + " " + (e.label || e.type)).join("; ")
+      : "";
   }
 
   function showPaths(paths) {
