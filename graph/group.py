@@ -2362,6 +2362,8 @@ class Group:
                  or event.issuer in issuing and event.type in _SHARE_EVENTS)
         ]  # fmt: skip
         found.sort(key=lambda e: (e.effective.start if e.effective else day, e.id))
+        # their parties named as in every answer (read with the events beside a model)
+        self._know([p for e in found for p in [*e.participants, e.survivor] if p])
         return [self._event_json(event) for event in found]
 
 

@@ -228,6 +228,11 @@ def test_what_iij_holds_after_the_mergers_rests_on_them_as_scheduled(store, tmp_
     # As known before the 2013-11-07 release, nothing says IIJ Exlayer goes.
     before = _json(*where, "holdings", "IIJ", "--at", "2014-06-01", "--known-at", "2013-11-06")
     assert _scheduled(before) == _MERGERS_2010
+    # Each store gives the same answers, the events' parties named alike.
+    assert answer == _json("holdings", "IIJ", "--at", "2014-06-01")
+    for question in (["owners", "IIJ Exlayer USA"], ["paths", "IIJ Exlayer USA"]):
+        asked = [*question, "--at", "2014-01-01"]
+        assert _json(*where, *asked) == _json(*asked)
 
 
 def test_the_owners_of_an_absorbed_company_rest_on_its_absorption_and_its_owners():
