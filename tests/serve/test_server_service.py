@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 import urllib.parse
 from collections.abc import Iterator
 
@@ -27,17 +26,19 @@ from groupkg.graph.cli import cli
 from groupkg.graph.serve.guard import fetching_keyword
 from groupkg.graph.serve.refused import Refused
 from groupkg.graph.serve.sparql import run_query
-from tests.servers import TOKEN, get, post_body, post_form
+from tests.servers import TOKEN, get, post_body, post_form, serving
 
 ANSWER = {"head": {"vars": ["x"]},
           "results": {"bindings": [{"x": {"type": "literal", "value": "from afar"}}]}}  # fmt: skip
 
 
 class FakeEndpoint:
-    """A SPARQL endpoint on 127.0.0.1 that answers every request with one row."""
+    """A SPARQL endpoint on 127.0.0.1 that answers every request with one row: its
+    ``handler``, served by :func:`tests.servers.serving` at ``url``."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, str, bytes]] = []
+        self.url = ""
         endpoint = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -60,21 +61,14 @@ class FakeEndpoint:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.http.server_port}/sparql"
-        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.http.shutdown()
-        self.http.server_close()
+        self.handler = Handler
 
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[FakeEndpoint]:
     fake = FakeEndpoint()
-    yield fake
-    fake.close()
+    with serving(fake.handler) as fake.url:
+        yield fake
 
 
 @pytest.fixture
